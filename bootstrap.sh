@@ -1,0 +1,43 @@
+#!/usr/bin/env sh
+# One entry point for a fresh Debian machine with Python 3.11 and pip:
+#   ./bootstrap.sh demo [ARGS]   set up, then run the demo (sandbox Desk, Redis, scheduler, workers, rules/)
+#   ./bootstrap.sh test [ARGS]   set up, then run the test suite
+# Set-up is idempotent: a virtualenv in .venv with the project installed, and redis-server from Debian's
+# packages when it is missing.
+set -eu
+cd "$(dirname "$0")"
+PY=${PYTHON:-python3}
+
+ensure_venv() {
+    if [ ! -x .venv/bin/python ]; then
+        if ! "$PY" -m venv .venv 2>/dev/null; then
+            rm -rf .venv
+            echo "bootstrap: python3 -m venv is unavailable; using virtualenv from PyPI" >&2
+            "$PY" -m pip install --quiet --user virtualenv
+            "$PY" -m virtualenv --quiet .venv
+        fi
+    fi
+    stamp=.venv/.deskpilot-installed
+    if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+        .venv/bin/python -m pip install --quiet --upgrade pip
+        .venv/bin/python -m pip install --quiet -e '.[test]'
+        touch "$stamp"
+    fi
+}
+
+ensure_redis() {
+    command -v redis-server >/dev/null 2>&1 && return 0
+    echo "bootstrap: redis-server is missing; installing Debian's redis-server package" >&2
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
+}
+
+cmd=${1:-}
+[ $# -gt 0 ] && shift
+case "$cmd" in
+    demo) ensure_venv; ensure_redis; exec .venv/bin/deskpilot demo "$@" ;;
+    test) ensure_venv; ensure_redis; exec .venv/bin/python -m pytest "$@" ;;
+    *) echo "usage: ./bootstrap.sh demo|test [ARGS]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,68 @@
+"""deskpilot's settings: environment variables prefixed DESKPILOT_, or a .env file in the working directory.
+
+Secrets are SecretStr so that a repr, a log line or a traceback never shows them.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+ENV_PREFIX = "DESKPILOT_"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    # The Desk (Zoho Desk API v1); every address is a setting because Zoho runs several data centres.
+    api_root: str = "https://desk.zoho.com/api/v1"
+    accounts_url: str = "https://accounts.zoho.com"
+    token_scheme: Literal["Zoho-oauthtoken", "Bearer"] = "Zoho-oauthtoken"
+    client_id: str = ""
+    client_secret: SecretStr = SecretStr("")
+    refresh_token: SecretStr = SecretStr("")
+    org_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    # Infrastructure.
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    rules_path: Path = Path("rules")
+    poll_interval_s: float = Field(10.0, gt=0)
+    http_timeout_s: float = Field(30.0, gt=0)
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = Field(9464, ge=0, le=65535)
+
+    # Logging.
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_format: Literal["auto", "console", "json"] = "auto"
+
+    @field_validator("org_ids", mode="before")
+    @classmethod
+    def _split_org_ids(cls, value: object) -> object:
+        """Accept DESKPILOT_ORG_IDS as a comma list ("1,2"), as ops write it in an env file."""
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names the variable and what to do."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning pydantic's errors into one line per bad variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            name = ENV_PREFIX + "_".join(str(part) for part in error["loc"]).upper()
+            lines.append(f"{name}: {error['msg']} (set it in the environment or in .env)")
+        raise SettingsError("\n".join(lines)) from None
