@@ -39,6 +39,26 @@ class Settings(BaseSettings):
     metrics_host: str = "127.0.0.1"
     metrics_port: int = Field(9464, ge=0, le=65535)
 
+    # The Desk client (worker/desk): shared rate budget, retries and waits. All limits are per organisation and
+    # shared by every worker process through Redis.
+    # Concurrent calls the Desk allows per org (plans: Free 5, Express/Standard 10, Professional 15, Enterprise 25).
+    desk_max_concurrency: int = Field(10, ge=1, le=100)
+    # Daily API credits assumed until the Desk reports X-Rate-Limit-Remaining-v3 (Standard plan base: 50,000).
+    desk_daily_credits: int = Field(50_000, ge=1)
+    # Share of the daily credits held back for high-priority calls (escalations); normal calls stop short of it.
+    desk_reserve_share: float = Field(0.1, ge=0.0, lt=1.0)
+    # Connect timeout; the read/write/pool timeouts are http_timeout_s.
+    desk_connect_timeout_s: float = Field(5.0, gt=0)
+    # Longest wait for a concurrency lease or a shared 429 pause before a call fails with BudgetWaitTimeout.
+    desk_acquire_timeout_s: float = Field(30.0, gt=0)
+    # Attempts per call (first try included) for reads and idempotent writes; total time bound per call.
+    desk_retry_attempts: int = Field(4, ge=1, le=10)
+    desk_retry_base_s: float = Field(0.25, gt=0)
+    desk_retry_cap_s: float = Field(8.0, gt=0)
+    desk_retry_deadline_s: float = Field(90.0, gt=0)
+    # Pause for a 429 that carries no Retry-After (doubled on each further 429 within a minute, capped at 60 s).
+    desk_throttle_backoff_s: float = Field(2.0, gt=0)
+
     # Logging.
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["auto", "console", "json"] = "auto"

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.support.redis_server import RedisServer
+from tests.support.sandbox import SandboxProcess
 
 
 @pytest.fixture
@@ -15,3 +16,19 @@ def redis_server(tmp_path) -> Iterator[RedisServer]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def sandbox() -> Iterator[SandboxProcess]:
+    """A fresh sandbox Desk per test (2 orgs, 50 tickets each), over real HTTP."""
+    process = SandboxProcess().start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="session")
+def shared_sandbox() -> Iterator[SandboxProcess]:
+    """One sandbox for read-only tests of the whole session; tests must not change its data."""
+    process = SandboxProcess().start()
+    yield process
+    process.stop()

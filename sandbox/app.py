@@ -1,0 +1,87 @@
+"""The sandbox's ASGI app: the Desk API under /api/v1, the accounts server under /oauth/v2, controls under /_sandbox."""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.convertors import Convertor, register_url_convertor
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute
+
+from sandbox import accounts_server, controls
+from sandbox.api import Endpoint, error_response, make_route
+from sandbox.errors import ApiError
+from sandbox.runtime import Sandbox
+
+RESOURCE_MODULES = (
+    "organizations",
+    "tickets",
+    "ticket_actions",
+    "threads",
+    "comments",
+    "ticket_attachments",
+    "time_entries",
+    "contacts",
+    "accounts",
+    "tasks",
+    "agents",
+    "departments",
+    "uploads",
+    "contracts",
+    "searches",
+    "mail_reply_addresses",
+)
+
+
+class IdConvertor(Convertor):
+    """Desk ids are digit strings; keeping them strings avoids any int round trip."""
+
+    regex = "[0-9]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: Any) -> str:
+        return str(value)
+
+
+register_url_convertor("id", IdConvertor())
+
+
+def endpoints() -> list[Endpoint]:
+    """Every declared endpoint; ids match digits only, so /tickets/search never reaches /tickets/{ticket_id:id}."""
+    found: list[Endpoint] = []
+    for name in RESOURCE_MODULES:
+        try:
+            module = importlib.import_module(f"sandbox.resources.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"sandbox.resources.{name}":
+                raise
+            continue
+        found.extend(module.ENDPOINTS)
+    return found
+
+
+async def http_error(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 405:
+        error = ApiError(405, "METHOD_NOT_ALLOWED", "The requested method is not allowed for this URL.")
+        return error_response(error, exc.headers)
+    if exc.status_code == 404:
+        return error_response(ApiError(404, "URL_NOT_FOUND", "The URL you requested could not be found."))
+    return error_response(ApiError(exc.status_code, "BAD_REQUEST", str(exc.detail)))
+
+
+async def server_error(_: Request, __: Exception) -> Response:
+    return error_response(ApiError(500, "INTERNAL_SERVER_ERROR", "An internal server error occurred while performing this operation."))
+
+
+def build_app(sandbox: Sandbox) -> Starlette:
+    routes: list[BaseRoute] = [*accounts_server.routes(sandbox), *controls.routes(sandbox)]
+    routes.extend(make_route(sandbox, endpoint) for endpoint in endpoints())
+    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error, Exception: server_error})
+    app.state.sandbox = sandbox
+    return app

@@ -1,0 +1,28 @@
+# HELPER NOTE (temporary, the lead removes it): if you are a helper writing sandbox endpoints, first read
+# /work/HELPER_BRIEF_SANDBOX.md — your brief's common part (rules: no git commands, your files only, tests).
+"""GET /organizations and /organizations/{id}: the orgs the token's user belongs to (no orgId header)."""
+from __future__ import annotations
+
+from sandbox.api import Call, Endpoint, Reply, listing, ok
+from sandbox.errors import not_found
+from sandbox.state import public
+
+SCOPES = ("Desk.basic.READ",)
+
+
+def list_organizations(call: Call) -> Reply:
+    orgs = call.sandbox.desk.orgs
+    return listing([public(orgs[org_id].profile) for org_id in orgs if org_id in call.token.grant.org_ids])
+
+
+def get_organization(call: Call) -> Reply:
+    org = call.sandbox.desk.org(call.path["organization_id"])
+    if org is None or org.id not in call.token.grant.org_ids:
+        raise not_found()
+    return ok(public(org.profile))
+
+
+ENDPOINTS = [
+    Endpoint("GET", "/organizations", list_organizations, SCOPES, needs_org=False),
+    Endpoint("GET", "/organizations/{organization_id:id}", get_organization, SCOPES, needs_org=False),
+]

@@ -1,0 +1,91 @@
+"""A real sandbox Desk for tests: `python -m sandbox` in a child process on a free 127.0.0.1 port."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+import httpx
+
+from tests.support.redis_server import free_port
+
+START_TIMEOUT_S = 60.0
+
+
+@dataclass
+class SandboxProcess:
+    seed: int = 1
+    orgs: int = 2
+    tickets: int = 50
+    port: int = 0
+    process: subprocess.Popen | None = None
+    org_ids: list[str] = field(default_factory=list)
+    client_id: str = ""
+    client_secret: str = ""
+    refresh_token: str = ""
+    control: httpx.Client | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def api_root(self) -> str:
+        return f"{self.base_url}/api/v1"
+
+    @property
+    def accounts_url(self) -> str:
+        return self.base_url
+
+    def start(self) -> "SandboxProcess":
+        self.port = self.port or free_port()
+        command = [
+            sys.executable, "-m", "sandbox",
+            "--port", str(self.port), "--seed", str(self.seed),
+            "--orgs", str(self.orgs), "--tickets", str(self.tickets),
+        ]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.control = httpx.Client(base_url=self.base_url, timeout=10.0)
+        info = self._wait_ready()
+        self.org_ids = info["orgIds"]
+        self.client_id = info["clientId"]
+        self.client_secret = info["clientSecret"]
+        self.refresh_token = info["refreshToken"]
+        return self
+
+    def _wait_ready(self) -> dict:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"sandbox exited: {self.process.stderr.read().decode()[-2000:]}")
+            try:
+                return self.control.get("/_sandbox/info").json()
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("sandbox did not start in time") from None
+                time.sleep(0.05)
+
+    def access_token(self) -> str:
+        """Mint an access token with the printed credentials, as a client would."""
+        answer = httpx.post(
+            f"{self.accounts_url}/oauth/v2/token",
+            params={
+                "grant_type": "refresh_token",
+                "client_id": self.client_id,
+                "client_secret": self.client_secret,
+                "refresh_token": self.refresh_token,
+            },
+        ).json()
+        return answer["access_token"]
+
+    def stop(self) -> None:
+        if self.control is not None:
+            self.control.close()
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()

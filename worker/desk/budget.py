@@ -1,0 +1,279 @@
+"""One rate budget per organisation, shared by every process through Redis (Lua scripts on Redis TIME).
+
+Keys, per org (`desk:budget:{org}:...`):
+- `leases`  sorted set: lease id -> expiry (ms, Redis time). A call holds a lease while it is on the wire; a lease
+            whose holder died simply expires, so the limit heals by itself (crash-safe concurrency limit).
+- `pause`   set on a 429: no process starts a call to the org until it expires (Retry-After, or a backoff that
+            doubles on each 429 without one within a minute).
+- `credits` hash {remaining, day, source}: the day's credits left. Every call takes one credit up front (an
+            estimate, so concurrent callers see it at once); `X-Rate-Limit-Remaining-v3`, when the Desk sends it,
+            replaces the estimate. A UTC day with no figure yet starts from `desk_daily_credits`.
+- reserve:  normal-priority calls stop when `remaining <= desk_reserve_share * desk_daily_credits`; only
+            high-priority calls (escalations) spend the rest.
+
+Waiting is bounded: `acquire` sleeps (never spins) until a lease frees or the pause ends, and raises
+BudgetWaitTimeout at its deadline, at once when a pause outlasts the deadline. Spent credits raise CreditsExhausted.
+"""
+from __future__ import annotations
+
+import random
+import time
+import uuid
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+import redis as redis_lib
+import structlog
+
+from config.settings import Settings
+from worker.desk.errors import BudgetWaitTimeout, CreditsExhausted
+
+log = structlog.get_logger("worker.desk.budget")
+
+DAY_MS = 86_400_000
+# Sleep between tries while every lease is taken: short and jittered so waiters do not wake in lock-step.
+FULL_POLL_MIN_S = 0.002
+FULL_POLL_MAX_S = 0.02
+# Added to a pause before retrying, so that not every process wakes in the same millisecond.
+PAUSE_JITTER_S = 0.05
+# A 429 without Retry-After pauses for desk_throttle_backoff_s * 2**(n-1), capped here; n resets after a quiet minute.
+THROTTLE_CAP_MS = 60_000
+STRIKE_MEMORY_MS = 60_000
+# Margin added to the HTTP timeouts for a lease's life.
+LEASE_MARGIN_S = 5.0
+
+
+class Priority(str, Enum):
+    """Normal calls stop short of the reserve; high-priority calls (escalations) may spend it."""
+
+    NORMAL = "normal"
+    HIGH = "high"
+
+
+_NOW = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+"""
+
+# KEYS: leases, pause, credits. ARGV: lease id, lease ttl ms, limit, high (0/1), reserve, daily default.
+_ACQUIRE = _NOW + """
+local pttl = redis.call('PTTL', KEYS[2])
+if pttl > 0 then return {'paused', pttl} end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+local held = redis.call('ZCARD', KEYS[1])
+if held >= tonumber(ARGV[3]) then
+  local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  return {'full', tonumber(first[2]) - now}
+end
+local day = math.floor(now / 86400000)
+local remaining = tonumber(redis.call('HGET', KEYS[3], 'remaining'))
+local cday = tonumber(redis.call('HGET', KEYS[3], 'day'))
+if remaining == nil or cday ~= day then
+  remaining = tonumber(ARGV[6])
+  redis.call('HSET', KEYS[3], 'remaining', remaining, 'day', day, 'source', 'default')
+  redis.call('PEXPIREAT', KEYS[3], (day + 2) * 86400000)
+end
+local floor = tonumber(ARGV[5])
+if ARGV[4] == '1' then floor = 0 end
+if remaining <= floor then
+  local wait = (day + 1) * 86400000 - now
+  if remaining <= 0 then return {'exhausted', wait, remaining} end
+  return {'reserve', wait, remaining}
+end
+redis.call('HINCRBY', KEYS[3], 'remaining', -1)
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) * 2)
+return {'ok', held + 1}
+"""
+
+# KEYS: leases, credits. ARGV: lease id, remaining ('' when the Desk did not say).
+_RELEASE = _NOW + """
+redis.call('ZREM', KEYS[1], ARGV[1])
+if ARGV[2] ~= '' then
+  local day = math.floor(now / 86400000)
+  redis.call('HSET', KEYS[2], 'remaining', ARGV[2], 'day', day, 'source', 'desk')
+  redis.call('PEXPIREAT', KEYS[2], (day + 2) * 86400000)
+end
+return 1
+"""
+
+# KEYS: pause, strikes. ARGV: retry-after ms ('' when absent), base ms, cap ms, strike memory ms.
+_PAUSE = _NOW + """
+local ms
+if ARGV[1] ~= '' then
+  ms = tonumber(ARGV[1])
+else
+  local strikes = redis.call('INCR', KEYS[2])
+  redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[4]))
+  ms = math.min(tonumber(ARGV[2]) * math.pow(2, strikes - 1), tonumber(ARGV[3]))
+end
+ms = math.floor(ms)
+if ms < 1 then ms = 1 end
+local current = redis.call('PTTL', KEYS[1])
+if current < ms then redis.call('SET', KEYS[1], now + ms, 'PX', ms) end
+return math.max(current, ms)
+"""
+
+
+@dataclass(frozen=True)
+class Lease:
+    org_id: str
+    lease_id: str
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+class Budget:
+    """The shared budget; thread-safe (all state is in Redis)."""
+
+    def __init__(
+        self,
+        redis: redis_lib.Redis,
+        *,
+        max_concurrency: int,
+        daily_credits: int,
+        reserve_share: float,
+        lease_ttl_s: float,
+        throttle_backoff_s: float,
+    ) -> None:
+        self._redis = redis
+        self.max_concurrency = max_concurrency
+        self.daily_credits = daily_credits
+        self.reserve = int(daily_credits * reserve_share)
+        self.lease_ttl_ms = int(lease_ttl_s * 1000)
+        self.throttle_backoff_ms = int(throttle_backoff_s * 1000)
+        self._acquire = redis.register_script(_ACQUIRE)
+        self._release = redis.register_script(_RELEASE)
+        self._pause = redis.register_script(_PAUSE)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, redis: redis_lib.Redis) -> "Budget":
+        return cls(
+            redis,
+            max_concurrency=settings.desk_max_concurrency,
+            daily_credits=settings.desk_daily_credits,
+            reserve_share=settings.desk_reserve_share,
+            lease_ttl_s=settings.http_timeout_s + settings.desk_connect_timeout_s + LEASE_MARGIN_S,
+            throttle_backoff_s=settings.desk_throttle_backoff_s,
+        )
+
+    @staticmethod
+    def keys(org_id: str) -> dict[str, str]:
+        base = f"desk:budget:{org_id}"
+        return {
+            "leases": f"{base}:leases",
+            "pause": f"{base}:pause",
+            "credits": f"{base}:credits",
+            "strikes": f"{base}:strikes",
+        }
+
+    def acquire(
+        self,
+        org_id: str,
+        *,
+        priority: Priority = Priority.NORMAL,
+        timeout_s: float,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> Lease:
+        """Take a concurrency lease (and a credit) for one call, waiting at most `timeout_s`."""
+        keys = self.keys(org_id)
+        deadline = time.monotonic() + timeout_s
+        lease_id = uuid.uuid4().hex
+        high = "1" if Priority(priority) is Priority.HIGH else "0"
+        waited_full = False
+        while True:
+            answer = self._acquire(
+                keys=[keys["leases"], keys["pause"], keys["credits"]],
+                args=[lease_id, self.lease_ttl_ms, self.max_concurrency, high, self.reserve, self.daily_credits],
+            )
+            state = _text(answer[0])
+            if state == "ok":
+                if waited_full:
+                    log.debug("desk.budget.lease_after_wait", org=org_id)
+                return Lease(org_id=org_id, lease_id=lease_id)
+            left = deadline - time.monotonic()
+            if state == "paused":
+                pause_s = int(answer[1]) / 1000.0
+                if pause_s > left:
+                    raise BudgetWaitTimeout(
+                        f"org {org_id} is paused after a 429 for {pause_s:.1f}s more, beyond this call's wait",
+                        retry_after=pause_s,
+                        method=method,
+                        path=path,
+                    )
+                time.sleep(pause_s + random.uniform(0, PAUSE_JITTER_S))
+                continue
+            if state == "full":
+                if left <= 0:
+                    raise BudgetWaitTimeout(
+                        f"all {self.max_concurrency} concurrent-call leases of org {org_id} stayed taken "
+                        f"for {timeout_s:.1f}s",
+                        retry_after=None,
+                        method=method,
+                        path=path,
+                    )
+                waited_full = True
+                time.sleep(min(left, random.uniform(FULL_POLL_MIN_S, FULL_POLL_MAX_S)))
+                continue
+            wait_s = int(answer[1]) / 1000.0
+            remaining = int(answer[2])
+            if state == "reserve":
+                raise CreditsExhausted(
+                    f"org {org_id} has {remaining} credits left today, all held in reserve for high-priority calls",
+                    error_code="CREDITS_RESERVED",
+                    retry_after=wait_s,
+                    method=method,
+                    path=path,
+                )
+            raise CreditsExhausted(
+                f"org {org_id} has no API credits left today",
+                retry_after=wait_s,
+                method=method,
+                path=path,
+            )
+
+    def release(self, lease: Lease, *, remaining: int | None = None) -> None:
+        """Return the lease; record the Desk's credit figure when it sent one."""
+        keys = self.keys(lease.org_id)
+        self._release(
+            keys=[keys["leases"], keys["credits"]],
+            args=[lease.lease_id, "" if remaining is None else int(remaining)],
+        )
+
+    def pause(self, org_id: str, retry_after_s: float | None) -> float:
+        """A 429: stop every process's calls to the org for Retry-After (or a growing backoff). Returns seconds."""
+        keys = self.keys(org_id)
+        ms = self._pause(
+            keys=[keys["pause"], keys["strikes"]],
+            args=[
+                "" if retry_after_s is None else int(max(retry_after_s, 0.001) * 1000),
+                self.throttle_backoff_ms,
+                THROTTLE_CAP_MS,
+                STRIKE_MEMORY_MS,
+            ],
+        )
+        seconds = int(ms) / 1000.0
+        log.warning("desk.budget.paused", org=org_id, pause_s=seconds, retry_after_s=retry_after_s)
+        return seconds
+
+    def snapshot(self, org_id: str) -> dict[str, Any]:
+        """What the budget looks like now (for `deskpilot check`, tests and the bench)."""
+        keys = self.keys(org_id)
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.zcard(keys["leases"])
+        pipe.pttl(keys["pause"])
+        pipe.hgetall(keys["credits"])
+        leases, pause_ms, credits = pipe.execute()
+        decoded = {_text(k): _text(v) for k, v in (credits or {}).items()}
+        return {
+            "leases": int(leases),
+            "pause_s": max(int(pause_ms), 0) / 1000.0,
+            "remaining": int(decoded["remaining"]) if "remaining" in decoded else None,
+            "source": decoded.get("source"),
+            "max_concurrency": self.max_concurrency,
+            "reserve": self.reserve,
+        }

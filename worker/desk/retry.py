@@ -1,0 +1,84 @@
+"""Which failed calls are tried again, and how long to wait first (pure: no I/O).
+
+The rule, per failure:
+- the request never left (connection refused, connect timeout, no pooled connection): retry any call;
+- it left but no definite answer came back (read/write timeout, disconnect) or the Desk answered 5xx:
+  retry reads and idempotent writes; a non-idempotent write becomes OutcomeUnknown (it may have been applied);
+- 429 and the first 401 INVALID_OAUTH are handled by the transport (shared pause; one token refresh): the Desk
+  did not act on those, so every call may be sent again;
+- any other answer is final.
+Backoff is exponential with full jitter (sleep a uniform 0..min(cap, base * 2**(n-1))), within a bounded number of
+attempts and a total deadline per call.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from enum import Enum
+
+import httpx
+
+from config.settings import Settings
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"})
+
+# Failures that prove the request was never sent.
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+# Failures after the request may have reached the Desk.
+MAYBE_SENT = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+
+
+class Verdict(str, Enum):
+    RETRY = "retry"  # safe to send again
+    UNKNOWN = "unknown"  # a non-idempotent write may have been applied: raise OutcomeUnknown
+    FAIL = "fail"  # final: raise the mapped error
+
+
+def default_idempotent(method: str) -> bool:
+    """POST is not idempotent unless the endpoint says so (updateMany, move, markSpam)."""
+    return method.upper() in IDEMPOTENT_METHODS
+
+
+def classify_exception(exc: BaseException, idempotent: bool) -> Verdict:
+    if isinstance(exc, NOT_SENT):
+        return Verdict.RETRY
+    if isinstance(exc, MAYBE_SENT):
+        return Verdict.RETRY if idempotent else Verdict.UNKNOWN
+    return Verdict.FAIL
+
+
+def classify_status(status: int, idempotent: bool) -> Verdict:
+    if status >= 500:
+        return Verdict.RETRY if idempotent else Verdict.UNKNOWN
+    return Verdict.FAIL
+
+
+def was_maybe_sent(exc: BaseException) -> bool:
+    """True when the Desk may still be working on the request (do not hand its lease back early)."""
+    return not isinstance(exc, NOT_SENT)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 4  # tries per call, first one included
+    base_s: float = 0.25
+    cap_s: float = 8.0
+    deadline_s: float = 90.0  # total time per call, waits included
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "RetryPolicy":
+        return cls(
+            attempts=settings.desk_retry_attempts,
+            base_s=settings.desk_retry_base_s,
+            cap_s=settings.desk_retry_cap_s,
+            deadline_s=settings.desk_retry_deadline_s,
+        )
+
+    def backoff(self, attempt: int, rng: random.Random | None = None) -> float:
+        """Full-jitter delay before try `attempt + 1` (attempt counts from 1)."""
+        ceiling = min(self.cap_s, self.base_s * (2 ** max(attempt - 1, 0)))
+        return (rng or random).uniform(0.0, ceiling)
+
+    def may_retry(self, attempt: int, delay_s: float, time_left_s: float) -> bool:
+        """Another try is allowed when attempts remain and the wait fits in the deadline."""
+        return attempt < self.attempts and delay_s < time_left_s

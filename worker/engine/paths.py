@@ -1,0 +1,82 @@
+"""Field paths into a ticket as the Desk returns it with include=contacts,products,assignee,departments.
+
+A path is dot-separated: `priority`, `customFields.ModelName`, `cf.cf_model_name`, `contact.account.accountName`.
+Getters are compiled once (at load) into small closures; a missing key or a non-mapping on the way yields None.
+
+`KNOWN_FIELDS` lists the paths a Desk ticket can have (the seed's examples plus the vendor's OpenAPI file); a
+condition on any other path is a lint warning, not an error, because the Desk's fields are dynamic (field-level
+security, new fields). Anything under `customFields.` or `cf.` is accepted: those are the org's own fields.
+"""
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from typing import Any
+
+Getter = Callable[[Any], Any]
+
+CUSTOM_FIELD_ROOTS = ("customFields", "cf")
+
+TICKET_FIELDS = (
+    "id", "ticketNumber", "subject", "description", "status", "statusType", "priority", "channel", "channelCode",
+    "category", "subCategory", "classification", "language", "resolution", "email", "phone", "webUrl",
+    "departmentId", "assigneeId", "contactId", "productId", "accountId", "teamId", "layoutId", "slaId",
+    "createdTime", "modifiedTime", "closedTime", "dueDate", "responseDueDate", "customerResponseTime", "onholdTime",
+    "threadCount", "commentCount", "taskCount", "attachmentCount", "approvalCount", "timeEntryCount",
+    "isDeleted", "isTrashed", "isArchived", "isSpam", "isEscalated", "isOverDue", "isResponseOverdue",
+    "modifiedBy", "source", "sharedDepartments", "secondaryContacts", "entitySkills", "channelRelatedInfo",
+    "layoutDetails", "tags",
+    # embedded by include=contacts,products,assignee,departments
+    "contact", "product", "assignee", "department", "team",
+)
+NESTED_FIELDS = {
+    "contact": ("id", "firstName", "lastName", "email", "phone", "mobile", "type", "account"),
+    "contact.account": ("id", "accountName", "website"),
+    "product": ("id", "productName", "productCode"),
+    "assignee": ("id", "firstName", "lastName", "email", "emailId", "photoURL", "zuid"),
+    "department": ("id", "name"),
+    "team": ("id", "name"),
+    "source": ("type", "appName", "extId", "permalink", "appPhotoURL"),
+    "layoutDetails": ("id", "layoutName"),
+}
+KNOWN_FIELDS: frozenset[str] = frozenset(TICKET_FIELDS) | frozenset(
+    f"{parent}.{child}" for parent, children in NESTED_FIELDS.items() for child in children
+)
+
+
+def split_path(path: str) -> tuple[str, ...]:
+    return tuple(path.split("."))
+
+
+def make_getter(path: str) -> Getter:
+    """A closure reading `path` from a ticket-like dict; None when any step is missing."""
+    parts = split_path(path)
+    if len(parts) == 1:
+        key = parts[0]
+
+        def get_one(data: Any) -> Any:
+            return data.get(key) if isinstance(data, dict) else None
+
+        return get_one
+
+    def get_many(data: Any) -> Any:
+        for part in parts:
+            if not isinstance(data, dict):
+                return None
+            data = data.get(part)
+        return data
+
+    return get_many
+
+
+def is_known_path(path: str) -> bool:
+    parts = split_path(path)
+    if parts[0] in CUSTOM_FIELD_ROOTS:
+        return len(parts) >= 2 and all(parts[1:])
+    return path in KNOWN_FIELDS
+
+
+def suggest_path(path: str) -> str | None:
+    """The closest known path, for "did you mean" in the lint warning."""
+    matches = difflib.get_close_matches(path, sorted(KNOWN_FIELDS), n=1, cutoff=0.75)
+    return matches[0] if matches else None
