@@ -78,6 +78,11 @@ class Call:
     def now_text(self) -> str:
         return self.org.now_text()
 
+    @property
+    def agent(self) -> dict[str, Any]:
+        """The agent the token acts as (creatorId, commenterId...): the org's first agent, its administrator."""
+        return next(iter(self.org.agents.values()))
+
 
 Handler = Callable[[Call], Reply]
 
@@ -92,6 +97,7 @@ class Endpoint:
     body: BodyKind = "none"
     weight: int = 1
     needs_org: bool = True
+    required_scopes: tuple[str, ...] = ()  # every one of them is needed too (searches: search.READ + module READ)
 
 
 def json_response(status: int, body: Any = None, headers: Mapping[str, str] | None = None) -> Response:
@@ -127,7 +133,10 @@ def authenticate(sandbox: Sandbox, request: Request, endpoint: Endpoint) -> tupl
         org = sandbox.desk.org(org_id.strip())
         if org is None or org.id not in token.grant.org_ids:
             raise unauthorized("OAUTH_ORG_MISMATCH", "The OAuth token does not belong to the given orgId.")
-    if not any(scope_allows(token.grant.scopes, scope) for scope in endpoint.scopes):
+    granted = token.grant.scopes
+    if not any(scope_allows(granted, scope) for scope in endpoint.scopes) or not all(
+        scope_allows(granted, scope) for scope in endpoint.required_scopes
+    ):
         raise unauthorized("SCOPE_MISMATCH", "The OAuth token does not have the scope required for this API.")
     return token, org
 
@@ -176,8 +185,9 @@ def make_route(sandbox: Sandbox, endpoint: Endpoint) -> Route:
         try:
             token, org = authenticate(sandbox, request, endpoint)
             if org is not None:
-                admitted = sandbox.org_limits(org)
-                admitted.admit(endpoint.weight, org.now())
+                limits = sandbox.org_limits(org)
+                limits.admit(endpoint.weight, org.now())
+                admitted = limits
             if sandbox.faults.latency_ms and sandbox.faults.applies_to(org.id if org else None):
                 await asyncio.sleep(sandbox.faults.latency_ms / 1000)
             query = validate_query(request.query_params.multi_items(), endpoint.params)

@@ -1,7 +1,9 @@
 """The sandbox's ASGI app: the Desk API under /api/v1, the accounts server under /oauth/v2, controls under /_sandbox."""
 from __future__ import annotations
 
+import contextlib
 import importlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.applications import Starlette
@@ -79,9 +81,22 @@ async def server_error(_: Request, __: Exception) -> Response:
     return error_response(ApiError(500, "INTERNAL_SERVER_ERROR", "An internal server error occurred while performing this operation."))
 
 
-def build_app(sandbox: Sandbox) -> Starlette:
+def build_app(sandbox: Sandbox, activity_rate: float = 0.0) -> Starlette:
+    """The whole app; `activity_rate` > 0 starts the activity generator with the server and stops it with it."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        if activity_rate > 0:
+            sandbox.activity.start(activity_rate)
+        yield
+        sandbox.activity.stop()
+
     routes: list[BaseRoute] = [*accounts_server.routes(sandbox), *controls.routes(sandbox)]
     routes.extend(make_route(sandbox, endpoint) for endpoint in endpoints())
-    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error, Exception: server_error})
+    app = Starlette(
+        routes=routes,
+        exception_handlers={HTTPException: http_error, Exception: server_error},
+        lifespan=lifespan,
+    )
     app.state.sandbox = sandbox
     return app

@@ -95,6 +95,18 @@ def routes(sandbox: Sandbox) -> list[Route]:
         sandbox.desk.clock.advance(timedelta(seconds=float(body.get("seconds", 0))))
         return JSONResponse({"now": sandbox.desk.clock.now().isoformat()})
 
+    async def start_activity(request: Request) -> Response:
+        body = await _json(request)
+        sandbox.activity.start(float(body.get("ratePerS", 1.0)), seed=int(body.get("seed", 1)))
+        return JSONResponse(sandbox.activity.stats())
+
+    async def stop_activity(_: Request) -> Response:
+        sandbox.activity.stop()
+        return JSONResponse(sandbox.activity.stats())
+
+    async def activity_stats(_: Request) -> Response:
+        return JSONResponse(sandbox.activity.stats())
+
     async def credits(_: Request) -> Response:
         return JSONResponse(
             {org_id: {"used": limits.used, "dailyCredits": limits.daily_credits} for org_id, limits in sandbox.limits.orgs.items()}
@@ -113,4 +125,7 @@ def routes(sandbox: Sandbox) -> list[Route]:
         Route("/_sandbox/writes", clear_writes, methods=["DELETE"]),
         Route("/_sandbox/clock/advance", advance_clock, methods=["POST"]),
         Route("/_sandbox/credits", credits, methods=["GET"]),
+        Route("/_sandbox/activity", start_activity, methods=["POST"]),
+        Route("/_sandbox/activity", stop_activity, methods=["DELETE"]),
+        Route("/_sandbox/activity", activity_stats, methods=["GET"]),
     ]

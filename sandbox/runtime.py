@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sandbox.activity_control import ActivityRunner
 from sandbox.faults import Faults
 from sandbox.limits import Limits, OrgLimits
 from sandbox.oauth import AuthServer, Client
@@ -31,6 +32,10 @@ class Sandbox:
     max_attachment_bytes: int = MAX_ATTACHMENT_BYTES
     client: Client | None = None
     credentials: Credentials | None = None
+    activity: ActivityRunner = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.activity = ActivityRunner(self.desk)
 
     @classmethod
     def create(cls, desk: Desk) -> "Sandbox":

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import socket
 import sys
 from dataclasses import dataclass
 
@@ -70,21 +71,41 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated desk (default 1)")
     parser.add_argument("--tickets", type=int, default=200, help="tickets per organisation (default 200)")
     parser.add_argument("--orgs", type=int, default=2, help="organisations (default 2)")
+    parser.add_argument("--activity", type=float, default=0.0, metavar="RATE", help="simulated changes per second (default 0: none)")
+
+
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def serve(sandbox: Sandbox, host: str, port: int, activity_rate: float = 0.0) -> None:
+    """Serve until SIGINT/SIGTERM (uvicorn handles both and stops cleanly)."""
+    config = uvicorn.Config(build_app(sandbox, activity_rate), host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.Server(config).run()
+
+
+def options_error(args: argparse.Namespace) -> str | None:
+    if args.orgs < 1 or args.tickets < 0 or args.activity < 0:
+        return "--orgs must be at least 1, --tickets and --activity at least 0"
+    if not port_is_free(args.host, args.port):
+        return f"cannot listen on {args.host}:{args.port}: the port is in use or the address is not this machine's; pick another with --port"
+    return None
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.orgs < 1 or args.tickets < 0:
-        print("deskpilot sandbox: --orgs must be at least 1 and --tickets at least 0", file=sys.stderr)
+    problem = options_error(args)
+    if problem:
+        print(f"deskpilot sandbox: {problem}", file=sys.stderr)
         return 2
     sandbox = create_sandbox(SandboxOptions(seed=args.seed, orgs=args.orgs, tickets=args.tickets))
     print(banner(sandbox, f"http://{args.host}:{args.port}"), flush=True)
-    config = uvicorn.Config(build_app(sandbox), host=args.host, port=args.port, log_level="warning", access_log=False)
-    server = uvicorn.Server(config)
-    try:
-        server.run()
-    except OSError as exc:  # the port is taken, or the address is not ours
-        print(f"deskpilot sandbox: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
-        return 1
+    serve(sandbox, args.host, args.port, args.activity)
     return 0
 
 

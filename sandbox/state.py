@@ -145,8 +145,13 @@ class Org:
                 self.refresh_counts(self.tickets[ticket_id])
 
     def refresh_counts(self, ticket: Record) -> None:
+        """Drafts are not part of the conversation yet: threadCount leaves them out."""
         for kind, count_field in COUNT_FIELDS.items():
-            ticket[count_field] = str(len(self._children[kind].get(ticket["id"], {})))
+            children = self._children[kind].get(ticket["id"], {})
+            if kind == "threads":
+                ticket[count_field] = str(sum(1 for child in children if self.threads.get(child, {}).get("status") != "DRAFT"))
+            else:
+                ticket[count_field] = str(len(children))
 
     def remove_ticket(self, ticket_id: str) -> Record | None:
         ticket = self.tickets.pop(ticket_id, None)

@@ -41,7 +41,9 @@ def summarize(content: str | None) -> str | None:
     """A thread's summary: its text without markup, whitespace collapsed, cut at SUMMARY_LENGTH characters."""
     if content is None:
         return None
-    text = _SPACES.sub(" ", html.unescape(_TAGS.sub(" ", content))).strip()
+    if "<" in content or "&" in content:
+        content = html.unescape(_TAGS.sub(" ", content))
+    text = _SPACES.sub(" ", content).strip()
     return text[:SUMMARY_LENGTH]
 
 

@@ -263,8 +263,10 @@ class Budget:
     def snapshot(self, org_id: str) -> dict[str, Any]:
         """What the budget looks like now (for `deskpilot check`, tests and the bench)."""
         keys = self.keys(org_id)
+        seconds, micros = self._redis.time()
+        now_ms = int(seconds) * 1000 + int(micros) // 1000
         pipe = self._redis.pipeline(transaction=False)
-        pipe.zcard(keys["leases"])
+        pipe.zcount(keys["leases"], now_ms, "+inf")  # live leases only (expired ones are reaped lazily)
         pipe.pttl(keys["pause"])
         pipe.hgetall(keys["credits"])
         leases, pause_ms, credits = pipe.execute()

@@ -16,7 +16,8 @@
     ├── ServerError                 5xx still answered after retries (reads and idempotent writes only)
     ├── NetworkError                timeouts / connection failures still failing after retries (reads, idempotent)
     ├── OutcomeUnknown              a non-idempotent write may or may not have happened: verify before writing again
-    └── MalformedResponse           a 2xx answer that is not the JSON the Desk documents
+    ├── MalformedResponse           a 2xx answer that is not the JSON the Desk documents
+    └── SearchCapExceeded           (local) a search cannot be walked past the 5,000-result cap by time windows
 
 Every message is built from the Desk's own errorCode/message and the request's method and path: no header, token,
 secret or request body is ever part of one, so logging an exception is safe.
@@ -187,6 +188,12 @@ class OutcomeUnknown(DeskError):
 
 class MalformedResponse(DeskError):
     default_code = "MALFORMED_RESPONSE"
+
+
+class SearchCapExceeded(DeskError):
+    """More than 5,000 results share one modifiedTime (or carry none): the windows cannot split them."""
+
+    default_code = "SEARCH_CAP_EXCEEDED"
 
 
 # errorCode -> class, for answers whose code decides more than the status does.

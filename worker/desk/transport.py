@@ -23,17 +23,9 @@ import redis as redis_lib
 import structlog
 
 from config.settings import Settings
-from worker.desk.auth import AccessToken, TokenProvider
-from worker.desk.budget import Budget, Lease, Priority
-from worker.desk.errors import (
-    DeskError,
-    MalformedResponse,
-    NetworkError,
-    OutcomeUnknown,
-    ServerError,
-    ThrottledByDesk,
-    error_for_response,
-)
+from worker.desk.auth import TokenProvider
+from worker.desk.budget import Budget, Priority
+from worker.desk.errors import MalformedResponse, NetworkError, OutcomeUnknown, ServerError, error_for_response
 from worker.desk.retry import RetryPolicy, Verdict, classify_exception, classify_status, default_idempotent, was_maybe_sent
 
 log = structlog.get_logger("worker.desk")
@@ -50,7 +42,8 @@ class TransportStats:
     """Cumulative figures for the bench: calls, time inside request(), time inside the HTTP round trips."""
 
     calls: int = 0
-    attempts: int = 0
+    attempts: int = 0  # tries that count against the retry policy (429s and a refused token do not)
+    throttled: int = 0  # 429 answers
     total_s: float = 0.0
     http_s: float = 0.0
 
@@ -188,10 +181,9 @@ class Transport:
                     )
                 except httpx.HTTPError as exc:
                     http_s += time.perf_counter() - sent_at
-                    if was_maybe_sent(exc):
-                        pass  # the Desk may still be serving it: the lease expires on its own
-                    else:
+                    if not was_maybe_sent(exc):
                         self.budget.release(lease)
+                    # else the Desk may still be serving it: the lease is left to expire on its own
                     verdict = classify_exception(exc, idem)
                     if verdict is Verdict.UNKNOWN:
                         bound.warning("desk.outcome_unknown", attempt=attempt, reason=type(exc).__name__)
@@ -224,6 +216,8 @@ class Transport:
                     return self._decode_success(response, method, path)
                 body = self._decode_error(response)
                 if status == 429:
+                    with self._stats_lock:
+                        self.stats.throttled += 1
                     retry_after = parse_retry_after(response.headers.get("Retry-After"))
                     pause_s = self.budget.pause(self.org_id, retry_after)
                     if time.monotonic() + pause_s < deadline:
@@ -299,5 +293,3 @@ class Transport:
         except ValueError:
             return None
 
-
-__all__ = ["Transport", "TransportStats", "parse_retry_after", "AccessToken", "DeskError", "ThrottledByDesk"]

@@ -247,6 +247,10 @@ class Calendar:
             yield pending
 
     def _advance(self, moment: datetime, amount: timedelta) -> datetime:
+        """Skip whole days by their cached totals, then walk the day that holds the answer.
+
+        The walk ends because a spec must open on at least one weekday.
+        """
         ordinal = self._ordinal(moment)
         day = self._day(ordinal).clipped(moment, _LATEST)
         while amount > day.total:
@@ -260,6 +264,7 @@ class Calendar:
         return start + amount
 
     def _rewind(self, moment: datetime, amount: timedelta) -> datetime:
+        """`_advance` mirrored: whole days back by their totals, then back through the day that holds the answer."""
         ordinal = self._ordinal(moment)
         day = self._day(ordinal).clipped(_EARLIEST, moment)
         while amount > day.total:

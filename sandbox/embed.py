@@ -1,0 +1,86 @@
+"""How a ticket is shown: the full view, the smaller list item, and the `include=` embeds of related records.
+
+Records keep only ids (contactId, productId, assigneeId, departmentId); the summaries are built here on every
+read, so an embed always shows the related record as it is now. Other resources (contacts, accounts, search)
+show tickets through `ticket_view` / `ticket_list_item` so every ticket answer agrees.
+
+Embeds (key in the answer <- include value), shaped as the seed's examples and the vendor's spec show them:
+    contact    <- contacts     {firstName, lastName, phone, id, type, email, account{website, accountName, id}}
+    product    <- products     {id, productName}
+    assignee   <- assignee     {id, firstName, lastName, photoURL, email, zuid}  (zuid: what @mentions need)
+    department <- departments  {id, name}
+An embed of an unset or unknown reference is null, as the seed's `"product": null` shows.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from typing import Any
+
+from sandbox.state import Org, Record, public
+
+# The list example's fields (GET /tickets): no description, custom fields, counts other than threads/comments.
+TICKET_LIST_FIELDS = (
+    "id", "ticketNumber", "subject", "status", "statusType", "departmentId", "contactId", "productId",
+    "assigneeId", "email", "phone", "channel", "priority", "dueDate", "threadCount", "commentCount",
+    "closedTime", "createdTime", "customerResponseTime", "webUrl",
+)
+TICKET_INCLUDES = ("contacts", "products", "assignee", "departments")
+
+
+def contact_summary(org: Org, contact_id: str | None) -> Record | None:
+    contact = org.contacts.get(contact_id or "")
+    if contact is None:
+        return None
+    account = org.accounts.get(contact.get("accountId") or "")
+    return {
+        "firstName": contact.get("firstName"), "lastName": contact.get("lastName"), "phone": contact.get("phone"),
+        "id": contact["id"], "type": contact.get("type"), "email": contact.get("email"),
+        "account": None if account is None else {
+            "website": account.get("website"), "accountName": account.get("accountName"), "id": account["id"],
+        },
+    }
+
+
+def product_summary(org: Org, product_id: str | None) -> Record | None:
+    product = org.products.get(product_id or "")
+    return None if product is None else {"id": product["id"], "productName": product.get("productName")}
+
+
+def assignee_summary(org: Org, agent_id: str | None) -> Record | None:
+    agent = org.agents.get(agent_id or "")
+    if agent is None:
+        return None
+    return {
+        "id": agent["id"], "firstName": agent.get("firstName"), "lastName": agent.get("lastName"),
+        "photoURL": agent.get("photoURL"), "email": agent.get("emailId"), "zuid": agent.get("zuid"),
+    }
+
+
+def department_summary(org: Org, department_id: str | None) -> Record | None:
+    department = org.departments.get(department_id or "")
+    return None if department is None else {"id": department["id"], "name": department.get("name")}
+
+
+EMBEDS: dict[str, tuple[str, str, Callable[[Org, Any], Record | None]]] = {
+    "contacts": ("contact", "contactId", contact_summary),
+    "products": ("product", "productId", product_summary),
+    "assignee": ("assignee", "assigneeId", assignee_summary),
+    "departments": ("department", "departmentId", department_summary),
+}
+
+
+def _embed(org: Org, ticket: Record, view: Record, include: Collection[str]) -> Record:
+    for name in include:
+        key, id_field, summary = EMBEDS[name]
+        view[key] = summary(org, ticket.get(id_field))
+    return view
+
+
+def ticket_view(org: Org, ticket: Record, include: Collection[str] = ()) -> Record:
+    """The full ticket (GET /tickets/{id}, and the answer of every ticket write), with the asked embeds."""
+    return _embed(org, ticket, public(ticket), include)
+
+
+def ticket_list_item(org: Org, ticket: Record, include: Collection[str] = ()) -> Record:
+    """A ticket as lists show it: the list example's smaller field set, with the asked embeds."""
+    return _embed(org, ticket, {name: ticket.get(name) for name in TICKET_LIST_FIELDS}, include)

@@ -1,0 +1,258 @@
+"""Searches: GET /tickets/search, /contacts/search, /accounts/search, /tasks/search and /search (all modules).
+
+Semantics (the seed, the vendor's spec and desk-api.md):
+- Fields marked "exact match" compare whole values without case; fields marked "wildcard search" do too, and a
+  `*` makes the value a pattern: `analysis*` matches any word starting "analysis" (the seed's own example finds
+  "Real Time analysis Requirement"), `*lysis*` any substring. `a,b` is any of. `${empty}` / `${notEmpty}` test
+  for no value / some value (the vendor's spec). `customFieldN=name:value` matches the record's custom field
+  `name` as a wildcard field; an unknown custom field name matches nothing.
+- `<field>Range=<iso>,<iso>` keeps records whose field lies in the range, both ends included.
+- Tickets are read from the search index (`org.indexed_tickets()`), which lags writes; other modules are live.
+  Spam tickets are never found, as lists hide them.
+- `from` is 0..4999, `limit` 1..100 (default 10), and `from + limit` may not pass 5000: the Desk lets a search
+  reach its first 5000 results only (422 otherwise). `count` is the number of all matches, as text.
+- `sortBy` takes the spec's fields; `relevance` (the default) is the index order (oldest first), as the sandbox
+  ranks nothing; a `-` prefix reverses any of them.
+- Scopes: Desk.search.READ and the module's READ scope, both (the seed says "and"); /search needs tickets,
+  contacts and tasks READ as well.
+- /search: every term of `searchStr` (required) must start a word of the record's text (tickets: number,
+  subject, description, e-mail, phone, contact and account names; tasks: subject, description; accounts: name,
+  e-mail, website, phone; contacts: names, e-mails, phones, account name); `departmentId` narrows tickets and
+  tasks. Without `module` the results are tickets, then tasks, accounts, contacts and `count` holds each
+  module's total; with `module` it is one total, as the module searches answer.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sandbox.api import Call, Endpoint, Reply, listing, ok, no_content
+from sandbox.clock import parse_time
+from sandbox.errors import unprocessable
+from sandbox.listing import SEARCH_DEFAULT_LIMIT, sort_records
+from sandbox.params import CUSTOM_FIELD_PARAM, CUSTOM_FIELDS, LIMIT, SEARCH_FROM, Choice, CustomFieldFilter, Id, Param, Sort, Text, TimeRange
+from sandbox.records import full_name
+from sandbox.resources import search_views as views
+from sandbox.state import Org, Record
+
+SEARCH_SCOPE = "Desk.search.READ"
+MAX_RESULTS = 5000
+EMPTY, NOT_EMPTY = "${empty}", "${notempty}"
+Getter = Callable[[Org, Record], Any]
+
+
+# matching -----------------------------------------------------------------------------------------
+def _pattern(option: str) -> re.Pattern[str]:
+    """`abc*`: a word starting abc; `*abc*`: anywhere; a `*` inside: anything there."""
+    core = ".*".join(re.escape(part) for part in option.strip("*").split("*"))
+    start = "" if option.startswith("*") else r"(?<!\w)"
+    end = "" if option.endswith("*") else r"(?!\w)"
+    return re.compile(start + core + end)
+
+
+def search_matches(actual: Any, wanted: str, wildcard: bool) -> bool:
+    text = "" if actual is None else str(actual).lower()
+    for option in (part.strip().lower() for part in wanted.split(",")):
+        if option in (EMPTY, NOT_EMPTY):
+            if (option == EMPTY) == (text == ""):
+                return True
+        elif wildcard and "*" in option:
+            if text and _pattern(option).search(text):
+                return True
+        elif text == option:
+            return True
+    return False
+
+
+def in_range(value: Any, bounds: tuple[Any, Any]) -> bool:
+    return bool(value) and bounds[0] <= parse_time(value) <= bounds[1]
+
+
+def plain(name: str) -> Getter:
+    return lambda _org, record: record.get(name)
+
+
+def contact_of(org: Org, record: Record) -> Record:
+    return org.contacts.get(record.get("contactId") or "") or {}
+
+
+def account_name_of(org: Org, contact: Record) -> str | None:
+    return (org.accounts.get(contact.get("accountId") or "") or {}).get("accountName")
+
+
+# modules ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ModuleSearch:
+    """One module's search: its records, filters (getter, wildcard?), ranges, sorts, result view and scope."""
+
+    path: str
+    scope: str
+    records: Callable[[Org], list[Record]]
+    item: Callable[[Org, Record], Record]
+    filters: dict[str, tuple[Getter, bool]]
+    ranges: tuple[str, ...]
+    sorts: tuple[str, ...]
+    custom_fields: bool = True
+    extra_params: dict[str, Param] = field(default_factory=dict)
+
+    def params(self) -> dict[str, Param]:
+        params: dict[str, Param] = {"from": SEARCH_FROM, "limit": LIMIT, "sortBy": Sort(fields=("relevance", *self.sorts))}
+        params.update({name: Text() for name in self.filters})
+        params.update({f"{name}Range": TimeRange() for name in self.ranges})
+        if self.custom_fields:
+            params[CUSTOM_FIELDS] = CustomFieldFilter()
+        return params
+
+    def keeps(self, org: Org, record: Record, query: dict[str, Any]) -> bool:
+        for name, (read, wildcard) in self.filters.items():
+            if name in query and not search_matches(read(org, record), query[name], wildcard):
+                return False
+        for name in self.ranges:
+            if f"{name}Range" in query and not in_range(record.get(name), query[f"{name}Range"]):
+                return False
+        for key, value in query.items():
+            if CUSTOM_FIELD_PARAM.fullmatch(key):
+                custom_name, wanted = value
+                custom = record.get("customFields") or {}
+                if custom_name not in custom or not search_matches(custom[custom_name], wanted, wildcard=True):
+                    return False
+        return True
+
+    def search(self, call: Call) -> Reply:
+        start, limit = window(call.query)
+        found = [record for record in self.records(call.org) if self.keeps(call.org, record, call.query)]
+        found = ordered(found, call.query)
+        return listing([self.item(call.org, record) for record in found[start : start + limit]], count=len(found))
+
+    def endpoint(self) -> Endpoint:
+        return Endpoint("GET", self.path, self.search, (SEARCH_SCOPE,), params=self.params(), required_scopes=(self.scope,))
+
+
+def window(query: dict[str, Any]) -> tuple[int, int]:
+    """`from` and `limit`, refused when they reach past the first MAX_RESULTS results."""
+    start, limit = query.get("from", 0), query.get("limit", SEARCH_DEFAULT_LIMIT)
+    if start + limit > MAX_RESULTS:
+        raise unprocessable(f"The sum of 'from' and 'limit' must not exceed {MAX_RESULTS}: a search reaches its first {MAX_RESULTS} results only.")
+    return start, limit
+
+
+def ordered(records: list[Record], query: dict[str, Any], get: Callable[[Record, str], Any] | None = None) -> list[Record]:
+    field_name, descending = query.get("sortBy", ("relevance", False))
+    if field_name == "relevance":
+        return list(reversed(records)) if descending else records
+    return sort_records(records, field_name, descending, get=get)
+
+
+def indexed_tickets(org: Org) -> list[Record]:
+    """What search sees of tickets: the lagged index, without spam."""
+    return [snapshot for snapshot in org.indexed_tickets() if not (org.tickets.get(snapshot["id"]) or {}).get("_spam")]
+
+
+def task_ticket_number(org: Org, task: Record) -> str | None:
+    return (org.tickets.get(task.get("ticketId") or "") or {}).get("ticketNumber")
+
+
+EXACT_TICKET_FIELDS = ("id", "ticketNumber", "status", "priority", "channel", "assigneeId", "contactId", "departmentId", "productId")
+WILDCARD_TICKET_FIELDS = ("subject", "email", "phone", "category", "description")
+TICKETS = ModuleSearch(
+    path="/tickets/search", scope="Desk.tickets.READ", records=indexed_tickets, item=views.ticket_item,
+    filters={
+        **{name: (plain(name), False) for name in EXACT_TICKET_FIELDS},
+        **{name: (plain(name), True) for name in WILDCARD_TICKET_FIELDS},
+        "accountId": (lambda org, t: contact_of(org, t).get("accountId"), False),
+        "contactName": (lambda org, t: full_name(contact_of(org, t).get("firstName"), contact_of(org, t).get("lastName")), True),
+        "accountName": (lambda org, t: account_name_of(org, contact_of(org, t)), True),
+        "productName": (lambda org, t: (org.products.get(t.get("productId") or "") or {}).get("productName"), True),
+    },
+    ranges=("modifiedTime", "createdTime", "dueDate", "customerResponseTime"),
+    sorts=("modifiedTime", "createdTime", "customerResponseTime"),
+)
+CONTACTS = ModuleSearch(
+    path="/contacts/search", scope="Desk.contacts.READ", records=lambda org: list(org.contacts.values()),
+    item=views.contact_item,
+    filters={
+        "id": (plain("id"), False),
+        **{name: (plain(name), True) for name in ("firstName", "lastName", "email", "phone", "mobile")},
+        "fullName": (lambda _org, c: full_name(c.get("firstName"), c.get("lastName")), True),
+        "accountName": (account_name_of, True),
+    },
+    ranges=("createdTime", "modifiedTime"), sorts=("modifiedTime", "createdTime", "lastName", "firstName"),
+)
+ACCOUNTS = ModuleSearch(
+    path="/accounts/search", scope="Desk.contacts.READ", records=lambda org: list(org.accounts.values()),
+    item=views.account_item, filters={"id": (plain("id"), False), "accountName": (plain("accountName"), True)},
+    ranges=("createdTime", "modifiedTime"), sorts=("modifiedTime", "createdTime", "accountName"),
+)
+TASKS = ModuleSearch(
+    path="/tasks/search", scope="Desk.tasks.READ", records=lambda org: list(org.tasks.values()), item=views.task_item,
+    filters={
+        **{name: (plain(name), False) for name in ("id", "departmentId", "status", "priority")},
+        "subject": (plain("subject"), True), "ticketNumber": (task_ticket_number, False),
+    },
+    ranges=("createdTime", "modifiedTime", "dueDate"), sorts=("modifiedTime", "createdTime"),
+)
+
+
+# /search: every module ----------------------------------------------------------------------------
+def _ticket_text(org: Org, ticket: Record) -> list[Any]:
+    contact = contact_of(org, ticket)
+    return [ticket.get("ticketNumber"), ticket.get("subject"), ticket.get("description"), ticket.get("email"),
+            ticket.get("phone"), contact.get("firstName"), contact.get("lastName"), account_name_of(org, contact)]
+
+
+def _contact_text(org: Org, contact: Record) -> list[Any]:
+    return [contact.get(name) for name in ("firstName", "lastName", "email", "secondaryEmail", "phone", "mobile")] + [
+        account_name_of(org, contact)]
+
+
+# module -> (records, searchable text, item view, departmental?)
+GLOBAL_MODULES: dict[str, tuple[Callable[[Org], list[Record]], Callable[[Org, Record], list[Any]], Callable[[Org, Record], Record], bool]] = {
+    "tickets": (indexed_tickets, _ticket_text, views.global_ticket, True),
+    "tasks": (TASKS.records, lambda _org, t: [t.get("subject"), t.get("description")], views.global_task, True),
+    "accounts": (ACCOUNTS.records, lambda _org, a: [a.get(n) for n in ("accountName", "email", "website", "phone")],
+                 views.global_account, False),
+    "contacts": (CONTACTS.records, _contact_text, views.global_contact, False),
+}
+
+
+def _has_terms(texts: list[Any], terms: list[str]) -> bool:
+    blob = " ".join(str(text).lower() for text in texts if text)
+    return all(re.search(r"(?<!\w)" + re.escape(term), blob) for term in terms)
+
+
+def search_everything(call: Call) -> Reply:
+    org, query = call.org, call.query
+    terms = [term.strip("*") for term in query.get("searchStr", "").lower().split() if term.strip("*")]
+    if not terms:
+        raise unprocessable("The query parameter 'searchStr' is mandatory.")
+    start, limit = window(query)
+    found: list[tuple[str, Record]] = []
+    for module, (records, text, _, departmental) in GLOBAL_MODULES.items():
+        if query.get("module", module) != module:
+            continue
+        for record in records(org):
+            if departmental and "departmentId" in query and record.get("departmentId") != query["departmentId"]:
+                continue
+            if _has_terms(text(org, record), terms):
+                found.append((module, record))
+    pairs = ordered([{"module": m, "record": r} for m, r in found], query, get=lambda pair, name: pair["record"].get(name))
+    items = [GLOBAL_MODULES[pair["module"]][2](org, pair["record"]) for pair in pairs[start : start + limit]]
+    if "module" in query:
+        return listing(items, count=len(found))
+    if not items:
+        return no_content()
+    counts = {module: str(sum(1 for m, _ in found if m == module)) for module in GLOBAL_MODULES}
+    return ok({"data": items, "count": counts})
+
+
+GLOBAL_PARAMS: dict[str, Param] = {
+    "searchStr": Text(), "module": Choice(values=tuple(GLOBAL_MODULES)), "departmentId": Id(),
+    "from": SEARCH_FROM, "limit": LIMIT, "sortBy": Sort(fields=("relevance", "modifiedTime")),
+}
+ENDPOINTS = [
+    *(search.endpoint() for search in (TICKETS, CONTACTS, ACCOUNTS, TASKS)),
+    Endpoint("GET", "/search", search_everything, (SEARCH_SCOPE,), params=GLOBAL_PARAMS,
+             required_scopes=("Desk.tickets.READ", "Desk.contacts.READ", "Desk.tasks.READ")),
+]

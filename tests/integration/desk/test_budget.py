@@ -1,0 +1,160 @@
+"""The shared rate budget against a real redis-server: leases, crash safety, the shared pause, credits, reserve."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from worker.desk.budget import Budget, Priority
+from worker.desk.errors import BudgetWaitTimeout, CreditsExhausted
+
+ORG = "20240001"
+
+
+def make_budget(redis_server, **overrides) -> Budget:
+    options = dict(max_concurrency=3, daily_credits=1000, reserve_share=0.1, lease_ttl_s=5.0, throttle_backoff_s=0.2)
+    options.update(overrides)
+    return Budget(redis_server.client(), **options)
+
+
+def test_given_all_leases_taken_when_another_call_waits_then_it_times_out_with_a_clear_error(redis_server):
+    budget = make_budget(redis_server)
+    leases = [budget.acquire(ORG, timeout_s=1) for _ in range(3)]
+    started = time.monotonic()
+    with pytest.raises(BudgetWaitTimeout) as raised:
+        budget.acquire(ORG, timeout_s=0.3, method="GET", path="/tickets")
+    assert 0.25 <= time.monotonic() - started < 1.5
+    assert raised.value.path == "/tickets" and "3 concurrent-call leases" in str(raised.value)
+    budget.release(leases[0])
+    assert budget.acquire(ORG, timeout_s=0.3)
+
+
+def test_given_a_waiter_when_a_lease_is_released_then_the_waiter_gets_it_promptly(redis_server):
+    budget = make_budget(redis_server, max_concurrency=1)
+    lease = budget.acquire(ORG, timeout_s=1)
+    got = []
+
+    def wait():
+        got.append(budget.acquire(ORG, timeout_s=3))
+        got.append(time.monotonic())
+
+    waiter = threading.Thread(target=wait)
+    waiter.start()
+    time.sleep(0.2)
+    released_at = time.monotonic()
+    budget.release(lease)
+    waiter.join(5)
+    assert len(got) == 2 and got[1] - released_at < 0.2
+
+
+def test_given_a_holder_that_dies_then_its_lease_expires_and_the_slot_heals(redis_server):
+    budget = make_budget(redis_server, max_concurrency=2, lease_ttl_s=0.6)
+    # A separate process takes both leases and is killed without releasing them.
+    script = (
+        "import sys, time, redis\n"
+        "from worker.desk.budget import Budget\n"
+        f"b = Budget(redis.Redis.from_url(sys.argv[1]), max_concurrency=2, daily_credits=1000, reserve_share=0.1,"
+        " lease_ttl_s=0.6, throttle_backoff_s=0.2)\n"
+        f"b.acquire('{ORG}', timeout_s=1); b.acquire('{ORG}', timeout_s=1)\n"
+        "print('held', flush=True); time.sleep(60)\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", script, redis_server.url], stdout=subprocess.PIPE)
+    try:
+        assert child.stdout.readline().strip() == b"held"
+        child.kill()
+        child.wait(10)
+        with pytest.raises(BudgetWaitTimeout):
+            budget.acquire(ORG, timeout_s=0.1)
+        lease = budget.acquire(ORG, timeout_s=3)  # succeeds once the dead holder's leases expire
+        assert budget.snapshot(ORG)["leases"] == 1
+        budget.release(lease)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait(10)
+
+
+def test_given_many_threads_then_never_more_than_the_limit_hold_a_lease(redis_server):
+    budget = make_budget(redis_server, max_concurrency=3)
+    holding = 0
+    peak = 0
+    lock = threading.Lock()
+
+    def worker():
+        nonlocal holding, peak
+        for _ in range(10):
+            lease = budget.acquire(ORG, timeout_s=10)
+            with lock:
+                holding += 1
+                peak = max(peak, holding)
+            time.sleep(0.005)
+            with lock:
+                holding -= 1
+            budget.release(lease)
+
+    threads = [threading.Thread(target=worker) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert peak == 3
+    assert budget.snapshot(ORG)["leases"] == 0
+
+
+def test_given_a_429_pause_then_every_caller_waits_until_it_ends(redis_server):
+    budget = make_budget(redis_server)
+    other_process_view = make_budget(redis_server)  # another process's Budget, same Redis
+    budget.pause(ORG, 0.4)
+    started = time.monotonic()
+    lease = other_process_view.acquire(ORG, timeout_s=2)
+    assert 0.35 <= time.monotonic() - started < 1.0
+    other_process_view.release(lease)
+    # Other orgs are not paused.
+    budget.pause(ORG, 5)
+    assert budget.acquire("other-org", timeout_s=0.1)
+
+
+def test_given_a_pause_longer_than_the_wait_then_the_call_fails_at_once_with_retry_after(redis_server):
+    budget = make_budget(redis_server)
+    budget.pause(ORG, 30)
+    started = time.monotonic()
+    with pytest.raises(BudgetWaitTimeout) as raised:
+        budget.acquire(ORG, timeout_s=1)
+    assert time.monotonic() - started < 0.2
+    assert 29 < raised.value.retry_after <= 30
+
+
+def test_given_429s_without_retry_after_then_the_pause_doubles(redis_server):
+    budget = make_budget(redis_server, throttle_backoff_s=0.2)
+    assert budget.pause(ORG, None) == pytest.approx(0.2, abs=0.01)
+    assert budget.pause(ORG, None) == pytest.approx(0.4, abs=0.05)
+    assert budget.pause(ORG, None) == pytest.approx(0.8, abs=0.1)
+
+
+def test_given_the_desk_reports_credits_then_the_count_follows_it_and_the_reserve_is_kept(redis_server):
+    budget = make_budget(redis_server, daily_credits=1000, reserve_share=0.1)  # reserve: 100 credits
+    lease = budget.acquire(ORG, timeout_s=1)
+    assert budget.snapshot(ORG)["remaining"] == 999  # one credit taken up front (an estimate)
+    budget.release(lease, remaining=102)
+    assert budget.snapshot(ORG)["remaining"] == 102 and budget.snapshot(ORG)["source"] == "desk"
+    budget.release(budget.acquire(ORG, timeout_s=1))  # 101
+    budget.release(budget.acquire(ORG, timeout_s=1))  # 100: the reserve starts here
+    with pytest.raises(CreditsExhausted) as raised:
+        budget.acquire(ORG, timeout_s=1, priority=Priority.NORMAL)
+    assert raised.value.error_code == "CREDITS_RESERVED" and raised.value.retry_after > 0
+    high = budget.acquire(ORG, timeout_s=1, priority=Priority.HIGH)  # escalations may spend the reserve
+    budget.release(high, remaining=0)
+    with pytest.raises(CreditsExhausted) as raised:
+        budget.acquire(ORG, timeout_s=1, priority=Priority.HIGH)
+    assert raised.value.error_code == "CREDITS_EXHAUSTED"
+
+
+def test_the_credit_day_is_the_redis_server_day(redis_server):
+    client = redis_server.client()
+    budget = make_budget(redis_server)
+    budget.release(budget.acquire(ORG, timeout_s=1))
+    seconds, _ = client.time()
+    assert int(client.hget(Budget.keys(ORG)["credits"], "day")) == seconds // 86400

@@ -1,0 +1,215 @@
+"""`deskpilot check`: is this deployment ready to talk to its Desk?
+
+One line per check, `ok` or `FAIL` with what to fix; exit status 0 only when every check passes:
+  settings      the DESKPILOT_* variables are present and well formed
+  redis         DESKPILOT_REDIS_URL answers
+  token         the refresh token mints an access token (a real refresh, shared through Redis)
+  org <id>      each DESKPILOT_ORG_IDS entry is one of the token's organisations and answers an org-scoped call
+  scope <name>  the token holds each scope deskpilot needs (probes that cannot change anything, see PROBES)
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TextIO
+
+import redis as redis_lib
+
+from config.settings import Settings, SettingsError, load_settings
+from worker.desk.client import DeskClient
+from worker.desk.errors import DeskError, NotFound, InvalidRequest, OrgMismatch, ScopeMismatch, TokenRefreshError
+from worker.desk.retry import RetryPolicy
+
+# What deskpilot's pollers and actions use: reads, ticket updates (assign, fields, move, updateMany, comments,
+# replies, time entries, spam), searches, agents/departments (basic), contacts, and task creation.
+REQUIRED_SCOPES: tuple[str, ...] = (
+    "Desk.basic.READ",
+    "Desk.tickets.READ",
+    "Desk.tickets.UPDATE",
+    "Desk.search.READ",
+    "Desk.contacts.READ",
+    "Desk.tasks.READ",
+    "Desk.tasks.CREATE",
+)
+
+# A scope probe is a call that needs exactly that scope and changes nothing: reads ask for one item; writes
+# target id 0 (which does not exist) or send an empty object (which fails validation). The Desk checks the
+# scope before anything else, so SCOPE_MISMATCH means the scope is missing and any other answer means it is held.
+Probe = Callable[[DeskClient], object]
+PROBES: dict[str, Probe] = {
+    "Desk.basic.READ": lambda c: c.departments.list(limit=1),
+    "Desk.tickets.READ": lambda c: c.tickets.list(limit=1),
+    "Desk.tickets.UPDATE": lambda c: c.transport.request("PATCH", "/tickets/0", json={"subject": "probe"}),
+    "Desk.tickets.CREATE": lambda c: c.transport.request("POST", "/tickets", json={}, idempotent=True),
+    "Desk.search.READ": lambda c: c.searches.tickets(limit=1),
+    "Desk.contacts.READ": lambda c: c.contacts.list(limit=1),
+    "Desk.contacts.UPDATE": lambda c: c.transport.request("PATCH", "/contacts/0", json={"lastName": "probe"}),
+    "Desk.tasks.READ": lambda c: c.tasks.list(limit=1),
+    "Desk.tasks.CREATE": lambda c: c.transport.request("POST", "/tasks", json={}, idempotent=True),
+    "Desk.tasks.UPDATE": lambda c: c.transport.request("PATCH", "/tasks/0", json={"subject": "probe"}),
+    "Desk.settings.READ": lambda c: c.contracts.list(limit=1),
+}
+CHECK_POLICY = RetryPolicy(attempts=2, base_s=0.2, cap_s=1.0, deadline_s=20.0)
+
+
+@dataclass
+class Result:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+    def line(self) -> str:
+        mark = "ok  " if self.ok else "FAIL"
+        text = f"[{mark}] {self.name}: {self.detail}"
+        return f"{text} -> {self.fix}" if (self.fix and not self.ok) else text
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "check", help="verify settings, Redis, the token, the org ids and the scopes deskpilot needs"
+    )
+    parser.add_argument(
+        "--scope",
+        action="append",
+        dest="scopes",
+        metavar="SCOPE",
+        help=f"a scope to verify (repeatable); default: {', '.join(REQUIRED_SCOPES)}",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, *, out: TextIO | None = None, settings: Settings | None = None) -> int:
+    out = out or sys.stdout
+    results = list(checks(settings=settings, scopes=tuple(args.scopes or REQUIRED_SCOPES)))
+    for result in results:
+        print(result.line(), file=out, flush=True)
+    failed = [r for r in results if not r.ok]
+    print(f"{len(results) - len(failed)} passed, {len(failed)} failed", file=out)
+    return 0 if not failed else 1
+
+
+def checks(*, settings: Settings | None = None, scopes: Sequence[str] = REQUIRED_SCOPES):
+    """Yield one Result per check; later checks are skipped (as failures) when what they need failed."""
+    # settings
+    if settings is None:
+        try:
+            settings = load_settings()
+        except SettingsError as exc:
+            yield Result("settings", False, str(exc).replace("\n", "; "), "fix the variables named (env or .env)")
+            return
+    missing = [
+        name
+        for name, value in (
+            ("DESKPILOT_CLIENT_ID", settings.client_id),
+            ("DESKPILOT_CLIENT_SECRET", settings.client_secret.get_secret_value()),
+            ("DESKPILOT_REFRESH_TOKEN", settings.refresh_token.get_secret_value()),
+            ("DESKPILOT_ORG_IDS", ",".join(settings.org_ids)),
+        )
+        if not value
+    ]
+    bad_urls = [
+        name
+        for name, value in (("DESKPILOT_API_ROOT", settings.api_root), ("DESKPILOT_ACCOUNTS_URL", settings.accounts_url))
+        if not value.startswith(("https://", "http://"))
+    ]
+    if missing or bad_urls:
+        detail = "; ".join(
+            ([f"missing {', '.join(missing)}"] if missing else [])
+            + ([f"not an http(s) URL: {', '.join(bad_urls)}"] if bad_urls else [])
+        )
+        yield Result("settings", False, detail, "set them in the environment or in .env (see config/example.env)")
+        return
+    yield Result(
+        "settings", True, f"api_root={settings.api_root} accounts_url={settings.accounts_url} "
+        f"orgs={','.join(settings.org_ids)}"
+    )
+
+    # redis
+    redis = redis_lib.Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=5)
+    try:
+        redis.ping()
+    except redis_lib.RedisError as exc:
+        yield Result("redis", False, f"{settings.redis_url} does not answer ({type(exc).__name__})",
+                     "start redis-server or set DESKPILOT_REDIS_URL")
+        return
+    yield Result("redis", True, settings.redis_url)
+
+    clients = [DeskClient(settings, redis, org_id, policy=CHECK_POLICY) for org_id in settings.org_ids]
+    try:
+        # token
+        first = clients[0]
+        try:
+            first.tokens.refresh(force=True)
+        except TokenRefreshError as exc:
+            yield Result("token", False, f"{exc.error_code}: {exc.message}",
+                         "check DESKPILOT_CLIENT_ID / DESKPILOT_CLIENT_SECRET / DESKPILOT_REFRESH_TOKEN "
+                         "and DESKPILOT_ACCOUNTS_URL (the data centre)")
+            return
+        except DeskError as exc:
+            yield Result("token", False, str(exc), "check the accounts server settings")
+            return
+        yield Result("token", True, "refreshed an access token with the refresh token")
+
+        # organisations
+        try:
+            organisations = {org.id: org for org in first.organizations.list()}
+        except DeskError as exc:
+            yield Result("organizations", False, str(exc), _fix_for(exc))
+            organisations = None
+        reachable: list[DeskClient] = []
+        for client in clients:
+            name = f"org {client.org_id}"
+            if organisations is not None and client.org_id not in organisations:
+                known = ", ".join(f"{o.id} ({o.organizationName})" for o in organisations.values()) or "none"
+                yield Result(name, False, f"not one of the token's organisations (it has: {known})",
+                             "fix DESKPILOT_ORG_IDS or mint the refresh token as a user of that org")
+                continue
+            try:
+                client.departments.list(limit=1)
+            except DeskError as exc:
+                if not isinstance(exc, ScopeMismatch):
+                    yield Result(name, False, str(exc), _fix_for(exc))
+                    continue
+            label = organisations[client.org_id].organizationName if organisations else None
+            yield Result(name, True, f"answers ({label})" if label else "answers")
+            reachable.append(client)
+
+        # scopes, probed through the first reachable org
+        if not reachable:
+            return
+        probe_client = reachable[0]
+        for scope in scopes:
+            probe = PROBES.get(scope)
+            if probe is None:
+                yield Result(f"scope {scope}", False, "no probe known for this scope",
+                             f"known scopes: {', '.join(PROBES)}")
+                continue
+            try:
+                probe(probe_client)
+            except ScopeMismatch:
+                yield Result(f"scope {scope}", False, "missing (401 SCOPE_MISMATCH)",
+                             f"mint a refresh token whose scope list includes {scope}")
+                continue
+            except (NotFound, InvalidRequest):
+                pass  # the scope let the call through; the probe's own target was meant to be refused
+            except DeskError as exc:
+                yield Result(f"scope {scope}", False, f"could not tell: {exc}", _fix_for(exc))
+                continue
+            yield Result(f"scope {scope}", True, "granted")
+    finally:
+        for client in clients:
+            client.close()
+        redis.close()
+
+
+def _fix_for(exc: DeskError) -> str:
+    if isinstance(exc, OrgMismatch):
+        return "the org id does not belong to the token's user: fix DESKPILOT_ORG_IDS"
+    if isinstance(exc, ScopeMismatch):
+        return "mint a refresh token with the missing scope"
+    if isinstance(exc, TokenRefreshError):
+        return "check the OAuth client settings and the refresh token"
+    return "check DESKPILOT_API_ROOT and the Desk's status"

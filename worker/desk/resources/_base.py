@@ -1,0 +1,144 @@
+"""What every resource group shares: the transport, path quoting, and parsing answers into models."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+from pydantic import ValidationError
+
+from worker.desk.budget import Priority
+from worker.desk.errors import MalformedResponse
+from worker.desk.models import DeskModel, SearchPage
+from worker.desk.paging import MAX_LIMIT, iter_offset
+from worker.desk.transport import Transport
+
+M = TypeVar("M", bound=DeskModel)
+Include = str | Sequence[str] | None
+PriorityArg = Priority | str
+
+
+def seg(value: object) -> str:
+    """One path segment: ids are quoted so that no value can change the path."""
+    text = str(value)
+    if not text:
+        raise ValueError("an id in a Desk path must not be empty")
+    return quote(text, safe="")
+
+
+def includes(value: Include) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    return ",".join(value)
+
+
+class Resource:
+    """A group of Desk endpoints; subclasses add one method per endpoint."""
+
+    def __init__(self, transport: Transport) -> None:
+        self._t = transport
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(org_id={self._t.org_id!r})"
+
+    # -- parsing ----------------------------------------------------------------------------------------------
+    def _one(self, model: type[M], body: Any, method: str, path: str) -> M:
+        if not isinstance(body, Mapping):
+            raise MalformedResponse(f"expected a {model.__name__} object", method=method, path=path)
+        try:
+            return model.model_validate(body)
+        except ValidationError as exc:
+            raise MalformedResponse(
+                f"the answer is not a valid {model.__name__}: {_summarise(exc)}", method=method, path=path
+            ) from None
+
+    def _many(self, model: type[M], body: Any, method: str, path: str) -> list[M]:
+        """A list answer: {"data": [...]}; None (204) is an empty list."""
+        if body is None:
+            return []
+        data = body.get("data") if isinstance(body, Mapping) else None
+        if not isinstance(data, list):
+            raise MalformedResponse("expected {\"data\": [...]}", method=method, path=path)
+        try:
+            return [model.model_validate(item) for item in data]
+        except ValidationError as exc:
+            raise MalformedResponse(
+                f"an item is not a valid {model.__name__}: {_summarise(exc)}", method=method, path=path
+            ) from None
+
+    def _search_page(self, model: type[M], body: Any, method: str, path: str) -> SearchPage[M]:
+        items = self._many(model, body, method, path)
+        count = body.get("count") if isinstance(body, Mapping) else None
+        try:
+            return SearchPage[model](data=items, count=count)  # type: ignore[valid-type]
+        except ValidationError:
+            return SearchPage[model](data=items, count=None)  # type: ignore[valid-type]
+
+    # -- calls ------------------------------------------------------------------------------------------------
+    def _get_one(self, model: type[M], path: str, params: Mapping[str, Any] | None = None, **kw: Any) -> M:
+        return self._one(model, self._t.request("GET", path, params=params, **kw), "GET", path)
+
+    def _get_list(self, model: type[M], path: str, params: Mapping[str, Any] | None = None, **kw: Any) -> list[M]:
+        return self._many(model, self._t.request("GET", path, params=params, **kw), "GET", path)
+
+    def _iter_list(
+        self,
+        model: type[M],
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        page_size: int = MAX_LIMIT,
+        max_items: int | None = None,
+        **kw: Any,
+    ) -> Iterator[M]:
+        base = dict(params or {})
+
+        def fetch(from_: int, limit: int) -> list[M]:
+            return self._get_list(model, path, {**base, "from": from_, "limit": limit}, **kw)
+
+        return iter_offset(fetch, limit=page_size, max_items=max_items)
+
+    def _write(
+        self,
+        model: type[M] | None,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        files: Mapping[str, Any] | None = None,
+        data: Mapping[str, Any] | None = None,
+        idempotent: bool,
+        priority: PriorityArg,
+    ) -> Any:
+        body = self._t.request(
+            method, path, json=json, params=params, files=files, data=data, idempotent=idempotent, priority=priority
+        )
+        if model is None:
+            return body
+        return self._one(model, body, method, path)
+
+
+def _summarise(exc: ValidationError) -> str:
+    parts = []
+    for error in exc.errors()[:3]:
+        where = ".".join(str(p) for p in error["loc"])
+        parts.append(f"{where}: {error['msg']}")
+    return "; ".join(parts)
+
+
+FileArg = tuple[str, bytes] | tuple[str, bytes, str]
+
+
+def file_part(file: FileArg) -> dict[str, Any]:
+    """The multipart `file` field from (filename, content[, content type])."""
+    if len(file) == 2:
+        name, content = file  # type: ignore[misc]
+        return {"file": (name, content, "application/octet-stream")}
+    name, content, content_type = file  # type: ignore[misc]
+    return {"file": (name, content, content_type)}
+
+
+Fetch = Callable[[int, int], list[Any]]

@@ -1,0 +1,259 @@
+"""Compile a condition tree into closures once, at load; run it per event, reporting the first failing leaf.
+
+`compile_condition` turns the schema's `all` / `any` / `not` / field tests into a `check(ctx)` function that
+returns None when the condition holds and a `Failure` (path, operator, expected, actual) when it does not:
+for `all` the first failing child; for `any` a failure listing every child's; for `not` the inner test that held.
+
+Change operators read the change of their field from the event (`Event.changes`, keyed by field path or by its
+top-level field) or, without changes, from the previous ticket; on ticket.created every non-empty field counts as
+changed from empty. Elapsed-time operators count from the field's time to `now`, in calendar time or in the
+business hours of a named calendar.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from worker.engine.calendars import Calendar
+from worker.engine.durations import format_duration, parse_duration
+from worker.engine.operators import change_test, elapsed_test, value_test
+from worker.engine.paths import Getter, make_getter, split_path
+from worker.engine.schema import (
+    CHANGE_OPERATORS,
+    ELAPSED_OPERATORS,
+    AllCondition,
+    AnyCondition,
+    FieldCondition,
+    NotCondition,
+)
+from worker.engine.values import parse_time, same_value
+from worker.engine.yamlsource import Path
+
+Report = Callable[[Path, str], None]
+
+
+class EvalContext:
+    """What one evaluation of one ticket sees; shared by every rule of the event."""
+
+    __slots__ = ("ticket", "previous", "changes", "kind", "now")
+
+    def __init__(self, ticket: Mapping[str, Any], previous: Mapping[str, Any] | None,
+                 changes: Mapping[str, Any] | None, kind: str, now: datetime) -> None:
+        self.ticket = ticket
+        self.previous = previous
+        self.changes = changes
+        self.kind = kind
+        self.now = now
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """Why a condition did not hold: the leaf's path, operator and expected value, and what the ticket had."""
+
+    path: str
+    operator: str
+    expected: Any
+    actual: Any
+    children: tuple[Failure, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"path": self.path, "operator": self.operator, "expected": self.expected,
+                                "actual": self.actual}
+        if self.children:
+            data["children"] = [child.as_dict() for child in self.children]
+        return data
+
+    def describe(self) -> str:
+        if self.operator == "any":
+            return "none of: " + "; ".join(f"({child.describe()})" for child in self.children)
+        if not self.path:
+            return f"{self.operator}: {self.actual}"
+        return f"{self.path} {self.operator} {self.expected!r}: actual {self.actual!r}"
+
+
+Check = Callable[[EvalContext], Failure | None]
+
+
+@dataclass
+class Leaf:
+    """One compiled field test, with what lint needs to know about where it sits."""
+
+    path: str
+    operator: str
+    expected: Any
+    family: str  # "value" | "change" | "elapsed"
+    loc: Path
+    getter: Getter
+    accepts: Callable[[Any], bool] | None  # value tests only: would this value pass?
+    probe: Callable[[EvalContext], tuple[bool, Any]]
+    under_any: bool = False
+    under_not: bool = False
+    top_level: bool = False
+
+
+@dataclass
+class CompiledCondition:
+    check: Check
+    leaves: list[Leaf] = field(default_factory=list)
+
+
+ALWAYS = CompiledCondition(check=lambda ctx: None)
+
+
+def compile_condition(model: Any, calendars: Mapping[str, Calendar], loc: Path, report: Report
+                      ) -> CompiledCondition:
+    """Compile the `if:` of a rule (None means "always"); unknown calendars are reported, not raised."""
+    if model is None:
+        return ALWAYS
+    compiled = CompiledCondition(check=ALWAYS.check)
+    compiled.check = _compile(model, calendars, loc, report, compiled.leaves, (False, False, True))
+    return compiled
+
+
+def _compile(model: Any, calendars: Mapping[str, Calendar], loc: Path, report: Report, leaves: list[Leaf],
+             where: tuple[bool, bool, bool]) -> Check:
+    under_any, under_not, top = where
+    if isinstance(model, AllCondition):
+        checks = [_compile(child, calendars, loc + ("all", index), report, leaves, (under_any, under_not, top))
+                  for index, child in enumerate(model.all)]
+        return _all(checks)
+    if isinstance(model, AnyCondition):
+        checks = [_compile(child, calendars, loc + ("any", index), report, leaves, (True, under_not, False))
+                  for index, child in enumerate(model.any)]
+        return _any(checks)
+    if isinstance(model, NotCondition):
+        inner_leaves: list[Leaf] = []
+        inner = _compile(model.not_, calendars, loc + ("not",), report, inner_leaves,
+                         (under_any, True, top and not under_not))
+        leaves.extend(inner_leaves)
+        single = inner_leaves[0] if isinstance(model.not_, FieldCondition) else None
+        return _not(inner, single)
+    leaf = _leaf(model, calendars, loc, report)
+    leaf.under_any, leaf.under_not, leaf.top_level = under_any, under_not, top
+    leaves.append(leaf)
+    return _leaf_check(leaf)
+
+
+def _all(checks: list[Check]) -> Check:
+    if len(checks) == 1:
+        return checks[0]
+
+    def check(ctx: EvalContext) -> Failure | None:
+        for child in checks:
+            failure = child(ctx)
+            if failure is not None:
+                return failure
+        return None
+
+    return check
+
+
+def _any(checks: list[Check]) -> Check:
+    def check(ctx: EvalContext) -> Failure | None:
+        failures = []
+        for child in checks:
+            failure = child(ctx)
+            if failure is None:
+                return None
+            failures.append(failure)
+        return Failure("", "any", None, None, tuple(failures))
+
+    return check
+
+
+def _not(inner: Check, leaf: Leaf | None) -> Check:
+    def check(ctx: EvalContext) -> Failure | None:
+        if inner(ctx) is not None:
+            return None
+        if leaf is None:
+            return Failure("", "not", None, "the negated condition held")
+        return Failure(leaf.path, f"not {leaf.operator}", leaf.expected, leaf.probe(ctx)[1])
+
+    return check
+
+
+def _leaf_check(leaf: Leaf) -> Check:
+    probe, path, operator, expected = leaf.probe, leaf.path, leaf.operator, leaf.expected
+
+    def check(ctx: EvalContext) -> Failure | None:
+        ok, actual = probe(ctx)
+        return None if ok else Failure(path, operator, expected, actual)
+
+    return check
+
+
+def _leaf(model: FieldCondition, calendars: Mapping[str, Calendar], loc: Path, report: Report) -> Leaf:
+    operator, expected, path = model.operator, model.value, model.field
+    getter = make_getter(path)
+    if operator in CHANGE_OPERATORS:
+        probe = _change_probe(path, getter, change_test(operator, expected, model.ignore_case))
+        return Leaf(path, operator, expected, "change", loc, getter, None, probe)
+    if operator in ELAPSED_OPERATORS:
+        calendar = None
+        if model.calendar is not None:
+            calendar = calendars.get(model.calendar)
+            if calendar is None:
+                known = ", ".join(sorted(calendars)) or "none defined"
+                report(loc + ("calendar",), f"unknown calendar {model.calendar!r}; expected one of: {known}")
+        probe = _elapsed_probe(getter, elapsed_test(operator, parse_duration(expected)), calendar)
+        return Leaf(path, operator, expected, "elapsed", loc, getter, None, probe)
+    test = value_test(operator, expected, model.ignore_case)
+    probe = _value_probe(getter, test)
+    accepts = None if isinstance(expected, str) and expected.strip().startswith("now") else (
+        lambda value: test(value, datetime.min))
+    return Leaf(path, operator, expected, "value", loc, getter, accepts, probe)
+
+
+def _value_probe(getter: Getter, test: Callable[[Any, datetime], bool]) -> Callable[[EvalContext], tuple]:
+    def probe(ctx: EvalContext) -> tuple[bool, Any]:
+        actual = getter(ctx.ticket)
+        return test(actual, ctx.now), actual
+
+    return probe
+
+
+def _elapsed_probe(getter: Getter, test: Callable, calendar: Calendar | None) -> Callable[[EvalContext], tuple]:
+    def probe(ctx: EvalContext) -> tuple[bool, Any]:
+        value = getter(ctx.ticket)
+        moment = parse_time(value)
+        if moment is None:
+            return False, value
+        elapsed = calendar.business_time_between(moment, ctx.now) if calendar else ctx.now - moment
+        suffix = f" in {calendar.name} hours" if calendar else ""
+        return test(elapsed), f"{value} ({format_duration(elapsed)} ago{suffix})"
+
+    return probe
+
+
+def _change_probe(path: str, getter: Getter, test: Callable) -> Callable[[EvalContext], tuple]:
+    parts = split_path(path)
+    top, rest = parts[0], make_getter(".".join(parts[1:])) if len(parts) > 1 else None
+
+    def probe(ctx: EvalContext) -> tuple[bool, Any]:
+        change = change_of(ctx, path, getter, top, rest)
+        actual = {"from": change[0], "to": change[1]} if change else "unchanged"
+        return test(change), actual
+
+    return probe
+
+
+def change_of(ctx: EvalContext, path: str, getter: Getter, top: str, rest: Getter | None
+              ) -> tuple[Any, Any] | None:
+    """(old, new) when the field at `path` changed in this event, else None."""
+    if ctx.changes is not None:
+        if path in ctx.changes:
+            old, new = ctx.changes[path]
+        elif rest is not None and top in ctx.changes:
+            old_top, new_top = ctx.changes[top]
+            old, new = rest(old_top), rest(new_top)
+        else:
+            return None
+    elif ctx.previous is not None:
+        old, new = getter(ctx.previous), getter(ctx.ticket)
+    elif ctx.kind == "ticket.created":
+        old, new = None, getter(ctx.ticket)
+    else:
+        return None
+    return None if same_value(old, new) else (old, new)

@@ -1,0 +1,249 @@
+"""Match one event against the rule set: a verdict for every rule and, for those that fire, their plans.
+
+`evaluate(rules, event, ticket, previous, directory, now, *, history=None, only=None)` is pure: all it needs is
+passed in. For each rule, in evaluation order, the verdict's status is one of
+
+    not_triggered  the rule does not listen to this event kind (or, with `only`, is not due in this sweep)
+    disabled       enabled: false
+    skipped        stopped by an earlier rule's stop: true; a change made by deskpilot (retrigger false);
+                   already fired once (once); loop cap reached (max_fires_per_ticket_per_hour)
+    not_matched    a condition failed: `failure` names the first failing test (path, operator, expected, actual)
+    failed         the rule matched but could not be planned (an unknown agent, a template error)
+    fired          the rule matched; `actions` is its plan (dry_run rules fire too, with dry_run actions)
+
+Choices: the loop cap and `once` are checked after the conditions, so a skip says the rule would have fired.
+A dry_run rule's `stop` does not stop later rules (shadow mode must not change what happens live). A failed rule
+does not stop later rules. `directory=None` means "not known": names stay unresolved (see planner.py).
+"""
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Protocol
+
+from worker.engine.conditions import EvalContext, Failure
+from worker.engine.directory import Directory
+from worker.engine.errors import PlanError
+from worker.engine.plan import PlannedAction
+from worker.engine.planner import PlanContext
+from worker.engine.ruleset import CompiledRule, RuleSet
+from worker.engine.schema import EVENT_KINDS, SCHEDULE
+from worker.engine.templates import variables
+from worker.engine.values import parse_time
+
+UTC = timezone.utc
+_EMPTY_DIRECTORY = Directory()
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """What happened: `changes` is {field path: (old, new)}; None means "derive them from previous"."""
+
+    kind: str
+    ticket_id: str = ""
+    changes: Mapping[str, Any] | None = None
+    by_deskpilot: bool = False
+    id: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in EVENT_KINDS and self.kind != SCHEDULE:
+            raise ValueError(f"unknown event kind {self.kind!r}; expected one of {', '.join(EVENT_KINDS)}, schedule")
+
+
+class History(Protocol):
+    """What the pipeline remembers (in Redis) and evaluate must not fetch."""
+
+    def fires_last_hour(self, rule_id: str, ticket_id: str) -> int: ...
+
+    def fired_once(self, rule_id: str, ticket_id: str, anchor: str | None) -> bool: ...
+
+
+@dataclass
+class MemoryHistory:
+    """A History in memory (tests, rule test cases, the bench); `record` adds an evaluation's fires."""
+
+    fires: dict[tuple[str, str], int] = field(default_factory=dict)
+    once: set[tuple[str, str, str | None]] = field(default_factory=set)
+
+    def fires_last_hour(self, rule_id: str, ticket_id: str) -> int:
+        return self.fires.get((rule_id, ticket_id), 0)
+
+    def fired_once(self, rule_id: str, ticket_id: str, anchor: str | None) -> bool:
+        return (rule_id, ticket_id, anchor) in self.once
+
+    def record(self, evaluation: Evaluation) -> None:
+        for verdict in evaluation.fired:
+            key = (verdict.rule, evaluation.ticket_id)
+            self.fires[key] = self.fires.get(key, 0) + 1
+            if verdict.once is not None:
+                self.once.add((verdict.rule, evaluation.ticket_id, verdict.anchor))
+
+
+NO_HISTORY = MemoryHistory()
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    rule: str
+    status: str
+    reason: str = ""
+    failure: Failure | None = None
+    actions: tuple[PlannedAction, ...] = ()
+    matched: bool = False
+    dry_run: bool = False
+    version: str = ""
+    once: str | None = None  # per_ticket | per_anchor, for the pipeline to record a fire
+    anchor: str | None = None  # the anchor field's value (per_anchor)
+
+    @property
+    def fired(self) -> bool:
+        return self.status == "fired"
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"rule": self.rule, "version": self.version, "status": self.status,
+                                "matched": self.matched, "reason": self.reason, "dry_run": self.dry_run,
+                                "failure": self.failure.as_dict() if self.failure else None,
+                                "actions": [action.as_dict() for action in self.actions]}
+        if self.once is not None:
+            data["once"] = {"mode": self.once, "anchor": self.anchor}
+        return data
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    event: Event
+    ticket_id: str
+    now: datetime
+    verdicts: tuple[Verdict, ...]
+
+    @property
+    def fired(self) -> list[Verdict]:
+        return [verdict for verdict in self.verdicts if verdict.status == "fired"]
+
+    @property
+    def fired_ids(self) -> list[str]:
+        return [verdict.rule for verdict in self.fired]
+
+    @property
+    def actions(self) -> list[PlannedAction]:
+        return [action for verdict in self.fired for action in verdict.actions]
+
+    def verdict(self, rule_id: str) -> Verdict | None:
+        return next((verdict for verdict in self.verdicts if verdict.rule == rule_id), None)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"event": {"kind": self.event.kind, "id": self.event.id, "ticket_id": self.ticket_id},
+                "now": self.now.isoformat(), "verdicts": [verdict.as_dict() for verdict in self.verdicts]}
+
+
+def evaluate(rules: RuleSet, event: Event | str, ticket: Mapping[str, Any], previous: Mapping[str, Any] | None = None,
+             directory: Directory | Mapping[str, Any] | None = None, now: datetime | str | None = None, *,
+             history: History | None = None, only: Collection[str] | None = None) -> Evaluation:
+    """Verdicts for every rule of `rules` on this event (see the module docstring).
+
+    `event` may be a kind string; `now` defaults to the current UTC time; `history` defaults to an empty one;
+    `only` restricts evaluation to these rule ids (a sweep passes the time rules due at this tick).
+    """
+    event = event if isinstance(event, Event) else Event(str(event), str(ticket.get("id") or ""))
+    moment = _as_now(now)
+    ticket_id = event.ticket_id or str(ticket.get("id") or "")
+    run = _Run(event, ticket, previous, Directory.from_data(directory), moment, ticket_id, history or NO_HISTORY)
+    ctx = EvalContext(ticket, previous, event.changes, event.kind, moment)
+    verdicts: list[Verdict] = []
+    stopped_by: str | None = None
+    for rule in rules.rules:
+        if event.kind not in rule.model.kinds or (only is not None and rule.id not in only):
+            verdicts.append(_not_triggered(rule, event.kind, only))
+            continue
+        verdict = _judge(rule, run, ctx, stopped_by)
+        if verdict.fired and rule.model.stop and not rule.model.dry_run and stopped_by is None:
+            stopped_by = rule.id
+        verdicts.append(verdict)
+    return Evaluation(event, ticket_id, moment, tuple(verdicts))
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    event: Event
+    ticket: Mapping[str, Any]
+    previous: Mapping[str, Any] | None
+    directory: Directory | None
+    now: datetime
+    ticket_id: str
+    history: History
+
+
+def _as_now(now: datetime | str | None) -> datetime:
+    if now is None:
+        return datetime.now(UTC)
+    moment = parse_time(now)
+    if moment is None:
+        raise ValueError(f"now: expected an ISO time like 2026-11-28T10:00:00Z, got {now!r}")
+    return moment
+
+
+def _not_triggered(rule: CompiledRule, kind: str, only: Collection[str] | None) -> Verdict:
+    if kind in rule.model.kinds:
+        reason = "not due in this sweep"
+    else:
+        reason = f"listens to {', '.join(sorted(rule.model.kinds))}, not {kind}"
+    return Verdict(rule.id, "not_triggered", reason, version=rule.version)
+
+
+def _judge(rule: CompiledRule, run: _Run, ctx: EvalContext, stopped_by: str | None) -> Verdict:
+    model = rule.model
+    if not model.enabled:
+        return Verdict(rule.id, "disabled", "disabled", version=rule.version)
+    if stopped_by is not None:
+        return Verdict(rule.id, "skipped", f"skipped: stopped by rule {stopped_by!r}", version=rule.version)
+    if run.event.by_deskpilot and not model.retrigger:
+        return Verdict(rule.id, "skipped", "skipped: change made by deskpilot (retrigger false)",
+                       version=rule.version)
+    failure = rule.condition.check(ctx)
+    if failure is not None:
+        return Verdict(rule.id, "not_matched", failure.describe(), failure, version=rule.version)
+    return _fire(rule, run)
+
+
+def _fire(rule: CompiledRule, run: _Run) -> Verdict:
+    model, once = rule.model, rule.once
+    anchor = _anchor(rule, run.ticket) if once == "per_anchor" else None
+    base = {"matched": True, "dry_run": model.dry_run, "version": rule.version, "once": once, "anchor": anchor}
+    if once is not None and run.history.fired_once(rule.id, run.ticket_id, anchor):
+        detail = f" for {model.once.per_anchor}={anchor!r}" if once == "per_anchor" else ""
+        return Verdict(rule.id, "skipped", f"skipped: already fired once{detail}", **base)
+    fires = run.history.fires_last_hour(rule.id, run.ticket_id)
+    if fires >= model.max_fires_per_ticket_per_hour:
+        return Verdict(rule.id, "skipped", f"skipped: loop cap reached ({fires} fires on this ticket in the last "
+                       f"hour; max_fires_per_ticket_per_hour is {model.max_fires_per_ticket_per_hour})", **base)
+    try:
+        actions = plan_rule(rule, run)
+    except PlanError as exc:
+        return Verdict(rule.id, "failed", f"failed: {exc}", **base)
+    reason = "fired (dry run: planned, not executed)" if model.dry_run else "fired"
+    return Verdict(rule.id, "fired", reason, actions=actions, **base)
+
+
+def _anchor(rule: CompiledRule, ticket: Mapping[str, Any]) -> str:
+    value = rule.anchor(ticket) if rule.anchor else None
+    return "" if value is None else str(value)
+
+
+def plan_rule(rule: CompiledRule, run: _Run) -> tuple[PlannedAction, ...]:
+    """The rule's actions, resolved and rendered for this ticket (raises PlanError)."""
+    directory = run.directory or _EMPTY_DIRECTORY
+
+    def make_variables() -> dict[str, Any]:
+        event = {"kind": run.event.kind, "id": run.event.id, "ticket_id": run.ticket_id,
+                 "changes": dict(run.event.changes or {})}
+        return variables(run.ticket, run.previous, event, {"id": rule.id, "name": rule.model.name}, run.now,
+                         directory.mention)
+
+    ctx = PlanContext(run.ticket, run.now, run.directory, make_variables)
+    time_rule, dry_run = rule.is_time_rule, rule.model.dry_run
+    return tuple(
+        PlannedAction(rule.id, action.index, action.type, action.plan(ctx), run.ticket_id,
+                      batchable=time_rule and action.type == "update" and action.constant, dry_run=dry_run)
+        for action in rule.actions
+    )

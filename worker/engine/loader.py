@@ -1,0 +1,206 @@
+"""Load rule files into a `RuleSet`, reporting every problem as `file:line:col: message`.
+
+One loader serves the CLI (`deskpilot rules check`) and the service (which keeps its last good rule set when a
+reload is refused). A path is one file or a folder: every `*.yaml` / `*.yml` under it, in alphabetical order of
+their relative paths, except those in a `tests` folder (rule test cases live there).
+
+Steps, each collecting problems instead of stopping at the first:
+1. parse each file (YAML syntax errors, duplicate keys);
+2. validate the top level, then each rule and each calendar on its own, so one bad rule hides no other problem;
+3. across files: calendar names and rule ids must be unique;
+4. compile each valid rule (conditions, templates, calendars referenced) and lint it; then lint the order.
+Errors refuse the whole set (`RuleLoadError`); warnings are kept on the RuleSet.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path as FilePath
+
+from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
+
+from worker.engine.calendars import Calendar, CalendarSpec
+from worker.engine.conditions import compile_condition
+from worker.engine.errors import Problem, RuleLoadError
+from worker.engine.lint import lint_order, lint_rule
+from worker.engine.paths import make_getter
+from worker.engine.planner import compile_action
+from worker.engine.ruleset import CompiledRule, RuleSet
+from worker.engine.schema import OncePerAnchor, Rule, RuleFileEnvelope
+from worker.engine.validation import validate
+from worker.engine.yamlsource import Locator, Path, parse_yaml, to_plain
+
+RULE_SUFFIXES = (".yaml", ".yml")
+TESTS_FOLDER = "tests"
+
+
+class FileReporter:
+    """Records problems for one file at the YAML node of a path (templates: plus a line offset)."""
+
+    def __init__(self, locator: Locator, problems: list[Problem]) -> None:
+        self.locator, self.problems = locator, problems
+
+    def __call__(self, path: Path, message: str, *, at_key: bool = False, line_offset: int = 0,
+                 severity: str = "error") -> None:
+        problem = self.locator.problem(path, message, at_key=at_key, severity=severity)
+        node = self.locator.node(path)
+        block = isinstance(node, (LiteralScalarString, FoldedScalarString))
+        if line_offset or block:
+            problem = Problem(problem.file, problem.line + line_offset + int(block), problem.col, problem.message,
+                              problem.severity)
+        self.problems.append(problem)
+
+
+@dataclass
+class _Source:
+    file: str
+    rank: int
+    locator: Locator
+    rules: list[tuple[int, Rule]] = field(default_factory=list)
+    calendars: dict[str, CalendarSpec] = field(default_factory=dict)
+
+
+def rule_files(path: str | FilePath) -> list[tuple[str, FilePath]]:
+    """(display name, path) of the rule files at `path`: the file itself, or a folder's, tests aside."""
+    root = FilePath(path)
+    if root.is_file():
+        return [(str(path), root)]
+    if not root.is_dir():
+        raise FileNotFoundError(f"{path}: no such file or folder")
+    found = [candidate for candidate in root.rglob("*") if candidate.suffix in RULE_SUFFIXES and candidate.is_file()
+             and TESTS_FOLDER not in candidate.relative_to(root).parts[:-1]]
+    return [(str(FilePath(path) / candidate.relative_to(root)), candidate)
+            for candidate in sorted(found, key=lambda item: item.relative_to(root).as_posix())]
+
+
+def check_rules(path: str | FilePath) -> tuple[RuleSet | None, list[Problem]]:
+    """(the rule set or None when refused, every problem found); a missing path is one problem."""
+    try:
+        files = rule_files(path)
+    except FileNotFoundError as exc:
+        return None, [Problem(str(path), 1, 1, str(exc).split(": ", 1)[1])]
+    sources = []
+    for name, file in files:
+        try:
+            sources.append((name, file.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError) as exc:
+            return None, [Problem(name, 1, 1, f"cannot read the file: {exc}")]
+    return check_sources(sources)
+
+
+def load_rules(path: str | FilePath) -> RuleSet:
+    """The rule set at `path`; raises RuleLoadError listing every problem when any is an error."""
+    rules, problems = check_rules(path)
+    if rules is None:
+        raise RuleLoadError(problems)
+    return rules
+
+
+def load_rules_text(text: str, file: str = "rules.yaml") -> RuleSet:
+    """The rule set in one YAML text (tests, tools); raises RuleLoadError like load_rules."""
+    rules, problems = check_sources([(file, text)])
+    if rules is None:
+        raise RuleLoadError(problems)
+    return rules
+
+
+def check_sources(sources: Iterable[tuple[str, str]]) -> tuple[RuleSet | None, list[Problem]]:
+    """Steps 1-4 of the module docstring over (display name, text) pairs, in the given order."""
+    problems: list[Problem] = []
+    parsed = [source for rank, (name, text) in enumerate(sources)
+              if (source := _read_source(name, text, rank, problems)) is not None]
+    calendars = _calendars(parsed, problems)
+    compiled = _compile_rules(parsed, calendars, problems)
+    ordered = sorted(compiled, key=lambda rule: rule.sort_key)
+    reporters = {source.file: FileReporter(source.locator, problems) for source in parsed}
+
+    def report(rule: CompiledRule, path: Path, message: str, severity: str = "error") -> None:
+        reporters[rule.file](path, message, severity=severity)
+
+    for rule in ordered:
+        lint_rule(rule, report)
+    lint_order(ordered, report)
+    problems = sorted(set(problems))
+    if any(problem.is_error for problem in problems):
+        return None, problems
+    warnings = tuple(problem for problem in problems if not problem.is_error)
+    return RuleSet(tuple(ordered), calendars, warnings, tuple(source.file for source in parsed)), problems
+
+
+def _read_source(name: str, text: str, rank: int, problems: list[Problem]) -> _Source | None:
+    root, syntax = parse_yaml(text, name)
+    problems.extend(syntax)
+    if syntax:
+        return None
+    locator = Locator(name, root)
+    source = _Source(name, rank, locator)
+    if root is None:
+        problems.append(Problem(name, 1, 1, "the file is empty; expected rules: and/or calendars:", "warning"))
+        return source
+    data = to_plain(root)
+    if not isinstance(data, dict):
+        problems.append(locator.problem((), "expected a mapping with rules: and calendars: at the top level"))
+        return None
+    envelope, found = validate(RuleFileEnvelope, data, locator)
+    problems.extend(found)
+    if envelope is None:
+        return None
+    for index, item in enumerate(envelope.rules):
+        rule, found = validate(Rule, item, locator, ("rules", index))
+        problems.extend(found)
+        if rule is not None:
+            source.rules.append((index, rule))
+    for name_, item in envelope.calendars.items():
+        spec, found = validate(CalendarSpec, item, locator, ("calendars", name_))
+        problems.extend(found)
+        if spec is not None:
+            source.calendars[name_] = spec
+    return source
+
+
+def _calendars(sources: list[_Source], problems: list[Problem]) -> dict[str, Calendar]:
+    calendars: dict[str, Calendar] = {}
+    where: dict[str, str] = {}
+    for source in sources:
+        for name, spec in source.calendars.items():
+            line, col = source.locator.position(("calendars", name), at_key=True)
+            if name in calendars:
+                problems.append(Problem(source.file, line, col,
+                                        f"calendar {name!r} is already defined at {where[name]}"))
+                continue
+            calendars[name] = Calendar.from_spec(name, spec)
+            where[name] = f"{source.file}:{line}:{col}"
+    return calendars
+
+
+def _compile_rules(sources: list[_Source], calendars: dict[str, Calendar], problems: list[Problem]
+                   ) -> list[CompiledRule]:
+    compiled: list[CompiledRule] = []
+    first_seen: dict[str, str] = {}
+    for source in sources:
+        report = FileReporter(source.locator, problems)
+        for index, model in source.rules:
+            line, col = source.locator.position(("rules", index, "id"))
+            if model.id in first_seen:
+                report(("rules", index, "id"), f"duplicate rule id {model.id!r}; first defined at "
+                       f"{first_seen[model.id]}; ids must be unique across files")
+                continue
+            first_seen[model.id] = f"{source.file}:{line}:{col}"
+            compiled.append(_compile_rule(model, source, index, calendars, report))
+    return compiled
+
+
+def _compile_rule(model: Rule, source: _Source, index: int, calendars: dict[str, Calendar],
+                  report: FileReporter) -> CompiledRule:
+    loc: Path = ("rules", index)
+    line, col = source.locator.position(loc)
+    condition = compile_condition(model.if_, calendars, loc + ("if",), report)
+    actions = tuple(compile_action(action, position, loc + ("then", position), calendars, report)
+                    for position, action in enumerate(model.then))
+    anchor = make_getter(model.once.per_anchor) if isinstance(model.once, OncePerAnchor) else None
+    return CompiledRule(model, source.file, line, col, source.rank, index, condition, actions, anchor)
+
+
+def problems_text(problems: Iterable[Problem]) -> str:
+    return "\n".join(str(problem) for problem in problems)
+

@@ -1,0 +1,64 @@
+"""What a matched rule will do: planned actions, resolved and rendered, ready for the pipeline to execute.
+
+`PlannedAction.as_dict()` is the stable form the test runner compares, `rules explain` prints and the pipeline
+serialises:
+
+    {"rule": "vip-to-tier2", "index": 0, "type": "move", "ticket": "1892000000042034",
+     "move": {"department": "Tier 2", "departmentId": "1892000000082069"},
+     "batchable": false, "dry_run": false}
+
+The parameters (under the action type's key) keep what the rule wrote (names, rendered texts) and add what the
+directory resolved (ids, with the Desk's field names: departmentId, agentId, ownerId). Keys whose value is
+unknown or unset are left out. Per type:
+
+    update      {<field>: value, ..., customFields: {...}}           batchable in schedule rules (constant values)
+    assign      {agent, agentId}  or  {strategy, department, departmentId, maxOpenTickets, candidates, skipped}
+    move        {department, departmentId}
+    comment     {text, public}
+    time_entry  {duration, hoursSpent, minutesSpent, secondsSpent, executedTime, description, owner, ownerId,
+                 billable, charge_type}
+    task        {subject, description, dueDate, due_in, owner, ownerId, priority, status, category,
+                 departmentId, ticketId}
+    reply       {from, to, text, content_type, channel}
+    mark_spam   {isSpam: true}
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedAction:
+    rule: str
+    index: int
+    type: str
+    params: Mapping[str, Any]
+    ticket: str = ""
+    batchable: bool = False
+    dry_run: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "index": self.index, "type": self.type, "ticket": self.ticket,
+                self.type: _plain(self.params), "batchable": self.batchable, "dry_run": self.dry_run}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
+@dataclass
+class Params:
+    """An ordered builder of action parameters that leaves out None values."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def put(self, key: str, value: Any) -> Params:
+        if value is not None:
+            self.data[key] = value
+        return self

@@ -1,0 +1,312 @@
+"""Actions: compiled at load (templates, calendars, what they set), planned per matched ticket.
+
+Each `Compiled*` class takes its schema params; `plan(ctx)` returns the parameters of a `PlannedAction`
+(see plan.py for the shapes). Names are resolved through the directory when one is given; with no directory
+(`None`: not known, e.g. a rule test without one) names stay as written and ids are left out, except values that
+already are ids. A name a given directory lacks raises DirectoryError, which evaluate() reports as a failed
+verdict. Assignment strategies are resolved to their eligible candidates here; the pick itself (rotation, least
+loaded) needs shared state and happens in the pipeline.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from worker.engine.calendars import Calendar
+from worker.engine.directory import Directory, agent_summary
+from worker.engine.durations import parse_duration
+from worker.engine.errors import DirectoryError
+from worker.engine.plan import Params
+from worker.engine.schema import (
+    REPLY_FROM_DEPARTMENT,
+    AssignParams,
+    ReplyParams,
+    TaskParams,
+    TimeEntryParams,
+    UpdateParams,
+    action_params,
+    action_type,
+)
+from worker.engine.templates import Template, TemplateCompileError, compile_template
+from worker.engine.values import desk_time
+from worker.engine.yamlsource import Path
+
+# A value an action sets that is not known at load (a template, an agent picked later): not empty, not comparable.
+SOME_VALUE = object()
+Report = Callable[..., None]
+
+
+@dataclass
+class PlanContext:
+    """What planning one matched rule for one ticket needs; `variables` are the templates' (built lazily)."""
+
+    ticket: Mapping[str, Any]
+    now: datetime
+    directory: Directory | None
+    make_variables: Callable[[], dict[str, Any]]
+    _variables: dict[str, Any] | None = None
+
+    @property
+    def variables(self) -> dict[str, Any]:
+        if self._variables is None:
+            self._variables = self.make_variables()
+        return self._variables
+
+    def render(self, template: Template | None) -> str | None:
+        if template is None:
+            return None
+        return template.source if template.is_constant else template.render(self.variables)
+
+    def agent(self, ref: str | None) -> tuple[str | None, str | None]:
+        """(ref as written, resolved agent id) for an id or email."""
+        if ref is None:
+            return None, None
+        if self.directory is None:
+            return ref, ref if ref.isdigit() else None
+        return ref, str(self.directory.require_agent(ref).get("id"))
+
+
+@dataclass
+class CompiledAction:
+    type: str
+    index: int
+    sets: dict[str, Any] = field(default_factory=dict)  # ticket path -> value it sets (or SOME_VALUE), for lint
+
+    def plan(self, ctx: PlanContext) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @property
+    def constant(self) -> bool:
+        return True
+
+
+class _Templates:
+    """Compiles the template strings of one action, reporting errors at their YAML node with the line."""
+
+    def __init__(self, loc: Path, report: Report) -> None:
+        self.loc, self.report = loc, report
+
+    def __call__(self, key_path: tuple[Any, ...], source: str | None) -> Template | None:
+        if source is None:
+            return None
+        try:
+            return compile_template(source)
+        except TemplateCompileError as exc:
+            self.report(self.loc + key_path, str(exc), line_offset=exc.line - 1)
+            return None
+
+
+@dataclass
+class CompiledUpdate(CompiledAction):
+    fields: dict[str, Any] = field(default_factory=dict)  # field -> Template | constant | {name: ...}
+
+    def plan(self, ctx: PlanContext) -> dict[str, Any]:
+        return {name: _render_value(value, ctx) for name, value in self.fields.items()}
+
+    @property
+    def constant(self) -> bool:
+        return all(_is_constant(value) for value in self.fields.values())
+
+
+def _render_value(value: Any, ctx: PlanContext) -> Any:
+    if isinstance(value, dict):
+        return {name: _render_value(item, ctx) for name, item in value.items()}
+    if isinstance(value, Template):
+        return ctx.render(value)
+    return value
+
+
+def _is_constant(value: Any) -> bool:
+    if isinstance(value, dict):
+        return all(_is_constant(item) for item in value.values())
+    return not isinstance(value, Template) or value.is_constant
+
+
+def _compile_update(params: UpdateParams, index: int, templates: _Templates) -> CompiledUpdate:
+    fields: dict[str, Any] = {}
+    sets: dict[str, Any] = {}
+    for name, value in params.changes().items():
+        if isinstance(value, dict):
+            fields[name] = {key: _template_or_value(templates, (name, key), item) for key, item in value.items()}
+            sets.update({f"{name}.{key}": _lint_value(item) for key, item in fields[name].items()})
+        else:
+            fields[name] = _template_or_value(templates, (name,), value)
+            sets[name] = _lint_value(fields[name])
+    return CompiledUpdate("update", index, sets, fields)
+
+
+def _template_or_value(templates: _Templates, key_path: tuple[Any, ...], value: Any) -> Any:
+    return templates(key_path, value) if isinstance(value, str) else value
+
+
+def _lint_value(value: Any) -> Any:
+    if isinstance(value, Template):
+        return value.source if value.is_constant else SOME_VALUE
+    return value
+
+
+@dataclass
+class CompiledAssign(CompiledAction):
+    params: AssignParams | None = None
+
+    def plan(self, ctx: PlanContext) -> dict[str, Any]:
+        spec = self.params
+        if spec.agent is not None:
+            ref, agent_id = ctx.agent(spec.agent)
+            return Params().put("agent", ref).put("agentId", agent_id).data
+        out = Params().put("strategy", spec.strategy)
+        dept_ref = spec.department or ctx.ticket.get("departmentId")
+        name, dept_id, department = _department(ctx, dept_ref)
+        out.put("department", name).put("departmentId", dept_id).put("maxOpenTickets", spec.max_open_tickets)
+        if ctx.directory is not None and department is not None:
+            candidates, skipped = ctx.directory.eligible(department, spec.max_open_tickets)
+            out.put("candidates", [agent_summary(agent, ctx.directory.load(agent)) for agent in candidates])
+            out.put("skipped", [{**agent_summary(agent), "reason": reason} for agent, reason in skipped])
+        return out.data
+
+
+def _department(ctx: PlanContext, ref: Any) -> tuple[Any, str | None, Mapping[str, Any] | None]:
+    """(name as written or known, department id, the directory record) for a name or id."""
+    if ref is None:
+        raise DirectoryError("the ticket has no departmentId and the action names no department")
+    ref = str(ref)
+    if ctx.directory is None:
+        return ref, ref if ref.isdigit() else None, None
+    record = ctx.directory.require_department(ref)
+    name = ref if not ref.isdigit() else record.get("name", ref)
+    return name, str(record.get("id")), record
+
+
+@dataclass
+class CompiledMove(CompiledAction):
+    department: str = ""
+
+    def plan(self, ctx: PlanContext) -> dict[str, Any]:
+        name, dept_id, _ = _department(ctx, self.department)
+        return Params().put("department", name).put("departmentId", dept_id).data
+
+
+@dataclass
+class CompiledComment(CompiledAction):
+    text: Template | None = None
+    public: bool = False
+
+    def plan(self, ctx: PlanContext) -> dict[str, Any]:
+        return {"text": ctx.render(self.text), "public": self.public}
+
+
+@dataclass
+class CompiledTimeEntry(CompiledAction):
+    params: TimeEntryParams | None = None
+    description: Template | None = None
+
+    def plan(self, ctx: PlanContext) -> dict[str, Any]:
+        spec = self.params
+        hours, rest = divmod(int(parse_duration(spec.duration).total_seconds()), 3600)
+        minutes, seconds = divmod(rest, 60)
+        owner, owner_id = ctx.agent(spec.owner)
+        return (Params().put("duration", spec.duration).put("hoursSpent", str(hours))
+                .put("minutesSpent", str(minutes)).put("secondsSpent", str(seconds))
+                .put("executedTime", desk_time(ctx.now)).put("description", ctx.render(self.description))
+                .put("owner", owner).put("ownerId", owner_id).put("billable", spec.billable)
+                .put("charge_type", spec.charge_type).data)
+
+
+@dataclass
+class CompiledTask(CompiledAction):
+    params: TaskParams | None = None
+    subject: Template | None = None
+    description: Template | None = None
+    calendar: Calendar | None = None
+
+    def plan(self, ctx: PlanContext) -> dict[str, Any]:
+        spec = self.params
+        owner, owner_id = ctx.agent(spec.owner)
+        return (Params().put("subject", ctx.render(self.subject)).put("description", ctx.render(self.description))
+                .put("dueDate", self._due(ctx.now)).put("due_in", spec.due_in).put("owner", owner)
+                .put("ownerId", owner_id).put("priority", spec.priority).put("status", spec.status)
+                .put("category", spec.category).put("departmentId", ctx.ticket.get("departmentId"))
+                .put("ticketId", ctx.ticket.get("id")).data)
+
+    def _due(self, now: datetime) -> str | None:
+        if self.params.due_in is None:
+            return None
+        amount: timedelta = parse_duration(self.params.due_in)
+        due = self.calendar.add_business_time(now, amount) if self.calendar else now + amount
+        return desk_time(due)
+
+
+@dataclass
+class CompiledReply(CompiledAction):
+    params: ReplyParams | None = None
+    to: Template | None = None
+    text: Template | None = None
+
+    def plan(self, ctx: PlanContext) -> dict[str, Any]:
+        spec = self.params
+        to = ctx.render(self.to) if self.to is not None else (ctx.ticket.get("email")
+                                                               or (ctx.ticket.get("contact") or {}).get("email"))
+        if not to:
+            raise DirectoryError("reply: the ticket has no email address and the action gives no 'to'")
+        return {"from": self._sender(ctx), "to": to, "text": ctx.render(self.text),
+                "content_type": spec.content_type, "channel": "EMAIL"}
+
+    def _sender(self, ctx: PlanContext) -> str:
+        """The from address: as written (checked when the directory lists addresses), or the department's."""
+        wanted, directory = self.params.from_, ctx.directory
+        if directory is None:
+            return wanted
+        if wanted == REPLY_FROM_DEPARTMENT:
+            department = str(ctx.ticket.get("departmentId"))
+            address = next((item for item in directory.mail_reply_addresses if item.get("isActive") is not False
+                            and str(item.get("departmentId")) == department), None)
+            if address is None:
+                raise DirectoryError(f"reply: no active mail reply address for department {department!r}")
+            return str(address.get("address")).strip()
+        if directory.mail_reply_addresses:
+            address = directory.reply_address(wanted)
+            if address is None or address.get("isActive") is False:
+                raise DirectoryError(f"{wanted!r} is not an active mail reply address in the directory")
+        return wanted
+
+
+@dataclass
+class CompiledMarkSpam(CompiledAction):
+    def plan(self, ctx: PlanContext) -> dict[str, Any]:
+        return {"isSpam": True}
+
+
+def compile_action(model: Any, index: int, loc: Path, calendars: Mapping[str, Calendar], report: Report
+                   ) -> CompiledAction:
+    """Compile one schema action found at `loc` (the action's mapping); problems go to `report`."""
+    kind, params = action_type(model), action_params(model)
+    templates = _Templates(loc + (kind,), report)
+    if kind == "update":
+        return _compile_update(params, index, templates)
+    if kind == "assign":
+        return CompiledAssign(kind, index, {"assigneeId": SOME_VALUE, "assignee": SOME_VALUE}, params)
+    if kind == "move":
+        return CompiledMove(kind, index, {"departmentId": SOME_VALUE, "department": SOME_VALUE}, params.department)
+    if kind == "comment":
+        return CompiledComment(kind, index, {}, templates(("text",), params.text), params.public)
+    if kind == "time_entry":
+        return CompiledTimeEntry(kind, index, {}, params, templates(("description",), params.description))
+    if kind == "task":
+        calendar = _calendar(params.calendar, calendars, loc + (kind, "calendar"), report)
+        return CompiledTask(kind, index, {}, params, templates(("subject",), params.subject),
+                            templates(("description",), params.description), calendar)
+    if kind == "reply":
+        return CompiledReply(kind, index, {}, params, templates(("to",), params.to), templates(("text",), params.text))
+    return CompiledMarkSpam(kind, index, {"isSpam": SOME_VALUE})
+
+
+def _calendar(name: str | None, calendars: Mapping[str, Calendar], loc: Path, report: Report) -> Calendar | None:
+    if name is None:
+        return None
+    if name not in calendars:
+        known = ", ".join(sorted(calendars)) or "none defined"
+        report(loc, f"unknown calendar {name!r}; expected one of: {known}")
+    return calendars.get(name)
+

@@ -1,0 +1,110 @@
+"""A loaded rule set: compiled rules in evaluation order, the calendars, and the warnings found at load.
+
+Evaluation order: by `order` (default 0), then by file path (alphabetical, as listed by the loader), then by
+position in the file. `for_kind(kind)` is precomputed per trigger kind so an event only touches its rules.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from worker.engine.calendars import Calendar
+from worker.engine.conditions import CompiledCondition
+from worker.engine.errors import Problem
+from worker.engine.paths import Getter
+from worker.engine.planner import CompiledAction
+from worker.engine.schema import SCHEDULE, Rule, ScheduleSpec
+
+
+@dataclass(eq=False)
+class CompiledRule:
+    """One rule ready to evaluate; `model` is the validated schema object it came from."""
+
+    model: Rule
+    file: str
+    line: int
+    col: int
+    file_rank: int
+    position: int
+    condition: CompiledCondition
+    actions: tuple[CompiledAction, ...]
+    anchor: Getter | None = None
+    version: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        canonical = json.dumps(self.model.model_dump(mode="json", by_alias=True), sort_keys=True, default=str)
+        self.version = hashlib.sha256(canonical.encode()).hexdigest()[:12]
+
+    @property
+    def id(self) -> str:
+        return self.model.id
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        return self.model.kinds
+
+    @property
+    def schedule(self) -> ScheduleSpec | None:
+        return self.model.schedule
+
+    @property
+    def is_time_rule(self) -> bool:
+        return SCHEDULE in self.model.kinds
+
+    @property
+    def once(self) -> str | None:
+        once = self.model.once
+        return None if once is None else once if isinstance(once, str) else "per_anchor"
+
+    @property
+    def sort_key(self) -> tuple[int, int, int]:
+        return (self.model.order, self.file_rank, self.position)
+
+    @property
+    def source(self) -> str:
+        return f"{self.file}:{self.line}"
+
+    def describe(self) -> dict[str, Any]:
+        return {"id": self.id, "version": self.version, "source": self.source, "on": sorted(self.kinds)}
+
+
+@dataclass(frozen=True, eq=False)
+class RuleSet:
+    """Rules in evaluation order, calendars by name, load warnings; immutable once built."""
+
+    rules: tuple[CompiledRule, ...]
+    calendars: Mapping[str, Calendar]
+    warnings: tuple[Problem, ...] = ()
+    files: tuple[str, ...] = ()
+    _by_id: dict[str, CompiledRule] = field(init=False, repr=False)
+    _by_kind: dict[str, tuple[CompiledRule, ...]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {rule.id: rule for rule in self.rules})
+        kinds = {kind for rule in self.rules for kind in rule.kinds}
+        object.__setattr__(self, "_by_kind", {
+            kind: tuple(rule for rule in self.rules if kind in rule.kinds) for kind in kinds})
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def __iter__(self):
+        return iter(self.rules)
+
+    def get(self, rule_id: str) -> CompiledRule | None:
+        return self._by_id.get(rule_id)
+
+    def for_kind(self, kind: str) -> tuple[CompiledRule, ...]:
+        return self._by_kind.get(kind, ())
+
+    @property
+    def version(self) -> str:
+        digest = hashlib.sha256("".join(f"{rule.id}:{rule.version};" for rule in self.rules).encode())
+        return digest.hexdigest()[:12]
+
+    @property
+    def time_rules(self) -> tuple[CompiledRule, ...]:
+        return self.for_kind(SCHEDULE)
