@@ -149,9 +149,8 @@ class Org:
         for kind, count_field in COUNT_FIELDS.items():
             children = self._children[kind].get(ticket["id"], {})
             if kind == "threads":
-                ticket[count_field] = str(sum(1 for child in children if self.threads.get(child, {}).get("status") != "DRAFT"))
-            else:
-                ticket[count_field] = str(len(children))
+                children = {child: None for child in children if self.threads.get(child, {}).get("status") != "DRAFT"}
+            ticket[count_field] = str(len(children))
 
     def remove_ticket(self, ticket_id: str) -> Record | None:
         ticket = self.tickets.pop(ticket_id, None)

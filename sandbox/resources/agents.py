@@ -22,7 +22,9 @@ from sandbox.state import Org, Record, public
 
 SCOPES = ("Desk.settings.READ", "Desk.basic.READ")
 MAX_IDS = 50
-ROLE_PERMISSION_TYPES = ("AgentPublic", "AgentPersonal", "AgentTeamPersonal", "Admin", "Light", "Custom", "${NON_LIGHT}")
+ROLE_PERMISSION_TYPES = (
+    "AgentPublic", "AgentPersonal", "AgentTeamPersonal", "Admin", "Light", "Custom", "${NON_LIGHT}",
+)
 PERMISSION_OF_PROFILE = {"Administrator": "Admin", "Agent": "AgentPublic", "Light Agent": "Light"}
 
 

@@ -1,10 +1,11 @@
 """Ticket comments: POST, GET (list and one), PATCH and DELETE /tickets/{ticket_id}/comments[/{comment_id}].
 
-@mentions are kept exactly as written (`zsu[@user:{zuid}]zsu`); `include=mentions` resolves them to agents.
-Every write moves the ticket's modifiedTime and keeps its commentCount (through the ticket's child index).
+@mentions are kept exactly as written (`zsu[@user:{zuid}]zsu`); `include=mentions` resolves them to agents and
+`include=plainText` adds the text without markup (both from the vendor's spec). Uploads are attached by id
+(attachmentIds). Every write moves the ticket's modifiedTime and keeps its commentCount (the child index).
 Choices where the seed is silent: a create answers 200 (the vendor's spec), a delete 204 with no body;
-`content` is required (the vendor's spec); `isPublic` defaults to false and, as the seed says it can only be set
-when commenting, a PATCH ignores it.
+`content` is required and `parentConversationId` must name a comment of the ticket (the vendor's spec);
+`isPublic` defaults to false and, as the seed says it can only be set when commenting, a PATCH ignores it.
 """
 from __future__ import annotations
 

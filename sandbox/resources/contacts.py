@@ -48,7 +48,8 @@ CONTACT_FIELDS: dict[str, Field] = {
     "customFields": LayoutFields(names=tuple(CONTACT_CUSTOM_FIELDS)),
 }
 READ_ONLY = frozenset({
-    "id", "photoURL", "zohoCRMContact", "customerHappiness", "isDeleted", "createdTime", "modifiedTime", "account", "owner",
+    "id", "photoURL", "zohoCRMContact", "customerHappiness", "isDeleted", "createdTime", "modifiedTime", "account",
+    "owner",
 })
 # The list example's smaller field set.
 LIST_FIELDS = (

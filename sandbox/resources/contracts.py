@@ -25,8 +25,13 @@ from sandbox.state import Org, Record, public
 
 SCOPES = ("Desk.settings.READ",)
 LIST_FIELDS = (  # the list example's field set
-    "associatedSLAId", "accountId", "productId", "endDate", "departmentId", "contractName", "id", "ownerId", "startDate",
+    "associatedSLAId", "accountId", "productId", "endDate", "departmentId", "contractName", "id", "ownerId",
+    "startDate",
 )
+CONTRACT_FIELDS = frozenset({  # the full record's fields: what `fields` may name
+    *LIST_FIELDS, "contractNumber", "description", "notifyBefore", "notifyOn", "notificationAgentIds", "customFields",
+    "createdBy", "modifiedBy", "createdTime", "modifiedTime",
+})
 SORT_FIELDS = {
     "accountName": "accountName", "contractName": "contractName", "contractEndDate": "endDate",
     "contractStartDate": "startDate", "createdTime": "createdTime", "modifiedTime": "modifiedTime",
@@ -37,7 +42,8 @@ def _owner(org: Org, agent_id: str | None) -> Record | None:
     agent = org.agents.get(agent_id or "")
     if agent is None:
         return None
-    return {"photoURL": agent.get("photoURL"), "name": full_name(agent.get("firstName"), agent.get("lastName")), "id": agent["id"]}
+    name = full_name(agent.get("firstName"), agent.get("lastName"))
+    return {"photoURL": agent.get("photoURL"), "name": name, "id": agent["id"]}
 
 
 EMBEDS: dict[str, tuple[str, str, Callable[[Org, Any], Record | None]]] = {
@@ -76,18 +82,18 @@ def _item(org: Org, contract: Record, query: dict[str, Any]) -> Record:
     return item
 
 
+def _sort_value(org: Org, contract: Record, sort_name: str) -> Any:
+    """What a sortBy name reads: accountName is the account's; contractEndDate is endDate, and so on."""
+    if sort_name == "accountName":
+        return (org.accounts.get(contract.get("accountId") or "") or {}).get("accountName")
+    return contract.get(SORT_FIELDS[sort_name])
+
+
 def list_contracts(call: Call) -> Reply:
     org, query = call.org, call.query
     contracts = [contract for contract in org.contracts.values() if _keeps(contract, query)]
     if "sortBy" in query:
-        field_name, descending = query["sortBy"]
-
-        def read(record: Record, _: str) -> Any:
-            if field_name == "accountName":
-                return (org.accounts.get(record.get("accountId") or "") or {}).get("accountName")
-            return record.get(SORT_FIELDS[field_name])
-
-        contracts = sort_records(contracts, field_name, descending, get=read)
+        contracts = sort_records(contracts, *query["sortBy"], get=lambda record, name: _sort_value(org, record, name))
     return listing([_item(org, contract, query) for contract in page(contracts, query)])
 
 
@@ -96,9 +102,7 @@ class FieldNames(Param):
 
     def parse(self, name: str, raw: str) -> list[str]:
         names = [part.strip() for part in raw.split(",") if part.strip()]
-        known = set(LIST_FIELDS) | {"contractNumber", "description", "notifyBefore", "notifyOn", "notificationAgentIds",
-                                    "customFields", "createdBy", "modifiedBy", "createdTime", "modifiedTime"}
-        if not names or any(field_name not in known for field_name in names):
+        if not names or any(field_name not in CONTRACT_FIELDS for field_name in names):
             raise unprocessable(f"The value passed for the '{name}' query parameter is invalid.")
         return names
 

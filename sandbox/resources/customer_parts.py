@@ -15,16 +15,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from sandbox.api import Call, Endpoint, Reply, listing, no_content, ok
+from sandbox.embed import ticket_list_item
 from sandbox.errors import ApiError, invalid_data, not_found
 from sandbox.listing import page, sort_records
 from sandbox.params import PAGING, Id, Sort, include
 from sandbox.records import new_attachment
 from sandbox.resources.body_fields import BadValue, Field, Object, Text, body_object, read_fields
 from sandbox.resources.uploads import read_file
-from sandbox.embed import ticket_list_item
 from sandbox.state import Org, Record, public
 
-CUSTOMER_READ, CUSTOMER_CREATE, CUSTOMER_UPDATE = ("Desk.contacts.READ",), ("Desk.contacts.CREATE",), ("Desk.contacts.UPDATE",)
+CUSTOMER_READ = ("Desk.contacts.READ",)
+CUSTOMER_CREATE = ("Desk.contacts.CREATE",)
+CUSTOMER_UPDATE = ("Desk.contacts.UPDATE",)
 # A customer's tickets: the seed names contacts.READ, tickets.READ and search.READ, all three.
 TICKETS_REQUIRED = ("Desk.contacts.READ", "Desk.tickets.READ", "Desk.search.READ")
 TICKET_SORTS = ("createdTime", "modifiedTime")
@@ -116,7 +118,9 @@ def find(org: Org, collection: str, record_id: str) -> Record:
 def owner_summary(org: Org, agent_id: str | None) -> Record | None:
     """`include=owner` of contacts and accounts: {firstName, lastName, id} (the vendor's spec)."""
     agent = org.agents.get(agent_id or "")
-    return None if agent is None else {"firstName": agent.get("firstName"), "lastName": agent.get("lastName"), "id": agent["id"]}
+    if agent is None:
+        return None
+    return {"firstName": agent.get("firstName"), "lastName": agent.get("lastName"), "id": agent["id"]}
 
 
 def account_summary(org: Org, account_id: str | None) -> Record | None:
@@ -183,27 +187,28 @@ class Attachments:
         parent = find(call.org, self.parent, call.path[self.path_key])
         return [item for item in getattr(call.org, self.store).values() if item.get("_parentId") == parent["id"]]
 
-    def list(self, call: Call) -> Reply:
+    def list_files(self, call: Call) -> Reply:
         """Oldest first unless `sortBy=-createdTime`; `include=creator` embeds who attached each file."""
         field_name, descending = call.query.get("sortBy", ("createdTime", False))
         items = page(sort_records(self._owned(call), field_name, descending), call.query)
         embeds = call.query.get("include", ())
-        return listing([
-            {**public(item), **({"creator": creator_summary(call.org, item["creatorId"])} if "creator" in embeds else {})}
-            for item in items
-        ])
+        views = [public(item) for item in items]
+        if "creator" in embeds:
+            views = [{**view, "creator": creator_summary(call.org, view["creatorId"])} for view in views]
+        return listing(views)
 
-    def create(self, call: Call) -> Reply:
+    def add_file(self, call: Call) -> Reply:
         parent = find(call.org, self.parent, call.path[self.path_key])
         name, content = read_file(call)
-        attachment = new_attachment(call.org, self.parent, parent["id"], name=name, creatorId=call.agent["id"], content=content)
+        attachment = new_attachment(
+            call.org, self.parent, parent["id"], name=name, creatorId=call.agent["id"], content=content,
+        )
         attachment["_parentId"] = parent["id"]
         getattr(call.org, self.store)[attachment["id"]] = attachment
         return ok(public(attachment))
 
-    def delete(self, call: Call) -> Reply:
-        owned = {item["id"]: item for item in self._owned(call)}
-        if call.path["attachment_id"] not in owned:
+    def delete_file(self, call: Call) -> Reply:
+        if call.path["attachment_id"] not in {item["id"] for item in self._owned(call)}:
             raise not_found()
         del getattr(call.org, self.store)[call.path["attachment_id"]]
         return no_content()
@@ -212,7 +217,7 @@ class Attachments:
         collection = f"/{self.parent}/{{{self.path_key}:id}}/attachments"
         params = {**PAGING, "sortBy": Sort(fields=("createdTime",)), "include": include("creator")}
         return [
-            Endpoint("GET", collection, self.list, CUSTOMER_READ, params=params),
-            Endpoint("POST", collection, self.create, CUSTOMER_UPDATE, body="multipart"),
-            Endpoint("DELETE", collection + "/{attachment_id:id}", self.delete, CUSTOMER_UPDATE),
+            Endpoint("GET", collection, self.list_files, CUSTOMER_READ, params=params),
+            Endpoint("POST", collection, self.add_file, CUSTOMER_UPDATE, body="multipart"),
+            Endpoint("DELETE", collection + "/{attachment_id:id}", self.delete_file, CUSTOMER_UPDATE),
         ]

@@ -31,7 +31,9 @@ GLOBAL_TASK_FIELDS = (
     "subject", "completedTime", "customFields", "dueDate", "description", "ownerId", "priority", "isCommented",
     "createdTime", "id", "category", "ticketId", "status",
 )
-GLOBAL_CONTACT_FIELDS = ("lastName", "accountId", "firstName", "photoURL", "phone", "customFields", "id", "ownerId", "email")
+GLOBAL_CONTACT_FIELDS = (
+    "lastName", "accountId", "firstName", "photoURL", "phone", "customFields", "id", "ownerId", "email",
+)
 GLOBAL_ACCOUNT_FIELDS = ("website", "phone", "accountName", "customFields", "id", "email")
 
 
@@ -76,7 +78,8 @@ def ticket_item(org: Org, snapshot: Record) -> Record:
     item.update(
         accountId=contact_account_id(org, snapshot.get("contactId")), lastThread=last_thread(org, snapshot["id"]),
         isOverDue=is_overdue(org, snapshot), responseDueDate=None, modifiedBy=snapshot.get("modifiedBy"),
-        department=department_card(org, snapshot.get("departmentId")), assignee=agent_card(org, snapshot.get("assigneeId")),
+        department=department_card(org, snapshot.get("departmentId")),
+        assignee=agent_card(org, snapshot.get("assigneeId")),
     )
     return item
 
@@ -97,7 +100,8 @@ def task_ticket(org: Org, ticket_id: str | None) -> Record | None:
 
 def task_item(org: Org, task: Record) -> Record:
     return {
-        **public(task), "ticket": task_ticket(org, task.get("ticketId")), "assignee": agent_card(org, task.get("ownerId")),
+        **public(task), "ticket": task_ticket(org, task.get("ticketId")),
+        "assignee": agent_card(org, task.get("ownerId")),
         "department": department_card(org, task.get("departmentId")),
     }
 
@@ -117,7 +121,9 @@ def account_item(_: Org, account: Record) -> Record:
 # /search (every module) ---------------------------------------------------------------------------
 def global_account_card(org: Org, account_id: str | None) -> Record | None:
     account = org.accounts.get(account_id or "")
-    return None if account is None else {"website": account.get("website"), "name": account.get("accountName"), "id": account["id"]}
+    if account is None:
+        return None
+    return {"website": account.get("website"), "name": account.get("accountName"), "id": account["id"]}
 
 
 def global_contact_card(org: Org, contact_id: str | None) -> Record | None:
@@ -132,8 +138,9 @@ def global_contact_card(org: Org, contact_id: str | None) -> Record | None:
 def global_ticket(org: Org, snapshot: Record) -> Record:
     view = ticket_view(org, snapshot)
     return {
-        **{name: view.get(name) for name in GLOBAL_TICKET_FIELDS}, "module": "tickets", "number": view.get("ticketNumber"),
-        "contact": global_contact_card(org, snapshot.get("contactId")), "assignee": agent_card(org, snapshot.get("assigneeId")),
+        **{name: view.get(name) for name in GLOBAL_TICKET_FIELDS}, "module": "tickets",
+        "number": view.get("ticketNumber"), "contact": global_contact_card(org, snapshot.get("contactId")),
+        "assignee": agent_card(org, snapshot.get("assigneeId")),
         "department": department_card(org, snapshot.get("departmentId")),
     }
 

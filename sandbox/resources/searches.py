@@ -10,7 +10,8 @@ Semantics (the seed, the vendor's spec and desk-api.md):
 - Tickets are read from the search index (`org.indexed_tickets()`), which lags writes; other modules are live.
   Spam tickets are never found, as lists hide them.
 - `from` is 0..4999, `limit` 1..100 (default 10), and `from + limit` may not pass 5000: the Desk lets a search
-  reach its first 5000 results only (422 otherwise). `count` is the number of all matches, as text.
+  reach its first 5000 results only (422 otherwise). `count` is the number of all matches, as text (the
+  seed's examples print a number; counts travel as text elsewhere in the Desk, and `listing` writes them so).
 - `sortBy` takes the spec's fields; `relevance` (the default) is the index order (oldest first), as the sandbox
   ranks nothing; a `-` prefix reverses any of them.
 - Scopes: Desk.search.READ and the module's READ scope, both (the seed says "and"); /search needs tickets,
@@ -25,14 +26,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
-from sandbox.api import Call, Endpoint, Reply, listing, ok, no_content
+from sandbox.api import Call, Endpoint, Reply, listing, no_content, ok
 from sandbox.clock import parse_time
 from sandbox.errors import unprocessable
 from sandbox.listing import SEARCH_DEFAULT_LIMIT, sort_records
-from sandbox.params import CUSTOM_FIELD_PARAM, CUSTOM_FIELDS, LIMIT, SEARCH_FROM, Choice, CustomFieldFilter, Id, Param, Sort, Text, TimeRange
+from sandbox.params import (
+    CUSTOM_FIELD_PARAM, CUSTOM_FIELDS, LIMIT, SEARCH_FROM, Choice, CustomFieldFilter, Id, Param, Sort, Text, TimeRange,
+)
 from sandbox.records import full_name
 from sandbox.resources import search_views as views
 from sandbox.state import Org, Record
@@ -41,6 +44,7 @@ SEARCH_SCOPE = "Desk.search.READ"
 MAX_RESULTS = 5000
 EMPTY, NOT_EMPTY = "${empty}", "${notempty}"
 Getter = Callable[[Org, Record], Any]
+View = Callable[[Org, Record], Record]
 
 
 # matching -----------------------------------------------------------------------------------------
@@ -70,6 +74,23 @@ def in_range(value: Any, bounds: tuple[Any, Any]) -> bool:
     return bool(value) and bounds[0] <= parse_time(value) <= bounds[1]
 
 
+def window(query: dict[str, Any]) -> tuple[int, int]:
+    """`from` and `limit`, refused when they reach past the first MAX_RESULTS results."""
+    start, limit = query.get("from", 0), query.get("limit", SEARCH_DEFAULT_LIMIT)
+    if start + limit > MAX_RESULTS:
+        raise unprocessable(f"The sum of 'from' and 'limit' must not exceed {MAX_RESULTS}: "
+                            f"a search reaches its first {MAX_RESULTS} results only.")
+    return start, limit
+
+
+def ordered(records: list[Any], query: dict[str, Any], get: Callable[[Any, str], Any] | None = None) -> list[Any]:
+    field_name, descending = query.get("sortBy", ("relevance", False))
+    if field_name == "relevance":
+        return list(reversed(records)) if descending else records
+    return sort_records(records, field_name, descending, get=get)
+
+
+# what records say ---------------------------------------------------------------------------------
 def plain(name: str) -> Getter:
     return lambda _org, record: record.get(name)
 
@@ -82,27 +103,43 @@ def account_name_of(org: Org, contact: Record) -> str | None:
     return (org.accounts.get(contact.get("accountId") or "") or {}).get("accountName")
 
 
+def contact_name_of(org: Org, ticket: Record) -> str:
+    contact = contact_of(org, ticket)
+    return full_name(contact.get("firstName"), contact.get("lastName"))
+
+
+def product_name_of(org: Org, ticket: Record) -> str | None:
+    return (org.products.get(ticket.get("productId") or "") or {}).get("productName")
+
+
+def task_ticket_number(org: Org, task: Record) -> str | None:
+    return (org.tickets.get(task.get("ticketId") or "") or {}).get("ticketNumber")
+
+
+def indexed_tickets(org: Org) -> list[Record]:
+    """What search sees of tickets: the lagged index, without spam."""
+    return [snapshot for snapshot in org.indexed_tickets() if not (org.tickets.get(snapshot["id"]) or {}).get("_spam")]
+
+
 # modules ------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ModuleSearch:
-    """One module's search: its records, filters (getter, wildcard?), ranges, sorts, result view and scope."""
+    """One module's search: its records, filters {name: (getter, wildcard?)}, ranges, sorts, view and scope."""
 
     path: str
     scope: str
     records: Callable[[Org], list[Record]]
-    item: Callable[[Org, Record], Record]
+    item: View
     filters: dict[str, tuple[Getter, bool]]
     ranges: tuple[str, ...]
     sorts: tuple[str, ...]
-    custom_fields: bool = True
-    extra_params: dict[str, Param] = field(default_factory=dict)
 
     def params(self) -> dict[str, Param]:
-        params: dict[str, Param] = {"from": SEARCH_FROM, "limit": LIMIT, "sortBy": Sort(fields=("relevance", *self.sorts))}
+        params: dict[str, Param] = {"from": SEARCH_FROM, "limit": LIMIT}
+        params["sortBy"] = Sort(fields=("relevance", *self.sorts))
         params.update({name: Text() for name in self.filters})
         params.update({f"{name}Range": TimeRange() for name in self.ranges})
-        if self.custom_fields:
-            params[CUSTOM_FIELDS] = CustomFieldFilter()
+        params[CUSTOM_FIELDS] = CustomFieldFilter()
         return params
 
     def keeps(self, org: Org, record: Record, query: dict[str, Any]) -> bool:
@@ -112,10 +149,10 @@ class ModuleSearch:
         for name in self.ranges:
             if f"{name}Range" in query and not in_range(record.get(name), query[f"{name}Range"]):
                 return False
+        custom = record.get("customFields") or {}
         for key, value in query.items():
             if CUSTOM_FIELD_PARAM.fullmatch(key):
                 custom_name, wanted = value
-                custom = record.get("customFields") or {}
                 if custom_name not in custom or not search_matches(custom[custom_name], wanted, wildcard=True):
                     return False
         return True
@@ -127,44 +164,22 @@ class ModuleSearch:
         return listing([self.item(call.org, record) for record in found[start : start + limit]], count=len(found))
 
     def endpoint(self) -> Endpoint:
-        return Endpoint("GET", self.path, self.search, (SEARCH_SCOPE,), params=self.params(), required_scopes=(self.scope,))
+        return Endpoint("GET", self.path, self.search, (SEARCH_SCOPE,), params=self.params(),
+                        required_scopes=(self.scope,))
 
 
-def window(query: dict[str, Any]) -> tuple[int, int]:
-    """`from` and `limit`, refused when they reach past the first MAX_RESULTS results."""
-    start, limit = query.get("from", 0), query.get("limit", SEARCH_DEFAULT_LIMIT)
-    if start + limit > MAX_RESULTS:
-        raise unprocessable(f"The sum of 'from' and 'limit' must not exceed {MAX_RESULTS}: a search reaches its first {MAX_RESULTS} results only.")
-    return start, limit
-
-
-def ordered(records: list[Record], query: dict[str, Any], get: Callable[[Record, str], Any] | None = None) -> list[Record]:
-    field_name, descending = query.get("sortBy", ("relevance", False))
-    if field_name == "relevance":
-        return list(reversed(records)) if descending else records
-    return sort_records(records, field_name, descending, get=get)
-
-
-def indexed_tickets(org: Org) -> list[Record]:
-    """What search sees of tickets: the lagged index, without spam."""
-    return [snapshot for snapshot in org.indexed_tickets() if not (org.tickets.get(snapshot["id"]) or {}).get("_spam")]
-
-
-def task_ticket_number(org: Org, task: Record) -> str | None:
-    return (org.tickets.get(task.get("ticketId") or "") or {}).get("ticketNumber")
-
-
-EXACT_TICKET_FIELDS = ("id", "ticketNumber", "status", "priority", "channel", "assigneeId", "contactId", "departmentId", "productId")
+EXACT_TICKET_FIELDS = ("id", "ticketNumber", "status", "priority", "channel", "assigneeId", "contactId", "departmentId",
+                       "productId")
 WILDCARD_TICKET_FIELDS = ("subject", "email", "phone", "category", "description")
 TICKETS = ModuleSearch(
     path="/tickets/search", scope="Desk.tickets.READ", records=indexed_tickets, item=views.ticket_item,
     filters={
         **{name: (plain(name), False) for name in EXACT_TICKET_FIELDS},
         **{name: (plain(name), True) for name in WILDCARD_TICKET_FIELDS},
-        "accountId": (lambda org, t: contact_of(org, t).get("accountId"), False),
-        "contactName": (lambda org, t: full_name(contact_of(org, t).get("firstName"), contact_of(org, t).get("lastName")), True),
-        "accountName": (lambda org, t: account_name_of(org, contact_of(org, t)), True),
-        "productName": (lambda org, t: (org.products.get(t.get("productId") or "") or {}).get("productName"), True),
+        "accountId": (lambda org, ticket: contact_of(org, ticket).get("accountId"), False),
+        "contactName": (contact_name_of, True),
+        "accountName": (lambda org, ticket: account_name_of(org, contact_of(org, ticket)), True),
+        "productName": (product_name_of, True),
     },
     ranges=("modifiedTime", "createdTime", "dueDate", "customerResponseTime"),
     sorts=("modifiedTime", "createdTime", "customerResponseTime"),
@@ -175,7 +190,7 @@ CONTACTS = ModuleSearch(
     filters={
         "id": (plain("id"), False),
         **{name: (plain(name), True) for name in ("firstName", "lastName", "email", "phone", "mobile")},
-        "fullName": (lambda _org, c: full_name(c.get("firstName"), c.get("lastName")), True),
+        "fullName": (lambda _org, contact: full_name(contact.get("firstName"), contact.get("lastName")), True),
         "accountName": (account_name_of, True),
     },
     ranges=("createdTime", "modifiedTime"), sorts=("modifiedTime", "createdTime", "lastName", "firstName"),
@@ -196,6 +211,13 @@ TASKS = ModuleSearch(
 
 
 # /search: every module ----------------------------------------------------------------------------
+class GlobalModule(NamedTuple):
+    records: Callable[[Org], list[Record]]
+    text: Callable[[Org, Record], list[Any]]  # what its search string is matched against
+    item: View
+    departmental: bool  # narrowed by departmentId
+
+
 def _ticket_text(org: Org, ticket: Record) -> list[Any]:
     contact = contact_of(org, ticket)
     return [ticket.get("ticketNumber"), ticket.get("subject"), ticket.get("description"), ticket.get("email"),
@@ -203,17 +225,17 @@ def _ticket_text(org: Org, ticket: Record) -> list[Any]:
 
 
 def _contact_text(org: Org, contact: Record) -> list[Any]:
-    return [contact.get(name) for name in ("firstName", "lastName", "email", "secondaryEmail", "phone", "mobile")] + [
-        account_name_of(org, contact)]
+    names = ("firstName", "lastName", "email", "secondaryEmail", "phone", "mobile")
+    return [contact.get(name) for name in names] + [account_name_of(org, contact)]
 
 
-# module -> (records, searchable text, item view, departmental?)
-GLOBAL_MODULES: dict[str, tuple[Callable[[Org], list[Record]], Callable[[Org, Record], list[Any]], Callable[[Org, Record], Record], bool]] = {
-    "tickets": (indexed_tickets, _ticket_text, views.global_ticket, True),
-    "tasks": (TASKS.records, lambda _org, t: [t.get("subject"), t.get("description")], views.global_task, True),
-    "accounts": (ACCOUNTS.records, lambda _org, a: [a.get(n) for n in ("accountName", "email", "website", "phone")],
-                 views.global_account, False),
-    "contacts": (CONTACTS.records, _contact_text, views.global_contact, False),
+GLOBAL_MODULES = {  # in the order of the seed's example
+    "tickets": GlobalModule(indexed_tickets, _ticket_text, views.global_ticket, True),
+    "tasks": GlobalModule(TASKS.records, lambda _org, task: [task.get("subject"), task.get("description")],
+                          views.global_task, True),
+    "accounts": GlobalModule(ACCOUNTS.records, lambda _org, account: [account.get(name) for name in (
+        "accountName", "email", "website", "phone")], views.global_account, False),
+    "contacts": GlobalModule(CONTACTS.records, _contact_text, views.global_contact, False),
 }
 
 
@@ -222,28 +244,32 @@ def _has_terms(texts: list[Any], terms: list[str]) -> bool:
     return all(re.search(r"(?<!\w)" + re.escape(term), blob) for term in terms)
 
 
+def _found(org: Org, query: dict[str, Any], terms: list[str]) -> list[tuple[str, Record]]:
+    found = []
+    for name, module in GLOBAL_MODULES.items():
+        if query.get("module", name) != name:
+            continue
+        for record in module.records(org):
+            if module.departmental and "departmentId" in query and record.get("departmentId") != query["departmentId"]:
+                continue
+            if _has_terms(module.text(org, record), terms):
+                found.append((name, record))
+    return found
+
+
 def search_everything(call: Call) -> Reply:
     org, query = call.org, call.query
     terms = [term.strip("*") for term in query.get("searchStr", "").lower().split() if term.strip("*")]
     if not terms:
         raise unprocessable("The query parameter 'searchStr' is mandatory.")
     start, limit = window(query)
-    found: list[tuple[str, Record]] = []
-    for module, (records, text, _, departmental) in GLOBAL_MODULES.items():
-        if query.get("module", module) != module:
-            continue
-        for record in records(org):
-            if departmental and "departmentId" in query and record.get("departmentId") != query["departmentId"]:
-                continue
-            if _has_terms(text(org, record), terms):
-                found.append((module, record))
-    pairs = ordered([{"module": m, "record": r} for m, r in found], query, get=lambda pair, name: pair["record"].get(name))
-    items = [GLOBAL_MODULES[pair["module"]][2](org, pair["record"]) for pair in pairs[start : start + limit]]
+    found = ordered(_found(org, query, terms), query, get=lambda pair, name: pair[1].get(name))
+    items = [GLOBAL_MODULES[name].item(org, record) for name, record in found[start : start + limit]]
     if "module" in query:
         return listing(items, count=len(found))
     if not items:
         return no_content()
-    counts = {module: str(sum(1 for m, _ in found if m == module)) for module in GLOBAL_MODULES}
+    counts = {name: str(sum(1 for found_name, _ in found if found_name == name)) for name in GLOBAL_MODULES}
     return ok({"data": items, "count": counts})
 
 

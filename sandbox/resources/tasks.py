@@ -3,9 +3,10 @@ GET/POST/DELETE /tasks/{task_id}/attachments[/{attachment_id}].
 
 A task with a ticketId is that ticket's child: it counts in the ticket's taskCount, and creating, changing or
 re-parenting it moves the ticket's modifiedTime. Completing a task stamps completedTime.
+GET /tickets/{ticket_id}/tasks needs Desk.tasks.READ and Desk.tickets.READ, both, as the seed says.
 Choices where the seed is silent (from the vendor's spec unless said): creates answer 200, deletes 204 with no
 body; status and priority take the Desk's task values; `include=` also takes `assignee` and `contacts` (the
-contact of the task's ticket), shaped as the spec shows them (the spec's `teams`: the sandbox has no teams);
+contact of the task's ticket), shaped as the spec shows them, but not the spec's `teams` (the sandbox has none);
 /tasks also sorts by the spec's other fields; lists are oldest first; the sandbox has no spam tasks.
 """
 from __future__ import annotations
@@ -29,7 +30,7 @@ PRIORITIES = ("Highest", "High", "Normal", "Low", "Lowest")
 FIELDS = {
     "subject": Text(max_length=300, nullable=False), "departmentId": Ref(collection="departments", nullable=False),
     "ticketId": Ref(collection="tickets"), "dueDate": Timestamp(), "ownerId": Ref(collection="agents"),
-    "category": Text(max_length=100), "status": OneOf(values=STATUSES, nullable=False),
+    "category": Text(), "status": OneOf(values=STATUSES, nullable=False),
     "priority": OneOf(values=PRIORITIES), "description": Text(), "customFields": Object(),
 }
 INCLUDES = include("tickets", "assignee", "contacts")
@@ -83,8 +84,9 @@ def task_view(org: Org, task: Record, embeds: list[str]) -> Record:
     return view
 
 
-def _listing(call: Call, tasks: list[Record], default_sort: tuple[str, bool] = ("createdTime", False)) -> Reply:
-    field_name, descending = call.query.get("sortBy", default_sort)
+def _listing(call: Call, tasks: list[Record]) -> Reply:
+    """Oldest first unless `sortBy` says otherwise."""
+    field_name, descending = call.query.get("sortBy", ("createdTime", False))
     tasks = sort_records(tasks, field_name, descending)
     embeds = call.query.get("include", [])
     return listing([task_view(call.org, task, embeds) for task in page(tasks, call.query)])
@@ -124,7 +126,8 @@ def _attach(org: Org, task: Record, ticket_id: str | None) -> None:
         org.tasks[task["id"]] = task
         return
     org.add_child("tasks", ticket_id, task)
-    org.touch(org.tickets[ticket_id])
+    if ticket_id in org.tickets:
+        org.touch(org.tickets[ticket_id])
 
 
 def create_task(call: Call) -> Reply:
@@ -196,7 +199,6 @@ ENDPOINTS = [
     Endpoint("POST", "/tasks", create_task, CREATE, body="json"),
     Endpoint("GET", TASK, get_task, READ, params=ONE_PARAMS),
     Endpoint("PATCH", TASK, update_task, UPDATE, body="json"),
-    # the seed asks for Desk.tasks.READ and Desk.tickets.READ here: both, not either
     Endpoint("GET", "/tickets/{ticket_id:id}/tasks", list_ticket_tasks, READ, params=TICKET_LIST_PARAMS,
              required_scopes=("Desk.tickets.READ",)),
     Endpoint("GET", TASK + "/attachments", list_task_attachments, READ, params=ATTACHMENT_PARAMS),

@@ -19,7 +19,7 @@ from typing import Any
 
 from sandbox.api import Call, Endpoint, Reply, listing, ok
 from sandbox.errors import invalid_data, not_found, unprocessable
-from sandbox.listing import page, sort_records
+from sandbox.listing import page
 from sandbox.params import PAGING, Sort
 from sandbox.records import agent_author, file_ref, new_thread, summarize
 from sandbox.records.common import API_ROOT
@@ -88,18 +88,19 @@ def _read_reply(call: Call, ticket: Record, spec: dict[str, Field], required: tu
     reply_to = fields.get("inReplyToThreadId")
     if reply_to is not None and call.org.threads.get(reply_to, {}).get("_ticketId") != ticket["id"]:
         raise invalid_data(("inReplyToThreadId", "invalid"))
-    fields["uploads"] = take_uploads(call.org, fields.pop("attachmentIds", None) or [])
+    if "attachmentIds" in fields:  # absent: an edit keeps the draft's attachments
+        fields["uploads"] = take_uploads(call.org, fields.pop("attachmentIds") or [])
     return fields
 
 
 def _new_reply(call: Call, ticket: Record, fields: dict[str, Any], *, draft: bool) -> Record:
     _check_sender(call.org, fields, fields["channel"])
     agent = call.agent
-    email = fields["channel"] == "EMAIL"
+    to = fields.get("to") or (ticket.get("email") if fields["channel"] == "EMAIL" else None)
     thread = new_thread(
         call.org, ticket["id"], direction="out", channel=fields["channel"], content=fields["content"],
-        author=agent_author(agent), responderId=agent["id"], uploads=fields["uploads"],
-        fromEmailAddress=fields.get("fromEmailAddress"), to=fields.get("to") or (ticket.get("email") if email else None),
+        author=agent_author(agent), responderId=agent["id"], uploads=fields.get("uploads") or (),
+        fromEmailAddress=fields.get("fromEmailAddress"), to=to,
         cc=fields.get("cc") or "", bcc=fields.get("bcc") or "", isForward=bool(fields.get("isForward")),
         contentType=fields.get("contentType") or "plainText", isDraft=draft,
     )
@@ -116,7 +117,8 @@ def get_thread(call: Call) -> Reply:
 def list_threads(call: Call) -> Reply:
     ticket = path_ticket(call)
     _, descending = call.query.get("sortBy", ("sendDateTime", True))
-    threads = sort_records(call.org.children("threads", ticket["id"]), "createdTime", descending)
+    threads = call.org.children("threads", ticket["id"])  # oldest first; ties keep the order of creation
+    threads = sorted(threads[::-1] if descending else threads, key=lambda item: item["createdTime"], reverse=descending)
     return listing([thread_list_item(thread) for thread in page(threads, call.query)])
 
 
@@ -163,14 +165,15 @@ def update_draft(call: Call) -> Reply:
         thread["isForward"] = bool(fields["isForward"])
     if "contentType" in fields:
         thread["_contentType"] = fields["contentType"] or "plainText"
-    if "attachmentIds" in body_object(call.body):
+    if "uploads" in fields:
         thread["attachments"] = [_file_of(ticket, thread, upload) for upload in fields["uploads"]]
         thread["hasAttach"] = bool(thread["attachments"])
     return ok(thread_view(thread))
 
 
 def _file_of(ticket: Record, thread: Record, upload: Record) -> Record:
-    return file_ref(upload, f"{API_ROOT}/tickets/{ticket['id']}/threads/{thread['id']}/attachments/{upload['id']}/content")
+    path = f"/tickets/{ticket['id']}/threads/{thread['id']}/attachments/{upload['id']}/content"
+    return file_ref(upload, API_ROOT + path)
 
 
 def delete_draft_attachment(call: Call) -> Reply:

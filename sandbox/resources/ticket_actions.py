@@ -72,6 +72,14 @@ def read_ids(body: dict[str, Any], name: str = "ids") -> list[str]:
     return ids
 
 
+def _rehome(child: Record, old_ticket: str, target: str) -> None:
+    """A moved child's links (its own href, its attachments', a thread's actions') name its new ticket."""
+    old, new = f"/tickets/{old_ticket}/", f"/tickets/{target}/"
+    for link in [child, *child.get("attachments", []), *child.get("actions", [])]:
+        if "href" in link:
+            link["href"] = link["href"].replace(old, new)
+
+
 # merge ----------------------------------------------------------------------------------------------
 def _merge_choices(source: Any, candidates: dict[str, Record]) -> dict[str, Any]:
     """`source` checked: each field names one of the merged tickets (customFields: per custom field)."""
@@ -83,7 +91,8 @@ def _merge_choices(source: Any, candidates: dict[str, Record]) -> dict[str, Any]
     for name, chosen in source.items():
         per_field = name == "customFields"
         picks = list(chosen.values()) if per_field and isinstance(chosen, dict) else [chosen]
-        if per_field != isinstance(chosen, dict) or any(str(pick) not in candidates for pick in picks):
+        unknown_fields = per_field and isinstance(chosen, dict) and any(f not in TICKET_CUSTOM_FIELDS for f in chosen)
+        if per_field != isinstance(chosen, dict) or unknown_fields or any(str(p) not in candidates for p in picks):
             bad.append(f"source/{name}")
     if bad:
         raise invalid_data(*((name, "invalid") for name in dict.fromkeys(bad)))
@@ -109,10 +118,12 @@ def merge_tickets(call: Call) -> Reply:
         else:
             target[name] = candidates[str(chosen)].get(name)
     keep_assignee_in(org, target, target["departmentId"])
-    times = [ticket.get("customerResponseTime") for ticket in candidates.values() if ticket.get("customerResponseTime")]
+    times = [ticket["customerResponseTime"] for ticket in candidates.values() if ticket.get("customerResponseTime")]
     target["customerResponseTime"] = max(times, default=target.get("customerResponseTime"))
     for ticket_id in ids:
         for kind in TICKET_CHILD_KINDS:
+            for child in org.children(kind, ticket_id):
+                _rehome(child, ticket_id, target["id"])
             org.move_children(kind, ticket_id, target["id"])
         org.remove_ticket(ticket_id)
     org.touch(target)
@@ -139,13 +150,6 @@ def move_ticket(call: Call) -> Reply:
 
 
 # split ----------------------------------------------------------------------------------------------
-def _rehome(thread: Record, old_ticket: str, new_ticket_id: str) -> None:
-    """A moved thread's links name its new ticket."""
-    old, new = f"/tickets/{old_ticket}/", f"/tickets/{new_ticket_id}/"
-    for link in [*thread.get("attachments", []), *thread.get("actions", [])]:
-        link["href"] = link["href"].replace(old, new)
-
-
 def split_thread(call: Call) -> Reply:
     org = call.org
     ticket = path_ticket(call)

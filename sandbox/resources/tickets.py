@@ -28,7 +28,8 @@ from sandbox.params import PAGING, Choice, Id, Param, Sort, include
 from sandbox.params import Text as TextParam
 from sandbox.records import THREAD_CHANNELS, TICKET_CUSTOM_FIELDS, apply_thread_to_ticket, contact_author
 from sandbox.records import new_attachment, new_contact, new_thread, new_ticket
-from sandbox.resources.body_fields import BadValue, Field, IdList, Object, Ref, Text, Timestamp, body_object, read_fields
+from sandbox.resources.body_fields import BadValue, Field, IdList, Object, Ref, Text, Timestamp
+from sandbox.resources.body_fields import body_object, read_fields
 from sandbox.resources.ticket_children import path_ticket
 from sandbox.resources.uploads import take_uploads
 from sandbox.state import Org, Record
@@ -96,17 +97,20 @@ TICKET_FIELDS: dict[str, Field] = {
 CREATE_ONLY_FIELDS = frozenset({"contact"})
 
 
-def read_ticket_fields(org: Org, body: Any, *, required: tuple[str, ...] = (), extra: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """The body's ticket fields, parsed; unknown names are refused, read-only ones ignored."""
+def read_ticket_fields(
+    org: Org, body: Any, *, required: tuple[str, ...] = (), extra: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    """The body's ticket fields, parsed; unknown names are refused, read-only ones ignored. One 422 names all."""
     body = body_object(body)
-    unknown = [(name, "invalid") for name in body if name not in TICKET_FIELDS and name not in READ_ONLY_FIELDS | extra]
+    known = TICKET_FIELDS.keys() | READ_ONLY_FIELDS | extra
+    unknown = invalid_data(*((name, "invalid") for name in body if name not in known))
     try:
         fields = read_fields(org, body, TICKET_FIELDS, required)
     except ApiError as error:
-        error.errors = [*(error.errors or []), *invalid_data(*unknown).errors]  # type: ignore[misc]
+        error.errors = [*(error.errors or []), *(unknown.errors or [])]
         raise
-    if unknown:
-        raise invalid_data(*unknown)
+    if unknown.errors:
+        raise unknown
     return fields
 
 
@@ -163,8 +167,8 @@ class AssigneeFilter(Param):
 
 def _recent_thread(org: Org, ticket: Record) -> str:
     """When the ticket last had a (sent) thread; its creation when it has none."""
-    times = [thread["createdTime"] for thread in org.children("threads", ticket["id"]) if thread.get("status") != "DRAFT"]
-    return max(times, default=ticket["createdTime"])
+    threads = org.children("threads", ticket["id"])
+    return max((t["createdTime"] for t in threads if t.get("status") != "DRAFT"), default=ticket["createdTime"])
 
 
 def _listed(call: Call) -> list[Record]:
@@ -180,7 +184,7 @@ def _listed(call: Call) -> list[Record]:
             tickets = [t for t in tickets if value_matches(t.get(name), query[name])]
     if "receivedInDays" in query:
         since = org.now() - timedelta(days=int(query["receivedInDays"]))
-        tickets = [t for t in tickets if t.get("customerResponseTime") and parse_time(t["customerResponseTime"]) >= since]
+        tickets = [t for t in tickets if t["customerResponseTime"] and parse_time(t["customerResponseTime"]) >= since]
     return tickets
 
 
@@ -190,13 +194,14 @@ def list_tickets(call: Call) -> Reply:
     if "sortBy" in call.query:
         field_name, descending = call.query["sortBy"]
         read = (lambda t, _: _recent_thread(org, t)) if field_name == "recentThread" else None
-        tickets = sort_records(tickets, field_name, descending, read)
+        tickets = sort_records(tickets[::-1] if descending else tickets, field_name, descending, read)
     shown = page(tickets, call.query)
     return listing([ticket_list_item(org, ticket, call.query.get("include", ())) for ticket in shown])
 
 
 CONTACT_FIELDS: dict[str, Field] = {
-    "lastName": Text(nullable=False, max_length=200), "email": Email(nullable=False), "firstName": FreeText(max_length=40),
+    "lastName": Text(nullable=False, max_length=200), "email": Email(nullable=False),
+    "firstName": FreeText(max_length=40),
 }
 
 
@@ -228,7 +233,8 @@ def _attach(call: Call, ticket: Record, uploads: list[Record]) -> None:
 def create_ticket(call: Call) -> Reply:
     org, body = call.org, body_object(call.body)
     needs_contact = () if isinstance(body.get("contact"), dict) else ("contactId",)
-    fields = read_ticket_fields(org, body, required=("subject", "departmentId", *needs_contact), extra=CREATE_ONLY_FIELDS)
+    required = ("subject", "departmentId", *needs_contact)
+    fields = read_ticket_fields(org, body, required=required, extra=CREATE_ONLY_FIELDS)
     contact = _contact_for(org, body)
     check_assignee(org, fields.get("assigneeId"), fields["departmentId"])
     uploads = take_uploads(org, fields.pop("uploads", []), "uploads")
@@ -266,8 +272,9 @@ ENDPOINTS = [
     Endpoint(
         "GET", "/tickets", list_tickets, READ,
         params={
-            **PAGING, "departmentId": Id(), "assignee": AssigneeFilter(), "channel": TextParam(), "status": TextParam(),
-            "sortBy": Sort(LIST_SORTS), "receivedInDays": Choice(RECEIVED_IN_DAYS), "include": TICKET_INCLUDE,
+            **PAGING, "departmentId": Id(), "assignee": AssigneeFilter(), "channel": TextParam(),
+            "status": TextParam(), "sortBy": Sort(LIST_SORTS), "receivedInDays": Choice(RECEIVED_IN_DAYS),
+            "include": TICKET_INCLUDE,
         },
     ),
     Endpoint("POST", "/tickets", create_ticket, CREATE, body="json"),

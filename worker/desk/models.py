@@ -15,7 +15,7 @@ those fields. Inputs allow extra fields, passed through unchanged, because the D
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Generic, Mapping, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Mapping, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -54,9 +54,14 @@ class DeskModel(BaseModel):
 
 class DeskInput(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True)
+    # Fields sent even when left at their default (the Desk requires them and the default is the usual value).
+    always_sent: ClassVar[tuple[str, ...]] = ()
 
     def to_body(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", exclude_unset=True, by_alias=True)
+        body = self.model_dump(mode="json", exclude_unset=True, by_alias=True)
+        for name in self.always_sent:
+            body.setdefault(name, getattr(self, name))
+        return body
 
 
 def body_of(data: DeskInput | Mapping[str, Any] | None) -> dict[str, Any]:
@@ -245,6 +250,7 @@ class Thread(DeskModel):
 class ReplyInput(DeskInput):
     """A reply (sendReply) or a draft (draftReply); fromEmailAddress must be one of the mail reply addresses."""
 
+    always_sent: ClassVar[tuple[str, ...]] = ("channel",)
     channel: str = "EMAIL"
     content: str
     contentType: str | None = None  # html | plainText

@@ -70,7 +70,22 @@ class Failure:
             return "none of: " + "; ".join(f"({child.describe()})" for child in self.children)
         if not self.path:
             return f"{self.operator}: {self.actual}"
-        return f"{self.path} {self.operator} {self.expected!r}: actual {self.actual!r}"
+        return f"{self.path} {self.operator} {show(self.expected)}: actual {show(self.actual)}"
+
+
+def show(value: Any) -> str:
+    """A value as a rule author wrote it: strings quoted but not escaped (regexes stay readable)."""
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(show(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key}: {show(item)}" for key, item in value.items()) + "}"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 Check = Callable[[EvalContext], Failure | None]
@@ -221,7 +236,7 @@ def _elapsed_probe(getter: Getter, test: Callable, calendar: Calendar | None) ->
         if moment is None:
             return False, value
         elapsed = calendar.business_time_between(moment, ctx.now) if calendar else ctx.now - moment
-        suffix = f" in {calendar.name} hours" if calendar else ""
+        suffix = f" in business hours of {calendar.name!r}" if calendar else ""
         return test(elapsed), f"{value} ({format_duration(elapsed)} ago{suffix})"
 
     return probe

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from worker.engine.conditions import Failure
+from worker.engine.conditions import Failure, show
 from worker.engine.evaluate import Evaluation, Verdict
 from worker.engine.ruleset import RuleSet
 
@@ -63,7 +63,9 @@ def _params(params: Any) -> str:
         return repr(params)
     parts = []
     for key, value in params.items():
-        if key in ("candidates", "skipped") and isinstance(value, list):
+        if key == "candidates" and isinstance(value, list):
             value = [item.get("email") or item.get("id") for item in value]
-        parts.append(f"{key}={value!r}")
+        elif key == "skipped" and isinstance(value, list):
+            value = [f"{item.get('email') or item.get('id')} ({item.get('reason')})" for item in value]
+        parts.append(f"{key}={show(value)}")
     return " ".join(parts)

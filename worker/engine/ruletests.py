@@ -15,7 +15,8 @@ The format (more keys may be added; these stay):
           actions:                      # optional: exactly the planned actions, in order; each listed key must
             - {rule: vip-to-tier2, move: {department: Tier 2}}   # equal the planned one's (mappings: listed keys)
 
-Added keys: `changes` ({field: [old, new]}, as the poller sends them), `by_deskpilot` (the change was ours),
+Added keys: top-level `fixtures` (free-form, ignored: a home for YAML anchors such as &ticket), and per case
+`changes` ({field: [old, new]}, as the poller sends them), `by_deskpilot` (the change was ours),
 `history` ({fires_last_hour: {rule: n}, fired_once: [rule] or {rule: anchor value}}), and under `expect`,
 `status` ({rule: fired | not_matched | skipped | failed | disabled | not_triggered}). `event` defaults to
 ticket.updated when `previous` is given, else ticket.created. Default rules: the folder holding the `tests/`
@@ -69,6 +70,7 @@ class Case(StrictModel):
 
 class RuleTestEnvelope(StrictModel):
     rules: str | list[str] | None = None
+    fixtures: dict[str, Any] | None = None
     cases: list[Any] = Field(min_length=1)
 
 
@@ -76,6 +78,7 @@ class RuleTestFile(StrictModel):
     """The schema of a rule test file (exported for editors by `rules schema --tests`)."""
 
     rules: str | list[str] | None = None
+    fixtures: dict[str, Any] | None = Field(None, description="free-form: a home for YAML anchors (&ticket)")
     cases: list[Case] = Field(min_length=1)
 
 

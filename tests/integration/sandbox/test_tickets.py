@@ -117,7 +117,8 @@ def test_list_filters(client, seeded):
     statuses = client.get("/tickets", params={"status": "Open,On Hold", "limit": 100}).json()["data"]
     assert statuses and {t["status"] for t in statuses} <= {"Open", "On Hold"}
     channel = seeded[0]["channel"]
-    assert {t["channel"] for t in client.get("/tickets", params={"channel": channel, "limit": 100}).json()["data"]} == {channel}
+    by_channel = client.get("/tickets", params={"channel": channel, "limit": 100}).json()["data"]
+    assert {t["channel"] for t in by_channel} == {channel}
 
 
 def test_list_filters_by_assignee(client, seeded):
@@ -150,10 +151,11 @@ def test_list_sorts(client, seeded):
     assert client.get("/tickets", params={"sortBy": "subject"}).status_code == 422
 
 
-def test_list_sorts_by_recent_thread(client, seeded):
+def test_list_sorts_by_recent_thread(desk, client, seeded):
     # given an old ticket that just had a new thread
     old = seeded[0]
     fresh = make_ticket(client)
+    advance(desk)
     reply = {"channel": "FACEBOOK", "content": "bump"}
     assert client.post(f"/tickets/{old['id']}/sendReply", json=reply).status_code == 200
     # when sorted by the most recent thread, newest first
@@ -166,7 +168,8 @@ def test_empty_list_is_204_and_unknown_parameter_422(client):
     answer = client.get("/tickets", params={"departmentId": "1"})
     assert answer.status_code == 204 and answer.content == b""
     extra = client.get("/tickets", params={"colour": "red"})
-    assert extra.status_code == 422 and extra.json()["message"] == "Extra query parameter 'colour' is present in the input."
+    assert extra.status_code == 422
+    assert extra.json()["message"] == "Extra query parameter 'colour' is present in the input."
 
 
 # POST /tickets ----------------------------------------------------------------------------------------

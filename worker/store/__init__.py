@@ -1,0 +1,46 @@
+"""Everything deskpilot keeps in Redis, one module per concern; `Store` bundles them for the pipeline."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import redis as redis_lib
+
+from worker.store.audit import AuditLog
+from worker.store.cursors import Cursors
+from worker.store.deadletters import DeadLetters
+from worker.store.events import EventLog
+from worker.store.history import FireHistory
+from worker.store.ledger import ActionLedger
+from worker.store.mirror import Mirror
+from worker.store.own_writes import OwnWrites
+from worker.store.ticks import Ticks
+
+
+@dataclass
+class Store:
+    redis: redis_lib.Redis
+    cursors: Cursors
+    mirror: Mirror
+    events: EventLog
+    ledger: ActionLedger
+    audit: AuditLog
+    history: FireHistory
+    own_writes: OwnWrites
+    ticks: Ticks
+    dead_letters: DeadLetters
+
+    @classmethod
+    def connect(cls, redis: redis_lib.Redis) -> "Store":
+        """`redis` must decode responses (decode_responses=True)."""
+        return cls(
+            redis=redis,
+            cursors=Cursors(redis),
+            mirror=Mirror(redis),
+            events=EventLog(redis),
+            ledger=ActionLedger(redis),
+            audit=AuditLog(redis),
+            history=FireHistory(redis),
+            own_writes=OwnWrites(redis),
+            ticks=Ticks(redis),
+            dead_letters=DeadLetters(redis),
+        )

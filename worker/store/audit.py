@@ -1,0 +1,39 @@
+"""The audit trail: every evaluation and action outcome, in a capped Redis stream, queryable by ticket/rule/time."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+import redis as redis_lib
+
+from worker.store.keys import key
+
+MAX_ENTRIES = 100_000
+READ_BATCH = 1000
+
+
+class AuditLog:
+    def __init__(self, redis: redis_lib.Redis) -> None:
+        self.redis = redis
+
+    def add(self, kind: str, **fields: Any) -> None:
+        entry = {"kind": kind, "data": json.dumps(fields, default=str)}
+        self.redis.xadd(key("audit"), entry, maxlen=MAX_ENTRIES, approximate=True)
+
+    def query(self, *, ticket: str | None = None, rule: str | None = None, since: datetime | None = None) -> Iterator[dict[str, Any]]:
+        """Entries oldest first, filtered; `since` uses the stream ids' server time."""
+        start = f"{int(since.timestamp() * 1000)}-0" if since else "-"
+        while True:
+            batch = self.redis.xrange(key("audit"), min=start, max="+", count=READ_BATCH)
+            for entry_id, fields in batch:
+                data = json.loads(fields["data"])
+                if ticket and str(data.get("ticket")) != ticket:
+                    continue
+                if rule and data.get("rule") != rule:
+                    continue
+                yield {"id": entry_id, "kind": fields["kind"], **data}
+            if len(batch) < READ_BATCH:
+                return
+            start = "(" + batch[-1][0]

@@ -1,0 +1,35 @@
+"""Messages that exhausted their retries or failed for good, kept for `deskpilot dlq list|retry`."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import redis as redis_lib
+
+from worker.store.keys import key
+
+MAX_ENTRIES = 10_000
+
+
+class DeadLetters:
+    def __init__(self, redis: redis_lib.Redis) -> None:
+        self.redis = redis
+
+    def add(self, entry: dict[str, Any]) -> None:
+        pipe = self.redis.pipeline()
+        pipe.rpush(key("dlq"), json.dumps(entry, default=str))
+        pipe.ltrim(key("dlq"), -MAX_ENTRIES, -1)
+        pipe.execute()
+
+    def list(self) -> list[dict[str, Any]]:
+        return [json.loads(raw) for raw in self.redis.lrange(key("dlq"), 0, -1)]
+
+    def take(self, message_id: str | None = None) -> list[dict[str, Any]]:
+        """Remove and return one entry (by message id) or all of them, for re-driving."""
+        taken = []
+        for raw in self.redis.lrange(key("dlq"), 0, -1):
+            entry = json.loads(raw)
+            if message_id is None or entry.get("message_id") == message_id:
+                if self.redis.lrem(key("dlq"), 1, raw):
+                    taken.append(entry)
+        return taken

@@ -1,0 +1,54 @@
+"""The durable event log: every event the poller or a sweep produced, until it has been evaluated.
+
+Event ids are deterministic (org, ticket, modifiedTime, kind), so re-reading the same change after a crash logs
+nothing new. An event stays in the pending set until `evaluate` finishes it; the reconciler re-sends the ones
+whose deadline passed.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import redis as redis_lib
+
+from worker.store.keys import key, server_ms
+
+RETENTION_S = 7 * 24 * 3600
+DEFAULT_DEADLINE_MS = 60_000
+
+
+def event_id(org_id: str, ticket_id: str, modified_time: str, kind: str) -> str:
+    digest = hashlib.sha1(f"{org_id}|{ticket_id}|{modified_time}|{kind}".encode()).hexdigest()
+    return f"ev-{digest[:20]}"
+
+
+class EventLog:
+    def __init__(self, redis: redis_lib.Redis) -> None:
+        self.redis = redis
+
+    def append(self, event: dict[str, Any], deadline_ms: int = DEFAULT_DEADLINE_MS) -> bool:
+        """Log the event unless it is already known; True when it is new (and so must be sent)."""
+        stored = self.redis.set(key("event", event["id"]), json.dumps(event), nx=True, ex=RETENTION_S)
+        if stored:
+            self.redis.zadd(key("events", "pending"), {event["id"]: server_ms(self.redis) + deadline_ms})
+        return bool(stored)
+
+    def get(self, event_id_: str) -> dict[str, Any] | None:
+        raw = self.redis.get(key("event", event_id_))
+        return json.loads(raw) if raw else None
+
+    def finish(self, event_id_: str) -> None:
+        self.redis.zrem(key("events", "pending"), event_id_)
+
+    def is_pending(self, event_id_: str) -> bool:
+        return self.redis.zscore(key("events", "pending"), event_id_) is not None
+
+    def overdue(self, limit: int = 500) -> list[str]:
+        return list(self.redis.zrangebyscore(key("events", "pending"), "-inf", server_ms(self.redis), start=0, num=limit))
+
+    def extend(self, event_id_: str, deadline_ms: int = DEFAULT_DEADLINE_MS) -> None:
+        self.redis.zadd(key("events", "pending"), {event_id_: server_ms(self.redis) + deadline_ms}, xx=True)
+
+    def pending_count(self) -> int:
+        return int(self.redis.zcard(key("events", "pending")))

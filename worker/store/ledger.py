@@ -1,0 +1,90 @@
+"""The action ledger: what every planned action is, who holds it, whether it may already have been written.
+
+Effectively once: `claim` takes a lease (SET NX PX) so one worker acts at a time; `begin_attempt` is recorded
+before the Desk is called, so any later attempt knows a write may have happened and verifies first; `finish`
+marks it done for good. A lease that expires (its worker died) lets the reconciler send the action again.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import redis as redis_lib
+
+from worker.store.keys import key, server_ms
+
+RETENTION_S = 7 * 24 * 3600
+DEFAULT_LEASE_MS = 60_000
+DEFAULT_DEADLINE_MS = 120_000
+FINAL_STATES = frozenset({"done", "failed", "dry_run"})
+
+RELEASE_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
+
+
+@dataclass(frozen=True)
+class ActionRecord:
+    id: str
+    action: dict[str, Any]
+    state: str
+    attempts: int
+    outcome: str
+
+    @property
+    def final(self) -> bool:
+        return self.state in FINAL_STATES
+
+
+class ActionLedger:
+    def __init__(self, redis: redis_lib.Redis) -> None:
+        self.redis = redis
+
+    def record(self, action_id: str, action: dict[str, Any], deadline_ms: int = DEFAULT_DEADLINE_MS) -> bool:
+        """Write the planned action once; True when it is new (and so must be sent)."""
+        name = key("action", action_id)
+        if not self.redis.hsetnx(name, "action", json.dumps(action)):
+            return False
+        pipe = self.redis.pipeline()
+        pipe.hset(name, mapping={"state": "planned", "attempts": 0, "outcome": ""})
+        pipe.expire(name, RETENTION_S)
+        pipe.zadd(key("actions", "pending"), {action_id: server_ms(self.redis) + deadline_ms})
+        pipe.execute()
+        return True
+
+    def get(self, action_id: str) -> ActionRecord | None:
+        data = self.redis.hgetall(key("action", action_id))
+        if not data or "action" not in data:
+            return None
+        return ActionRecord(
+            id=action_id,
+            action=json.loads(data["action"]),
+            state=data.get("state", "planned"),
+            attempts=int(data.get("attempts", 0)),
+            outcome=data.get("outcome", ""),
+        )
+
+    def claim(self, action_id: str, owner: str, lease_ms: int = DEFAULT_LEASE_MS) -> bool:
+        return bool(self.redis.set(key("action", action_id, "claim"), owner, nx=True, px=lease_ms))
+
+    def release(self, action_id: str, owner: str) -> None:
+        self.redis.eval(RELEASE_SCRIPT, 1, key("action", action_id, "claim"), owner)
+
+    def begin_attempt(self, action_id: str) -> int:
+        """Count the attempt before the write, so a crash after it is never mistaken for 'not written'."""
+        return int(self.redis.hincrby(key("action", action_id), "attempts", 1))
+
+    def finish(self, action_id: str, state: str, outcome: str = "") -> None:
+        pipe = self.redis.pipeline()
+        pipe.hset(key("action", action_id), mapping={"state": state, "outcome": outcome[:500]})
+        pipe.zrem(key("actions", "pending"), action_id)
+        pipe.execute()
+
+    def postpone(self, action_id: str, delay_ms: int) -> None:
+        """Move the reconciler's deadline past a planned delay (a 429's Retry-After)."""
+        self.redis.zadd(key("actions", "pending"), {action_id: server_ms(self.redis) + delay_ms + DEFAULT_DEADLINE_MS}, xx=True)
+
+    def overdue(self, limit: int = 500) -> list[str]:
+        return list(self.redis.zrangebyscore(key("actions", "pending"), "-inf", server_ms(self.redis), start=0, num=limit))
+
+    def pending_count(self) -> int:
+        return int(self.redis.zcard(key("actions", "pending")))
