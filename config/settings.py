@@ -59,6 +59,17 @@ class Settings(BaseSettings):
     # Pause for a 429 that carries no Retry-After (doubled on each further 429 within a minute, capped at 60 s).
     desk_throttle_backoff_s: float = Field(2.0, gt=0)
 
+    # The pipeline (scheduler, poller, workers). Polls re-read [cursor - overlap, now) to absorb the search
+    # index's lag and clock skew; events and actions not finished within their deadline are re-sent.
+    poll_overlap_s: float = Field(30.0, ge=0)
+    worker_threads: int = Field(8, ge=1, le=64)
+    reconcile_interval_s: float = Field(15.0, gt=0)
+    event_deadline_s: float = Field(60.0, gt=0)
+    action_lease_s: float = Field(60.0, gt=0)
+    rules_reload_s: float = Field(5.0, gt=0)
+    directory_ttl_s: float = Field(600.0, gt=0)
+    message_max_retries: int = Field(8, ge=0, le=50)
+
     # Logging.
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["auto", "console", "json"] = "auto"

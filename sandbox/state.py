@@ -177,7 +177,10 @@ class Org:
         visible_at = self.now() + self.search_lag
         versions = self._index.setdefault(ticket["id"], [])
         versions.append((visible_at, copy.deepcopy(public(ticket))))
-        del versions[:-3]
+        now = self.now()
+        visible = [index for index, (at, _) in enumerate(versions) if at <= now]
+        if visible:  # keep the newest version search already sees, and every one still waiting
+            del versions[: visible[-1]]
 
     def indexed_tickets(self) -> list[Record]:
         """What search sees now: for each ticket, its newest version whose indexing delay has passed."""

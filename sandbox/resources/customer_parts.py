@@ -101,10 +101,14 @@ def read_customer_fields(
 
 
 def apply_fields(record: Record, values: dict[str, Any], now_text: str) -> None:
-    """Write parsed fields (customFields merge) and move modifiedTime."""
+    """Write parsed fields (customFields merge); modifiedTime moves only when a value changed, as for tickets."""
+    changed = False
     for name, value in values.items():
-        record[name] = {**record.get("customFields", {}), **value} if name == "customFields" else value
-    record["modifiedTime"] = now_text
+        new = {**record.get("customFields", {}), **value} if name == "customFields" else value
+        changed = changed or record.get(name) != new
+        record[name] = new
+    if changed:
+        record["modifiedTime"] = now_text
 
 
 def find(org: Org, collection: str, record_id: str) -> Record:

@@ -44,6 +44,7 @@ class TransportStats:
     calls: int = 0
     attempts: int = 0  # tries that count against the retry policy (429s and a refused token do not)
     throttled: int = 0  # 429 answers
+    tokens_refused: int = 0  # 401 INVALID_OAUTH answers (each followed by one refresh-or-reuse and a retry)
     total_s: float = 0.0
     http_s: float = 0.0
 
@@ -227,6 +228,8 @@ class Transport:
                 error = error_for_response(status, body, method=method, path=path)
                 if status == 401 and error.error_code == "INVALID_OAUTH" and not refreshed:
                     refreshed = True
+                    with self._stats_lock:
+                        self.stats.tokens_refused += 1
                     bound.info("desk.token.refused", attempt=attempt)
                     self.tokens.invalidate(token)
                     attempt -= 1

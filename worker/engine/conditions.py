@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from worker.engine.calendars import Calendar
 from worker.engine.durations import format_duration, parse_duration
@@ -48,9 +48,11 @@ class EvalContext:
         self.now = now
 
 
-@dataclass(frozen=True, slots=True)
-class Failure:
-    """Why a condition did not hold: the leaf's path, operator and expected value, and what the ticket had."""
+class Failure(NamedTuple):
+    """Why a condition did not hold: the leaf's path, operator and expected value, and what the ticket had.
+
+    A NamedTuple: one is built for every rule that does not match, on every event, so it must be cheap.
+    """
 
     path: str
     operator: str
@@ -103,6 +105,7 @@ class Leaf:
     getter: Getter
     accepts: Callable[[Any], bool] | None  # value tests only: would this value pass?
     probe: Callable[[EvalContext], tuple[bool, Any]]
+    value_test: Callable[[Any, datetime], bool] | None = None
     under_any: bool = False
     under_not: bool = False
     top_level: bool = False
@@ -189,12 +192,39 @@ def _not(inner: Check, leaf: Leaf | None) -> Check:
     return check
 
 
+_new_tuple = tuple.__new__  # builds a Failure without NamedTuple.__new__'s extra Python frame
+
+
 def _leaf_check(leaf: Leaf) -> Check:
-    probe, path, operator, expected = leaf.probe, leaf.path, leaf.operator, leaf.expected
+    """The leaf as a check; value tests are fused with their getter (the hot path of every event)."""
+    path, operator, expected = leaf.path, leaf.operator, leaf.expected
+    if leaf.family == "value":
+        test = leaf.value_test
+        parts = split_path(path)
+        if len(parts) == 1:
+            key = parts[0]
+
+            def check_top(ctx: EvalContext) -> Failure | None:
+                actual = ctx.ticket.get(key)
+                if test(actual, ctx.now):
+                    return None
+                return _new_tuple(Failure, (path, operator, expected, actual, ()))
+
+            return check_top
+        getter = leaf.getter
+
+        def check_value(ctx: EvalContext) -> Failure | None:
+            actual = getter(ctx.ticket)
+            if test(actual, ctx.now):
+                return None
+            return _new_tuple(Failure, (path, operator, expected, actual, ()))
+
+        return check_value
+    probe = leaf.probe
 
     def check(ctx: EvalContext) -> Failure | None:
         ok, actual = probe(ctx)
-        return None if ok else Failure(path, operator, expected, actual)
+        return None if ok else _new_tuple(Failure, (path, operator, expected, actual, ()))
 
     return check
 
@@ -218,7 +248,7 @@ def _leaf(model: FieldCondition, calendars: Mapping[str, Calendar], loc: Path, r
     probe = _value_probe(getter, test)
     accepts = None if isinstance(expected, str) and expected.strip().startswith("now") else (
         lambda value: test(value, datetime.min))
-    return Leaf(path, operator, expected, "value", loc, getter, accepts, probe)
+    return Leaf(path, operator, expected, "value", loc, getter, accepts, probe, test)
 
 
 def _value_probe(getter: Getter, test: Callable[[Any, datetime], bool]) -> Callable[[EvalContext], tuple]:

@@ -49,6 +49,7 @@ class Directory:
                     self._departments.setdefault(_key(ref), department)
         self._addresses = {_key(item.get("address")): item for item in self.mail_reply_addresses}
         self._load = {_key(ref): count for ref, count in (open_tickets or {}).items()}
+        self._eligible: dict[tuple[str, int | None], tuple[list[Record], list[tuple[Record, str]]]] = {}
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any] | Directory | None) -> Directory | None:
@@ -98,7 +99,14 @@ class Directory:
         return sorted(members, key=_id_order)
 
     def eligible(self, department: Record, cap: int | None) -> tuple[list[Record], list[tuple[Record, str]]]:
-        """(candidates, skipped with reasons) for automatic assignment within `department`."""
+        """(candidates, skipped with reasons) for automatic assignment within `department` (memoised: the
+        directory is one immutable snapshot)."""
+        key = (str(department.get("id")), cap)
+        if key not in self._eligible:
+            self._eligible[key] = self._find_eligible(department, cap)
+        return self._eligible[key]
+
+    def _find_eligible(self, department: Record, cap: int | None) -> tuple[list[Record], list[tuple[Record, str]]]:
         candidates: list[Record] = []
         skipped: list[tuple[Record, str]] = []
         for agent in self.department_agents(department):

@@ -83,11 +83,13 @@ class MemoryHistory:
 NO_HISTORY = MemoryHistory()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Verdict:
+    """One rule's outcome; `reason` is the note, or for not_matched the failing condition (built on demand)."""
+
     rule: str
     status: str
-    reason: str = ""
+    note: str = ""
     failure: Failure | None = None
     actions: tuple[PlannedAction, ...] = ()
     matched: bool = False
@@ -99,6 +101,12 @@ class Verdict:
     @property
     def fired(self) -> bool:
         return self.status == "fired"
+
+    @property
+    def reason(self) -> str:
+        if self.failure is not None and not self.note:
+            return self.failure.describe()
+        return self.note
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"rule": self.rule, "version": self.version, "status": self.status,
@@ -152,15 +160,40 @@ def evaluate(rules: RuleSet, event: Event | str, ticket: Mapping[str, Any], prev
     ctx = EvalContext(ticket, previous, event.changes, event.kind, moment)
     verdicts: list[Verdict] = []
     stopped_by: str | None = None
-    for rule in rules.rules:
-        if event.kind not in rule.model.kinds or (only is not None and rule.id not in only):
-            verdicts.append(_not_triggered(rule, event.kind, only))
+    for rule, static in _steps(rules, event.kind):
+        if static is not None:
+            verdicts.append(static)
+            continue
+        if only is not None and rule.id not in only:
+            verdicts.append(Verdict(rule.id, "not_triggered", "not due in this sweep", version=rule.version))
             continue
         verdict = _judge(rule, run, ctx, stopped_by)
-        if verdict.fired and rule.model.stop and not rule.model.dry_run and stopped_by is None:
-            stopped_by = rule.id
         verdicts.append(verdict)
+        if stopped_by is None and verdict.status == "fired" and rule.model.stop and not rule.model.dry_run:
+            stopped_by = rule.id
     return Evaluation(event, ticket_id, moment, tuple(verdicts))
+
+
+def _steps(rules: RuleSet, kind: str) -> tuple[tuple[CompiledRule, Verdict | None], ...]:
+    """Per rule, in order, the verdict known without looking at the ticket (not triggered, disabled), or None.
+
+    Computed once per rule set and event kind (kept in `rules.memo`).
+    """
+    key = ("steps", kind)
+    steps = rules.memo.get(key)
+    if steps is None:
+        steps = tuple((rule, _static_verdict(rule, kind)) for rule in rules.rules)
+        rules.memo[key] = steps
+    return steps
+
+
+def _static_verdict(rule: CompiledRule, kind: str) -> Verdict | None:
+    if kind not in rule.kinds:
+        return Verdict(rule.id, "not_triggered", f"listens to {', '.join(sorted(rule.kinds))}, not {kind}",
+                       version=rule.version)
+    if not rule.model.enabled:
+        return Verdict(rule.id, "disabled", "disabled", version=rule.version)
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,18 +216,8 @@ def _as_now(now: datetime | str | None) -> datetime:
     return moment
 
 
-def _not_triggered(rule: CompiledRule, kind: str, only: Collection[str] | None) -> Verdict:
-    if kind in rule.model.kinds:
-        reason = "not due in this sweep"
-    else:
-        reason = f"listens to {', '.join(sorted(rule.model.kinds))}, not {kind}"
-    return Verdict(rule.id, "not_triggered", reason, version=rule.version)
-
-
 def _judge(rule: CompiledRule, run: _Run, ctx: EvalContext, stopped_by: str | None) -> Verdict:
     model = rule.model
-    if not model.enabled:
-        return Verdict(rule.id, "disabled", "disabled", version=rule.version)
     if stopped_by is not None:
         return Verdict(rule.id, "skipped", f"skipped: stopped by rule {stopped_by!r}", version=rule.version)
     if run.event.by_deskpilot and not model.retrigger:
@@ -202,7 +225,7 @@ def _judge(rule: CompiledRule, run: _Run, ctx: EvalContext, stopped_by: str | No
                        version=rule.version)
     failure = rule.condition.check(ctx)
     if failure is not None:
-        return Verdict(rule.id, "not_matched", failure.describe(), failure, version=rule.version)
+        return Verdict(rule.id, "not_matched", "", failure, version=rule.version)
     return _fire(rule, run)
 
 

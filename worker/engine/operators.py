@@ -41,7 +41,11 @@ def value_test(name: str, expected: Any, ignore_case: bool = False) -> ValueTest
 
 
 def _equals(expected: Any, ignore_case: bool) -> ValueTest:
+    exact_type = None if ignore_case else type(expected)
+
     def test(actual: Any, now: datetime) -> bool:
+        if type(actual) is exact_type:  # the common case: a string against a string
+            return actual == expected
         if isinstance(actual, list):
             return any(loose_equal(item, expected, ignore_case) for item in actual)
         return loose_equal(actual, expected, ignore_case)
@@ -66,6 +70,8 @@ def _in(expected: list[Any], ignore_case: bool) -> ValueTest:
         )
 
     def test(actual: Any, now: datetime) -> bool:
+        if type(actual) is str and actual in exact:  # the common case
+            return True
         if isinstance(actual, list):
             return any(one(item) for item in actual)
         return one(actual)

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PlannedAction:
     rule: str
     index: int

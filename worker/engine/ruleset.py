@@ -32,32 +32,25 @@ class CompiledRule:
     condition: CompiledCondition
     actions: tuple[CompiledAction, ...]
     anchor: Getter | None = None
+    # Copied from the model once: evaluation reads them for every event.
+    id: str = field(init=False)
+    kinds: frozenset[str] = field(init=False)
+    is_time_rule: bool = field(init=False)
+    once: str | None = field(init=False)  # None | per_ticket | per_anchor
     version: str = field(init=False)
 
     def __post_init__(self) -> None:
-        canonical = json.dumps(self.model.model_dump(mode="json", by_alias=True), sort_keys=True, default=str)
+        model = self.model
+        self.id = model.id
+        self.kinds = model.kinds
+        self.is_time_rule = SCHEDULE in self.kinds
+        self.once = None if model.once is None else model.once if isinstance(model.once, str) else "per_anchor"
+        canonical = json.dumps(model.model_dump(mode="json", by_alias=True), sort_keys=True, default=str)
         self.version = hashlib.sha256(canonical.encode()).hexdigest()[:12]
-
-    @property
-    def id(self) -> str:
-        return self.model.id
-
-    @property
-    def kinds(self) -> frozenset[str]:
-        return self.model.kinds
 
     @property
     def schedule(self) -> ScheduleSpec | None:
         return self.model.schedule
-
-    @property
-    def is_time_rule(self) -> bool:
-        return SCHEDULE in self.model.kinds
-
-    @property
-    def once(self) -> str | None:
-        once = self.model.once
-        return None if once is None else once if isinstance(once, str) else "per_anchor"
 
     @property
     def sort_key(self) -> tuple[int, int, int]:
@@ -81,8 +74,10 @@ class RuleSet:
     files: tuple[str, ...] = ()
     _by_id: dict[str, CompiledRule] = field(init=False, repr=False)
     _by_kind: dict[str, tuple[CompiledRule, ...]] = field(init=False, repr=False)
+    memo: dict[Any, Any] = field(init=False, repr=False)  # the evaluator's per-rule-set precomputations
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "memo", {})
         object.__setattr__(self, "_by_id", {rule.id: rule for rule in self.rules})
         kinds = {kind for rule in self.rules for kind in rule.kinds}
         object.__setattr__(self, "_by_kind", {

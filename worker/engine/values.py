@@ -34,13 +34,19 @@ def is_blank(value: Any) -> bool:
 
 def to_number(value: Any) -> float | None:
     """A number from a number or a numeric string; None for anything else (booleans included)."""
-    if isinstance(value, bool):
+    kind = type(value)
+    if kind is str:
+        return _number_text(value)
+    if kind is bool:
         return None
     if isinstance(value, (int, float)):
         return float(value)
-    if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
-        return float(value)
     return None
+
+
+@lru_cache(maxsize=4096)
+def _number_text(text: str) -> float | None:
+    return float(text) if _NUMBER.fullmatch(text.strip()) else None
 
 
 @lru_cache(maxsize=8192)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import redis as redis_lib
 
 from worker.store.audit import AuditLog
+from worker.store.counters import Counters
 from worker.store.cursors import Cursors
 from worker.store.deadletters import DeadLetters
 from worker.store.events import EventLog
@@ -28,6 +29,7 @@ class Store:
     own_writes: OwnWrites
     ticks: Ticks
     dead_letters: DeadLetters
+    metrics: Counters
 
     @classmethod
     def connect(cls, redis: redis_lib.Redis) -> "Store":
@@ -43,4 +45,5 @@ class Store:
             own_writes=OwnWrites(redis),
             ticks=Ticks(redis),
             dead_letters=DeadLetters(redis),
+            metrics=Counters(redis),
         )

@@ -13,6 +13,7 @@ import time
 
 import redis
 
+from config.logging import configure_logging
 from config.settings import Settings
 from worker.desk.client import DeskClient
 from worker.desk.models import CommentInput
@@ -22,6 +23,7 @@ from worker.desk.retry import RetryPolicy
 def main(raw: str) -> int:
     options = json.loads(raw)
     settings = Settings(**options["settings"], _env_file=None)
+    configure_logging(level=settings.log_level, fmt="json")
     client = DeskClient(
         settings,
         redis.Redis.from_url(settings.redis_url),
@@ -32,7 +34,15 @@ def main(raw: str) -> int:
     done: list[str] = []
     failures: list[str] = []
     lock = threading.Lock()
-    deadline = time.monotonic() + options.get("seconds", 0)
+    refreshed_at: list[float] = []
+    mint = client.tokens._mint_and_store
+
+    def timed_mint():  # record when this process minted (a spy on our own provider)
+        token = mint()
+        refreshed_at.append(time.time())
+        return token
+
+    client.tokens._mint_and_store = timed_mint  # type: ignore[method-assign]
 
     def worker(t: int) -> None:
         c = 0
@@ -59,16 +69,23 @@ def main(raw: str) -> int:
 
     # Start together: wait for the go time the test gave (wall clock shared by the processes on one machine).
     time.sleep(max(0.0, options.get("start_at", 0) - time.time()))
+    deadline = time.monotonic() + options.get("seconds", 0)
+    started = time.time()
     threads = [threading.Thread(target=worker, args=(t,)) for t in range(options["threads"])]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    ended = time.time()
     print(json.dumps({
         "label": label,
+        "started": started,
+        "ended": ended,
         "done": done,
         "failures": failures,
         "refreshes": client.tokens.refreshes,
+        "refreshed_at": refreshed_at,
+        "tokens_refused": client.transport.stats.tokens_refused,
         "calls": client.transport.stats.calls,
         "attempts": client.transport.stats.attempts,
         "throttled": client.transport.stats.throttled,

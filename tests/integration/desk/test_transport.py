@@ -132,7 +132,7 @@ def test_given_a_429_storm_then_every_call_succeeds_and_the_pause_is_shared(desk
     failures: list[BaseException] = []
 
     def worker():
-        for _ in range(3):
+        for _ in range(2):
             try:
                 done.append(desk.tickets.get(ticket.id).id)
             except BaseException as exc:  # pragma: no cover - reported by the assert
@@ -145,7 +145,7 @@ def test_given_a_429_storm_then_every_call_succeeds_and_the_pause_is_shared(desk
             t.start()
         for t in threads:
             t.join(60)
-    assert failures == [] and len(done) == 12
+    assert failures == [] and len(done) == 8
     pauses = [e for e in logs if e["event"] == "desk.budget.paused"]
     assert pauses and all(e["retry_after_s"] == 1.0 for e in pauses)
     assert time.monotonic() - started >= 1.0  # calls waited out the Retry-After

@@ -73,7 +73,8 @@ def test_list_replays_the_seed_example_with_paging_and_sorting(client, accounts)
     assert all(set(item) == ACCOUNT_LIST_KEYS for item in default.json()["data"])
     page = client.get("/accounts", params={"from": 3, "limit": 2}).json()["data"]
     assert [item["id"] for item in page] == [item["id"] for item in accounts[3:5]]
-    names = [item["accountName"].lower() for item in client.get("/accounts", params={"sortBy": "accountName", "limit": 100}).json()["data"]]
+    by_name = client.get("/accounts", params={"sortBy": "accountName", "limit": 100}).json()["data"]
+    names = [item["accountName"].lower() for item in by_name]
     assert names == sorted(names)
     assert client.get("/accounts", params={"limit": 101}).status_code == 422
 
@@ -88,14 +89,16 @@ def test_create_replays_the_seed_example(desk, client):
     assert answer.status_code == 200
     created = answer.json()
     assert set(created) == ACCOUNT_KEYS
-    assert (created["accountName"], created["phone"], created["customFields"]) == ("Zylker Labs", "98348229382", {"contactCount": None})
+    assert (created["accountName"], created["phone"]) == ("Zylker Labs", "98348229382")
+    assert created["customFields"] == {"contactCount": None}
     assert client.get(f"/accounts/{created['id']}").json() == created
     [write] = writes_since(desk, seq)
     assert (write["method"], write["path"], write["body"], write["status"]) == ("POST", "/api/v1/accounts", body, 200)
 
 
 def test_create_names_every_bad_field(client):
-    answer = client.post("/accounts", json={"email": "nope", "ownerId": "3", "annualrevenue": "lots", "associatedSLAIds": "x"})
+    body = {"email": "nope", "ownerId": "3", "annualrevenue": "lots", "associatedSLAIds": "x"}
+    answer = client.post("/accounts", json=body)
     assert invalid_fields(answer) == {
         "/accountName": "missing", "/email": "invalid", "/ownerId": "invalid", "/annualrevenue": "invalid",
         "/associatedSLAIds": "invalid",
@@ -115,7 +118,8 @@ def test_update_replays_the_seed_example(desk, client):
     assert (updated["accountName"], updated["phone"]) == ("Zylker Agents", "82301023900123")
     assert updated["modifiedTime"] > account["modifiedTime"]
     assert client.patch(f"/accounts/{account['id']}", json={"accountName": "Zylker Agents"}).status_code == 200
-    assert invalid_fields(client.patch(f"/accounts/{account['id']}", json={"accountName": ""})) == {"/accountName": "missing"}
+    emptied = client.patch(f"/accounts/{account['id']}", json={"accountName": ""})
+    assert invalid_fields(emptied) == {"/accountName": "missing"}
     assert client.patch("/accounts/1", json={"phone": "1"}).status_code == 404
 
 
@@ -126,9 +130,11 @@ def test_tickets_are_the_tickets_of_its_contacts(client, accounts):
     account_of = {contact["id"]: contact["accountId"] for contact in contacts}
     zylker = next(item["id"] for item in accounts if item["accountName"] == "Zylker")
     expected = sorted((t for t in tickets if account_of.get(t["contactId"]) == zylker), key=lambda t: t["createdTime"])
-    # when the seed's example is replayed for Zylker
+    # when the seed's example is replayed for Zylker, bare and with every ticket and an embed
+    bare = client.get(f"/accounts/{zylker}/tickets")
     answer = client.get(f"/accounts/{zylker}/tickets", params={"limit": 100, "include": "contacts"})
     # then exactly its contacts' tickets, with the example's fields and the asked embed
+    assert bare.status_code == 200 and all(set(t) == CUSTOMER_TICKET_KEYS for t in bare.json()["data"])
     assert answer.status_code == 200
     assert [t["id"] for t in answer.json()["data"]] == [t["id"] for t in expected]
     assert all(set(t) == CUSTOMER_TICKET_KEYS | {"contact"} for t in answer.json()["data"])

@@ -129,7 +129,8 @@ def test_create_names_every_bad_field(client):
     }
     assert invalid_fields(client.post("/contacts", json={"lastName": ""})) == {"/lastName": "missing"}
     assert invalid_fields(client.post("/contacts", json={"lastName": "x" * 201})) == {"/lastName": "invalid"}
-    assert invalid_fields(client.post("/contacts", json={"lastName": "x", "customFields": {"nope": "1"}})) == {"/customFields": "invalid"}
+    unknown_custom = client.post("/contacts", json={"lastName": "x", "customFields": {"nope": "1"}})
+    assert invalid_fields(unknown_custom) == {"/customFields": "invalid"}
     assert client.post("/contacts", content=b"").json()["errorCode"] == "EMPTY_PAYLOAD"
 
 
@@ -137,6 +138,7 @@ def test_update_replays_the_seed_example_and_moves_modified_time(desk, client):
     # given a fresh contact, and time passing
     contact = fresh_contact(client, zip="1", customFields={"permanentAddress": "Wall Street"})
     advance(desk, 2)
+    seq = last_seq(desk)
     # when the seed's update example is replayed
     answer = client.patch(f"/contacts/{contact['id']}", json={"zip": "123902", "lastName": "john"})
     # then only the sent fields change, and modifiedTime moves
@@ -146,8 +148,14 @@ def test_update_replays_the_seed_example_and_moves_modified_time(desk, client):
     assert (updated["zip"], updated["lastName"]) == ("123902", "john")
     assert updated["modifiedTime"] > contact["modifiedTime"] and updated["createdTime"] == contact["createdTime"]
     assert updated["customFields"] == {"permanentAddress": "Wall Street", "lastContactedOn": None}
+    [write] = writes_since(desk, seq)
+    assert (write["method"], write["path"]) == ("PATCH", f"/api/v1/contacts/{contact['id']}")
+    assert write["body"] == {"zip": "123902", "lastName": "john"}
     merged = client.patch(f"/contacts/{contact['id']}", json={"customFields": {"lastContactedOn": "2024-01-02"}}).json()
     assert merged["customFields"] == {"permanentAddress": "Wall Street", "lastContactedOn": "2024-01-02"}
+    advance(desk, 2)
+    same = client.patch(f"/contacts/{contact['id']}", json={"lastName": "john", "id": "1", "createdTime": "x"}).json()
+    assert same["modifiedTime"] == merged["modifiedTime"] and same["id"] == contact["id"]  # no change, read-only ignored
 
 
 def test_update_refuses_emptying_the_last_name(client):
@@ -184,7 +192,8 @@ def test_tickets_replay_the_seed_example(client):
     newest = client.get(f"/contacts/{contact_id}/tickets", params={"sortBy": "-createdTime", "limit": 1}).json()["data"]
     assert newest[0]["createdTime"] == max(t["createdTime"] for t in mine)
     department = mine[0]["departmentId"]
-    only = client.get(f"/contacts/{contact_id}/tickets", params={"departmentId": department, "include": "assignee"}).json()["data"]
+    params = {"departmentId": department, "include": "assignee"}
+    only = client.get(f"/contacts/{contact_id}/tickets", params=params).json()["data"]
     assert {t["departmentId"] for t in only} == {department} and all("assignee" in t for t in only)
 
 
@@ -231,5 +240,6 @@ def test_attachments_replay_the_seed_examples(desk, client):
 
 
 def test_attachment_needs_a_file(client, contacts):
-    answer = client.post(f"/contacts/{contacts[0]['id']}/attachments", data={"note": "no file"}, files={"other": ("a", b"a")})
+    url = f"/contacts/{contacts[0]['id']}/attachments"
+    answer = client.post(url, data={"note": "no file"}, files={"other": ("a", b"a")})
     assert invalid_fields(answer) == {"/file": "missing"}

@@ -1,0 +1,63 @@
+"""`assign`: a named agent, or one picked by round_robin / least_loaded among the plan's candidates.
+
+The pick needs shared state, so it happens here, not in the engine: the round-robin pointer lives in Redis (one
+per org and department), and the load of each candidate is counted from the mirror (open tickets assigned to
+them), so picking costs no API call. The pick is stored with the action, so a retry assigns the same agent.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from worker.actions.base import ActionContext
+from worker.store.keys import key
+
+PICK_FIELD = "picked"
+
+
+def _round_robin(ctx: ActionContext, candidates: list[str]) -> str:
+    department = ctx.params.get("departmentId") or "all"
+    turn = int(ctx.store.redis.incr(key("rr", ctx.org_id, department))) - 1
+    return candidates[turn % len(candidates)]
+
+
+def _least_loaded(ctx: ActionContext, candidates: list[str]) -> str:
+    load = Counter(
+        ticket.get("assigneeId")
+        for ticket in ctx.store.mirror.scan(ctx.org_id)
+        if ticket.get("statusType") != "Closed" and ticket.get("assigneeId") in candidates
+    )
+    return min(candidates, key=lambda agent_id: (load[agent_id], candidates.index(agent_id)))
+
+
+def choose(ctx: ActionContext) -> str:
+    """The agent to assign: fixed by the rule, or picked once per action and remembered."""
+    params = ctx.params
+    if params.get("agentId"):
+        return params["agentId"]
+    name = key("action", ctx.action_id)
+    picked = ctx.store.redis.hget(name, PICK_FIELD)
+    if picked:
+        return picked
+    candidates = [str(candidate.get("id") if isinstance(candidate, dict) else candidate) for candidate in params.get("candidates") or []]
+    if not candidates:
+        raise NoCandidate(f"no eligible agent in {params.get('department') or 'the department'}")
+    agent_id = _least_loaded(ctx, candidates) if params.get("strategy") == "least_loaded" else _round_robin(ctx, candidates)
+    if not ctx.store.redis.hsetnx(name, PICK_FIELD, agent_id):
+        return ctx.store.redis.hget(name, PICK_FIELD)
+    return agent_id
+
+
+class NoCandidate(Exception):
+    """Every agent of the department is disabled or over the cap: a permanent failure of this action."""
+
+
+def execute(ctx: ActionContext) -> str:
+    agent_id = choose(ctx)
+    ctx.store.own_writes.expect_fields(ctx.org_id, ctx.ticket_id, {"assigneeId": agent_id})
+    ctx.client.transport.request("PATCH", f"/tickets/{ctx.ticket_id}", json={"assigneeId": agent_id}, idempotent=True, priority=ctx.priority)
+    return f"assigned to {agent_id}"
+
+
+def verify(ctx: ActionContext) -> bool:
+    ticket = ctx.client.transport.request("GET", f"/tickets/{ctx.ticket_id}") or {}
+    return ticket.get("assigneeId") == choose(ctx)

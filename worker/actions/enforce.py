@@ -1,0 +1,105 @@
+"""Apply one planned action effectively once, through the ledger (the DESIGN's step 4).
+
+    final already?      -> nothing to do (a redelivered or reconciled message)
+    dry_run             -> recorded as planned, never executed (shadow mode)
+    claim (lease)       -> another worker holds it: leave it to them (or to the reconciler if they die)
+    attempted before?   -> verify on the Desk first; if the effect is there, mark done without writing
+    begin_attempt       -> counted before the write, so a crash after it is never taken for "not written"
+    execute, finish     -> done, with the outcome in the ledger and the audit trail
+
+Permanent errors (the Desk refused the request itself) fail the action for good and put it in the dead-letter
+list; transient ones (5xx, timeouts, unknown outcome, 429) release the claim and are raised for a retry.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+import structlog
+
+from worker.actions import EXECUTORS
+from worker.actions.assign import NoCandidate
+from worker.actions.base import ActionContext
+from worker.desk.client import DeskClient
+from worker.desk.errors import AuthError, Forbidden, InvalidRequest, NotFound, RateLimited
+from worker.store import Store
+from worker.store.ledger import DEFAULT_LEASE_MS
+
+log = structlog.get_logger(__name__)
+ClientFor = Callable[[str], DeskClient]  # the Desk client of an org, shared by the threads of a process
+PERMANENT_ERRORS = (InvalidRequest, NotFound, Forbidden, AuthError, NoCandidate)
+
+
+class Result(str, Enum):
+    DONE = "done"
+    VERIFIED = "verified"
+    DRY_RUN = "dry_run"
+    ALREADY_FINAL = "already_final"
+    BUSY = "busy"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+
+
+@dataclass
+class Enforcer:
+    store: Store
+    owner: str  # who claims: host:pid:thread, so a lease can be traced to a worker
+    lease_ms: int = DEFAULT_LEASE_MS
+
+    def apply(self, action_id: str, client_for: ClientFor) -> Result:
+        ledger = self.store.ledger
+        record = ledger.get(action_id)
+        if record is None:
+            log.warning("action.unknown", action=action_id)
+            return Result.UNKNOWN
+        if record.final:
+            return Result.ALREADY_FINAL
+        action = record.action
+        bound = log.bind(action=action_id, rule=action["rule"], ticket=action["ticket"], type=action["type"], org=action["org"])
+        if action.get("dry_run"):
+            ledger.finish(action_id, "dry_run", "shadow mode: planned, not executed")
+            self._audit(action_id, action, "dry_run", "")
+            return Result.DRY_RUN
+        if not ledger.claim(action_id, self.owner, self.lease_ms):
+            return Result.BUSY
+        try:
+            ctx = ActionContext(client_for(action["org"]), self.store, action_id, action)
+            executor = EXECUTORS[action["type"]]
+            if record.attempts > 0 and executor.verify(ctx):
+                return self._finish(action_id, action, "done", "verified: already applied", Result.VERIFIED, bound)
+            ledger.begin_attempt(action_id)
+            outcome = executor.execute(ctx)
+            return self._finish(action_id, action, "done", outcome, Result.DONE, bound)
+        except PERMANENT_ERRORS as exc:
+            self.store.dead_letters.add({"kind": "action", "action_id": action_id, "error": str(exc), "action": action})
+            return self._finish(action_id, action, "failed", str(exc), Result.FAILED, bound)
+        except RateLimited:
+            raise
+        except Exception as exc:
+            bound.warning("action.retry", error=str(exc))
+            raise
+        finally:
+            ledger.release(action_id, self.owner)
+
+    def _finish(self, action_id: str, action: dict, state: str, outcome: str, result: Result, bound) -> Result:
+        self.store.ledger.finish(action_id, state, outcome)
+        self._audit(action_id, action, result.value, outcome)
+        (bound.info if state == "done" else bound.error)("action." + result.value, outcome=outcome)
+        return result
+
+    def _audit(self, action_id: str, action: dict, outcome: str, detail: str) -> None:
+        self.store.audit.add(
+            "action",
+            action=action_id,
+            rule=action["rule"],
+            version=action.get("version"),
+            ticket=action["ticket"],
+            org=action["org"],
+            event=action.get("event"),
+            type=action["type"],
+            params=action.get(action["type"]),
+            outcome=outcome,
+            detail=detail,
+        )
+        self.store.metrics.incr("actions_total", action["type"], outcome)

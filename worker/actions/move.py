@@ -1,0 +1,16 @@
+"""`move`: change the ticket's department (POST /tickets/{id}/move, idempotent)."""
+from __future__ import annotations
+
+from worker.actions.base import ActionContext
+
+
+def execute(ctx: ActionContext) -> str:
+    department_id = ctx.params["departmentId"]
+    ctx.store.own_writes.expect_fields(ctx.org_id, ctx.ticket_id, {"departmentId": department_id})
+    ctx.client.tickets.move(ctx.ticket_id, department_id, priority=ctx.priority)
+    return f"moved to {department_id}"
+
+
+def verify(ctx: ActionContext) -> bool:
+    ticket = ctx.client.transport.request("GET", f"/tickets/{ctx.ticket_id}") or {}
+    return ticket.get("departmentId") == ctx.params["departmentId"]

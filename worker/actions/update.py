@@ -1,0 +1,35 @@
+"""`update`: set ticket fields and custom fields with one PATCH (idempotent: setting a value twice is harmless)."""
+from __future__ import annotations
+
+from typing import Any
+
+from worker.actions.base import ActionContext
+
+
+def patch_body(params: dict[str, Any]) -> dict[str, Any]:
+    return dict(params)
+
+
+def expected_fields(params: dict[str, Any]) -> dict[str, Any]:
+    """The values the poller will see afterwards, keyed as change paths (customFields.<name>)."""
+    flat = {name: value for name, value in params.items() if name != "customFields"}
+    flat.update({f"customFields.{name}": value for name, value in (params.get("customFields") or {}).items()})
+    return flat
+
+
+def holds(ticket: dict[str, Any], params: dict[str, Any]) -> bool:
+    custom = ticket.get("customFields") or {}
+    return all(
+        (custom.get(name[len("customFields."):]) if name.startswith("customFields.") else ticket.get(name)) == value
+        for name, value in expected_fields(params).items()
+    )
+
+
+def execute(ctx: ActionContext) -> str:
+    ctx.store.own_writes.expect_fields(ctx.org_id, ctx.ticket_id, expected_fields(ctx.params))
+    ctx.client.transport.request("PATCH", f"/tickets/{ctx.ticket_id}", json=patch_body(ctx.params), idempotent=True, priority=ctx.priority)
+    return "updated"
+
+
+def verify(ctx: ActionContext) -> bool:
+    return holds(ctx.client.transport.request("GET", f"/tickets/{ctx.ticket_id}") or {}, ctx.params)

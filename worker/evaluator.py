@@ -1,0 +1,81 @@
+"""Evaluate a logged event against the rule set and turn what fired into ledger entries (the DESIGN's step 3).
+
+Order, so that a crash anywhere is repaired by running again: audit, then each planned action into the ledger
+(deterministic ids, so a second run adds nothing), then the fire history (loop cap, once), then the event is
+finished. Actions that are new in the ledger are handed to `send`.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import structlog
+
+from worker.engine.directory import Directory
+from worker.engine.evaluate import Evaluation, Event, evaluate
+from worker.engine.ruleset import RuleSet
+from worker.store import Store
+
+log = structlog.get_logger(__name__)
+AUDITED_STATUSES = frozenset({"fired", "not_matched", "skipped", "failed"})
+SendAction = Callable[[str], None]
+
+
+def action_id(event_id: str, rule_id: str, rule_version: str, index: int) -> str:
+    digest = hashlib.sha1(f"{event_id}|{rule_id}|{rule_version}|{index}".encode()).hexdigest()
+    return f"act-{digest[:24]}"
+
+
+def event_of(record: dict[str, Any]) -> Event:
+    changes = {name: tuple(pair) for name, pair in (record.get("changes") or {}).items()}
+    return Event(record["kind"], record["ticket_id"], changes if record["kind"] != "ticket.created" else None,
+                 bool(record.get("by_deskpilot")), record["id"])
+
+
+@dataclass
+class Recorder:
+    """Writes an evaluation's consequences: audit entries, ledger actions, fire history."""
+
+    store: Store
+    send: SendAction
+
+    def record(self, evaluation: Evaluation, rules: RuleSet, org_id: str, ticket: dict[str, Any]) -> list[str]:
+        sent: list[str] = []
+        for verdict in evaluation.verdicts:
+            if verdict.status in AUDITED_STATUSES:
+                self.store.audit.add("evaluation", event=evaluation.event.id, kind=evaluation.event.kind, org=org_id,
+                                     ticket=evaluation.ticket_id, rule=verdict.rule, version=verdict.version,
+                                     ruleset=rules.version, verdict=verdict.as_dict())
+            if verdict.fired:
+                self.store.metrics.incr("rule_matches_total", verdict.rule)
+                sent += self._record_actions(evaluation, verdict, org_id, ticket)
+        for verdict in evaluation.fired:
+            self.store.history.record_fire(verdict.rule, evaluation.ticket_id, evaluation.event.id, verdict.once, verdict.anchor)
+        return sent
+
+    def _record_actions(self, evaluation: Evaluation, verdict, org_id: str, ticket: dict[str, Any]) -> list[str]:
+        sent = []
+        for planned in verdict.actions:
+            new_id = action_id(evaluation.event.id, verdict.rule, verdict.version, planned.index)
+            action = {**planned.as_dict(), "org": org_id, "event": evaluation.event.id, "version": verdict.version,
+                      "ticket_department": ticket.get("departmentId"), "planned_at": evaluation.now.isoformat()}
+            if self.store.ledger.record(new_id, action):
+                self.send(new_id)
+                sent.append(new_id)
+        return sent
+
+
+def evaluate_event(store: Store, rules: RuleSet, directory: Directory, event_id: str, now: datetime, send: SendAction) -> list[str]:
+    """Evaluate one logged event; returns the ids of the actions sent. Unknown or finished events are ignored."""
+    record = store.events.get(event_id)
+    if record is None or not store.events.is_pending(event_id):
+        return []
+    evaluation = evaluate(rules, event_of(record), record["ticket"], record.get("previous"), directory, now, history=store.history)
+    store.metrics.incr("events_total", record["kind"])
+    sent = Recorder(store, send).record(evaluation, rules, record["org"], record["ticket"])
+    store.events.finish(event_id)
+    log.info("event.evaluated", event=event_id, kind=record["kind"], ticket=record["ticket_id"], fired=evaluation.fired_ids, actions=len(sent))
+    return sent

@@ -1,0 +1,113 @@
+"""A time rule's sweep at one tick: evaluate it over the mirror (no API call), then record its actions.
+
+The same batchable `update` on many tickets becomes `/tickets/updateMany` calls (one per field and chunk of ids);
+other actions go to the ledger one by one. Every id is derived from (rule, tick, ticket), so a retried sweep
+records nothing twice.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+import structlog
+
+from worker.actions.bulk import MAX_IDS
+from worker.engine.directory import Directory
+from worker.engine.evaluate import Evaluation, Event, evaluate
+from worker.engine.ruleset import RuleSet
+from worker.evaluator import Recorder, SendAction
+from worker.store import Store
+
+log = structlog.get_logger(__name__)
+
+
+def sweep_event_id(rule_id: str, tick: datetime, org_id: str, ticket_id: str) -> str:
+    digest = hashlib.sha1(f"{rule_id}|{tick.isoformat()}|{org_id}|{ticket_id}".encode()).hexdigest()
+    return f"sw-{digest[:20]}"
+
+
+@dataclass
+class SweepResult:
+    rule: str
+    tick: datetime
+    tickets: int = 0
+    fired: int = 0
+    actions: list[str] = field(default_factory=list)
+
+
+def _bulk_id(rule_id: str, tick: datetime, org_id: str, field_name: str, value: Any, ids: list[str]) -> str:
+    digest = hashlib.sha1(f"{rule_id}|{tick.isoformat()}|{org_id}|{field_name}|{json.dumps(value)}|{','.join(ids)}".encode()).hexdigest()
+    return f"bulk-{digest[:24]}"
+
+
+@dataclass
+class Sweeper:
+    store: Store
+    rules: RuleSet
+    directory_for: Callable[[str], Directory]
+    send: SendAction
+
+    def sweep(self, rule_id: str, tick: datetime, org_ids: list[str]) -> SweepResult:
+        result = SweepResult(rule_id, tick)
+        rule = self.rules.get(rule_id)
+        if rule is None or not rule.model.enabled:
+            return result
+        for org_id in org_ids:
+            self._sweep_org(rule_id, tick, org_id, result)
+        log.info("sweep.done", rule=rule_id, tick=tick.isoformat(), tickets=result.tickets, fired=result.fired, actions=len(result.actions))
+        return result
+
+    def _sweep_org(self, rule_id: str, tick: datetime, org_id: str, result: SweepResult) -> None:
+        directory = self.directory_for(org_id)
+        recorder = Recorder(self.store, self.send)
+        groups: dict[tuple[str, str, bool], list[str]] = defaultdict(list)
+        for ticket in self.store.mirror.scan(org_id):
+            result.tickets += 1
+            event = Event("schedule", ticket["id"], None, False, sweep_event_id(rule_id, tick, org_id, ticket["id"]))
+            evaluation = evaluate(self.rules, event, ticket, None, directory, tick, history=self.store.history, only={rule_id})
+            if not evaluation.fired:
+                continue
+            result.fired += 1
+            for verdict in evaluation.fired:
+                for planned in verdict.actions:
+                    if planned.batchable and not planned.dry_run:
+                        for name, value in _fields(planned.params):
+                            groups[(name[0], json.dumps(value), name[1])].append(ticket["id"])
+            unbatched = _without_batchable(evaluation)
+            result.actions += recorder.record(unbatched, self.rules, org_id, ticket)
+        for (field_name, value_json, is_custom), ids in groups.items():
+            for start in range(0, len(ids), MAX_IDS):
+                result.actions += self._record_bulk(rule_id, tick, org_id, field_name, json.loads(value_json), is_custom, ids[start : start + MAX_IDS])
+
+    def _record_bulk(self, rule_id: str, tick: datetime, org_id: str, field_name: str, value: Any, is_custom: bool, ids: list[str]) -> list[str]:
+        new_id = _bulk_id(rule_id, tick, org_id, field_name, value, ids)
+        rule = self.rules.get(rule_id)
+        action = {"rule": rule_id, "index": 0, "type": "update_many", "ticket": ",".join(ids), "org": org_id,
+                  "event": f"sweep:{rule_id}:{tick.isoformat()}", "version": rule.version if rule else "",
+                  "update_many": {"ids": ids, "fieldName": field_name, "fieldValue": value, "isCustomField": is_custom},
+                  "batchable": True, "dry_run": False}
+        if self.store.ledger.record(new_id, action):
+            self.send(new_id)
+            return [new_id]
+        return []
+
+
+def _fields(params: Any) -> list[tuple[tuple[str, bool], Any]]:
+    """((field name, is custom), value) for each field an update sets."""
+    pairs = [((name, False), value) for name, value in params.items() if name != "customFields"]
+    pairs += [((name, True), value) for name, value in (params.get("customFields") or {}).items()]
+    return pairs
+
+
+def _without_batchable(evaluation: Evaluation) -> Evaluation:
+    """The evaluation with batchable live updates taken out of the fired verdicts (they go to updateMany)."""
+    verdicts = tuple(
+        replace(verdict, actions=tuple(a for a in verdict.actions if not (a.batchable and not a.dry_run))) if verdict.fired else verdict
+        for verdict in evaluation.verdicts
+    )
+    return replace(evaluation, verdicts=verdicts)
