@@ -31,6 +31,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--calls", type=int, default=2000, help="calls per phase (default 2000)")
     parser.add_argument("--threads", type=int, default=8, help="threads in the concurrent phase (default 8)")
     parser.add_argument("--concurrency", type=int, default=15, help="the org's concurrency limit (default 15)")
+    parser.add_argument("--latency-ms", type=int, default=50, help="the Desk's latency in the last phase (default 50)")
     return parser.parse_args(argv)
 
 
@@ -102,6 +103,12 @@ def main(argv: list[str] | None = None) -> int:
         sequential = run_sequential(client, ticket_id, args.calls)
         concurrent = run_concurrent(client, ticket_id, args.calls, args.threads)
         observed = sandbox.control.get("/_sandbox/concurrency").json()["max"]
+        # With a Desk-like latency the budget's leases are what bounds concurrency.
+        sandbox.control.post("/_sandbox/faults", json={"latencyMs": args.latency_ms})
+        sandbox.control.post("/_sandbox/concurrency/reset")
+        slow_calls = max(args.threads * 10, args.calls // 5)
+        slow = run_concurrent(client, ticket_id, slow_calls, args.threads * 4)
+        slow_observed = sandbox.control.get("/_sandbox/concurrency").json()["max"]
         client.close()
     finally:
         sandbox.stop()
@@ -115,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
           f" the rest is parsing the model)")
     print(f"concurrent ({args.threads} threads, limit {args.concurrency}): {concurrent:.0f} calls/s, "
           f"sandbox saw at most {observed} in flight")
+    print(f"with {args.latency_ms} ms Desk latency ({args.threads * 4} threads, limit {args.concurrency}): "
+          f"{slow:.0f} calls/s, sandbox saw at most {slow_observed} in flight")
     print(json.dumps({
         "bench": "client",
         "calls_per_s": round(concurrent, 1),
@@ -123,6 +132,9 @@ def main(argv: list[str] | None = None) -> int:
         "http_ms_per_call": round(sequential["http_ms"], 3),
         "threads": args.threads,
         "max_in_flight": observed,
+        "latency_ms": args.latency_ms,
+        "latency_calls_per_s": round(slow, 1),
+        "latency_max_in_flight": slow_observed,
     }))
     return 0
 

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from config.settings import SettingsError
+from worker.preflight import PreflightError
 
 Register = Callable[[argparse._SubParsersAction], None]
 
@@ -29,7 +30,31 @@ def _register_demo(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-REGISTRARS: tuple[Register, ...] = (_register_sandbox, _register_demo)
+def _register_operations(sub: argparse._SubParsersAction) -> None:
+    from worker.ops_cli import register
+
+    register(sub)
+
+
+def _register_rules(sub: argparse._SubParsersAction) -> None:
+    from worker.rules_cli import register
+
+    register(sub)
+
+
+def _register_check(sub: argparse._SubParsersAction) -> None:
+    from worker.check import register
+
+    register(sub)
+
+
+REGISTRARS: tuple[Register, ...] = (
+    _register_operations,
+    _register_rules,
+    _register_check,
+    _register_sandbox,
+    _register_demo,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,6 +71,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args) or 0)
     except SettingsError as exc:
         print(f"deskpilot: bad settings:\n{exc}", file=sys.stderr)
+        return 2
+    except PreflightError as exc:
+        print(f"deskpilot: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

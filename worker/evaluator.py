@@ -16,6 +16,7 @@ import structlog
 
 from worker.engine.directory import Directory
 from worker.engine.evaluate import Evaluation, Event, evaluate
+from worker.engine.plan import PlannedAction
 from worker.engine.ruleset import RuleSet
 from worker.store import Store
 
@@ -27,6 +28,10 @@ SendAction = Callable[[str], None]
 def action_id(event_id: str, rule_id: str, rule_version: str, index: int) -> str:
     digest = hashlib.sha1(f"{event_id}|{rule_id}|{rule_version}|{index}".encode()).hexdigest()
     return f"act-{digest[:24]}"
+
+
+def is_batched(planned: PlannedAction) -> bool:
+    return planned.batchable and not planned.dry_run
 
 
 def event_of(record: dict[str, Any]) -> Event:
@@ -42,23 +47,26 @@ class Recorder:
     store: Store
     send: SendAction
 
-    def record(self, evaluation: Evaluation, rules: RuleSet, org_id: str, ticket: dict[str, Any]) -> list[str]:
+    def record(self, evaluation: Evaluation, rules: RuleSet, org_id: str, ticket: dict[str, Any], *, batched: bool = False) -> list[str]:
+        """`batched`: a sweep sends batchable live updates as updateMany itself, so they are left out here."""
         sent: list[str] = []
         for verdict in evaluation.verdicts:
             if verdict.status in AUDITED_STATUSES:
-                self.store.audit.add("evaluation", event=evaluation.event.id, kind=evaluation.event.kind, org=org_id,
+                self.store.audit.add("evaluation", event=evaluation.event.id, event_kind=evaluation.event.kind, org=org_id,
                                      ticket=evaluation.ticket_id, rule=verdict.rule, version=verdict.version,
                                      ruleset=rules.version, verdict=verdict.as_dict())
             if verdict.fired:
                 self.store.metrics.incr("rule_matches_total", verdict.rule)
-                sent += self._record_actions(evaluation, verdict, org_id, ticket)
+                sent += self._record_actions(evaluation, verdict, org_id, ticket, batched)
         for verdict in evaluation.fired:
             self.store.history.record_fire(verdict.rule, evaluation.ticket_id, evaluation.event.id, verdict.once, verdict.anchor)
         return sent
 
-    def _record_actions(self, evaluation: Evaluation, verdict, org_id: str, ticket: dict[str, Any]) -> list[str]:
+    def _record_actions(self, evaluation: Evaluation, verdict, org_id: str, ticket: dict[str, Any], batched: bool) -> list[str]:
         sent = []
         for planned in verdict.actions:
+            if batched and is_batched(planned):
+                continue
             new_id = action_id(evaluation.event.id, verdict.rule, verdict.version, planned.index)
             action = {**planned.as_dict(), "org": org_id, "event": evaluation.event.id, "version": verdict.version,
                       "ticket_department": ticket.get("departmentId"), "planned_at": evaluation.now.isoformat()}
@@ -68,11 +76,13 @@ class Recorder:
         return sent
 
 
-def evaluate_event(store: Store, rules: RuleSet, directory: Directory, event_id: str, now: datetime, send: SendAction) -> list[str]:
+def evaluate_event(store: Store, rules: RuleSet, directory_for: Callable[[str], Directory], event_id: str, now: datetime,
+                   send: SendAction) -> list[str]:
     """Evaluate one logged event; returns the ids of the actions sent. Unknown or finished events are ignored."""
     record = store.events.get(event_id)
     if record is None or not store.events.is_pending(event_id):
         return []
+    directory = directory_for(record["org"])
     evaluation = evaluate(rules, event_of(record), record["ticket"], record.get("previous"), directory, now, history=store.history)
     store.metrics.incr("events_total", record["kind"])
     sent = Recorder(store, send).record(evaluation, rules, record["org"], record["ticket"])

@@ -6,7 +6,6 @@ replayed one by one. Any number of schedulers may run; `SET NX` on the tick deci
 """
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -19,7 +18,6 @@ from worker.store.keys import server_now
 from worker.store.ticks import Ticks
 
 UTC = timezone.utc
-LOOP_INTERVAL_S = 0.25
 log = structlog.get_logger(__name__)
 
 
@@ -78,14 +76,6 @@ class Scheduler:
                 fired.append((job.name, due))
                 log.info("tick.fired", job=job.name, due=due.isoformat())
         return fired
-
-    def run(self, stop: threading.Event, interval_s: float = LOOP_INTERVAL_S) -> None:
-        while not stop.is_set():
-            try:
-                self.run_once()
-            except Exception as exc:  # Redis away: log, wait, go on; the next round covers the gap
-                log.warning("scheduler.round_failed", error=str(exc))
-            stop.wait(interval_s)
 
 
 def redis_clock(redis) -> Callable[[], datetime]:

@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -18,9 +18,9 @@ import structlog
 
 from worker.actions.bulk import MAX_IDS
 from worker.engine.directory import Directory
-from worker.engine.evaluate import Evaluation, Event, evaluate
+from worker.engine.evaluate import Event, evaluate
 from worker.engine.ruleset import RuleSet
-from worker.evaluator import Recorder, SendAction
+from worker.evaluator import Recorder, SendAction, is_batched
 from worker.store import Store
 
 log = structlog.get_logger(__name__)
@@ -75,11 +75,10 @@ class Sweeper:
             result.fired += 1
             for verdict in evaluation.fired:
                 for planned in verdict.actions:
-                    if planned.batchable and not planned.dry_run:
+                    if is_batched(planned):
                         for name, value in _fields(planned.params):
                             groups[(name[0], json.dumps(value), name[1])].append(ticket["id"])
-            unbatched = _without_batchable(evaluation)
-            result.actions += recorder.record(unbatched, self.rules, org_id, ticket)
+            result.actions += recorder.record(evaluation, self.rules, org_id, ticket, batched=True)
         for (field_name, value_json, is_custom), ids in groups.items():
             for start in range(0, len(ids), MAX_IDS):
                 result.actions += self._record_bulk(rule_id, tick, org_id, field_name, json.loads(value_json), is_custom, ids[start : start + MAX_IDS])
@@ -102,12 +101,3 @@ def _fields(params: Any) -> list[tuple[tuple[str, bool], Any]]:
     pairs = [((name, False), value) for name, value in params.items() if name != "customFields"]
     pairs += [((name, True), value) for name, value in (params.get("customFields") or {}).items()]
     return pairs
-
-
-def _without_batchable(evaluation: Evaluation) -> Evaluation:
-    """The evaluation with batchable live updates taken out of the fired verdicts (they go to updateMany)."""
-    verdicts = tuple(
-        replace(verdict, actions=tuple(a for a in verdict.actions if not (a.batchable and not a.dry_run))) if verdict.fired else verdict
-        for verdict in evaluation.verdicts
-    )
-    return replace(evaluation, verdicts=verdicts)

@@ -201,6 +201,9 @@ class Transport:
                     raise NetworkError(
                         f"{type(exc).__name__} after {attempt} attempt(s)", method=method, path=path
                     ) from exc
+                except BaseException:
+                    self.budget.release(lease)  # e.g. a body that cannot be encoded: nothing was sent
+                    raise
                 http_s += time.perf_counter() - sent_at
                 remaining = _int_header(response, REMAINING_HEADER)
                 self.budget.release(lease, remaining=remaining)

@@ -155,8 +155,15 @@ def _compile(model: Any, calendars: Mapping[str, Calendar], loc: Path, report: R
 
 
 def _all(checks: list[Check]) -> Check:
+    """The first failure of the children, in order; short lists are unrolled (a Failure is always truthy)."""
     if len(checks) == 1:
         return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+        return lambda ctx: first(ctx) or second(ctx)
+    if len(checks) == 3:
+        first, second, third = checks
+        return lambda ctx: first(ctx) or second(ctx) or third(ctx)
 
     def check(ctx: EvalContext) -> Failure | None:
         for child in checks:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from worker.engine.conditions import EvalContext, Failure
 from worker.engine.directory import Directory
@@ -34,6 +34,7 @@ from worker.engine.values import parse_time
 
 UTC = timezone.utc
 _EMPTY_DIRECTORY = Directory()
+_new_tuple = tuple.__new__
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +84,11 @@ class MemoryHistory:
 NO_HISTORY = MemoryHistory()
 
 
-@dataclass(slots=True)
-class Verdict:
-    """One rule's outcome; `reason` is the note, or for not_matched the failing condition (built on demand)."""
+class Verdict(NamedTuple):
+    """One rule's outcome; `reason` is the note, or for not_matched the failing condition (built on demand).
+
+    A NamedTuple because one is built for every rule on every event: it must be cheap.
+    """
 
     rule: str
     status: str
@@ -118,7 +121,7 @@ class Verdict:
         return data
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Evaluation:
     event: Event
     ticket_id: str
@@ -158,32 +161,40 @@ def evaluate(rules: RuleSet, event: Event | str, ticket: Mapping[str, Any], prev
     ticket_id = event.ticket_id or str(ticket.get("id") or "")
     run = _Run(event, ticket, previous, Directory.from_data(directory), moment, ticket_id, history or NO_HISTORY)
     ctx = EvalContext(ticket, previous, event.changes, event.kind, moment)
-    verdicts: list[Verdict] = []
+    template, live = _steps(rules, event.kind)
+    verdicts: list[Verdict] = list(template)  # verdicts known without the ticket, with holes for the live rules
     stopped_by: str | None = None
-    for rule, static in _steps(rules, event.kind):
-        if static is not None:
-            verdicts.append(static)
-            continue
+    by_deskpilot = event.by_deskpilot
+    for index, rule in live:  # the hot loop: keep it flat
         if only is not None and rule.id not in only:
-            verdicts.append(Verdict(rule.id, "not_triggered", "not due in this sweep", version=rule.version))
-            continue
-        verdict = _judge(rule, run, ctx, stopped_by)
-        verdicts.append(verdict)
-        if stopped_by is None and verdict.status == "fired" and rule.model.stop and not rule.model.dry_run:
-            stopped_by = rule.id
+            verdicts[index] = Verdict(rule.id, "not_triggered", "not due in this sweep", version=rule.version)
+        elif stopped_by is not None:
+            verdicts[index] = Verdict(rule.id, "skipped", f"skipped: stopped by rule {stopped_by!r}",
+                                      version=rule.version)
+        elif by_deskpilot and not rule.retrigger:
+            verdicts[index] = Verdict(rule.id, "skipped", "skipped: change made by deskpilot (retrigger false)",
+                                      version=rule.version)
+        else:
+            failure = rule.check(ctx)
+            if failure is not None:
+                verdicts[index] = _new_tuple(Verdict, (rule.id, "not_matched", "", failure, (), False, False,
+                                                       rule.version, None, None))
+                continue
+            verdict = verdicts[index] = _fire(rule, run)
+            if verdict.status == "fired" and rule.stops:
+                stopped_by = rule.id
     return Evaluation(event, ticket_id, moment, tuple(verdicts))
 
 
-def _steps(rules: RuleSet, kind: str) -> tuple[tuple[CompiledRule, Verdict | None], ...]:
-    """Per rule, in order, the verdict known without looking at the ticket (not triggered, disabled), or None.
-
-    Computed once per rule set and event kind (kept in `rules.memo`).
-    """
+def _steps(rules: RuleSet, kind: str) -> tuple[tuple[Verdict | None, ...], tuple[tuple[int, CompiledRule], ...]]:
+    """(the verdicts known without looking at the ticket, in rule order, None where a rule must be evaluated;
+    the (position, rule) pairs to evaluate). Computed once per rule set and event kind (kept in `rules.memo`)."""
     key = ("steps", kind)
     steps = rules.memo.get(key)
     if steps is None:
-        steps = tuple((rule, _static_verdict(rule, kind)) for rule in rules.rules)
-        rules.memo[key] = steps
+        template = tuple(_static_verdict(rule, kind) for rule in rules.rules)
+        live = tuple((index, rule) for index, rule in enumerate(rules.rules) if template[index] is None)
+        steps = rules.memo[key] = (template, live)
     return steps
 
 
@@ -196,7 +207,7 @@ def _static_verdict(rule: CompiledRule, kind: str) -> Verdict | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Run:
     event: Event
     ticket: Mapping[str, Any]
@@ -214,19 +225,6 @@ def _as_now(now: datetime | str | None) -> datetime:
     if moment is None:
         raise ValueError(f"now: expected an ISO time like 2026-11-28T10:00:00Z, got {now!r}")
     return moment
-
-
-def _judge(rule: CompiledRule, run: _Run, ctx: EvalContext, stopped_by: str | None) -> Verdict:
-    model = rule.model
-    if stopped_by is not None:
-        return Verdict(rule.id, "skipped", f"skipped: stopped by rule {stopped_by!r}", version=rule.version)
-    if run.event.by_deskpilot and not model.retrigger:
-        return Verdict(rule.id, "skipped", "skipped: change made by deskpilot (retrigger false)",
-                       version=rule.version)
-    failure = rule.condition.check(ctx)
-    if failure is not None:
-        return Verdict(rule.id, "not_matched", "", failure, version=rule.version)
-    return _fire(rule, run)
 
 
 def _fire(rule: CompiledRule, run: _Run) -> Verdict:
@@ -267,6 +265,6 @@ def plan_rule(rule: CompiledRule, run: _Run) -> tuple[PlannedAction, ...]:
     time_rule, dry_run = rule.is_time_rule, rule.model.dry_run
     return tuple(
         PlannedAction(rule.id, action.index, action.type, action.plan(ctx), run.ticket_id,
-                      batchable=time_rule and action.type == "update" and action.constant, dry_run=dry_run)
+                      time_rule and action.type == "update" and action.constant, dry_run)
         for action in rule.actions
     )

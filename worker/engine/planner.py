@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from worker.engine.calendars import Calendar
-from worker.engine.directory import Directory, agent_summary
+from worker.engine.directory import Directory
 from worker.engine.durations import parse_duration
 from worker.engine.errors import DirectoryError
 from worker.engine.plan import Params
@@ -38,7 +38,7 @@ SOME_VALUE = object()
 Report = Callable[..., None]
 
 
-@dataclass
+@dataclass(slots=True)
 class PlanContext:
     """What planning one matched rule for one ticket needs; `variables` are the templates' (built lazily)."""
 
@@ -161,9 +161,8 @@ class CompiledAssign(CompiledAction):
         name, dept_id, department = _department(ctx, dept_ref)
         out.put("department", name).put("departmentId", dept_id).put("maxOpenTickets", spec.max_open_tickets)
         if ctx.directory is not None and department is not None:
-            candidates, skipped = ctx.directory.eligible(department, spec.max_open_tickets)
-            out.put("candidates", [agent_summary(agent, ctx.directory.load(agent)) for agent in candidates])
-            out.put("skipped", [{**agent_summary(agent), "reason": reason} for agent, reason in skipped])
+            candidates, skipped = ctx.directory.eligible_summaries(department, spec.max_open_tickets)
+            out.put("candidates", candidates).put("skipped", skipped)
         return out.data
 
 

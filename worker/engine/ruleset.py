@@ -37,11 +37,17 @@ class CompiledRule:
     kinds: frozenset[str] = field(init=False)
     is_time_rule: bool = field(init=False)
     once: str | None = field(init=False)  # None | per_ticket | per_anchor
+    retrigger: bool = field(init=False)
+    stops: bool = field(init=False)  # stop: true and not a dry run (a shadow rule never stops live ones)
+    check: Any = field(init=False)  # the compiled condition's check(ctx)
     version: str = field(init=False)
 
     def __post_init__(self) -> None:
         model = self.model
         self.id = model.id
+        self.retrigger = model.retrigger
+        self.stops = model.stop and not model.dry_run
+        self.check = self.condition.check
         self.kinds = model.kinds
         self.is_time_rule = SCHEDULE in self.kinds
         self.once = None if model.once is None else model.once if isinstance(model.once, str) else "per_anchor"

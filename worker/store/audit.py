@@ -18,9 +18,10 @@ class AuditLog:
     def __init__(self, redis: redis_lib.Redis) -> None:
         self.redis = redis
 
-    def add(self, kind: str, **fields: Any) -> None:
-        entry = {"kind": kind, "data": json.dumps(fields, default=str)}
-        self.redis.xadd(key("audit"), entry, maxlen=MAX_ENTRIES, approximate=True)
+    def add(self, entry: str, **fields: Any) -> None:
+        """`entry` is what is recorded: "evaluation" (a rule's verdict) or "action" (an outcome)."""
+        record = {"entry": entry, "data": json.dumps(fields, default=str)}
+        self.redis.xadd(key("audit"), record, maxlen=MAX_ENTRIES, approximate=True)
 
     def query(self, *, ticket: str | None = None, rule: str | None = None, since: datetime | None = None) -> Iterator[dict[str, Any]]:
         """Entries oldest first, filtered; `since` uses the stream ids' server time."""
@@ -33,7 +34,7 @@ class AuditLog:
                     continue
                 if rule and data.get("rule") != rule:
                     continue
-                yield {"id": entry_id, "kind": fields["kind"], **data}
+                yield {"id": entry_id, "entry": fields["entry"], **data}
             if len(batch) < READ_BATCH:
                 return
             start = "(" + batch[-1][0]

@@ -24,12 +24,12 @@ class DeadLetters:
     def list(self) -> list[dict[str, Any]]:
         return [json.loads(raw) for raw in self.redis.lrange(key("dlq"), 0, -1)]
 
-    def take(self, message_id: str | None = None) -> list[dict[str, Any]]:
-        """Remove and return one entry (by message id) or all of them, for re-driving."""
+    def take(self, entry_id: str | None = None) -> list[dict[str, Any]]:
+        """Remove and return the entries with this message or action id (all when None), for re-driving."""
         taken = []
         for raw in self.redis.lrange(key("dlq"), 0, -1):
             entry = json.loads(raw)
-            if message_id is None or entry.get("message_id") == message_id:
+            if entry_id is None or entry_id in (entry.get("message_id"), entry.get("action_id")):
                 if self.redis.lrem(key("dlq"), 1, raw):
                     taken.append(entry)
         return taken

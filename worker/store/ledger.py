@@ -79,9 +79,22 @@ class ActionLedger:
         pipe.zrem(key("actions", "pending"), action_id)
         pipe.execute()
 
+    def reopen(self, action_id: str) -> None:
+        """A failed action sent again by `deskpilot dlq retry`: planned once more, attempts kept (verify first)."""
+        pipe = self.redis.pipeline()
+        pipe.hset(key("action", action_id), mapping={"state": "planned", "outcome": ""})
+        pipe.zadd(key("actions", "pending"), {action_id: server_ms(self.redis) + DEFAULT_DEADLINE_MS})
+        pipe.execute()
+
     def postpone(self, action_id: str, delay_ms: int) -> None:
         """Move the reconciler's deadline past a planned delay (a 429's Retry-After)."""
         self.redis.zadd(key("actions", "pending"), {action_id: server_ms(self.redis) + delay_ms + DEFAULT_DEADLINE_MS}, xx=True)
+
+    def drop_pending(self, action_id: str) -> None:
+        self.redis.zrem(key("actions", "pending"), action_id)
+
+    def is_claimed(self, action_id: str) -> bool:
+        return bool(self.redis.exists(key("action", action_id, "claim")))
 
     def overdue(self, limit: int = 500) -> list[str]:
         return list(self.redis.zrangebyscore(key("actions", "pending"), "-inf", server_ms(self.redis), start=0, num=limit))

@@ -50,6 +50,15 @@ def test_given_an_unknown_query_parameter_then_invalid_request(desk):
     assert raised.value.error_code == "UNPROCESSABLE_ENTITY" and "bogus" in raised.value.message
 
 
+def test_given_the_bearer_token_scheme_then_calls_work_too(sandbox, redis_server):
+    settings = desk_settings(sandbox, redis_server, token_scheme="Bearer")
+    client = DeskClient(settings, redis_server.client(), sandbox.org_ids[0], policy=FAST_POLICY)
+    try:
+        assert client.tickets.list(limit=1)
+    finally:
+        client.close()
+
+
 def test_given_an_org_the_token_does_not_belong_to_then_org_mismatch(settings, redis_server):
     client = DeskClient(settings, redis_server.client(), "999999", policy=FAST_POLICY)
     try:

@@ -1,0 +1,84 @@
+"""dramatiq actors: poll, evaluate, act, sweep, reconcile. Thin: each hands its work to the module that owns it.
+
+Retries go through dramatiq (backoff between `MIN_BACKOFF_MS` and `MAX_BACKOFF_MS`), never in-process timers.
+A 429 re-sends the message with Retry-After as its delay, so throttling does not spend the retry count.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import dramatiq
+import structlog
+
+from worker.actions.enforce import Enforcer
+from worker.broker import make_broker
+from worker.desk.errors import RateLimited
+from worker.evaluator import evaluate_event
+from worker.poller import Poller
+from worker.reconciler import reconcile as reconcile_overdue
+from worker.runtime import get_runtime
+from worker.store.keys import server_now
+from worker.sweeper import Sweeper
+
+MIN_BACKOFF_MS = 1_000
+MAX_BACKOFF_MS = 60_000
+DEFAULT_RETRY_AFTER_S = 2.0
+log = structlog.get_logger(__name__)
+
+_runtime = get_runtime()
+dramatiq.set_broker(make_broker(_runtime.settings.redis_url, _runtime.store.dead_letters))
+RETRIES = {"max_retries": _runtime.settings.message_max_retries, "min_backoff": MIN_BACKOFF_MS, "max_backoff": MAX_BACKOFF_MS}
+
+
+def _later(actor: dramatiq.Actor, error: RateLimited, *args: str) -> None:
+    delay_ms = int(1000 * (error.retry_after if error.retry_after is not None else DEFAULT_RETRY_AFTER_S))
+    actor.send_with_options(args=args, delay=max(delay_ms, MIN_BACKOFF_MS))
+    log.info("message.delayed", actor=actor.actor_name, delay_ms=delay_ms, reason=error.code)
+
+
+@dramatiq.actor(queue_name="deskpilot.poll", **RETRIES)
+def poll(org_id: str) -> None:
+    runtime = get_runtime()
+    overlap = runtime.settings.poll_overlap_s
+    try:
+        poller = Poller(runtime.client(org_id), runtime.store, evaluate.send, overlap=timedelta(seconds=overlap))
+        poller.poll()
+    except RateLimited as error:  # the next poll tick covers the window; no retry needed
+        log.warning("poll.throttled", org=org_id, retry_after=error.retry_after)
+
+
+@dramatiq.actor(queue_name="deskpilot.evaluate", **RETRIES)
+def evaluate(event_id: str) -> None:
+    runtime = get_runtime()
+    try:
+        evaluate_event(runtime.store, runtime.rules.current(), runtime.directory, event_id, server_now(runtime.redis), act.send)
+    except RateLimited as error:  # fetching the directory was throttled
+        _later(evaluate, error, event_id)
+
+
+@dramatiq.actor(queue_name="deskpilot.act", **RETRIES)
+def act(action_id: str) -> None:
+    runtime = get_runtime()
+    enforcer = Enforcer(runtime.store, runtime.owner, int(runtime.settings.action_lease_s * 1000))
+    try:
+        enforcer.apply(action_id, runtime.client)
+    except RateLimited as error:
+        runtime.store.ledger.postpone(action_id, int(1000 * (error.retry_after or DEFAULT_RETRY_AFTER_S)))
+        _later(act, error, action_id)
+
+
+@dramatiq.actor(queue_name="deskpilot.sweep", **RETRIES)
+def sweep(rule_id: str, tick: str) -> None:
+    runtime = get_runtime()
+    try:
+        sweeper = Sweeper(runtime.store, runtime.rules.current(), runtime.directory, act.send)
+        sweeper.sweep(rule_id, datetime.fromisoformat(tick), list(runtime.settings.org_ids))
+    except RateLimited as error:
+        _later(sweep, error, rule_id, tick)
+
+
+@dramatiq.actor(queue_name="deskpilot.reconcile", max_retries=0)
+def reconcile() -> None:
+    runtime = get_runtime()
+    settings = runtime.settings
+    reconcile_overdue(runtime.store, evaluate.send, act.send, int(settings.event_deadline_s * 1000), int(settings.action_lease_s * 2000))

@@ -1,0 +1,96 @@
+"""/metrics (Prometheus) and /healthz, served on 127.0.0.1 by default.
+
+Figures come from Redis (counters every process adds to, gauges, queue lengths, poll lag), so the one process
+that serves them reports for all workers.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+from worker.broker import QUEUES
+from worker.store import Store
+from worker.store.keys import server_now
+
+COUNTERS = {
+    "events_total": ("deskpilot_events_total", "Events evaluated, by kind", ["kind"]),
+    "rule_matches_total": ("deskpilot_rule_matches_total", "Rules fired, by rule", ["rule"]),
+    "actions_total": ("deskpilot_actions_total", "Actions finished, by type and outcome", ["type", "outcome"]),
+    "api_calls_total": ("deskpilot_api_calls_total", "Desk API calls, by status", ["status"]),
+}
+
+
+class StoreCollector(Collector):
+    def __init__(self, store: Store, org_ids: list[str], credits_left: Callable[[str], int | None]) -> None:
+        self.store = store
+        self.org_ids = org_ids
+        self.credits_left = credits_left
+
+    def collect(self) -> Iterator:
+        counters = self.store.metrics.counters()
+        for name, (metric, doc, labels) in COUNTERS.items():
+            family = CounterMetricFamily(metric, doc, labels=labels)
+            for key, value in counters.items():
+                if key[0] == name and len(key) - 1 == len(labels):
+                    family.add_metric(list(key[1:]), value)
+            yield family
+        yield self._queue_depths()
+        yield self._poll_lag()
+        yield self._credits()
+
+    def _credits(self) -> GaugeMetricFamily:
+        family = GaugeMetricFamily("deskpilot_credits_left", "Daily API credits left, as the Desk last reported", labels=["org"])
+        for org_id in self.org_ids:
+            left = self.credits_left(org_id)
+            if left is not None:
+                family.add_metric([org_id], float(left))
+        return family
+
+    def _queue_depths(self) -> GaugeMetricFamily:
+        family = GaugeMetricFamily("deskpilot_queue_depth", "Messages waiting, by queue", labels=["queue"])
+        for queue in QUEUES:
+            family.add_metric([queue], float(self.store.redis.llen(f"dramatiq:{queue}")))
+        family.add_metric(["events_pending"], float(self.store.events.pending_count()))
+        family.add_metric(["actions_pending"], float(self.store.ledger.pending_count()))
+        return family
+
+    def _poll_lag(self) -> GaugeMetricFamily:
+        family = GaugeMetricFamily("deskpilot_poll_lag_seconds", "Seconds since each org's cursor", labels=["org"])
+        now = server_now(self.store.redis)
+        for org_id in self.org_ids:
+            cursor = self.store.cursors.get(org_id)
+            if cursor is not None:
+                family.add_metric([org_id], (now - cursor).total_seconds())
+        return family
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the stdlib's signature
+        return
+
+
+def serve(collector: StoreCollector, healthy: Callable[[], bool], host: str, port: int) -> WSGIServer:
+    """Start the metrics server in a daemon thread; returns it so the caller can shut it down."""
+    registry = CollectorRegistry()
+    registry.register(collector)
+
+    def app(environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path == "/metrics":
+            start_response("200 OK", [("Content-Type", "text/plain; version=0.0.4")])
+            return [generate_latest(registry)]
+        if path == "/healthz":
+            ok = healthy()
+            start_response("200 OK" if ok else "503 Service Unavailable", [("Content-Type", "text/plain")])
+            return [b"ok\n" if ok else b"unhealthy\n"]
+        start_response("404 Not Found", [("Content-Type", "text/plain")])
+        return [b"not found\n"]
+
+    server = make_server(host, port, app, handler_class=_QuietHandler)
+    threading.Thread(target=server.serve_forever, name="metrics", daemon=True).start()
+    return server

@@ -1,0 +1,58 @@
+"""Checks before a long-running process starts, each failing with one line that says what to fix."""
+from __future__ import annotations
+
+import redis as redis_lib
+
+from config.settings import ENV_PREFIX, Settings, SettingsError
+from worker.engine.errors import RuleLoadError
+from worker.engine.loader import load_rules
+
+REQUIRED_FOR_DESK = ("client_id", "client_secret", "refresh_token", "org_ids")
+
+
+class PreflightError(Exception):
+    """Something the user must fix before the service can start; the message says what."""
+
+
+def _is_set(settings: Settings, name: str) -> bool:
+    value = getattr(settings, name)
+    if hasattr(value, "get_secret_value"):
+        value = value.get_secret_value()
+    return bool(value)
+
+
+def require_desk_credentials(settings: Settings) -> None:
+    missing = [ENV_PREFIX + name.upper() for name in REQUIRED_FOR_DESK if not _is_set(settings, name)]
+    if missing:
+        raise SettingsError(
+            "\n".join(f"{name}: missing; set it in the environment or in .env (deskpilot sandbox prints values to try)" for name in missing)
+        )
+
+
+def require_redis(settings: Settings) -> None:
+    client = redis_lib.Redis.from_url(settings.redis_url, socket_connect_timeout=3, socket_timeout=3)
+    try:
+        client.ping()
+    except (redis_lib.ConnectionError, redis_lib.TimeoutError) as exc:
+        raise PreflightError(
+            f"cannot reach Redis at {ENV_PREFIX}REDIS_URL={_safe_url(settings.redis_url)} ({exc.__class__.__name__}); "
+            "start redis-server or fix the setting"
+        ) from None
+    finally:
+        client.close()
+
+
+def require_rules(settings: Settings) -> None:
+    try:
+        load_rules(settings.rules_path)
+    except RuleLoadError as exc:
+        problems = "\n".join(str(problem) for problem in exc.problems if problem.is_error)
+        raise PreflightError(f"the rules at {settings.rules_path} are refused:\n{problems}") from None
+
+
+def _safe_url(url: str) -> str:
+    """A Redis URL without its password."""
+    if "@" not in url:
+        return url
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://***@{rest.split('@', 1)[1]}"

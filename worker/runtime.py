@@ -1,0 +1,82 @@
+"""What one deskpilot process shares between its threads: settings, Redis, the store, rules, Desk clients.
+
+Built once per process (`get_runtime()`), lazily, from the settings; `deskpilot run` and tests may install
+their own with `set_runtime`.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from dataclasses import dataclass, field
+
+import redis as redis_lib
+
+from config.settings import Settings, load_settings
+from worker.desk.client import DeskClient
+from worker.directory_cache import DirectoryCache
+from worker.engine.directory import Directory
+from worker.rules_source import RuleSource
+from worker.store import Store
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    redis: redis_lib.Redis
+    store: Store
+    rules: RuleSource
+    directories: DirectoryCache
+    _clients: dict[str, DeskClient] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Runtime":
+        redis = redis_lib.Redis.from_url(settings.redis_url, decode_responses=True, socket_timeout=10, socket_connect_timeout=5, health_check_interval=30)
+        store = Store.connect(redis)
+        return cls(
+            settings=settings,
+            redis=redis,
+            store=store,
+            rules=RuleSource(settings.rules_path, settings.rules_reload_s),
+            directories=DirectoryCache(store, settings.directory_ttl_s),
+        )
+
+    @property
+    def owner(self) -> str:
+        return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+
+    def client(self, org_id: str) -> DeskClient:
+        with self._lock:
+            client = self._clients.get(org_id)
+            if client is None:
+                client = DeskClient(self.settings, self.redis, org_id)
+                self._clients[org_id] = client
+            return client
+
+    def directory(self, org_id: str) -> Directory:
+        return self.directories.get(self.client(org_id))
+
+    def close(self) -> None:
+        for client in self._clients.values():
+            client.close()
+        self._clients.clear()
+        self.redis.close()
+
+
+_runtime: Runtime | None = None
+_runtime_lock = threading.Lock()
+
+
+def get_runtime() -> Runtime:
+    global _runtime
+    with _runtime_lock:
+        if _runtime is None:
+            _runtime = Runtime.from_settings(load_settings())
+        return _runtime
+
+
+def set_runtime(runtime: Runtime | None) -> None:
+    global _runtime
+    with _runtime_lock:
+        _runtime = runtime

@@ -1,0 +1,113 @@
+"""The long-running processes: the scheduler, the workers, or both in one (`deskpilot run`).
+
+Each stops cleanly on SIGTERM or SIGINT: the scheduler finishes its round, workers finish the messages in hand
+(dramatiq's graceful stop), the metrics server closes. Nothing is lost by stopping: unsent work is in the
+event log and the ledger, and the reconciler sends it again.
+"""
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import dramatiq
+import structlog
+from dramatiq import Worker
+
+from worker.broker import QUEUES
+from worker.desk.budget import Budget
+from worker.metrics import StoreCollector, serve
+from worker.runtime import Runtime, set_runtime
+from worker.scheduler import Job, Scheduler, poll_jobs, redis_clock, sweep_jobs
+
+log = structlog.get_logger(__name__)
+HEALTHY_SCHEDULER_AGE_S = 30.0
+WORKER_STOP_TIMEOUT_MS = 30_000
+
+
+def jobs_for(runtime: Runtime) -> Callable[[], list[Job]]:
+    settings = runtime.settings
+
+    def jobs() -> list[Job]:
+        rules = runtime.rules.current()
+        timed = [(rule.id, rule.schedule.cron, rule.schedule.timezone) for rule in rules.time_rules if rule.model.enabled and rule.schedule]
+        return [
+            *poll_jobs(settings.org_ids, settings.poll_interval_s),
+            *sweep_jobs(timed),
+            Job(name="reconcile", interval_s=settings.reconcile_interval_s),
+        ]
+
+    return jobs
+
+
+def fire(job: Job, due: datetime) -> None:
+    from worker import actors
+
+    kind, _, target = job.name.partition(":")
+    if kind == "poll":
+        actors.poll.send(target)
+    elif kind == "sweep":
+        actors.sweep.send(target, due.isoformat())
+    elif kind == "reconcile":
+        actors.reconcile.send()
+
+
+@dataclass
+class Service:
+    runtime: Runtime
+    scheduler: bool = True
+    workers: bool = True
+    stop: threading.Event = field(default_factory=threading.Event)
+    _last_round: float = field(default_factory=time.monotonic)
+
+    def healthy(self) -> bool:
+        try:
+            self.runtime.redis.ping()
+        except Exception:
+            return False
+        return not self.scheduler or time.monotonic() - self._last_round < HEALTHY_SCHEDULER_AGE_S
+
+    def run(self) -> int:
+        """Block until SIGTERM/SIGINT (or `stop` is set by the caller)."""
+        runtime = self.runtime
+        runtime.rules.load()
+        set_runtime(runtime)
+        from worker import actors  # noqa: F401 - declares the actors on the broker of this runtime
+
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: self.stop.set())
+        budget = Budget.from_settings(runtime.settings, runtime.redis)
+        collector = StoreCollector(runtime.store, runtime.settings.org_ids, lambda org: budget.snapshot(org)["remaining"])
+        metrics = serve(collector, self.healthy, runtime.settings.metrics_host, runtime.settings.metrics_port) if runtime.settings.metrics_port else None
+        worker = self._start_workers() if self.workers else None
+        log.info("service.started", scheduler=self.scheduler, workers=bool(worker), orgs=runtime.settings.org_ids)
+        try:
+            if self.scheduler:
+                self._schedule()
+            else:
+                self.stop.wait()
+        finally:
+            if worker is not None:
+                worker.stop(timeout=WORKER_STOP_TIMEOUT_MS)
+            if metrics is not None:
+                metrics.shutdown()
+            log.info("service.stopped")
+        return 0
+
+    def _start_workers(self) -> Worker:
+        worker = Worker(dramatiq.get_broker(), queues=set(QUEUES), worker_threads=self.runtime.settings.worker_threads)
+        worker.start()
+        return worker
+
+    def _schedule(self) -> None:
+        scheduler = Scheduler(self.runtime.store.ticks, jobs_for(self.runtime), fire, redis_clock(self.runtime.redis))
+        while not self.stop.is_set():
+            try:
+                scheduler.run_once()
+                self._last_round = time.monotonic()
+            except Exception as exc:  # Redis away or a rules reload hiccup: the next round covers the gap
+                log.warning("scheduler.round_failed", error=str(exc))
+            self.stop.wait(0.25)
