@@ -47,13 +47,8 @@ rules:
 """
 
 
-def rule_yaml(index: int) -> str:
-    """One of five rule shapes, cycling; names and values vary with the index."""
-    shape = index % 5
-    account = ACCOUNTS[index % len(ACCOUNTS)]
-    department = DEPARTMENTS[index % len(DEPARTMENTS)]
-    if shape == 0:
-        return f"""
+def _route(index: int, account: str, department: str) -> str:
+    return f"""
   - id: route-{index}
     on: [ticket.created]
     if:
@@ -65,8 +60,10 @@ def rule_yaml(index: int) -> str:
       - move: {{department: {department}}}
       - comment: {{text: "{{{{ mention('agent{index % 6}@zylkercorp.com') }}}} #{{{{ ticket.ticketNumber }}}}"}}
 """
-    if shape == 1:
-        return f"""
+
+
+def _escalate_on_change(index: int, account: str, department: str) -> str:
+    return f"""
   - id: escalate-change-{index}
     on: [ticket.updated]
     if:
@@ -77,8 +74,10 @@ def rule_yaml(index: int) -> str:
     then:
       - update: {{customFields: {{Escalation: "level {index % 3}"}}}}
 """
-    if shape == 2:
-        return f"""
+
+
+def _keywords(index: int, account: str, department: str) -> str:
+    return f"""
   - id: keywords-{index}
     on: [ticket.created, ticket.replied]
     if:
@@ -90,8 +89,10 @@ def rule_yaml(index: int) -> str:
       - update: {{category: billing-{index}}}
       - assign: {{strategy: round_robin, department: {department}}}
 """
-    if shape == 3:
-        return f"""
+
+
+def _sla(index: int, account: str, department: str) -> str:
+    return f"""
   - id: sla-{index}
     on: {{schedule: {{cron: "*/5 * * * *", timezone: Europe/Berlin}}}}
     if:
@@ -103,6 +104,9 @@ def rule_yaml(index: int) -> str:
     then:
       - update: {{status: Escalated}}
 """
+
+
+def _numbers(index: int, account: str, department: str) -> str:
     return f"""
   - id: numbers-{index}
     on: [ticket.updated, ticket.created]
@@ -114,6 +118,14 @@ def rule_yaml(index: int) -> str:
     then:
       - assign: {{strategy: least_loaded, department: {department}, max_open_tickets: 12}}
 """
+
+
+SHAPES = (_route, _escalate_on_change, _keywords, _sla, _numbers)
+
+
+def rule_yaml(index: int) -> str:
+    """One of five rule shapes, cycling; names and values vary with the index."""
+    return SHAPES[index % len(SHAPES)](index, ACCOUNTS[index % len(ACCOUNTS)], DEPARTMENTS[index % len(DEPARTMENTS)])
 
 
 def build_rules(count: int = 50):

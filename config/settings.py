@@ -66,6 +66,7 @@ class Settings(BaseSettings):
     reconcile_interval_s: float = Field(15.0, gt=0)
     event_deadline_s: float = Field(60.0, gt=0)
     action_lease_s: float = Field(60.0, gt=0)
+    action_deadline_s: float = Field(120.0, gt=0)
     rules_reload_s: float = Field(5.0, gt=0)
     directory_ttl_s: float = Field(600.0, gt=0)
     message_max_retries: int = Field(8, ge=0, le=50)

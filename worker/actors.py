@@ -80,5 +80,4 @@ def sweep(rule_id: str, tick: str) -> None:
 @dramatiq.actor(queue_name="deskpilot.reconcile", max_retries=0)
 def reconcile() -> None:
     runtime = get_runtime()
-    settings = runtime.settings
-    reconcile_overdue(runtime.store, evaluate.send, act.send, int(settings.event_deadline_s * 1000), int(settings.action_lease_s * 2000))
+    reconcile_overdue(runtime.store, evaluate.send, act.send)

@@ -87,5 +87,5 @@ def evaluate_event(store: Store, rules: RuleSet, directory_for: Callable[[str], 
     store.metrics.incr("events_total", record["kind"])
     sent = Recorder(store, send).record(evaluation, rules, record["org"], record["ticket"])
     store.events.finish(event_id)
-    log.info("event.evaluated", event=event_id, kind=record["kind"], ticket=record["ticket_id"], fired=evaluation.fired_ids, actions=len(sent))
+    log.info("event.evaluated", event_id=event_id, kind=record["kind"], ticket=record["ticket_id"], fired=evaluation.fired_ids, actions=len(sent))
     return sent

@@ -24,10 +24,10 @@ class ReconcileResult:
     cleaned: int = 0
 
 
-def reconcile(store: Store, send_event: Send, send_action: Send, event_deadline_ms: int, action_deadline_ms: int) -> ReconcileResult:
+def reconcile(store: Store, send_event: Send, send_action: Send) -> ReconcileResult:
     result = ReconcileResult()
     for event_id in store.events.overdue():
-        store.events.extend(event_id, event_deadline_ms)
+        store.events.extend(event_id)
         send_event(event_id)
         result.events += 1
     for action_id in store.ledger.overdue():
@@ -36,7 +36,7 @@ def reconcile(store: Store, send_event: Send, send_action: Send, event_deadline_
             store.ledger.drop_pending(action_id)
             result.cleaned += 1
             continue
-        store.ledger.postpone(action_id, action_deadline_ms)
+        store.ledger.postpone(action_id, 0)
         if store.ledger.is_claimed(action_id):
             continue
         send_action(action_id)

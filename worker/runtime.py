@@ -33,7 +33,7 @@ class Runtime:
     @classmethod
     def from_settings(cls, settings: Settings) -> "Runtime":
         redis = redis_lib.Redis.from_url(settings.redis_url, decode_responses=True, socket_timeout=10, socket_connect_timeout=5, health_check_interval=30)
-        store = Store.connect(redis)
+        store = Store.connect(redis, int(settings.event_deadline_s * 1000), int(settings.action_deadline_s * 1000))
         return cls(
             settings=settings,
             redis=redis,

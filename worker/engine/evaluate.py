@@ -265,6 +265,6 @@ def plan_rule(rule: CompiledRule, run: _Run) -> tuple[PlannedAction, ...]:
     time_rule, dry_run = rule.is_time_rule, rule.model.dry_run
     return tuple(
         PlannedAction(rule.id, action.index, action.type, action.plan(ctx), run.ticket_id,
-                      time_rule and action.type == "update" and action.constant, dry_run)
+                      time_rule and action.type == "update" and action.constant, dry_run, rule.version)
         for action in rule.actions
     )

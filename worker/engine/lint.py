@@ -22,22 +22,22 @@ from worker.engine.planner import SOME_VALUE
 from worker.engine.ruleset import CompiledRule
 from worker.engine.schema import OncePerAnchor
 
-Report = Callable[..., None]  # report(rule, path, message, severity=...)
+Report = Callable[..., None]  # report(rule, path, message, severity="error", at_key=False)
 
 
 def lint_rule(rule: CompiledRule, report: Report) -> None:
-    """Every per-rule lint; `report(rule, loc, message, severity=...)` receives the findings."""
+    """Every per-rule lint; `report(rule, loc, message, severity=..., at_key=...)` receives the findings."""
     loc = ("rules", rule.position)
     leaves = rule.condition.leaves
     for leaf in leaves:
         if leaf.family == "elapsed" and leaf.under_any:
             report(rule, leaf.loc + (leaf.operator,), f"time condition {leaf.operator} is not allowed inside any; "
-                   "put it at the top level or under all")
+                   "put it at the top level or under all", at_key=True)
         if not is_known_path(leaf.path):
             report(rule, leaf.loc + ("field",), _unknown_path(leaf.path), severity="warning")
         if rule.is_time_rule and leaf.family == "change":
             report(rule, leaf.loc + (leaf.operator,), f"{leaf.operator} never matches in a time rule: a sweep "
-                   "carries no change", severity="warning")
+                   "carries no change", severity="warning", at_key=True)
     if isinstance(rule.model.once, OncePerAnchor) and not is_known_path(rule.model.once.per_anchor):
         report(rule, loc + ("once", "per_anchor"), _unknown_path(rule.model.once.per_anchor), severity="warning")
     if rule.is_time_rule and rule.once is None and not nullifying_leaves(rule):

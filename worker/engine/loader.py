@@ -114,8 +114,8 @@ def check_sources(sources: Iterable[tuple[str, str]]) -> tuple[RuleSet | None, l
     ordered = sorted(compiled, key=lambda rule: rule.sort_key)
     reporters = {source.file: FileReporter(source.locator, problems) for source in parsed}
 
-    def report(rule: CompiledRule, path: Path, message: str, severity: str = "error") -> None:
-        reporters[rule.file](path, message, severity=severity)
+    def report(rule: CompiledRule, path: Path, message: str, severity: str = "error", at_key: bool = False) -> None:
+        reporters[rule.file](path, message, severity=severity, at_key=at_key)
 
     for rule in ordered:
         lint_rule(rule, report)

@@ -1,7 +1,8 @@
 """Field paths into a ticket as the Desk returns it with include=contacts,products,assignee,departments.
 
-A path is dot-separated: `priority`, `customFields.ModelName`, `cf.cf_model_name`, `contact.account.accountName`.
-Getters are compiled once (at load) into small closures; a missing key or a non-mapping on the way yields None.
+A path is dot-separated: `priority`, `customFields.ModelName`, `cf.cf_model_name`, `contact.account.accountName`;
+a number steps into a list (`secondaryContacts.0`). Getters are compiled once (at load) into small closures; a
+missing key, an index past the end or a scalar on the way yields None.
 
 `KNOWN_FIELDS` lists the paths a Desk ticket can have (the seed's examples plus the vendor's OpenAPI file); a
 condition on any other path is a lint warning, not an error, because the Desk's fields are dynamic (field-level
@@ -38,6 +39,7 @@ NESTED_FIELDS = {
     "team": ("id", "name"),
     "source": ("type", "appName", "extId", "permalink", "appPhotoURL"),
     "layoutDetails": ("id", "layoutName"),
+    "sharedDepartments": ("id", "name"),
 }
 KNOWN_FIELDS: frozenset[str] = frozenset(TICKET_FIELDS) | frozenset(
     f"{parent}.{child}" for parent, children in NESTED_FIELDS.items() for child in children
@@ -61,16 +63,21 @@ def make_getter(path: str) -> Getter:
 
     def get_many(data: Any) -> Any:
         for part in parts:
-            if not isinstance(data, dict):
+            if isinstance(data, dict):
+                data = data.get(part)
+            elif isinstance(data, list) and part.isdigit():
+                data = data[int(part)] if int(part) < len(data) else None
+            else:
                 return None
-            data = data.get(part)
         return data
 
     return get_many
 
 
 def is_known_path(path: str) -> bool:
-    parts = split_path(path)
+    """Whether some ticket can have `path` (list indexes are skipped: sharedDepartments.0.name)."""
+    parts = tuple(part for part in split_path(path) if not part.isdigit())
+    path = ".".join(parts)
     if parts[0] in CUSTOM_FIELD_ROOTS:
         return len(parts) >= 2 and all(parts[1:])
     return path in KNOWN_FIELDS

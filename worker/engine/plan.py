@@ -3,7 +3,7 @@
 `PlannedAction.as_dict()` is the stable form the test runner compares, `rules explain` prints and the pipeline
 serialises:
 
-    {"rule": "vip-to-tier2", "index": 0, "type": "move", "ticket": "1892000000042034",
+    {"rule": "vip-to-tier2", "version": "3f2a9c1d7b4e", "index": 0, "type": "move", "ticket": "1892000000042034",
      "move": {"department": "Tier 2", "departmentId": "1892000000082069"},
      "batchable": false, "dry_run": false}
 
@@ -24,6 +24,7 @@ unknown or unset are left out. Per type:
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +32,8 @@ from typing import Any
 
 @dataclass(slots=True)
 class PlannedAction:
+    """One action of a matched rule, for one ticket; `params` are read-only (they may be shared)."""
+
     rule: str
     index: int
     type: str
@@ -38,10 +41,17 @@ class PlannedAction:
     ticket: str = ""
     batchable: bool = False
     dry_run: bool = False
+    version: str = ""  # the rule's version (a hash of its definition)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "index": self.index, "type": self.type, "ticket": self.ticket,
-                self.type: _plain(self.params), "batchable": self.batchable, "dry_run": self.dry_run}
+        return {"rule": self.rule, "version": self.version, "index": self.index, "type": self.type,
+                "ticket": self.ticket, self.type: _plain(self.params), "batchable": self.batchable,
+                "dry_run": self.dry_run}
+
+    def action_id(self, event_id: str) -> str:
+        """The deterministic id DESIGN.md gives an action: hash(event id, rule id, rule version, index)."""
+        key = f"{event_id}\x1f{self.rule}\x1f{self.version}\x1f{self.index}"
+        return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def _plain(value: Any) -> Any:

@@ -35,6 +35,8 @@ from worker.engine.yamlsource import Path
 
 # A value an action sets that is not known at load (a template, an agent picked later): not empty, not comparable.
 SOME_VALUE = object()
+_ASSIGNEE_PATHS = ("assigneeId", "assignee", "assignee.id", "assignee.email", "assignee.zuid")
+_DEPARTMENT_PATHS = ("departmentId", "department", "department.id", "department.name")
 Report = Callable[..., None]
 
 
@@ -285,9 +287,9 @@ def compile_action(model: Any, index: int, loc: Path, calendars: Mapping[str, Ca
     if kind == "update":
         return _compile_update(params, index, templates)
     if kind == "assign":
-        return CompiledAssign(kind, index, {"assigneeId": SOME_VALUE, "assignee": SOME_VALUE}, params)
+        return CompiledAssign(kind, index, dict.fromkeys(_ASSIGNEE_PATHS, SOME_VALUE), params)
     if kind == "move":
-        return CompiledMove(kind, index, {"departmentId": SOME_VALUE, "department": SOME_VALUE}, params.department)
+        return CompiledMove(kind, index, dict.fromkeys(_DEPARTMENT_PATHS, SOME_VALUE), params.department)
     if kind == "comment":
         return CompiledComment(kind, index, {}, templates(("text",), params.text), params.public)
     if kind == "time_entry":

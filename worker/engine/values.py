@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 UTC = timezone.utc
+_INTEGER = re.compile(r"[+-]?\d+")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _NOW = re.compile(r"now\s*(?:([+-])\s*(\S+))?")
 _BOOL_TEXT = {"true": True, "false": False}
@@ -89,9 +90,20 @@ def loose_equal(actual: Any, expected: Any, ignore_case: bool = False) -> bool:
     if isinstance(expected, bool) or isinstance(actual, bool):
         return _as_bool(actual) is not None and _as_bool(actual) == _as_bool(expected)
     if isinstance(actual, (int, float)) or isinstance(expected, (int, float)):
+        left_int, right_int = _as_int(actual), _as_int(expected)
+        if left_int is not None and right_int is not None:  # ids: exact beyond float precision
+            return left_int == right_int
         left, right = to_number(actual), to_number(expected)
         return left is not None and left == right
     return actual == expected
+
+
+def _as_int(value: Any) -> int | None:
+    if type(value) is int:
+        return value
+    if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
+        return int(value)
+    return None
 
 
 def _as_bool(value: Any) -> bool | None:

@@ -32,14 +32,14 @@ class Store:
     metrics: Counters
 
     @classmethod
-    def connect(cls, redis: redis_lib.Redis) -> "Store":
-        """`redis` must decode responses (decode_responses=True)."""
+    def connect(cls, redis: redis_lib.Redis, event_deadline_ms: int = 60_000, action_deadline_ms: int = 120_000) -> "Store":
+        """`redis` must decode responses (decode_responses=True); deadlines are when the reconciler re-sends."""
         return cls(
             redis=redis,
             cursors=Cursors(redis),
             mirror=Mirror(redis),
-            events=EventLog(redis),
-            ledger=ActionLedger(redis),
+            events=EventLog(redis, event_deadline_ms),
+            ledger=ActionLedger(redis, action_deadline_ms),
             audit=AuditLog(redis),
             history=FireHistory(redis),
             own_writes=OwnWrites(redis),

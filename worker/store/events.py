@@ -24,14 +24,15 @@ def event_id(org_id: str, ticket_id: str, modified_time: str, kind: str) -> str:
 
 
 class EventLog:
-    def __init__(self, redis: redis_lib.Redis) -> None:
+    def __init__(self, redis: redis_lib.Redis, deadline_ms: int = DEFAULT_DEADLINE_MS) -> None:
         self.redis = redis
+        self.deadline_ms = deadline_ms  # after this, an event not yet evaluated is sent again by the reconciler
 
-    def append(self, event: dict[str, Any], deadline_ms: int = DEFAULT_DEADLINE_MS) -> bool:
+    def append(self, event: dict[str, Any]) -> bool:
         """Log the event unless it is already known; True when it is new (and so must be sent)."""
         stored = self.redis.set(key("event", event["id"]), json.dumps(event), nx=True, ex=RETENTION_S)
         if stored:
-            self.redis.zadd(key("events", "pending"), {event["id"]: server_ms(self.redis) + deadline_ms})
+            self.redis.zadd(key("events", "pending"), {event["id"]: server_ms(self.redis) + self.deadline_ms})
         return bool(stored)
 
     def get(self, event_id_: str) -> dict[str, Any] | None:
@@ -47,8 +48,8 @@ class EventLog:
     def overdue(self, limit: int = 500) -> list[str]:
         return list(self.redis.zrangebyscore(key("events", "pending"), "-inf", server_ms(self.redis), start=0, num=limit))
 
-    def extend(self, event_id_: str, deadline_ms: int = DEFAULT_DEADLINE_MS) -> None:
-        self.redis.zadd(key("events", "pending"), {event_id_: server_ms(self.redis) + deadline_ms}, xx=True)
+    def extend(self, event_id_: str) -> None:
+        self.redis.zadd(key("events", "pending"), {event_id_: server_ms(self.redis) + self.deadline_ms}, xx=True)
 
     def pending_count(self) -> int:
         return int(self.redis.zcard(key("events", "pending")))

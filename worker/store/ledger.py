@@ -36,10 +36,11 @@ class ActionRecord:
 
 
 class ActionLedger:
-    def __init__(self, redis: redis_lib.Redis) -> None:
+    def __init__(self, redis: redis_lib.Redis, deadline_ms: int = DEFAULT_DEADLINE_MS) -> None:
         self.redis = redis
+        self.deadline_ms = deadline_ms  # after this, an unfinished action is sent again by the reconciler
 
-    def record(self, action_id: str, action: dict[str, Any], deadline_ms: int = DEFAULT_DEADLINE_MS) -> bool:
+    def record(self, action_id: str, action: dict[str, Any]) -> bool:
         """Write the planned action once; True when it is new (and so must be sent)."""
         name = key("action", action_id)
         if not self.redis.hsetnx(name, "action", json.dumps(action)):
@@ -47,7 +48,7 @@ class ActionLedger:
         pipe = self.redis.pipeline()
         pipe.hset(name, mapping={"state": "planned", "attempts": 0, "outcome": ""})
         pipe.expire(name, RETENTION_S)
-        pipe.zadd(key("actions", "pending"), {action_id: server_ms(self.redis) + deadline_ms})
+        pipe.zadd(key("actions", "pending"), {action_id: server_ms(self.redis) + self.deadline_ms})
         pipe.execute()
         return True
 
@@ -83,12 +84,12 @@ class ActionLedger:
         """A failed action sent again by `deskpilot dlq retry`: planned once more, attempts kept (verify first)."""
         pipe = self.redis.pipeline()
         pipe.hset(key("action", action_id), mapping={"state": "planned", "outcome": ""})
-        pipe.zadd(key("actions", "pending"), {action_id: server_ms(self.redis) + DEFAULT_DEADLINE_MS})
+        pipe.zadd(key("actions", "pending"), {action_id: server_ms(self.redis) + self.deadline_ms})
         pipe.execute()
 
     def postpone(self, action_id: str, delay_ms: int) -> None:
         """Move the reconciler's deadline past a planned delay (a 429's Retry-After)."""
-        self.redis.zadd(key("actions", "pending"), {action_id: server_ms(self.redis) + delay_ms + DEFAULT_DEADLINE_MS}, xx=True)
+        self.redis.zadd(key("actions", "pending"), {action_id: server_ms(self.redis) + delay_ms + self.deadline_ms}, xx=True)
 
     def drop_pending(self, action_id: str) -> None:
         self.redis.zrem(key("actions", "pending"), action_id)
