@@ -175,45 +175,66 @@ def _log_body(body: Any, form: FormData | None) -> Any:
     return {key: getattr(value, "filename", value) for key, value in form.multi_items()}
 
 
+@dataclass
+class _Exchange:
+    """What one request did, for the write log: whose, with what body, answered how, and whether it took effect."""
+
+    org: Org | None = None
+    body: Any = None
+    form: FormData | None = None
+    status: int = 500
+    applied: bool = False
+
+
+async def _serve(sandbox: Sandbox, endpoint: Endpoint, request: Request, exchange: _Exchange) -> Response:
+    """Auth, then the org's limits (a slot held until the answer), then the call itself."""
+    token, exchange.org = authenticate(sandbox, request, endpoint)
+    if exchange.org is None:
+        return await _call(sandbox, endpoint, request, exchange, token)
+    limits = sandbox.org_limits(exchange.org)
+    limits.admit(endpoint.weight, exchange.org.now())
+    try:
+        return await _call(sandbox, endpoint, request, exchange, token)
+    finally:
+        limits.release()
+
+
+async def _call(sandbox: Sandbox, endpoint: Endpoint, request: Request, exchange: _Exchange, token: AccessToken) -> Response:
+    org = exchange.org
+    org_id = org.id if org else None
+    if sandbox.faults.latency_ms and sandbox.faults.applies_to(org_id):
+        await asyncio.sleep(sandbox.faults.latency_ms / 1000)
+    query = validate_query(request.query_params.multi_items(), endpoint.params)
+    exchange.body, exchange.form = await read_body(request, endpoint, sandbox)
+    sandbox.faults.before_call(org_id)
+    call = Call(sandbox, request, org, request.path_params, query, exchange.body, exchange.form, token)  # type: ignore[arg-type]
+    reply = endpoint.handler(call)
+    exchange.applied = endpoint.method in MUTATING
+    if exchange.applied and sandbox.faults.lose_answer(org_id):
+        raise server_error()  # applied, but the caller never learns it: the outcome is unknown to it
+    exchange.status = reply.status
+    return json_response(reply.status, reply.body, _rate_headers(sandbox, org, endpoint.weight))
+
+
 def make_route(sandbox: Sandbox, endpoint: Endpoint) -> Route:
     async def serve(request: Request) -> Response:
-        org: Org | None = None
-        body: Any = None
-        form: FormData | None = None
-        status = 500
-        admitted = None
+        exchange = _Exchange()
         try:
-            token, org = authenticate(sandbox, request, endpoint)
-            if org is not None:
-                limits = sandbox.org_limits(org)
-                limits.admit(endpoint.weight, org.now())
-                admitted = limits
-            if sandbox.faults.latency_ms and sandbox.faults.applies_to(org.id if org else None):
-                await asyncio.sleep(sandbox.faults.latency_ms / 1000)
-            query = validate_query(request.query_params.multi_items(), endpoint.params)
-            body, form = await read_body(request, endpoint, sandbox)
-            sandbox.faults.before_call(org.id if org else None)
-            call = Call(sandbox, request, org, request.path_params, query, body, form, token)  # type: ignore[arg-type]
-            reply = endpoint.handler(call)
-            if endpoint.method in MUTATING and sandbox.faults.lose_answer(org.id if org else None):
-                raise server_error()
-            status = reply.status
-            return json_response(reply.status, reply.body, _rate_headers(sandbox, org, endpoint.weight))
+            return await _serve(sandbox, endpoint, request, exchange)
         except ApiError as error:
-            status = error.status
-            return error_response(error, _rate_headers(sandbox, org, endpoint.weight) if org else None)
+            exchange.status = error.status
+            return error_response(error, _rate_headers(sandbox, exchange.org, endpoint.weight) if exchange.org else None)
         finally:
-            if admitted is not None:
-                admitted.release()
             if endpoint.method in MUTATING:
                 sandbox.writes.record(
                     time=sandbox.desk.clock.now().isoformat(),
-                    orgId=org.id if org else request.headers.get("orgid"),
+                    orgId=exchange.org.id if exchange.org else request.headers.get("orgid"),
                     method=endpoint.method,
                     path=request.url.path,
                     query=dict(request.query_params),
-                    body=_log_body(body, form),
-                    status=status,
+                    body=_log_body(exchange.body, exchange.form),
+                    status=exchange.status,
+                    applied=exchange.applied,
                 )
 
     return Route(API_PREFIX + endpoint.path, serve, methods=[endpoint.method], name=f"{endpoint.method} {endpoint.path}")

@@ -23,6 +23,8 @@ from worker.store.events import event_id
 from worker.store.keys import server_now
 
 DEFAULT_OVERLAP = timedelta(seconds=30)
+# The window's upper bound runs this far past our clock, so a Desk whose clock is ahead is not missed.
+FUTURE_ALLOWANCE = timedelta(days=1)
 CLOSED_RETENTION = timedelta(days=7)
 MIRROR_BATCH = 100
 log = structlog.get_logger(__name__)
@@ -63,7 +65,7 @@ class Poller:
         cursor = self.store.cursors.get(self.org_id) or now
         start = cursor - self.overlap
         result = PollResult(self.org_id, (start, now))
-        for batch in _batches(self._changed_since(start, now), MIRROR_BATCH):
+        for batch in _batches(self._changed_since(start, now + FUTURE_ALLOWANCE), MIRROR_BATCH):
             self._absorb(batch, start, result)
         self.store.cursors.advance(self.org_id, now)
         log.info("poll.done", org=self.org_id, seen=result.seen, events=len(result.events))
@@ -71,7 +73,7 @@ class Poller:
 
     def _backfill(self, now: datetime) -> PollResult:
         result = PollResult(self.org_id, (None, now), backfilled=True)
-        for batch in _batches(self._changed_since(None, now), MIRROR_BATCH):
+        for batch in _batches(self._changed_since(None, now + FUTURE_ALLOWANCE), MIRROR_BATCH):
             result.seen += len(batch)
             self.store.mirror.put_many(self.org_id, {ticket["id"]: ticket for ticket in batch if _keep(ticket, now)})
         self.store.cursors.advance(self.org_id, now)

@@ -50,10 +50,13 @@ def raise_priority(pipeline: Pipeline, ticket_ids: list[str]) -> None:
 
 
 def marker_writes(pipeline: Pipeline) -> dict[str, int]:
-    """How many successful writes carried each action's marker (the Desk's own record of side effects)."""
+    """How many applied writes carried each action's marker (the Desk's own record of side effects).
+
+    A write can be applied and still answered 500 (the sandbox's lost answers): it counts, since it took effect.
+    """
     counts: dict[str, int] = {}
     for entry in pipeline.writes("POST"):
-        if entry["status"] >= 300:
+        if not entry["applied"]:
             continue
         for match in MARKER.finditer(str(entry["body"])):
             counts[match.group(1)] = counts.get(match.group(1), 0) + 1

@@ -24,6 +24,7 @@ from typing import Any, NamedTuple, Protocol
 
 from worker.engine.conditions import EvalContext, Failure
 from worker.engine.directory import Directory
+from worker.engine.effects import effect, mentions_pending
 from worker.engine.errors import PlanError
 from worker.engine.plan import PlannedAction
 from worker.engine.planner import PlanContext
@@ -81,7 +82,7 @@ class MemoryHistory:
                 self.once.add((verdict.rule, evaluation.ticket_id, verdict.anchor))
 
 
-NO_HISTORY = MemoryHistory()
+NO_HISTORY = MemoryHistory()  # what evaluate() uses without a history: nothing fired before (never record into it)
 
 
 class Verdict(NamedTuple):
@@ -123,6 +124,8 @@ class Verdict(NamedTuple):
 
 @dataclass(slots=True)
 class Evaluation:
+    """The verdicts of every rule, in evaluation order, for one event on one ticket at `now`."""
+
     event: Event
     ticket_id: str
     now: datetime
@@ -252,19 +255,28 @@ def _anchor(rule: CompiledRule, ticket: Mapping[str, Any]) -> str:
 
 
 def plan_rule(rule: CompiledRule, run: _Run) -> tuple[PlannedAction, ...]:
-    """The rule's actions, resolved and rendered for this ticket (raises PlanError)."""
+    """The rule's actions, resolved and rendered for this ticket, each seeing the earlier ones' effects (see
+    effects.py); raises PlanError."""
     directory = run.directory or _EMPTY_DIRECTORY
 
-    def make_variables() -> dict[str, Any]:
+    def make_variables(view: Mapping[str, Any]) -> dict[str, Any]:
         event = {"kind": run.event.kind, "id": run.event.id, "ticket_id": run.ticket_id,
                  "changes": dict(run.event.changes or {})}
-        return variables(run.ticket, run.previous, event, {"id": rule.id, "name": rule.model.name}, run.now,
+        return variables(view, run.previous, event, {"id": rule.id, "name": rule.model.name}, run.now,
                          directory.mention)
 
     ctx = PlanContext(run.ticket, run.now, run.directory, make_variables)
-    time_rule, dry_run = rule.is_time_rule, rule.model.dry_run
-    return tuple(
-        PlannedAction(rule.id, action.index, action.type, action.plan(ctx), run.ticket_id,
-                      time_rule and action.type == "update" and action.constant, dry_run, rule.version)
-        for action in rule.actions
-    )
+    time_rule, dry_run, last = rule.is_time_rule, rule.model.dry_run, len(rule.actions) - 1
+    planned, pending = [], False
+    for position, action in enumerate(rule.actions):
+        params = action.plan(ctx)
+        marks = ("assignee",) if pending and mentions_pending(params) else ()
+        planned.append(PlannedAction(rule.id, action.index, action.type, params, run.ticket_id,
+                                     time_rule and action.type == "update" and action.constant, dry_run,
+                                     rule.version, marks))
+        if position < last:
+            changes = effect(action.type, params, ctx.view, run.directory)
+            if changes:
+                ctx.apply(changes)
+                pending = pending or (action.type == "assign" and "strategy" in params)
+    return tuple(planned)

@@ -9,7 +9,9 @@ serialises:
 
 The parameters (under the action type's key) keep what the rule wrote (names, rendered texts) and add what the
 directory resolved (ids, with the Desk's field names: departmentId, agentId, ownerId). Keys whose value is
-unknown or unset are left out. Per type:
+unknown or unset are left out. An action whose texts name an assignee that a strategy has yet to pick has
+`pending: ("assignee",)` (`"pending": ["assignee"]` in the dict) and the placeholders `{assignee.id}` /
+`{assignee.zuid}` in its texts, for the pipeline to fill in once it picked (see effects.py). Per type:
 
     update      {<field>: value, ..., customFields: {...}}           batchable in schedule rules (constant values)
     assign      {agent, agentId}  or  {strategy, department, departmentId, maxOpenTickets, candidates, skipped}
@@ -42,11 +44,15 @@ class PlannedAction:
     batchable: bool = False
     dry_run: bool = False
     version: str = ""  # the rule's version (a hash of its definition)
+    pending: tuple[str, ...] = ()  # ("assignee",): texts hold {assignee.id} / {assignee.zuid} to fill in
 
     def as_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "version": self.version, "index": self.index, "type": self.type,
+        data = {"rule": self.rule, "version": self.version, "index": self.index, "type": self.type,
                 "ticket": self.ticket, self.type: _plain(self.params), "batchable": self.batchable,
                 "dry_run": self.dry_run}
+        if self.pending:
+            data["pending"] = list(self.pending)
+        return data
 
     def action_id(self, event_id: str) -> str:
         """The deterministic id DESIGN.md gives an action: hash(event id, rule id, rule version, index)."""

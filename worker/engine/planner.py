@@ -42,19 +42,29 @@ Report = Callable[..., None]
 
 @dataclass(slots=True)
 class PlanContext:
-    """What planning one matched rule for one ticket needs; `variables` are the templates' (built lazily)."""
+    """What planning one matched rule for one ticket needs.
 
-    ticket: Mapping[str, Any]
+    `view` is the ticket as the rule's earlier actions leave it (see effects.py); templates and defaults read it.
+    `variables` are the templates' variables, built on first use.
+    """
+
+    view: Mapping[str, Any]
     now: datetime
     directory: Directory | None
-    make_variables: Callable[[], dict[str, Any]]
+    make_variables: Callable[[Mapping[str, Any]], dict[str, Any]]
     _variables: dict[str, Any] | None = None
 
     @property
     def variables(self) -> dict[str, Any]:
         if self._variables is None:
-            self._variables = self.make_variables()
+            self._variables = self.make_variables(self.view)
         return self._variables
+
+    def apply(self, changes: Mapping[str, Any]) -> None:
+        """Let the later actions see these ticket changes."""
+        self.view = {**self.view, **changes}
+        if self._variables is not None:
+            self._variables["ticket"] = self.view
 
     def render(self, template: Template | None) -> str | None:
         if template is None:
@@ -81,7 +91,8 @@ class CompiledAction:
 
     @property
     def constant(self) -> bool:
-        return True
+        """No template of this action depends on the ticket (it renders the same for every ticket)."""
+        return all(value.is_constant for value in vars(self).values() if isinstance(value, Template))
 
 
 class _Templates:
@@ -159,7 +170,7 @@ class CompiledAssign(CompiledAction):
             ref, agent_id = ctx.agent(spec.agent)
             return Params().put("agent", ref).put("agentId", agent_id).data
         out = Params().put("strategy", spec.strategy)
-        dept_ref = spec.department or ctx.ticket.get("departmentId")
+        dept_ref = spec.department or ctx.view.get("departmentId")
         name, dept_id, department = _department(ctx, dept_ref)
         out.put("department", name).put("departmentId", dept_id).put("maxOpenTickets", spec.max_open_tickets)
         if ctx.directory is not None and department is not None:
@@ -228,8 +239,8 @@ class CompiledTask(CompiledAction):
         return (Params().put("subject", ctx.render(self.subject)).put("description", ctx.render(self.description))
                 .put("dueDate", self._due(ctx.now)).put("due_in", spec.due_in).put("owner", owner)
                 .put("ownerId", owner_id).put("priority", spec.priority).put("status", spec.status)
-                .put("category", spec.category).put("departmentId", ctx.ticket.get("departmentId"))
-                .put("ticketId", ctx.ticket.get("id")).data)
+                .put("category", spec.category).put("departmentId", ctx.view.get("departmentId"))
+                .put("ticketId", ctx.view.get("id")).data)
 
     def _due(self, now: datetime) -> str | None:
         if self.params.due_in is None:
@@ -247,8 +258,8 @@ class CompiledReply(CompiledAction):
 
     def plan(self, ctx: PlanContext) -> dict[str, Any]:
         spec = self.params
-        to = ctx.render(self.to) if self.to is not None else (ctx.ticket.get("email")
-                                                               or (ctx.ticket.get("contact") or {}).get("email"))
+        to = ctx.render(self.to) if self.to is not None else (ctx.view.get("email")
+                                                               or (ctx.view.get("contact") or {}).get("email"))
         if not to:
             raise DirectoryError("reply: the ticket has no email address and the action gives no 'to'")
         return {"from": self._sender(ctx), "to": to, "text": ctx.render(self.text),
@@ -260,7 +271,7 @@ class CompiledReply(CompiledAction):
         if directory is None:
             return wanted
         if wanted == REPLY_FROM_DEPARTMENT:
-            department = str(ctx.ticket.get("departmentId"))
+            department = str(ctx.view.get("departmentId"))
             address = next((item for item in directory.mail_reply_addresses if item.get("isActive") is not False
                             and str(item.get("departmentId")) == department), None)
             if address is None:

@@ -152,7 +152,12 @@ RuleCache = dict[str, tuple[RuleSet | None, list[Problem]]]
 
 def _run_file(file: FilePath, report: RuleTestReport, cache: RuleCache) -> None:
     name = str(file)
-    root, problems = parse_yaml(file.read_text(encoding="utf-8"), name)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        report.problems.append(Problem(name, 1, 1, f"cannot read the file: {exc}"))
+        return
+    root, problems = parse_yaml(text, name)
     report.problems.extend(problems)
     if root is None:
         return

@@ -64,7 +64,8 @@ def test_valid_actions_load(kind: str, params: str) -> None:
         ("move: {department: ''}", "5:28: expected a non-empty string"),
         ("comment: {text: ''}", "5:25: expected a non-empty string"),
         ("comment: {text: hi, public: sometimes}", "5:37: expected true or false, got 'sometimes'"),
-        ("time_entry: {duration: 1.5h}", "5:32: invalid duration '1.5h': expected a duration like 30m, 4h, 2d or 1h30m"),
+        ("time_entry: {duration: 1.5h}",
+         "5:32: invalid duration '1.5h': expected a duration like 30m, 4h, 2d or 1h30m"),
         ("time_entry: {duration: 15m, owner: me}", "5:44: expected an agent id (digits) or email address, got 'me'"),
         ("task: {due_in: 1h}", "5:15: missing required key 'subject'"),
         ("task: {subject: x, due_in: -1h}", "5:36: expected a positive duration like 30m, 4h or 2d, got '-1h'"),
@@ -232,3 +233,32 @@ def test_actions_are_planned_in_order_with_their_index_and_a_deterministic_id() 
     ids = [action.action_id("event-1") for action in plan]
     assert len(set(ids)) == 3 and ids == [action.action_id("event-1") for action in plan]
     assert plan[0].action_id("event-2") != ids[0]
+
+
+# ------------------------------------------------------------------------------- effects on later actions
+def test_later_actions_see_the_ticket_as_earlier_actions_left_it() -> None:
+    # given a rule that moves to Billing, assigns Priya, sets a field, then comments about all of it
+    plan = run(one_rule(then="- move: {department: Billing}\n- assign: {agent: priya.raman@zylkercorp.com}\n"
+                             "- update: {priority: High, customFields: {Severity: S1}}\n"
+                             "- comment: {text: '{{ mention(ticket.assignee) }} {{ ticket.department.name }} "
+                             "{{ ticket.priority }} {{ ticket.customFields.Severity }}/"
+                             "{{ ticket.customFields.ModelName }}'}\n"
+                             "- assign: {strategy: round_robin}\n"
+                             "- task: {subject: 'For {{ ticket.assigneeId }}'}")).actions
+    # then the comment sees the new department, assignee, priority and custom field (old ones kept)
+    assert plan[3].params["text"] == "zsu[@user:10713988]zsu Billing High S1/X1 Pro"
+    # and a strategy without a department picks in the department the ticket was moved to
+    assert plan[4].params["departmentId"] == BILLING
+    # and the task, after a strategy assignment, names the pending assignee for the pipeline to fill in
+    assert plan[5].params["subject"] == "For {assignee.id}"
+    assert plan[5].pending == ("assignee",) and plan[5].params["departmentId"] == BILLING
+    assert plan[5].as_dict()["pending"] == ["assignee"] and "pending" not in plan[3].as_dict()
+
+
+def test_mentioning_the_assignee_picked_by_a_strategy_leaves_a_placeholder_for_the_pipeline() -> None:
+    # given the DESIGN example: move to Tier 2, round robin there, then mention the assignee
+    plan = run(one_rule(then="- move: {department: Tier 2}\n- assign: {strategy: round_robin, department: Tier 2}\n"
+                             "- comment: {text: '{{ mention(ticket.assignee) }} VIP ticket #{{ ticket.ticketNumber }}"
+                             " is yours'}", on="ticket.created"), "ticket.created").actions
+    assert plan[2].params == {"text": "zsu[@user:{assignee.zuid}]zsu VIP ticket #1042 is yours", "public": False}
+    assert plan[2].pending == ("assignee",)
