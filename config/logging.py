@@ -1,4 +1,8 @@
-"""structlog set-up: a readable console on a TTY, JSON lines otherwise; secrets are masked in every event."""
+"""structlog set-up: a readable console on a TTY, JSON lines otherwise; secrets are masked in every event.
+
+Libraries that log through the standard `logging` module (dramatiq, uvicorn) go through the same renderer, so
+every line of a process has one format.
+"""
 from __future__ import annotations
 
 import logging
@@ -30,20 +34,32 @@ def redact_secrets(_logger: Any, _method: str, event: dict[str, Any]) -> dict[st
     return event
 
 
-def configure_logging(level: str = "info", fmt: str = "auto") -> None:
-    """Configure structlog once per process; `fmt` is auto (TTY -> console), console or json."""
-    use_console = fmt == "console" or (fmt == "auto" and sys.stderr.isatty())
+SHARED_PROCESSORS: list[Any] = [
+    structlog.contextvars.merge_contextvars,
+    structlog.processors.add_log_level,
+    structlog.processors.TimeStamper(fmt="iso", utc=True),
+]
+
+
+def configure_logging(level: str = "info", fmt: str = "auto", stream: Any = None) -> None:
+    """Configure structlog and the stdlib root logger once per process; `fmt` is auto (TTY -> console), console or json."""
+    stream = stream or sys.stderr
+    use_console = fmt == "console" or (fmt == "auto" and stream.isatty())
     renderer: Any = structlog.dev.ConsoleRenderer() if use_console else structlog.processors.JSONRenderer()
+    numeric_level = getattr(logging, level.upper())
     structlog.configure(
-        processors=[
-            structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
-            redact_secrets,
-            structlog.processors.format_exc_info,
-            renderer,
-        ],
-        wrapper_class=structlog.make_filtering_bound_logger(getattr(logging, level.upper())),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        processors=[*SHARED_PROCESSORS, redact_secrets, structlog.processors.format_exc_info, renderer],
+        wrapper_class=structlog.make_filtering_bound_logger(numeric_level),
+        logger_factory=structlog.PrintLoggerFactory(file=stream),
         cache_logger_on_first_use=False,
     )
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=[*SHARED_PROCESSORS, structlog.stdlib.add_logger_name],
+            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, redact_secrets, structlog.processors.format_exc_info, renderer],
+        )
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(max(numeric_level, logging.INFO))

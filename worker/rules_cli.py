@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -67,6 +68,9 @@ def _guarded(handler):
         except UsageError as exc:
             print(f"deskpilot rules: {exc}", file=sys.stderr)
             return 2
+        except BrokenPipeError:  # `deskpilot rules schema | head`: the reader left, which is fine
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
 
     run.__name__ = handler.__name__
     return run

@@ -266,7 +266,7 @@ def plan_rule(rule: CompiledRule, run: _Run) -> tuple[PlannedAction, ...]:
                          directory.mention)
 
     ctx = PlanContext(run.ticket, run.now, run.directory, make_variables)
-    time_rule, dry_run, last = rule.is_time_rule, rule.model.dry_run, len(rule.actions) - 1
+    time_rule, dry_run, effects_matter = rule.is_time_rule, rule.model.dry_run, rule.effects_matter
     planned, pending = [], False
     for position, action in enumerate(rule.actions):
         params = action.plan(ctx)
@@ -274,7 +274,7 @@ def plan_rule(rule: CompiledRule, run: _Run) -> tuple[PlannedAction, ...]:
         planned.append(PlannedAction(rule.id, action.index, action.type, params, run.ticket_id,
                                      time_rule and action.type == "update" and action.constant, dry_run,
                                      rule.version, marks))
-        if position < last:
+        if effects_matter[position]:
             changes = effect(action.type, params, ctx.view, run.directory)
             if changes:
                 ctx.apply(changes)

@@ -94,6 +94,11 @@ class CompiledAction:
         """No template of this action depends on the ticket (it renders the same for every ticket)."""
         return all(value.is_constant for value in vars(self).values() if isinstance(value, Template))
 
+    @property
+    def reads_ticket(self) -> bool:
+        """Whether planning reads the ticket (templates, defaults), so earlier actions' effects matter."""
+        return not self.constant
+
 
 class _Templates:
     """Compiles the template strings of one action, reporting errors at their YAML node with the line."""
@@ -164,6 +169,10 @@ def _lint_value(value: Any) -> Any:
 class CompiledAssign(CompiledAction):
     params: AssignParams | None = None
 
+    @property
+    def reads_ticket(self) -> bool:
+        return self.params.strategy is not None and self.params.department is None
+
     def plan(self, ctx: PlanContext) -> dict[str, Any]:
         spec = self.params
         if spec.agent is not None:
@@ -228,6 +237,7 @@ class CompiledTimeEntry(CompiledAction):
 
 @dataclass
 class CompiledTask(CompiledAction):
+    reads_ticket = True
     params: TaskParams | None = None
     subject: Template | None = None
     description: Template | None = None
@@ -252,6 +262,7 @@ class CompiledTask(CompiledAction):
 
 @dataclass
 class CompiledReply(CompiledAction):
+    reads_ticket = True
     params: ReplyParams | None = None
     to: Template | None = None
     text: Template | None = None

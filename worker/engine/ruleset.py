@@ -40,6 +40,7 @@ class CompiledRule:
     retrigger: bool = field(init=False)
     stops: bool = field(init=False)  # stop: true and not a dry run (a shadow rule never stops live ones)
     check: Any = field(init=False)  # the compiled condition's check(ctx)
+    effects_matter: tuple[bool, ...] = field(init=False)  # per action: does a later action read the ticket?
     version: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -48,6 +49,8 @@ class CompiledRule:
         self.retrigger = model.retrigger
         self.stops = model.stop and not model.dry_run
         self.check = self.condition.check
+        self.effects_matter = tuple(any(later.reads_ticket for later in self.actions[index + 1:])
+                                    for index in range(len(self.actions)))
         self.kinds = model.kinds
         self.is_time_rule = SCHEDULE in self.kinds
         self.once = None if model.once is None else model.once if isinstance(model.once, str) else "per_anchor"
