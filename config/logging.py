@@ -62,4 +62,4 @@ def configure_logging(level: str = "info", fmt: str = "auto", stream: Any = None
     )
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(max(numeric_level, logging.INFO))
+    root.setLevel(max(numeric_level, logging.WARNING))  # libraries: warnings and errors only (httpx logs every call at info)

@@ -81,7 +81,9 @@ class Service:
             signal.signal(signum, lambda *_: self.stop.set())
         budget = Budget.from_settings(runtime.settings, runtime.redis)
         collector = StoreCollector(runtime.store, runtime.settings.org_ids, lambda org: budget.snapshot(org)["remaining"])
-        metrics = serve(collector, self.healthy, runtime.settings.metrics_host, runtime.settings.metrics_port) if runtime.settings.metrics_port else None
+        # Figures live in Redis, so one server per deployment suffices: the scheduler's (workers may be many).
+        serves_metrics = self.scheduler and runtime.settings.metrics_port
+        metrics = serve(collector, self.healthy, runtime.settings.metrics_host, runtime.settings.metrics_port) if serves_metrics else None
         worker = self._start_workers() if self.workers else None
         log.info("service.started", scheduler=self.scheduler, workers=bool(worker), orgs=runtime.settings.org_ids)
         try:

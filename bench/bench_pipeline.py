@@ -1,0 +1,418 @@
+"""Benchmark of the whole pipeline against a sandbox Desk of 10,000 tickets: idle poll cost, change-to-action
+latency, and evaluate+act throughput against a no-op dramatiq actor.
+
+    .venv/bin/python bench/bench_pipeline.py [--quick] [--tickets N] [--changes N] [--events N] [--threads K]
+
+One deployment, all real and all on 127.0.0.1 (tests/support/pipeline.py): redis-server with AOF, the sandbox
+Desk, `deskpilot scheduler` and `deskpilot worker` child processes. Production defaults for the pipeline's
+settings (overlap 30 s, deadlines, 8 worker threads) unless an option says otherwise. Phases:
+
+1. Idle poll cost (poll interval 1 s). After the first poll has backfilled the mirror and one ordinary poll has
+   run, with no activity: sandbox credits used (`GET /_sandbox/credits`; every endpoint weighs 1) between two
+   moments that each follow a `poll.done` line, divided by the `poll.done` lines in between. Token mints are on
+   the accounts server and never counted in credits; the directory is fetched only by `evaluate` (no events
+   here) and reconcile makes no API call; the bench checks both (no `directory.fetched` line, no write).
+2. Change-to-action latency (poll interval 2 s). A rule comments on `priority changed_to High`; the bench PATCHes
+   the priority of distinct open tickets at random offsets (each wait uniform in [0, poll interval)). Latency =
+   the sandbox write-log time of deskpilot's comment POST minus that of the bench's PATCH (one clock). Stage
+   breakdown from the event record (`observed_at`: when the poll that saw it started), the scheduler's
+   `tick.fired` and the workers' `event.evaluated` log lines (same host clock).
+3. Throughput. The scheduler is stopped (no polls), the workers are stopped, N events are logged straight into
+   the event log (`Store.events.append`, the poller's own event shape, a priority change on N distinct mirror
+   snapshots) and N `evaluate` messages are queued; then W `deskpilot worker` processes with K threads start.
+   Rate = events completed (counter `actions_total|comment|done`) between the first and the last completion,
+   over that time. Then the same with W no-op worker processes (bench/support.py: same settings, Runtime, broker
+   and middleware, same K threads; the actor only INCRs a counter) on N pre-queued `noop` messages. Both rates
+   exclude process start-up and the enqueueing; the ratio is events/s over noop messages/s. Each event costs
+   two messages (evaluate, act), so 0.5 is the ceiling of that ratio even with free evaluation and free Desk
+   calls; the per-message ratio (2 x events/s over noop/s) is printed too.
+
+Prints human lines, then one JSON line {"bench": "pipeline", ...}. Never run by the test suite.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import dramatiq  # noqa: E402
+import httpx  # noqa: E402
+from dramatiq.brokers.redis import RedisBroker  # noqa: E402
+
+from bench.support import NOOP_ACTOR, NOOP_COUNTER, NOOP_QUEUE, BenchPipeline, parse_iso, percentile  # noqa: E402
+from tests.support.pipeline import wait_until  # noqa: E402
+from worker.store.events import event_id  # noqa: E402
+from worker.store.keys import key  # noqa: E402
+
+RULE_ID = "note-high-priority"
+RULES = f"""
+rules:
+  - id: {RULE_ID}
+    on: ticket.updated
+    if:
+      all:
+        - {{field: priority, changed_to: High}}
+    then:
+      - comment: {{public: false, text: "Priority is now {{{{ ticket.priority }}}} (was changed by a person)."}}
+"""
+DONE_COUNTER_FIELD = "actions_total|comment|done"
+PROGRESS_STEP_S = 0.005
+LATENCY_GOAL_P95_S = 3.0
+IDLE_GOAL_CALLS = 1.0
+THROUGHPUT_GOAL_RATIO = 0.5
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a smoke run: 2,000 tickets, fewer polls, changes and events")
+    parser.add_argument("--tickets", type=int, help="tickets in the sandbox's org (default 10,000; quick 2,000)")
+    parser.add_argument("--idle-polls", type=int, help="idle polls measured at a 1 s interval (default 10; quick 4)")
+    parser.add_argument("--changes", type=int, help="priority changes for the latency (default 40; quick 10)")
+    parser.add_argument("--events", type=int, help="events for the throughput (default 1,000; quick 200)")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes in the throughput phase (default 1)")
+    parser.add_argument("--threads", type=int, default=8, help="threads per worker process (default 8, the setting's default)")
+    parser.add_argument("--seed", type=int, default=7, help="seed of the change offsets and ticket choice")
+    args = parser.parse_args(argv)
+    quick = args.quick
+    args.tickets = args.tickets or (2_000 if quick else 10_000)
+    args.idle_polls = args.idle_polls or (4 if quick else 10)
+    args.changes = args.changes or (10 if quick else 40)
+    args.events = args.events or (200 if quick else 1_000)
+    return args
+
+
+def credits_used(pipeline: BenchPipeline) -> int:
+    return int(pipeline.sandbox.control.get("/_sandbox/credits").json()[pipeline.sandbox.org_ids[0]]["used"])
+
+
+def write_seq(pipeline: BenchPipeline) -> int:
+    entries = pipeline.sandbox.control.get("/_sandbox/writes").json()["data"]
+    return entries[-1]["seq"] if entries else 0
+
+
+def writes_since(pipeline: BenchPipeline, seq: int) -> list[dict[str, Any]]:
+    return pipeline.sandbox.control.get("/_sandbox/writes", params={"since": seq}).json()["data"]
+
+
+# phase 1 -------------------------------------------------------------------------------------------------------
+def idle_polls(pipeline: BenchPipeline, polls: int, interval_s: float) -> dict[str, Any]:
+    """Credits per idle poll, counted between two moments right after a poll finished."""
+    logs = pipeline.worker_logs()
+    done = lambda: pipeline.log_events(logs, "poll.done")  # noqa: E731
+    wait_until(lambda: len(done()) >= 1, 60, "a first ordinary poll after the backfill")
+    store = pipeline.store()
+    org = pipeline.sandbox.org_ids[0]
+
+    def after_next_poll(count: int) -> tuple[int, int, int, float]:
+        # The poll after `count` has finished: it is now ~a whole interval until the next tick.
+        wait_until(lambda: len(done()) > count, 10 * interval_s + 10, "the next poll")
+        return len(done()), credits_used(pipeline), len(list(store.redis.scan_iter(key("tick", f"poll:{org}", "*")))), time.time()
+
+    start_polls, start_credits, start_ticks, started = after_next_poll(len(done()))
+    seq = write_seq(pipeline)
+    directory_before = len(pipeline.log_events(logs, "directory.fetched"))
+    tokens_before = pipeline.sandbox.control.get("/_sandbox/tokens/stats").json()["minted"]
+    end_polls, end_credits, end_ticks, ended = after_next_poll(start_polls + polls - 1)
+    window = done()[start_polls:end_polls]
+    polls_ran = end_polls - start_polls
+    credits = end_credits - start_credits
+    return {
+        "polls": polls_ran,
+        "ticks": end_ticks - start_ticks,
+        "credits": credits,
+        "calls_per_poll": credits / polls_ran if polls_ran else float("nan"),
+        "seconds": ended - started,
+        "seen": sum(int(entry.get("seen", 0)) for entry in window),
+        "events": sum(int(entry.get("events", 0)) for entry in window),
+        "writes": len(writes_since(pipeline, seq)),
+        "directory_fetches": len(pipeline.log_events(logs, "directory.fetched")) - directory_before,
+        "tokens_minted": pipeline.sandbox.control.get("/_sandbox/tokens/stats").json()["minted"] - tokens_before,
+        "backfill_polls_tickets": [entry.get("tickets") for entry in pipeline.log_events(logs, "poll.backfilled")],
+    }
+
+
+# phase 2 -------------------------------------------------------------------------------------------------------
+def changeable_tickets(pipeline: BenchPipeline, count: int, rng: random.Random, exclude: set[str] = frozenset()) -> list[dict[str, Any]]:
+    """Open mirror snapshots whose priority is not High yet, `count` of them, in random order."""
+    store = pipeline.store()
+    candidates = [
+        ticket for ticket in store.mirror.scan(pipeline.sandbox.org_ids[0])
+        # `status`, not `statusType`: /tickets/search results carry no statusType (the seed's example has none)
+        if ticket.get("status") == "Open" and ticket.get("priority") != "High" and ticket["id"] not in exclude
+    ]
+    if len(candidates) < count:
+        raise SystemExit(f"the sandbox has only {len(candidates)} open tickets that are not High; use more --tickets")
+    rng.shuffle(candidates)
+    return candidates[:count]
+
+
+def latency(pipeline: BenchPipeline, tickets: list[dict[str, Any]], interval_s: float, rng: random.Random) -> dict[str, Any]:
+    seq = write_seq(pipeline)
+    changed: dict[str, str] = {}  # ticket id -> modifiedTime after the change (the event id's ingredient)
+    deadline = time.monotonic() + len(tickets) * interval_s + 30
+    with pipeline.api() as api:
+        for ticket in tickets:
+            if time.monotonic() > deadline:
+                break
+            time.sleep(rng.uniform(0, interval_s))
+            response = api.patch(f"/tickets/{ticket['id']}", json={"priority": "High"})
+            response.raise_for_status()
+            changed[ticket["id"]] = response.json()["modifiedTime"]
+
+    def comments() -> dict[str, dict[str, Any]]:
+        found = {}
+        for entry in writes_since(pipeline, seq):
+            parts = entry["path"].rstrip("/").split("/")
+            if entry["method"] == "POST" and parts[-1] == "comments" and entry["applied"] and parts[-2] in changed:
+                found.setdefault(parts[-2], entry)
+        return found
+
+    try:
+        wait_until(lambda: len(comments()) >= len(changed), 60, "a comment for every change")
+    except AssertionError:
+        pass  # reported below as missing
+    writes = writes_since(pipeline, seq)
+    patches = {entry["path"].rstrip("/").split("/")[-1]: entry for entry in writes if entry["method"] == "PATCH"}
+    found = comments()
+
+    store = pipeline.store()
+    org = pipeline.sandbox.org_ids[0]
+    ticks = sorted(parse_iso(entry["due"]).timestamp() for entry in pipeline.log_events(pipeline.scheduler_logs(), "tick.fired")
+                   if entry.get("job", "").startswith("poll:"))
+    fired = sorted(parse_iso(entry["timestamp"]).timestamp() for entry in pipeline.log_events(pipeline.scheduler_logs(), "tick.fired")
+                   if entry.get("job", "").startswith("poll:"))
+    evaluated = {entry["event_id"]: parse_iso(entry["timestamp"]).timestamp() for entry in pipeline.log_events(pipeline.worker_logs(), "event.evaluated")}
+    rows = []
+    for ticket_id, modified in changed.items():
+        if ticket_id not in found or ticket_id not in patches:
+            continue
+        t_change = parse_iso(patches[ticket_id]["time"]).timestamp()
+        t_comment = parse_iso(found[ticket_id]["time"]).timestamp()
+        row = {"ticket": ticket_id, "latency_s": t_comment - t_change}
+        event = store.events.get(event_id(org, ticket_id, modified, "ticket.updated"))
+        if event is not None:
+            t_poll = parse_iso(event["observed_at"]).timestamp()
+            t_fired = max((moment for moment in fired if moment <= t_poll + 0.001), default=None)
+            row["to_poll_start_s"] = t_poll - t_change
+            row["tick_to_poll_start_s"] = None if t_fired is None else t_poll - t_fired
+            if event["id"] in evaluated:
+                row["poll_start_to_evaluated_s"] = evaluated[event["id"]] - t_poll
+                row["evaluated_to_comment_s"] = t_comment - evaluated[event["id"]]
+        rows.append(row)
+    values = [row["latency_s"] for row in rows]
+
+    def stage(name: str) -> dict[str, float]:
+        data = [row[name] for row in rows if row.get(name) is not None]
+        return {"p50": percentile(data, 0.5), "p95": percentile(data, 0.95), "max": max(data, default=float("nan"))}
+
+    return {
+        "changes": len(changed),
+        "acted": len(rows),
+        "missing": sorted(set(changed) - set(found)),
+        "p50_s": percentile(values, 0.5),
+        "p95_s": percentile(values, 0.95),
+        "max_s": max(values, default=float("nan")),
+        "mean_s": statistics.fmean(values) if values else float("nan"),
+        "stages": {name: stage(name) for name in ("to_poll_start_s", "tick_to_poll_start_s", "poll_start_to_evaluated_s", "evaluated_to_comment_s")},
+        "poll_ticks": len(ticks),
+    }
+
+
+# phase 3 -------------------------------------------------------------------------------------------------------
+def drained(pipeline: BenchPipeline) -> bool:
+    store = pipeline.store()
+    return store.events.pending_count() == 0 and store.ledger.pending_count() == 0
+
+
+def log_events(pipeline: BenchPipeline, tickets: list[dict[str, Any]]) -> list[str]:
+    """The poller's own event shape: a person raised each ticket's priority to High."""
+    store = pipeline.store()
+    org = pipeline.sandbox.org_ids[0]
+    now = datetime.now(timezone.utc)
+    modified = now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+    ids = []
+    for previous in tickets:
+        ticket = {**previous, "priority": "High", "modifiedTime": modified}
+        new_id = event_id(org, ticket["id"], modified, "ticket.updated")
+        event = {
+            "id": new_id, "org": org, "kind": "ticket.updated", "ticket_id": ticket["id"], "modifiedTime": modified,
+            "changes": {"priority": [previous.get("priority"), "High"]}, "by_deskpilot": False,
+            "ticket": ticket, "previous": previous, "observed_at": now.isoformat(),
+        }
+        if store.events.append(event):
+            ids.append(new_id)
+    return ids
+
+
+def enqueue(broker: RedisBroker, queue: str, actor: str, args_list: list[tuple]) -> None:
+    for args in args_list:
+        broker.enqueue(dramatiq.Message(queue_name=queue, actor_name=actor, args=args, kwargs={}, options={}))
+
+
+def measure_progress(done: callable, total: int, timeout_s: float) -> dict[str, float]:
+    """Watch a completion count from its first move to `total`: (count moved, seconds) of that span."""
+    deadline = time.monotonic() + timeout_s
+    first_count, first_at = None, None
+    while True:
+        count = done()
+        now = time.perf_counter()
+        if first_at is None and count > 0:
+            first_count, first_at = count, now
+        if count >= total:
+            span = now - first_at
+            moved = total - first_count
+            return {"completed": total, "span_s": span, "rate_per_s": moved / span if span > 0 else float("nan"), "first_count": first_count}
+        if time.monotonic() > deadline:
+            raise AssertionError(f"only {count} of {total} completed in {timeout_s}s")
+        time.sleep(PROGRESS_STEP_S)
+
+
+def throughput(pipeline: BenchPipeline, tickets: list[dict[str, Any]], workers: int) -> dict[str, Any]:
+    store = pipeline.store()
+    redis = store.redis
+    broker = RedisBroker(url=pipeline.redis_server.url)
+    n = len(tickets)
+    timeout_s = 60 + n * 0.5
+    try:
+        pipeline.stop_scheduler()
+        wait_until(lambda: drained(pipeline), 60, "the latency phase's work to finish")
+        pipeline.stop_workers()
+        seq = write_seq(pipeline)
+        credits_before = credits_used(pipeline)
+
+        # deskpilot: evaluate + act
+        base = float(redis.hget(key("counters"), DONE_COUNTER_FIELD) or 0)
+        ids = log_events(pipeline, tickets)
+        enqueue(broker, "deskpilot.evaluate", "evaluate", [(event,) for event in ids])
+        pipeline.start_workers(workers)
+        real = measure_progress(lambda: int(float(redis.hget(key("counters"), DONE_COUNTER_FIELD) or 0) - base), len(ids), timeout_s)
+        wait_until(lambda: drained(pipeline), 30, "every event and action to be final")
+        comments = [entry for entry in writes_since(pipeline, seq) if entry["method"] == "POST" and entry["path"].endswith("/comments")]
+        credits = credits_used(pipeline) - credits_before
+        pipeline.stop_workers()
+
+        # no-op: the same worker processes' set-up and threads, an actor that does nothing
+        redis.delete(NOOP_COUNTER)
+        enqueue(broker, NOOP_QUEUE, NOOP_ACTOR, [(index,) for index in range(n)])
+        pipeline.start_noop_workers(workers)
+        noop = measure_progress(lambda: int(redis.get(NOOP_COUNTER) or 0), n, timeout_s)
+        pipeline.stop_noop_workers()
+    finally:
+        broker.close()
+    return {
+        "events": len(ids),
+        "events_per_s": real["rate_per_s"],
+        "span_s": real["span_s"],
+        "noop_per_s": noop["rate_per_s"],
+        "noop_span_s": noop["span_s"],
+        "ratio": real["rate_per_s"] / noop["rate_per_s"],
+        "per_message_ratio": 2 * real["rate_per_s"] / noop["rate_per_s"],
+        "comment_posts": len(comments),
+        "comment_posts_applied": sum(1 for entry in comments if entry["applied"]),
+        "api_credits": credits,
+    }
+
+
+# main ----------------------------------------------------------------------------------------------------------
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    os.chdir(ROOT)  # the child processes run `python -m worker.cli`
+    rng = random.Random(args.seed)
+    root = Path(tempfile.mkdtemp(prefix="bench-pipeline-"))
+    env = {
+        # The production defaults, where the e2e harness shortens them for its tests.
+        "DESKPILOT_POLL_OVERLAP_S": "30",
+        "DESKPILOT_RECONCILE_INTERVAL_S": "15",
+        "DESKPILOT_EVENT_DEADLINE_S": "60",
+        "DESKPILOT_ACTION_LEASE_S": "60",
+        "DESKPILOT_ACTION_DEADLINE_S": "120",
+        "DESKPILOT_RULES_RELOAD_S": "5",
+        "DESKPILOT_WORKER_THREADS": str(args.threads),
+    }
+    pipeline = BenchPipeline(root=root, rules=RULES, tickets=args.tickets, poll_interval_s=1.0, workers=1, extra_env=env)
+    started = time.monotonic()
+    try:
+        pipeline.start()
+        backfill_started = time.monotonic()
+        wait_until(pipeline.backfilled, 300, "the first poll to backfill the mirror")
+        backfill_s = time.monotonic() - backfill_started
+        backfill_credits = credits_used(pipeline)
+        mirror_size = pipeline.store().mirror.size(pipeline.sandbox.org_ids[0])
+        print(f"sandbox: 1 org, {args.tickets} tickets; backfill took {backfill_s:.1f}s and {backfill_credits} credits; "
+              f"mirror holds {mirror_size} tickets", flush=True)
+
+        idle = idle_polls(pipeline, args.idle_polls, 1.0)
+        print(f"idle polls (1 s interval): {idle['credits']} credits over {idle['polls']} polls "
+              f"({idle['ticks']} poll ticks claimed) = {idle['calls_per_poll']:.2f} API calls per idle poll "
+              f"(goal {IDLE_GOAL_CALLS:g}); window {idle['seconds']:.1f}s, tickets re-read {idle['seen']}, events {idle['events']}, "
+              f"writes {idle['writes']}, directory fetches {idle['directory_fetches']}, tokens minted {idle['tokens_minted']} "
+              f"(accounts server, not in credits)", flush=True)
+        backfills = idle["backfill_polls_tickets"]
+        print(f"  backfill polls that ran: {len(backfills)} (tickets read by each: {backfills})", flush=True)
+
+        pipeline.restart_scheduler(2.0)
+        chosen = changeable_tickets(pipeline, args.changes + args.events, rng)
+        lat = latency(pipeline, chosen[: args.changes], 2.0, rng)
+        stages = lat["stages"]
+        print(f"change-to-action latency (2 s interval, {lat['acted']}/{lat['changes']} changes acted on): "
+              f"p50 {lat['p50_s']:.2f}s, p95 {lat['p95_s']:.2f}s, max {lat['max_s']:.2f}s (goal p95 < {LATENCY_GOAL_P95_S:g}s)", flush=True)
+        print("  stages p50/p95: " + ", ".join(f"{name[:-2]} {value['p50']:.2f}/{value['p95']:.2f}s" for name, value in stages.items()), flush=True)
+        if lat["missing"]:
+            print(f"  no comment within 60 s for tickets {lat['missing']}", flush=True)
+
+        thr = throughput(pipeline, chosen[args.changes:], args.workers)
+        print(f"throughput ({args.workers} worker process x {args.threads} threads, {thr['events']} events): "
+              f"{thr['events_per_s']:.1f} events/s through evaluate + act ({thr['comment_posts_applied']} comments applied, "
+              f"{thr['api_credits']} credits); no-op actor {thr['noop_per_s']:.1f} messages/s; ratio {thr['ratio']:.3f} "
+              f"(goal {THROUGHPUT_GOAL_RATIO:g}; per message {thr['per_message_ratio']:.3f})", flush=True)
+    finally:
+        pipeline.stop()
+        shutil.rmtree(root, ignore_errors=True)
+    total_s = time.monotonic() - started
+    print(f"total {total_s:.0f}s", flush=True)
+    print(json.dumps({
+        "bench": "pipeline",
+        "quick": args.quick,
+        "tickets": args.tickets,
+        "backfill_s": round(backfill_s, 2),
+        "backfill_credits": backfill_credits,
+        "backfill_polls": len(idle["backfill_polls_tickets"]),
+        "idle_polls": idle["polls"],
+        "idle_credits": idle["credits"],
+        "idle_calls_per_poll": round(idle["calls_per_poll"], 3),
+        "idle_directory_fetches": idle["directory_fetches"],
+        "idle_writes": idle["writes"],
+        "latency_poll_interval_s": 2.0,
+        "latency_changes": lat["changes"],
+        "latency_acted": lat["acted"],
+        "latency_p50_s": round(lat["p50_s"], 3),
+        "latency_p95_s": round(lat["p95_s"], 3),
+        "latency_max_s": round(lat["max_s"], 3),
+        "latency_stages": {name: {k: round(v, 3) for k, v in value.items()} for name, value in lat["stages"].items()},
+        "throughput_events": thr["events"],
+        "throughput_workers": args.workers,
+        "throughput_threads": args.threads,
+        "events_per_s": round(thr["events_per_s"], 1),
+        "noop_per_s": round(thr["noop_per_s"], 1),
+        "throughput_ratio": round(thr["ratio"], 3),
+        "throughput_per_message_ratio": round(thr["per_message_ratio"], 3),
+        "throughput_comments_applied": thr["comment_posts_applied"],
+        "total_s": round(total_s, 1),
+    }))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

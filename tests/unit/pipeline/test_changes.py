@@ -1,0 +1,48 @@
+"""Change detection: what a fetched ticket and its snapshot become (pure)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from worker.changes import field_changes, observe
+
+WINDOW_START = datetime(2026, 11, 28, 10, 0, tzinfo=timezone.utc)
+BASE = {
+    "id": "1", "status": "Open", "priority": "Low", "threadCount": "2", "commentCount": "0",
+    "customerResponseTime": "2026-11-28T09:00:00.000Z", "modifiedTime": "2026-11-28T09:00:00.000Z",
+    "customFields": {"ModelName": "F3"},
+}
+
+
+def test_a_ticket_never_seen_and_created_in_the_window_is_created():
+    created = datetime(2026, 11, 28, 10, 0, 5, tzinfo=timezone.utc)
+    assert observe(None, BASE, WINDOW_START, created).kinds == ("ticket.created",)
+
+
+def test_an_old_ticket_never_seen_is_an_update():
+    created = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    assert observe(None, BASE, WINDOW_START, created).kinds == ("ticket.updated",)
+
+
+def test_field_and_custom_field_changes_ignore_bookkeeping():
+    current = {**BASE, "priority": "High", "modifiedTime": "later", "threadCount": "3", "customFields": {"ModelName": "F4"}}
+    assert field_changes(BASE, current) == {"priority": ("Low", "High"), "customFields.ModelName": ("F3", "F4")}
+
+
+def test_a_customer_reply_is_replied_and_a_reopen_is_also_an_update():
+    current = {**BASE, "threadCount": "3", "customerResponseTime": "2026-11-28T10:01:00.000Z", "status": "Open"}
+    previous = {**BASE, "status": "Closed"}
+    observation = observe(previous, current, WINDOW_START, None)
+    assert observation.kinds == ("ticket.replied", "ticket.updated")
+    assert observation.new_threads == 1
+
+
+def test_an_agent_reply_alone_is_no_event():
+    current = {**BASE, "threadCount": "3", "modifiedTime": "later"}
+    assert observe(BASE, current, WINDOW_START, None).kinds == ()
+
+
+def test_a_new_comment_is_commented():
+    current = {**BASE, "commentCount": "2"}
+    observation = observe(BASE, current, WINDOW_START, None)
+    assert observation.kinds == ("ticket.commented",)
+    assert observation.new_comments == 2
