@@ -37,9 +37,11 @@ import os
 import random
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -72,6 +74,7 @@ PROGRESS_STEP_S = 0.005
 LATENCY_GOAL_P95_S = 3.0
 IDLE_GOAL_CALLS = 1.0
 THROUGHPUT_GOAL_RATIO = 0.5
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -84,6 +87,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=1, help="worker processes in the throughput phase (default 1)")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker process (default 8, the setting's default)")
     parser.add_argument("--seed", type=int, default=7, help="seed of the change offsets and ticket choice")
+    parser.add_argument("--appendfsync", choices=("always", "everysec", "no"), default="always",
+                        help="redis-server's AOF fsync policy (default always, as the e2e harness starts it)")
+    parser.add_argument("--worker-timeout-ms", type=int,
+                        help="experiment: dramatiq's idle-queue wake-up (env dramatiq_worker_timeout) for every process; "
+                             "default: dramatiq's own (1000 ms)")
+    parser.add_argument("--profile", action="store_true",
+                        help="py-spy the worker process during the evaluate+act measurement (needs py-spy in the venv; "
+                             "its sampling takes CPU, so the rate is lower)")
     args = parser.parse_args(argv)
     quick = args.quick
     args.tickets = args.tickets or (2_000 if quick else 10_000)
@@ -261,25 +272,78 @@ def enqueue(broker: RedisBroker, queue: str, actor: str, args_list: list[tuple])
         broker.enqueue(dramatiq.Message(queue_name=queue, actor_name=actor, args=args, kwargs={}, options={}))
 
 
-def measure_progress(done: callable, total: int, timeout_s: float) -> dict[str, float]:
-    """Watch a completion count from its first move to `total`: (count moved, seconds) of that span."""
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (all its threads) so far, from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def measure_progress(done: Callable[[], int], total: int, timeout_s: float, pids: dict[str, list[int]]) -> dict[str, Any]:
+    """Watch a completion count from its first move to `total`: the rate over that span, and the CPU seconds each
+    group of processes spent in it (so start-up and enqueueing are left out of both)."""
     deadline = time.monotonic() + timeout_s
-    first_count, first_at = None, None
+    first_count, first_at, first_cpu = None, None, {}
+    cpu = lambda: {name: sum(cpu_seconds(pid) for pid in group) for name, group in pids.items()}  # noqa: E731
     while True:
         count = done()
         now = time.perf_counter()
         if first_at is None and count > 0:
-            first_count, first_at = count, now
+            first_count, first_at, first_cpu = count, now, cpu()
         if count >= total:
             span = now - first_at
             moved = total - first_count
-            return {"completed": total, "span_s": span, "rate_per_s": moved / span if span > 0 else float("nan"), "first_count": first_count}
+            spent = {name: value - first_cpu[name] for name, value in cpu().items()}
+            return {"completed": total, "span_s": span, "rate_per_s": moved / span if span > 0 else float("nan"),
+                    "first_count": first_count, "cpu_s": spent, "cpu_ms_per_unit": {name: 1000 * value / moved for name, value in spent.items()}}
         if time.monotonic() > deadline:
             raise AssertionError(f"only {count} of {total} completed in {timeout_s}s")
         time.sleep(PROGRESS_STEP_S)
 
 
-def throughput(pipeline: BenchPipeline, tickets: list[dict[str, Any]], workers: int) -> dict[str, Any]:
+def process_groups(pipeline: BenchPipeline, workers: list) -> dict[str, list[int]]:
+    return {"workers": [process.pid for process in workers], "sandbox": [pipeline.sandbox.process.pid],
+            "redis": [pipeline.redis_server.process.pid], "bench": [os.getpid()]}
+
+
+def profile(pids: list[int], seconds: float, out: Path) -> subprocess.Popen | None:
+    """py-spy (when installed in the venv) on the worker processes, folded stacks to `out`."""
+    spy = Path(sys.executable).with_name("py-spy")
+    if not spy.exists() or not pids:
+        return None
+    return subprocess.Popen([str(spy), "record", "--pid", str(pids[0]), "--rate", "250", "--duration", str(max(1, int(seconds))),
+                             "--format", "raw", "--output", str(out), "--nonblocking"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def summarize_profile(path: Path, top: int = 12) -> dict[str, Any]:
+    """Share of samples per frame: `self` (leaf) and `inclusive` for the project's and a few library frames."""
+    if not path.exists():
+        return {}
+    total = 0
+    leaf: dict[str, int] = {}
+    inclusive: dict[str, int] = {}
+    for line in path.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        samples = int(count)
+        frames = [frame for frame in stack.split(";") if frame]
+        if any("wait" in frame and "threading.py" in frame for frame in frames[-2:]) or not frames:
+            continue  # idle threads waiting on a condition
+        total += samples
+        leaf[frames[-1]] = leaf.get(frames[-1], 0) + samples
+        for frame in set(frames):
+            inclusive[frame] = inclusive.get(frame, 0) + samples
+    share = lambda table: [(name, round(value / total, 3)) for name, value in sorted(table.items(), key=lambda item: -item[1])[:top]]  # noqa: E731
+    interesting = {name: value for name, value in inclusive.items()
+                   if any(part in name for part in ("worker/", "config/", "redis/", "httpx", "httpcore", "structlog", "json", "dramatiq/"))}
+    return {"samples": total, "self": share(leaf), "inclusive": share(interesting)}
+
+
+def throughput(pipeline: BenchPipeline, tickets: list[dict[str, Any]], workers: int, profile_to: Path | None) -> dict[str, Any]:
     store = pipeline.store()
     redis = store.redis
     broker = RedisBroker(url=pipeline.redis_server.url)
@@ -296,8 +360,16 @@ def throughput(pipeline: BenchPipeline, tickets: list[dict[str, Any]], workers: 
         base = float(redis.hget(key("counters"), DONE_COUNTER_FIELD) or 0)
         ids = log_events(pipeline, tickets)
         enqueue(broker, "deskpilot.evaluate", "evaluate", [(event,) for event in ids])
-        pipeline.start_workers(workers)
-        real = measure_progress(lambda: int(float(redis.hget(key("counters"), DONE_COUNTER_FIELD) or 0) - base), len(ids), timeout_s)
+        logs = pipeline.start_workers(workers)
+        spy = None
+        if profile_to is not None:
+            wait_until(lambda: pipeline.log_events(logs, "service.started"), 30, "the worker to start")
+            spy = profile([process.pid for process in pipeline.worker_processes], 60, profile_to)
+        real = measure_progress(lambda: int(float(redis.hget(key("counters"), DONE_COUNTER_FIELD) or 0) - base), len(ids), timeout_s,
+                                process_groups(pipeline, pipeline.worker_processes))
+        if spy is not None:
+            spy.send_signal(2)  # SIGINT: py-spy writes what it has
+            spy.wait(timeout=30)
         wait_until(lambda: drained(pipeline), 30, "every event and action to be final")
         comments = [entry for entry in writes_since(pipeline, seq) if entry["method"] == "POST" and entry["path"].endswith("/comments")]
         credits = credits_used(pipeline) - credits_before
@@ -307,7 +379,7 @@ def throughput(pipeline: BenchPipeline, tickets: list[dict[str, Any]], workers: 
         redis.delete(NOOP_COUNTER)
         enqueue(broker, NOOP_QUEUE, NOOP_ACTOR, [(index,) for index in range(n)])
         pipeline.start_noop_workers(workers)
-        noop = measure_progress(lambda: int(redis.get(NOOP_COUNTER) or 0), n, timeout_s)
+        noop = measure_progress(lambda: int(redis.get(NOOP_COUNTER) or 0), n, timeout_s, process_groups(pipeline, pipeline.noop_processes))
         pipeline.stop_noop_workers()
     finally:
         broker.close()
@@ -322,6 +394,11 @@ def throughput(pipeline: BenchPipeline, tickets: list[dict[str, Any]], workers: 
         "comment_posts": len(comments),
         "comment_posts_applied": sum(1 for entry in comments if entry["applied"]),
         "api_credits": credits,
+        "cpu_ms_per_event": real["cpu_ms_per_unit"],
+        "cpu_ms_per_noop": noop["cpu_ms_per_unit"],
+        "cpu_s": real["cpu_s"],
+        "noop_cpu_s": noop["cpu_s"],
+        "profile": summarize_profile(profile_to) if profile_to is not None else {},
     }
 
 
@@ -341,10 +418,13 @@ def main(argv: list[str] | None = None) -> int:
         "DESKPILOT_RULES_RELOAD_S": "5",
         "DESKPILOT_WORKER_THREADS": str(args.threads),
     }
+    if args.worker_timeout_ms is not None:
+        env["dramatiq_worker_timeout"] = str(args.worker_timeout_ms)
     pipeline = BenchPipeline(root=root, rules=RULES, tickets=args.tickets, poll_interval_s=1.0, workers=1, extra_env=env)
     started = time.monotonic()
     try:
         pipeline.start()
+        pipeline.redis_server.client().config_set("appendfsync", args.appendfsync)
         backfill_started = time.monotonic()
         wait_until(pipeline.backfilled, 300, "the first poll to backfill the mirror")
         backfill_s = time.monotonic() - backfill_started
@@ -372,11 +452,18 @@ def main(argv: list[str] | None = None) -> int:
         if lat["missing"]:
             print(f"  no comment within 60 s for tickets {lat['missing']}", flush=True)
 
-        thr = throughput(pipeline, chosen[args.changes:], args.workers)
+        thr = throughput(pipeline, chosen[args.changes:], args.workers, root / "profile.txt" if args.profile else None)
         print(f"throughput ({args.workers} worker process x {args.threads} threads, {thr['events']} events): "
               f"{thr['events_per_s']:.1f} events/s through evaluate + act ({thr['comment_posts_applied']} comments applied, "
               f"{thr['api_credits']} credits); no-op actor {thr['noop_per_s']:.1f} messages/s; ratio {thr['ratio']:.3f} "
               f"(goal {THROUGHPUT_GOAL_RATIO:g}; per message {thr['per_message_ratio']:.3f})", flush=True)
+        per_event, per_noop = thr["cpu_ms_per_event"], thr["cpu_ms_per_noop"]
+        print("  CPU ms per event (evaluate + act): " + ", ".join(f"{name} {value:.2f}" for name, value in per_event.items())
+              + "; per no-op message: " + ", ".join(f"{name} {value:.2f}" for name, value in per_noop.items()), flush=True)
+        if thr["profile"]:
+            print(f"  py-spy of the worker ({thr['profile']['samples']} busy samples), self time: "
+                  + "; ".join(f"{name} {share:.0%}" for name, share in thr["profile"]["self"]), flush=True)
+            print("  inclusive: " + "; ".join(f"{name} {share:.0%}" for name, share in thr["profile"]["inclusive"]), flush=True)
     finally:
         pipeline.stop()
         shutil.rmtree(root, ignore_errors=True)
@@ -409,6 +496,10 @@ def main(argv: list[str] | None = None) -> int:
         "throughput_ratio": round(thr["ratio"], 3),
         "throughput_per_message_ratio": round(thr["per_message_ratio"], 3),
         "throughput_comments_applied": thr["comment_posts_applied"],
+        "throughput_cpu_ms_per_event": {name: round(value, 3) for name, value in thr["cpu_ms_per_event"].items()},
+        "throughput_cpu_ms_per_noop": {name: round(value, 3) for name, value in thr["cpu_ms_per_noop"].items()},
+        "appendfsync": args.appendfsync,
+        "dramatiq_worker_timeout_ms": args.worker_timeout_ms,
         "total_s": round(total_s, 1),
     }))
     return 0

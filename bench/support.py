@@ -109,9 +109,14 @@ class BenchPipeline(Pipeline):
         _stop(self.worker_processes)
         self.worker_processes = []
 
-    def start_workers(self, count: int) -> None:
+    def start_workers(self, count: int) -> list[Path]:
+        """Start `count` `deskpilot worker` processes; their log files."""
+        paths = []
         for _ in range(count):
-            self.worker_processes.append(self._spawn("worker", self._name("worker")))
+            name = self._name("worker")
+            self.worker_processes.append(self._spawn("worker", name))
+            paths.append(self.root / f"{name}.log")
+        return paths
 
     def start_noop_workers(self, count: int) -> None:
         for _ in range(count):

@@ -59,7 +59,7 @@ def evaluate(event_id: str) -> None:
 @dramatiq.actor(queue_name="deskpilot.act", **RETRIES)
 def act(action_id: str) -> None:
     runtime = get_runtime()
-    enforcer = Enforcer(runtime.store, runtime.owner, int(runtime.settings.action_lease_s * 1000))
+    enforcer = Enforcer(runtime.store, runtime.owner, act.send, int(runtime.settings.action_lease_s * 1000))
     try:
         enforcer.apply(action_id, runtime.client)
     except RateLimited as error:

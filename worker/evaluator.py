@@ -6,7 +6,6 @@ finished. Actions that are new in the ledger are handed to `send`.
 """
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,9 +24,8 @@ AUDITED_STATUSES = frozenset({"fired", "not_matched", "skipped", "failed"})
 SendAction = Callable[[str], None]
 
 
-def action_id(event_id: str, rule_id: str, rule_version: str, index: int) -> str:
-    digest = hashlib.sha1(f"{event_id}|{rule_id}|{rule_version}|{index}".encode()).hexdigest()
-    return f"act-{digest[:24]}"
+def action_id(planned: PlannedAction, event_id: str) -> str:
+    return f"act-{planned.action_id(event_id)}"
 
 
 def is_batched(planned: PlannedAction) -> bool:
@@ -63,17 +61,22 @@ class Recorder:
         return sent
 
     def _record_actions(self, evaluation: Evaluation, verdict, org_id: str, ticket: dict[str, Any], batched: bool) -> list[str]:
-        sent = []
-        for planned in verdict.actions:
-            if batched and is_batched(planned):
-                continue
-            new_id = action_id(evaluation.event.id, verdict.rule, verdict.version, planned.index)
-            action = {**planned.as_dict(), "org": org_id, "event": evaluation.event.id, "version": verdict.version,
-                      "ticket_department": ticket.get("departmentId"), "planned_at": evaluation.now.isoformat()}
-            if self.store.ledger.record(new_id, action):
-                self.send(new_id)
-                sent.append(new_id)
-        return sent
+        """A rule's actions run in order: each knows the one before (`after`) and the one after (`next`);
+        only the first is sent now, and each sends its successor when it is finished (actions/enforce.py)."""
+        planned = [action for action in verdict.actions if not (batched and is_batched(action))]
+        ids = [action_id(action, evaluation.event.id) for action in planned]
+        new_first = False
+        for position, action in enumerate(planned):
+            record = {**action.as_dict(), "org": org_id, "event": evaluation.event.id, "version": verdict.version,
+                      "ticket_department": ticket.get("departmentId"), "planned_at": evaluation.now.isoformat(),
+                      "after": ids[position - 1] if position else None,
+                      "next": ids[position + 1] if position + 1 < len(ids) else None}
+            is_new = self.store.ledger.record(ids[position], record)
+            new_first = new_first or (position == 0 and is_new)
+        if new_first:
+            self.send(ids[0])
+            return ids[:1]
+        return []
 
 
 def evaluate_event(store: Store, rules: RuleSet, directory_for: Callable[[str], Directory], event_id: str, now: datetime,

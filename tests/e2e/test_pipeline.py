@@ -99,3 +99,34 @@ def raise_priority_through_faults(deployment, ticket_ids: list[str]) -> None:
                 if api.patch(f"/tickets/{ticket_id}", json={"priority": "High"}).status_code == 200:
                     break
                 time.sleep(0.1)
+
+
+ROUTE_ASSIGN_MENTION = """
+rules:
+  - id: high-to-tier2
+    on: ticket.updated
+    if:
+      all:
+        - {field: priority, changed_to: High}
+        - {field: department.name, not_equals: Tier 2}
+    then:
+      - move: {department: Tier 2}
+      - assign: {strategy: round_robin}
+      - comment: {public: false, text: "{{ mention(ticket.assignee) }} this one is yours now"}
+"""
+
+
+def test_a_rules_actions_run_in_order_and_later_texts_see_the_picked_agent(pipeline):
+    deployment = pipeline(ROUTE_ASSIGN_MENTION)
+    wait_backfilled(deployment)
+    ticket = open_tickets(deployment, 1)[0]
+    raise_priority(deployment, [ticket["id"]])
+    wait_until(lambda: comments_on(deployment, ticket["id"]), ACT_TIMEOUT_S, "the comment after the move and assignment")
+    writes = [entry for entry in deployment.writes() if entry["applied"] and ticket["id"] in entry["path"] and entry["body"] != {"priority": "High"}]
+    assert [entry["path"].rsplit("/", 1)[-1] for entry in writes] == ["move", ticket["id"], "comments"]
+    agent_id = writes[1]["body"]["assigneeId"]
+    with deployment.api() as api:
+        agent = api.get(f"/agents/{agent_id}").json()
+        tier2 = next(d for d in api.get("/departments").json()["data"] if d["name"] == "Tier 2")
+    assert tier2["id"] in agent["associatedDepartmentIds"]
+    assert f"zsu[@user:{agent['zuid']}]zsu" in writes[2]["body"]["content"]

@@ -21,6 +21,7 @@ import structlog
 from worker.actions import EXECUTORS
 from worker.actions.assign import NoCandidate
 from worker.actions.base import ActionContext
+from worker.actions.pending import AssigneeNotPicked, resolve
 from worker.desk.client import DeskClient
 from worker.desk.errors import AuthError, Forbidden, InvalidRequest, NotFound, RateLimited
 from worker.store import Store
@@ -28,10 +29,11 @@ from worker.store.ledger import DEFAULT_LEASE_MS
 
 log = structlog.get_logger(__name__)
 ClientFor = Callable[[str], DeskClient]  # the Desk client of an org, shared by the threads of a process
-PERMANENT_ERRORS = (InvalidRequest, NotFound, Forbidden, AuthError, NoCandidate)
+PERMANENT_ERRORS = (InvalidRequest, NotFound, Forbidden, AuthError, NoCandidate, AssigneeNotPicked)
 
 
 class Result(str, Enum):
+    WAITING = "waiting"
     DONE = "done"
     VERIFIED = "verified"
     DRY_RUN = "dry_run"
@@ -45,6 +47,7 @@ class Result(str, Enum):
 class Enforcer:
     store: Store
     owner: str  # who claims: host:pid:thread, so a lease can be traced to a worker
+    send_next: Callable[[str], None]  # hands the plan's next action on when this one is finished
     lease_ms: int = DEFAULT_LEASE_MS
 
     def apply(self, action_id: str, client_for: ClientFor) -> Result:
@@ -56,15 +59,15 @@ class Enforcer:
         if record.final:
             return Result.ALREADY_FINAL
         action = record.action
+        if action.get("after") and not self._is_final(action["after"]):
+            return Result.WAITING  # the action before it sends it on when finished (the reconciler, if lost)
         bound = log.bind(action=action_id, rule=action["rule"], ticket=action["ticket"], type=action["type"], org=action["org"])
         if action.get("dry_run"):
-            ledger.finish(action_id, "dry_run", "shadow mode: planned, not executed")
-            self._audit(action_id, action, "dry_run", "")
-            return Result.DRY_RUN
+            return self._finish(action_id, action, "dry_run", "shadow mode: planned, not executed", Result.DRY_RUN, bound)
         if not ledger.claim(action_id, self.owner, self.lease_ms):
             return Result.BUSY
         try:
-            ctx = ActionContext(client_for(action["org"]), self.store, action_id, action)
+            ctx = ActionContext(client_for(action["org"]), self.store, action_id, resolve(self.store, action))
             executor = EXECUTORS[action["type"]]
             if record.attempts > 0 and executor.verify(ctx):
                 return self._finish(action_id, action, "done", "verified: already applied", Result.VERIFIED, bound)
@@ -82,10 +85,16 @@ class Enforcer:
         finally:
             ledger.release(action_id, self.owner)
 
+    def _is_final(self, action_id: str) -> bool:
+        record = self.store.ledger.get(action_id)
+        return record is None or record.final
+
     def _finish(self, action_id: str, action: dict, state: str, outcome: str, result: Result, bound) -> Result:
         self.store.ledger.finish(action_id, state, outcome)
         self._audit(action_id, action, result.value, outcome)
-        (bound.info if state == "done" else bound.error)("action." + result.value, outcome=outcome)
+        (bound.error if state == "failed" else bound.info)("action." + result.value, outcome=outcome)
+        if action.get("next"):
+            self.send_next(action["next"])
         return result
 
     def _audit(self, action_id: str, action: dict, outcome: str, detail: str) -> None:

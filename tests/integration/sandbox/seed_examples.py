@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl, urlsplit
 REFERENCE = Path("/work/shared/desk-api-v1.zh.txt")
 RESPONSE_HEADING = "响应示例"
 QUERY_HEADING = "查询参数"
-MASKED_EMAIL = "[email protected]"  # how the saved page shows every address it masked
+MASKED_EMAIL = "[email\u00a0protected]"  # how the saved page shows every address it masked
 
 _API_ROOT_LINE = re.compile(r"^https://desk\.(?P<brand>[^/\s]+)\.com/api/v1$")
 _CURL = re.compile(r"^\$ curl -X (?P<method>[A-Z]+) (?P<url>.+)$")
