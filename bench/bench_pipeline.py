@@ -92,9 +92,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--worker-timeout-ms", type=int,
                         help="experiment: dramatiq's idle-queue wake-up (env dramatiq_worker_timeout) for every process; "
                              "default: dramatiq's own (1000 ms)")
-    parser.add_argument("--profile", action="store_true",
-                        help="py-spy the worker process during the evaluate+act measurement (needs py-spy in the venv; "
-                             "its sampling takes CPU, so the rate is lower)")
+    parser.add_argument("--keep", action="store_true", help="keep the temp dir (process logs, redis AOF) and print its path")
+    parser.add_argument("--profile", metavar="FILE", type=Path,
+                        help="py-spy (GIL holders only) the worker process during the evaluate+act measurement, folded "
+                             "stacks to FILE (needs py-spy in the venv; its sampling takes CPU, so the rate is lower)")
     args = parser.parse_args(argv)
     quick = args.quick
     args.tickets = args.tickets or (2_000 if quick else 10_000)
@@ -118,11 +119,32 @@ def writes_since(pipeline: BenchPipeline, seq: int) -> list[dict[str, Any]]:
 
 
 # phase 1 -------------------------------------------------------------------------------------------------------
+def polls_in_hand(pipeline: BenchPipeline) -> int:
+    """Poll messages queued or held by a worker (dramatiq keeps a fetched message in its ack set until done)."""
+    redis = pipeline.store().redis
+    held = sum(redis.scard(name) for name in redis.scan_iter("dramatiq:__acks__.*.deskpilot.poll"))
+    return int(redis.llen("dramatiq:deskpilot.poll")) + held
+
+
+def wait_polls_quiet(pipeline: BenchPipeline, timeout_s: float) -> float:
+    """Wait until no poll message is queued or in hand three checks in a row; seconds waited."""
+    started = time.monotonic()
+    quiet = 0
+    while quiet < 3:
+        quiet = quiet + 1 if polls_in_hand(pipeline) == 0 else 0
+        if time.monotonic() - started > timeout_s:
+            raise AssertionError(f"poll messages still in hand after {timeout_s}s")
+        time.sleep(0.1)
+    return time.monotonic() - started
+
+
 def idle_polls(pipeline: BenchPipeline, polls: int, interval_s: float) -> dict[str, Any]:
     """Credits per idle poll, counted between two moments right after a poll finished."""
     logs = pipeline.worker_logs()
     done = lambda: pipeline.log_events(logs, "poll.done")  # noqa: E731
     wait_until(lambda: len(done()) >= 1, 60, "a first ordinary poll after the backfill")
+    # Polls queued while the backfill ran (one per tick) are worked off before the idle window starts.
+    backlog_s = wait_polls_quiet(pipeline, 300)
     store = pipeline.store()
     org = pipeline.sandbox.org_ids[0]
 
@@ -145,6 +167,7 @@ def idle_polls(pipeline: BenchPipeline, polls: int, interval_s: float) -> dict[s
         "credits": credits,
         "calls_per_poll": credits / polls_ran if polls_ran else float("nan"),
         "seconds": ended - started,
+        "backlog_s": backlog_s,
         "seen": sum(int(entry.get("seen", 0)) for entry in window),
         "events": sum(int(entry.get("events", 0)) for entry in window),
         "writes": len(writes_since(pipeline, seq)),
@@ -314,7 +337,7 @@ def profile(pids: list[int], seconds: float, out: Path) -> subprocess.Popen | No
     if not spy.exists() or not pids:
         return None
     return subprocess.Popen([str(spy), "record", "--pid", str(pids[0]), "--rate", "250", "--duration", str(max(1, int(seconds))),
-                             "--format", "raw", "--output", str(out), "--nonblocking"],
+                             "--format", "raw", "--output", str(out), "--nonblocking", "--gil"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -405,6 +428,8 @@ def throughput(pipeline: BenchPipeline, tickets: list[dict[str, Any]], workers: 
 # main ----------------------------------------------------------------------------------------------------------
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.profile:
+        args.profile = args.profile.resolve()
     os.chdir(ROOT)  # the child processes run `python -m worker.cli`
     rng = random.Random(args.seed)
     root = Path(tempfile.mkdtemp(prefix="bench-pipeline-"))
@@ -440,7 +465,8 @@ def main(argv: list[str] | None = None) -> int:
               f"writes {idle['writes']}, directory fetches {idle['directory_fetches']}, tokens minted {idle['tokens_minted']} "
               f"(accounts server, not in credits)", flush=True)
         backfills = idle["backfill_polls_tickets"]
-        print(f"  backfill polls that ran: {len(backfills)} (tickets read by each: {backfills})", flush=True)
+        print(f"  backfill polls that ran: {len(backfills)} (tickets read by each: {backfills}); poll messages left from "
+              f"the backfill took {idle['backlog_s']:.1f}s more to work off before the window", flush=True)
 
         pipeline.restart_scheduler(2.0)
         chosen = changeable_tickets(pipeline, args.changes + args.events, rng)
@@ -452,7 +478,7 @@ def main(argv: list[str] | None = None) -> int:
         if lat["missing"]:
             print(f"  no comment within 60 s for tickets {lat['missing']}", flush=True)
 
-        thr = throughput(pipeline, chosen[args.changes:], args.workers, root / "profile.txt" if args.profile else None)
+        thr = throughput(pipeline, chosen[args.changes:], args.workers, args.profile.resolve() if args.profile else None)
         print(f"throughput ({args.workers} worker process x {args.threads} threads, {thr['events']} events): "
               f"{thr['events_per_s']:.1f} events/s through evaluate + act ({thr['comment_posts_applied']} comments applied, "
               f"{thr['api_credits']} credits); no-op actor {thr['noop_per_s']:.1f} messages/s; ratio {thr['ratio']:.3f} "
@@ -466,7 +492,10 @@ def main(argv: list[str] | None = None) -> int:
             print("  inclusive: " + "; ".join(f"{name} {share:.0%}" for name, share in thr["profile"]["inclusive"]), flush=True)
     finally:
         pipeline.stop()
-        shutil.rmtree(root, ignore_errors=True)
+        if args.keep:
+            print(f"kept {root}", flush=True)
+        else:
+            shutil.rmtree(root, ignore_errors=True)
     total_s = time.monotonic() - started
     print(f"total {total_s:.0f}s", flush=True)
     print(json.dumps({
@@ -476,6 +505,7 @@ def main(argv: list[str] | None = None) -> int:
         "backfill_s": round(backfill_s, 2),
         "backfill_credits": backfill_credits,
         "backfill_polls": len(idle["backfill_polls_tickets"]),
+        "idle_backlog_s": round(idle["backlog_s"], 2),
         "idle_polls": idle["polls"],
         "idle_credits": idle["credits"],
         "idle_calls_per_poll": round(idle["calls_per_poll"], 3),

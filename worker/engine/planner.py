@@ -103,14 +103,14 @@ class CompiledAction:
 class _Templates:
     """Compiles the template strings of one action, reporting errors at their YAML node with the line."""
 
-    def __init__(self, loc: Path, report: Report) -> None:
-        self.loc, self.report = loc, report
+    def __init__(self, loc: Path, report: Report, extra_variables: tuple[str, ...] = ()) -> None:
+        self.loc, self.report, self.extra_variables = loc, report, extra_variables
 
     def __call__(self, key_path: tuple[Any, ...], source: str | None) -> Template | None:
         if source is None:
             return None
         try:
-            return compile_template(source)
+            return compile_template(source, self.extra_variables)
         except TemplateCompileError as exc:
             self.report(self.loc + key_path, str(exc), line_offset=exc.line - 1)
             return None
@@ -301,11 +301,13 @@ class CompiledMarkSpam(CompiledAction):
         return {"isSpam": True}
 
 
-def compile_action(model: Any, index: int, loc: Path, calendars: Mapping[str, Calendar], report: Report
-                   ) -> CompiledAction:
-    """Compile one schema action found at `loc` (the action's mapping); problems go to `report`."""
+def compile_action(model: Any, index: int, loc: Path, calendars: Mapping[str, Calendar], report: Report,
+                   extra_variables: tuple[str, ...] = ()) -> CompiledAction:
+    """Compile one schema action found at `loc` (the action's mapping); problems go to `report`.
+
+    `extra_variables`: template variables the context adds (SLA escalation levels: `sla`)."""
     kind, params = action_type(model), action_params(model)
-    templates = _Templates(loc + (kind,), report)
+    templates = _Templates(loc + (kind,), report, extra_variables)
     if kind == "update":
         return _compile_update(params, index, templates)
     if kind == "assign":

@@ -7,6 +7,8 @@ Variables a template sees:
     rule        {id, name}
     now         the evaluation time (an aware UTC datetime)
     ticket_url  the ticket's web URL (ticket.webUrl)
+    sla         in SLA escalation levels only: {policy, policy_name, metric, level, level_name, offset, target,
+                elapsed, cycle, started_at, breach_at, due_at} (see worker/engine/sla/escalation.py)
 Helpers:
     mention(agent)        "zsu[@user:{zuid}]zsu"; agent is a dict (ticket.assignee), an agent id or an email
     duration("4h")        a timedelta, so `now + duration("4h")` works
@@ -85,18 +87,22 @@ def _render_message(exc: Exception) -> str:
     return message
 
 
-def compile_template(source: str) -> Template:
-    """Compile `source`; raises TemplateCompileError for bad syntax or an unknown variable."""
+def compile_template(source: str, extra_variables: tuple[str, ...] = ()) -> Template:
+    """Compile `source`; raises TemplateCompileError for bad syntax or an unknown variable.
+
+    `extra_variables` are the names a context adds to VARIABLES (SLA escalation levels add `sla`).
+    """
     if not any(marker in source for marker in _MARKERS):
         return Template(source)
     try:
         parsed = _ENV.parse(source)
     except TemplateSyntaxError as exc:
         raise TemplateCompileError(f"invalid template: {exc.message}", exc.lineno or 1) from None
-    unknown = sorted(meta.find_undeclared_variables(parsed) - set(VARIABLES) - set(HELPERS))
+    known = VARIABLES + extra_variables + HELPERS
+    unknown = sorted(meta.find_undeclared_variables(parsed) - set(known))
     if unknown:
         raise TemplateCompileError(
-            f"unknown template variable {unknown[0]!r}; expected one of {', '.join(VARIABLES + HELPERS)}",
+            f"unknown template variable {unknown[0]!r}; expected one of {', '.join(known)}",
             _line_of(source, unknown[0]))
     return Template(source, _ENV.from_string(source))
 

@@ -15,6 +15,7 @@ from worker.store.ledger import ActionLedger
 from worker.store.mirror import Mirror
 from worker.store.own_writes import OwnWrites
 from worker.store.ticks import Ticks
+from worker.store.timelines import Timelines
 
 
 @dataclass
@@ -30,6 +31,7 @@ class Store:
     ticks: Ticks
     dead_letters: DeadLetters
     metrics: Counters
+    timelines: Timelines
 
     @classmethod
     def connect(cls, redis: redis_lib.Redis, event_deadline_ms: int = 60_000, action_deadline_ms: int = 120_000) -> "Store":
@@ -46,4 +48,5 @@ class Store:
             ticks=Ticks(redis),
             dead_letters=DeadLetters(redis),
             metrics=Counters(redis),
+            timelines=Timelines(redis),
         )

@@ -76,7 +76,7 @@ class Example:
 
     @property
     def test_id(self) -> str:
-        return f"L{self.line} {self.method} {self.path}"
+        return f"L{self.line}-{self.method}-{self.path}"
 
 
 def _skip_blank(lines: list[str], index: int) -> int:
@@ -210,13 +210,27 @@ def item_shapes(shown_items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
+def counterparts(shown_items: list[dict[str, Any]], item: dict[str, Any]) -> list[dict[str, Any]]:
+    """The example's items of the same sort as `item`: search results of its module, threads of its direction
+    and (EMAIL or not) channel; all of them when none is of its sort or the items have no sort."""
+    if "module" in item:
+        same = [shown for shown in shown_items if shown.get("module") == item["module"]]
+    elif "direction" in item and "channel" in item:
+        def sort(record: dict[str, Any]) -> tuple[Any, bool]:
+            return record.get("direction"), record.get("channel") == "EMAIL"
+        same = [shown for shown in shown_items if sort(shown) == sort(item)]
+    else:
+        same = []
+    return same or shown_items
+
+
 def shape_differences(shown: Any, actual: Any) -> list[str]:
     """How `actual` departs from the example's field set; [] when it has the same shape.
 
     A list answer is judged by its first item. Where the example's items differ in shape (threads by channel
     and direction, search results by module, comments with and without attachments, the tickets example whose
-    first item lacks the statusType its others show) the first item must have one of the shapes shown: the
-    closest one is reported.
+    first item lacks the statusType its others show) the first item must have the shape of one of the items of
+    its sort (see `counterparts`): the closest one is reported.
     """
     if not isinstance(actual, dict):
         return [f"the answer is not a JSON object: {actual!r:.200}"]
@@ -228,5 +242,6 @@ def shape_differences(shown: Any, actual: Any) -> list[str]:
     items = actual.get("data")
     if not (isinstance(items, list) and items and isinstance(items[0], dict)):
         return problems + [f".data: no items to compare: {items!r:.200}"]
-    candidates = [_record_differences(shape, items[0], "data[0]") for shape in item_shapes(shown["data"])]
+    shapes = item_shapes(counterparts(shown["data"], items[0]))
+    candidates = [_record_differences(shape, items[0], "data[0]") for shape in shapes]
     return problems + min(candidates, key=len)

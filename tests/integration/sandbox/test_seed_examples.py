@@ -56,8 +56,27 @@ EXPECTED_BY_SHOWN = {"json": 57, "status": 13, "none": 4}  # curl examples by wh
 TOKEN_KEYS = {"access_token", "expires_in", "api_domain", "token_type"}
 CODE_TOKEN_KEYS = TOKEN_KEYS | {"refresh_token"}
 
-# Deviations of the sandbox from the seed, each reported to the lead (line -> reason). Empty when none is known.
-KNOWN_DEVIATIONS: dict[int, str] = {}
+# Deviations of the sandbox from the seed, reported to the lead (line -> reason): the seed's field sets are what
+# the sandbox returns (desk-api.md), and these answers carry fields the example does not show.
+_SEED_RULE = "; the seed's field sets are what the sandbox returns (desk-api.md)"
+KNOWN_DEVIATIONS: dict[int, str] = {
+    963: "merge answers the target ticket with `isDeleted`, which the seed's merge answer does not show" + _SEED_RULE,
+    1015: "split answers the new ticket with `isDeleted`, which the seed's split answer does not show" + _SEED_RULE,
+    3240: "GET /tasks/{id} answers `isCommented`, which the seed's GET-one example does not show" + _SEED_RULE,
+    3292: "GET /tasks items carry `customFields`, which the list example's items do not show" + _SEED_RULE,
+    3312: "POST /tasks answers `completedTime` and `isCommented`, which the create example does not show" + _SEED_RULE,
+    3334: "PATCH /tasks/{id} answers `completedTime` and `isCommented`, which the update example does not show"
+          + _SEED_RULE,
+    3379: "GET /tickets/{id}/tasks items carry `completedTime` and `isCommented`, which the example's item does "
+          "not show" + _SEED_RULE,
+}
+# Where the seed shows only "200" and the sandbox answers 204 No Content: its documented choice for deletes ("where
+# the seed is silent", though every DELETE example shows 200; the vendor's spec files the answer under "200" with
+# the description "No content"). A success either way; listed so that the status is still checked exactly.
+NO_CONTENT_WHERE_SEED_SHOWS_200 = {
+    1507: "DELETE comment", 1752: "DELETE ticket attachment", 2056: "DELETE time entry",
+    2602: "DELETE contact attachment", 3079: "DELETE account attachment", 3533: "DELETE task attachment",
+}
 
 # Body values an example must change to be valid on the seeded desk: line -> ({field: value}, why).
 VALUE_CHANGES: dict[int, tuple[dict[str, Any], str]] = {
@@ -228,6 +247,8 @@ class Replayer:
                 return self._splittable()[0]
             if "/threads/" in example.path and example.method == "GET":
                 return self._ticket_with_incoming_email()
+            if example.path.endswith("/threads") and example.method == "GET":
+                return self._ticket_answered_by_email()
             if mutating:
                 return self.fresh_ticket()
             return self._seeded_ticket(doc_id)
@@ -281,6 +302,15 @@ class Replayer:
             if any(t["channel"] == "EMAIL" and t["direction"] == "in" for t in threads):
                 return ticket["id"]
         raise AssertionError("the seed has no ticket with an incoming EMAIL thread")
+
+    def _ticket_answered_by_email(self) -> str:
+        """A seeded ticket whose newest thread is an agent's EMAIL reply: the kind of thread the list example
+        shows in full (the others it shows are FEEDBACK threads and a FACEBOOK draft, which the seed has none of)."""
+        for ticket in self.tickets():
+            newest = self.items(f"/tickets/{ticket['id']}/threads")[0]
+            if newest["channel"] == "EMAIL" and newest["direction"] == "out":
+                return ticket["id"]
+        raise AssertionError("the seed has no ticket whose newest thread is an agent's EMAIL reply")
 
     def _splittable(self) -> tuple[str, str]:
         """(a seeded ticket, its incoming thread that is not its first): what split can take off."""
@@ -494,7 +524,8 @@ def test_curl_example_answers_as_the_seed_shows(replayer: Replayer, desk: Sandbo
     request, answer = replayer.replay(example)
     problems: list[str] = []
     if example.shown.kind == "status":
-        if not 200 <= answer.status_code < 300:
+        allowed = {example.shown.status} | ({204} if example.line in NO_CONTENT_WHERE_SEED_SHOWS_200 else set())
+        if answer.status_code not in allowed:
             problems.append(f"status {answer.status_code} where the seed shows {example.shown.status}")
     elif not 200 <= answer.status_code < 300:
         problems.append(f"status {answer.status_code}, not a success")
@@ -538,5 +569,9 @@ def _authorization_code(desk: SandboxProcess, redirect_uri: str) -> str:
 
 def test_every_example_is_replayed_or_excluded():
     replayed = len(CURL_EXAMPLES) + len(ACCOUNTS_EXAMPLES)
-    assert replayed == 77
-    assert len(EXCLUDED) == 1
+    assert replayed == 77 and len(EXCLUDED) == 1
+    lines = {example.line for example in CURL_EXAMPLES}
+    assert set(KNOWN_DEVIATIONS) <= lines and set(NO_CONTENT_WHERE_SEED_SHOWS_200) <= lines
+    assert set(VALUE_CHANGES) <= lines
+    no_content = [example for example in CURL_EXAMPLES if example.line in NO_CONTENT_WHERE_SEED_SHOWS_200]
+    assert all(example.method == "DELETE" for example in no_content)
