@@ -61,22 +61,41 @@ class Recorder:
         return sent
 
     def _record_actions(self, evaluation: Evaluation, verdict, org_id: str, ticket: dict[str, Any], batched: bool) -> list[str]:
-        """A rule's actions run in order: each knows the one before (`after`) and the one after (`next`);
-        only the first is sent now, and each sends its successor when it is finished (actions/enforce.py)."""
         planned = [action for action in verdict.actions if not (batched and is_batched(action))]
-        ids = [action_id(action, evaluation.event.id) for action in planned]
-        new_first = False
-        for position, action in enumerate(planned):
-            record = {**action.as_dict(), "org": org_id, "event": evaluation.event.id, "version": verdict.version,
-                      "ticket_department": ticket.get("departmentId"), "planned_at": evaluation.now.isoformat(),
-                      "after": ids[position - 1] if position else None,
-                      "next": ids[position + 1] if position + 1 < len(ids) else None}
-            is_new = self.store.ledger.record(ids[position], record)
-            new_first = new_first or (position == 0 and is_new)
-        if new_first:
-            self.send(ids[0])
-            return ids[:1]
-        return []
+        origin = Origin(org_id, evaluation.event.id, verdict.version, ticket.get("departmentId"), evaluation.now.isoformat())
+        return record_plan(self.store, self.send, planned, origin)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a plan came from, written with each of its actions."""
+
+    org_id: str
+    event_id: str
+    version: str
+    ticket_department: str | None
+    planned_at: str
+
+
+def record_plan(store: Store, send: SendAction, planned: list[PlannedAction], origin: Origin) -> list[str]:
+    """Write a plan's actions to the ledger, chained: each knows the one before (`after`) and after (`next`).
+
+    Only the first is sent now; each sends its successor when it is finished (actions/enforce.py), so a rule's
+    actions run in the order written. Ids are deterministic, so recording a plan twice adds nothing.
+    """
+    ids = [action_id(action, origin.event_id) for action in planned]
+    new_first = False
+    for position, action in enumerate(planned):
+        record = {**action.as_dict(), "org": origin.org_id, "event": origin.event_id, "version": origin.version,
+                  "ticket_department": origin.ticket_department, "planned_at": origin.planned_at,
+                  "after": ids[position - 1] if position else None,
+                  "next": ids[position + 1] if position + 1 < len(ids) else None}
+        is_new = store.ledger.record(ids[position], record)
+        new_first = new_first or (position == 0 and is_new)
+    if new_first:
+        send(ids[0])
+        return ids[:1]
+    return []
 
 
 def evaluate_event(store: Store, rules: RuleSet, directory_for: Callable[[str], Directory], event_id: str, now: datetime,

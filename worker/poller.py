@@ -21,6 +21,7 @@ from worker.desk.paging import MAX_LIMIT, iter_offset, iter_windowed
 from worker.store import Store
 from worker.store.events import event_id
 from worker.store.keys import server_now
+from worker.timeline_keeper import TimelineKeeper
 
 DEFAULT_OVERLAP = timedelta(seconds=30)
 # The window's upper bound runs this far past our clock, so a Desk whose clock is ahead is not missed.
@@ -53,6 +54,7 @@ class Poller:
     store: Store
     send: SendEvent
     overlap: timedelta = DEFAULT_OVERLAP
+    timelines: TimelineKeeper | None = None  # kept only when SLA policies need them
 
     @property
     def org_id(self) -> str:
@@ -68,6 +70,8 @@ class Poller:
         for batch in _batches(self._changed_since(start, now + FUTURE_ALLOWANCE), MIRROR_BATCH):
             self._absorb(batch, start, result)
         self.store.cursors.advance(self.org_id, now)
+        if self.timelines is not None:
+            self.timelines.fill()
         log.info("poll.done", org=self.org_id, seen=result.seen, events=len(result.events))
         return result
 
@@ -76,6 +80,8 @@ class Poller:
         for batch in _batches(self._changed_since(None, now + FUTURE_ALLOWANCE), MIRROR_BATCH):
             result.seen += len(batch)
             self.store.mirror.put_many(self.org_id, {ticket["id"]: ticket for ticket in batch if _keep(ticket, now)})
+            if self.timelines is not None:
+                self.timelines.schedule_fill(batch)
         self.store.cursors.advance(self.org_id, now)
         self.store.mirror.mark_backfilled(self.org_id)
         log.info("poll.backfilled", org=self.org_id, tickets=result.seen)
@@ -116,18 +122,23 @@ class Poller:
         snapshots = self.store.mirror.get_many(self.org_id, [ticket["id"] for ticket in batch])
         keep: dict[str, dict[str, Any]] = {}
         drop: list[str] = []
+        changed: list[tuple[dict[str, Any] | None, dict[str, Any], Observation]] = []
         for ticket in batch:
             result.seen += 1
             previous = snapshots.get(ticket["id"])
             if previous is not None and previous.get("modifiedTime") == ticket.get("modifiedTime"):
                 continue
             observation = observe(previous, ticket, window_start, parse_time(ticket.get("createdTime")))
+            changed.append((previous, ticket, observation))
             for kind in observation.kinds:
                 self._log_event(kind, ticket, previous, observation, result)
             if _keep(ticket, result.window[1]):
                 keep[ticket["id"]] = ticket
             else:
                 drop.append(ticket["id"])
+        if self.timelines is not None:
+            self.timelines.observe(item for item in changed if item[1]["id"] in keep)
+            self.timelines.drop(drop)
         self.store.mirror.put_many(self.org_id, keep)
         self.store.mirror.drop(self.org_id, drop)
 
