@@ -148,16 +148,20 @@ def idle_polls(pipeline: BenchPipeline, polls: int, interval_s: float) -> dict[s
     store = pipeline.store()
     org = pipeline.sandbox.org_ids[0]
 
-    def after_next_poll(count: int) -> tuple[int, int, int, float]:
+    def own_count() -> float:
+        """deskpilot's own count of Desk API answers (metric api_calls_total), where this version keeps it."""
+        return sum(float(value) for name, value in store.redis.hgetall(key("counters")).items() if name.startswith("api_calls_total|"))
+
+    def after_next_poll(count: int) -> tuple[int, int, int, float, float]:
         # The poll after `count` has finished: it is now ~a whole interval until the next tick.
         wait_until(lambda: len(done()) > count, 10 * interval_s + 10, "the next poll")
-        return len(done()), credits_used(pipeline), len(list(store.redis.scan_iter(key("tick", f"poll:{org}", "*")))), time.time()
+        return len(done()), credits_used(pipeline), len(list(store.redis.scan_iter(key("tick", f"poll:{org}", "*")))), time.time(), own_count()
 
-    start_polls, start_credits, start_ticks, started = after_next_poll(len(done()))
+    start_polls, start_credits, start_ticks, started, start_own = after_next_poll(len(done()))
     seq = write_seq(pipeline)
     directory_before = len(pipeline.log_events(logs, "directory.fetched"))
     tokens_before = pipeline.sandbox.control.get("/_sandbox/tokens/stats").json()["minted"]
-    end_polls, end_credits, end_ticks, ended = after_next_poll(start_polls + polls - 1)
+    end_polls, end_credits, end_ticks, ended, end_own = after_next_poll(start_polls + polls - 1)
     window = done()[start_polls:end_polls]
     polls_ran = end_polls - start_polls
     credits = end_credits - start_credits
@@ -165,6 +169,7 @@ def idle_polls(pipeline: BenchPipeline, polls: int, interval_s: float) -> dict[s
         "polls": polls_ran,
         "ticks": end_ticks - start_ticks,
         "credits": credits,
+        "own_count": end_own - start_own,
         "calls_per_poll": credits / polls_ran if polls_ran else float("nan"),
         "seconds": ended - started,
         "backlog_s": backlog_s,
@@ -304,23 +309,31 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
-def measure_progress(done: Callable[[], int], total: int, timeout_s: float, pids: dict[str, list[int]]) -> dict[str, Any]:
-    """Watch a completion count from its first move to `total`: the rate over that span, and the CPU seconds each
-    group of processes spent in it (so start-up and enqueueing are left out of both)."""
+def measure_progress(done: Callable[[], int], total: int, timeout_s: float, pids: dict[str, list[int]], redis) -> dict[str, Any]:
+    """Watch a completion count from its first move to `total`: the rate over that span, the CPU seconds each
+    group of processes spent in it and the Redis commands run (so start-up and enqueueing are left out of all).
+    The bench's own reads (one command per look at the count, one INFO per end) are taken off the commands."""
     deadline = time.monotonic() + timeout_s
-    first_count, first_at, first_cpu = None, None, {}
+    first_count, first_at, first_cpu, first_commands, looks = None, None, {}, 0, 0
     cpu = lambda: {name: sum(cpu_seconds(pid) for pid in group) for name, group in pids.items()}  # noqa: E731
+    commands = lambda: int(redis.info("stats")["total_commands_processed"])  # noqa: E731
+    by_name = lambda: {name.removeprefix("cmdstat_"): int(value["calls"]) for name, value in redis.info("commandstats").items()}  # noqa: E731
     while True:
         count = done()
+        looks += 1
         now = time.perf_counter()
         if first_at is None and count > 0:
-            first_count, first_at, first_cpu = count, now, cpu()
+            first_count, first_at, first_cpu, first_commands, first_by_name, looks = count, now, cpu(), commands(), by_name(), 0
         if count >= total:
             span = now - first_at
             moved = total - first_count
             spent = {name: value - first_cpu[name] for name, value in cpu().items()}
+            ran = commands() - first_commands - looks - 1
+            named = {name: calls - first_by_name.get(name, 0) for name, calls in by_name().items()}
+            top = sorted(((name, calls / moved) for name, calls in named.items() if calls), key=lambda item: -item[1])[:12]
             return {"completed": total, "span_s": span, "rate_per_s": moved / span if span > 0 else float("nan"),
-                    "first_count": first_count, "cpu_s": spent, "cpu_ms_per_unit": {name: 1000 * value / moved for name, value in spent.items()}}
+                    "first_count": first_count, "cpu_s": spent, "cpu_ms_per_unit": {name: 1000 * value / moved for name, value in spent.items()},
+                    "redis_commands_per_unit": ran / moved, "redis_top_commands": top}
         if time.monotonic() > deadline:
             raise AssertionError(f"only {count} of {total} completed in {timeout_s}s")
         time.sleep(PROGRESS_STEP_S)
@@ -389,7 +402,7 @@ def throughput(pipeline: BenchPipeline, tickets: list[dict[str, Any]], workers: 
             wait_until(lambda: pipeline.log_events(logs, "service.started"), 30, "the worker to start")
             spy = profile([process.pid for process in pipeline.worker_processes], 60, profile_to)
         real = measure_progress(lambda: int(float(redis.hget(key("counters"), DONE_COUNTER_FIELD) or 0) - base), len(ids), timeout_s,
-                                process_groups(pipeline, pipeline.worker_processes))
+                                process_groups(pipeline, pipeline.worker_processes), redis)
         if spy is not None:
             spy.send_signal(2)  # SIGINT: py-spy writes what it has
             spy.wait(timeout=30)
@@ -402,7 +415,7 @@ def throughput(pipeline: BenchPipeline, tickets: list[dict[str, Any]], workers: 
         redis.delete(NOOP_COUNTER)
         enqueue(broker, NOOP_QUEUE, NOOP_ACTOR, [(index,) for index in range(n)])
         pipeline.start_noop_workers(workers)
-        noop = measure_progress(lambda: int(redis.get(NOOP_COUNTER) or 0), n, timeout_s, process_groups(pipeline, pipeline.noop_processes))
+        noop = measure_progress(lambda: int(redis.get(NOOP_COUNTER) or 0), n, timeout_s, process_groups(pipeline, pipeline.noop_processes), redis)
         pipeline.stop_noop_workers()
     finally:
         broker.close()
@@ -419,6 +432,9 @@ def throughput(pipeline: BenchPipeline, tickets: list[dict[str, Any]], workers: 
         "api_credits": credits,
         "cpu_ms_per_event": real["cpu_ms_per_unit"],
         "cpu_ms_per_noop": noop["cpu_ms_per_unit"],
+        "redis_commands_per_event": real["redis_commands_per_unit"],
+        "redis_commands_per_noop": noop["redis_commands_per_unit"],
+        "redis_top_commands": real["redis_top_commands"],
         "cpu_s": real["cpu_s"],
         "noop_cpu_s": noop["cpu_s"],
         "profile": summarize_profile(profile_to) if profile_to is not None else {},
@@ -461,10 +477,13 @@ def main(argv: list[str] | None = None) -> int:
         idle = idle_polls(pipeline, args.idle_polls, 1.0)
         print(f"idle polls (1 s interval): {idle['credits']} credits over {idle['polls']} polls "
               f"({idle['ticks']} poll ticks claimed) = {idle['calls_per_poll']:.2f} API calls per idle poll "
-              f"(goal {IDLE_GOAL_CALLS:g}); window {idle['seconds']:.1f}s, tickets re-read {idle['seen']}, events {idle['events']}, "
+              f"(goal {IDLE_GOAL_CALLS:g}; deskpilot's own api_calls_total counted {idle['own_count']:g}); window {idle['seconds']:.1f}s, tickets re-read {idle['seen']}, events {idle['events']}, "
               f"writes {idle['writes']}, directory fetches {idle['directory_fetches']}, tokens minted {idle['tokens_minted']} "
               f"(accounts server, not in credits)", flush=True)
         backfills = idle["backfill_polls_tickets"]
+        if len(backfills) > 1:
+            print("  WARNING: more than one backfill poll ran (polls of one org overlap: each tick sends a poll, none waits "
+                  "for the one running)", flush=True)
         print(f"  backfill polls that ran: {len(backfills)} (tickets read by each: {backfills}); poll messages left from "
               f"the backfill took {idle['backlog_s']:.1f}s more to work off before the window", flush=True)
 
@@ -486,6 +505,10 @@ def main(argv: list[str] | None = None) -> int:
         per_event, per_noop = thr["cpu_ms_per_event"], thr["cpu_ms_per_noop"]
         print("  CPU ms per event (evaluate + act): " + ", ".join(f"{name} {value:.2f}" for name, value in per_event.items())
               + "; per no-op message: " + ", ".join(f"{name} {value:.2f}" for name, value in per_noop.items()), flush=True)
+        print(f"  Redis commands per event {thr['redis_commands_per_event']:.1f} (dramatiq's included), per no-op message "
+              f"{thr['redis_commands_per_noop']:.1f}; API calls per event {thr['api_credits'] / max(thr['events'], 1):.2f}", flush=True)
+        print("  Redis commands per event by name (scripts run as evalsha; the bench's own reads included): "
+              + ", ".join(f"{name} {calls:.1f}" for name, calls in thr["redis_top_commands"]), flush=True)
         if thr["profile"]:
             print(f"  py-spy of the worker ({thr['profile']['samples']} busy samples), self time: "
                   + "; ".join(f"{name} {share:.0%}" for name, share in thr["profile"]["self"]), flush=True)
@@ -528,6 +551,8 @@ def main(argv: list[str] | None = None) -> int:
         "throughput_comments_applied": thr["comment_posts_applied"],
         "throughput_cpu_ms_per_event": {name: round(value, 3) for name, value in thr["cpu_ms_per_event"].items()},
         "throughput_cpu_ms_per_noop": {name: round(value, 3) for name, value in thr["cpu_ms_per_noop"].items()},
+        "throughput_redis_commands_per_event": round(thr["redis_commands_per_event"], 1),
+        "throughput_redis_commands_per_noop": round(thr["redis_commands_per_noop"], 1),
         "appendfsync": args.appendfsync,
         "dramatiq_worker_timeout_ms": args.worker_timeout_ms,
         "total_s": round(total_s, 1),

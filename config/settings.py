@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     rules_reload_s: float = Field(5.0, gt=0)
     directory_ttl_s: float = Field(600.0, gt=0)
     message_max_retries: int = Field(8, ge=0, le=50)
+    # SLA: how often escalations are looked for (they fire within this of their due time), and how many
+    # tickets' histories (one API call each) are read per poll after the first backfill.
+    sla_sweep_interval_s: float = Field(60.0, gt=0)
+    sla_timeline_fill_per_poll: int = Field(100, ge=1, le=1000)
 
     # Logging.
     log_level: Literal["debug", "info", "warning", "error"] = "info"

@@ -15,11 +15,11 @@ class ActivityRunner:
     _task: asyncio.Task | None = None
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
 
-    def start(self, rate_per_s: float, seed: int = 1) -> None:
-        """(Re)start the generator at a new rate; the previous run is stopped first."""
+    def start(self, rate_per_s: float, seed: int = 1, org_ids: list[str] | None = None) -> None:
+        """(Re)start the generator at a new rate (on some orgs only, if given); the previous run is stopped first."""
         self.stop()
         self._stop = asyncio.Event()
-        self.generator = ActivityGenerator(self.desk, seed=seed, rate_per_s=rate_per_s)
+        self.generator = ActivityGenerator(self.desk, seed=seed, rate_per_s=rate_per_s, org_ids=org_ids)
         self._task = asyncio.get_running_loop().create_task(self.generator.run(self._stop))
 
     def stop(self) -> None:

@@ -51,6 +51,12 @@ def no_content() -> Reply:
     return Reply(204)
 
 
+def deleted() -> Reply:
+    """A delete answers 200 with an empty body: every DELETE example of the seed shows "200", and the vendor's
+    spec files it under 200 ("No content")."""
+    return Reply(200)
+
+
 def listing(items: list[Any], count: int | None = None) -> Reply:
     """Lists answer {"data": [...]} (searches add "count"), or 204 with an empty body when empty."""
     if not items:

@@ -97,7 +97,7 @@ def routes(sandbox: Sandbox) -> list[Route]:
 
     async def start_activity(request: Request) -> Response:
         body = await _json(request)
-        sandbox.activity.start(float(body.get("ratePerS", 1.0)), seed=int(body.get("seed", 1)))
+        sandbox.activity.start(float(body.get("ratePerS", 1.0)), seed=int(body.get("seed", 1)), org_ids=body.get("orgIds"))
         return JSONResponse(sandbox.activity.stats())
 
     async def stop_activity(_: Request) -> Response:

@@ -81,6 +81,13 @@ def ticket_view(org: Org, ticket: Record, include: Collection[str] = ()) -> Reco
     return _embed(org, ticket, public(ticket), include)
 
 
+def ticket_merged_view(org: Org, ticket: Record) -> Record:
+    """The answer of merge and split: the full ticket without isDeleted, as the seed's examples show them."""
+    view = ticket_view(org, ticket)
+    view.pop("isDeleted", None)
+    return view
+
+
 def ticket_list_item(org: Org, ticket: Record, include: Collection[str] = ()) -> Record:
     """A ticket as lists show it: the list example's smaller field set, with the asked embeds."""
     return _embed(org, ticket, {name: ticket.get(name) for name in TICKET_LIST_FIELDS}, include)

@@ -121,10 +121,12 @@ def agent_reply(
 ) -> Record:
     """An agent answers the ticket's contact from the department's reply address."""
     contact = org.contacts[ticket["contactId"]]
+    channel = THREAD_CHANNELS.get(ticket["channel"], "EMAIL")
     thread = new_thread(
-        org, ticket["id"], direction="out", channel=THREAD_CHANNELS.get(ticket["channel"], "EMAIL"),
+        org, ticket["id"], direction="out", channel=channel,
         content=content or rng.choice(AGENT_LINES[:-1]), author=agent_author(agent), responderId=agent["id"],
-        fromEmailAddress=reply_address(org, ticket["departmentId"]), to=contact["email"], at=at,
+        fromEmailAddress=reply_address(org, ticket["departmentId"]) if channel == "EMAIL" else None,
+        to=contact["email"], at=at,
     )
     org.add_child("threads", ticket["id"], thread)
     apply_thread_to_ticket(org, ticket, thread, touch=touch)

@@ -18,7 +18,9 @@ from worker.poller import Poller
 from worker.reconciler import reconcile as reconcile_overdue
 from worker.runtime import get_runtime
 from worker.store.keys import server_now
+from worker.sla_sweeper import SlaSweeper
 from worker.sweeper import Sweeper
+from worker.timeline_keeper import TimelineKeeper
 
 MIN_BACKOFF_MS = 1_000
 MAX_BACKOFF_MS = 60_000
@@ -39,9 +41,11 @@ def _later(actor: dramatiq.Actor, error: RateLimited, *args: str) -> None:
 @dramatiq.actor(queue_name="deskpilot.poll", **RETRIES)
 def poll(org_id: str) -> None:
     runtime = get_runtime()
-    overlap = runtime.settings.poll_overlap_s
+    settings = runtime.settings
+    client = runtime.client(org_id)
+    keeper = TimelineKeeper(client, runtime.store, settings.sla_timeline_fill_per_poll) if runtime.rules.current().sla_policies else None
     try:
-        poller = Poller(runtime.client(org_id), runtime.store, evaluate.send, overlap=timedelta(seconds=overlap))
+        poller = Poller(client, runtime.store, evaluate.send, overlap=timedelta(seconds=settings.poll_overlap_s), timelines=keeper)
         poller.poll()
     except RateLimited as error:  # the next poll tick covers the window; no retry needed
         log.warning("poll.throttled", org=org_id, retry_after=error.retry_after)
@@ -75,6 +79,16 @@ def sweep(rule_id: str, tick: str) -> None:
         sweeper.sweep(rule_id, datetime.fromisoformat(tick), list(runtime.settings.org_ids))
     except RateLimited as error:
         _later(sweep, error, rule_id, tick)
+
+
+@dramatiq.actor(queue_name="deskpilot.sweep", **RETRIES)
+def sla_sweep(tick: str) -> None:
+    runtime = get_runtime()
+    try:
+        sweeper = SlaSweeper(runtime.store, runtime.rules.current(), runtime.directory, act.send)
+        sweeper.sweep(list(runtime.settings.org_ids), server_now(runtime.redis))
+    except RateLimited as error:  # the directory fetch was throttled
+        _later(sla_sweep, error, tick)
 
 
 @dramatiq.actor(queue_name="deskpilot.reconcile", max_retries=0)

@@ -42,6 +42,12 @@ def _register_rules(sub: argparse._SubParsersAction) -> None:
     register(sub)
 
 
+def _register_sla(sub: argparse._SubParsersAction) -> None:
+    from worker.sla_cli import register
+
+    register(sub)
+
+
 def _register_check(sub: argparse._SubParsersAction) -> None:
     from worker.check import register
 
@@ -51,6 +57,7 @@ def _register_check(sub: argparse._SubParsersAction) -> None:
 REGISTRARS: tuple[Register, ...] = (
     _register_operations,
     _register_rules,
+    _register_sla,
     _register_check,
     _register_sandbox,
     _register_demo,

@@ -22,6 +22,7 @@ COUNTERS = {
     "rule_matches_total": ("deskpilot_rule_matches_total", "Rules fired, by rule", ["rule"]),
     "actions_total": ("deskpilot_actions_total", "Actions finished, by type and outcome", ["type", "outcome"]),
     "api_calls_total": ("deskpilot_api_calls_total", "Desk API calls, by status", ["status"]),
+    "sla_escalations_total": ("deskpilot_sla_escalations_total", "SLA escalation levels fired", ["policy", "metric", "level"]),
 }
 
 

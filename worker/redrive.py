@@ -9,7 +9,7 @@ def redrive(runtime: Runtime, entry_id: str | None = None) -> int:
     set_runtime(runtime)
     from worker import actors
 
-    senders = {actor.actor_name: actor for actor in (actors.poll, actors.evaluate, actors.act, actors.sweep, actors.reconcile)}
+    senders = {actor.actor_name: actor for actor in (actors.poll, actors.evaluate, actors.act, actors.sweep, actors.sla_sweep, actors.reconcile)}
     taken = runtime.store.dead_letters.take(entry_id)
     for entry in taken:
         if entry.get("kind") == "action":

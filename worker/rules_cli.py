@@ -98,7 +98,8 @@ def run_check(args: argparse.Namespace) -> int:
     if rules is None:
         print(f"{path}: refused: {errors} error(s), {warnings} warning(s)")
         return 1
-    print(f"{path}: {len(rules)} rules in {len(rules.files)} files, {len(rules.calendars)} calendars: ok"
+    policies = f", {len(rules.sla_policies)} SLA policies" if rules.sla_policies else ""
+    print(f"{path}: {len(rules)} rules in {len(rules.files)} files, {len(rules.calendars)} calendars{policies}: ok"
           + (f" ({warnings} warning(s))" if warnings else ""))
     return 0
 

@@ -10,6 +10,7 @@ import socket
 import threading
 from dataclasses import dataclass, field
 
+import httpx
 import redis as redis_lib
 
 from config.settings import Settings, load_settings
@@ -51,8 +52,21 @@ class Runtime:
             client = self._clients.get(org_id)
             if client is None:
                 client = DeskClient(self.settings, self.redis, org_id)
+                self._count_calls(client)
                 self._clients[org_id] = client
             return client
+
+    def _count_calls(self, client: DeskClient) -> None:
+        """Every answer of the Desk API (not the accounts server) counts in deskpilot_api_calls_total."""
+        api_root = self.settings.api_root.rstrip("/")
+        metrics = self.store.metrics
+
+        def count(response: httpx.Response) -> None:
+            if str(response.request.url).startswith(api_root):
+                metrics.incr("api_calls_total", str(response.status_code))
+
+        http = client.transport.http
+        http.event_hooks = {**http.event_hooks, "response": [*http.event_hooks.get("response", []), count]}
 
     def directory(self, org_id: str) -> Directory:
         return self.directories.get(self.client(org_id))

@@ -34,9 +34,11 @@ def jobs_for(runtime: Runtime) -> Callable[[], list[Job]]:
     def jobs() -> list[Job]:
         rules = runtime.rules.current()
         timed = [(rule.id, rule.schedule.cron, rule.schedule.timezone) for rule in rules.time_rules if rule.model.enabled and rule.schedule]
+        sla = [Job(name="sla", interval_s=settings.sla_sweep_interval_s)] if rules.sla_policies else []
         return [
             *poll_jobs(settings.org_ids, settings.poll_interval_s),
             *sweep_jobs(timed),
+            *sla,
             Job(name="reconcile", interval_s=settings.reconcile_interval_s),
         ]
 
@@ -51,6 +53,8 @@ def fire(job: Job, due: datetime) -> None:
         actors.poll.send(target)
     elif kind == "sweep":
         actors.sweep.send(target, due.isoformat())
+    elif kind == "sla":
+        actors.sla_sweep.send(due.isoformat())
     elif kind == "reconcile":
         actors.reconcile.send()
 

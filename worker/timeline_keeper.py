@@ -1,7 +1,8 @@
 """Keeps the SLA timelines of an org's tickets in Redis as the poller sees them change (see timeline_tracker).
 
-API cost per ticket: none for most changes; one GET of its threads when it is first seen with more than one
-thread, when several threads arrived between two polls, or once after the first backfill (spread over polls,
+API cost per ticket: none for a customer message or a status change; one GET of its threads for each new
+thread that is not a customer message (an agent's reply), when several threads arrived between two polls, when
+it is first seen with more than one thread, and once after the first backfill (spread over polls,
 `fill_per_poll` at a time, so the first poll stays quick).
 """
 from __future__ import annotations

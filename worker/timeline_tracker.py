@@ -1,9 +1,10 @@
 """Keep each ticket's SLA timeline up to date from what a poll observed, with the fewest API calls (pure).
 
 Most changes need no call: one new thread whose arrival moved customerResponseTime is a customer message at that
-time; one new thread that did not is an agent response at the ticket's modifiedTime; a status change is recorded
-at modifiedTime. Only what a poll cannot tell apart asks for the ticket's threads (one GET): a ticket first seen
-with more than one thread, several new threads between two polls, or a ticket with no timeline yet.
+time; a status change is recorded at modifiedTime. A new thread that did not move customerResponseTime may be an
+agent's public reply, a private or failed one, or a forward: only the threads tell (one GET), and a wrong guess
+would stop a clock. So the threads are read for that, for several new threads between two polls, for a ticket
+first seen with more than one thread, and for a ticket with no timeline yet.
 """
 from __future__ import annotations
 
@@ -33,15 +34,13 @@ def first_sight(ticket: Mapping[str, Any]) -> Step:
 
 def advance(timeline: Timeline | None, previous: Mapping[str, Any], ticket: Mapping[str, Any], seen: Observation) -> Step:
     """The timeline after one observed change of a ticket the mirror knew."""
-    if timeline is None or seen.new_threads > 1:
+    customer_moved = ticket.get("customerResponseTime") != previous.get("customerResponseTime")
+    customer_at = parse_time(ticket.get("customerResponseTime"))
+    if timeline is None or seen.new_threads > 1 or (seen.new_threads == 1 and not (customer_moved and customer_at)):
         return Step(None, needs_threads=True)
     changed_at = parse_time(ticket.get("modifiedTime"))
-    customer_at = parse_time(ticket.get("customerResponseTime"))
     if seen.new_threads == 1:
-        if customer_at is not None and ticket.get("customerResponseTime") != previous.get("customerResponseTime"):
-            timeline = timeline.with_customer_message(customer_at)
-        elif changed_at is not None:
-            timeline = timeline.with_agent_response(changed_at)
+        timeline = timeline.with_customer_message(customer_at)
     if ticket.get("status") != previous.get("status") and changed_at is not None:
         timeline = timeline.with_status(changed_at, ticket.get("status") or "Open")
     return Step(timeline)

@@ -13,7 +13,7 @@ import html
 import re
 from typing import Any
 
-from sandbox.api import Call, Endpoint, Reply, listing, no_content, ok
+from sandbox.api import Call, Endpoint, Reply, deleted, listing, ok
 from sandbox.errors import invalid_data
 from sandbox.listing import page, sort_records
 from sandbox.params import PAGING, Id, Sort, include
@@ -122,7 +122,7 @@ def delete_comment(call: Call) -> Reply:
     ticket, comment = path_child(call, "comments", "comment_id")
     call.org.remove_child("comments", comment["id"])
     call.org.touch(ticket)
-    return no_content()
+    return deleted()
 
 
 COMMENTS = "/tickets/{ticket_id:id}/comments"

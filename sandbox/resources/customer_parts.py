@@ -14,7 +14,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sandbox.api import Call, Endpoint, Reply, listing, no_content, ok
+from sandbox.api import Call, Endpoint, Reply, deleted, listing, ok
 from sandbox.embed import ticket_list_item
 from sandbox.errors import ApiError, invalid_data, not_found
 from sandbox.listing import page, sort_records
@@ -215,7 +215,7 @@ class Attachments:
         if call.path["attachment_id"] not in {item["id"] for item in self._owned(call)}:
             raise not_found()
         del getattr(call.org, self.store)[call.path["attachment_id"]]
-        return no_content()
+        return deleted()
 
     def endpoints(self) -> list[Endpoint]:
         collection = f"/{self.parent}/{{{self.path_key}:id}}/attachments"

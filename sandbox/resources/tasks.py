@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.api import Call, Endpoint, Reply, listing, no_content, ok
+from sandbox.api import Call, Endpoint, Reply, deleted, listing, ok
 from sandbox.errors import not_found
 from sandbox.listing import page, sort_records
 from sandbox.params import PAGING, Flag, Id, Sort, include
@@ -73,8 +73,15 @@ def _contact(org: Org, ticket_id: str | None) -> Record | None:
     return {**{key: contact.get(key) for key in fields}, "isSpam": False}
 
 
-def task_view(org: Org, task: Record, embeds: list[str]) -> Record:
-    view = public(task)
+# What each answer leaves out of the stored task, so it shows the field set of the seed's example for it.
+OMIT_GET = frozenset({"isCommented"})  # GET /tasks/{id} (line 3240)
+OMIT_LIST = frozenset({"customFields"})  # GET /tasks items (line 3292)
+OMIT_WRITE = frozenset({"completedTime", "isCommented"})  # POST /tasks, PATCH /tasks/{id} (lines 3312, 3334)
+OMIT_TICKET_TASKS = OMIT_WRITE  # GET /tickets/{id}/tasks items (line 3379)
+
+
+def task_view(org: Org, task: Record, embeds: list[str], omit: frozenset[str] = frozenset()) -> Record:
+    view = {name: value for name, value in public(task).items() if name not in omit}
     if "tickets" in embeds:
         view["ticket"] = _ticket_summary(org, task.get("ticketId"))
     if "assignee" in embeds:
@@ -84,12 +91,12 @@ def task_view(org: Org, task: Record, embeds: list[str]) -> Record:
     return view
 
 
-def _listing(call: Call, tasks: list[Record]) -> Reply:
+def _listing(call: Call, tasks: list[Record], omit: frozenset[str]) -> Reply:
     """Oldest first unless `sortBy` says otherwise."""
     field_name, descending = call.query.get("sortBy", ("createdTime", False))
     tasks = sort_records(tasks, field_name, descending)
     embeds = call.query.get("include", [])
-    return listing([task_view(call.org, task, embeds) for task in page(tasks, call.query)])
+    return listing([task_view(call.org, task, embeds, omit) for task in page(tasks, call.query)])
 
 
 def _path_task(call: Call) -> Record:
@@ -104,7 +111,7 @@ def list_tasks(call: Call) -> Reply:
     tasks = list(call.org.tasks.values())
     if "departmentId" in call.query:
         tasks = [task for task in tasks if task["departmentId"] == call.query["departmentId"]]
-    return _listing(call, tasks)
+    return _listing(call, tasks, OMIT_LIST)
 
 
 def list_ticket_tasks(call: Call) -> Reply:
@@ -112,11 +119,11 @@ def list_ticket_tasks(call: Call) -> Reply:
     tasks = [] if call.query.get("isSpam") else call.org.children("tasks", ticket["id"])
     if "isCompleted" in call.query:
         tasks = [task for task in tasks if (task["status"] == TASK_DONE_STATUS) == call.query["isCompleted"]]
-    return _listing(call, tasks)
+    return _listing(call, tasks, OMIT_TICKET_TASKS)
 
 
 def get_task(call: Call) -> Reply:
-    return ok(task_view(call.org, _path_task(call), call.query.get("include", [])))
+    return ok(task_view(call.org, _path_task(call), call.query.get("include", []), OMIT_GET))
 
 
 def _attach(org: Org, task: Record, ticket_id: str | None) -> None:
@@ -135,7 +142,7 @@ def create_task(call: Call) -> Reply:
     values.setdefault("status", "Not Started")
     task = new_task(call.org, creatorId=call.agent["id"], **values)
     _attach(call.org, task, task["ticketId"])
-    return ok(public(task))
+    return ok(task_view(call.org, task, [], OMIT_WRITE))
 
 
 def _detach(org: Org, task: Record) -> None:
@@ -158,7 +165,7 @@ def update_task(call: Call) -> Reply:
     task["modifiedTime"] = now
     _detach(call.org, task)
     _attach(call.org, task, task["ticketId"])
-    return ok(public(task))
+    return ok(task_view(call.org, task, [], OMIT_WRITE))
 
 
 # task attachments -----------------------------------------------------------------------------------------------
@@ -190,7 +197,7 @@ def create_task_attachment(call: Call) -> Reply:
 def delete_task_attachment(call: Call) -> Reply:
     _, attachment = _path_attachment(call)
     del call.org.task_attachments[attachment["id"]]
-    return no_content()
+    return deleted()
 
 
 TASK = "/tasks/{task_id:id}"

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sandbox.api import Call, Endpoint, Reply, ok
-from sandbox.embed import ticket_view
+from sandbox.embed import ticket_merged_view
 from sandbox.errors import ApiError, invalid_data, not_found, unprocessable
 from sandbox.params import Id
 from sandbox.records import TICKET_CUSTOM_FIELDS, apply_thread_to_ticket, new_ticket
@@ -127,7 +127,7 @@ def merge_tickets(call: Call) -> Reply:
             org.move_children(kind, ticket_id, target["id"])
         org.remove_ticket(ticket_id)
     org.touch(target)
-    return ok(ticket_view(org, target))
+    return ok(ticket_merged_view(org, target))
 
 
 # move -----------------------------------------------------------------------------------------------
@@ -169,7 +169,7 @@ def split_thread(call: Call) -> Reply:
     apply_thread_to_ticket(org, split, thread, touch=False)
     org.add_ticket(split)
     org.touch(ticket)
-    return ok(ticket_view(org, split))
+    return ok(ticket_merged_view(org, split))
 
 
 # mass actions ---------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ the attachment; a delete answers 204 with no body. No file type is refused: neit
 """
 from __future__ import annotations
 
-from sandbox.api import Call, Endpoint, Reply, listing, no_content, ok
+from sandbox.api import Call, Endpoint, Reply, deleted, listing, ok
 from sandbox.errors import invalid_data
 from sandbox.listing import page, sort_records
 from sandbox.params import PAGING, Flag, Sort
@@ -70,7 +70,7 @@ def delete_attachment(call: Call) -> Reply:
     ticket, attachment = path_child(call, "attachments", "attachment_id")
     call.org.remove_child("attachments", attachment["id"])
     call.org.touch(ticket)
-    return no_content()
+    return deleted()
 
 
 ATTACHMENTS = "/tickets/{ticket_id:id}/attachments"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.api import Call, Endpoint, Reply, listing, no_content, ok
+from sandbox.api import Call, Endpoint, Reply, deleted, listing, ok
 from sandbox.clock import parse_time
 from sandbox.listing import page, sort_records
 from sandbox.params import PAGING, Choice, Flag, TimeRange, include
@@ -120,7 +120,7 @@ def delete_entry(call: Call) -> Reply:
     ticket, entry = path_child(call, "timeEntries", "timeEntry_id")
     call.org.remove_child("timeEntries", entry["id"])
     call.org.touch(ticket)
-    return no_content()
+    return deleted()
 
 
 ENTRIES = "/tickets/{ticket_id:id}/timeEntry"

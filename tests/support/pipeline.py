@@ -39,6 +39,7 @@ class Pipeline:
     root: Path
     rules: str
     tickets: int = 30
+    orgs: int = 1
     poll_interval_s: float = 1.0
     workers: int = 1
     extra_env: dict[str, str] = field(default_factory=dict)
@@ -57,7 +58,7 @@ class Pipeline:
         (self.rules_dir / "rules.yaml").write_text(self.rules)
         (self.root / "redis").mkdir(exist_ok=True)
         self.redis_server = RedisServer(directory=self.root / "redis", appendonly=True).start()
-        self.sandbox = SandboxProcess(orgs=1, tickets=self.tickets).start()
+        self.sandbox = SandboxProcess(orgs=self.orgs, tickets=self.tickets).start()
         self.token = self.sandbox.access_token()
         self.scheduler = self._spawn("scheduler", "scheduler")
         for index in range(self.workers):

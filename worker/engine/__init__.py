@@ -9,8 +9,10 @@ Public API (import from the modules; this package imports nothing, so `calendars
     plan.PlannedAction.as_dict() / .action_id(event_id)
     ruletests.run_rule_tests(path) -> RuleTestReport; explain.explain_text(rules, evaluation)
     schema.json_schema()
+    sla: Timeline, clocks_for, due_levels, next_level, forecast, explain (SLA policies; see sla/__init__.py)
 
 Where a decision is made, by file: schema*.py (what a rule may say), validation.py + yamlsource.py (where a
 problem is), lint.py (what is refused or warned at load), conditions.py + operators.py + values.py (whether a
-rule matches), planner.py + directory.py + templates.py (what it will do), evaluate.py (which rules fire).
+rule matches), planner.py + directory.py + templates.py (what it will do), evaluate.py (which rules fire),
+schema_sla.py + sla/ (SLA policies: which governs a ticket, its clocks, which escalation levels are due).
 """

@@ -5,7 +5,7 @@
                        move  department='Tier 2' departmentId='1892000000082069'
       NOT MATCHED    billing-to-billing     rules/triage.yaml:12
                        subject contains 'invoice': actual 'Order delayed'
-      NOT TRIGGERED  sla-first-response     rules/sla_escalation.yaml:4  listens to schedule, not ticket.created
+      NOT TRIGGERED  sla-overdue-task       rules/sla_escalation.yaml:5  listens to schedule, not ticket.created
 """
 from __future__ import annotations
 

@@ -10,17 +10,28 @@ Warnings (reported, the rule set still loads):
 - change operators in a time rule (a sweep carries no change, so they never match);
 - a rule that can never run because an earlier enabled rule with an unconditional `stop` listens to all of its
   events.
+
+SLA policies (`lint_policies`): the same condition checks on their `if` and stop conditions (an elapsed test
+inside `any` is an error; an unknown field path, and a change operator - a sweep carries no change - are
+warnings); an unknown field path as a clock start (warning); a policy that never governs because an earlier
+enabled one has no condition (warning); an escalation level whose offset lies before the clock's start for some
+target, so it is due at once (warning).
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
-from worker.engine.conditions import Leaf
+from worker.engine.conditions import CompiledCondition, Leaf
+from worker.engine.durations import format_duration
 from worker.engine.paths import is_known_path, suggest_path
 from worker.engine.planner import SOME_VALUE
 from worker.engine.ruleset import CompiledRule
 from worker.engine.schema import OncePerAnchor
+
+if TYPE_CHECKING:
+    from worker.engine.sla.policy import CompiledPolicy
 
 Report = Callable[..., None]  # report(rule, path, message, severity="error", at_key=False)
 
@@ -87,3 +98,44 @@ def lint_order(rules: Sequence[CompiledRule], report: Report) -> None:
         if model.stop and model.if_ is None and model.enabled and not model.dry_run:
             for kind in rule.kinds:
                 stoppers.setdefault(kind, rule)
+
+
+def lint_policies(policies: Sequence[CompiledPolicy], report: Report) -> None:
+    """Every SLA policy lint (see the module docstring); `report(policy, loc, message, ...)` as for rules."""
+    catch_all: CompiledPolicy | None = None
+    for policy in policies:
+        loc = ("sla_policies", policy.position)
+        if catch_all is not None and policy.enabled:
+            report(policy, loc, f"policy {policy.id!r} never governs a ticket: policy {catch_all.id!r} "
+                   f"({catch_all.source}) has no condition and comes first", severity="warning")
+        if catch_all is None and policy.enabled and policy.model.if_ is None:
+            catch_all = policy
+        _lint_condition(policy, policy.condition, report)
+        for metric in policy.metrics:
+            metric_loc = loc + ("metrics", metric.name)
+            for condition in metric.stop_conditions:
+                _lint_condition(policy, condition, report)
+            for index, (path, _) in enumerate(metric.start_fields):
+                if not is_known_path(path):
+                    start = policy.model.metrics[metric.name].start
+                    where = metric_loc + (("start", index, "field") if isinstance(start, list) else ("start", "field"))
+                    report(policy, where, _unknown_path(path), severity="warning")
+            targets = [*metric.targets.values(), *([metric.default] if metric.default is not None else [])]
+            shortest = min(targets, default=None)
+            for level in metric.levels:
+                if shortest is not None and shortest + level.offset < timedelta():
+                    report(policy, metric_loc + ("escalations", level.number - 1, "at"),
+                           f"level {level.number} at {format_duration(level.offset)} is before the clock starts "
+                           f"for a {format_duration(shortest)} target: it is due at once", severity="warning")
+
+
+def _lint_condition(policy: CompiledPolicy, condition: CompiledCondition, report: Report) -> None:
+    for leaf in condition.leaves:
+        if leaf.family == "elapsed" and leaf.under_any:
+            report(policy, leaf.loc + (leaf.operator,), f"time condition {leaf.operator} is not allowed inside any; "
+                   "put it at the top level or under all", at_key=True)
+        if not is_known_path(leaf.path):
+            report(policy, leaf.loc + ("field",), _unknown_path(leaf.path), severity="warning")
+        if leaf.family == "change":
+            report(policy, leaf.loc + (leaf.operator,), f"{leaf.operator} never matches in an SLA policy: a sweep "
+                   "carries no change", severity="warning", at_key=True)

@@ -6,9 +6,11 @@ their relative paths, except those in a `tests` folder (rule test cases live the
 
 Steps, each collecting problems instead of stopping at the first:
 1. parse each file (YAML syntax errors, duplicate keys);
-2. validate the top level, then each rule and each calendar on its own, so one bad rule hides no other problem;
-3. across files: calendar names and rule ids must be unique;
-4. compile each valid rule (conditions, templates, calendars referenced) and lint it; then lint the order.
+2. validate the top level, then each rule, calendar and SLA policy on its own, so one bad rule hides no other
+   problem;
+3. across files: calendar names must be unique, and ids among rules and SLA policies together;
+4. compile each valid rule (conditions, templates, calendars referenced) and lint it; then lint the order;
+5. compile each valid SLA policy (sla/policy.py) and lint it; policies keep file order.
 Errors refuse the whole set (`RuleLoadError`); warnings are kept on the RuleSet.
 """
 from __future__ import annotations
@@ -22,11 +24,12 @@ from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from worker.engine.calendars import Calendar, CalendarSpec
 from worker.engine.conditions import compile_condition
 from worker.engine.errors import Problem, RuleLoadError
-from worker.engine.lint import lint_order, lint_rule
+from worker.engine.lint import lint_order, lint_policies, lint_rule
 from worker.engine.paths import make_getter
 from worker.engine.planner import compile_action
 from worker.engine.ruleset import CompiledRule, RuleSet
-from worker.engine.schema import OncePerAnchor, Rule, RuleFileEnvelope
+from worker.engine.schema import OncePerAnchor, Rule, RuleFileEnvelope, SlaPolicy
+from worker.engine.sla.policy import CompiledPolicy, compile_policy
 from worker.engine.validation import validate
 from worker.engine.yamlsource import Locator, Path, parse_yaml, to_plain
 
@@ -58,6 +61,7 @@ class _Source:
     locator: Locator
     rules: list[tuple[int, Rule]] = field(default_factory=list)
     calendars: dict[str, CalendarSpec] = field(default_factory=dict)
+    policies: list[tuple[int, SlaPolicy]] = field(default_factory=list)
 
 
 def rule_files(path: str | FilePath) -> list[tuple[str, FilePath]]:
@@ -120,11 +124,19 @@ def check_sources(sources: Iterable[tuple[str, str]]) -> tuple[RuleSet | None, l
     for rule in ordered:
         lint_rule(rule, report)
     lint_order(ordered, report)
+    policies = _compile_policies(parsed, calendars, {rule.id: rule.source for rule in compiled}, problems)
+
+    def report_policy(policy: CompiledPolicy, path: Path, message: str, severity: str = "error",
+                      at_key: bool = False) -> None:
+        reporters[policy.file](path, message, severity=severity, at_key=at_key)
+
+    lint_policies(policies, report_policy)
     problems = sorted(set(problems))
     if any(problem.is_error for problem in problems):
         return None, problems
     warnings = tuple(problem for problem in problems if not problem.is_error)
-    return RuleSet(tuple(ordered), calendars, warnings, tuple(source.file for source in parsed)), problems
+    return RuleSet(tuple(ordered), calendars, warnings, tuple(source.file for source in parsed),
+                   tuple(policies)), problems
 
 
 def _read_source(name: str, text: str, rank: int, problems: list[Problem]) -> _Source | None:
@@ -155,6 +167,11 @@ def _read_source(name: str, text: str, rank: int, problems: list[Problem]) -> _S
         problems.extend(found)
         if spec is not None:
             source.calendars[name_] = spec
+    for index, item in enumerate(envelope.sla_policies):
+        policy, found = validate(SlaPolicy, item, locator, ("sla_policies", index))
+        problems.extend(found)
+        if policy is not None:
+            source.policies.append((index, policy))
     return source
 
 
@@ -199,6 +216,27 @@ def _compile_rule(model: Rule, source: _Source, index: int, calendars: dict[str,
                     for position, action in enumerate(model.then))
     anchor = make_getter(model.once.per_anchor) if isinstance(model.once, OncePerAnchor) else None
     return CompiledRule(model, source.file, line, col, source.rank, index, condition, actions, anchor)
+
+
+def _compile_policies(sources: list[_Source], calendars: dict[str, Calendar], rule_ids: dict[str, str],
+                      problems: list[Problem]) -> list[CompiledPolicy]:
+    """Compile every valid policy in file order; ids are unique among policies and rules together."""
+    compiled: list[CompiledPolicy] = []
+    first_seen: dict[str, str] = {}
+    for source in sources:
+        report = FileReporter(source.locator, problems)
+        for index, model in source.policies:
+            line, col = source.locator.position(("sla_policies", index, "id"))
+            where = first_seen.get(model.id) or (f"rule {rule_ids[model.id]}" if model.id in rule_ids else None)
+            if where is not None:
+                report(("sla_policies", index, "id"), f"duplicate id {model.id!r}; first defined at {where}; "
+                       "ids must be unique among rules and SLA policies, across files")
+                continue
+            first_seen[model.id] = f"{source.file}:{line}:{col}"
+            policy_line, policy_col = source.locator.position(("sla_policies", index))
+            compiled.append(compile_policy(model, source.file, policy_line, policy_col, source.rank, index,
+                                           calendars, report))
+    return compiled
 
 
 def problems_text(problems: Iterable[Problem]) -> str:

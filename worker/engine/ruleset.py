@@ -9,7 +9,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from worker.engine.calendars import Calendar
 from worker.engine.conditions import CompiledCondition
@@ -17,6 +17,9 @@ from worker.engine.errors import Problem
 from worker.engine.paths import Getter
 from worker.engine.planner import CompiledAction
 from worker.engine.schema import SCHEDULE, Rule, ScheduleSpec
+
+if TYPE_CHECKING:
+    from worker.engine.sla.policy import CompiledPolicy
 
 
 @dataclass(eq=False)
@@ -75,12 +78,14 @@ class CompiledRule:
 
 @dataclass(frozen=True, eq=False)
 class RuleSet:
-    """Rules in evaluation order, calendars by name, load warnings; immutable once built."""
+    """Rules in evaluation order, calendars by name, load warnings, SLA policies in file order (the first that
+    applies to a ticket governs it; see worker/engine/sla/); immutable once built."""
 
     rules: tuple[CompiledRule, ...]
     calendars: Mapping[str, Calendar]
     warnings: tuple[Problem, ...] = ()
     files: tuple[str, ...] = ()
+    sla_policies: tuple[CompiledPolicy, ...] = ()
     _by_id: dict[str, CompiledRule] = field(init=False, repr=False)
     _by_kind: dict[str, tuple[CompiledRule, ...]] = field(init=False, repr=False)
     memo: dict[Any, Any] = field(init=False, repr=False)  # the evaluator's per-rule-set precomputations
@@ -104,10 +109,14 @@ class RuleSet:
     def for_kind(self, kind: str) -> tuple[CompiledRule, ...]:
         return self._by_kind.get(kind, ())
 
+    def policy(self, policy_id: str) -> CompiledPolicy | None:
+        return next((policy for policy in self.sla_policies if policy.id == policy_id), None)
+
     @property
     def version(self) -> str:
-        digest = hashlib.sha256("".join(f"{rule.id}:{rule.version};" for rule in self.rules).encode())
-        return digest.hexdigest()[:12]
+        text = "".join(f"{rule.id}:{rule.version};" for rule in self.rules)
+        text += "".join(f"sla:{policy.id}:{policy.version};" for policy in self.sla_policies)
+        return hashlib.sha256(text.encode()).hexdigest()[:12]
 
     @property
     def time_rules(self) -> tuple[CompiledRule, ...]:

@@ -21,6 +21,29 @@ Added keys: top-level `fixtures` (free-form, ignored: a home for YAML anchors su
 `status` ({rule: fired | not_matched | skipped | failed | disabled | not_triggered}). `event` defaults to
 ticket.updated when `previous` is given, else ticket.created. Default rules: the folder holding the `tests/`
 folder the file is in.
+
+SLA policies (worker/engine/sla/): a case may give the ticket's history and check its clocks and levels.
+
+    threads: [...]            # optional: the thread list as GET /tickets/{id}/threads returns it (direction,
+                              #   createdTime, status, visibility); or, instead of threads and statuses:
+    statuses: [[time, status], ...]   # optional with threads: the status history (default: inferred from the
+                              #   ticket: Open at createdTime, then its current status since closedTime/onholdTime)
+    timeline: {created, customer_messages: [...], agent_responses: [...], statuses: [[time, status]]}
+    sla_fired: [...]          # levels already fired: "policy|metric|cycle|level" keys or {metric, level} (the
+                              #   governing policy and the metric's current cycle by default; policy, cycle given)
+    expect:
+      policy: support-sla     # the governing policy (null: none applies)
+      sla:                    # exactly the governing policy's clocks, in its metric order; listed keys compared
+        - {metric: first_response, state: running, due_at: "2026-12-01T13:00:00Z", breached: false}
+      escalations:            # exactly the levels due now (not in sla_fired), oldest first, with their actions
+        - {metric: first_response, level: 2, due_at: "...", actions: [{comment: {text: ...}}]}
+      next_level: {metric: first_response, level: 3, due_at: "..."}   # or null
+
+Clock keys: policy, metric, state (running | paused | stopped | not_started), cycle, started_at, target,
+elapsed, remaining, due_at, breached, pauses ([[from, to or null]]), stopped_at, stopped_by, cycles. Level keys:
+key, policy, metric, cycle, level, name, offset, due_at, breach_at, ticket, dry_run, actions, error. Times may be
+written in any ISO form and durations in any rule form. `fired` is optional when an SLA expectation is given
+(the rules are then not checked); a case must expect something.
 """
 from __future__ import annotations
 
@@ -29,13 +52,14 @@ from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from worker.engine.errors import Problem
 from worker.engine.evaluate import Evaluation, Event, MemoryHistory, evaluate
 from worker.engine.loader import TESTS_FOLDER, check_rules
 from worker.engine.ruleset import RuleSet
-from worker.engine.schema import StrictModel
+from worker.engine.schema import StrictModel, invalid
+from worker.engine.sla.cases import case_timeline, compare_sla, fired_keys
 from worker.engine.validation import validate
 from worker.engine.values import loose_equal, parse_time
 from worker.engine.yamlsource import Locator, parse_yaml, to_plain
@@ -45,9 +69,27 @@ Status = Literal["fired", "not_matched", "skipped", "failed", "disabled", "not_t
 
 
 class Expect(StrictModel):
-    fired: list[str]
+    fired: list[str] | None = None
     actions: list[dict[str, Any]] | None = None
     status: dict[str, Status] | None = None
+    policy: str | None = Field(None, description="the governing SLA policy (null: none applies)")
+    sla: list[dict[str, Any]] | None = Field(None, description="exactly the governing policy's clocks")
+    escalations: list[dict[str, Any]] | None = Field(None, description="exactly the SLA levels due now")
+    next_level: dict[str, Any] | None = Field(None, description="the next SLA level to come (null: none)")
+
+    @model_validator(mode="after")
+    def _expects_something(self) -> Expect:
+        if not self.model_fields_set & {"fired", "actions", "status"} and not self.checks_sla:
+            raise invalid("expect nothing? give fired (rules) and/or policy, sla, escalations, next_level (SLA)")
+        return self
+
+    @property
+    def checks_rules(self) -> bool:
+        return bool(self.model_fields_set & {"fired", "actions", "status"})
+
+    @property
+    def checks_sla(self) -> bool:
+        return bool(self.model_fields_set & {"policy", "sla", "escalations", "next_level"})
 
 
 class HistorySpec(StrictModel):
@@ -65,6 +107,10 @@ class Case(StrictModel):
     by_deskpilot: bool = False
     directory: dict[str, Any] | None = None
     history: HistorySpec | None = None
+    threads: list[dict[str, Any]] | None = None
+    statuses: list[Any] | None = None
+    timeline: dict[str, Any] | None = None
+    sla_fired: list[str | dict[str, Any]] | None = None
     expect: Expect
 
 
@@ -192,7 +238,8 @@ def _rules_for(file: FilePath, given: str | list[str] | None, report: RuleTestRe
     if len(sets) == 1:
         return sets[0]
     merged = [rule for rule_set in sets for rule in rule_set.rules]
-    return RuleSet(tuple(merged), {name: cal for rule_set in sets for name, cal in rule_set.calendars.items()})
+    return RuleSet(tuple(merged), {name: cal for rule_set in sets for name, cal in rule_set.calendars.items()},
+                   sla_policies=tuple(policy for rule_set in sets for policy in rule_set.sla_policies))
 
 
 def _display(path: FilePath) -> str:
@@ -209,14 +256,26 @@ def run_case(rules: RuleSet, case: Case, file: str = "", line: int = 0) -> CaseR
     if now is None or parse_time(now) is None:
         result.diffs.append(f"now: expected an ISO time like 2026-11-28T10:00:00Z, got {now!r}")
         return result
-    kind = case.event or ("ticket.updated" if case.previous is not None else "ticket.created")
-    ticket_id = str(case.ticket.get("id") or "")
-    changes = {key: tuple(value) for key, value in case.changes.items()} if case.changes is not None else None
-    event = Event(kind, ticket_id, changes, case.by_deskpilot, f"test:{case.name}")
-    evaluation = evaluate(rules, event, case.ticket, case.previous, case.directory, now,
-                          history=_history(case.history, ticket_id))
-    result.diffs.extend(compare(case.expect, evaluation))
+    if case.expect.checks_rules:
+        kind = case.event or ("ticket.updated" if case.previous is not None else "ticket.created")
+        ticket_id = str(case.ticket.get("id") or "")
+        changes = {key: tuple(value) for key, value in case.changes.items()} if case.changes is not None else None
+        event = Event(kind, ticket_id, changes, case.by_deskpilot, f"test:{case.name}")
+        evaluation = evaluate(rules, event, case.ticket, case.previous, case.directory, now,
+                              history=_history(case.history, ticket_id))
+        result.diffs.extend(compare(case.expect, evaluation))
+    if case.expect.checks_sla:
+        result.diffs.extend(_compare_sla(rules, case, parse_time(now)))
     return result
+
+
+def _compare_sla(rules: RuleSet, case: Case, now: Any) -> list[str]:
+    try:
+        timeline = case_timeline(case.ticket, case.threads, case.statuses, case.timeline)
+    except ValueError as exc:
+        return [f"timeline: {exc}"]
+    fired = fired_keys(rules, case.ticket, timeline, now, case.sla_fired)
+    return compare_sla(rules, case.expect, case.ticket, timeline, now, case.directory, fired)
 
 
 def _history(spec: HistorySpec | None, ticket_id: str) -> MemoryHistory:
@@ -236,7 +295,7 @@ def compare(expect: Expect, evaluation: Evaluation) -> list[str]:
     """Readable differences between what a case expects and what the evaluation gave; empty when they agree."""
     diffs: list[str] = []
     fired = evaluation.fired_ids
-    if fired != expect.fired:
+    if expect.fired is not None and fired != expect.fired:
         diffs.append(f"fired: expected {_ids(expect.fired)}, got {_ids(fired)}")
         for rule_id in expect.fired:
             verdict = evaluation.verdict(rule_id)

@@ -1,6 +1,7 @@
 """The rule file schema: pydantic models with extra keys forbidden, exported as JSON Schema for editors.
 
-A rule file is a mapping with `rules:` (a list of `Rule`) and `calendars:` (name -> `CalendarSpec`). Conditions
+A rule file is a mapping with `rules:` (a list of `Rule`), `calendars:` (name -> `CalendarSpec`) and
+`sla_policies:` (a list of `SlaPolicy`, schema_sla.py). Conditions
 (schema_conditions.py) and actions (schema_actions.py) are tagged unions chosen by their keys. The models only
 check shape and self-contained values (cron, timezone, regex, durations); what needs the whole rule set
 (calendars, templates, lints) is checked in `loader.py`, `planner.py` and `lint.py`.
@@ -42,6 +43,7 @@ from worker.engine.schema_conditions import (
     FieldCondition,
     NotCondition,
 )
+from worker.engine.schema_sla import SlaPolicy
 from worker.engine.schema_types import StrictModel, invalid
 
 EVENT_KINDS = ("ticket.created", "ticket.updated", "ticket.replied", "ticket.commented")
@@ -55,7 +57,7 @@ __all__ = [  # this module is the schema's one import point; the condition and a
     "ELAPSED_OPERATORS", "EVENT_KINDS", "OPERATORS", "REPLY_FROM_DEPARTMENT", "SCHEDULE", "VALUE_OPERATORS",
     "Action", "AllCondition", "AnyCondition", "AssignParams", "CommentParams", "Condition", "EventKind",
     "FieldCondition", "MoveParams", "NotCondition", "Once", "OncePerAnchor", "ReplyParams", "Rule", "RuleFile",
-    "RuleFileEnvelope", "ScheduleSpec", "ScheduleTrigger", "StrictModel", "TaskParams", "TimeEntryParams",
+    "RuleFileEnvelope", "ScheduleSpec", "ScheduleTrigger", "SlaPolicy", "StrictModel", "TaskParams", "TimeEntryParams",
     "Trigger", "UpdateParams", "action_params", "action_type", "invalid", "json_schema",
 ]
 
@@ -163,19 +165,22 @@ class Rule(StrictModel):
 
 
 class RuleFile(StrictModel):
-    """A rule file: `rules` and the `calendars` they count business time in (names unique across files)."""
+    """A rule file: `rules`, the `calendars` they count business time in (names unique across files) and
+    `sla_policies` (the first that applies to a ticket governs its SLA clocks)."""
 
     model_config = ConfigDict(title="deskpilot rule file")
 
     rules: list[Rule] = []
     calendars: dict[str, CalendarSpec] = {}
+    sla_policies: list[SlaPolicy] = []
 
 
 class RuleFileEnvelope(StrictModel):
-    """The top level only; each rule and calendar is validated on its own so every problem is reported."""
+    """The top level only; each rule, calendar and policy is validated on its own so every problem is reported."""
 
     rules: list[Any] = []
     calendars: dict[str, Any] = {}
+    sla_policies: list[Any] = []
 
 
 for _model in (Rule, RuleFile):

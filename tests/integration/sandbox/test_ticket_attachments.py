@@ -108,7 +108,7 @@ def test_delete_removes_and_uncounts(client, tickets):
     created = attach(client, tickets[3]).json()
     before = ticket(client, tickets[3])
     answer = client.delete(f"/tickets/{tickets[3]}/attachments/{created['id']}")
-    assert answer.status_code == 204 and answer.content == b""
+    assert answer.status_code == 200 and answer.content == b""
     assert int(ticket(client, tickets[3])["attachmentCount"]) == int(before["attachmentCount"]) - 1
     assert client.delete(f"/tickets/{tickets[3]}/attachments/{created['id']}").status_code == 404
 

@@ -233,7 +233,7 @@ rule:
 calendars: [support]
 """,
         [
-            "rules/top_keys.yaml:1:1: unknown key 'rule'; expected one of rules, calendars",
+            "rules/top_keys.yaml:1:1: unknown key 'rule'; expected one of rules, calendars, sla_policies",
             'rules/top_keys.yaml:3:12: expected a mapping, got a list',
         ],
     ),

@@ -82,7 +82,8 @@ def test_schema_prints_the_json_schema_of_rule_files_and_of_test_files(project: 
     schema = json.loads(capsys.readouterr().out)
     assert schema["title"] == "deskpilot rule file"
     assert schema["additionalProperties"] is False
-    assert set(schema["properties"]) == {"rules", "calendars"}
+    assert set(schema["properties"]) == {"rules", "calendars", "sla_policies"}
+    assert {"id", "if", "calendar", "metrics", "pause_statuses"} <= set(schema["$defs"]["SlaPolicy"]["properties"])
     rule = schema["$defs"]["Rule"]
     assert {"id", "on", "if", "then", "once", "dry_run"} <= set(rule["properties"])
     assert "equals" in schema["$defs"]["FieldCondition"]["properties"]

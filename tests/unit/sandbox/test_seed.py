@@ -123,7 +123,9 @@ def test_children_are_seeded(default_desk) -> None:
         assert org.comments and org.timeEntries
         assert any("zsu[@user:" in c["content"] for c in org.comments.values())
         replies = [t for t in org.threads.values() if t["direction"] == "out"]
-        assert replies and all(t["fromEmailAddress"].endswith(".zohodesk.com") for t in replies)
+        emailed = [t for t in replies if t["channel"] == "EMAIL"]
+        assert emailed and all(t["fromEmailAddress"].endswith(".zohodesk.com") for t in emailed)
+        assert all(t["fromEmailAddress"] is None for t in replies if t["channel"] != "EMAIL")
 
 
 def test_closed_and_on_hold_tickets_end_with_the_agents_reply(default_desk) -> None:

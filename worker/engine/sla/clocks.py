@@ -46,8 +46,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from worker.engine.conditions import EvalContext, Failure
-from worker.engine.durations import format_duration
-from worker.engine.sla.policy import CompiledMetric, CompiledPolicy
+from worker.engine.sla.policy import CompiledMetric, CompiledPolicy, duration_text
 from worker.engine.sla.timeline import Timeline, iso
 from worker.engine.values import parse_time
 
@@ -91,7 +90,7 @@ class ClockState:
         """JSON-safe: times ISO UTC ("...Z"), durations as rule durations ("1h30m")."""
         return {"policy": self.policy, "metric": self.metric, "state": self.state, "cycle": self.cycle,
                 "started_at": _iso(self.started_at), "target": _duration(self.target),
-                "elapsed": format_duration(self.elapsed), "remaining": _duration(self.remaining),
+                "elapsed": duration_text(self.elapsed), "remaining": _duration(self.remaining),
                 "due_at": _iso(self.due_at), "breached": self.breached,
                 "pauses": [[iso(start), _iso(end)] for start, end in self.pauses],
                 "stopped_at": _iso(self.stopped_at), "stopped_by": self.stopped_by, "cycles": self.cycles}
@@ -102,7 +101,7 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def _duration(delta: timedelta | None) -> str | None:
-    return None if delta is None else format_duration(delta)
+    return None if delta is None else duration_text(delta)
 
 
 # ------------------------------------------------------------------------------------------------ policy choice
@@ -252,7 +251,9 @@ class MetricClock:
         """The pause intervals within the cycle, clipped to it; an open last one (None) while paused now."""
         if self._pauses is None:
             start, end = self.start, self.end
-            statuses = self.metric.pause_statuses or self.policy.pause_statuses
+            statuses = self.metric.pause_statuses
+            if statuses is None:
+                statuses = self.policy.pause_statuses
             clipped: list[Pause] = []
             if start is not None and statuses:
                 for low, high in self.facts.pauses(statuses):
@@ -397,12 +398,15 @@ _CREATED_ONLY = frozenset({"created"})
 
 
 def metric_clocks(policy: CompiledPolicy, ticket: Mapping[str, Any], timeline: Timeline, now: datetime,
-                  ctx: EvalContext | None = None) -> list[MetricClock]:
-    """The clocks of the policy's metrics that have a target for this ticket's priority, in policy order."""
+                  ctx: EvalContext | None = None, *, with_levels: bool = False) -> list[MetricClock]:
+    """The clocks of the policy's metrics that have a target for this ticket's priority, in policy order
+    (`with_levels`: only the metrics that have escalation levels)."""
     facts = Facts(policy, ticket, timeline, now, ctx or context(ticket, now))
     priority = ticket.get("priority")
     clocks = []
     for metric in policy.metrics:
+        if with_levels and not metric.levels:
+            continue
         target = metric.target_for(priority)
         if target is not None:
             clocks.append(MetricClock(policy, metric, facts, target))
@@ -412,7 +416,7 @@ def metric_clocks(policy: CompiledPolicy, ticket: Mapping[str, Any], timeline: T
 def clocks_for(rules: RuleSet, ticket: Mapping[str, Any], timeline: Timeline, now: datetime) -> list[ClockState]:
     """The governing policy's clocks for this ticket at `now` (empty when no policy applies), in the order the
     policy lists its metrics; a metric with no target for the ticket's priority is left out."""
-    now = _as_utc(now)
+    now = as_utc(now)
     ctx = context(ticket, now)
     policy = governing_policy(rules, ticket, now, ctx)
     if policy is None:
@@ -420,7 +424,7 @@ def clocks_for(rules: RuleSet, ticket: Mapping[str, Any], timeline: Timeline, no
     return [clock.to_state() for clock in metric_clocks(policy, ticket, timeline, now, ctx)]
 
 
-def _as_utc(now: datetime | str) -> datetime:
+def as_utc(now: datetime | str) -> datetime:
     moment = parse_time(now)
     if moment is None:
         raise ValueError(f"now: expected an aware time like 2026-12-01T10:00:00Z, got {now!r}")

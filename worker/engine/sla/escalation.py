@@ -27,12 +27,11 @@ Planned actions carry the policy id as `rule`, the policy's version and the acti
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from worker.engine.directory import Directory
-from worker.engine.durations import format_duration
 from worker.engine.effects import effect, mentions_pending
 from worker.engine.errors import PlanError
 from worker.engine.plan import PlannedAction
@@ -41,12 +40,12 @@ from worker.engine.sla.clocks import (
     RUNNING,
     ZERO,
     MetricClock,
-    _as_utc,
+    as_utc,
     context,
     governing_policy,
     metric_clocks,
 )
-from worker.engine.sla.policy import CompiledLevel
+from worker.engine.sla.policy import CompiledLevel, duration_text, offset_text
 from worker.engine.sla.timeline import Timeline, iso
 from worker.engine.templates import variables
 
@@ -85,7 +84,8 @@ class DueLevel:
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"key": self.key(), "policy": self.policy, "metric": self.metric, "cycle": self.cycle,
                                 "level": self.level, "name": self.name, "offset": self.offset_text,
-                                "due_at": iso(self.due_at), "breach_at": iso(self.breach_at) if self.breach_at else None,
+                                "due_at": iso(self.due_at),
+                                "breach_at": iso(self.breach_at) if self.breach_at else None,
                                 "ticket": self.ticket_id, "dry_run": self.dry_run,
                                 "actions": [action.as_dict() for action in self.actions]}
         if self.error:
@@ -97,10 +97,6 @@ def level_key(policy: str, metric: str, cycle: str, level: int) -> str:
     return f"{policy}|{metric}|{cycle}|{level}"
 
 
-def offset_text(offset: timedelta) -> str:
-    return "0" if not offset else ("+" if offset > ZERO else "") + format_duration(offset)
-
-
 def _threshold(clock: MetricClock, level: CompiledLevel) -> timedelta:
     return max(clock.target + level.offset, ZERO)
 
@@ -110,15 +106,15 @@ def due_levels(rules: RuleSet, ticket: Mapping[str, Any], timeline: Timeline,
                fired: Collection[str] = ()) -> list[DueLevel]:
     """The levels due for this ticket at `now` and not in `fired`, planned (see the module docstring); ordered by
     due time, then metric order and level."""
-    now = _as_utc(now)
+    now = as_utc(now)
     ctx = context(ticket, now)
     policy = governing_policy(rules, ticket, now, ctx)
     if policy is None or not any(metric.levels for metric in policy.metrics):
         return []
     found: list[tuple[MetricClock, CompiledLevel, datetime]] = []
-    for clock in metric_clocks(policy, ticket, timeline, now, ctx):
+    for clock in metric_clocks(policy, ticket, timeline, now, ctx, with_levels=True):
         levels = clock.metric.levels
-        if not levels or clock.start is None or clock.stop is not None:
+        if clock.start is None or clock.stop is not None:
             continue
         wall = clock.wall_elapsed  # business time counted can only be less: most clocks end here
         if wall < clock.target + clock.metric.first_offset:
@@ -144,7 +140,7 @@ def next_level(rules: RuleSet, ticket: Mapping[str, Any], timeline: Timeline, no
                fired: Collection[str] = ()) -> DueLevel | None:
     """The earliest level still to come (due_at > now, not fired) of the running clocks, unplanned (no actions):
     for explain, forecast and scheduling. Paused clocks have no next level (their due times move)."""
-    now = _as_utc(now)
+    now = as_utc(now)
     ctx = context(ticket, now)
     policy = governing_policy(rules, ticket, now, ctx)
     if policy is None:
@@ -187,8 +183,8 @@ def _plan(clock: MetricClock, level: CompiledLevel, due_at: datetime, ticket: Ma
     due = DueLevel(policy.id, metric.name, clock.cycle_id, level.number, level.offset, due_at, (), level.name,
                    ticket_id, breach_at, "", policy.dry_run)
     sla = {"policy": policy.id, "policy_name": policy.name, "metric": metric.name, "level": level.number,
-           "level_name": level.name, "offset": offset_text(level.offset), "target": format_duration(clock.target),
-           "elapsed": format_duration(clock.elapsed), "cycle": clock.cycle_id, "started_at": clock.start,
+           "level_name": level.name, "offset": offset_text(level.offset), "target": duration_text(clock.target),
+           "elapsed": duration_text(clock.elapsed), "cycle": clock.cycle_id, "started_at": clock.start,
            "breach_at": breach_at, "due_at": due_at}
     lookup = directory or _EMPTY_DIRECTORY
 
@@ -214,11 +210,5 @@ def _plan(clock: MetricClock, level: CompiledLevel, due_at: datetime, ticket: Ma
                     ctx.apply(changes)
                     pending = pending or (action.type == "assign" and "strategy" in params)
     except PlanError as exc:
-        return _replace_error(due, str(exc))
-    return DueLevel(due.policy, due.metric, due.cycle, due.level, due.offset, due.due_at, tuple(planned), due.name,
-                    due.ticket_id, due.breach_at, "", due.dry_run)
-
-
-def _replace_error(due: DueLevel, message: str) -> DueLevel:
-    return DueLevel(due.policy, due.metric, due.cycle, due.level, due.offset, due.due_at, (), due.name,
-                    due.ticket_id, due.breach_at, message, due.dry_run)
+        return replace(due, error=str(exc))
+    return replace(due, actions=tuple(planned))

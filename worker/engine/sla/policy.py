@@ -21,10 +21,10 @@ from typing import Any
 
 from worker.engine.calendars import CALENDAR_24x7, Calendar
 from worker.engine.conditions import ALWAYS, CompiledCondition, compile_condition
-from worker.engine.durations import format_duration, parse_duration
+from worker.engine.durations import parse_duration
 from worker.engine.paths import Getter, make_getter
 from worker.engine.planner import CompiledAction, compile_action
-from worker.engine.sla.schema import (
+from worker.engine.schema_sla import (
     DEFAULT_TARGET,
     PRESETS,
     PRIORITIES,
@@ -40,6 +40,23 @@ _PRIORITY_KEYS = {name.casefold(): name for name in PRIORITIES}
 Report = Callable[..., None]  # report(path, message, *, at_key=False, severity="error")
 
 
+def duration_text(delta: timedelta) -> str:
+    """A business duration in hours and minutes ("24h", "1h30m", "-30m"): a "day" of business time would read
+    like a calendar day, so days are not used (the text parses back as a rule duration)."""
+    seconds = abs(delta) // timedelta(seconds=1)
+    if seconds == 0:
+        return "0m"
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    text = "".join(f"{count}{unit}" for count, unit in ((hours, "h"), (minutes, "m"), (seconds, "s")) if count)
+    return ("-" if delta < timedelta() else "") + text
+
+
+def offset_text(offset: timedelta) -> str:
+    """A level's offset as written: "-30m", "0", "+2h"."""
+    return "0" if not offset else ("+" if offset > timedelta() else "") + duration_text(offset)
+
+
 @dataclass(eq=False)
 class CompiledLevel:
     """One escalation level: `number` is its 1-based position in the metric's list."""
@@ -52,8 +69,7 @@ class CompiledLevel:
 
     @property
     def label(self) -> str:
-        offset = "0" if not self.offset else ("+" if self.offset > timedelta() else "") + format_duration(self.offset)
-        return f"{self.number}{f' {self.name}' if self.name else ''} ({offset})"
+        return f"{self.number}{f' {self.name}' if self.name else ''} ({offset_text(self.offset)})"
 
 
 @dataclass(eq=False)

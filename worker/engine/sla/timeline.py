@@ -33,8 +33,9 @@ _STATUS_TIME_FIELDS = {"closed": "closedTime", "on hold": "onholdTime"}
 
 def iso(moment: datetime) -> str:
     """An aware time as ISO-8601 UTC with "Z" (seconds, or microseconds when it has them)."""
-    text = moment.astimezone(UTC).replace(tzinfo=None).isoformat()
-    return text + "Z"
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    return moment.isoformat().replace("+00:00", "Z")
 
 
 def _time(value: Any, what: str) -> datetime:

@@ -1,4 +1,4 @@
-"""The schema of SLA policies: the `sla_policies:` list of a rule file (pydantic, extra keys forbidden).
+"""The SLA part of the rule schema: the `sla_policies:` list of a rule file (pydantic, extra keys forbidden).
 
     sla_policies:
       - id: support-sla                       # stable id: fired levels are keyed by it
@@ -17,20 +17,23 @@
           waiting-on-approval:                 # a custom metric: start and stop given
             start: {field: customFields.approvalRequested}
             stop: [closed, {field: customFields.approved, equals: true}]
-            targets: {default: 2d}
+            targets: {default: 16h}
+
+Targets and offsets are business time in the policy's calendar: with 09:00-17:00 hours, 8h is one working day
+(and 1d is 24 business hours, three working days). Offsets are signed: before (-), at (0) or after (+) the breach.
 
 The models check shape and self-contained values (durations, offsets, start and stop kinds). What needs the
 whole rule set or a position at a key (unknown metric or priority names, unknown calendars, offsets in order,
-templates) is checked when the policy is compiled (sla/compile.py).
+templates) is checked when the policy is compiled (sla/policy.py); the clocks are in sla/clocks.py.
 """
 from __future__ import annotations
 
 import re
 from typing import Annotated, Any, Union
 
-from pydantic import AfterValidator, BaseModel, Discriminator, Field, Tag, field_validator
+from pydantic import AfterValidator, BaseModel, Discriminator, Field, Tag, WithJsonSchema, field_validator
 
-from worker.engine.durations import EXPECTED, parse_duration
+from worker.engine.durations import parse_duration
 from worker.engine.schema_actions import Action
 from worker.engine.schema_conditions import Condition
 from worker.engine.schema_types import Duration, StrictModel, Text, invalid
@@ -69,7 +72,7 @@ def _offset(value: str) -> str:
         parse_duration(value)
     except ValueError:
         raise invalid(f"invalid offset {value!r}: expected a signed duration like -30m (before the breach), "
-                      f"0 (at it) or +2h (after it); {EXPECTED}") from None
+                      "0 (at it) or +2h (after it)") from None
     return value
 
 
@@ -90,13 +93,15 @@ def _tag_of(value: Any, kind_tag: str, mapping_tag: str) -> str | None:
     return None
 
 
+StartKind = Annotated[str, AfterValidator(_start_kind), WithJsonSchema({"enum": list(START_KINDS)})]
+StopKind = Annotated[str, AfterValidator(_stop_kind), WithJsonSchema({"enum": list(STOP_KINDS)})]
 StartItem = Annotated[
-    Union[Annotated[Annotated[str, AfterValidator(_start_kind)], Tag("kind")], Annotated[FieldStart, Tag("field")]],
+    Union[Annotated[StartKind, Tag("kind")], Annotated[FieldStart, Tag("field")]],
     Discriminator(lambda value: _tag_of(value, "kind", "field"), custom_error_type="start_shape",
                   custom_error_message=_START_HELP),
 ]
 StopItem = Annotated[
-    Union[Annotated[Annotated[str, AfterValidator(_stop_kind)], Tag("kind")], Annotated[Condition, Tag("condition")]],
+    Union[Annotated[StopKind, Tag("kind")], Annotated[Condition, Tag("condition")]],
     Discriminator(lambda value: _tag_of(value, "kind", "condition"), custom_error_type="stop_shape",
                   custom_error_message=_STOP_HELP),
 ]

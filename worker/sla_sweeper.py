@@ -1,0 +1,89 @@
+"""The SLA sweep: every interval, each mirrored ticket's clocks against its policy, from Redis only (no API call).
+
+A level that has come due is recorded like a rule's plan (ledger, in order, deterministic ids), then marked fired
+for its clock cycle, so it fires once; levels of a stopped clock are never due. The audit says how late each
+escalation fired after its due time.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import structlog
+
+from worker.engine.directory import Directory
+from worker.engine.ruleset import RuleSet
+from worker.engine.sla.escalation import DueLevel, due_levels
+from worker.engine.sla.timeline import Timeline
+from worker.evaluator import Origin, SendAction, record_plan
+from worker.store import Store
+
+log = structlog.get_logger(__name__)
+BATCH = 500
+
+
+@dataclass
+class SlaSweepResult:
+    tickets: int = 0
+    without_timeline: int = 0
+    escalations: list[tuple[str, str, float]] = field(default_factory=list)  # (ticket, level key, lateness s)
+
+
+def _batches(tickets: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for ticket in tickets:
+        batch.append(ticket)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@dataclass
+class SlaSweeper:
+    store: Store
+    rules: RuleSet
+    directory_for: Callable[[str], Directory]
+    send: SendAction
+
+    def sweep(self, org_ids: list[str], now: datetime) -> SlaSweepResult:
+        result = SlaSweepResult()
+        for org_id in org_ids:
+            directory = self.directory_for(org_id)
+            for batch in _batches(self.store.mirror.scan(org_id)):
+                self._sweep_batch(org_id, batch, directory, now, result)
+        log.info("sla.swept", tickets=result.tickets, escalations=len(result.escalations), without_timeline=result.without_timeline)
+        return result
+
+    def _sweep_batch(self, org_id: str, batch: list[dict[str, Any]], directory: Directory, now: datetime, result: SlaSweepResult) -> None:
+        ids = [ticket["id"] for ticket in batch]
+        timelines = self.store.timelines.get_many(org_id, ids)
+        fired = self.store.timelines.fired_many(org_id, ids)
+        for ticket in batch:
+            result.tickets += 1
+            if ticket["id"] not in timelines:
+                result.without_timeline += 1
+                continue
+            timeline = Timeline.from_dict(timelines[ticket["id"]])
+            for level in due_levels(self.rules, ticket, timeline, directory, now, fired[ticket["id"]]):
+                self._escalate(org_id, ticket, level, now, result)
+
+    def _escalate(self, org_id: str, ticket: dict[str, Any], level: DueLevel, now: datetime, result: SlaSweepResult) -> None:
+        """A level that cannot be planned (say, an unknown agent) is audited with its error and marked fired all
+        the same: it would fail again at every sweep."""
+        if not level.error:
+            version = level.actions[0].version if level.actions else ""
+            origin = Origin(org_id, f"sla:{org_id}:{ticket['id']}:{level.key()}", version, ticket.get("departmentId"), now.isoformat())
+            record_plan(self.store, self.send, list(level.actions), origin)
+        if not self.store.timelines.mark_fired(org_id, ticket["id"], level.key()):
+            return
+        lateness = (now - level.due_at).total_seconds()
+        result.escalations.append((ticket["id"], level.key(), lateness))
+        self.store.metrics.incr("sla_escalations_total", level.policy, level.metric, str(level.level))
+        self.store.audit.add("sla", org=org_id, ticket=ticket["id"], rule=f"sla:{level.policy}", policy=level.policy,
+                             metric=level.metric, level=level.level, cycle=level.cycle, due_at=level.due_at.isoformat(),
+                             fired_at=now.isoformat(), lateness_s=round(lateness, 3), actions=len(level.actions),
+                             error=level.error or None, dry_run=level.dry_run)
