@@ -21,11 +21,13 @@ settings (overlap 30 s, deadlines, 8 worker threads) unless an option says other
    the event log (`Store.events.append`, the poller's own event shape, a priority change on N distinct mirror
    snapshots) and N `evaluate` messages are queued; then W `deskpilot worker` processes with K threads start.
    Rate = events completed (counter `actions_total|comment|done`) between the first and the last completion,
-   over that time. Then the same with W no-op worker processes (bench/support.py: same settings, Runtime, broker
-   and middleware, same K threads; the actor only INCRs a counter) on N pre-queued `noop` messages. Both rates
-   exclude process start-up and the enqueueing; the ratio is events/s over noop messages/s. Each event costs
-   two messages (evaluate, act), so 0.5 is the ceiling of that ratio even with free evaluation and free Desk
-   calls; the per-message ratio (2 x events/s over noop/s) is printed too.
+   over that time. The same is done before and after with W no-op worker processes (bench/support.py: same
+   settings, Runtime, broker and middleware, same K threads; the actor only INCRs a counter) on N pre-queued
+   `noop` messages; the slower of the two no-op runs is used. All rates exclude process start-up and the
+   enqueueing; the ratio is events/s over noop messages/s. Each event costs two messages (evaluate, act), so 0.5
+   is the ceiling of that ratio even with free evaluation and free Desk calls; the per-message ratio
+   (2 x events/s over noop/s) is printed too. CPU seconds per event of each process (/proc) and Redis commands
+   per event (INFO) over the same span say where the time goes; `--profile FILE` adds a py-spy of the worker.
 
 Prints human lines, then one JSON line {"bench": "pipeline", ...}. Never run by the test suite.
 """
@@ -36,6 +38,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -379,6 +382,17 @@ def summarize_profile(path: Path, top: int = 12) -> dict[str, Any]:
     return {"samples": total, "self": share(leaf), "inclusive": share(interesting)}
 
 
+def run_noop(pipeline: BenchPipeline, broker: RedisBroker, n: int, workers: int, timeout_s: float) -> dict[str, Any]:
+    redis = pipeline.store().redis
+    redis.delete(NOOP_COUNTER)
+    enqueue(broker, NOOP_QUEUE, NOOP_ACTOR, [(index,) for index in range(n)])
+    try:
+        pipeline.start_noop_workers(workers)
+        return measure_progress(lambda: int(redis.get(NOOP_COUNTER) or 0), n, timeout_s, process_groups(pipeline, pipeline.noop_processes), redis)
+    finally:
+        pipeline.stop_noop_workers()
+
+
 def throughput(pipeline: BenchPipeline, tickets: list[dict[str, Any]], workers: int, profile_to: Path | None) -> dict[str, Any]:
     store = pipeline.store()
     redis = store.redis
@@ -392,6 +406,9 @@ def throughput(pipeline: BenchPipeline, tickets: list[dict[str, Any]], workers: 
         seq = write_seq(pipeline)
         credits_before = credits_used(pipeline)
 
+        # no-op: the same worker processes' set-up and threads, an actor that does nothing; run before and after
+        noop_before = run_noop(pipeline, broker, n, workers, timeout_s)
+
         # deskpilot: evaluate + act
         base = float(redis.hget(key("counters"), DONE_COUNTER_FIELD) or 0)
         ids = log_events(pipeline, tickets)
@@ -401,29 +418,33 @@ def throughput(pipeline: BenchPipeline, tickets: list[dict[str, Any]], workers: 
         if profile_to is not None:
             wait_until(lambda: pipeline.log_events(logs, "service.started"), 30, "the worker to start")
             spy = profile([process.pid for process in pipeline.worker_processes], 60, profile_to)
-        real = measure_progress(lambda: int(float(redis.hget(key("counters"), DONE_COUNTER_FIELD) or 0) - base), len(ids), timeout_s,
-                                process_groups(pipeline, pipeline.worker_processes), redis)
-        if spy is not None:
-            spy.send_signal(2)  # SIGINT: py-spy writes what it has
-            spy.wait(timeout=30)
+        try:
+            real = measure_progress(lambda: int(float(redis.hget(key("counters"), DONE_COUNTER_FIELD) or 0) - base), len(ids), timeout_s,
+                                    process_groups(pipeline, pipeline.worker_processes), redis)
+        finally:
+            if spy is not None:
+                spy.send_signal(signal.SIGINT)  # py-spy writes what it has and exits
+                try:
+                    spy.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    spy.kill()
+                    spy.wait()
         wait_until(lambda: drained(pipeline), 30, "every event and action to be final")
         comments = [entry for entry in writes_since(pipeline, seq) if entry["method"] == "POST" and entry["path"].endswith("/comments")]
         credits = credits_used(pipeline) - credits_before
         pipeline.stop_workers()
 
-        # no-op: the same worker processes' set-up and threads, an actor that does nothing
-        redis.delete(NOOP_COUNTER)
-        enqueue(broker, NOOP_QUEUE, NOOP_ACTOR, [(index,) for index in range(n)])
-        pipeline.start_noop_workers(workers)
-        noop = measure_progress(lambda: int(redis.get(NOOP_COUNTER) or 0), n, timeout_s, process_groups(pipeline, pipeline.noop_processes), redis)
-        pipeline.stop_noop_workers()
+        noop_after = run_noop(pipeline, broker, n, workers, timeout_s)
     finally:
         broker.close()
+    noop = noop_before if noop_before["rate_per_s"] < noop_after["rate_per_s"] else noop_after  # the slower: the ratio errs high
+    noop_rates = [noop_before["rate_per_s"], noop_after["rate_per_s"]]
     return {
         "events": len(ids),
         "events_per_s": real["rate_per_s"],
         "span_s": real["span_s"],
         "noop_per_s": noop["rate_per_s"],
+        "noop_rates": noop_rates,
         "noop_span_s": noop["span_s"],
         "ratio": real["rate_per_s"] / noop["rate_per_s"],
         "per_message_ratio": 2 * real["rate_per_s"] / noop["rate_per_s"],
@@ -500,7 +521,7 @@ def main(argv: list[str] | None = None) -> int:
         thr = throughput(pipeline, chosen[args.changes:], args.workers, args.profile.resolve() if args.profile else None)
         print(f"throughput ({args.workers} worker process x {args.threads} threads, {thr['events']} events): "
               f"{thr['events_per_s']:.1f} events/s through evaluate + act ({thr['comment_posts_applied']} comments applied, "
-              f"{thr['api_credits']} credits); no-op actor {thr['noop_per_s']:.1f} messages/s; ratio {thr['ratio']:.3f} "
+              f"{thr['api_credits']} credits); no-op actor {thr['noop_per_s']:.1f} messages/s (the slower of runs before and after: {thr['noop_rates'][0]:.0f}, {thr['noop_rates'][1]:.0f}); ratio {thr['ratio']:.3f} "
               f"(goal {THROUGHPUT_GOAL_RATIO:g}; per message {thr['per_message_ratio']:.3f})", flush=True)
         per_event, per_noop = thr["cpu_ms_per_event"], thr["cpu_ms_per_noop"]
         print("  CPU ms per event (evaluate + act): " + ", ".join(f"{name} {value:.2f}" for name, value in per_event.items())
@@ -520,7 +541,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             shutil.rmtree(root, ignore_errors=True)
     total_s = time.monotonic() - started
-    print(f"total {total_s:.0f}s", flush=True)
+    load = os.getloadavg()
+    print(f"total {total_s:.0f}s; load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs "
+          "(other work on the machine skews every figure)", flush=True)
     print(json.dumps({
         "bench": "pipeline",
         "quick": args.quick,
@@ -546,6 +569,7 @@ def main(argv: list[str] | None = None) -> int:
         "throughput_threads": args.threads,
         "events_per_s": round(thr["events_per_s"], 1),
         "noop_per_s": round(thr["noop_per_s"], 1),
+        "noop_runs_per_s": [round(rate, 1) for rate in thr["noop_rates"]],
         "throughput_ratio": round(thr["ratio"], 3),
         "throughput_per_message_ratio": round(thr["per_message_ratio"], 3),
         "throughput_comments_applied": thr["comment_posts_applied"],
@@ -556,6 +580,8 @@ def main(argv: list[str] | None = None) -> int:
         "appendfsync": args.appendfsync,
         "dramatiq_worker_timeout_ms": args.worker_timeout_ms,
         "total_s": round(total_s, 1),
+        "loadavg": [round(value, 2) for value in load],
+        "cpus": os.cpu_count(),
     }))
     return 0
 

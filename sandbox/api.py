@@ -1,5 +1,3 @@
-# HELPER NOTE (temporary, the lead removes it): if you are a helper writing sandbox endpoints, first read
-# /work/HELPER_BRIEF_SANDBOX.md — your brief's common part (rules: no git commands, your files only, tests).
 """How every /api/v1 endpoint is declared and served: auth, org, scope, limits, faults, query rules, write log.
 
 A resource module declares `ENDPOINTS = [Endpoint(...), ...]`; each handler is a plain function of a `Call`

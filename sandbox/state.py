@@ -1,5 +1,3 @@
-# HELPER NOTE (temporary, the lead removes it): if you are a helper writing sandbox endpoints, first read
-# /work/HELPER_BRIEF_SANDBOX.md — your brief's common part (rules: no git commands, your files only, tests).
 """The sandbox's memory: organisations and their records, kept in the Desk's own JSON shapes.
 
 Records are plain dicts with the field names and string ids the API returns; keys starting with "_" are

@@ -1,5 +1,3 @@
-# HELPER NOTE (temporary, the lead removes it): if you are a helper writing sandbox endpoints, first read
-# /work/HELPER_BRIEF_SANDBOX.md — your brief's common part (rules: no git commands, your files only, tests).
 """GET /organizations and /organizations/{id}: the orgs the token's user belongs to (no orgId header)."""
 from __future__ import annotations
 
