@@ -4,12 +4,13 @@ from __future__ import annotations
 import argparse
 import socket
 import sys
+from datetime import timedelta
 from dataclasses import dataclass
 
 import uvicorn
 
 from sandbox.app import build_app
-from sandbox.oauth import ALL_SCOPES, Grant
+from sandbox.oauth import ALL_SCOPES, DEFAULT_TOKEN_TTL, Grant
 from sandbox.runtime import Credentials, Sandbox
 from sandbox.seed import seed_desk
 from sandbox.state import Desk
@@ -72,6 +73,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tickets", type=int, default=200, help="tickets per organisation (default 200)")
     parser.add_argument("--orgs", type=int, default=2, help="organisations (default 2)")
     parser.add_argument("--activity", type=float, default=0.0, metavar="RATE", help="simulated changes per second (default 0: none)")
+    parser.add_argument("--token-ttl", type=float, default=DEFAULT_TOKEN_TTL.total_seconds(), metavar="SECONDS", help="access token lifetime (default 3600)")
+    parser.add_argument("--concurrency-limit", type=int, default=None, metavar="N", help="concurrent calls per org (default: the edition's, 15 for Professional)")
+    parser.add_argument("--daily-credits", type=int, default=None, metavar="N", help="API credits per org and day (default: the edition's)")
+
+
+def apply_limits(sandbox: Sandbox, args: argparse.Namespace) -> None:
+    """The command line's token lifetime and per-org limits (the /_sandbox/config control changes them later)."""
+    sandbox.auth.token_ttl = timedelta(seconds=args.token_ttl)
+    for org in sandbox.desk.orgs.values():
+        limits = sandbox.org_limits(org)
+        if args.concurrency_limit is not None:
+            limits.concurrency = args.concurrency_limit
+        if args.daily_credits is not None:
+            limits.daily_credits = args.daily_credits
 
 
 def port_is_free(host: str, port: int) -> bool:
@@ -93,6 +108,8 @@ def serve(sandbox: Sandbox, host: str, port: int, activity_rate: float = 0.0) ->
 def options_error(args: argparse.Namespace) -> str | None:
     if args.orgs < 1 or args.tickets < 0 or args.activity < 0:
         return "--orgs must be at least 1, --tickets and --activity at least 0"
+    if args.token_ttl <= 0 or (args.concurrency_limit or 1) < 1 or (args.daily_credits or 1) < 1:
+        return "--token-ttl, --concurrency-limit and --daily-credits must be positive"
     if not port_is_free(args.host, args.port):
         return f"cannot listen on {args.host}:{args.port}: the port is in use or the address is not this machine's; pick another with --port"
     return None
@@ -104,6 +121,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"deskpilot sandbox: {problem}", file=sys.stderr)
         return 2
     sandbox = create_sandbox(SandboxOptions(seed=args.seed, orgs=args.orgs, tickets=args.tickets))
+    apply_limits(sandbox, args)
     print(banner(sandbox, f"http://{args.host}:{args.port}"), flush=True)
     serve(sandbox, args.host, args.port, args.activity)
     return 0

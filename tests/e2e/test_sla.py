@@ -1,6 +1,9 @@
 """SLA escalation end to end: every level fires once, on time, and none after an agent responds."""
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import time
 from datetime import datetime, timedelta
 
@@ -36,6 +39,12 @@ def open_ticket(api, subject: str) -> dict:
     return answer.json()
 
 
+def _cli_lines(deployment, *args: str) -> list[dict]:
+    result = subprocess.run([sys.executable, "-m", "worker.cli", *args], env=deployment.env(), capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+
+
 def escalation_comments(deployment, ticket_id: str) -> list[dict]:
     writes = deployment.writes("POST", f"/tickets/{ticket_id}/comments")
     return [entry for entry in writes if entry["applied"] and "SLA" in entry["body"]["content"]]
@@ -55,6 +64,12 @@ def test_every_level_fires_once_on_time_and_none_after_a_response(pipeline):
         reply = api.post(f"/tickets/{answered['id']}/sendReply",
                          json={"channel": "EMAIL", "fromEmailAddress": address, "to": "customer@example.com", "content": "On it!"})
         assert reply.status_code == 200, reply.text
+    # and ops can see it coming and have it explained
+    forecast = wait_until(lambda: _cli_lines(deployment, "sla", "forecast", "--within", "1m", "--json"), 30, "the forecast")
+    assert {row["ticket"] for row in forecast} >= {waiting["id"]}
+    explained = subprocess.run([sys.executable, "-m", "worker.cli", "sla", "explain", "--ticket", waiting["id"]],
+                               env=deployment.env(), capture_output=True, text=True, timeout=60)
+    assert explained.returncode == 0 and "fast-first-response" in explained.stdout and "first_response" in explained.stdout
     # then the waiting ticket gets each level once, never before its due time
     wait_until(lambda: len(escalation_comments(deployment, waiting["id"])) == 3, 90, "the three levels")
     time.sleep(4 * SWEEP_INTERVAL_S)

@@ -18,6 +18,7 @@ class SandboxProcess:
     seed: int = 1
     orgs: int = 2
     tickets: int = 50
+    extra_args: tuple[str, ...] = ()
     port: int = 0
     process: subprocess.Popen | None = None
     org_ids: list[str] = field(default_factory=list)
@@ -43,7 +44,7 @@ class SandboxProcess:
         command = [
             sys.executable, "-m", "sandbox",
             "--port", str(self.port), "--seed", str(self.seed),
-            "--orgs", str(self.orgs), "--tickets", str(self.tickets),
+            "--orgs", str(self.orgs), "--tickets", str(self.tickets), *self.extra_args,
         ]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self.control = httpx.Client(base_url=self.base_url, timeout=10.0)
