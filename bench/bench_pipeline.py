@@ -2,13 +2,15 @@
 latency, and evaluate+act throughput against a no-op dramatiq actor.
 
     .venv/bin/python bench/bench_pipeline.py [--quick] [--tickets N] [--changes N] [--events N] [--threads K]
+        [--workers W] [--appendfsync always|everysec|no] [--worker-timeout-ms MS] [--profile FILE] [--keep]
 
 One deployment, all real and all on 127.0.0.1 (tests/support/pipeline.py): redis-server with AOF, the sandbox
 Desk, `deskpilot scheduler` and `deskpilot worker` child processes. Production defaults for the pipeline's
 settings (overlap 30 s, deadlines, 8 worker threads) unless an option says otherwise. Phases:
 
-1. Idle poll cost (poll interval 1 s). After the first poll has backfilled the mirror and one ordinary poll has
-   run, with no activity: sandbox credits used (`GET /_sandbox/credits`; every endpoint weighs 1) between two
+1. Idle poll cost (poll interval 1 s). After the first poll has backfilled the mirror, one ordinary poll has run
+   and no poll message is queued or in hand any more (polls sent while the backfill ran are worked off first),
+   with no activity: sandbox credits used (`GET /_sandbox/credits`; every endpoint weighs 1) between two
    moments that each follow a `poll.done` line, divided by the `poll.done` lines in between. Token mints are on
    the accounts server and never counted in credits; the directory is fetched only by `evaluate` (no events
    here) and reconcile makes no API call; the bench checks both (no `directory.fetched` line, no write).
@@ -53,7 +55,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import dramatiq  # noqa: E402
-import httpx  # noqa: E402
 from dramatiq.brokers.redis import RedisBroker  # noqa: E402
 
 from bench.support import NOOP_ACTOR, NOOP_COUNTER, NOOP_QUEUE, BenchPipeline, parse_iso, percentile  # noqa: E402
@@ -78,6 +79,9 @@ LATENCY_GOAL_P95_S = 3.0
 IDLE_GOAL_CALLS = 1.0
 THROUGHPUT_GOAL_RATIO = 0.5
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+# Latency stages: change -> start of the poll that saw it (tick wait + pickup), scheduler tick -> that poll's start
+# (the poll message's queue wait), poll start -> event.evaluated, event.evaluated -> the comment in the write log.
+STAGES = ("to_poll_start_s", "tick_to_poll_start_s", "poll_start_to_evaluated_s", "evaluated_to_comment_s")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -153,14 +157,17 @@ def idle_polls(pipeline: BenchPipeline, polls: int, interval_s: float) -> dict[s
 
     def own_count() -> float:
         """deskpilot's own count of Desk API answers (metric api_calls_total), where this version keeps it."""
-        return sum(float(value) for name, value in store.redis.hgetall(key("counters")).items() if name.startswith("api_calls_total|"))
+        counters = store.redis.hgetall(key("counters"))
+        return sum(float(value) for name, value in counters.items() if name.startswith("api_calls_total|"))
 
     def after_next_poll(count: int) -> tuple[int, int, int, float, float]:
         # The poll after `count` has finished: it is now ~a whole interval until the next tick.
         wait_until(lambda: len(done()) > count, 10 * interval_s + 10, "the next poll")
-        return len(done()), credits_used(pipeline), len(list(store.redis.scan_iter(key("tick", f"poll:{org}", "*")))), time.time(), own_count()
+        ticks = len(list(store.redis.scan_iter(key("tick", f"poll:{org}", "*"))))
+        return len(done()), credits_used(pipeline), ticks, time.time(), own_count()
 
     start_polls, start_credits, start_ticks, started, start_own = after_next_poll(len(done()))
+    credits_before = start_credits
     seq = write_seq(pipeline)
     directory_before = len(pipeline.log_events(logs, "directory.fetched"))
     tokens_before = pipeline.sandbox.control.get("/_sandbox/tokens/stats").json()["minted"]
@@ -176,6 +183,7 @@ def idle_polls(pipeline: BenchPipeline, polls: int, interval_s: float) -> dict[s
         "calls_per_poll": credits / polls_ran if polls_ran else float("nan"),
         "seconds": ended - started,
         "backlog_s": backlog_s,
+        "credits_before": credits_before,
         "seen": sum(int(entry.get("seen", 0)) for entry in window),
         "events": sum(int(entry.get("events", 0)) for entry in window),
         "writes": len(writes_since(pipeline, seq)),
@@ -231,11 +239,10 @@ def latency(pipeline: BenchPipeline, tickets: list[dict[str, Any]], interval_s: 
 
     store = pipeline.store()
     org = pipeline.sandbox.org_ids[0]
-    ticks = sorted(parse_iso(entry["due"]).timestamp() for entry in pipeline.log_events(pipeline.scheduler_logs(), "tick.fired")
-                   if entry.get("job", "").startswith("poll:"))
     fired = sorted(parse_iso(entry["timestamp"]).timestamp() for entry in pipeline.log_events(pipeline.scheduler_logs(), "tick.fired")
                    if entry.get("job", "").startswith("poll:"))
-    evaluated = {entry["event_id"]: parse_iso(entry["timestamp"]).timestamp() for entry in pipeline.log_events(pipeline.worker_logs(), "event.evaluated")}
+    evaluated = {entry["event_id"]: parse_iso(entry["timestamp"]).timestamp()
+                 for entry in pipeline.log_events(pipeline.worker_logs(), "event.evaluated")}
     rows = []
     for ticket_id, modified in changed.items():
         if ticket_id not in found or ticket_id not in patches:
@@ -267,8 +274,7 @@ def latency(pipeline: BenchPipeline, tickets: list[dict[str, Any]], interval_s: 
         "p95_s": percentile(values, 0.95),
         "max_s": max(values, default=float("nan")),
         "mean_s": statistics.fmean(values) if values else float("nan"),
-        "stages": {name: stage(name) for name in ("to_poll_start_s", "tick_to_poll_start_s", "poll_start_to_evaluated_s", "evaluated_to_comment_s")},
-        "poll_ticks": len(ticks),
+        "stages": {name: stage(name) for name in STAGES},
     }
 
 
@@ -463,98 +469,64 @@ def throughput(pipeline: BenchPipeline, tickets: list[dict[str, Any]], workers: 
 
 
 # main ----------------------------------------------------------------------------------------------------------
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    if args.profile:
-        args.profile = args.profile.resolve()
-    os.chdir(ROOT)  # the child processes run `python -m worker.cli`
-    rng = random.Random(args.seed)
-    root = Path(tempfile.mkdtemp(prefix="bench-pipeline-"))
-    env = {
-        # The production defaults, where the e2e harness shortens them for its tests.
-        "DESKPILOT_POLL_OVERLAP_S": "30",
-        "DESKPILOT_RECONCILE_INTERVAL_S": "15",
-        "DESKPILOT_EVENT_DEADLINE_S": "60",
-        "DESKPILOT_ACTION_LEASE_S": "60",
-        "DESKPILOT_ACTION_DEADLINE_S": "120",
-        "DESKPILOT_RULES_RELOAD_S": "5",
-        "DESKPILOT_WORKER_THREADS": str(args.threads),
-    }
-    if args.worker_timeout_ms is not None:
-        env["dramatiq_worker_timeout"] = str(args.worker_timeout_ms)
-    pipeline = BenchPipeline(root=root, rules=RULES, tickets=args.tickets, poll_interval_s=1.0, workers=1, extra_env=env)
-    started = time.monotonic()
-    try:
-        pipeline.start()
-        pipeline.redis_server.client().config_set("appendfsync", args.appendfsync)
-        backfill_started = time.monotonic()
-        wait_until(pipeline.backfilled, 300, "the first poll to backfill the mirror")
-        backfill_s = time.monotonic() - backfill_started
-        backfill_credits = credits_used(pipeline)
-        mirror_size = pipeline.store().mirror.size(pipeline.sandbox.org_ids[0])
-        print(f"sandbox: 1 org, {args.tickets} tickets; backfill took {backfill_s:.1f}s and {backfill_credits} credits; "
-              f"mirror holds {mirror_size} tickets", flush=True)
+def report_idle(idle: dict[str, Any]) -> None:
+    print(f"idle polls (1 s interval): {idle['credits']} credits over {idle['polls']} polls ({idle['ticks']} poll ticks "
+          f"claimed) = {idle['calls_per_poll']:.2f} API calls per idle poll (goal {IDLE_GOAL_CALLS:g}); deskpilot's own "
+          f"api_calls_total counted {idle['own_count']:g}; window {idle['seconds']:.1f}s, tickets re-read {idle['seen']}, "
+          f"events {idle['events']}, writes {idle['writes']}, directory fetches {idle['directory_fetches']}, tokens minted "
+          f"{idle['tokens_minted']} (accounts server, not in credits)", flush=True)
+    backfills = idle["backfill_polls_tickets"]
+    if len(backfills) > 1:
+        print("  WARNING: more than one backfill poll ran (polls of one org overlap: each tick sends a poll, none waits "
+              "for the one running)", flush=True)
+    print(f"  backfill polls that ran: {len(backfills)} (tickets read by each: {backfills}); {idle['credits_before']} "
+          f"credits used before the window; the poll messages queued meanwhile took {idle['backlog_s']:.1f}s more to "
+          "work off", flush=True)
 
-        idle = idle_polls(pipeline, args.idle_polls, 1.0)
-        print(f"idle polls (1 s interval): {idle['credits']} credits over {idle['polls']} polls "
-              f"({idle['ticks']} poll ticks claimed) = {idle['calls_per_poll']:.2f} API calls per idle poll "
-              f"(goal {IDLE_GOAL_CALLS:g}; deskpilot's own api_calls_total counted {idle['own_count']:g}); window {idle['seconds']:.1f}s, tickets re-read {idle['seen']}, events {idle['events']}, "
-              f"writes {idle['writes']}, directory fetches {idle['directory_fetches']}, tokens minted {idle['tokens_minted']} "
-              f"(accounts server, not in credits)", flush=True)
-        backfills = idle["backfill_polls_tickets"]
-        if len(backfills) > 1:
-            print("  WARNING: more than one backfill poll ran (polls of one org overlap: each tick sends a poll, none waits "
-                  "for the one running)", flush=True)
-        print(f"  backfill polls that ran: {len(backfills)} (tickets read by each: {backfills}); poll messages left from "
-              f"the backfill took {idle['backlog_s']:.1f}s more to work off before the window", flush=True)
 
-        pipeline.restart_scheduler(2.0)
-        chosen = changeable_tickets(pipeline, args.changes + args.events, rng)
-        lat = latency(pipeline, chosen[: args.changes], 2.0, rng)
-        stages = lat["stages"]
-        print(f"change-to-action latency (2 s interval, {lat['acted']}/{lat['changes']} changes acted on): "
-              f"p50 {lat['p50_s']:.2f}s, p95 {lat['p95_s']:.2f}s, max {lat['max_s']:.2f}s (goal p95 < {LATENCY_GOAL_P95_S:g}s)", flush=True)
-        print("  stages p50/p95: " + ", ".join(f"{name[:-2]} {value['p50']:.2f}/{value['p95']:.2f}s" for name, value in stages.items()), flush=True)
-        if lat["missing"]:
-            print(f"  no comment within 60 s for tickets {lat['missing']}", flush=True)
+def report_latency(lat: dict[str, Any]) -> None:
+    print(f"change-to-action latency (2 s interval, {lat['acted']}/{lat['changes']} changes acted on): p50 {lat['p50_s']:.2f}s, "
+          f"p95 {lat['p95_s']:.2f}s, max {lat['max_s']:.2f}s (goal p95 < {LATENCY_GOAL_P95_S:g}s)", flush=True)
+    print("  stages p50/p95: " + ", ".join(f"{name[:-2]} {value['p50']:.2f}/{value['p95']:.2f}s"
+                                          for name, value in lat["stages"].items()), flush=True)
+    if lat["missing"]:
+        print(f"  no comment within 60 s for tickets {lat['missing']}", flush=True)
 
-        thr = throughput(pipeline, chosen[args.changes:], args.workers, args.profile.resolve() if args.profile else None)
-        print(f"throughput ({args.workers} worker process x {args.threads} threads, {thr['events']} events): "
-              f"{thr['events_per_s']:.1f} events/s through evaluate + act ({thr['comment_posts_applied']} comments applied, "
-              f"{thr['api_credits']} credits); no-op actor {thr['noop_per_s']:.1f} messages/s (the slower of runs before and after: {thr['noop_rates'][0]:.0f}, {thr['noop_rates'][1]:.0f}); ratio {thr['ratio']:.3f} "
-              f"(goal {THROUGHPUT_GOAL_RATIO:g}; per message {thr['per_message_ratio']:.3f})", flush=True)
-        per_event, per_noop = thr["cpu_ms_per_event"], thr["cpu_ms_per_noop"]
-        print("  CPU ms per event (evaluate + act): " + ", ".join(f"{name} {value:.2f}" for name, value in per_event.items())
-              + "; per no-op message: " + ", ".join(f"{name} {value:.2f}" for name, value in per_noop.items()), flush=True)
-        print(f"  Redis commands per event {thr['redis_commands_per_event']:.1f} (dramatiq's included), per no-op message "
-              f"{thr['redis_commands_per_noop']:.1f}; API calls per event {thr['api_credits'] / max(thr['events'], 1):.2f}", flush=True)
-        print("  Redis commands per event by name (scripts run as evalsha; the bench's own reads included): "
-              + ", ".join(f"{name} {calls:.1f}" for name, calls in thr["redis_top_commands"]), flush=True)
-        if thr["profile"]:
-            print(f"  py-spy of the worker ({thr['profile']['samples']} busy samples), self time: "
-                  + "; ".join(f"{name} {share:.0%}" for name, share in thr["profile"]["self"]), flush=True)
-            print("  inclusive: " + "; ".join(f"{name} {share:.0%}" for name, share in thr["profile"]["inclusive"]), flush=True)
-    finally:
-        pipeline.stop()
-        if args.keep:
-            print(f"kept {root}", flush=True)
-        else:
-            shutil.rmtree(root, ignore_errors=True)
-    total_s = time.monotonic() - started
-    load = os.getloadavg()
-    print(f"total {total_s:.0f}s; load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs "
-          "(other work on the machine skews every figure)", flush=True)
-    print(json.dumps({
+
+def report_throughput(thr: dict[str, Any], workers: int, threads: int) -> None:
+    before, after = thr["noop_rates"]
+    print(f"throughput ({workers} worker process x {threads} threads, {thr['events']} events): {thr['events_per_s']:.1f} "
+          f"events/s through evaluate + act ({thr['comment_posts_applied']} comments applied, {thr['api_credits']} credits); "
+          f"no-op actor {thr['noop_per_s']:.1f} messages/s (slower of the runs before and after: {before:.0f}, {after:.0f}); "
+          f"ratio {thr['ratio']:.3f} (goal {THROUGHPUT_GOAL_RATIO:g}; per message {thr['per_message_ratio']:.3f})", flush=True)
+    per_event, per_noop = thr["cpu_ms_per_event"], thr["cpu_ms_per_noop"]
+    print("  CPU ms per event (evaluate + act): " + ", ".join(f"{name} {value:.2f}" for name, value in per_event.items())
+          + "; per no-op message: " + ", ".join(f"{name} {value:.2f}" for name, value in per_noop.items()), flush=True)
+    print(f"  Redis commands per event {thr['redis_commands_per_event']:.1f} (dramatiq's included), per no-op message "
+          f"{thr['redis_commands_per_noop']:.1f}; API calls per event {thr['api_credits'] / max(thr['events'], 1):.2f}", flush=True)
+    print("  Redis commands per event by name (scripts run as evalsha; the bench's own reads included): "
+          + ", ".join(f"{name} {calls:.1f}" for name, calls in thr["redis_top_commands"]), flush=True)
+    if thr["profile"]:
+        print(f"  py-spy of the worker ({thr['profile']['samples']} samples holding the GIL), self: "
+              + "; ".join(f"{name} {share:.0%}" for name, share in thr["profile"]["self"]), flush=True)
+        print("  inclusive: " + "; ".join(f"{name} {share:.0%}" for name, share in thr["profile"]["inclusive"]), flush=True)
+
+
+def figures(args: argparse.Namespace, backfill: dict[str, Any], idle: dict[str, Any], lat: dict[str, Any], thr: dict[str, Any],
+            total_s: float, load: tuple[float, float, float]) -> dict[str, Any]:
+    return {
         "bench": "pipeline",
         "quick": args.quick,
         "tickets": args.tickets,
-        "backfill_s": round(backfill_s, 2),
-        "backfill_credits": backfill_credits,
+        "backfill_s": round(backfill["seconds"], 2),
         "backfill_polls": len(idle["backfill_polls_tickets"]),
+        "backfill_credits": idle["credits_before"],
         "idle_backlog_s": round(idle["backlog_s"], 2),
         "idle_polls": idle["polls"],
+        "idle_ticks": idle["ticks"],
         "idle_credits": idle["credits"],
         "idle_calls_per_poll": round(idle["calls_per_poll"], 3),
+        "idle_own_api_calls": idle["own_count"],
         "idle_directory_fetches": idle["directory_fetches"],
         "idle_writes": idle["writes"],
         "latency_poll_interval_s": 2.0,
@@ -582,7 +554,59 @@ def main(argv: list[str] | None = None) -> int:
         "total_s": round(total_s, 1),
         "loadavg": [round(value, 2) for value in load],
         "cpus": os.cpu_count(),
-    }))
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    profile_to = args.profile.resolve() if args.profile else None
+    os.chdir(ROOT)  # the child processes run `python -m worker.cli`
+    rng = random.Random(args.seed)
+    root = Path(tempfile.mkdtemp(prefix="bench-pipeline-"))
+    env = {
+        # The production defaults, where the e2e harness shortens them for its tests.
+        "DESKPILOT_POLL_OVERLAP_S": "30",
+        "DESKPILOT_RECONCILE_INTERVAL_S": "15",
+        "DESKPILOT_EVENT_DEADLINE_S": "60",
+        "DESKPILOT_ACTION_LEASE_S": "60",
+        "DESKPILOT_ACTION_DEADLINE_S": "120",
+        "DESKPILOT_RULES_RELOAD_S": "5",
+        "DESKPILOT_WORKER_THREADS": str(args.threads),
+    }
+    if args.worker_timeout_ms is not None:
+        env["dramatiq_worker_timeout"] = str(args.worker_timeout_ms)
+    pipeline = BenchPipeline(root=root, rules=RULES, tickets=args.tickets, poll_interval_s=1.0, workers=1, extra_env=env)
+    started = time.monotonic()
+    try:
+        pipeline.start()
+        pipeline.store().redis.config_set("appendfsync", args.appendfsync)
+        backfill_started = time.monotonic()
+        wait_until(pipeline.backfilled, 300, "the first poll to backfill the mirror")
+        backfill = {"seconds": time.monotonic() - backfill_started}
+        print(f"sandbox: 1 org, {args.tickets} tickets; the first backfill finished after {backfill['seconds']:.1f}s; "
+              f"mirror holds {pipeline.store().mirror.size(pipeline.sandbox.org_ids[0])} tickets", flush=True)
+
+        idle = idle_polls(pipeline, args.idle_polls, 1.0)
+        report_idle(idle)
+
+        pipeline.restart_scheduler(2.0)
+        chosen = changeable_tickets(pipeline, args.changes + args.events, rng)
+        lat = latency(pipeline, chosen[: args.changes], 2.0, rng)
+        report_latency(lat)
+
+        thr = throughput(pipeline, chosen[args.changes:], args.workers, profile_to)
+        report_throughput(thr, args.workers, args.threads)
+    finally:
+        pipeline.stop()
+        if args.keep:
+            print(f"kept {root}", flush=True)
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+    total_s = time.monotonic() - started
+    load = os.getloadavg()
+    print(f"total {total_s:.0f}s; load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs "
+          "(other work on the machine skews every figure)", flush=True)
+    print(json.dumps(figures(args, backfill, idle, lat, thr, total_s, load)))
     return 0
 
 

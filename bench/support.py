@@ -26,6 +26,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.support.pipeline import Pipeline  # noqa: E402
+from worker.store import Store  # noqa: E402
 
 NOOP_QUEUE = "bench.noop"
 NOOP_ACTOR = "noop"
@@ -81,6 +82,13 @@ class BenchPipeline(Pipeline):
 
     noop_processes: list[subprocess.Popen] = field(default_factory=list)
     generation: int = 0
+    _store: Store | None = None
+
+    def store(self) -> Store:
+        """One Store (one Redis connection pool) for the whole bench: the bench never restarts Redis."""
+        if self._store is None:
+            self._store = super().store()
+        return self._store
 
     def _name(self, base: str) -> str:
         self.generation += 1
@@ -132,6 +140,8 @@ class BenchPipeline(Pipeline):
         try:
             self.stop_noop_workers()
         finally:
+            if self._store is not None:
+                self._store.redis.close()
             super().stop()
 
 

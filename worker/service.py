@@ -17,6 +17,7 @@ import dramatiq
 import structlog
 from dramatiq import Worker
 
+from worker import log_filters
 from worker.broker import QUEUES
 from worker.desk.budget import Budget
 from worker.metrics import StoreCollector, serve
@@ -79,6 +80,7 @@ class Service:
         runtime = self.runtime
         runtime.rules.load()
         set_runtime(runtime)
+        log_filters.install()
         from worker import actors  # noqa: F401 - declares the actors on the broker of this runtime
 
         for signum in (signal.SIGTERM, signal.SIGINT):
