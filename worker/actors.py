@@ -25,6 +25,7 @@ from worker.timeline_keeper import TimelineKeeper
 MIN_BACKOFF_MS = 1_000
 MAX_BACKOFF_MS = 60_000
 DEFAULT_RETRY_AFTER_S = 2.0
+POLL_LEASE_MS = 10 * 60 * 1000  # longer than any poll (a first backfill of a large desk included); dramatiq's time limit
 log = structlog.get_logger(__name__)
 
 _runtime = get_runtime()
@@ -44,11 +45,17 @@ def poll(org_id: str) -> None:
     settings = runtime.settings
     client = runtime.client(org_id)
     keeper = TimelineKeeper(client, runtime.store, settings.sla_timeline_fill_per_poll) if runtime.rules.current().sla_policies else None
+    ticks, owner = runtime.store.ticks, runtime.owner
+    if not ticks.hold(f"poll:{org_id}", owner, POLL_LEASE_MS):
+        log.info("poll.skipped", org=org_id, reason="the previous poll of this org is still running")
+        return  # the next tick's window starts at the cursor that poll leaves, so nothing is missed
     try:
         poller = Poller(client, runtime.store, evaluate.send, overlap=timedelta(seconds=settings.poll_overlap_s), timelines=keeper)
         poller.poll()
     except RateLimited as error:  # the next poll tick covers the window; no retry needed
         log.warning("poll.throttled", org=org_id, retry_after=error.retry_after)
+    finally:
+        ticks.release(f"poll:{org_id}", owner)
 
 
 @dramatiq.actor(queue_name="deskpilot.evaluate", **RETRIES)

@@ -30,6 +30,14 @@ class Observation:
     new_comments: int = 0
 
 
+def is_closed(ticket: dict[str, Any]) -> bool:
+    """Closed as the Desk says it: statusType where the answer has it; search results lack it (as the seed's
+    search example shows), and there a set closedTime or the Closed status tells."""
+    if ticket.get("statusType") is not None:
+        return ticket["statusType"] == "Closed"
+    return bool(ticket.get("closedTime")) or ticket.get("status") == "Closed"
+
+
 def _count(ticket: dict[str, Any] | None, name: str) -> int:
     value = (ticket or {}).get(name)
     try:

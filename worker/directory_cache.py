@@ -20,6 +20,7 @@ from worker.desk.paging import MAX_LIMIT, iter_offset
 from worker.engine.directory import Directory
 from worker.store import Store
 from worker.store.keys import key
+from worker.changes import is_closed
 
 log = structlog.get_logger(__name__)
 SOURCES = {"agents": "/agents", "departments": "/departments", "mailReplyAddresses": "/mailReplyAddress"}
@@ -50,6 +51,9 @@ class DirectoryCache:
         if memo and time.monotonic() - memo[0] < LOCAL_MEMO_S:
             return memo[1]
         with self._lock:
+            memo = self._memo.get(org_id)  # another thread may have refreshed it while this one waited
+            if memo and time.monotonic() - memo[0] < LOCAL_MEMO_S:
+                return memo[1]
             data = self._shared(client)
             directory = Directory.from_data(data)
             self._memo[org_id] = (time.monotonic(), directory)
@@ -70,5 +74,5 @@ class DirectoryCache:
     def _open_tickets(self, org_id: str) -> dict[str, int]:
         return dict(Counter(
             ticket["assigneeId"] for ticket in self.store.mirror.scan(org_id)
-            if ticket.get("assigneeId") and ticket.get("statusType") != "Closed"
+            if ticket.get("assigneeId") and not is_closed(ticket)
         ))

@@ -48,11 +48,13 @@ class Recorder:
     def record(self, evaluation: Evaluation, rules: RuleSet, org_id: str, ticket: dict[str, Any], *, batched: bool = False) -> list[str]:
         """`batched`: a sweep sends batchable live updates as updateMany itself, so they are left out here."""
         sent: list[str] = []
+        self.store.audit.add_many([
+            ("evaluation", {"event": evaluation.event.id, "event_kind": evaluation.event.kind, "org": org_id,
+                            "ticket": evaluation.ticket_id, "rule": verdict.rule, "version": verdict.version,
+                            "ruleset": rules.version, "verdict": verdict.as_dict()})
+            for verdict in evaluation.verdicts if verdict.status in AUDITED_STATUSES
+        ])
         for verdict in evaluation.verdicts:
-            if verdict.status in AUDITED_STATUSES:
-                self.store.audit.add("evaluation", event=evaluation.event.id, event_kind=evaluation.event.kind, org=org_id,
-                                     ticket=evaluation.ticket_id, rule=verdict.rule, version=verdict.version,
-                                     ruleset=rules.version, verdict=verdict.as_dict())
             if verdict.fired:
                 self.store.metrics.incr("rule_matches_total", verdict.rule)
                 sent += self._record_actions(evaluation, verdict, org_id, ticket, batched)

@@ -14,6 +14,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from worker.broker import QUEUES
+from worker.preflight import PreflightError
 from worker.store import Store
 from worker.store.keys import server_now
 
@@ -92,6 +93,11 @@ def serve(collector: StoreCollector, healthy: Callable[[], bool], host: str, por
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"not found\n"]
 
-    server = make_server(host, port, app, handler_class=_QuietHandler)
+    try:
+        server = make_server(host, port, app, handler_class=_QuietHandler)
+    except OSError as exc:
+        raise PreflightError(
+            f"cannot serve /metrics on {host}:{port} ({exc.strerror}); set DESKPILOT_METRICS_PORT to a free port, or 0 for none"
+        ) from None
     threading.Thread(target=server.serve_forever, name="metrics", daemon=True).start()
     return server

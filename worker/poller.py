@@ -14,7 +14,7 @@ from typing import Any
 
 import structlog
 
-from worker.changes import Observation, observe
+from worker.changes import Observation, is_closed, observe
 from worker.desk.client import DeskClient
 from worker.desk.errors import Forbidden, NotFound, ScopeMismatch
 from worker.desk.paging import MAX_LIMIT, iter_offset, iter_windowed
@@ -79,9 +79,11 @@ class Poller:
         result = PollResult(self.org_id, (None, now), backfilled=True)
         for batch in _batches(self._changed_since(None, now + FUTURE_ALLOWANCE), MIRROR_BATCH):
             result.seen += len(batch)
-            self.store.mirror.put_many(self.org_id, {ticket["id"]: ticket for ticket in batch if _keep(ticket, now)})
+            # A ticket changed while the backfill runs is left to the next poll, which sees it as an event.
+            settled = [ticket for ticket in batch if (parse_time(ticket.get("modifiedTime")) or now) <= now]
+            self.store.mirror.put_many(self.org_id, {ticket["id"]: ticket for ticket in settled if _keep(ticket, now)})
             if self.timelines is not None:
-                self.timelines.schedule_fill(batch)
+                self.timelines.schedule_fill(settled)
         self.store.cursors.advance(self.org_id, now)
         self.store.mirror.mark_backfilled(self.org_id)
         log.info("poll.backfilled", org=self.org_id, tickets=result.seen)
@@ -175,7 +177,7 @@ class Poller:
 
 def _keep(ticket: dict[str, Any], now: datetime) -> bool:
     """The mirror holds open tickets and those closed within the retention window."""
-    if ticket.get("statusType") != "Closed":
+    if not is_closed(ticket):
         return True
     closed = parse_time(ticket.get("closedTime"))
     return closed is None or now - closed < CLOSED_RETENTION

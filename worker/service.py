@@ -27,6 +27,8 @@ from worker.scheduler import Job, Scheduler, poll_jobs, redis_clock, sweep_jobs
 log = structlog.get_logger(__name__)
 HEALTHY_SCHEDULER_AGE_S = 30.0
 WORKER_STOP_TIMEOUT_MS = 30_000
+# How long an idle consumer waits before looking again (dramatiq's default is 1 s per hop; three hops per change).
+WORKER_IDLE_WAKE_MS = 100
 
 
 def jobs_for(runtime: Runtime) -> Callable[[], list[Job]]:
@@ -106,7 +108,8 @@ class Service:
         return 0
 
     def _start_workers(self) -> Worker:
-        worker = Worker(dramatiq.get_broker(), queues=set(QUEUES), worker_threads=self.runtime.settings.worker_threads)
+        worker = Worker(dramatiq.get_broker(), queues=set(QUEUES), worker_threads=self.runtime.settings.worker_threads,
+                        worker_timeout=WORKER_IDLE_WAKE_MS)
         worker.start()
         return worker
 

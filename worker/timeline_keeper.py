@@ -13,7 +13,7 @@ from typing import Any
 
 import structlog
 
-from worker.changes import Observation
+from worker.changes import Observation, is_closed
 from worker.desk.client import DeskClient
 from worker.desk.paging import MAX_LIMIT, iter_offset
 from worker.engine.sla.timeline import Timeline
@@ -49,7 +49,7 @@ class TimelineKeeper:
 
     def schedule_fill(self, tickets: Iterable[Mapping[str, Any]]) -> None:
         """After a backfill: the open tickets whose history must be read once."""
-        ids = [ticket["id"] for ticket in tickets if ticket.get("statusType") != "Closed"]
+        ids = [ticket["id"] for ticket in tickets if not is_closed(ticket)]
         if ids:
             self.store.redis.sadd(key("timeline", self.org_id, "missing"), *ids)
 

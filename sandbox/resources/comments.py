@@ -13,7 +13,7 @@ import html
 import re
 from typing import Any
 
-from sandbox.api import Call, Endpoint, Reply, deleted, listing, ok
+from sandbox.api import Call, Endpoint, Reply, listing, ok
 from sandbox.errors import invalid_data
 from sandbox.listing import page, sort_records
 from sandbox.params import PAGING, Id, Sort, include
@@ -21,7 +21,7 @@ from sandbox.records import agent_author, file_ref, full_name, new_comment
 from sandbox.records.common import API_ROOT
 from sandbox.records.tickets import MENTION
 from sandbox.resources.body_fields import Boolean, IdList, OneOf, Text, read_fields
-from sandbox.resources.ticket_children import path_child, path_ticket
+from sandbox.resources.ticket_children import delete_child, path_child, path_ticket
 from sandbox.resources.uploads import take_uploads
 from sandbox.state import Org, Record, public
 
@@ -119,10 +119,7 @@ def update_comment(call: Call) -> Reply:
 
 
 def delete_comment(call: Call) -> Reply:
-    ticket, comment = path_child(call, "comments", "comment_id")
-    call.org.remove_child("comments", comment["id"])
-    call.org.touch(ticket)
-    return deleted()
+    return delete_child(call, "comments", "comment_id")
 
 
 COMMENTS = "/tickets/{ticket_id:id}/comments"

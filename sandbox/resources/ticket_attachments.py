@@ -7,13 +7,13 @@ the attachment; a delete answers 204 with no body. No file type is refused: neit
 """
 from __future__ import annotations
 
-from sandbox.api import Call, Endpoint, Reply, deleted, listing, ok
+from sandbox.api import Call, Endpoint, Reply, listing, ok
 from sandbox.errors import invalid_data
 from sandbox.listing import page, sort_records
 from sandbox.params import PAGING, Flag, Sort
 from sandbox.records import new_attachment
 from sandbox.resources.body_fields import BOOL_TEXT, Boolean, read_fields
-from sandbox.resources.ticket_children import path_child, path_ticket
+from sandbox.resources.ticket_children import delete_child, path_child, path_ticket
 from sandbox.resources.uploads import read_file
 from sandbox.state import public
 
@@ -67,10 +67,7 @@ def update_attachment(call: Call) -> Reply:
 
 
 def delete_attachment(call: Call) -> Reply:
-    ticket, attachment = path_child(call, "attachments", "attachment_id")
-    call.org.remove_child("attachments", attachment["id"])
-    call.org.touch(ticket)
-    return deleted()
+    return delete_child(call, "attachments", "attachment_id")
 
 
 ATTACHMENTS = "/tickets/{ticket_id:id}/attachments"

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.api import Call, Endpoint, Reply, deleted, listing, ok
+from sandbox.api import Call, Endpoint, Reply, listing, ok
 from sandbox.clock import parse_time
 from sandbox.listing import page, sort_records
 from sandbox.params import PAGING, Choice, Flag, TimeRange, include
 from sandbox.records import compute_total_cost, full_name, new_time_entry
 from sandbox.records.common import amount_text, count_text
 from sandbox.resources.body_fields import Amount, Boolean, Object, OneOf, Ref, Text, Timestamp, Whole, read_fields
-from sandbox.resources.ticket_children import path_child, path_ticket
+from sandbox.resources.ticket_children import delete_child, path_child, path_ticket
 from sandbox.state import Org, Record, public
 
 READ = ("Desk.tickets.READ",)
@@ -117,10 +117,7 @@ def update_entry(call: Call) -> Reply:
 
 
 def delete_entry(call: Call) -> Reply:
-    ticket, entry = path_child(call, "timeEntries", "timeEntry_id")
-    call.org.remove_child("timeEntries", entry["id"])
-    call.org.touch(ticket)
-    return deleted()
+    return delete_child(call, "timeEntries", "timeEntry_id")
 
 
 ENTRIES = "/tickets/{ticket_id:id}/timeEntry"

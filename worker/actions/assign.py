@@ -10,6 +10,7 @@ from collections import Counter
 
 from worker.actions.base import ActionContext
 from worker.store.keys import key
+from worker.changes import is_closed
 
 PICK_FIELD = "picked"
 
@@ -24,7 +25,7 @@ def _least_loaded(ctx: ActionContext, candidates: list[str]) -> str:
     load = Counter(
         ticket.get("assigneeId")
         for ticket in ctx.store.mirror.scan(ctx.org_id)
-        if ticket.get("statusType") != "Closed" and ticket.get("assigneeId") in candidates
+        if not is_closed(ticket) and ticket.get("assigneeId") in candidates
     )
     return min(candidates, key=lambda agent_id: (load[agent_id], candidates.index(agent_id)))
 

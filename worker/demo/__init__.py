@@ -64,6 +64,8 @@ def _pipeline_settings(settings: Settings, sandbox: Sandbox, port: int, redis_ur
         "org_ids": list(sandbox.desk.orgs),
         "redis_url": redis_url,
         "poll_interval_s": poll_interval_s,
+        # /metrics when its port is free; the demo prints its own summary either way
+        "metrics_port": settings.metrics_port if port_is_free(settings.metrics_host, settings.metrics_port) else 0,
     })
 
 

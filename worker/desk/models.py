@@ -180,29 +180,9 @@ class Ticket(DeskModel):
     sharedDepartments: list[Any] | None = None
 
 
-class TicketCreate(DeskInput):
-    subject: str
-    departmentId: str
-    contactId: str | None = None
-    contact: dict[str, Any] | None = None  # a new contact by lastName / email, when contactId is not known
-    productId: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    description: str | None = None
-    status: str | None = None
-    assigneeId: str | None = None
-    category: str | None = None
-    subCategory: str | None = None
-    resolution: str | None = None
-    dueDate: str | None = None
-    priority: str | None = None
-    channel: str | None = None
-    classification: str | None = None
-    customFields: dict[str, Any] | None = None
-    uploads: list[str] | None = None
+class _TicketFields(DeskInput):
+    """What a ticket is written with: a create sends some of these, an update any of them."""
 
-
-class TicketUpdate(DeskInput):
     subject: str | None = None
     departmentId: str | None = None
     contactId: str | None = None
@@ -220,6 +200,17 @@ class TicketUpdate(DeskInput):
     channel: str | None = None
     classification: str | None = None
     customFields: dict[str, Any] | None = None
+
+
+class TicketCreate(_TicketFields):
+    subject: str
+    departmentId: str
+    contact: dict[str, Any] | None = None  # a new contact by lastName / email, when contactId is not known
+    uploads: list[str] | None = None
+
+
+class TicketUpdate(_TicketFields):
+    """Any of the fields: only those set are sent, so the PATCH changes exactly those."""
 
 
 # -- threads --------------------------------------------------------------------------------------------------------
@@ -247,31 +238,31 @@ class Thread(DeskModel):
     actions: list[Action] | None = None
 
 
-class ReplyInput(DeskInput):
-    """A reply (sendReply) or a draft (draftReply); fromEmailAddress must be one of the mail reply addresses."""
+class _MessageFields(DeskInput):
+    """What a reply or a draft is written with."""
 
-    always_sent: ClassVar[tuple[str, ...]] = ("channel",)
-    channel: str = "EMAIL"
-    content: str
+    channel: str | None = None
+    content: str | None = None
     contentType: str | None = None  # html | plainText
     fromEmailAddress: str | None = None
     to: str | None = None
     cc: str | None = None
     bcc: str | None = None
+    attachmentIds: list[str] | None = None
+
+
+class ReplyInput(_MessageFields):
+    """A reply (sendReply) or a draft (draftReply); fromEmailAddress must be one of the mail reply addresses."""
+
+    always_sent: ClassVar[tuple[str, ...]] = ("channel",)
+    channel: str = "EMAIL"
+    content: str
     isForward: bool | None = None
     inReplyToThreadId: str | None = None
-    attachmentIds: list[str] | None = None
 
 
-class DraftUpdate(DeskInput):
-    channel: str | None = None
-    content: str | None = None
-    contentType: str | None = None
-    fromEmailAddress: str | None = None
-    to: str | None = None
-    cc: str | None = None
-    bcc: str | None = None
-    attachmentIds: list[str] | None = None
+class DraftUpdate(_MessageFields):
+    """Any of the fields: only those set are sent."""
 
 
 # -- comments -------------------------------------------------------------------------------------------------------

@@ -19,9 +19,15 @@ class AuditLog:
         self.redis = redis
 
     def add(self, entry: str, **fields: Any) -> None:
-        """`entry` is what is recorded: "evaluation" (a rule's verdict) or "action" (an outcome)."""
-        record = {"entry": entry, "data": json.dumps(fields, default=str)}
-        self.redis.xadd(key("audit"), record, maxlen=MAX_ENTRIES, approximate=True)
+        """`entry` is what is recorded: "evaluation" (a rule's verdict), "action" (an outcome) or "sla"."""
+        self.add_many([(entry, fields)])
+
+    def add_many(self, entries: list[tuple[str, dict[str, Any]]]) -> None:
+        """Several entries in one round trip (an event's verdicts)."""
+        pipe = self.redis.pipeline(transaction=False)
+        for entry, fields in entries:
+            pipe.xadd(key("audit"), {"entry": entry, "data": json.dumps(fields, default=str)}, maxlen=MAX_ENTRIES, approximate=True)
+        pipe.execute()
 
     def query(self, *, ticket: str | None = None, rule: str | None = None, since: datetime | None = None) -> Iterator[dict[str, Any]]:
         """Entries oldest first, filtered; `since` uses the stream ids' server time."""

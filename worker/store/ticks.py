@@ -10,9 +10,19 @@ from worker.store.keys import key
 TICK_RETENTION_S = 2 * 24 * 3600
 
 
+RELEASE_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
+
+
 class Ticks:
     def __init__(self, redis: redis_lib.Redis) -> None:
         self.redis = redis
 
     def claim(self, job: str, due: datetime) -> bool:
         return bool(self.redis.set(key("tick", job, due.isoformat()), "1", nx=True, ex=TICK_RETENTION_S))
+
+    def hold(self, job: str, owner: str, lease_ms: int) -> bool:
+        """One run of a job at a time (a poll of one org): a lease that expires if its holder dies."""
+        return bool(self.redis.set(key("running", job), owner, nx=True, px=lease_ms))
+
+    def release(self, job: str, owner: str) -> None:
+        self.redis.eval(RELEASE_SCRIPT, 1, key("running", job), owner)

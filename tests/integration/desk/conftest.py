@@ -1,7 +1,8 @@
 """Fixtures for the Desk client's integration tests: settings pointing at the sandbox and a real redis-server."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -81,3 +82,12 @@ def writes(sandbox, since: int = 0) -> list[dict]:
 def last_write_seq(sandbox) -> int:
     entries = writes(sandbox)
     return max((entry["seq"] for entry in entries), default=0)
+
+
+def run_in_threads(target: Callable[[], None], count: int, join_timeout_s: float) -> None:
+    """Run `target` in `count` threads at once and wait for them (at most `join_timeout_s` for each)."""
+    threads = [threading.Thread(target=target) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(join_timeout_s)

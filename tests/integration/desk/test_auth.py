@@ -1,12 +1,10 @@
 """OAuth against the sandbox's accounts server: the shared token, expiry mid-run, revocation, failures, secrecy."""
 from __future__ import annotations
 
-import threading
-
 import pytest
 import structlog
 
-from tests.integration.desk.conftest import FAST_POLICY, desk_settings
+from tests.integration.desk.conftest import FAST_POLICY, desk_settings, run_in_threads
 from worker.desk.auth import MINT_LIMIT, TokenProvider
 from worker.desk.client import DeskClient
 from worker.desk.errors import TokenRefreshError
@@ -25,11 +23,7 @@ def test_given_many_threads_and_no_token_when_they_all_call_then_one_token_is_mi
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=call) for _ in range(12)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    run_in_threads(call, 12, 30)
     assert errors == []
     assert token_stats(sandbox)["minted"] == 1
 

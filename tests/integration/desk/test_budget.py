@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from tests.integration.desk.conftest import run_in_threads
 from worker.desk.budget import Budget, Priority
 from worker.desk.errors import BudgetWaitTimeout, CreditsExhausted
 
@@ -95,11 +96,7 @@ def test_given_many_threads_then_never_more_than_the_limit_hold_a_lease(redis_se
                 holding -= 1
             budget.release(lease)
 
-    threads = [threading.Thread(target=worker) for _ in range(12)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    run_in_threads(worker, 12, 30)
     assert peak == 3
     assert budget.snapshot(ORG)["leases"] == 0
 

@@ -1,13 +1,19 @@
 """The request path over real HTTP: typed errors, 5xx and 429 storms, timeouts, unknown outcomes, credits."""
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
 import structlog
 
-from tests.integration.desk.conftest import FAST_POLICY, desk_settings, last_write_seq, limited_refresh_token, writes
+from tests.integration.desk.conftest import (
+    FAST_POLICY,
+    desk_settings,
+    last_write_seq,
+    limited_refresh_token,
+    run_in_threads,
+    writes,
+)
 from tests.support.redis_server import free_port
 from worker.desk.client import DeskClient
 from worker.desk.errors import (
@@ -149,11 +155,7 @@ def test_given_a_429_storm_then_every_call_succeeds_and_the_pause_is_shared(desk
 
     started = time.monotonic()
     with structlog.testing.capture_logs() as logs:
-        threads = [threading.Thread(target=worker) for _ in range(4)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60)
+        run_in_threads(worker, 4, 60)
     assert failures == [] and len(done) == 8
     pauses = [e for e in logs if e["event"] == "desk.budget.paused"]
     assert pauses and all(e["retry_after_s"] == 1.0 for e in pauses)

@@ -1,4 +1,4 @@
-"""What the ticket-children tests share: a module-wide sandbox, its seeded ids, the write log, multipart bodies."""
+"""What the ticket-children tests share: the sandbox's size, its seeded tickets, the upload limit, multipart bodies."""
 from __future__ import annotations
 
 import uuid
@@ -9,7 +9,7 @@ import httpx
 
 from tests.support.sandbox import SandboxProcess
 
-TICKETS_PER_ORG = 20
+TICKETS_PER_ORG = 20  # the sandbox conftest seeds this many unless a module names its own
 
 
 def seeded_tickets(client: httpx.Client) -> list[dict[str, Any]]:
@@ -21,28 +21,6 @@ def ticket(client: httpx.Client, ticket_id: str, **params: str) -> dict[str, Any
     answer = client.get(f"/tickets/{ticket_id}", params=params)
     assert answer.status_code == 200, answer.text
     return answer.json()
-
-
-def last_write(desk: SandboxProcess) -> dict[str, Any]:
-    return desk.control.get("/_sandbox/writes").json()["data"][-1]
-
-
-def scoped_token(desk: SandboxProcess, scopes: str) -> str:
-    """An access token granting only `scopes` (comma list), through the authorization-code flow."""
-    redirect_uri = "http://127.0.0.1/oauthgrant"
-    redirect = httpx.get(f"{desk.accounts_url}/oauth/v2/auth", params={
-        "response_type": "code", "client_id": desk.client_id, "scope": scopes, "redirect_uri": redirect_uri,
-        "access_type": "offline"})
-    code = httpx.URL(redirect.headers["location"]).params["code"]
-    answer = httpx.post(f"{desk.accounts_url}/oauth/v2/token", params={
-        "grant_type": "authorization_code", "code": code, "client_id": desk.client_id,
-        "client_secret": desk.client_secret, "redirect_uri": redirect_uri})
-    return answer.json()["access_token"]
-
-
-def tick(desk: SandboxProcess, seconds: float = 1.0) -> None:
-    """Move the sandbox clock on, so records made one after the other have distinct times to sort by."""
-    assert desk.control.post("/_sandbox/clock/advance", json={"seconds": seconds}).status_code == 200
 
 
 def set_max_attachment_bytes(desk: SandboxProcess, limit: int) -> None:

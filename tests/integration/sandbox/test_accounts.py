@@ -2,41 +2,24 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.integration.sandbox.helpers import api
+from tests.integration.sandbox.helpers import advance, api, ids, last_seq, scoped_token, writes_since
 from tests.integration.sandbox.people_support import (
     ACCOUNT_KEYS,
     ACCOUNT_LIST_KEYS,
     ATTACHMENT_KEYS,
     CUSTOMER_TICKET_KEYS,
     OWNER_KEYS,
-    advance,
     invalid_fields,
-    last_seq,
-    scoped_token,
-    writes_since,
 )
-from tests.support.sandbox import SandboxProcess
+
+TICKETS_PER_ORG = 30  # seeded per org in this module's sandbox (conftest.py)
 
 NAMES = (f"Account {n}" for n in itertools.count(1))
-
-
-@pytest.fixture(scope="module")
-def desk() -> Iterator[SandboxProcess]:
-    process = SandboxProcess(tickets=30).start()
-    yield process
-    process.stop()
-
-
-@pytest.fixture(scope="module")
-def client(desk: SandboxProcess) -> Iterator[httpx.Client]:
-    with api(desk) as client:
-        yield client
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +34,7 @@ def fresh_account(client: httpx.Client, **fields: Any) -> dict[str, Any]:
 
 
 def ticket_ids(client: httpx.Client, url: str) -> list[str]:
-    answer = client.get(url, params={"limit": 100})
-    return [] if answer.status_code == 204 else [ticket["id"] for ticket in answer.json()["data"]]
+    return ids(client.get(url, params={"limit": 100}))
 
 
 def test_get_replays_the_seed_example(client, accounts):

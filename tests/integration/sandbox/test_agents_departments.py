@@ -1,15 +1,14 @@
 """Agents and departments over real HTTP: the seed's examples replayed, filters, embeds, paging, scopes."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.integration.sandbox.helpers import api
-from tests.integration.sandbox.people_support import scoped_token
-from tests.support.sandbox import SandboxProcess
+from tests.integration.sandbox.helpers import api, ids, scoped_token
+
+TICKETS_PER_ORG = 5  # seeded per org in this module's sandbox (conftest.py)
 
 AGENT_KEYS = {
     "lastName", "extn", "roleId", "langCode", "mobile", "emailId", "associatedChatDepartmentIds", "zuid",
@@ -23,25 +22,8 @@ NAMED = {"name", "id"}
 
 
 @pytest.fixture(scope="module")
-def desk() -> Iterator[SandboxProcess]:
-    process = SandboxProcess(tickets=5).start()
-    yield process
-    process.stop()
-
-
-@pytest.fixture(scope="module")
-def client(desk: SandboxProcess) -> Iterator[httpx.Client]:
-    with api(desk) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
 def agents(client: httpx.Client) -> list[dict[str, Any]]:
     return client.get("/agents", params={"limit": 200}).json()["data"]
-
-
-def ids(answer: httpx.Response) -> list[str]:
-    return [] if answer.status_code == 204 else [item["id"] for item in answer.json()["data"]]
 
 
 def test_get_agent_replays_the_seed_example(client, agents):

@@ -1,33 +1,17 @@
 """Ticket comments over real HTTP: the seed's examples replayed, derived counts, mentions, paging, errors."""
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
-from tests.integration.sandbox.desk_support import TICKETS_PER_ORG, last_write, seeded_tickets, ticket, tick
-from tests.integration.sandbox.helpers import api
-from tests.support.sandbox import SandboxProcess
+from tests.integration.sandbox.desk_support import seeded_tickets, ticket
+from tests.integration.sandbox.helpers import advance, last_write
 
 # The seed's examples: the create answer (with attachments) and the list's comment without attachments.
 COMMENT_KEYS = {"modifiedTime", "attachments", "commentedTime", "isPublic", "id", "content", "commenterId", "commenter"}
 PLAIN_COMMENT_KEYS = COMMENT_KEYS - {"attachments"}
 COMMENTER_KEYS = {"photoURL", "name", "type", "email"}
 FILE_KEYS = {"size", "name", "id", "href"}
-
-
-@pytest.fixture(scope="module")
-def desk() -> Iterator[SandboxProcess]:
-    process = SandboxProcess(tickets=TICKETS_PER_ORG).start()
-    yield process
-    process.stop()
-
-
-@pytest.fixture(scope="module")
-def client(desk: SandboxProcess) -> Iterator[httpx.Client]:
-    with api(desk) as client:
-        yield client
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +70,7 @@ def test_list_sorts_by_commented_time_and_pages(desk, client):
     ticket_id = seeded_tickets(client)[1]["id"]
     ids = []
     for n in range(3):
-        tick(desk)
+        advance(desk, 1)
         ids.append(comment(client, ticket_id, content=f"c{n}")["id"])
     # when listed in both orders, and one page of one
     url = f"/tickets/{ticket_id}/comments"

@@ -1,13 +1,12 @@
 """Contacts over real HTTP: the seed's examples replayed, validation, contactCount, a contact's tickets, files."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.integration.sandbox.helpers import api
+from tests.integration.sandbox.helpers import advance, api, last_seq, scoped_token, writes_since
 from tests.integration.sandbox.people_support import (
     ACCOUNT_KEYS,
     ATTACHMENT_KEYS,
@@ -15,26 +14,10 @@ from tests.integration.sandbox.people_support import (
     CONTACT_LIST_KEYS,
     CUSTOMER_TICKET_KEYS,
     OWNER_KEYS,
-    advance,
     invalid_fields,
-    last_seq,
-    scoped_token,
-    writes_since,
 )
-from tests.support.sandbox import SandboxProcess
 
-
-@pytest.fixture(scope="module")
-def desk() -> Iterator[SandboxProcess]:
-    process = SandboxProcess(tickets=30).start()
-    yield process
-    process.stop()
-
-
-@pytest.fixture(scope="module")
-def client(desk: SandboxProcess) -> Iterator[httpx.Client]:
-    with api(desk) as client:
-        yield client
+TICKETS_PER_ORG = 30  # seeded per org in this module's sandbox (conftest.py)
 
 
 @pytest.fixture(scope="module")

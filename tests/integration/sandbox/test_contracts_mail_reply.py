@@ -1,15 +1,14 @@
 """Contracts and mail reply addresses over real HTTP: the seed's examples replayed, filters, sorting, embeds."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.integration.sandbox.helpers import api
-from tests.integration.sandbox.people_support import scoped_token
-from tests.support.sandbox import SandboxProcess
+from tests.integration.sandbox.helpers import api, ids, scoped_token
+
+TICKETS_PER_ORG = 5  # seeded per org in this module's sandbox (conftest.py)
 
 CONTRACT_KEYS = {
     "associatedSLAId", "modifiedTime", "productId", "endDate", "customFields", "departmentId", "notifyBefore",
@@ -23,27 +22,10 @@ REPLY_ADDRESS_KEYS = {"address", "displayName", "departmentId", "id", "isActive"
 
 
 @pytest.fixture(scope="module")
-def desk() -> Iterator[SandboxProcess]:
-    process = SandboxProcess(tickets=5).start()
-    yield process
-    process.stop()
-
-
-@pytest.fixture(scope="module")
-def client(desk: SandboxProcess) -> Iterator[httpx.Client]:
-    with api(desk) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
 def contracts(client: httpx.Client) -> list[dict[str, Any]]:
     answer = client.get("/contracts")
     assert answer.status_code == 200
     return answer.json()["data"]
-
-
-def ids(answer: httpx.Response) -> list[str]:
-    return [] if answer.status_code == 204 else [item["id"] for item in answer.json()["data"]]
 
 
 def test_get_contract_replays_the_seed_example(client, contracts):

@@ -2,16 +2,16 @@
 5000-result window, the search index's lag, and scopes (search.READ and the module's READ, both)."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.integration.sandbox.helpers import api
-from tests.integration.sandbox.people_support import CONTACT_KEYS, advance, scoped_token
-from tests.support.sandbox import SandboxProcess
+from tests.integration.sandbox.helpers import advance, api, scoped_token
+from tests.integration.sandbox.people_support import CONTACT_KEYS
+
+TICKETS_PER_ORG = 40  # seeded per org in this module's sandbox (conftest.py)
 
 TICKET_KEYS = {
     "ticketNumber", "modifiedTime", "subCategory", "subject", "customFields", "dueDate", "departmentId", "channel",
@@ -41,19 +41,6 @@ GLOBAL_KEYS = {  # /search: one example item per module
     "contacts": {"lastName", "accountId", "firstName", "photoURL", "phone", "customFields", "module", "fullName", "id",
                  "ownerId", "email", "account"},
 }
-
-
-@pytest.fixture(scope="module")
-def desk() -> Iterator[SandboxProcess]:
-    process = SandboxProcess(tickets=40).start()
-    yield process
-    process.stop()
-
-
-@pytest.fixture(scope="module")
-def client(desk: SandboxProcess) -> Iterator[httpx.Client]:
-    with api(desk) as client:
-        yield client
 
 
 @pytest.fixture(scope="module")

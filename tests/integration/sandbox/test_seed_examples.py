@@ -64,7 +64,7 @@ VALUE_CHANGES: dict[int, tuple[dict[str, Any], str]] = {
            "(422 INVALID_DATA duplicate)"),
 }
 
-TICKETS_PER_ORG = 30
+TICKETS_PER_ORG = 30  # seeded per org in this module's sandbox (conftest.py)
 
 
 def _params(examples: list[Example]) -> list[Any]:
@@ -72,13 +72,6 @@ def _params(examples: list[Example]) -> list[Any]:
 
 
 # the sandbox, and what it holds ---------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def desk() -> Iterator[SandboxProcess]:
-    process = SandboxProcess(tickets=TICKETS_PER_ORG).start()
-    yield process
-    process.stop()
-
-
 @pytest.fixture(scope="module")
 def replayer(desk: SandboxProcess) -> Iterator[Replayer]:
     replayer = Replayer(desk, {line: changes for line, (changes, _) in VALUE_CHANGES.items()})

@@ -1,21 +1,11 @@
 """Tasks and task attachments over real HTTP: the seed's examples replayed, taskCount, filters, sorting, errors."""
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
-from tests.integration.sandbox.desk_support import (
-    TICKETS_PER_ORG,
-    last_write,
-    scoped_token,
-    seeded_tickets,
-    ticket,
-    tick,
-)
-from tests.integration.sandbox.helpers import api
-from tests.support.sandbox import SandboxProcess
+from tests.integration.sandbox.desk_support import seeded_tickets, ticket
+from tests.integration.sandbox.helpers import advance, api, last_write, scoped_token
 
 # The union of the seed's task examples (GET one has completedTime, the list isCommented, creates customFields).
 TASK_KEYS = {
@@ -25,19 +15,6 @@ TASK_KEYS = {
 CREATE_EXAMPLE_KEYS = TASK_KEYS - {"completedTime", "isCommented"}
 TICKET_EMBED_KEYS = {"ticketNumber", "contact", "id"}
 ATTACHMENT_KEYS = {"size", "creatorId", "name", "createdTime", "isPublic", "id", "href"}
-
-
-@pytest.fixture(scope="module")
-def desk() -> Iterator[SandboxProcess]:
-    process = SandboxProcess(tickets=TICKETS_PER_ORG).start()
-    yield process
-    process.stop()
-
-
-@pytest.fixture(scope="module")
-def client(desk: SandboxProcess) -> Iterator[httpx.Client]:
-    with api(desk) as client:
-        yield client
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +93,7 @@ def test_list_filters_sorts_and_pages(desk, client, tickets):
     # given two tasks of one department with different due dates, made a second apart
     department = tickets[4]["departmentId"]
     late = new_task(client, department, dueDate="2031-01-02T00:00:00.000Z")
-    tick(desk)
+    advance(desk, 1)
     early = new_task(client, department, dueDate="2030-01-02T00:00:00.000Z")
     # when listed as the seed's example does (no parameters), by department, by due date and newest first
     plain = client.get("/tasks")

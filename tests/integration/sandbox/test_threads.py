@@ -1,15 +1,12 @@
 """A ticket's threads over real HTTP: read, list, sendReply, draftReply, draft edits, draft attachment removal."""
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
-from tests.integration.sandbox.desk_support import TICKETS_PER_ORG, last_write, seeded_tickets, ticket
-from tests.integration.sandbox.helpers import api
-from tests.integration.sandbox.ticket_support import AUTHOR_KEYS, REPLY_KEYS, advance, make_ticket, reply_addresses
-from tests.support.sandbox import SandboxProcess
+from tests.integration.sandbox.desk_support import seeded_tickets, ticket
+from tests.integration.sandbox.helpers import advance, last_write
+from tests.integration.sandbox.ticket_support import AUTHOR_KEYS, REPLY_KEYS, make_ticket, reply_addresses
 
 # The GET thread example (an incoming EMAIL thread with an attachment).
 THREAD_KEYS = {
@@ -25,19 +22,6 @@ DRAFT_UPDATE_EXAMPLE = {
     "channel": "EMAIL", "to": "carol@zylker.com", "contentType": "plainText",
     "content": "We are analysing the issue currently , will update you with a solution as early as possible",
 }
-
-
-@pytest.fixture(scope="module")
-def desk() -> Iterator[SandboxProcess]:
-    process = SandboxProcess(tickets=TICKETS_PER_ORG).start()
-    yield process
-    process.stop()
-
-
-@pytest.fixture(scope="module")
-def client(desk: SandboxProcess) -> Iterator[httpx.Client]:
-    with api(desk) as client:
-        yield client
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +101,7 @@ def test_send_reply_replays_the_example(desk, client, sender):
     # given a fresh ticket and an upload, a moment later
     created = make_ticket(client)
     attachment = upload_id(client)
-    advance(desk)
+    advance(desk, 2)
     # when replied to as the seed's curl example does
     body = {**SEND_EXAMPLE, "attachmentIds": [attachment], "fromEmailAddress": sender}
     answer = client.post(f"/tickets/{created['id']}/sendReply", json=body)
@@ -176,7 +160,7 @@ def test_send_reply_can_set_the_ticket_status_and_is_404_for_an_unknown_ticket(c
 def test_draft_reply_replays_the_example_and_leaves_the_ticket_alone(desk, client, sender):
     # given a fresh ticket, a moment later
     created = make_ticket(client)
-    advance(desk)
+    advance(desk, 2)
     # when a draft is saved as the seed's curl example does
     body = {**DRAFT_EXAMPLE, "attachmentIds": [upload_id(client)], "fromEmailAddress": sender}
     answer = client.post(f"/tickets/{created['id']}/draftReply", json=body)

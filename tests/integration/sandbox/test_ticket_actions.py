@@ -2,38 +2,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from tests.integration.sandbox.desk_support import TICKETS_PER_ORG, last_write, seeded_tickets, ticket
-from tests.integration.sandbox.helpers import api
-from tests.integration.sandbox.ticket_support import (
-    TICKET_KEYS,
-    acting_agent,
-    advance,
-    make_ticket,
-    member_and_outsider,
-)
-from tests.support.sandbox import SandboxProcess
+from tests.integration.sandbox.desk_support import seeded_tickets, ticket
+from tests.integration.sandbox.helpers import advance, last_write
+from tests.integration.sandbox.ticket_support import TICKET_KEYS, acting_agent, make_ticket, member_and_outsider
 
 COUNTS = ("threadCount", "commentCount", "attachmentCount", "timeEntryCount", "taskCount")
 # The merge and split examples show the ticket without isDeleted; the sandbox always shows it (GET and create do).
 ACTION_TICKET_KEYS = TICKET_KEYS - {"isDeleted"}
-
-
-@pytest.fixture(scope="module")
-def desk() -> Iterator[SandboxProcess]:
-    process = SandboxProcess(tickets=TICKETS_PER_ORG).start()
-    yield process
-    process.stop()
-
-
-@pytest.fixture(scope="module")
-def client(desk: SandboxProcess) -> Iterator[httpx.Client]:
-    with api(desk) as client:
-        yield client
 
 
 def thread_ids(client: httpx.Client, ticket_id: str) -> list[str]:
@@ -107,7 +86,7 @@ def test_move_replays_the_example_and_keeps_a_member_assignee(desk, client):
     admin = acting_agent(client)
     created = make_ticket(client, assigneeId=admin)
     other = next(t["departmentId"] for t in seeded_tickets(client) if t["departmentId"] != created["departmentId"])
-    advance(desk)
+    advance(desk, 2)
     # when moved as the seed's curl example does (departmentId in the query)
     answer = client.post(f"/tickets/{created['id']}/move", params={"departmentId": other})
     # then 200 with no body, and the ticket is in the other department, still assigned

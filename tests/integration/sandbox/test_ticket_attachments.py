@@ -1,38 +1,14 @@
 """Ticket attachments over real HTTP: the seed's examples replayed, attachmentCount, visibility, size and type rules."""
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
-from tests.integration.sandbox.desk_support import (
-    TICKETS_PER_ORG,
-    chunked_multipart,
-    last_write,
-    seeded_tickets,
-    set_max_attachment_bytes,
-    ticket,
-    tick,
-)
-from tests.integration.sandbox.helpers import api
-from tests.support.sandbox import SandboxProcess
+from tests.integration.sandbox.desk_support import chunked_multipart, seeded_tickets, set_max_attachment_bytes, ticket
+from tests.integration.sandbox.helpers import advance, last_write
 
 # The seed's example (list items and the create answer have the same fields).
 ATTACHMENT_KEYS = {"size", "creatorId", "name", "createdTime", "isPublic", "id", "href"}
-
-
-@pytest.fixture(scope="module")
-def desk() -> Iterator[SandboxProcess]:
-    process = SandboxProcess(tickets=TICKETS_PER_ORG).start()
-    yield process
-    process.stop()
-
-
-@pytest.fixture(scope="module")
-def client(desk: SandboxProcess) -> Iterator[httpx.Client]:
-    with api(desk) as client:
-        yield client
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +54,7 @@ def test_visibility_from_query_or_form(client, tickets):
 def test_list_replays_the_seed_example_with_filters_sorting_and_paging(desk, client, tickets):
     # given one private and, a second later, one public attachment on a ticket
     private = attach(client, tickets[1], "guidelines.pdf").json()
-    tick(desk)
+    advance(desk, 1)
     shared = attach(client, tickets[1], "CreditHistory.pdf", params={"isPublic": "true"}).json()
     url = f"/tickets/{tickets[1]}/attachments"
     # when listed

@@ -1,24 +1,21 @@
 """GET /tickets/{id}, GET /tickets, POST /tickets, PATCH /tickets/{id} over real HTTP."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
 import httpx
 import pytest
 
-from tests.integration.sandbox.desk_support import TICKETS_PER_ORG, last_write, seeded_tickets, ticket
-from tests.integration.sandbox.helpers import api
+from tests.integration.sandbox.desk_support import seeded_tickets, ticket
+from tests.integration.sandbox.helpers import advance, last_write
 from tests.integration.sandbox.ticket_support import (
     ACCOUNT_KEYS,
     CONTACT_KEYS,
     LIST_KEYS,
     TICKET_KEYS,
-    advance,
     make_ticket,
     member_and_outsider,
 )
-from tests.support.sandbox import SandboxProcess
 
 # The seed's create example body (ids swapped for seeded ones by `example_body`).
 CREATE_EXAMPLE = {
@@ -29,19 +26,6 @@ CREATE_EXAMPLE = {
     "priority": "High", "classification": "", "phone": "1 888 900 9646", "category": "general",
     "email": "carol@zylker.com", "status": "Open",
 }
-
-
-@pytest.fixture(scope="module")
-def desk() -> Iterator[SandboxProcess]:
-    process = SandboxProcess(tickets=TICKETS_PER_ORG).start()
-    yield process
-    process.stop()
-
-
-@pytest.fixture(scope="module")
-def client(desk: SandboxProcess) -> Iterator[httpx.Client]:
-    with api(desk) as client:
-        yield client
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +139,7 @@ def test_list_sorts_by_recent_thread(desk, client, seeded):
     # given an old ticket that just had a new thread
     old = seeded[0]
     fresh = make_ticket(client)
-    advance(desk)
+    advance(desk, 2)
     reply = {"channel": "FACEBOOK", "content": "bump"}
     assert client.post(f"/tickets/{old['id']}/sendReply", json=reply).status_code == 200
     # when sorted by the most recent thread, newest first
@@ -240,7 +224,7 @@ def test_create_refuses_an_assignee_outside_the_department(client):
 def test_update_replays_the_example(desk, client, seeded):
     # given a fresh ticket, a second later
     created = make_ticket(client)
-    advance(desk)
+    advance(desk, 2)
     # when patched with the seed's update body
     example = {**example_body(seeded), "channel": "Phone", "description": "Sample Ticket", "priority": "Low"}
     answer = client.patch(f"/tickets/{created['id']}", json=example)
@@ -274,7 +258,7 @@ def test_update_changes_only_the_given_fields_and_merges_custom_fields(desk, cli
 
 def test_update_ignores_read_only_fields_refuses_unknown_ones_and_no_change_keeps_modified_time(desk, client):
     created = make_ticket(client)
-    advance(desk)
+    advance(desk, 2)
     same = client.patch(f"/tickets/{created['id']}", json={**created, "threadCount": "99"})
     assert same.status_code == 200 and same.json() == created
     unknown = client.patch(f"/tickets/{created['id']}", json={"colour": "red", "status": "Nope"})

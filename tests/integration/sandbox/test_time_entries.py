@@ -1,14 +1,11 @@
 """Ticket time entries over real HTTP: the seed's examples replayed, totalCost, timeEntryCount, filters, errors."""
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
-from tests.integration.sandbox.desk_support import TICKETS_PER_ORG, last_write, seeded_tickets, ticket
-from tests.integration.sandbox.helpers import api
-from tests.support.sandbox import SandboxProcess
+from tests.integration.sandbox.desk_support import seeded_tickets, ticket
+from tests.integration.sandbox.helpers import last_write
 
 # The seed's create answer; GET with include=owner adds "owner" {photoURL, name}.
 ENTRY_KEYS = {
@@ -16,19 +13,6 @@ ENTRY_KEYS = {
     "hoursSpent", "ownerId", "createdTime", "id", "requestChargeType", "additionalCost", "totalCost",
 }
 OWNER_KEYS = {"photoURL", "name"}
-
-
-@pytest.fixture(scope="module")
-def desk() -> Iterator[SandboxProcess]:
-    process = SandboxProcess(tickets=TICKETS_PER_ORG).start()
-    yield process
-    process.stop()
-
-
-@pytest.fixture(scope="module")
-def client(desk: SandboxProcess) -> Iterator[httpx.Client]:
-    with api(desk) as client:
-        yield client
 
 
 @pytest.fixture(scope="module")

@@ -1,37 +1,15 @@
 """POST /uploads over real HTTP: the temporary file, its limits, and attaching it by id until it expires."""
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
-from tests.integration.sandbox.desk_support import (
-    TICKETS_PER_ORG,
-    chunked_multipart,
-    last_write,
-    seeded_tickets,
-    set_max_attachment_bytes,
-)
-from tests.integration.sandbox.helpers import api
-from tests.support.sandbox import SandboxProcess
+from tests.integration.sandbox.desk_support import chunked_multipart, seeded_tickets, set_max_attachment_bytes
+from tests.integration.sandbox.helpers import api, last_write
 
 # The seed's example answer (POST /api/v1/uploads).
 UPLOAD_KEYS = {"size", "creatorId", "name", "createdTime", "isPublic", "id", "href"}
 DAY_S = 24 * 3600
-
-
-@pytest.fixture(scope="module")
-def desk() -> Iterator[SandboxProcess]:
-    process = SandboxProcess(tickets=TICKETS_PER_ORG).start()
-    yield process
-    process.stop()
-
-
-@pytest.fixture(scope="module")
-def client(desk: SandboxProcess) -> Iterator[httpx.Client]:
-    with api(desk) as client:
-        yield client
 
 
 @pytest.fixture(scope="module")

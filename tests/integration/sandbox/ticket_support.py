@@ -6,7 +6,6 @@ from typing import Any
 import httpx
 
 from tests.integration.sandbox.desk_support import seeded_tickets
-from tests.support.sandbox import SandboxProcess
 
 # Key sets of the seed's examples (desk-api-v1.zh.txt).
 TICKET_KEYS = {
@@ -49,11 +48,6 @@ def make_ticket(client: httpx.Client, **fields: Any) -> dict[str, Any]:
     answer = client.post("/tickets", json=body)
     assert answer.status_code == 200, answer.text
     return answer.json()
-
-
-def advance(desk: SandboxProcess, seconds: float = 2) -> None:
-    """Move the sandbox clock so a write's new modifiedTime differs from the old one."""
-    assert desk.control.post("/_sandbox/clock/advance", json={"seconds": seconds}).status_code == 200
 
 
 def acting_agent(client: httpx.Client) -> str:

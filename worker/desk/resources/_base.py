@@ -1,19 +1,23 @@
-"""What every resource group shares: the transport, path quoting, and parsing answers into models."""
+"""What every resource group shares: the transport, path quoting, and parsing answers into models; and what the
+record kinds (get, create, update) and the two customer kinds (their tickets) share."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 from urllib.parse import quote
 
 from pydantic import ValidationError
 
 from worker.desk.budget import Priority
 from worker.desk.errors import MalformedResponse
-from worker.desk.models import DeskModel, SearchPage
+from worker.desk.models import DeskInput, DeskModel, SearchPage, Ticket, body_of
 from worker.desk.paging import MAX_LIMIT, iter_offset
 from worker.desk.transport import Transport
 
 M = TypeVar("M", bound=DeskModel)
+I = TypeVar("I", bound=DeskInput)
+C = TypeVar("C", bound=DeskInput)
+U = TypeVar("U", bound=DeskInput)
 Include = str | Sequence[str] | None
 PriorityArg = Priority | str
 
@@ -119,6 +123,67 @@ class Resource:
         if model is None:
             return body
         return self._one(model, body, method, path)
+
+
+class RecordResource(Resource, Generic[M, C, U]):
+    """A record kind at `/{path}` (tickets, tasks, contacts, accounts): get, create (not idempotent: OutcomeUnknown
+    when the Desk may or may not have created it), update (PATCH, idempotent). Subclasses name the path and the
+    model (`C` and `U`: what create and update take), and add their own lists."""
+
+    path: ClassVar[str]
+    model: ClassVar[type[DeskModel]]
+
+    def get(self, record_id: str, *, include: Include = None) -> M:
+        return self._get_one(self.model, f"/{self.path}/{seg(record_id)}", {"include": includes(include)})
+
+    def create(self, data: C | Mapping[str, Any], *, priority: PriorityArg = Priority.NORMAL) -> M:
+        return self._write(self.model, "POST", f"/{self.path}", json=body_of(data), idempotent=False, priority=priority)
+
+    def update(self, record_id: str, data: U | Mapping[str, Any], *, priority: PriorityArg = Priority.NORMAL) -> M:
+        return self._write(
+            self.model, "PATCH", f"/{self.path}/{seg(record_id)}", json=body_of(data), idempotent=True,
+            priority=priority,
+        )
+
+
+class CustomerResource(RecordResource[M, I, I], Generic[M, I]):
+    """A customer kind (accounts, contacts): a record kind whose tickets can be listed."""
+
+    def tickets(
+        self,
+        customer_id: str,
+        *,
+        from_: int = 0,
+        limit: int = MAX_LIMIT,
+        department_id: str | None = None,
+        sort_by: str | None = None,
+        include: Include = None,
+    ) -> list[Ticket]:
+        """`sort_by`: createdTime, modifiedTime."""
+        return self._get_list(
+            Ticket,
+            f"/{self.path}/{seg(customer_id)}/tickets",
+            {"from": from_, "limit": limit, "departmentId": department_id, "sortBy": sort_by,
+             "include": includes(include)},
+        )
+
+    def iter_tickets(
+        self,
+        customer_id: str,
+        *,
+        department_id: str | None = None,
+        sort_by: str | None = None,
+        include: Include = None,
+        page_size: int = MAX_LIMIT,
+        max_items: int | None = None,
+    ) -> Iterator[Ticket]:
+        return self._iter_list(
+            Ticket,
+            f"/{self.path}/{seg(customer_id)}/tickets",
+            {"departmentId": department_id, "sortBy": sort_by, "include": includes(include)},
+            page_size=page_size,
+            max_items=max_items,
+        )
 
 
 def _summarise(exc: ValidationError) -> str:

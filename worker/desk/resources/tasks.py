@@ -1,19 +1,18 @@
 """Tasks: get, list, create (not idempotent), update (idempotent), a ticket's tasks."""
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
-from worker.desk.budget import Priority
-from worker.desk.models import Task, TaskInput, body_of
+from worker.desk.models import Task, TaskInput
 from worker.desk.paging import MAX_LIMIT
-from worker.desk.resources._base import Include, PriorityArg, Resource, includes, seg
+from worker.desk.resources._base import Include, RecordResource, includes, seg
 
 
-class TasksResource(Resource):
-    def get(self, task_id: str, *, include: Include = None) -> Task:
-        """`include`: tickets."""
-        return self._get_one(Task, f"/tasks/{seg(task_id)}", {"include": includes(include)})
+class TasksResource(RecordResource[Task, TaskInput, TaskInput]):
+    """`get(include=)`: tickets."""
+
+    path = "tasks"
+    model = Task
 
     def list(
         self,
@@ -47,17 +46,6 @@ class TasksResource(Resource):
             {"departmentId": department_id, "sortBy": sort_by, "include": includes(include)},
             page_size=page_size,
             max_items=max_items,
-        )
-
-    def create(self, data: TaskInput | Mapping[str, Any], *, priority: PriorityArg = Priority.NORMAL) -> Task:
-        """Not idempotent: raises OutcomeUnknown when the Desk may or may not have created it."""
-        return self._write(Task, "POST", "/tasks", json=body_of(data), idempotent=False, priority=priority)
-
-    def update(
-        self, task_id: str, data: TaskInput | Mapping[str, Any], *, priority: PriorityArg = Priority.NORMAL
-    ) -> Task:
-        return self._write(
-            Task, "PATCH", f"/tasks/{seg(task_id)}", json=body_of(data), idempotent=True, priority=priority
         )
 
     def for_ticket(

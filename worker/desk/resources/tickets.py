@@ -10,15 +10,16 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from worker.desk.budget import Priority
-from worker.desk.models import Ticket, TicketCreate, TicketUpdate, body_of
+from worker.desk.models import Ticket, TicketCreate, TicketUpdate
 from worker.desk.paging import MAX_LIMIT
-from worker.desk.resources._base import Include, PriorityArg, Resource, includes, seg
+from worker.desk.resources._base import Include, PriorityArg, RecordResource, includes, seg
 
 
-class TicketsResource(Resource):
-    def get(self, ticket_id: str, *, include: Include = None) -> Ticket:
-        """`include`: contacts, products, assignee, departments, team, isRead (comma list or sequence)."""
-        return self._get_one(Ticket, f"/tickets/{seg(ticket_id)}", {"include": includes(include)})
+class TicketsResource(RecordResource[Ticket, TicketCreate, TicketUpdate]):
+    """`get(include=)`: contacts, products, assignee, departments, team, isRead (comma list or sequence)."""
+
+    path = "tickets"
+    model = Ticket
 
     @staticmethod
     def _filters(
@@ -73,16 +74,6 @@ class TicketsResource(Resource):
         """Every ticket, page by page (ends on 204 or a short page)."""
         params = self._filters(department_id, assignee, channel, status, sort_by, received_in_days, include)
         return self._iter_list(Ticket, "/tickets", params, page_size=page_size, max_items=max_items)
-
-    def create(self, data: TicketCreate | Mapping[str, Any], *, priority: PriorityArg = Priority.NORMAL) -> Ticket:
-        return self._write(Ticket, "POST", "/tickets", json=body_of(data), idempotent=False, priority=priority)
-
-    def update(
-        self, ticket_id: str, data: TicketUpdate | Mapping[str, Any], *, priority: PriorityArg = Priority.NORMAL
-    ) -> Ticket:
-        return self._write(
-            Ticket, "PATCH", f"/tickets/{seg(ticket_id)}", json=body_of(data), idempotent=True, priority=priority
-        )
 
     def merge(
         self,
