@@ -24,7 +24,7 @@ from worker.changes import is_closed
 
 log = structlog.get_logger(__name__)
 SOURCES = {"agents": "/agents", "departments": "/departments", "mailReplyAddresses": "/mailReplyAddress"}
-LOCAL_MEMO_S = 5.0
+LOCAL_MEMO_S = 30.0  # assignment caps read loads at most this old; the directory itself changes rarely
 
 
 def _all(client: DeskClient, path: str) -> Iterator[dict[str, Any]]:
