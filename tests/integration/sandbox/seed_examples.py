@@ -27,7 +27,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
-REFERENCE = Path(os.environ.get("DESK_API_REFERENCE", "/work/shared/desk-api-v1.zh.txt"))
+# The reference lies in shared/ beside the project's root (as on developers' machines and in CI).
+REFERENCE = Path(os.environ.get("DESK_API_REFERENCE", Path(__file__).resolve().parents[3].parent / "shared" / "desk-api-v1.zh.txt"))
 RESPONSE_HEADING = "响应示例"
 QUERY_HEADING = "查询参数"
 MASKED_EMAIL = "[email\u00a0protected]"  # how the saved page shows every address it masked
