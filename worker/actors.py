@@ -25,7 +25,7 @@ from worker.timeline_keeper import TimelineKeeper
 MIN_BACKOFF_MS = 1_000
 MAX_BACKOFF_MS = 60_000
 DEFAULT_RETRY_AFTER_S = 2.0
-POLL_LEASE_MS = 10 * 60 * 1000  # longer than any poll (a first backfill of a large desk included); dramatiq's time limit
+POLL_LEASE_MS = 10 * 60 * 1000  # longer than any poll or SLA sweep (a first backfill included); dramatiq's time limit
 log = structlog.get_logger(__name__)
 
 _runtime = get_runtime()
@@ -91,11 +91,17 @@ def sweep(rule_id: str, tick: str) -> None:
 @dramatiq.actor(queue_name="deskpilot.sweep", **RETRIES)
 def sla_sweep(tick: str) -> None:
     runtime = get_runtime()
+    ticks, owner = runtime.store.ticks, runtime.owner
+    if not ticks.hold("sla", owner, POLL_LEASE_MS):
+        log.info("sla.skipped", reason="the previous SLA sweep is still running")
+        return
     try:
         sweeper = SlaSweeper(runtime.store, runtime.rules.current(), runtime.directory, act.send)
         sweeper.sweep(list(runtime.settings.org_ids), server_now(runtime.redis))
     except RateLimited as error:  # the directory fetch was throttled
         _later(sla_sweep, error, tick)
+    finally:
+        ticks.release("sla", owner)
 
 
 @dramatiq.actor(queue_name="deskpilot.reconcile", max_retries=0)

@@ -3,6 +3,10 @@
 A level that has come due is recorded like a rule's plan (ledger, in order, deterministic ids), then marked fired
 for its clock cycle, so it fires once; levels of a stopped clock are never due. The audit says how late each
 escalation fired after its due time.
+
+A policy put in place today does not escalate the history it finds: levels that fell due before the sweeper first
+saw the policy are marked fired without acting (audited as `backlog`), so a first deployment does not send a
+comment for every old ticket. After an outage the missed levels do fire: the policy was already in place.
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from worker.engine.sla.escalation import DueLevel, due_levels
 from worker.engine.sla.timeline import Timeline
 from worker.evaluator import Origin, SendAction, record_plan
 from worker.store import Store
+from worker.store.keys import key
 
 log = structlog.get_logger(__name__)
 BATCH = 500
@@ -48,9 +53,12 @@ class SlaSweeper:
     rules: RuleSet
     directory_for: Callable[[str], Directory]
     send: SendAction
+    _since: dict[str, datetime] = field(default_factory=dict)
 
     def sweep(self, org_ids: list[str], now: datetime) -> SlaSweepResult:
         result = SlaSweepResult()
+        for policy in self.rules.sla_policies:
+            self._in_place_since(policy.id, now)  # a policy is in place from the first sweep that saw it
         for org_id in org_ids:
             directory = self.directory_for(org_id)
             for batch in _batches(self.store.mirror.scan(org_id)):
@@ -71,19 +79,30 @@ class SlaSweeper:
             for level in due_levels(self.rules, ticket, timeline, directory, now, fired[ticket["id"]]):
                 self._escalate(org_id, ticket, level, now, result)
 
+    def _in_place_since(self, policy: str, now: datetime) -> datetime:
+        """When the sweeper first saw this policy (kept in Redis, shared by every worker)."""
+        cached = self._since.get(policy)
+        if cached is None:
+            name = key("sla", "since", policy)
+            self.store.redis.set(name, now.isoformat(), nx=True)
+            cached = self._since[policy] = datetime.fromisoformat(self.store.redis.get(name))
+        return cached
+
     def _escalate(self, org_id: str, ticket: dict[str, Any], level: DueLevel, now: datetime, result: SlaSweepResult) -> None:
         """A level that cannot be planned (say, an unknown agent) is audited with its error and marked fired all
-        the same: it would fail again at every sweep."""
-        if not level.error:
+        the same: it would fail again at every sweep. So is a level of the history a new policy found."""
+        backlog = level.due_at < self._in_place_since(level.policy, now)
+        if not level.error and not backlog:
             version = level.actions[0].version if level.actions else ""
             origin = Origin(org_id, f"sla:{org_id}:{ticket['id']}:{level.key()}", version, ticket.get("departmentId"), now.isoformat())
             record_plan(self.store, self.send, list(level.actions), origin)
         if not self.store.timelines.mark_fired(org_id, ticket["id"], level.key()):
             return
         lateness = (now - level.due_at).total_seconds()
-        result.escalations.append((ticket["id"], level.key(), lateness))
-        self.store.metrics.incr("sla_escalations_total", level.policy, level.metric, str(level.level))
+        if not backlog:
+            result.escalations.append((ticket["id"], level.key(), lateness))
+            self.store.metrics.incr("sla_escalations_total", level.policy, level.metric, str(level.level))
         self.store.audit.add("sla", org=org_id, ticket=ticket["id"], rule=f"sla:{level.policy}", policy=level.policy,
                              metric=level.metric, level=level.level, cycle=level.cycle, due_at=level.due_at.isoformat(),
-                             fired_at=now.isoformat(), lateness_s=round(lateness, 3), actions=len(level.actions),
-                             error=level.error or None, dry_run=level.dry_run)
+                             fired_at=now.isoformat(), lateness_s=round(lateness, 3), actions=0 if backlog else len(level.actions),
+                             error=level.error or None, dry_run=level.dry_run, backlog=backlog)

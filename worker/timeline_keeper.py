@@ -54,14 +54,26 @@ class TimelineKeeper:
             self.store.redis.sadd(key("timeline", self.org_id, "missing"), *ids)
 
     def fill(self) -> int:
-        """Read the threads of up to `fill_per_poll` tickets still missing a timeline; returns how many."""
-        ids = self.store.redis.spop(key("timeline", self.org_id, "missing"), self.fill_per_poll) or []
-        snapshots = self.store.mirror.get_many(self.org_id, list(ids))
-        built = {ticket_id: from_threads(ticket, self._threads(ticket_id), None).to_dict() for ticket_id, ticket in snapshots.items()}
-        self.store.timelines.put_many(self.org_id, built)
-        if built:
-            log.info("timelines.filled", org=self.org_id, tickets=len(built))
-        return len(built)
+        """Read the threads of up to `fill_per_poll` tickets still missing a timeline; returns how many.
+
+        Each timeline is saved as soon as it is read; if a read fails, the ids not done yet go back into the
+        missing set for the next poll, so no ticket is left without a clock."""
+        missing = key("timeline", self.org_id, "missing")
+        ids = list(self.store.redis.spop(missing, self.fill_per_poll) or [])
+        snapshots = self.store.mirror.get_many(self.org_id, ids)
+        done = 0
+        try:
+            for ticket_id, ticket in snapshots.items():
+                timeline = from_threads(ticket, self._threads(ticket_id), None)
+                self.store.timelines.put_many(self.org_id, {ticket_id: timeline.to_dict()})
+                done += 1
+        finally:
+            left = list(snapshots)[done:]
+            if left:
+                self.store.redis.sadd(missing, *left)
+        if done:
+            log.info("timelines.filled", org=self.org_id, tickets=done)
+        return done
 
     def drop(self, ticket_ids: list[str]) -> None:
         self.store.timelines.drop(self.org_id, ticket_ids)
