@@ -27,39 +27,45 @@ async def _json(request: Request) -> dict[str, Any]:
     return orjson.loads(raw) if raw.strip() else {}
 
 
-def routes(sandbox: Sandbox) -> list[Route]:
-    async def info(_: Request) -> Response:
-        creds = sandbox.credentials
+class Controls:
+    """The handlers, each acting on the one sandbox the app serves."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+
+    async def info(self, _: Request) -> Response:
+        creds = self.sandbox.credentials
         return JSONResponse(
             {
-                "orgIds": list(sandbox.desk.orgs),
+                "orgIds": list(self.sandbox.desk.orgs),
                 "clientId": creds.client_id if creds else None,
                 "clientSecret": creds.client_secret if creds else None,
                 "refreshToken": creds.refresh_token if creds else None,
             }
         )
 
-    async def set_faults(request: Request) -> Response:
+    async def set_faults(self, request: Request) -> Response:
         body = await _json(request)
         unknown = set(body) - set(FAULT_FIELDS)
         if unknown:
             return JSONResponse({"error": f"unknown fault fields: {sorted(unknown)}"}, status_code=422)
-        sandbox.faults = Faults(**{FAULT_FIELDS[key]: value for key, value in body.items()})
+        self.sandbox.faults = Faults(**{FAULT_FIELDS[key]: value for key, value in body.items()})
         return JSONResponse({"ok": True})
 
-    async def clear_faults(_: Request) -> Response:
-        sandbox.faults = Faults()
+    async def clear_faults(self, _: Request) -> Response:
+        self.sandbox.faults = Faults()
         return JSONResponse({"ok": True})
 
-    async def configure(request: Request) -> Response:
+    async def configure(self, request: Request) -> Response:
         body = await _json(request)
-        targets = [sandbox.desk.orgs[body["orgId"]]] if body.get("orgId") else list(sandbox.desk.orgs.values())
+        orgs = self.sandbox.desk.orgs
+        targets = [orgs[body["orgId"]]] if body.get("orgId") else list(orgs.values())
         if "tokenTtlS" in body:
-            sandbox.auth.token_ttl = timedelta(seconds=float(body["tokenTtlS"]))
+            self.sandbox.auth.token_ttl = timedelta(seconds=float(body["tokenTtlS"]))
         if "maxAttachmentBytes" in body:
-            sandbox.max_attachment_bytes = int(body["maxAttachmentBytes"])
+            self.sandbox.max_attachment_bytes = int(body["maxAttachmentBytes"])
         for org in targets:
-            limits = sandbox.org_limits(org)
+            limits = self.sandbox.org_limits(org)
             if "concurrencyLimit" in body:
                 limits.concurrency = int(body["concurrencyLimit"])
             if "dailyCredits" in body:
@@ -68,64 +74,74 @@ def routes(sandbox: Sandbox) -> list[Route]:
                 org.search_lag = timedelta(seconds=float(body["searchLagS"]))
         return JSONResponse({"ok": True})
 
-    async def revoke(_: Request) -> Response:
-        return JSONResponse({"revoked": sandbox.auth.revoke_access_tokens()})
+    async def revoke(self, _: Request) -> Response:
+        return JSONResponse({"revoked": self.sandbox.auth.revoke_access_tokens()})
 
-    async def token_stats(_: Request) -> Response:
-        return JSONResponse({"minted": sandbox.auth.minted, "refreshes": sandbox.auth.refreshes})
+    async def token_stats(self, _: Request) -> Response:
+        return JSONResponse({"minted": self.sandbox.auth.minted, "refreshes": self.sandbox.auth.refreshes})
 
-    async def concurrency(_: Request) -> Response:
-        per_org = {org_id: limits.max_in_flight for org_id, limits in sandbox.limits.orgs.items()}
-        return JSONResponse({"max": sandbox.limits.max_in_flight(), "current": sandbox.limits.in_flight(), "orgs": per_org})
+    async def concurrency(self, _: Request) -> Response:
+        limits = self.sandbox.limits
+        per_org = {org_id: org_limits.max_in_flight for org_id, org_limits in limits.orgs.items()}
+        return JSONResponse({"max": limits.max_in_flight(), "current": limits.in_flight(), "orgs": per_org})
 
-    async def reset_concurrency(_: Request) -> Response:
-        sandbox.limits.reset_observed()
+    async def reset_concurrency(self, _: Request) -> Response:
+        self.sandbox.limits.reset_observed()
         return JSONResponse({"ok": True})
 
-    async def writes(request: Request) -> Response:
+    async def writes(self, request: Request) -> Response:
         since = int(request.query_params.get("since", "0"))
-        return Response(orjson.dumps({"data": sandbox.writes.since(since)}), media_type="application/json")
+        return Response(orjson.dumps({"data": self.sandbox.writes.since(since)}), media_type="application/json")
 
-    async def clear_writes(_: Request) -> Response:
-        sandbox.writes.clear()
+    async def clear_writes(self, _: Request) -> Response:
+        self.sandbox.writes.clear()
         return JSONResponse({"ok": True})
 
-    async def advance_clock(request: Request) -> Response:
+    async def advance_clock(self, request: Request) -> Response:
         body = await _json(request)
-        sandbox.desk.clock.advance(timedelta(seconds=float(body.get("seconds", 0))))
-        return JSONResponse({"now": sandbox.desk.clock.now().isoformat()})
+        self.sandbox.desk.clock.advance(timedelta(seconds=float(body.get("seconds", 0))))
+        return JSONResponse({"now": self.sandbox.desk.clock.now().isoformat()})
 
-    async def start_activity(request: Request) -> Response:
+    async def start_activity(self, request: Request) -> Response:
         body = await _json(request)
-        sandbox.activity.start(float(body.get("ratePerS", 1.0)), seed=int(body.get("seed", 1)), org_ids=body.get("orgIds"))
-        return JSONResponse(sandbox.activity.stats())
+        self.sandbox.activity.start(
+            float(body.get("ratePerS", 1.0)), seed=int(body.get("seed", 1)), org_ids=body.get("orgIds")
+        )
+        return JSONResponse(self.sandbox.activity.stats())
 
-    async def stop_activity(_: Request) -> Response:
-        sandbox.activity.stop()
-        return JSONResponse(sandbox.activity.stats())
+    async def stop_activity(self, _: Request) -> Response:
+        self.sandbox.activity.stop()
+        return JSONResponse(self.sandbox.activity.stats())
 
-    async def activity_stats(_: Request) -> Response:
-        return JSONResponse(sandbox.activity.stats())
+    async def activity_stats(self, _: Request) -> Response:
+        return JSONResponse(self.sandbox.activity.stats())
 
-    async def credits(_: Request) -> Response:
+    async def credits(self, _: Request) -> Response:
         return JSONResponse(
-            {org_id: {"used": limits.used, "dailyCredits": limits.daily_credits} for org_id, limits in sandbox.limits.orgs.items()}
+            {
+                org_id: {"used": limits.used, "dailyCredits": limits.daily_credits}
+                for org_id, limits in self.sandbox.limits.orgs.items()
+            }
         )
 
+
+def routes(sandbox: Sandbox) -> list[Route]:
+    """Every /_sandbox/ route, bound to `sandbox`."""
+    controls = Controls(sandbox)
     return [
-        Route("/_sandbox/info", info, methods=["GET"]),
-        Route("/_sandbox/faults", set_faults, methods=["POST"]),
-        Route("/_sandbox/faults", clear_faults, methods=["DELETE"]),
-        Route("/_sandbox/config", configure, methods=["POST"]),
-        Route("/_sandbox/tokens/revoke", revoke, methods=["POST"]),
-        Route("/_sandbox/tokens/stats", token_stats, methods=["GET"]),
-        Route("/_sandbox/concurrency", concurrency, methods=["GET"]),
-        Route("/_sandbox/concurrency/reset", reset_concurrency, methods=["POST"]),
-        Route("/_sandbox/writes", writes, methods=["GET"]),
-        Route("/_sandbox/writes", clear_writes, methods=["DELETE"]),
-        Route("/_sandbox/clock/advance", advance_clock, methods=["POST"]),
-        Route("/_sandbox/credits", credits, methods=["GET"]),
-        Route("/_sandbox/activity", start_activity, methods=["POST"]),
-        Route("/_sandbox/activity", stop_activity, methods=["DELETE"]),
-        Route("/_sandbox/activity", activity_stats, methods=["GET"]),
+        Route("/_sandbox/info", controls.info, methods=["GET"]),
+        Route("/_sandbox/faults", controls.set_faults, methods=["POST"]),
+        Route("/_sandbox/faults", controls.clear_faults, methods=["DELETE"]),
+        Route("/_sandbox/config", controls.configure, methods=["POST"]),
+        Route("/_sandbox/tokens/revoke", controls.revoke, methods=["POST"]),
+        Route("/_sandbox/tokens/stats", controls.token_stats, methods=["GET"]),
+        Route("/_sandbox/concurrency", controls.concurrency, methods=["GET"]),
+        Route("/_sandbox/concurrency/reset", controls.reset_concurrency, methods=["POST"]),
+        Route("/_sandbox/writes", controls.writes, methods=["GET"]),
+        Route("/_sandbox/writes", controls.clear_writes, methods=["DELETE"]),
+        Route("/_sandbox/clock/advance", controls.advance_clock, methods=["POST"]),
+        Route("/_sandbox/credits", controls.credits, methods=["GET"]),
+        Route("/_sandbox/activity", controls.start_activity, methods=["POST"]),
+        Route("/_sandbox/activity", controls.stop_activity, methods=["DELETE"]),
+        Route("/_sandbox/activity", controls.activity_stats, methods=["GET"]),
     ]

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 import redis as redis_lib
 
 from config.settings import Settings, SettingsError, load_settings
 from worker.desk.client import DeskClient
 from worker.desk.errors import DeskError, NotFound, InvalidRequest, OrgMismatch, ScopeMismatch, TokenRefreshError
+from worker.desk.models import Organization
 from worker.desk.retry import RetryPolicy
 
 # What deskpilot's pollers and actions use: reads, ticket updates (assign, fields, move, updateMany, comments,
@@ -67,6 +68,11 @@ class Result:
         return f"{text} -> {self.fix}" if (self.fix and not self.ok) else text
 
 
+T = TypeVar("T")
+# A check that yields its Result(s) and returns what later checks need (None when they cannot run).
+Checked = Generator[Result, None, T]
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "check", help="verify settings, Redis, the token, the org ids and the scopes deskpilot needs"
@@ -91,15 +97,58 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, settings: Settin
     return 0 if not failed else 1
 
 
-def checks(*, settings: Settings | None = None, scopes: Sequence[str] = REQUIRED_SCOPES):
+def checks(*, settings: Settings | None = None, scopes: Sequence[str] = REQUIRED_SCOPES) -> Iterator[Result]:
     """Yield one Result per check; later checks are skipped (as failures) when what they need failed."""
-    # settings
+    settings = yield from _check_settings(settings)
+    if settings is None:
+        return
+    redis = yield from _check_redis(settings)
+    if redis is None:
+        return
+    clients = [DeskClient(settings, redis, org_id, policy=CHECK_POLICY) for org_id in settings.org_ids]
+    try:
+        first = clients[0]
+        token = _check_token(first)
+        yield token
+        if not token.ok:
+            return
+        organisations = yield from _token_organisations(first)
+        reachable: list[DeskClient] = []
+        for client in clients:
+            result = _check_org(client, organisations)
+            yield result
+            if result.ok:
+                reachable.append(client)
+        if reachable:  # scopes are probed through the first reachable org
+            for scope in scopes:
+                yield _check_scope(reachable[0], scope)
+    finally:
+        for client in clients:
+            client.close()
+        redis.close()
+
+
+def _check_settings(settings: Settings | None) -> Checked[Settings | None]:
+    """Load the settings (unless given) and require the credentials, org ids and URLs; None when unusable."""
     if settings is None:
         try:
             settings = load_settings()
         except SettingsError as exc:
             yield Result("settings", False, str(exc).replace("\n", "; "), "fix the variables named (env or .env)")
-            return
+            return None
+    problems = _settings_problems(settings)
+    if problems:
+        yield Result("settings", False, problems, "set them in the environment or in .env (see config/example.env)")
+        return None
+    yield Result(
+        "settings", True, f"api_root={settings.api_root} accounts_url={settings.accounts_url} "
+        f"orgs={','.join(settings.org_ids)}"
+    )
+    return settings
+
+
+def _settings_problems(settings: Settings) -> str:
+    """What is missing or malformed, as one line ('' when nothing is)."""
     missing = [
         name
         for name, value in (
@@ -115,94 +164,79 @@ def checks(*, settings: Settings | None = None, scopes: Sequence[str] = REQUIRED
         for name, value in (("DESKPILOT_API_ROOT", settings.api_root), ("DESKPILOT_ACCOUNTS_URL", settings.accounts_url))
         if not value.startswith(("https://", "http://"))
     ]
-    if missing or bad_urls:
-        detail = "; ".join(
-            ([f"missing {', '.join(missing)}"] if missing else [])
-            + ([f"not an http(s) URL: {', '.join(bad_urls)}"] if bad_urls else [])
-        )
-        yield Result("settings", False, detail, "set them in the environment or in .env (see config/example.env)")
-        return
-    yield Result(
-        "settings", True, f"api_root={settings.api_root} accounts_url={settings.accounts_url} "
-        f"orgs={','.join(settings.org_ids)}"
+    return "; ".join(
+        ([f"missing {', '.join(missing)}"] if missing else [])
+        + ([f"not an http(s) URL: {', '.join(bad_urls)}"] if bad_urls else [])
     )
 
-    # redis
+
+def _check_redis(settings: Settings) -> Checked[redis_lib.Redis | None]:
+    """Connect to DESKPILOT_REDIS_URL; None when it does not answer."""
     redis = redis_lib.Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=5)
     try:
         redis.ping()
     except redis_lib.RedisError as exc:
         yield Result("redis", False, f"{settings.redis_url} does not answer ({type(exc).__name__})",
                      "start redis-server or set DESKPILOT_REDIS_URL")
-        return
+        return None
     yield Result("redis", True, settings.redis_url)
+    return redis
 
-    clients = [DeskClient(settings, redis, org_id, policy=CHECK_POLICY) for org_id in settings.org_ids]
+
+def _check_token(client: DeskClient) -> Result:
+    """A real refresh (forced), shared through Redis like the service's own."""
     try:
-        # token
-        first = clients[0]
-        try:
-            first.tokens.refresh(force=True)
-        except TokenRefreshError as exc:
-            yield Result("token", False, f"{exc.error_code}: {exc.message}",
-                         "check DESKPILOT_CLIENT_ID / DESKPILOT_CLIENT_SECRET / DESKPILOT_REFRESH_TOKEN "
-                         "and DESKPILOT_ACCOUNTS_URL (the data centre)")
-            return
-        except DeskError as exc:
-            yield Result("token", False, str(exc), "check the accounts server settings")
-            return
-        yield Result("token", True, "refreshed an access token with the refresh token")
+        client.tokens.refresh(force=True)
+    except TokenRefreshError as exc:
+        return Result("token", False, f"{exc.error_code}: {exc.message}",
+                      "check DESKPILOT_CLIENT_ID / DESKPILOT_CLIENT_SECRET / DESKPILOT_REFRESH_TOKEN "
+                      "and DESKPILOT_ACCOUNTS_URL (the data centre)")
+    except DeskError as exc:
+        return Result("token", False, str(exc), "check the accounts server settings")
+    return Result("token", True, "refreshed an access token with the refresh token")
 
-        # organisations
-        try:
-            organisations = {org.id: org for org in first.organizations.list()}
-        except DeskError as exc:
-            yield Result("organizations", False, str(exc), _fix_for(exc))
-            organisations = None
-        reachable: list[DeskClient] = []
-        for client in clients:
-            name = f"org {client.org_id}"
-            if organisations is not None and client.org_id not in organisations:
-                known = ", ".join(f"{o.id} ({o.organizationName})" for o in organisations.values()) or "none"
-                yield Result(name, False, f"not one of the token's organisations (it has: {known})",
-                             "fix DESKPILOT_ORG_IDS or mint the refresh token as a user of that org")
-                continue
-            try:
-                client.departments.list(limit=1)
-            except DeskError as exc:
-                if not isinstance(exc, ScopeMismatch):
-                    yield Result(name, False, str(exc), _fix_for(exc))
-                    continue
-            label = organisations[client.org_id].organizationName if organisations else None
-            yield Result(name, True, f"answers ({label})" if label else "answers")
-            reachable.append(client)
 
-        # scopes, probed through the first reachable org
-        if not reachable:
-            return
-        probe_client = reachable[0]
-        for scope in scopes:
-            probe = PROBES.get(scope)
-            if probe is None:
-                yield Result(f"scope {scope}", False, "no probe known for this scope",
-                             f"known scopes: {', '.join(PROBES)}")
-                continue
-            try:
-                probe(probe_client)
-            except ScopeMismatch:
-                yield Result(f"scope {scope}", False, "missing (401 SCOPE_MISMATCH)",
-                             f"mint a refresh token whose scope list includes {scope}")
-                continue
-            except (NotFound, InvalidRequest):
-                pass  # the scope let the call through; the probe's own target was meant to be refused
-            except DeskError as exc:
-                yield Result(f"scope {scope}", False, f"could not tell: {exc}", _fix_for(exc))
-                continue
-            yield Result(f"scope {scope}", True, "granted")
-    finally:
-        for client in clients:
-            client.close()
-        redis.close()
+def _token_organisations(client: DeskClient) -> Checked[dict[str, Organization] | None]:
+    """The token's organisations by id; None (after a failed Result) when the Desk would not list them."""
+    try:
+        return {org.id: org for org in client.organizations.list()}
+    except DeskError as exc:
+        yield Result("organizations", False, str(exc), _fix_for(exc))
+        return None
+
+
+def _check_org(client: DeskClient, organisations: dict[str, Organization] | None) -> Result:
+    """The org is one of the token's (when that list is known) and answers an org-scoped call."""
+    name = f"org {client.org_id}"
+    if organisations is not None and client.org_id not in organisations:
+        known = ", ".join(f"{o.id} ({o.organizationName})" for o in organisations.values()) or "none"
+        return Result(name, False, f"not one of the token's organisations (it has: {known})",
+                      "fix DESKPILOT_ORG_IDS or mint the refresh token as a user of that org")
+    try:
+        client.departments.list(limit=1)
+    except ScopeMismatch:
+        pass  # the org answered; a missing scope is the scope checks' business
+    except DeskError as exc:
+        return Result(name, False, str(exc), _fix_for(exc))
+    label = organisations[client.org_id].organizationName if organisations else None
+    return Result(name, True, f"answers ({label})" if label else "answers")
+
+
+def _check_scope(client: DeskClient, scope: str) -> Result:
+    """Run the scope's probe: SCOPE_MISMATCH means missing; any other refusal of the probe's target means held."""
+    probe = PROBES.get(scope)
+    if probe is None:
+        return Result(f"scope {scope}", False, "no probe known for this scope", f"known scopes: {', '.join(PROBES)}")
+    try:
+        probe(client)
+    except ScopeMismatch:
+        return Result(f"scope {scope}", False, "missing (401 SCOPE_MISMATCH)",
+                      f"mint a refresh token whose scope list includes {scope}")
+    except (NotFound, InvalidRequest):
+        pass  # the scope let the call through; the probe's own target was meant to be refused
+    except DeskError as exc:
+        return Result(f"scope {scope}", False, f"could not tell: {exc}", _fix_for(exc))
+    return Result(f"scope {scope}", True, "granted")
 
 
 def _fix_for(exc: DeskError) -> str:

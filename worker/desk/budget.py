@@ -126,6 +126,38 @@ def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
+def _sleep_out_pause(org_id: str, pause_s: float, left: float, *, method: str | None, path: str | None) -> None:
+    """The org is paused after a 429: sleep through the pause, or fail at once when it outlasts the wait."""
+    if pause_s > left:
+        raise BudgetWaitTimeout(
+            f"org {org_id} is paused after a 429 for {pause_s:.1f}s more, beyond this call's wait",
+            retry_after=pause_s,
+            method=method,
+            path=path,
+        )
+    time.sleep(pause_s + random.uniform(0, PAUSE_JITTER_S))
+
+
+def _credits_error(org_id: str, state: str, answer: Any, *, method: str | None, path: str | None) -> CreditsExhausted:
+    """The day's credits are spent ('exhausted') or only the reserve is left for this priority ('reserve')."""
+    wait_s = int(answer[1]) / 1000.0
+    remaining = int(answer[2])
+    if state == "reserve":
+        return CreditsExhausted(
+            f"org {org_id} has {remaining} credits left today, all held in reserve for high-priority calls",
+            error_code="CREDITS_RESERVED",
+            retry_after=wait_s,
+            method=method,
+            path=path,
+        )
+    return CreditsExhausted(
+        f"org {org_id} has no API credits left today",
+        retry_after=wait_s,
+        method=method,
+        path=path,
+    )
+
+
 class Budget:
     """The shared budget; thread-safe (all state is in Redis)."""
 
@@ -197,44 +229,26 @@ class Budget:
                 return Lease(org_id=org_id, lease_id=lease_id)
             left = deadline - time.monotonic()
             if state == "paused":
-                pause_s = int(answer[1]) / 1000.0
-                if pause_s > left:
-                    raise BudgetWaitTimeout(
-                        f"org {org_id} is paused after a 429 for {pause_s:.1f}s more, beyond this call's wait",
-                        retry_after=pause_s,
-                        method=method,
-                        path=path,
-                    )
-                time.sleep(pause_s + random.uniform(0, PAUSE_JITTER_S))
-                continue
-            if state == "full":
-                if left <= 0:
-                    raise BudgetWaitTimeout(
-                        f"all {self.max_concurrency} concurrent-call leases of org {org_id} stayed taken "
-                        f"for {timeout_s:.1f}s",
-                        retry_after=None,
-                        method=method,
-                        path=path,
-                    )
+                _sleep_out_pause(org_id, int(answer[1]) / 1000.0, left, method=method, path=path)
+            elif state == "full":
+                self._sleep_for_lease(org_id, left, timeout_s, method=method, path=path)
                 waited_full = True
-                time.sleep(min(left, random.uniform(FULL_POLL_MIN_S, FULL_POLL_MAX_S)))
-                continue
-            wait_s = int(answer[1]) / 1000.0
-            remaining = int(answer[2])
-            if state == "reserve":
-                raise CreditsExhausted(
-                    f"org {org_id} has {remaining} credits left today, all held in reserve for high-priority calls",
-                    error_code="CREDITS_RESERVED",
-                    retry_after=wait_s,
-                    method=method,
-                    path=path,
-                )
-            raise CreditsExhausted(
-                f"org {org_id} has no API credits left today",
-                retry_after=wait_s,
+            else:
+                raise _credits_error(org_id, state, answer, method=method, path=path)
+
+    def _sleep_for_lease(
+        self, org_id: str, left: float, timeout_s: float, *, method: str | None, path: str | None
+    ) -> None:
+        """Every lease is taken: nap briefly (jittered) and try again, or give up at the deadline."""
+        if left <= 0:
+            raise BudgetWaitTimeout(
+                f"all {self.max_concurrency} concurrent-call leases of org {org_id} stayed taken "
+                f"for {timeout_s:.1f}s",
+                retry_after=None,
                 method=method,
                 path=path,
             )
+        time.sleep(min(left, random.uniform(FULL_POLL_MIN_S, FULL_POLL_MAX_S)))
 
     def release(self, lease: Lease, *, remaining: int | None = None) -> None:
         """Return the lease; record the Desk's credit figure when it sent one."""

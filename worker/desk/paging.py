@@ -10,7 +10,8 @@
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import TypeVar
 
@@ -64,6 +65,20 @@ def iter_offset(
         offset += len(items)
 
 
+@dataclass
+class _Tail:
+    """The last modifiedTime a window yielded and the ids yielded at that instant: where the next window resumes."""
+
+    moment: datetime | None = None
+    ids: set[str] = field(default_factory=set)
+
+    def note(self, moment: datetime, item_id: str) -> None:
+        if moment != self.moment:
+            self.moment, self.ids = moment, {item_id}
+        else:
+            self.ids.add(item_id)
+
+
 def iter_windowed(
     fetch: Callable[[str | None, int, int], Sequence[T] | None],
     *,
@@ -80,45 +95,59 @@ def iter_windowed(
     `fetch(modified_time_range | None, from_, limit)`; the range is None for the first window when the caller gave
     neither start nor end. Items of one window are yielded in the Desk's order.
     """
-    window_start = start
+    resume = _Tail(start)  # where this window starts, and the ids already yielded at that instant
     window_end = end
-    seen_at_start: set[str] = set()
     while True:
-        if window_start is None and window_end is None:
+        if resume.moment is None and window_end is None:
             window = None
         else:
-            window = time_range(window_start or EPOCH, window_end or (now() + timedelta(days=1)))
-        last_time: datetime | None = None
-        ids_at_last: set[str] = set()
-        offset = 0
-        while True:
-            page_limit = min(limit, cap - offset)
-            items = fetch(window, offset, page_limit) or []
-            for item in items:
-                moment = time_of(item)
-                item_id = id_of(item)
-                if moment is None:
-                    raise SearchCapExceeded(
-                        "a search result has no modifiedTime, so the search cannot be split into time windows"
-                    )
-                if window_start is not None and moment == window_start and item_id in seen_at_start:
-                    continue
-                yield item
-                if moment != last_time:
-                    last_time, ids_at_last = moment, {item_id}
-                else:
-                    ids_at_last.add(item_id)
-            if len(items) < page_limit:
-                return
-            offset += len(items)
-            if offset >= cap:
-                break
+            window = time_range(resume.moment or EPOCH, window_end or (now() + timedelta(days=1)))
+        tail = yield from _walk_window(fetch, window, resume, time_of=time_of, id_of=id_of, limit=limit, cap=cap)
+        if tail is None:
+            return
         # The cap was reached with more to come: the next window starts at the last instant seen.
-        if last_time is None or (window_start is not None and last_time <= window_start):
+        if tail.moment is None or (resume.moment is not None and tail.moment <= resume.moment):
             raise SearchCapExceeded(
-                f"more than {cap} results share the modifiedTime {iso(window_start or EPOCH)}; "
+                f"more than {cap} results share the modifiedTime {iso(resume.moment or EPOCH)}; "
                 "narrow the search"
             )
         if window_end is None:
             window_end = now() + timedelta(days=1)
-        window_start, seen_at_start = last_time, ids_at_last
+        resume = tail
+
+
+def _walk_window(
+    fetch: Callable[[str | None, int, int], Sequence[T] | None],
+    window: str | None,
+    resume: _Tail,
+    *,
+    time_of: Callable[[T], datetime | None],
+    id_of: Callable[[T], str],
+    limit: int,
+    cap: int,
+) -> Generator[T, None, _Tail | None]:
+    """Page through one window, skipping the items `resume` says were yielded already.
+
+    Returns None when the search ended inside the window, or the window's tail when the cap cut it short.
+    """
+    tail = _Tail()
+    offset = 0
+    while True:
+        page_limit = min(limit, cap - offset)
+        items = fetch(window, offset, page_limit) or []
+        for item in items:
+            moment = time_of(item)
+            item_id = id_of(item)
+            if moment is None:
+                raise SearchCapExceeded(
+                    "a search result has no modifiedTime, so the search cannot be split into time windows"
+                )
+            if moment == resume.moment and item_id in resume.ids:
+                continue
+            yield item
+            tail.note(moment, item_id)
+        if len(items) < page_limit:
+            return None
+        offset += len(items)
+        if offset >= cap:
+            return tail

@@ -23,9 +23,16 @@ import redis as redis_lib
 import structlog
 
 from config.settings import Settings
-from worker.desk.auth import TokenProvider
+from worker.desk.auth import AccessToken, TokenProvider
 from worker.desk.budget import Budget, Priority
-from worker.desk.errors import MalformedResponse, NetworkError, OutcomeUnknown, ServerError, error_for_response
+from worker.desk.errors import (
+    DeskError,
+    MalformedResponse,
+    NetworkError,
+    OutcomeUnknown,
+    ServerError,
+    error_for_response,
+)
 from worker.desk.retry import RetryPolicy, Verdict, classify_exception, classify_status, default_idempotent, was_maybe_sent
 
 log = structlog.get_logger("worker.desk")
@@ -35,6 +42,9 @@ WEIGHT_HEADER = "X-Rate-Limit-Request-Weight-v3"
 USER_AGENT = "deskpilot/0.1 (+https://github.com/deskpilot)"
 
 Params = Mapping[str, Any]
+
+# What a step answers when the call should be sent again (a body may legitimately be None).
+_AGAIN = object()
 
 
 @dataclass
@@ -46,6 +56,27 @@ class TransportStats:
     throttled: int = 0  # 429 answers
     tokens_refused: int = 0  # 401 INVALID_OAUTH answers (each followed by one refresh-or-reuse and a retry)
     total_s: float = 0.0
+    http_s: float = 0.0
+
+
+@dataclass
+class _Call:
+    """One call's request and its progress across tries."""
+
+    method: str
+    path: str
+    idem: bool
+    priority: Priority
+    log: Any  # structlog logger bound to org/method/path
+    deadline: float  # time.monotonic() by which the last try must start
+    query: dict[str, Any] | None
+    json: Any
+    files: Mapping[str, Any] | None
+    data: Mapping[str, Any] | None
+    org_scoped: bool
+    attempt: int = 0
+    refreshed: bool = False  # the one token refresh this call may make was used
+    retried_after_doubt: bool = False  # an earlier try of this call may have been applied
     http_s: float = 0.0
 
 
@@ -151,123 +182,160 @@ class Transport:
     ) -> Any:
         """Send one call; return the decoded JSON body, or None for 204 / an empty body."""
         method = method.upper()
-        idem = default_idempotent(method) if idempotent is None else idempotent
-        priority = Priority(priority)
-        bound = log.bind(org=self.org_id, method=method, path=path)
+        call = _Call(
+            method=method,
+            path=path,
+            idem=default_idempotent(method) if idempotent is None else idempotent,
+            priority=Priority(priority),
+            log=log.bind(org=self.org_id, method=method, path=path),
+            deadline=time.monotonic() + self.policy.deadline_s,
+            query=_clean_params(params),
+            json=json,
+            files=files,
+            data=data,
+            org_scoped=org_scoped,
+        )
         started = time.perf_counter()
-        deadline = time.monotonic() + self.policy.deadline_s
-        query = _clean_params(params)
-        attempt = 0
-        refreshed = False
-        retried_after_doubt = False  # an earlier try of this call may have been applied
-        http_s = 0.0
         try:
             while True:
-                attempt += 1
-                token = self.tokens.get()
-                lease = self.budget.acquire(
-                    self.org_id,
-                    priority=priority,
-                    timeout_s=max(min(self.acquire_timeout_s, deadline - time.monotonic()), 0.0),
-                    method=method,
-                    path=path,
-                )
-                headers = {"Authorization": f"{self._scheme} {token.value}"}
-                if org_scoped:
-                    headers["orgId"] = self.org_id
-                sent_at = time.perf_counter()
-                try:
-                    response = self.http.request(
-                        method, self._root + path, params=query, json=json, files=files, data=data, headers=headers
-                    )
-                except httpx.HTTPError as exc:
-                    http_s += time.perf_counter() - sent_at
-                    if not was_maybe_sent(exc):
-                        self.budget.release(lease)
-                    # else the Desk may still be serving it: the lease is left to expire on its own
-                    verdict = classify_exception(exc, idem)
-                    if verdict is Verdict.UNKNOWN:
-                        bound.warning("desk.outcome_unknown", attempt=attempt, reason=type(exc).__name__)
-                        raise OutcomeUnknown(
-                            f"no answer ({type(exc).__name__}); the write may have been applied: verify before "
-                            "sending it again",
-                            cause=exc,
-                            method=method,
-                            path=path,
-                        ) from exc
-                    if verdict is Verdict.RETRY and self._backoff(bound, attempt, deadline, type(exc).__name__):
-                        retried_after_doubt = retried_after_doubt or was_maybe_sent(exc)
-                        continue
-                    raise NetworkError(
-                        f"{type(exc).__name__} after {attempt} attempt(s)", method=method, path=path
-                    ) from exc
-                except BaseException:
-                    self.budget.release(lease)  # e.g. a body that cannot be encoded: nothing was sent
-                    raise
-                http_s += time.perf_counter() - sent_at
-                remaining = _int_header(response, REMAINING_HEADER)
-                self.budget.release(lease, remaining=remaining)
-                status = response.status_code
-                bound.debug(
-                    "desk.call",
-                    status=status,
-                    attempt=attempt,
-                    ms=round((time.perf_counter() - sent_at) * 1000, 2),
-                    weight=_int_header(response, WEIGHT_HEADER),
-                    remaining=remaining,
-                )
-                if 200 <= status < 300:
-                    return self._decode_success(response, method, path)
-                body = self._decode_error(response)
-                if status == 429:
-                    with self._stats_lock:
-                        self.stats.throttled += 1
-                    retry_after = parse_retry_after(response.headers.get("Retry-After"))
-                    pause_s = self.budget.pause(self.org_id, retry_after)
-                    if time.monotonic() + pause_s < deadline:
-                        attempt -= 1  # the Desk did not act on it; only the deadline bounds these
-                        continue
-                    raise error_for_response(status, body, method=method, path=path, retry_after=pause_s)
-                error = error_for_response(status, body, method=method, path=path)
-                if status == 401 and error.error_code == "INVALID_OAUTH" and not refreshed:
-                    refreshed = True
-                    with self._stats_lock:
-                        self.stats.tokens_refused += 1
-                    bound.info("desk.token.refused", attempt=attempt)
-                    self.tokens.invalidate(token)
-                    attempt -= 1
-                    continue
-                if status == 404 and method == "DELETE" and retried_after_doubt:
-                    # An earlier try timed out after it may have deleted the resource: gone is what we wanted.
-                    bound.info("desk.delete.already_gone", attempt=attempt)
-                    return None
-                if status >= 500:
-                    verdict = classify_status(status, idem)
-                    if verdict is Verdict.UNKNOWN:
-                        bound.warning("desk.outcome_unknown", attempt=attempt, status=status)
-                        raise OutcomeUnknown(
-                            f"the Desk answered {status}; the write may have been applied: verify before sending "
-                            "it again",
-                            cause=error,
-                            error_code=error.error_code,
-                            status=status,
-                            method=method,
-                            path=path,
-                        )
-                    if self._backoff(bound, attempt, deadline, f"http_{status}"):
-                        retried_after_doubt = True
-                        continue
-                    if not isinstance(error, ServerError):
-                        error = ServerError(error.message, error_code=error.error_code, status=status,
-                                            method=method, path=path)
-                raise error
+                outcome = self._attempt(call)
+                if outcome is not _AGAIN:
+                    return outcome
         finally:
-            elapsed = time.perf_counter() - started
-            with self._stats_lock:
-                self.stats.calls += 1
-                self.stats.attempts += attempt
-                self.stats.total_s += elapsed
-                self.stats.http_s += http_s
+            self._record(call, time.perf_counter() - started)
+
+    def _attempt(self, call: _Call) -> Any:
+        """One try: token, lease, send, release. Returns the answer's body, or _AGAIN to send the call again."""
+        call.attempt += 1
+        token = self.tokens.get()
+        lease = self.budget.acquire(
+            self.org_id,
+            priority=call.priority,
+            timeout_s=max(min(self.acquire_timeout_s, call.deadline - time.monotonic()), 0.0),
+            method=call.method,
+            path=call.path,
+        )
+        headers = {"Authorization": f"{self._scheme} {token.value}"}
+        if call.org_scoped:
+            headers["orgId"] = self.org_id
+        sent_at = time.perf_counter()
+        try:
+            response = self.http.request(
+                call.method, self._root + call.path, params=call.query, json=call.json, files=call.files,
+                data=call.data, headers=headers,
+            )
+        except httpx.HTTPError as exc:
+            call.http_s += time.perf_counter() - sent_at
+            if not was_maybe_sent(exc):
+                self.budget.release(lease)
+            # else the Desk may still be serving it: the lease is left to expire on its own
+            self._retry_after_no_answer(call, exc)
+            return _AGAIN
+        except BaseException:
+            self.budget.release(lease)  # e.g. a body that cannot be encoded: nothing was sent
+            raise
+        call.http_s += time.perf_counter() - sent_at
+        remaining = _int_header(response, REMAINING_HEADER)
+        self.budget.release(lease, remaining=remaining)
+        call.log.debug(
+            "desk.call",
+            status=response.status_code,
+            attempt=call.attempt,
+            ms=round((time.perf_counter() - sent_at) * 1000, 2),
+            weight=_int_header(response, WEIGHT_HEADER),
+            remaining=remaining,
+        )
+        return self._answer(call, response, token)
+
+    def _answer(self, call: _Call, response: httpx.Response, token: AccessToken) -> Any:
+        """Map an answer: the body on 2xx, _AGAIN when the call should be sent again, else the error raised."""
+        status = response.status_code
+        if 200 <= status < 300:
+            return self._decode_success(response, call.method, call.path)
+        body = self._decode_error(response)
+        if status == 429:
+            self._retry_after_throttle(call, response, body)
+            return _AGAIN
+        error = error_for_response(status, body, method=call.method, path=call.path)
+        if status == 401 and error.error_code == "INVALID_OAUTH" and not call.refreshed:
+            self._refresh_token(call, token)
+            return _AGAIN
+        if status == 404 and call.method == "DELETE" and call.retried_after_doubt:
+            # An earlier try timed out after it may have deleted the resource: gone is what we wanted.
+            call.log.info("desk.delete.already_gone", attempt=call.attempt)
+            return None
+        if status >= 500:
+            self._retry_after_server_error(call, status, error)
+            return _AGAIN
+        raise error
+
+    def _retry_after_no_answer(self, call: _Call, exc: httpx.HTTPError) -> None:
+        """No answer came back: returns when the call may be sent again, else raises OutcomeUnknown/NetworkError."""
+        verdict = classify_exception(exc, call.idem)
+        if verdict is Verdict.UNKNOWN:
+            call.log.warning("desk.outcome_unknown", attempt=call.attempt, reason=type(exc).__name__)
+            raise OutcomeUnknown(
+                f"no answer ({type(exc).__name__}); the write may have been applied: verify before "
+                "sending it again",
+                cause=exc,
+                method=call.method,
+                path=call.path,
+            ) from exc
+        if verdict is Verdict.RETRY and self._backoff(call.log, call.attempt, call.deadline, type(exc).__name__):
+            call.retried_after_doubt = call.retried_after_doubt or was_maybe_sent(exc)
+            return
+        raise NetworkError(
+            f"{type(exc).__name__} after {call.attempt} attempt(s)", method=call.method, path=call.path
+        ) from exc
+
+    def _retry_after_throttle(self, call: _Call, response: httpx.Response, body: Any) -> None:
+        """A 429 pauses the org for every process; returns when the pause ends inside the call's deadline."""
+        with self._stats_lock:
+            self.stats.throttled += 1
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        pause_s = self.budget.pause(self.org_id, retry_after)
+        if time.monotonic() + pause_s < call.deadline:
+            call.attempt -= 1  # the Desk did not act on it; only the deadline bounds these
+            return
+        raise error_for_response(429, body, method=call.method, path=call.path, retry_after=pause_s)
+
+    def _refresh_token(self, call: _Call, token: AccessToken) -> None:
+        """The first 401 INVALID_OAUTH of a call: drop that token so the next try gets a fresh (or shared) one."""
+        call.refreshed = True
+        with self._stats_lock:
+            self.stats.tokens_refused += 1
+        call.log.info("desk.token.refused", attempt=call.attempt)
+        self.tokens.invalidate(token)
+        call.attempt -= 1
+
+    def _retry_after_server_error(self, call: _Call, status: int, error: DeskError) -> None:
+        """A 5xx: returns when the call may be sent again, else raises OutcomeUnknown or a ServerError."""
+        verdict = classify_status(status, call.idem)
+        if verdict is Verdict.UNKNOWN:
+            call.log.warning("desk.outcome_unknown", attempt=call.attempt, status=status)
+            raise OutcomeUnknown(
+                f"the Desk answered {status}; the write may have been applied: verify before sending "
+                "it again",
+                cause=error,
+                error_code=error.error_code,
+                status=status,
+                method=call.method,
+                path=call.path,
+            )
+        if self._backoff(call.log, call.attempt, call.deadline, f"http_{status}"):
+            call.retried_after_doubt = True
+            return
+        if not isinstance(error, ServerError):
+            error = ServerError(error.message, error_code=error.error_code, status=status,
+                                method=call.method, path=call.path)
+        raise error
+
+    def _record(self, call: _Call, elapsed: float) -> None:
+        with self._stats_lock:
+            self.stats.calls += 1
+            self.stats.attempts += call.attempt
+            self.stats.total_s += elapsed
+            self.stats.http_s += call.http_s
 
     def _backoff(self, bound: Any, attempt: int, deadline: float, reason: str) -> bool:
         """Sleep before the next try if the policy allows one; False when it does not."""

@@ -16,7 +16,8 @@ aware UTC):
 
 Where a decision is made, by file: ../schema_sla.py (what a policy may say), policy.py (compiling it, and the
 problems only a whole rule set shows), timeline.py (what counts as a customer message or an agent response),
-clocks.py (which policy governs; when a clock starts, stops and pauses; elapsed time; the breach instant),
+governing.py (which policy governs), facts.py (what the clocks read: statuses, closes and reopens, pauses),
+cycles.py (when a clock starts and stops), clocks.py (pauses, elapsed time, the breach instant),
 escalation.py (which levels are due, once per cycle; planning them), forecast.py, explain.py.
 
 Note: `worker.engine.sla.explain` and `.forecast` are the functions here (they shadow their modules' names on

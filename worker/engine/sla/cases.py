@@ -13,8 +13,9 @@ from typing import Any
 
 from worker.engine.durations import parse_duration
 from worker.engine.ruleset import RuleSet
-from worker.engine.sla.clocks import clocks_for, context, governing_policy
+from worker.engine.sla.clocks import clocks_for
 from worker.engine.sla.escalation import due_levels, level_key, next_level
+from worker.engine.sla.governing import context, governing_policy
 from worker.engine.sla.policy import duration_text, offset_text
 from worker.engine.sla.timeline import Timeline, iso
 from worker.engine.values import parse_time

@@ -1,27 +1,5 @@
-"""SLA clocks: which policy governs a ticket, and where each of its metrics' clocks stands at `now`.
-
-Which policy: the first enabled policy, in file order (files alphabetical, then position), whose `if` holds on the
-ticket as it is now. A ticket that moves to another department may come under another policy; levels are keyed
-by policy, so the new policy's levels fire on their own.
-
-A clock runs in cycles. Start events begin a cycle when none is running (a start while one runs is ignored: a
-second customer message does not restart the wait for an answer); the first stop event after it ends the cycle.
-At the same instant starts come before stops, so a ticket an agent opens with a reply has its first response met
-at once. The clock shown is the latest cycle. Events after `now` are ignored. Start events:
-
-    created            the ticket's creation
-    reopened           each change from a closed status (closed_statuses) to another
-    customer_message   each customer message (incoming thread)
-    customer_reply     each customer message after the first agent response (next response)
-    {field: PATH}      the time in a ticket field (its current value: one start)
-
-Stop events: `agent_response` (each public agent reply), `closed` (each change to a closed status), and
-conditions in the rule language, checked on the ticket as it is now: when one holds, the running cycle stops at
-the ticket's modifiedTime (the latest moment the condition can have become true; clamped to the cycle).
-
-Presets (policy.py): first_response = created -> [agent_response, closed] (one cycle: it never restarts; closing
-an unanswered ticket stops it); next_response = customer_reply -> [agent_response, closed] (a cycle per customer
-message after an agent response); resolution = [created, reopened] -> closed (re-armed by a reopen).
+"""SLA clocks: where each of a ticket's metrics' clocks stands at `now` (which policy governs: governing.py; what
+the clocks read about the ticket: facts.py; when a cycle starts and stops: cycles.py).
 
 Time: business time in the policy's calendar (24x7 without one), minus the time spent in a pause status (the
 metric's pause_statuses, else the policy's; default On Hold). Pauses move the due time. The target is the one
@@ -33,19 +11,18 @@ running, paused (in a pause status now), stopped (met or cancelled; `stopped_by`
 elapsed >= target while running or paused; elapsed > target when stopped (a response at the due instant is on
 time). `due_at` is the breach instant: for a running clock when it will be (or was) reached; for a paused or
 stopped clock only when it was reached before the pause or stop (None otherwise: a paused clock's due time moves).
-
-The status history comes from the timeline; when the ticket's current status differs from the timeline's last
-one (the timeline lags the mirror), the ticket wins from its modifiedTime (clamped to the history and `now`).
 """
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from worker.engine.conditions import EvalContext, Failure
+from worker.engine.conditions import EvalContext
+from worker.engine.sla.cycles import latest_cycle
+from worker.engine.sla.facts import Facts, Pause
+from worker.engine.sla.governing import context, governing_policy
 from worker.engine.sla.policy import CompiledMetric, CompiledPolicy, duration_text
 from worker.engine.sla.timeline import Timeline, iso
 from worker.engine.values import parse_time
@@ -54,9 +31,7 @@ if TYPE_CHECKING:
     from worker.engine.ruleset import RuleSet
 
 ZERO = timedelta()
-SCHEDULE_KIND = "schedule"
 RUNNING, PAUSED, STOPPED, NOT_STARTED = "running", "paused", "stopped", "not_started"
-Pause = tuple[datetime, "datetime | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,123 +79,6 @@ def _duration(delta: timedelta | None) -> str | None:
     return None if delta is None else duration_text(delta)
 
 
-# ------------------------------------------------------------------------------------------------ policy choice
-def active_policies(rules: RuleSet) -> tuple[CompiledPolicy, ...]:
-    """The enabled policies, in order (kept in `rules.memo`)."""
-    policies = rules.memo.get("sla.active")
-    if policies is None:
-        policies = rules.memo["sla.active"] = tuple(p for p in getattr(rules, "sla_policies", ()) if p.enabled)
-    return policies
-
-
-def context(ticket: Mapping[str, Any], now: datetime) -> EvalContext:
-    """What policy conditions and stop conditions see: the ticket now, no change (as in a sweep)."""
-    return EvalContext(ticket, None, None, SCHEDULE_KIND, now)
-
-
-def governing_policy(rules: RuleSet, ticket: Mapping[str, Any], now: datetime,
-                     ctx: EvalContext | None = None) -> CompiledPolicy | None:
-    """The first enabled policy whose condition holds on the ticket; None when none does."""
-    ctx = ctx or context(ticket, now)
-    for policy in active_policies(rules):
-        if policy.check(ctx) is None:
-            return policy
-    return None
-
-
-def policy_verdicts(rules: RuleSet, ticket: Mapping[str, Any], now: datetime
-                    ) -> list[tuple[CompiledPolicy, str, Failure | None]]:
-    """Each policy up to the governing one: (policy, "applies" | "not_matched" | "disabled", failure)."""
-    ctx = context(ticket, now)
-    out: list[tuple[CompiledPolicy, str, Failure | None]] = []
-    for policy in getattr(rules, "sla_policies", ()):
-        if not policy.enabled:
-            out.append((policy, "disabled", None))
-            continue
-        failure = policy.check(ctx)
-        out.append((policy, "not_matched" if failure is not None else "applies", failure))
-        if failure is None:
-            break
-    return out
-
-
-# ------------------------------------------------------------------------------------------------ the facts
-class Facts:
-    """What every metric of one policy reads about one ticket at `now`, computed once and lazily."""
-
-    __slots__ = ("ticket", "timeline", "now", "ctx", "policy", "statuses", "customer", "agent", "_closes",
-                 "_reopens", "_pauses")
-
-    def __init__(self, policy: CompiledPolicy, ticket: Mapping[str, Any], timeline: Timeline, now: datetime,
-                 ctx: EvalContext) -> None:
-        self.policy, self.ticket, self.timeline, self.now, self.ctx = policy, ticket, timeline, now, ctx
-        self.statuses = _statuses(ticket, timeline, now)
-        self.customer = _until(timeline.customer_messages, now)
-        self.agent = _until(timeline.agent_responses, now)
-        self._closes: list[datetime] | None = None
-        self._reopens: list[datetime] | None = None
-        self._pauses: dict[frozenset[str], list[Pause]] = {}
-
-    def _transitions(self) -> None:
-        closed, closes, reopens, was_closed = self.policy.closed_statuses, [], [], False
-        for at, status in self.statuses:
-            is_closed = status.casefold() in closed
-            if is_closed and not was_closed:
-                closes.append(at)
-            elif was_closed and not is_closed:
-                reopens.append(at)
-            was_closed = is_closed
-        self._closes, self._reopens = closes, reopens
-
-    @property
-    def closes(self) -> list[datetime]:
-        if self._closes is None:
-            self._transitions()
-        return self._closes  # type: ignore[return-value]
-
-    @property
-    def reopens(self) -> list[datetime]:
-        if self._reopens is None:
-            self._transitions()
-        return self._reopens  # type: ignore[return-value]
-
-    def pauses(self, statuses: frozenset[str]) -> list[Pause]:
-        """The intervals spent in one of `statuses` (casefolded), the last one open (None) if still in it."""
-        found = self._pauses.get(statuses)
-        if found is None:
-            found, since = [], None
-            for at, status in self.statuses:
-                paused = status.casefold() in statuses
-                if paused and since is None:
-                    since = at
-                elif not paused and since is not None:
-                    found.append((since, at))
-                    since = None
-            if since is not None:
-                found.append((since, None))
-            self._pauses[statuses] = found
-        return found
-
-
-def _until(times: tuple[datetime, ...], now: datetime) -> tuple[datetime, ...]:
-    if not times or times[-1] <= now:
-        return times
-    return times[:bisect_right(times, now)]
-
-
-def _statuses(ticket: Mapping[str, Any], timeline: Timeline, now: datetime) -> tuple[tuple[datetime, str], ...]:
-    statuses = timeline.statuses
-    if statuses and statuses[-1][0] > now:
-        statuses = statuses[:bisect_right(statuses, now, key=lambda entry: entry[0])]
-    current = ticket.get("status")
-    if isinstance(current, str) and current and (not statuses or statuses[-1][1] != current):
-        low = statuses[-1][0] if statuses else timeline.created
-        since = parse_time(ticket.get("modifiedTime")) or now
-        statuses = (*statuses, (min(max(since, low), now), current))
-    return statuses
-
-
-# ------------------------------------------------------------------------------------------------ one clock
 class MetricClock:
     """One metric's latest cycle for one ticket at `now`. The cycle is found without the calendar; elapsed time,
     pauses and due instants are computed on first use (a sweep asks for them only when a level may be due)."""
@@ -230,7 +88,7 @@ class MetricClock:
 
     def __init__(self, policy: CompiledPolicy, metric: CompiledMetric, facts: Facts, target: timedelta) -> None:
         self.policy, self.metric, self.facts, self.target = policy, metric, facts, target
-        self.start, self.stop, self.stopped_by, self.cycles = _cycle(metric, facts)
+        self.start, self.stop, self.stopped_by, self.cycles = latest_cycle(metric, facts)
         self._pauses: list[Pause] | None = None
         self._elapsed: timedelta | None = None
         self._cycle_id: str | None = None
@@ -336,65 +194,6 @@ class MetricClock:
         pauses = tuple(self.pauses)
         return ClockState(self.policy.id, self.metric.name, self.state, self.cycle_id, self.start, self.target,
                           self.elapsed, self.due_at, pauses, self.breached, self.stop, self.stopped_by, self.cycles)
-
-
-def _cycle(metric: CompiledMetric, facts: Facts) -> tuple[datetime | None, datetime | None, str | None, int]:
-    """(start, stop, stopped_by, number of cycles) of the metric's latest cycle (see the module docstring)."""
-    kinds, stops = metric.start_kinds, metric.stop_kinds
-    created = facts.timeline.created
-    if kinds == _CREATED_ONLY and not metric.start_fields:  # first_response: one cycle, the first stop ends it
-        if created > facts.now:
-            return None, None, None, 0
-        stop, by = None, None
-        if "agent_response" in stops:
-            index = bisect_left(facts.agent, created)
-            if index < len(facts.agent):
-                stop, by = facts.agent[index], "agent_response"
-        if "closed" in stops:
-            close = next((at for at in facts.closes if at >= created), None)
-            if close is not None and (stop is None or close < stop):
-                stop, by = close, "closed"
-        start, cycles = created, 1
-    else:
-        events: list[tuple[datetime, int, str]] = []
-        if "created" in kinds and created <= facts.now:
-            events.append((created, 0, "created"))
-        if "reopened" in kinds:
-            events.extend((at, 0, "reopened") for at in facts.reopens)
-        if "customer_message" in kinds:
-            events.extend((at, 0, "customer_message") for at in facts.customer)
-        elif "customer_reply" in kinds and facts.agent:
-            first = facts.agent[0]
-            events.extend((at, 0, "customer_reply") for at in facts.customer if at > first)
-        for _, getter in metric.start_fields:
-            at = parse_time(getter(facts.ticket))
-            if at is not None and at <= facts.now:
-                events.append((at, 0, "field"))
-        if not events:
-            return None, None, None, 0
-        if "agent_response" in stops:
-            events.extend((at, 1, "agent_response") for at in facts.agent)
-        if "closed" in stops:
-            events.extend((at, 1, "closed") for at in facts.closes)
-        events.sort()
-        start = stop = by = None
-        cycles = 0
-        for at, is_stop, kind in events:
-            if not is_stop:
-                if start is None or stop is not None:
-                    start, stop, by, cycles = at, None, None, cycles + 1
-            elif start is not None and stop is None:
-                stop, by = at, kind
-        if start is None:
-            return None, None, None, 0
-    if stop is None and metric.stop_conditions:
-        if any(condition.check(facts.ctx) is None for condition in metric.stop_conditions):
-            modified = parse_time(facts.ticket.get("modifiedTime")) or facts.now
-            stop, by = min(max(modified, start), facts.now), "condition"
-    return start, stop, by, cycles
-
-
-_CREATED_ONLY = frozenset({"created"})
 
 
 def metric_clocks(policy: CompiledPolicy, ticket: Mapping[str, Any], timeline: Timeline, now: datetime,

@@ -36,15 +36,8 @@ from worker.engine.effects import effect, mentions_pending
 from worker.engine.errors import PlanError
 from worker.engine.plan import PlannedAction
 from worker.engine.planner import PlanContext
-from worker.engine.sla.clocks import (
-    RUNNING,
-    ZERO,
-    MetricClock,
-    as_utc,
-    context,
-    governing_policy,
-    metric_clocks,
-)
+from worker.engine.sla.clocks import RUNNING, ZERO, MetricClock, as_utc, metric_clocks
+from worker.engine.sla.governing import context, governing_policy
 from worker.engine.sla.policy import CompiledLevel, duration_text, offset_text
 from worker.engine.sla.timeline import Timeline, iso
 from worker.engine.templates import variables

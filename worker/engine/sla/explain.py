@@ -23,17 +23,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from worker.engine.explain import failure_lines
-from worker.engine.sla.clocks import (
-    NOT_STARTED,
-    PAUSED,
-    STOPPED,
-    ZERO,
-    MetricClock,
-    as_utc,
-    metric_clocks,
-    policy_verdicts,
-)
+from worker.engine.sla.clocks import NOT_STARTED, PAUSED, STOPPED, ZERO, MetricClock, as_utc, metric_clocks
 from worker.engine.sla.escalation import level_key, next_level
+from worker.engine.sla.governing import policy_verdicts
 from worker.engine.sla.policy import CompiledPolicy, duration_text
 from worker.engine.sla.timeline import Timeline, iso
 

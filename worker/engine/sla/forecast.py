@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from worker.engine.sla.clocks import RUNNING, ZERO, active_policies, as_utc, context, governing_policy, metric_clocks
+from worker.engine.sla.clocks import RUNNING, ZERO, as_utc, metric_clocks
+from worker.engine.sla.governing import active_policies, context, governing_policy
 from worker.engine.sla.policy import offset_text
 from worker.engine.sla.timeline import Timeline, iso
 

@@ -172,27 +172,53 @@ def _folded(statuses: list[str] | None) -> frozenset[str]:
 
 def _compile_metric(name: str, spec: MetricSpec, loc: Path, calendars: Mapping[str, Calendar], report: Report
                     ) -> CompiledMetric | None:
-    ok = True
-    if name not in PRESETS and (spec.start is None or spec.stop is None):
-        report(loc, f"unknown metric {name!r}; expected {', '.join(PRESETS)}, or a custom metric with both "
-               "start: and stop:", at_key=True)
-        ok = False
-    elif not _METRIC_NAME.fullmatch(name):
-        report(loc, f"invalid metric name {name!r}: expected lower-case letters, digits, '_' and '-', starting "
-               "with a letter", at_key=True)
-        ok = False
+    """The metric, or None when it has a problem of its own (problems inside conditions and actions are reported
+    but do not drop the metric)."""
+    name_ok = _check_metric_name(name, spec, loc, report)
     preset_start, preset_stop = PRESETS.get(name, ((), ()))
     starts = spec.start_items or list(preset_start)
     stops = spec.stop_items or list(preset_stop)
     start_kinds = frozenset(item for item in starts if isinstance(item, str))
     start_fields = tuple((item.field, make_getter(item.field)) for item in starts if isinstance(item, FieldStart))
     stop_kinds = frozenset(item for item in stops if isinstance(item, str))
+    stop_conditions = _compile_stop_conditions(spec, loc, calendars, report)
+    targets, default, targets_ok = _compile_targets(spec, loc, report)
+    levels, levels_ok = _compile_levels(spec, loc, calendars, report)
+    if not (name_ok and targets_ok and levels_ok):
+        return None
+    pauses = _folded(spec.pause_statuses) if spec.pause_statuses is not None else None
+    return CompiledMetric(name, start_kinds, start_fields, stop_kinds, stop_conditions, targets, default, levels,
+                          pauses)
+
+
+def _check_metric_name(name: str, spec: MetricSpec, loc: Path, report: Report) -> bool:
+    """A preset, or a custom metric with both start and stop, named as a plain identifier."""
+    if name not in PRESETS and (spec.start is None or spec.stop is None):
+        report(loc, f"unknown metric {name!r}; expected {', '.join(PRESETS)}, or a custom metric with both "
+               "start: and stop:", at_key=True)
+        return False
+    if not _METRIC_NAME.fullmatch(name):
+        report(loc, f"invalid metric name {name!r}: expected lower-case letters, digits, '_' and '-', starting "
+               "with a letter", at_key=True)
+        return False
+    return True
+
+
+def _compile_stop_conditions(spec: MetricSpec, loc: Path, calendars: Mapping[str, Calendar], report: Report
+                             ) -> tuple[CompiledCondition, ...]:
+    """The `stop:` items that are conditions (a preset's stops are all kinds)."""
     stop_loc = loc + ("stop",) if isinstance(spec.stop, list) else None
-    stop_conditions = tuple(
+    return tuple(
         compile_condition(item, calendars, (stop_loc + (index,)) if stop_loc else loc + ("stop",), report)
         for index, item in enumerate(spec.stop_items) if not isinstance(item, str))
+
+
+def _compile_targets(spec: MetricSpec, loc: Path, report: Report
+                     ) -> tuple[dict[str, timedelta], timedelta | None, bool]:
+    """(casefolded priority -> target, the default target, whether every key is a known priority)."""
     targets: dict[str, timedelta] = {}
     default = None
+    ok = True
     for key, text in spec.targets.items():
         if key == DEFAULT_TARGET:
             default = parse_duration(text)
@@ -202,7 +228,14 @@ def _compile_metric(name: str, spec: MetricSpec, loc: Path, calendars: Mapping[s
             report(loc + ("targets", key), f"unknown priority {key!r} in targets; expected one of "
                    f"{', '.join(PRIORITIES)} or {DEFAULT_TARGET}", at_key=True)
             ok = False
+    return targets, default, ok
+
+
+def _compile_levels(spec: MetricSpec, loc: Path, calendars: Mapping[str, Calendar], report: Report
+                    ) -> tuple[tuple[CompiledLevel, ...], bool]:
+    """The escalation levels, numbered by position, and whether their offsets increase down the list."""
     levels = []
+    ok = True
     previous: tuple[timedelta, str] | None = None
     for index, level in enumerate(spec.escalations):
         level_loc = loc + ("escalations", index)
@@ -216,8 +249,4 @@ def _compile_metric(name: str, spec: MetricSpec, loc: Path, calendars: Mapping[s
                                        SLA_VARIABLES) for position, action in enumerate(level.then))
         effects = tuple(any(later.reads_ticket for later in actions[position + 1:]) for position in range(len(actions)))
         levels.append(CompiledLevel(index + 1, level.name, offset, actions, effects))
-    if not ok:
-        return None
-    pauses = _folded(spec.pause_statuses) if spec.pause_statuses is not None else None
-    return CompiledMetric(name, start_kinds, start_fields, stop_kinds, stop_conditions, targets, default,
-                          tuple(levels), pauses)
+    return tuple(levels), ok
