@@ -52,13 +52,13 @@ def test_given_a_waiter_when_a_lease_is_released_then_the_waiter_gets_it_promptl
 
 
 def test_given_a_holder_that_dies_then_its_lease_expires_and_the_slot_heals(redis_server):
-    budget = make_budget(redis_server, max_concurrency=2, lease_ttl_s=0.6)
+    budget = make_budget(redis_server, max_concurrency=2, lease_ttl_s=3.0)  # long enough to look before expiry on a busy machine
     # A separate process takes both leases and is killed without releasing them.
     script = (
         "import sys, time, redis\n"
         "from worker.desk.budget import Budget\n"
         f"b = Budget(redis.Redis.from_url(sys.argv[1]), max_concurrency=2, daily_credits=1000, reserve_share=0.1,"
-        " lease_ttl_s=0.6, throttle_backoff_s=0.2)\n"
+        " lease_ttl_s=3.0, throttle_backoff_s=0.2)\n"
         f"b.acquire('{ORG}', timeout_s=1); b.acquire('{ORG}', timeout_s=1)\n"
         "print('held', flush=True); time.sleep(60)\n"
     )
@@ -69,7 +69,7 @@ def test_given_a_holder_that_dies_then_its_lease_expires_and_the_slot_heals(redi
         child.wait(10)
         with pytest.raises(BudgetWaitTimeout):
             budget.acquire(ORG, timeout_s=0.1)
-        lease = budget.acquire(ORG, timeout_s=3)  # succeeds once the dead holder's leases expire
+        lease = budget.acquire(ORG, timeout_s=10)  # succeeds once the dead holder's leases expire
         assert budget.snapshot(ORG)["leases"] == 1
         budget.release(lease)
     finally:
