@@ -9,6 +9,8 @@ loaded) needs shared state and happens in the pipeline.
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -81,13 +83,14 @@ class PlanContext:
 
 
 @dataclass
-class CompiledAction:
+class CompiledAction(ABC):
     type: str
     index: int
     sets: dict[str, Any] = field(default_factory=dict)  # ticket path -> value it sets (or SOME_VALUE), for lint
 
+    @abstractmethod
     def plan(self, ctx: PlanContext) -> dict[str, Any]:
-        raise NotImplementedError
+        """The action's parameters for one matched ticket: templates rendered, names resolved."""
 
     @property
     def constant(self) -> bool:
