@@ -8,6 +8,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
+from config.logging import configure_logging
 from config.settings import SettingsError
 from worker.preflight import PreflightError
 
@@ -73,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    configure_logging("warning")  # one-shot commands print their own lines; the services reconfigure from settings
     args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args) or 0)
