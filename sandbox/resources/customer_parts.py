@@ -18,7 +18,8 @@ from sandbox.api import Call, Endpoint, Reply, deleted, listing, ok
 from sandbox.embed import ticket_list_item
 from sandbox.errors import ApiError, invalid_data, not_found
 from sandbox.listing import page, sort_records
-from sandbox.params import PAGING, Id, Sort, include
+from sandbox.params import PAGING, Flag, Id, Sort, include
+from sandbox.periods import DUE_DATE, due_in
 from sandbox.records import new_attachment
 from sandbox.resources.body_fields import BadValue, Field, Object, Text, body_object, read_fields
 from sandbox.resources.uploads import read_file
@@ -148,15 +149,19 @@ def last_thread(org: Org, ticket_id: str) -> Record | None:
 
 
 def customer_ticket_params(*includes: str) -> dict[str, Any]:
-    return {**PAGING, "departmentId": Id(), "sortBy": Sort(fields=TICKET_SORTS), "include": include(*includes)}
+    return {**PAGING, "departmentId": Id(), "sortBy": Sort(fields=TICKET_SORTS), "include": include(*includes),
+            "dueDate": DUE_DATE, "isSpam": Flag()}
 
 
 def customer_tickets(call: Call, contact_ids: Collection[str]) -> Reply:
     """The tickets raised by these contacts, as lists show tickets, plus lastThread."""
     org, query = call.org, call.query
-    tickets = [t for t in org.tickets.values() if t.get("contactId") in contact_ids and not t.get("_spam")]
+    spam = query.get("isSpam", False)  # the spam tickets instead, when asked
+    tickets = [t for t in org.tickets.values() if t.get("contactId") in contact_ids and bool(t.get("_spam")) == spam]
     if "departmentId" in query:
         tickets = [t for t in tickets if t.get("departmentId") == query["departmentId"]]
+    if "dueDate" in query:
+        tickets = [t for t in tickets if due_in(t, query["dueDate"], org.now())]
     field_name, descending = query.get("sortBy", ("createdTime", False))
     tickets = sort_records(tickets, field_name, descending)
     embeds = query.get("include", ())
@@ -174,6 +179,17 @@ def creator_summary(org: Org, agent_id: str | None) -> Record | None:
         return None
     return {"firstName": agent.get("firstName"), "lastName": agent.get("lastName"), "photoURL": agent.get("photoURL"),
             "id": agent["id"], "email": agent.get("emailId")}
+
+
+def attachment_views(org: Org, items: list[Record], embeds: Collection[str]) -> list[Record]:
+    """Attachments as lists show them; `include=creator` embeds who attached each file (every parent kind)."""
+    views = [public(item) for item in items]
+    if "creator" in embeds:
+        views = [{**view, "creator": creator_summary(org, view["creatorId"])} for view in views]
+    return views
+
+
+ATTACHMENT_INCLUDE = include("creator")
 
 
 @dataclass(frozen=True)
@@ -195,11 +211,7 @@ class Attachments:
         """Oldest first unless `sortBy=-createdTime`; `include=creator` embeds who attached each file."""
         field_name, descending = call.query.get("sortBy", ("createdTime", False))
         items = page(sort_records(self._owned(call), field_name, descending), call.query)
-        embeds = call.query.get("include", ())
-        views = [public(item) for item in items]
-        if "creator" in embeds:
-            views = [{**view, "creator": creator_summary(call.org, view["creatorId"])} for view in views]
-        return listing(views)
+        return listing(attachment_views(call.org, items, call.query.get("include", ())))
 
     def add_file(self, call: Call) -> Reply:
         parent = find(call.org, self.parent, call.path[self.path_key])

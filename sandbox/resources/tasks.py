@@ -20,6 +20,7 @@ from sandbox.params import PAGING, Flag, Id, Sort, include
 from sandbox.records import new_attachment, new_task, set_task_status
 from sandbox.records.tickets import TASK_DONE_STATUS
 from sandbox.resources.body_fields import Object, OneOf, Ref, Text, Timestamp, read_fields
+from sandbox.resources.customer_parts import ATTACHMENT_INCLUDE, attachment_views
 from sandbox.resources.ticket_children import path_ticket
 from sandbox.resources.uploads import read_file
 from sandbox.state import Org, Record, public
@@ -42,7 +43,7 @@ LIST_PARAMS = {
 TICKET_LIST_PARAMS = {
     **PAGING, **ONE_PARAMS, "sortBy": Sort(fields=("dueDate", "createdTime")), "isCompleted": Flag(), "isSpam": Flag(),
 }
-ATTACHMENT_PARAMS = {**PAGING, "sortBy": Sort(fields=("createdTime",))}
+ATTACHMENT_PARAMS = {**PAGING, "sortBy": Sort(fields=("createdTime",)), "include": ATTACHMENT_INCLUDE}
 
 
 # views ----------------------------------------------------------------------------------------------------------
@@ -182,7 +183,7 @@ def list_task_attachments(call: Call) -> Reply:
     attachments = [item for item in call.org.task_attachments.values() if item["_taskId"] == task["id"]]
     field_name, descending = call.query.get("sortBy", ("createdTime", False))
     attachments = sort_records(attachments, field_name, descending)
-    return listing([public(item) for item in page(attachments, call.query)])
+    return listing(attachment_views(call.org, page(attachments, call.query), call.query.get("include", ())))
 
 
 def create_task_attachment(call: Call) -> Reply:

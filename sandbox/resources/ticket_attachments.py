@@ -13,13 +13,14 @@ from sandbox.listing import page, sort_records
 from sandbox.params import PAGING, Flag, Sort
 from sandbox.records import new_attachment
 from sandbox.resources.body_fields import BOOL_TEXT, Boolean, read_fields
+from sandbox.resources.customer_parts import ATTACHMENT_INCLUDE, attachment_views
 from sandbox.resources.ticket_children import delete_child, path_child, path_ticket
 from sandbox.resources.uploads import read_file
 from sandbox.state import public
 
 READ = ("Desk.tickets.READ",)
 UPDATE = ("Desk.tickets.UPDATE",)
-LIST_PARAMS = {**PAGING, "sortBy": Sort(fields=("createdTime",)), "isPublic": Flag()}
+LIST_PARAMS = {**PAGING, "sortBy": Sort(fields=("createdTime",)), "isPublic": Flag(), "include": ATTACHMENT_INCLUDE}
 UPDATE_FIELDS = {"isPublic": Boolean(nullable=False)}
 
 
@@ -43,7 +44,7 @@ def list_attachments(call: Call) -> Reply:
         attachments = [item for item in attachments if item["isPublic"] == call.query["isPublic"]]
     field_name, descending = call.query.get("sortBy", ("createdTime", False))
     attachments = sort_records(attachments, field_name, descending)
-    return listing([public(item) for item in page(attachments, call.query)])
+    return listing(attachment_views(call.org, page(attachments, call.query), call.query.get("include", ())))
 
 
 def create_attachment(call: Call) -> Reply:

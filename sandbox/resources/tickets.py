@@ -16,7 +16,7 @@ Choices where the reference is silent (the vendor's spec and the real service's 
 """
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sandbox.api import Call, Endpoint, Reply, listing, ok
@@ -24,7 +24,8 @@ from sandbox.clock import parse_time
 from sandbox.embed import TICKET_INCLUDES, ticket_list_item, ticket_view
 from sandbox.errors import ApiError, invalid_data, unprocessable
 from sandbox.listing import page, sort_records, value_matches
-from sandbox.params import PAGING, Choice, Id, Param, Sort, include
+from sandbox.params import PAGING, Choice, Id, Ids, Param, Sort, include
+from sandbox.periods import CLOSED_TIME, DUE_DATE, closed_in, due_in
 from sandbox.params import Text as TextParam
 from sandbox.records import THREAD_CHANNELS, TICKET_CUSTOM_FIELDS, apply_thread_to_ticket, contact_author
 from sandbox.records import new_attachment, new_contact, new_thread, new_ticket
@@ -185,6 +186,17 @@ def _listed(call: Call) -> list[Record]:
     if "receivedInDays" in query:
         since = org.now() - timedelta(days=int(query["receivedInDays"]))
         tickets = [t for t in tickets if t["customerResponseTime"] and parse_time(t["customerResponseTime"]) >= since]
+    return period_filtered(tickets, query, org.now())
+
+
+def period_filtered(tickets: list[Record], query: dict[str, Any], now: datetime) -> list[Record]:
+    """`closedTime`, `dueDate` and `teamIds` (the sandbox has no teams: a team filter matches no ticket)."""
+    if "closedTime" in query:
+        tickets = [t for t in tickets if closed_in(t, query["closedTime"], now)]
+    if "dueDate" in query:
+        tickets = [t for t in tickets if due_in(t, query["dueDate"], now)]
+    if "teamIds" in query:
+        tickets = []
     return tickets
 
 
@@ -274,7 +286,7 @@ ENDPOINTS = [
         params={
             **PAGING, "departmentId": Id(), "assignee": AssigneeFilter(), "channel": TextParam(),
             "status": TextParam(), "sortBy": Sort(LIST_SORTS), "receivedInDays": Choice(RECEIVED_IN_DAYS),
-            "include": TICKET_INCLUDE,
+            "include": TICKET_INCLUDE, "closedTime": CLOSED_TIME, "dueDate": DUE_DATE, "teamIds": Ids(),
         },
     ),
     Endpoint("POST", "/tickets", create_ticket, CREATE, body="json"),
