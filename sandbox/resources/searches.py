@@ -6,6 +6,7 @@ Semantics (the seed, the vendor's spec and desk-api.md):
   "Real Time analysis Requirement"), `*lysis*` any substring. `a,b` is any of. `${empty}` / `${notEmpty}` test
   for no value / some value (the vendor's spec). `customFieldN=name:value` matches the record's custom field
   `name` as a wildcard field; an unknown custom field name matches nothing.
+- `_all=value` (the vendor's spec) matches the value, as a wildcard, against every field the module filters on.
 - `<field>Range=<iso>,<iso>` keeps records whose field lies in the range, both ends included.
 - Tickets are read from the search index (`org.indexed_tickets()`), which lags writes; other modules are live.
   Spam tickets are never found, as lists hide them.
@@ -43,6 +44,7 @@ from sandbox.state import Org, Record
 SEARCH_SCOPE = "Desk.search.READ"
 MAX_RESULTS = 5000
 EMPTY, NOT_EMPTY = "${empty}", "${notempty}"
+ALL_FIELDS = "_all"  # the vendor's spec: one value searched (wildcard) in every field the module filters on
 Getter = Callable[[Org, Record], Any]
 View = Callable[[Org, Record], Record]
 
@@ -140,9 +142,13 @@ class ModuleSearch:
         params.update({name: Text() for name in self.filters})
         params.update({f"{name}Range": TimeRange() for name in self.ranges})
         params[CUSTOM_FIELDS] = CustomFieldFilter()
+        params[ALL_FIELDS] = Text()
         return params
 
     def keeps(self, org: Org, record: Record, query: dict[str, Any]) -> bool:
+        if ALL_FIELDS in query and not any(search_matches(read(org, record), query[ALL_FIELDS], wildcard=True)
+                                           for read, _ in self.filters.values()):
+            return False
         for name, (read, wildcard) in self.filters.items():
             if name in query and not search_matches(read(org, record), query[name], wildcard):
                 return False
@@ -180,6 +186,7 @@ TICKETS = ModuleSearch(
         "contactName": (contact_name_of, True),
         "accountName": (lambda org, ticket: account_name_of(org, contact_of(org, ticket)), True),
         "productName": (product_name_of, True),
+        "tag": (lambda _org, _ticket: None, True),  # the sandbox's tickets carry no tags: only ${empty} matches
     },
     ranges=("modifiedTime", "createdTime", "dueDate", "customerResponseTime"),
     sorts=("modifiedTime", "createdTime", "customerResponseTime"),

@@ -20,7 +20,7 @@ from typing import Any
 from sandbox.api import Call, Endpoint, Reply, listing, ok
 from sandbox.errors import invalid_data, not_found, unprocessable
 from sandbox.listing import page
-from sandbox.params import PAGING, Sort
+from sandbox.params import PAGING, Id, Sort
 from sandbox.records import agent_author, file_ref, new_thread, summarize
 from sandbox.records.common import API_ROOT
 from sandbox.resources.body_fields import Boolean, Field, IdList, OneOf, Text, body_object, read_fields
@@ -186,12 +186,15 @@ def delete_draft_attachment(call: Call) -> Reply:
 
 
 THREAD = "/tickets/{ticket_id:id}/threads/{thread_id:id}"
+# The vendor's spec lets a reply name the conversation it answers; threads here form one conversation per ticket.
+REPLY_PARAMS = {"parentConversationId": Id()}
+
 ENDPOINTS = [
     Endpoint("GET", THREAD, get_thread, READ),
     Endpoint("GET", "/tickets/{ticket_id:id}/threads", list_threads, READ,
              params={**PAGING, "sortBy": Sort(("sendDateTime",))}),
-    Endpoint("POST", "/tickets/{ticket_id:id}/sendReply", send_reply, UPDATE, body="json"),
-    Endpoint("POST", "/tickets/{ticket_id:id}/draftReply", draft_reply, UPDATE, body="json"),
+    Endpoint("POST", "/tickets/{ticket_id:id}/sendReply", send_reply, UPDATE, params=REPLY_PARAMS, body="json"),
+    Endpoint("POST", "/tickets/{ticket_id:id}/draftReply", draft_reply, UPDATE, params=REPLY_PARAMS, body="json"),
     Endpoint("PATCH", "/tickets/{ticket_id:id}/draftReply/{thread_id:id}", update_draft, UPDATE, body="json"),
     Endpoint("DELETE", THREAD + "/attachments/{attachment_id:id}", delete_draft_attachment, UPDATE),
 ]

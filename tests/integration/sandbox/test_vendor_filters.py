@@ -45,3 +45,17 @@ def test_a_contacts_tickets_take_is_spam_and_attachments_take_include_creator(sh
     assert attachments.status_code in (200, 204)
     if attachments.status_code == 200:
         assert all("creator" in item for item in attachments.json()["data"])
+
+
+def test_searches_take_all_fields_and_tags(shared_sandbox):
+    with api(shared_sandbox) as client:
+        ticket = client.get("/tickets", params={"limit": 1}).json()["data"][0]
+        word = ticket["subject"].split()[0]
+        everywhere = client.get("/tickets/search", params={"_all": f"{word}*", "limit": 100})
+        by_subject = client.get("/tickets/search", params={"subject": f"{word}*", "limit": 100})
+        untagged = client.get("/tickets/search", params={"tag": "${empty}", "limit": 1})
+        tagged = client.get("/tickets/search", params={"tag": "urgent"})
+        contacts = client.get("/contacts/search", params={"_all": "*@*", "limit": 1})
+    assert {t["id"] for t in by_subject.json()["data"]} <= {t["id"] for t in everywhere.json()["data"]}
+    assert untagged.status_code == 200 and tagged.status_code == 204
+    assert contacts.status_code == 200
