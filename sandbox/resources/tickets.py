@@ -16,6 +16,7 @@ Choices where the reference is silent (the vendor's spec and the real service's 
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -87,6 +88,25 @@ class LayoutFields(Object):
         return {name: None if item is None else str(item) for name, item in fields.items()}
 
 
+@dataclass(frozen=True)
+class SharedDepartments(Field):
+    """The departments a ticket is shared with: [{"id", "type": READ_ONLY | READ_WRITE}] (the vendor's spec)."""
+
+    def parse(self, org: Org, value: Any) -> list[dict[str, str]]:
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            raise BadValue()
+        shared = []
+        for item in value:
+            department = org.departments.get(str(item.get("id") or ""))
+            if department is None or item.get("type", "READ_ONLY") not in SHARE_TYPES:
+                raise BadValue()
+            shared.append({"id": department["id"], "name": department["name"], "type": item.get("type", "READ_ONLY")})
+        return shared
+
+
+SHARE_TYPES = ("READ_ONLY", "READ_WRITE")
+
+
 TICKET_FIELDS: dict[str, Field] = {
     "subject": Text(nullable=False, max_length=1000), "departmentId": Ref(nullable=False, collection="departments"),
     "contactId": Ref(nullable=False, collection="contacts"), "productId": OptionalRef(collection="products"),
@@ -94,8 +114,10 @@ TICKET_FIELDS: dict[str, Field] = {
     "phone": FreeText(max_length=120), "description": FreeText(), "category": FreeText(), "subCategory": FreeText(),
     "classification": FreeText(), "resolution": FreeText(), "priority": FreeText(), "channel": FreeText(),
     "dueDate": Timestamp(), "customFields": LayoutFields(), "uploads": IdList(),
+    "sharedDepartments": SharedDepartments(),
 }
 CREATE_ONLY_FIELDS = frozenset({"contact"})
+SHARED = "_sharedDepartments"  # kept, not shown: the seed's ticket shapes have no sharedDepartments
 
 
 def read_ticket_fields(
@@ -133,6 +155,8 @@ def keep_assignee_in(org: Org, ticket: Record, department_id: str) -> None:
 
 def apply_changes(org: Org, ticket: Record, changes: dict[str, Any]) -> bool:
     """Write parsed field changes into the ticket; status drives statusType/closedTime. True if any changed."""
+    if "sharedDepartments" in changes:
+        changes = {SHARED if name == "sharedDepartments" else name: value for name, value in changes.items()}
     before = {name: ticket.get(name) for name in changes}
     before["customFields"] = dict(ticket.get("customFields") or {})
     before_assignee = ticket.get("assigneeId")
@@ -250,8 +274,10 @@ def create_ticket(call: Call) -> Reply:
     contact = _contact_for(org, body)
     check_assignee(org, fields.get("assigneeId"), fields["departmentId"])
     uploads = take_uploads(org, fields.pop("uploads", []), "uploads")
+    shared = fields.pop("sharedDepartments", None)
     fields = {"email": contact.get("email"), "phone": contact.get("phone"), **fields, "contactId": contact["id"]}
     ticket = new_ticket(org, **fields)
+    ticket[SHARED] = shared
     if ticket.get("description"):
         thread = new_thread(
             org, ticket["id"], direction="in", channel=THREAD_CHANNELS.get(ticket.get("channel") or "", "EMAIL"),
