@@ -25,7 +25,9 @@ from worker.timeline_keeper import TimelineKeeper
 MIN_BACKOFF_MS = 1_000
 MAX_BACKOFF_MS = 60_000
 DEFAULT_RETRY_AFTER_S = 2.0
-POLL_LEASE_MS = 10 * 60 * 1000  # longer than any poll or SLA sweep (a first backfill included); dramatiq's time limit
+# One poll per org (and one SLA sweep) at a time: a lease its run extends as it makes progress, so a worker
+# killed mid-run holds it only this long.
+RUN_LEASE_MS = 15_000
 log = structlog.get_logger(__name__)
 
 _runtime = get_runtime()
@@ -46,16 +48,18 @@ def poll(org_id: str) -> None:
     client = runtime.client(org_id)
     keeper = TimelineKeeper(client, runtime.store, settings.sla_timeline_fill_per_poll) if runtime.rules.current().sla_policies else None
     ticks, owner = runtime.store.ticks, runtime.owner
-    if not ticks.hold(f"poll:{org_id}", owner, POLL_LEASE_MS):
+    job = f"poll:{org_id}"
+    if not ticks.hold(job, owner, RUN_LEASE_MS):
         log.info("poll.skipped", org=org_id, reason="the previous poll of this org is still running")
         return  # the next tick's window starts at the cursor that poll leaves, so nothing is missed
     try:
-        poller = Poller(client, runtime.store, evaluate.send, overlap=timedelta(seconds=settings.poll_overlap_s), timelines=keeper)
+        poller = Poller(client, runtime.store, evaluate.send, overlap=timedelta(seconds=settings.poll_overlap_s), timelines=keeper,
+                        heartbeat=lambda: ticks.extend(job, owner, RUN_LEASE_MS))
         poller.poll()
     except RateLimited as error:  # the next poll tick covers the window; no retry needed
         log.warning("poll.throttled", org=org_id, retry_after=error.retry_after)
     finally:
-        ticks.release(f"poll:{org_id}", owner)
+        ticks.release(job, owner)
 
 
 @dramatiq.actor(queue_name="deskpilot.evaluate", **RETRIES)
@@ -92,11 +96,12 @@ def sweep(rule_id: str, tick: str) -> None:
 def sla_sweep(tick: str) -> None:
     runtime = get_runtime()
     ticks, owner = runtime.store.ticks, runtime.owner
-    if not ticks.hold("sla", owner, POLL_LEASE_MS):
+    if not ticks.hold("sla", owner, RUN_LEASE_MS):
         log.info("sla.skipped", reason="the previous SLA sweep is still running")
         return
     try:
-        sweeper = SlaSweeper(runtime.store, runtime.rules.current(), runtime.directory, act.send)
+        sweeper = SlaSweeper(runtime.store, runtime.rules.current(), runtime.directory, act.send,
+                             heartbeat=lambda: ticks.extend("sla", owner, RUN_LEASE_MS))
         sweeper.sweep(list(runtime.settings.org_ids), server_now(runtime.redis))
     except RateLimited as error:  # the directory fetch was throttled
         _later(sla_sweep, error, tick)

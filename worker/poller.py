@@ -55,6 +55,7 @@ class Poller:
     send: SendEvent
     overlap: timedelta = DEFAULT_OVERLAP
     timelines: TimelineKeeper | None = None  # kept only when SLA policies need them
+    heartbeat: Callable[[], None] = lambda: None  # called as pages are read: keeps this poll's lease alive
 
     @property
     def org_id(self) -> str:
@@ -69,6 +70,7 @@ class Poller:
         result = PollResult(self.org_id, (start, now))
         for batch in _batches(self._changed_since(start, now + FUTURE_ALLOWANCE), MIRROR_BATCH):
             self._absorb(batch, start, result)
+            self.heartbeat()
         self.store.cursors.advance(self.org_id, now)
         if self.timelines is not None:
             self.timelines.fill()
@@ -80,6 +82,7 @@ class Poller:
         for batch in _batches(self._changed_since(None, now + FUTURE_ALLOWANCE), MIRROR_BATCH):
             result.seen += len(batch)
             # A ticket changed while the backfill runs is left to the next poll, which sees it as an event.
+            self.heartbeat()
             settled = [ticket for ticket in batch if (parse_time(ticket.get("modifiedTime")) or now) <= now]
             self.store.mirror.put_many(self.org_id, {ticket["id"]: ticket for ticket in settled if _keep(ticket, now)})
             if self.timelines is not None:

@@ -53,6 +53,7 @@ class SlaSweeper:
     rules: RuleSet
     directory_for: Callable[[str], Directory]
     send: SendAction
+    heartbeat: Callable[[], None] = lambda: None  # called per batch: keeps the sweep's lease alive
     _since: dict[str, datetime] = field(default_factory=dict)
 
     def sweep(self, org_ids: list[str], now: datetime) -> SlaSweepResult:
@@ -63,6 +64,7 @@ class SlaSweeper:
             directory = self.directory_for(org_id)
             for batch in _batches(self.store.mirror.scan(org_id)):
                 self._sweep_batch(org_id, batch, directory, now, result)
+                self.heartbeat()
         log.info("sla.swept", tickets=result.tickets, escalations=len(result.escalations), without_timeline=result.without_timeline)
         return result
 

@@ -16,6 +16,12 @@ from worker.store.keys import key, server_ms
 
 RETENTION_S = 7 * 24 * 3600
 DEFAULT_DEADLINE_MS = 60_000
+APPEND_SCRIPT = """
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return 0 end
+local now = redis.call('TIME')
+redis.call('ZADD', KEYS[2], tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) + tonumber(ARGV[3]), ARGV[4])
+return 1
+"""
 
 
 def event_id(org_id: str, ticket_id: str, modified_time: str, kind: str) -> str:
@@ -29,10 +35,12 @@ class EventLog:
         self.deadline_ms = deadline_ms  # after this, an event not yet evaluated is sent again by the reconciler
 
     def append(self, event: dict[str, Any]) -> bool:
-        """Log the event unless it is already known; True when it is new (and so must be sent)."""
-        stored = self.redis.set(key("event", event["id"]), json.dumps(event), nx=True, ex=RETENTION_S)
-        if stored:
-            self.redis.zadd(key("events", "pending"), {event["id"]: server_ms(self.redis) + self.deadline_ms})
+        """Log the event unless it is already known, atomically with its deadline (a crash between them would
+        leave an event no one evaluates); True when it is new (and so must be sent)."""
+        stored = self.redis.eval(
+            APPEND_SCRIPT, 2, key("event", event["id"]), key("events", "pending"),
+            json.dumps(event), RETENTION_S, self.deadline_ms, event["id"],
+        )
         return bool(stored)
 
     def get(self, event_id_: str) -> dict[str, Any] | None:

@@ -19,6 +19,14 @@ DEFAULT_LEASE_MS = 60_000
 DEFAULT_DEADLINE_MS = 120_000
 FINAL_STATES = frozenset({"done", "failed", "dry_run"})
 
+RECORD_SCRIPT = """
+if redis.call('HSETNX', KEYS[1], 'action', ARGV[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'state', 'planned', 'attempts', 0, 'outcome', '')
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+local now = redis.call('TIME')
+redis.call('ZADD', KEYS[2], tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) + tonumber(ARGV[3]), ARGV[4])
+return 1
+"""
 RELEASE_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
 
 
@@ -41,16 +49,13 @@ class ActionLedger:
         self.deadline_ms = deadline_ms  # after this, an unfinished action is sent again by the reconciler
 
     def record(self, action_id: str, action: dict[str, Any]) -> bool:
-        """Write the planned action once; True when it is new (and so must be sent)."""
-        name = key("action", action_id)
-        if not self.redis.hsetnx(name, "action", json.dumps(action)):
-            return False
-        pipe = self.redis.pipeline()
-        pipe.hset(name, mapping={"state": "planned", "attempts": 0, "outcome": ""})
-        pipe.expire(name, RETENTION_S)
-        pipe.zadd(key("actions", "pending"), {action_id: server_ms(self.redis) + self.deadline_ms})
-        pipe.execute()
-        return True
+        """Write the planned action once, atomically with its state and its deadline (a crash between them would
+        leave an action no one sends); True when it is new (and so must be sent)."""
+        created = self.redis.eval(
+            RECORD_SCRIPT, 2, key("action", action_id), key("actions", "pending"),
+            json.dumps(action), RETENTION_S, self.deadline_ms, action_id,
+        )
+        return bool(created)
 
     def get(self, action_id: str) -> ActionRecord | None:
         data = self.redis.hgetall(key("action", action_id))
