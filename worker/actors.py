@@ -5,6 +5,8 @@ A 429 re-sends the message with Retry-After as its delay, so throttling does not
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import dramatiq
@@ -16,7 +18,7 @@ from worker.desk.errors import RateLimited
 from worker.evaluator import evaluate_event
 from worker.poller import Poller
 from worker.reconciler import reconcile as reconcile_overdue
-from worker.runtime import get_runtime
+from worker.runtime import Runtime, get_runtime
 from worker.store.keys import server_now
 from worker.sla_sweeper import SlaSweeper
 from worker.sweeper import Sweeper
@@ -41,25 +43,35 @@ def _later(actor: dramatiq.Actor, error: RateLimited, *args: str) -> None:
     log.info("message.delayed", actor=actor.actor_name, delay_ms=delay_ms, reason=error.code)
 
 
+@contextmanager
+def exclusive(runtime: Runtime, job: str) -> Iterator[Callable[[], None] | None]:
+    """Run `job` only if no other run holds it: yields a heartbeat that keeps the lease while the run makes
+    progress, or None when another run is under way (the caller skips; the next tick covers its work)."""
+    ticks, owner = runtime.store.ticks, runtime.owner
+    if not ticks.hold(job, owner, RUN_LEASE_MS):
+        yield None
+        return
+    try:
+        yield lambda: ticks.extend(job, owner, RUN_LEASE_MS)
+    finally:
+        ticks.release(job, owner)
+
+
 @dramatiq.actor(queue_name="deskpilot.poll", **RETRIES)
 def poll(org_id: str) -> None:
     runtime = get_runtime()
     settings = runtime.settings
     client = runtime.client(org_id)
     keeper = TimelineKeeper(client, runtime.store, settings.sla_timeline_fill_per_poll) if runtime.rules.current().sla_policies else None
-    ticks, owner = runtime.store.ticks, runtime.owner
-    job = f"poll:{org_id}"
-    if not ticks.hold(job, owner, RUN_LEASE_MS):
-        log.info("poll.skipped", org=org_id, reason="the previous poll of this org is still running")
-        return  # the next tick's window starts at the cursor that poll leaves, so nothing is missed
-    try:
-        poller = Poller(client, runtime.store, evaluate.send, overlap=timedelta(seconds=settings.poll_overlap_s), timelines=keeper,
-                        heartbeat=lambda: ticks.extend(job, owner, RUN_LEASE_MS))
-        poller.poll()
-    except RateLimited as error:  # the next poll tick covers the window; no retry needed
-        log.warning("poll.throttled", org=org_id, retry_after=error.retry_after)
-    finally:
-        ticks.release(job, owner)
+    with exclusive(runtime, f"poll:{org_id}") as heartbeat:
+        if heartbeat is None:  # the next tick's window starts at the cursor that poll leaves, so nothing is missed
+            log.info("poll.skipped", org=org_id, reason="the previous poll of this org is still running")
+            return
+        try:
+            Poller(client, runtime.store, evaluate.send, overlap=timedelta(seconds=settings.poll_overlap_s), timelines=keeper,
+                   heartbeat=heartbeat).poll()
+        except RateLimited as error:  # the next poll tick covers the window; no retry needed
+            log.warning("poll.throttled", org=org_id, retry_after=error.retry_after)
 
 
 @dramatiq.actor(queue_name="deskpilot.evaluate", **RETRIES)
@@ -95,18 +107,15 @@ def sweep(rule_id: str, tick: str) -> None:
 @dramatiq.actor(queue_name="deskpilot.sweep", **RETRIES)
 def sla_sweep(tick: str) -> None:
     runtime = get_runtime()
-    ticks, owner = runtime.store.ticks, runtime.owner
-    if not ticks.hold("sla", owner, RUN_LEASE_MS):
-        log.info("sla.skipped", reason="the previous SLA sweep is still running")
-        return
-    try:
-        sweeper = SlaSweeper(runtime.store, runtime.rules.current(), runtime.directory, act.send,
-                             heartbeat=lambda: ticks.extend("sla", owner, RUN_LEASE_MS))
-        sweeper.sweep(list(runtime.settings.org_ids), server_now(runtime.redis))
-    except RateLimited as error:  # the directory fetch was throttled
-        _later(sla_sweep, error, tick)
-    finally:
-        ticks.release("sla", owner)
+    with exclusive(runtime, "sla") as heartbeat:
+        if heartbeat is None:
+            log.info("sla.skipped", reason="the previous SLA sweep is still running")
+            return
+        try:
+            sweeper = SlaSweeper(runtime.store, runtime.rules.current(), runtime.directory, act.send, heartbeat=heartbeat)
+            sweeper.sweep(list(runtime.settings.org_ids), server_now(runtime.redis))
+        except RateLimited as error:  # the directory fetch was throttled
+            _later(sla_sweep, error, tick)
 
 
 @dramatiq.actor(queue_name="deskpilot.reconcile", max_retries=0)

@@ -7,6 +7,7 @@ the same `changes`. Counts and modifiedTime are bookkeeping, not changes a rule 
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -38,7 +39,8 @@ def is_closed(ticket: dict[str, Any]) -> bool:
     return bool(ticket.get("closedTime")) or ticket.get("status") == "Closed"
 
 
-def _count(ticket: dict[str, Any] | None, name: str) -> int:
+def count_of(ticket: Mapping[str, Any] | None, name: str) -> int:
+    """A count field as a number (the Desk sends counts as strings; missing or odd ones count 0)."""
     value = (ticket or {}).get(name)
     try:
         return int(value)
@@ -70,8 +72,8 @@ def observe(previous: dict[str, Any] | None, current: dict[str, Any], window_sta
             return Observation(kinds=("ticket.created",))
         return Observation(kinds=("ticket.updated",))
     changes = field_changes(previous, current)
-    new_threads = max(0, _count(current, "threadCount") - _count(previous, "threadCount"))
-    new_comments = max(0, _count(current, "commentCount") - _count(previous, "commentCount"))
+    new_threads = max(0, count_of(current, "threadCount") - count_of(previous, "threadCount"))
+    new_comments = max(0, count_of(current, "commentCount") - count_of(previous, "commentCount"))
     kinds = []
     if new_threads and current.get("customerResponseTime") != previous.get("customerResponseTime"):
         kinds.append("ticket.replied")

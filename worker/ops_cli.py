@@ -11,6 +11,7 @@ from config.settings import load_settings
 from worker.engine.durations import parse_duration
 from worker.preflight import require_desk_credentials, require_redis, require_rules
 from worker.runtime import Runtime
+from worker.store.audit import entry_time
 
 
 def _runtime(check_desk: bool = True) -> Runtime:
@@ -50,7 +51,7 @@ def audit(args: argparse.Namespace) -> int:
 
 
 def _audit_line(entry: dict) -> str:
-    moment = datetime.fromtimestamp(int(entry["id"].split("-")[0]) / 1000, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    moment = entry_time(entry["id"]).strftime("%Y-%m-%d %H:%M:%S")
     if entry["entry"] == "action":
         return f"{moment}  action      rule={entry['rule']} ticket={entry['ticket']} {entry['type']} -> {entry['outcome']} {entry.get('detail', '')}".rstrip()
     verdict = entry.get("verdict") or {}

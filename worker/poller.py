@@ -14,10 +14,12 @@ from typing import Any
 
 import structlog
 
+from worker.batching import batched
 from worker.changes import Observation, is_closed, observe
 from worker.desk.client import DeskClient
 from worker.desk.errors import Forbidden, NotFound, ScopeMismatch
 from worker.desk.paging import MAX_LIMIT, iter_offset, iter_windowed
+from worker.engine.values import parse_time
 from worker.store import Store
 from worker.store.events import event_id
 from worker.store.keys import server_now
@@ -31,12 +33,6 @@ MIRROR_BATCH = 100
 log = structlog.get_logger(__name__)
 
 SendEvent = Callable[[str], None]
-
-
-def parse_time(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 @dataclass
@@ -68,7 +64,7 @@ class Poller:
         cursor = self.store.cursors.get(self.org_id) or now
         start = cursor - self.overlap
         result = PollResult(self.org_id, (start, now))
-        for batch in _batches(self._changed_since(start, now + FUTURE_ALLOWANCE), MIRROR_BATCH):
+        for batch in batched(self._changed_since(start, now + FUTURE_ALLOWANCE), MIRROR_BATCH):
             self._absorb(batch, start, result)
             self.heartbeat()
         self.store.cursors.advance(self.org_id, now)
@@ -79,7 +75,7 @@ class Poller:
 
     def _backfill(self, now: datetime) -> PollResult:
         result = PollResult(self.org_id, (None, now), backfilled=True)
-        for batch in _batches(self._changed_since(None, now + FUTURE_ALLOWANCE), MIRROR_BATCH):
+        for batch in batched(self._changed_since(None, now + FUTURE_ALLOWANCE), MIRROR_BATCH):
             result.seen += len(batch)
             # A ticket changed while the backfill runs is left to the next poll, which sees it as an event.
             self.heartbeat()
@@ -184,14 +180,3 @@ def _keep(ticket: dict[str, Any], now: datetime) -> bool:
         return True
     closed = parse_time(ticket.get("closedTime"))
     return closed is None or now - closed < CLOSED_RETENTION
-
-
-def _batches(items: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    batch: list[dict[str, Any]] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

@@ -10,13 +10,14 @@ comment for every old ticket. After an outage the missed levels do fire: the pol
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import structlog
 
+from worker.batching import batched
 from worker.engine.directory import Directory
 from worker.engine.ruleset import RuleSet
 from worker.engine.sla.escalation import DueLevel, due_levels
@@ -36,17 +37,6 @@ class SlaSweepResult:
     escalations: list[tuple[str, str, float]] = field(default_factory=list)  # (ticket, level key, lateness s)
 
 
-def _batches(tickets: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    batch: list[dict[str, Any]] = []
-    for ticket in tickets:
-        batch.append(ticket)
-        if len(batch) == BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 @dataclass
 class SlaSweeper:
     store: Store
@@ -62,7 +52,7 @@ class SlaSweeper:
             self._in_place_since(policy.id, now)  # a policy is in place from the first sweep that saw it
         for org_id in org_ids:
             directory = self.directory_for(org_id)
-            for batch in _batches(self.store.mirror.scan(org_id)):
+            for batch in batched(self.store.mirror.scan(org_id), BATCH):
                 self._sweep_batch(org_id, batch, directory, now, result)
                 self.heartbeat()
         log.info("sla.swept", tickets=result.tickets, escalations=len(result.escalations), without_timeline=result.without_timeline)

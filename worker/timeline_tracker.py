@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from worker.changes import Observation
+from worker.changes import Observation, count_of
 from worker.engine.sla.timeline import Timeline
 from worker.engine.values import parse_time
 
@@ -26,9 +26,9 @@ class Step:
 def first_sight(ticket: Mapping[str, Any]) -> Step:
     """A ticket the mirror never had: its opening message is its only thread, or the threads must be read."""
     created = parse_time(ticket.get("createdTime"))
-    if created is None or _count(ticket, "threadCount") > 1:
+    if created is None or count_of(ticket, "threadCount") > 1:
         return Step(None, needs_threads=True)
-    messages = (created,) if _count(ticket, "threadCount") == 1 else ()
+    messages = (created,) if count_of(ticket, "threadCount") == 1 else ()
     return Step(Timeline(created, messages, (), ((created, ticket.get("status") or "Open"),)))
 
 
@@ -53,10 +53,3 @@ def from_threads(ticket: Mapping[str, Any], threads: list[Mapping[str, Any]], kn
     if known is not None and ticket.get("status") != known.statuses[-1][1] and ticket.get("modifiedTime"):
         rebuilt = rebuilt.with_status(ticket["modifiedTime"], ticket.get("status") or "Open")
     return rebuilt
-
-
-def _count(ticket: Mapping[str, Any], name: str) -> int:
-    try:
-        return int(ticket.get(name) or 0)
-    except (TypeError, ValueError):
-        return 0

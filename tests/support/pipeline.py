@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import redis
 
-from tests.support.redis_server import RedisServer, free_port
+from tests.support.redis_server import RedisServer
 from tests.support.sandbox import SandboxProcess
 from worker.store import Store
 

@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 import redis as redis_lib
 
 from config.settings import ENV_PREFIX
+from sandbox.server import port_is_free
 from worker.preflight import PreflightError
 
 START_TIMEOUT_S = 10.0
@@ -62,7 +63,7 @@ def start_redis(configured_url: str) -> DemoRedis:
     parsed = urlparse(configured_url)
     port = parsed.port or 6379
     host = parsed.hostname or "127.0.0.1"
-    if host not in ("127.0.0.1", "localhost") or not _port_free(port):
+    if host not in ("127.0.0.1", "localhost") or not port_is_free("127.0.0.1", port):
         host, port = "127.0.0.1", _free_port()
     directory = tempfile.mkdtemp(prefix="deskpilot-demo-redis-")
     process = subprocess.Popen(
@@ -77,15 +78,6 @@ def start_redis(configured_url: str) -> DemoRedis:
             raise PreflightError(f"redis-server did not start on port {port}")
         time.sleep(0.05)
     return DemoRedis(url, process, directory)
-
-
-def _port_free(port: int) -> bool:
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 def _claim_for_demo(url: str) -> None:

@@ -3,14 +3,11 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from datetime import datetime, timezone
 from typing import Any
 
+from worker.engine.values import parse_time
 from worker.store import Store
-
-
-def _stream_time(entry_id: str) -> datetime:
-    return datetime.fromtimestamp(int(entry_id.split("-")[0]) / 1000, tz=timezone.utc)
+from worker.store.audit import entry_time
 
 
 def latencies(store: Store) -> list[float]:
@@ -22,8 +19,7 @@ def latencies(store: Store) -> list[float]:
         event = store.events.get(entry.get("event") or "")
         changed = (event or {}).get("modifiedTime")
         if changed:
-            moment = datetime.fromisoformat(changed.replace("Z", "+00:00"))
-            found.append((_stream_time(entry["id"]) - moment).total_seconds())
+            found.append((entry_time(entry["id"]) - parse_time(changed)).total_seconds())
     return found
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 import redis as redis_lib
@@ -12,6 +12,11 @@ from worker.store.keys import key
 
 MAX_ENTRIES = 100_000
 READ_BATCH = 1000
+
+
+def entry_time(entry_id: str) -> datetime:
+    """When an entry was written: a stream id starts with the Redis server's milliseconds."""
+    return datetime.fromtimestamp(int(entry_id.split("-")[0]) / 1000, tz=timezone.utc)
 
 
 class AuditLog:

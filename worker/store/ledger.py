@@ -13,6 +13,7 @@ from typing import Any
 import redis as redis_lib
 
 from worker.store.keys import key, server_ms
+from worker.store.leases import Leases
 
 RETENTION_S = 7 * 24 * 3600
 DEFAULT_LEASE_MS = 60_000
@@ -27,7 +28,6 @@ local now = redis.call('TIME')
 redis.call('ZADD', KEYS[2], tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) + tonumber(ARGV[3]), ARGV[4])
 return 1
 """
-RELEASE_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ class ActionRecord:
 class ActionLedger:
     def __init__(self, redis: redis_lib.Redis, deadline_ms: int = DEFAULT_DEADLINE_MS) -> None:
         self.redis = redis
+        self.leases = Leases(redis)
         self.deadline_ms = deadline_ms  # after this, an unfinished action is sent again by the reconciler
 
     def record(self, action_id: str, action: dict[str, Any]) -> bool:
@@ -70,10 +71,10 @@ class ActionLedger:
         )
 
     def claim(self, action_id: str, owner: str, lease_ms: int = DEFAULT_LEASE_MS) -> bool:
-        return bool(self.redis.set(key("action", action_id, "claim"), owner, nx=True, px=lease_ms))
+        return self.leases.take(key("action", action_id, "claim"), owner, lease_ms)
 
     def release(self, action_id: str, owner: str) -> None:
-        self.redis.eval(RELEASE_SCRIPT, 1, key("action", action_id, "claim"), owner)
+        self.leases.release(key("action", action_id, "claim"), owner)
 
     def begin_attempt(self, action_id: str) -> int:
         """Count the attempt before the write, so a crash after it is never mistaken for 'not written'."""
@@ -100,7 +101,7 @@ class ActionLedger:
         self.redis.zrem(key("actions", "pending"), action_id)
 
     def is_claimed(self, action_id: str) -> bool:
-        return bool(self.redis.exists(key("action", action_id, "claim")))
+        return self.leases.held(key("action", action_id, "claim"))
 
     def overdue(self, limit: int = 500) -> list[str]:
         return list(self.redis.zrangebyscore(key("actions", "pending"), "-inf", server_ms(self.redis), start=0, num=limit))
