@@ -19,12 +19,12 @@ Semantics shared by the value tests (see values.py for comparisons):
 from __future__ import annotations
 
 import operator as op_module
-import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from worker.engine.durations import parse_duration
+from worker.engine.patterns import compile_pattern
 from worker.engine.values import fold, is_blank, loose_equal, parse_bound, parse_time, to_number
 
 ValueTest = Callable[[Any, datetime], bool]
@@ -118,11 +118,11 @@ def _affix(method: str) -> Callable[[str, bool], ValueTest]:
 
 
 def _matches(expected: str, ignore_case: bool) -> ValueTest:
-    search = re.compile(expected, re.IGNORECASE if ignore_case else 0).search
+    search = compile_pattern(expected, ignore_case)  # RE2: linear in the text, whatever the pattern
 
     def test(actual: Any, now: datetime) -> bool:
         text = _text_of(actual)
-        return text is not None and search(text) is not None
+        return text is not None and search(text)
 
     return test
 

@@ -5,12 +5,12 @@ with exactly one operator (and optionally `ignore_case` for string operators, `c
 """
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Union
 
 from pydantic import BaseModel, Discriminator, Field, Tag, field_validator, model_validator
 
 from worker.engine.durations import parse_duration
+from worker.engine.patterns import PatternError, compile_pattern
 from worker.engine.schema_types import Duration, Scalar, StrictModel, Text, invalid
 from worker.engine.values import parse_bound
 
@@ -38,7 +38,7 @@ class FieldCondition(StrictModel):
     contains: Text | None = None
     starts_with: Text | None = None
     ends_with: Text | None = None
-    matches: str | None = Field(None, description="a Python regular expression, searched anywhere in the value")
+    matches: str | None = Field(None, description="a regular expression (RE2 syntax), searched anywhere in the value")
     exists: bool | None = None
     is_empty: bool | None = None
     gt: Scalar = None
@@ -67,9 +67,9 @@ class FieldCondition(StrictModel):
     def _check_regex(cls, value: str | None) -> str | None:
         if value is not None:
             try:
-                re.compile(value)
-            except re.error as exc:
-                raise invalid(f"invalid regular expression {value!r}: {exc}") from None
+                compile_pattern(value)
+            except PatternError as exc:
+                raise invalid(str(exc)) from None
         return value
 
     @field_validator("gt", "gte", "lt", "lte")

@@ -133,8 +133,7 @@ rules:
             ('rules/conditions.yaml:10:11: ignore_case applies to string operators (changed_from, changed_to, '
              'contains, ends_with, equals, in, matches, not_equals, not_in, starts_with), not to gt'),
             'rules/conditions.yaml:11:11: calendar applies to older_than/newer_than, not to equals',
-            ("rules/conditions.yaml:12:37: invalid regular expression '(unclosed': missing ), unterminated "
-             "subpattern at position 0"),
+            "rules/conditions.yaml:12:37: invalid regular expression '(unclosed': missing ) at '(unclosed'",
             "rules/conditions.yaml:13:44: invalid duration 'soon': expected a duration like 30m, 4h, 2d or 1h30m",
             "rules/conditions.yaml:14:44: expected a positive duration like 30m, 4h or 2d, got '-1h'",
         ],
