@@ -35,6 +35,9 @@ RESOURCE_MODULES = (
     "contracts",
     "searches",
     "mail_reply_addresses",
+    "teams",
+    "layouts",
+    "organization_fields",
 )
 
 

@@ -122,6 +122,7 @@ class _Seeder:
         seconds = HISTORY.total_seconds()
         for start in sorted(self.anchor - timedelta(seconds=self.rng.uniform(60, seconds)) for _ in range(tickets)):
             self._ticket(start)
+        self._teams_and_layouts()  # last: earlier records keep the ids they had before teams existed
 
     def _before_history(self) -> datetime:
         return self.anchor - HISTORY - timedelta(days=self.rng.uniform(1, 400))
@@ -173,6 +174,19 @@ class _Seeder:
                                          departmentId=self.departments[0]["id"], displayName="Help Desk",
                                          isActive=False)
         org.mail_reply_addresses[retired["id"]] = retired
+
+    def _teams_and_layouts(self) -> None:
+        """Each department has one team (its first three agents) and one ticket layout, kept on its record."""
+        org = self.org
+        for department in self.departments:
+            name, dept_id = department["name"], department["id"]
+            department["_teams"] = [{
+                "id": org.new_id(), "name": f"{name} Team", "description": f"{name} agents", "departmentId": dept_id,
+                "roles": [], "rolesWithSubordinates": [], "subTeams": [],
+                "derivedAgents": list(department["associatedAgentIds"][:3])}]
+            department["_layout"] = {
+                "id": org.new_id(), "layoutName": f"{name} Layout", "layoutDisplayName": f"{name} Layout",
+                "module": "tickets", "departmentId": dept_id, "isDefaultLayout": True, "status": "ACTIVE"}
 
     def _customers(self) -> list[Record]:
         org, rng = self.org, self.rng
