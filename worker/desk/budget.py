@@ -5,11 +5,15 @@ Keys, per org (`desk:budget:{org}:...`):
             whose holder died simply expires, so the limit heals by itself (crash-safe concurrency limit).
 - `pause`   set on a 429: no process starts a call to the org until it expires (Retry-After, or a backoff that
             doubles on each 429 without one within a minute).
-- `credits` hash {remaining, day, source}: the day's credits left. Every call takes one credit up front (an
+- `credits` hash {remaining, day, source, peak}: the day's credits left. Every call takes one credit up front (an
             estimate, so concurrent callers see it at once); `X-Rate-Limit-Remaining-v3`, when the Desk sends it,
-            replaces the estimate. A UTC day with no figure yet starts from `desk_daily_credits`.
-- reserve:  normal-priority calls stop when `remaining <= desk_reserve_share * desk_daily_credits`; only
-            high-priority calls (escalations) spend the rest.
+            replaces the estimate. A UTC day with no figure yet starts from `desk_daily_credits`. `peak` is the
+            highest figure the Desk reported today: the org's real daily budget, as far as we can know it.
+- reserve:  normal-priority calls stop when `remaining <= desk_reserve_share * budget`; only high-priority calls
+            (escalations) spend the rest. `budget` is today's `peak` once the Desk reported one, else
+            `desk_daily_credits`: the Desk never states the daily total, and a configured figure larger than the
+            org's edition (Free: 5,000) would put every credit in the reserve. Started mid-day, the peak is what
+            was left then, so the reserve is smaller that first day, never larger than the budget.
 
 Waiting is bounded: `acquire` sleeps (never spins) until a lease frees or the pause ends, and raises
 BudgetWaitTimeout at its deadline, at once when a pause outlasts the deadline. Spent credits raise CreditsExhausted.
@@ -42,6 +46,10 @@ THROTTLE_CAP_MS = 60_000
 STRIKE_MEMORY_MS = 60_000
 # Margin added to the HTTP timeouts for a lease's life.
 LEASE_MARGIN_S = 5.0
+# The longest a 429 may pause the org. The Desk's windows are a day (credits) and the call itself (concurrency);
+# a longer Retry-After (or a garbled one) is cut to this: at worst one call an hour meets another 429 and pauses
+# again, where an uncapped value could stop every call for years.
+MAX_PAUSE_S = 3600.0
 
 
 class Priority(str, Enum):
@@ -56,9 +64,14 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 """
 
-# KEYS: leases, pause, credits. ARGV: lease id, lease ttl ms, limit, high (0/1), reserve, daily default.
+# KEYS: leases, pause, credits. ARGV: lease id, lease ttl ms, limit, high (0/1), reserve share, daily default,
+# longest pause ms (a longer one, left by an older version, is cut).
 _ACQUIRE = _NOW + """
 local pttl = redis.call('PTTL', KEYS[2])
+if pttl > tonumber(ARGV[7]) then
+  redis.call('PEXPIRE', KEYS[2], ARGV[7])
+  pttl = tonumber(ARGV[7])
+end
 if pttl > 0 then return {'paused', pttl} end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 local held = redis.call('ZCARD', KEYS[1])
@@ -71,10 +84,12 @@ local remaining = tonumber(redis.call('HGET', KEYS[3], 'remaining'))
 local cday = tonumber(redis.call('HGET', KEYS[3], 'day'))
 if remaining == nil or cday ~= day then
   remaining = tonumber(ARGV[6])
+  redis.call('HDEL', KEYS[3], 'peak')
   redis.call('HSET', KEYS[3], 'remaining', remaining, 'day', day, 'source', 'default')
   redis.call('PEXPIREAT', KEYS[3], (day + 2) * 86400000)
 end
-local floor = tonumber(ARGV[5])
+local budget = tonumber(redis.call('HGET', KEYS[3], 'peak')) or tonumber(ARGV[6])
+local floor = math.floor(budget * tonumber(ARGV[5]))
 if ARGV[4] == '1' then floor = 0 end
 if remaining <= floor then
   local wait = (day + 1) * 86400000 - now
@@ -92,7 +107,10 @@ _RELEASE = _NOW + """
 redis.call('ZREM', KEYS[1], ARGV[1])
 if ARGV[2] ~= '' then
   local day = math.floor(now / 86400000)
-  redis.call('HSET', KEYS[2], 'remaining', ARGV[2], 'day', day, 'source', 'desk')
+  local reported = tonumber(ARGV[2])
+  local peak = tonumber(redis.call('HGET', KEYS[2], 'peak'))
+  if peak == nil or tonumber(redis.call('HGET', KEYS[2], 'day')) ~= day or reported > peak then peak = reported end
+  redis.call('HSET', KEYS[2], 'remaining', reported, 'day', day, 'source', 'desk', 'peak', peak)
   redis.call('PEXPIREAT', KEYS[2], (day + 2) * 86400000)
 end
 return 1
@@ -174,7 +192,7 @@ class Budget:
         self._redis = redis
         self.max_concurrency = max_concurrency
         self.daily_credits = daily_credits
-        self.reserve = int(daily_credits * reserve_share)
+        self.reserve_share = reserve_share
         self.lease_ttl_ms = int(lease_ttl_s * 1000)
         self.throttle_backoff_ms = int(throttle_backoff_s * 1000)
         self._acquire = redis.register_script(_ACQUIRE)
@@ -220,7 +238,8 @@ class Budget:
         while True:
             answer = self._acquire(
                 keys=[keys["leases"], keys["pause"], keys["credits"]],
-                args=[lease_id, self.lease_ttl_ms, self.max_concurrency, high, self.reserve, self.daily_credits],
+                args=[lease_id, self.lease_ttl_ms, self.max_concurrency, high, self.reserve_share, self.daily_credits,
+                      int(MAX_PAUSE_S * 1000)],
             )
             state = _text(answer[0])
             if state == "ok":
@@ -259,8 +278,12 @@ class Budget:
         )
 
     def pause(self, org_id: str, retry_after_s: float | None) -> float:
-        """A 429: stop every process's calls to the org for Retry-After (or a growing backoff). Returns seconds."""
+        """A 429: stop every process's calls to the org for Retry-After (or a growing backoff), at most
+        MAX_PAUSE_S. Returns seconds."""
         keys = self.keys(org_id)
+        if retry_after_s is not None and retry_after_s > MAX_PAUSE_S:
+            log.warning("desk.budget.retry_after_capped", org=org_id, retry_after_s=retry_after_s, pause_s=MAX_PAUSE_S)
+            retry_after_s = MAX_PAUSE_S
         ms = self._pause(
             keys=[keys["pause"], keys["strikes"]],
             args=[
@@ -270,7 +293,7 @@ class Budget:
                 STRIKE_MEMORY_MS,
             ],
         )
-        seconds = int(ms) / 1000.0
+        seconds = min(int(ms) / 1000.0, MAX_PAUSE_S)  # a longer pause left by an older version is cut on acquire
         log.warning("desk.budget.paused", org=org_id, pause_s=seconds, retry_after_s=retry_after_s)
         return seconds
 
@@ -285,11 +308,13 @@ class Budget:
         pipe.hgetall(keys["credits"])
         leases, pause_ms, credits = pipe.execute()
         decoded = {_text(k): _text(v) for k, v in (credits or {}).items()}
+        budget = int(decoded["peak"]) if "peak" in decoded else self.daily_credits
         return {
             "leases": int(leases),
             "pause_s": max(int(pause_ms), 0) / 1000.0,
             "remaining": int(decoded["remaining"]) if "remaining" in decoded else None,
             "source": decoded.get("source"),
             "max_concurrency": self.max_concurrency,
-            "reserve": self.reserve,
+            "budget": budget,
+            "reserve": int(budget * self.reserve_share),
         }

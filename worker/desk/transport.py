@@ -13,6 +13,7 @@ Logs are structlog events bound to org/method/path; headers (Authorization) and 
 from __future__ import annotations
 
 import email.utils
+import math
 import threading
 import time
 from dataclasses import dataclass
@@ -81,14 +82,17 @@ class _Call:
 
 
 def parse_retry_after(value: str | None) -> float | None:
-    """Retry-After as seconds: a number of seconds or an HTTP date."""
+    """Retry-After as seconds: a number of seconds or an HTTP date. None when absent, negative or garbled (the
+    caller's growing backoff applies then); the budget caps what it is given (MAX_PAUSE_S)."""
     if not value:
         return None
     value = value.strip()
     try:
-        return max(float(value), 0.0)
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        return seconds if math.isfinite(seconds) and seconds >= 0 else None
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):

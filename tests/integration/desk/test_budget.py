@@ -7,9 +7,10 @@ import threading
 import time
 
 import pytest
+import structlog.testing
 
 from tests.integration.desk.conftest import run_in_threads
-from worker.desk.budget import Budget, Priority
+from worker.desk.budget import MAX_PAUSE_S, Budget, Priority
 from worker.desk.errors import BudgetWaitTimeout, CreditsExhausted
 
 ORG = "20240001"
@@ -135,7 +136,8 @@ def test_given_the_desk_reports_credits_then_the_count_follows_it_and_the_reserv
     budget = make_budget(redis_server, daily_credits=1000, reserve_share=0.1)  # reserve: 100 credits
     lease = budget.acquire(ORG, timeout_s=1)
     assert budget.snapshot(ORG)["remaining"] == 999  # one credit taken up front (an estimate)
-    budget.release(lease, remaining=102)
+    budget.release(lease, remaining=1000)  # the Desk's figure: the budget is 1000 indeed
+    budget.release(budget.acquire(ORG, timeout_s=1), remaining=102)
     assert budget.snapshot(ORG)["remaining"] == 102 and budget.snapshot(ORG)["source"] == "desk"
     budget.release(budget.acquire(ORG, timeout_s=1))  # 101
     budget.release(budget.acquire(ORG, timeout_s=1))  # 100: the reserve starts here
@@ -155,3 +157,34 @@ def test_the_credit_day_is_the_redis_server_day(redis_server):
     budget.release(budget.acquire(ORG, timeout_s=1))
     seconds, _ = client.time()
     assert int(client.hget(Budget.keys(ORG)["credits"], "day")) == seconds // 86400
+
+
+def test_given_a_desk_budget_smaller_than_the_setting_then_the_reserve_follows_the_desks_figure(redis_server):
+    # Given the setting's 50,000 credits (reserve 5,000) and an org whose edition has 5,000 a day
+    budget = make_budget(redis_server, daily_credits=50_000, reserve_share=0.1)
+    budget.release(budget.acquire(ORG, timeout_s=1), remaining=4_999)
+    # When a normal call asks for a lease, then it gets one: the reserve is 10% of 5,000
+    budget.release(budget.acquire(ORG, timeout_s=1), remaining=4_998)
+    assert budget.snapshot(ORG)["reserve"] == 499
+    budget.release(budget.acquire(ORG, timeout_s=1), remaining=499)
+    with pytest.raises(CreditsExhausted) as raised:
+        budget.acquire(ORG, timeout_s=1)
+    assert raised.value.error_code == "CREDITS_RESERVED"
+
+
+def test_given_a_retry_after_of_years_then_the_pause_is_capped_with_a_warning(redis_server):
+    budget = make_budget(redis_server)
+    with structlog.testing.capture_logs() as logs:
+        pause_s = budget.pause(ORG, 999_999_999)
+    assert pause_s == MAX_PAUSE_S
+    assert redis_server.client().pttl(Budget.keys(ORG)["pause"]) <= MAX_PAUSE_S * 1000
+    assert [entry["retry_after_s"] for entry in logs if entry["event"] == "desk.budget.retry_after_capped"] == [999_999_999]
+
+
+def test_given_a_giant_pause_left_in_redis_then_acquire_cuts_it_to_the_cap(redis_server):
+    client = redis_server.client()
+    client.set(Budget.keys(ORG)["pause"], 1, px=999_999_999_000)  # left by a version without the cap
+    with pytest.raises(BudgetWaitTimeout) as raised:
+        make_budget(redis_server).acquire(ORG, timeout_s=0.1)
+    assert raised.value.retry_after <= MAX_PAUSE_S
+    assert client.pttl(Budget.keys(ORG)["pause"]) <= MAX_PAUSE_S * 1000

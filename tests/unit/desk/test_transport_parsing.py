@@ -20,3 +20,9 @@ def test_query_parameters_drop_none_and_speak_the_desks_forms():
     assert _clean_params({"from": 0, "limit": 100, "departmentId": None}) == {"from": 0, "limit": 100}
     assert _clean_params({"isPublic": True, "status": ["Open", "On Hold"]}) == {"isPublic": "true", "status": "Open,On Hold"}
     assert _clean_params({"x": None}) is None
+
+
+def test_retry_after_that_is_negative_or_not_a_finite_number_counts_as_absent():
+    for garbled in ("-5", "inf", "nan", "1e999", "-inf"):
+        assert parse_retry_after(garbled) is None, garbled
+    assert parse_retry_after("999999999") == 999999999.0  # large but valid: the budget caps the pause
