@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+import structlog
 
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
@@ -17,6 +20,10 @@ from worker.broker import QUEUES
 from worker.preflight import PreflightError
 from worker.store import Store
 from worker.store.keys import server_now
+
+# A connection that sends nothing (a stuck scraper, a port scan) is dropped after this; others are served alongside.
+CONNECTION_TIMEOUT_S = 10.0
+log = structlog.get_logger(__name__)
 
 COUNTERS = {
     "events_total": ("deskpilot_events_total", "Events evaluated, by kind", ["kind"]),
@@ -72,8 +79,19 @@ class StoreCollector(Collector):
 
 
 class _QuietHandler(WSGIRequestHandler):
+    timeout = CONNECTION_TIMEOUT_S  # socketserver sets it on each connection
+
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the stdlib's signature
         return
+
+
+class _ThreadingServer(ThreadingMixIn, WSGIServer):
+    """One thread per connection, so an idle or slow client never holds up /healthz for the others."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        log.debug("metrics.connection_dropped", client=client_address[0])
 
 
 def serve(collector: StoreCollector, healthy: Callable[[], bool], host: str, port: int) -> WSGIServer:
@@ -94,7 +112,7 @@ def serve(collector: StoreCollector, healthy: Callable[[], bool], host: str, por
         return [b"not found\n"]
 
     try:
-        server = make_server(host, port, app, handler_class=_QuietHandler)
+        server = make_server(host, port, app, server_class=_ThreadingServer, handler_class=_QuietHandler)
     except OSError as exc:
         raise PreflightError(
             f"cannot serve /metrics on {host}:{port} ({exc.strerror}); set DESKPILOT_METRICS_PORT to a free port, or 0 for none"
