@@ -28,10 +28,13 @@ from worker.desk.resources import (
     ContactsResource,
     ContractsResource,
     DepartmentsResource,
+    FieldsResource,
+    LayoutsResource,
     MailReplyAddressesResource,
     OrganizationsResource,
     SearchesResource,
     TasksResource,
+    TeamsResource,
     ThreadsResource,
     TicketsResource,
     TimeEntriesResource,
@@ -73,6 +76,9 @@ class DeskClient:
         self.searches = SearchesResource(t)
         self.mail_reply_addresses = MailReplyAddressesResource(t)
         self.organizations = OrganizationsResource(t)
+        self.teams = TeamsResource(t)
+        self.fields = FieldsResource(t)
+        self.layouts = LayoutsResource(t)
 
     @property
     def tokens(self) -> TokenProvider:

@@ -1,0 +1,32 @@
+"""Field definitions of a module (GET /organizationFields?module=tickets): standard and custom (`cf_*`) fields,
+with a picklist's allowedValues (the status and priority fields list the org's statuses and priorities)."""
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import field_validator
+
+from worker.desk.models.common import DeskModel, OptId
+from worker.desk.resources._base import Resource
+
+
+class FieldDefinition(DeskModel):
+    apiName: str
+    displayLabel: str | None = None
+    id: OptId = None
+    type: str | None = None
+    isCustomField: bool = False
+    allowedValues: list[str] | None = None
+
+    @field_validator("allowedValues", mode="before")
+    @classmethod
+    def _values(cls, value: Any) -> Any:
+        """Plain strings, or objects with a `value` (layout field shapes) read as their value."""
+        if isinstance(value, list):
+            return [str(item.get("value")) if isinstance(item, dict) else str(item) for item in value]
+        return value
+
+
+class FieldsResource(Resource):
+    def list(self, module: str = "tickets") -> list[FieldDefinition]:
+        return self._get_list(FieldDefinition, "/organizationFields", {"module": module})
