@@ -6,12 +6,50 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import AfterValidator, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from typing_extensions import Annotated
 
 ENV_PREFIX = "DESKPILOT_"
+DAY_S = 86_400.0
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+
+
+def _http_url(value: str) -> str:
+    """An address the client can call: http(s) with a host (a typo otherwise becomes retries forever)."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"expected an http(s) URL with a host, like https://desk.zoho.com/api/v1, not {value!r}")
+    _port(parts)
+    return value
+
+
+def _redis_url(value: str) -> str:
+    """redis://, rediss:// (TLS) or unix:// with a valid port; the value is never echoed (it may hold a password)."""
+    parts = urlsplit(value)
+    if parts.scheme not in REDIS_SCHEMES:
+        raise ValueError("expected redis://host:port/db, rediss://host:port/db or unix:///path/to/redis.sock")
+    if parts.scheme == "unix" and not parts.path:
+        raise ValueError("a unix:// Redis URL needs the socket's path, like unix:///run/redis/redis.sock")
+    _port(parts)
+    return value
+
+
+def _port(parts) -> None:
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0:
+        raise ValueError("the port must be a number from 1 to 65535")
+
+
+HttpUrl = Annotated[str, AfterValidator(_http_url)]
+RedisUrl = Annotated[str, AfterValidator(_redis_url)]
+# Waits, intervals and lifetimes: finite (inf/nan are refused by allow_inf_nan=False), positive, at most a day.
+Seconds = Annotated[float, Field(gt=0, le=DAY_S)]
 
 
 class Settings(BaseSettings):
@@ -20,11 +58,12 @@ class Settings(BaseSettings):
         env_file=".env",
         env_file_encoding="utf-8",
         extra="ignore",
+        allow_inf_nan=False,
     )
 
     # The Desk (Zoho Desk API v1); every address is a setting because Zoho runs several data centres.
-    api_root: str = "https://desk.zoho.com/api/v1"
-    accounts_url: str = "https://accounts.zoho.com"
+    api_root: HttpUrl = "https://desk.zoho.com/api/v1"
+    accounts_url: HttpUrl = "https://accounts.zoho.com"
     token_scheme: Literal["Zoho-oauthtoken", "Bearer"] = "Zoho-oauthtoken"
     client_id: str = ""
     client_secret: SecretStr = SecretStr("")
@@ -32,10 +71,10 @@ class Settings(BaseSettings):
     org_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     # Infrastructure.
-    redis_url: str = "redis://127.0.0.1:6379/0"
+    redis_url: RedisUrl = "redis://127.0.0.1:6379/0"
     rules_path: Path = Path("rules")
-    poll_interval_s: float = Field(10.0, gt=0)
-    http_timeout_s: float = Field(30.0, gt=0)
+    poll_interval_s: Seconds = 10.0
+    http_timeout_s: Seconds = 30.0
     metrics_host: str = "127.0.0.1"
     metrics_port: int = Field(9464, ge=0, le=65535)
 
@@ -48,31 +87,31 @@ class Settings(BaseSettings):
     # Share of the daily credits held back for high-priority calls (escalations); normal calls stop short of it.
     desk_reserve_share: float = Field(0.1, ge=0.0, lt=1.0)
     # Connect timeout; the read/write/pool timeouts are http_timeout_s.
-    desk_connect_timeout_s: float = Field(5.0, gt=0)
+    desk_connect_timeout_s: Seconds = 5.0
     # Longest wait for a concurrency lease or a shared 429 pause before a call fails with BudgetWaitTimeout.
-    desk_acquire_timeout_s: float = Field(30.0, gt=0)
+    desk_acquire_timeout_s: Seconds = 30.0
     # Attempts per call (first try included) for reads and idempotent writes; total time bound per call.
     desk_retry_attempts: int = Field(4, ge=1, le=10)
-    desk_retry_base_s: float = Field(0.25, gt=0)
-    desk_retry_cap_s: float = Field(8.0, gt=0)
-    desk_retry_deadline_s: float = Field(90.0, gt=0)
+    desk_retry_base_s: Seconds = 0.25
+    desk_retry_cap_s: Seconds = 8.0
+    desk_retry_deadline_s: Seconds = 90.0
     # Pause for a 429 that carries no Retry-After (doubled on each further 429 within a minute, capped at 60 s).
-    desk_throttle_backoff_s: float = Field(2.0, gt=0)
+    desk_throttle_backoff_s: Seconds = 2.0
 
     # The pipeline (scheduler, poller, workers). Polls re-read [cursor - overlap, now) to absorb the search
     # index's lag and clock skew; events and actions not finished within their deadline are re-sent.
-    poll_overlap_s: float = Field(30.0, ge=0)
+    poll_overlap_s: float = Field(30.0, ge=0, le=DAY_S)
     worker_threads: int = Field(8, ge=1, le=64)
-    reconcile_interval_s: float = Field(15.0, gt=0)
-    event_deadline_s: float = Field(60.0, gt=0)
-    action_lease_s: float = Field(60.0, gt=0)
-    action_deadline_s: float = Field(120.0, gt=0)
-    rules_reload_s: float = Field(5.0, gt=0)
-    directory_ttl_s: float = Field(600.0, gt=0)
+    reconcile_interval_s: Seconds = 15.0
+    event_deadline_s: Seconds = 60.0
+    action_lease_s: Seconds = 60.0
+    action_deadline_s: Seconds = 120.0
+    rules_reload_s: Seconds = 5.0
+    directory_ttl_s: Seconds = 600.0
     message_max_retries: int = Field(8, ge=0, le=50)
     # SLA: how often escalations are looked for (they fire within this of their due time), and how many
     # tickets' histories (one API call each) are read per poll after the first backfill.
-    sla_sweep_interval_s: float = Field(60.0, gt=0)
+    sla_sweep_interval_s: Seconds = 60.0
     sla_timeline_fill_per_poll: int = Field(100, ge=1, le=1000)
 
     # Logging.
@@ -100,5 +139,6 @@ def load_settings(**overrides: object) -> Settings:
         lines = []
         for error in exc.errors():
             name = ENV_PREFIX + "_".join(str(part) for part in error["loc"]).upper()
-            lines.append(f"{name}: {error['msg']} (set it in the environment or in .env)")
+            message = error["msg"].removeprefix("Value error, ")
+            lines.append(f"{name}: {message} (set it in the environment or in .env)")
         raise SettingsError("\n".join(lines)) from None

@@ -4,14 +4,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from config.logging import configure_logging
 from config.settings import load_settings
-from worker.engine.durations import parse_duration
+from worker.cli_args import duration
 from worker.preflight import require_desk_credentials, require_redis, require_rules
 from worker.runtime import Runtime
 from worker.store.audit import entry_time
+
+AUDIT_SINCE_MAX = timedelta(days=3650)
 
 
 def _runtime(check_desk: bool = True) -> Runtime:
@@ -44,7 +46,7 @@ def run_worker(_: argparse.Namespace) -> int:
 
 def audit(args: argparse.Namespace) -> int:
     store = _runtime(check_desk=False).store
-    since = datetime.now(timezone.utc) - parse_duration(args.since) if args.since else None
+    since = datetime.now(timezone.utc) - args.since if args.since is not None else None
     for entry in store.audit.query(ticket=args.ticket, rule=args.rule, since=since):
         print(json.dumps(entry, default=str) if args.json else _audit_line(entry))
     return 0
@@ -86,7 +88,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("audit", help="show evaluations and actions")
     parser.add_argument("--ticket", help="only this ticket id")
     parser.add_argument("--rule", help="only this rule id")
-    parser.add_argument("--since", help="only the last DURATION (e.g. 1h, 30m, 2d)")
+    parser.add_argument("--since", type=duration(AUDIT_SINCE_MAX), help="only the last DURATION (e.g. 1h, 30m, 2d)")
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     parser.set_defaults(handler=audit)
     parser = sub.add_parser("dlq", help="dead letters: list them or send them again")

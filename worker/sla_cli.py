@@ -4,10 +4,12 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Iterator
+from datetime import timedelta
 
 from config.logging import configure_logging
 from config.settings import load_settings
-from worker.engine.durations import format_duration, parse_duration
+from worker.cli_args import duration
+from worker.engine.durations import format_duration
 from worker.engine.loader import load_rules
 from worker.engine.sla import explain, forecast
 from worker.engine.sla.timeline import Timeline
@@ -15,6 +17,8 @@ from worker.preflight import PreflightError, require_redis, require_rules
 from worker.runtime import Runtime
 from worker.store import Store
 from worker.store.keys import server_now
+
+FORECAST_WITHIN_MAX = timedelta(days=365)
 
 
 def _context() -> tuple[Runtime, list[str]]:
@@ -39,7 +43,7 @@ def run_forecast(args: argparse.Namespace) -> int:
     runtime, org_ids = _context()
     rules = load_rules(runtime.settings.rules_path)
     now = server_now(runtime.redis)
-    rows = forecast(rules, _tickets(runtime.store, org_ids), now, parse_duration(args.within))
+    rows = forecast(rules, _tickets(runtime.store, org_ids), now, args.within)
     for row in rows:
         if args.json:
             print(json.dumps({"ticket": row.ticket_id, "ticketNumber": row.ticket_number, "policy": row.policy, "metric": row.metric,
@@ -49,7 +53,7 @@ def run_forecast(args: argparse.Namespace) -> int:
         print(f"#{row.ticket_number:<8} {row.ticket_id:<20} {row.policy:<18} {row.metric:<15} level {row.level} {row.name:<10} "
               f"due {row.due_at.strftime('%Y-%m-%d %H:%M')} UTC (in {due_in})")
     if not args.json:
-        print(f"{len(rows)} escalation(s) due within {args.within}")
+        print(f"{len(rows)} escalation(s) due within {format_duration(args.within)}")
     return 0
 
 
@@ -73,7 +77,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("sla", help="SLA clocks: what will breach, and why a ticket's clock reads as it does")
     sla_sub = parser.add_subparsers(dest="sla_command", required=True)
     fore = sla_sub.add_parser("forecast", help="tickets whose SLA levels come due soon, breaches first")
-    fore.add_argument("--within", default="4h", help="the window ahead, e.g. 30m, 4h, 2d (default 4h)")
+    fore.add_argument("--within", type=duration(FORECAST_WITHIN_MAX), default="4h", help="the window ahead, e.g. 30m, 4h, 2d (default 4h)")
     fore.add_argument("--json", action="store_true", help="one JSON object per row")
     fore.set_defaults(handler=run_forecast)
     expl = sla_sub.add_parser("explain", help="one ticket's policy, clocks, pauses and next level")
