@@ -113,10 +113,19 @@ class _Templates:
         if source is None:
             return None
         try:
-            return compile_template(source, self.extra_variables)
+            return compile_template(source, self.extra_variables, _where(self.loc + key_path))
         except TemplateCompileError as exc:
             self.report(self.loc + key_path, str(exc), line_offset=exc.line - 1)
             return None
+
+
+def _where(loc: Path) -> str:
+    """A template's place in its rule, as the YAML path from the rule's `then`: "then[1].comment.text"."""
+    start = max((index for index, part in enumerate(loc) if part == "then"), default=0)
+    text = ""
+    for part in loc[start:]:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else str(part)
+    return text
 
 
 @dataclass

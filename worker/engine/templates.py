@@ -15,7 +15,8 @@ Helpers:
     format_duration(td)   "1h30m"
     desk_time(dt)         "2016-06-21T13:16:14.000Z", the Desk's timestamp format
 A value of null renders as an empty string. An undefined name or field is an error when rendering (the rule's
-verdict says "failed" with the message), never a silently empty text.
+verdict says "failed" with the message), never a silently empty text. So is any other error a template raises
+(a division by zero, a limit of template_bounds.py: a text renders to at most MAX_TEXT = 32,000 characters).
 """
 from __future__ import annotations
 
@@ -25,11 +26,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import StrictUndefined, TemplateSyntaxError, meta
 
 from worker.engine.durations import format_duration, parse_duration
 from worker.engine.errors import TemplateRenderError
+from worker.engine.template_bounds import BoundedEnvironment, TemplateLimitError, render_bounded
 from worker.engine.values import desk_time
 
 VARIABLES = ("ticket", "previous", "event", "rule", "now", "ticket_url")
@@ -45,8 +46,8 @@ def _finalize(value: Any) -> Any:
     return "" if value is None else value
 
 
-_ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, finalize=_finalize,
-                            keep_trailing_newline=True)
+_ENV = BoundedEnvironment(undefined=StrictUndefined, autoescape=False, finalize=_finalize,
+                          keep_trailing_newline=True)
 _ENV.globals.update(duration=_duration, format_duration=format_duration, desk_time=desk_time)
 
 
@@ -60,10 +61,12 @@ class TemplateCompileError(ValueError):
 
 @dataclass(frozen=True)
 class Template:
-    """A compiled template, or a constant text when the source has no Jinja markers."""
+    """A compiled template, or a constant text when the source has no Jinja markers; `where` names it in errors
+    (e.g. "then[1].comment.text")."""
 
     source: str
     compiled: Any = None
+    where: str = ""
 
     @property
     def is_constant(self) -> bool:
@@ -73,27 +76,35 @@ class Template:
         if self.compiled is None:
             return self.source
         try:
-            return self.compiled.render(variables)
+            return render_bounded(self.compiled, dict(variables))
         except TemplateRenderError:
             raise
-        except (TemplateError, ValueError, TypeError, AttributeError, KeyError) as exc:
-            raise TemplateRenderError(f"template {self.source!r}: {_render_message(exc)}") from None
+        except Exception as exc:  # noqa: BLE001 - whatever a template raises fails its rule alone
+            where = f"{self.where}: " if self.where else ""
+            raise TemplateRenderError(f"{where}template {self.source!r}: {_render_message(exc)}") from None
 
 
 def _render_message(exc: Exception) -> str:
-    message = str(exc)
+    if isinstance(exc, TemplateLimitError):
+        return f"limit exceeded: {exc}"
+    if isinstance(exc, RecursionError):
+        return "too deeply nested (a macro calling itself?)"
+    message = str(exc) or type(exc).__name__
+    if isinstance(exc, ArithmeticError):
+        return f"{type(exc).__name__}: {message}"
     if "has no attribute" in message or "is undefined" in message:
         return message.replace("'dict object'", "the mapping") + " (guard it with {% if ... is defined %})"
     return message
 
 
-def compile_template(source: str, extra_variables: tuple[str, ...] = ()) -> Template:
+def compile_template(source: str, extra_variables: tuple[str, ...] = (), where: str = "") -> Template:
     """Compile `source`; raises TemplateCompileError for bad syntax or an unknown variable.
 
-    `extra_variables` are the names a context adds to VARIABLES (SLA escalation levels add `sla`).
+    `extra_variables` are the names a context adds to VARIABLES (SLA escalation levels add `sla`); `where` names
+    the template in rendering errors.
     """
     if not any(marker in source for marker in _MARKERS):
-        return Template(source)
+        return Template(source, where=where)
     try:
         parsed = _ENV.parse(source)
     except TemplateSyntaxError as exc:
@@ -104,7 +115,7 @@ def compile_template(source: str, extra_variables: tuple[str, ...] = ()) -> Temp
         raise TemplateCompileError(
             f"unknown template variable {unknown[0]!r}; expected one of {', '.join(known)}",
             _line_of(source, unknown[0]))
-    return Template(source, _ENV.from_string(source))
+    return Template(source, _ENV.compile_bounded(parsed), where)
 
 
 def _line_of(source: str, name: str) -> int:
