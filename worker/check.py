@@ -3,7 +3,8 @@
 One line per check, `ok` or `FAIL` with what to fix; exit status 0 only when every check passes:
   settings      the DESKPILOT_* variables are present and well formed
   redis         DESKPILOT_REDIS_URL answers
-  token         the refresh token mints an access token (a real refresh, shared through Redis)
+  token         an access token is at hand: the one cached in Redis for the service when valid, else a real refresh
+                (the accounts server mints at most 10 per 10 minutes: a check must not spend them)
   org <id>      each DESKPILOT_ORG_IDS entry is one of the token's organisations and answers an org-scoped call
   scope <name>  the token holds each scope deskpilot needs (probes that cannot change anything, see PROBES)
 """
@@ -19,9 +20,18 @@ import redis as redis_lib
 
 from config.settings import Settings, SettingsError, load_settings
 from worker.desk.client import DeskClient
-from worker.desk.errors import DeskError, NotFound, InvalidRequest, OrgMismatch, ScopeMismatch, TokenRefreshError
+from worker.desk.errors import (
+    DeskError,
+    InvalidRequest,
+    NotFound,
+    OrgMismatch,
+    ScopeMismatch,
+    TokenRefreshError,
+    TokenUnavailable,
+)
 from worker.desk.models import Organization
 from worker.desk.retry import RetryPolicy
+from worker.preflight import safe_redis_url
 
 # What deskpilot's pollers and actions use: reads, ticket updates (assign, fields, move, updateMany, comments,
 # replies, time entries, spam), searches, agents/departments (basic), contacts, and task creation.
@@ -176,24 +186,32 @@ def _check_redis(settings: Settings) -> Checked[redis_lib.Redis | None]:
     try:
         redis.ping()
     except redis_lib.RedisError as exc:
-        yield Result("redis", False, f"{settings.redis_url} does not answer ({type(exc).__name__})",
+        yield Result("redis", False, f"{safe_redis_url(settings.redis_url)} does not answer ({type(exc).__name__})",
                      "start redis-server or set DESKPILOT_REDIS_URL")
         return None
-    yield Result("redis", True, settings.redis_url)
+    yield Result("redis", True, safe_redis_url(settings.redis_url))
     return redis
 
 
 def _check_token(client: DeskClient) -> Result:
-    """A real refresh (forced), shared through Redis like the service's own."""
+    """The service's shared token when Redis holds a valid one (the org checks then prove the Desk takes it), else
+    one refresh, shared through Redis like the service's own."""
+    minted = client.tokens.refreshes
     try:
-        client.tokens.refresh(force=True)
+        token = client.tokens.get()
     except TokenRefreshError as exc:
         return Result("token", False, f"{exc.error_code}: {exc.message}",
                       "check DESKPILOT_CLIENT_ID / DESKPILOT_CLIENT_SECRET / DESKPILOT_REFRESH_TOKEN "
                       "and DESKPILOT_ACCOUNTS_URL (the data centre)")
+    except TokenUnavailable as exc:
+        return Result("token", False, f"{exc.error_code}: {exc.message}",
+                      f"the accounts server is unreachable or throttling: try again in {exc.retry_after or 0:.0f}s "
+                      "(check DESKPILOT_ACCOUNTS_URL if it persists)")
     except DeskError as exc:
         return Result("token", False, str(exc), "check the accounts server settings")
-    return Result("token", True, "refreshed an access token with the refresh token")
+    if client.tokens.refreshes > minted:
+        return Result("token", True, "refreshed an access token with the refresh token")
+    return Result("token", True, f"the shared access token in Redis is valid for {token.ttl_s:.0f}s more")
 
 
 def _token_organisations(client: DeskClient) -> Checked[dict[str, Organization] | None]:

@@ -1,6 +1,8 @@
 """Checks before a long-running process starts, each failing with one line that says what to fix."""
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlsplit
+
 import redis as redis_lib
 
 from config.settings import ENV_PREFIX, Settings, SettingsError
@@ -35,7 +37,7 @@ def require_redis(settings: Settings) -> None:
         client.ping()
     except (redis_lib.ConnectionError, redis_lib.TimeoutError) as exc:
         raise PreflightError(
-            f"cannot reach Redis at {ENV_PREFIX}REDIS_URL={_safe_url(settings.redis_url)} ({exc.__class__.__name__}); "
+            f"cannot reach Redis at {ENV_PREFIX}REDIS_URL={safe_redis_url(settings.redis_url)} ({exc.__class__.__name__}); "
             "start redis-server or fix the setting"
         ) from None
     finally:
@@ -50,9 +52,18 @@ def require_rules(settings: Settings) -> None:
         raise PreflightError(f"the rules at {settings.rules_path} are refused:\n{problems}") from None
 
 
-def _safe_url(url: str) -> str:
-    """A Redis URL without its password."""
-    if "@" not in url:
+def safe_redis_url(url: str) -> str:
+    """A Redis URL fit to print: any password (`redis://user:pw@host`, `redis://:pw@host`, `?password=pw`) masked."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc and "password" not in parts.query.lower():
         return url
-    scheme, _, rest = url.partition("://")
-    return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    netloc = parts.netloc
+    if "@" in netloc:
+        credentials, host = netloc.rsplit("@", 1)
+        user = credentials.split(":", 1)[0] if ":" in credentials else ""
+        netloc = f"{user}:***@{host}" if user else f"***@{host}"
+    query = "&".join(
+        f"{name}=***" if name.lower() == "password" else (f"{name}={value}" if value else name)
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+    )
+    return f"{parts.scheme}://{netloc}{parts.path}" + (f"?{query}" if query else "")

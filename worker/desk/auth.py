@@ -8,8 +8,10 @@
   others poll the cache until the new token appears, then reuse it.
 - `invalidate(token)` deletes the cached token only if it is still the refused one, so a late 401 from an old
   token never throws away the token another process just minted: at most one refresh per expiry.
-- A failed mint is remembered for a few seconds, and mints are counted on Redis time against the accounts
-  server's limit (10 per refresh token per 10 minutes), so a failure never turns into a stampede.
+- A failed mint is remembered (a few seconds; a passing failure until its retry_after), and mints are counted on
+  Redis time against the accounts server's limit (10 per refresh token per 10 minutes), so a failure never turns
+  into a stampede. Refused credentials raise TokenRefreshError (permanent); an outage, throttling or the mint limit
+  raise TokenUnavailable (a RateLimited: retried later), see token_endpoint.py.
 
 No access token, client secret or refresh token ever reaches a log line, an exception message or a repr.
 """
@@ -29,12 +31,11 @@ import redis as redis_lib
 import structlog
 
 from config.settings import Settings
-from worker.desk.errors import TokenRefreshError
+from worker.desk.errors import TokenRefreshError, TokenUnavailable
+from worker.desk.token_endpoint import mint, token_error
 
 log = structlog.get_logger("worker.desk.auth")
 
-TOKEN_PATH = "/oauth/v2/token"
-DEFAULT_EXPIRES_IN_S = 3600
 # Refresh this much before the Desk's expiry (capped share of the lifetime, so short test lifetimes still work).
 EARLY_REFRESH_S = 60.0
 EARLY_REFRESH_SHARE = 0.1
@@ -44,7 +45,8 @@ WAIT_TIMEOUT_S = 30.0
 # The accounts server allows this many mints per refresh token per window; we stop one short of being locked out.
 MINT_LIMIT = 10
 MINT_WINDOW_S = 600
-# A failed mint is remembered this long; calls in the meantime fail fast instead of minting again.
+# A refused mint is remembered this long (a passing failure: its retry_after); calls in the meantime fail fast
+# instead of minting again.
 FAILURE_MEMORY_S = 5.0
 
 _RELEASE_LOCK = """
@@ -157,17 +159,11 @@ class TokenProvider:
                 self._memo = None
         self._invalidate(keys=[self.cache_key], args=[token.value])
 
-    def refresh(self, stale: AccessToken | None = None, *, force: bool = False) -> AccessToken:
+    def refresh(self, stale: AccessToken | None = None) -> AccessToken:
         """Get a fresh token: mint it under the shared lock, or wait for the holder's and reuse it.
 
-        `stale` is a token known to be refused: a cached token equal to it is not reused. `force` mints even when a
-        usable token is cached (used by `deskpilot check` to prove the refresh token works).
+        `stale` is a token known to be refused: a cached token equal to it is not reused.
         """
-        if force:
-            cached = self._read_cache()
-            if cached is not None:
-                self.invalidate(cached)
-                stale = cached
         deadline = time.monotonic() + self._wait_timeout_s
         while True:
             self._raise_recent_failure()
@@ -188,11 +184,8 @@ class TokenProvider:
                     return cached
                 self._raise_recent_failure()
                 if time.monotonic() > deadline:
-                    raise TokenRefreshError(
-                        "timed out waiting for another process to refresh the access token",
-                        error_code="TOKEN_REFRESH_WAIT_TIMEOUT",
-                        path=TOKEN_PATH,
-                    )
+                    raise token_error("TOKEN_REFRESH_WAIT_TIMEOUT",
+                                      "timed out waiting for another process to refresh the access token")
                 if not self._redis.exists(self.lock_key):
                     break  # the holder finished (or died) without a token we can use: try to take the lock
 
@@ -215,38 +208,42 @@ class TokenProvider:
         return token
 
     def _raise_recent_failure(self) -> None:
-        raw = _text(self._redis.get(self.failure_key))
+        """Fail fast with the error of a mint that failed moments ago (its kind kept; retry_after what is left)."""
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.get(self.failure_key)
+        pipe.pttl(self.failure_key)
+        raw, pttl = pipe.execute()
+        raw = _text(raw)
         if raw is None:
             return
         try:
             doc = json.loads(raw)
         except ValueError:
             doc = {}
-        raise TokenRefreshError(
+        raise token_error(
+            str(doc.get("code") or "TOKEN_REFRESH_FAILED"),
             str(doc.get("message") or "the last token refresh failed moments ago"),
-            error_code=str(doc.get("code") or "TOKEN_REFRESH_FAILED"),
             status=doc.get("status"),
-            method="POST",
-            path=TOKEN_PATH,
+            retry_after=max(int(pttl or 0), 1) / 1000.0,
         )
 
-    def _remember_failure(self, error: TokenRefreshError) -> None:
+    def _remember_failure(self, error: TokenRefreshError | TokenUnavailable) -> None:
         doc = {"code": error.error_code, "message": error.message, "status": error.status}
-        self._redis.set(self.failure_key, json.dumps(doc), px=int(FAILURE_MEMORY_S * 1000))
+        memory_s = error.retry_after if isinstance(error, TokenUnavailable) and error.retry_after else FAILURE_MEMORY_S
+        self._redis.set(self.failure_key, json.dumps(doc), px=max(int(memory_s * 1000), 1))
 
     def _mint_and_store(self) -> AccessToken:
         wait_ms = int(self._count_mint(keys=[self.mints_key], args=[MINT_LIMIT, MINT_WINDOW_S * 1000, uuid.uuid4().hex]))
         if wait_ms > 0:
-            raise TokenRefreshError(
+            raise token_error(
+                "TOKEN_MINT_LIMIT",
                 f"{MINT_LIMIT} access tokens were minted in the last {MINT_WINDOW_S // 60} minutes; the accounts "
                 f"server allows no more; next refresh possible in {wait_ms / 1000:.0f}s",
-                error_code="TOKEN_MINT_LIMIT",
-                method="POST",
-                path=TOKEN_PATH,
+                retry_after=wait_ms / 1000.0,
             )
         try:
-            value, expires_in = self._mint()
-        except TokenRefreshError as error:
+            value, expires_in = mint(self._http, self._settings)
+        except (TokenRefreshError, TokenUnavailable) as error:
             self._remember_failure(error)
             log.warning("desk.token.refresh_failed", error_code=error.error_code, status=error.status)
             raise
@@ -259,63 +256,3 @@ class TokenProvider:
         self.refreshes += 1
         log.info("desk.token.refreshed", expires_in_s=expires_in, cached_for_s=round(ttl_ms / 1000.0, 3))
         return token
-
-    def _mint(self) -> tuple[str, float]:
-        """The refresh_token grant. Credentials go in the form body, never the URL (URLs get logged)."""
-        settings = self._settings
-        url = settings.accounts_url.rstrip("/") + TOKEN_PATH
-        form = {
-            "grant_type": "refresh_token",
-            "client_id": settings.client_id,
-            "client_secret": settings.client_secret.get_secret_value(),
-            "refresh_token": settings.refresh_token.get_secret_value(),
-        }
-        try:
-            response = self._http.post(url, data=form)
-        except httpx.HTTPError as exc:
-            raise TokenRefreshError(
-                f"the accounts server did not answer ({type(exc).__name__})",
-                error_code="TOKEN_ENDPOINT_UNREACHABLE",
-                method="POST",
-                path=TOKEN_PATH,
-            ) from None
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        if response.status_code != 200 or not isinstance(body, dict):
-            raise TokenRefreshError(
-                "the accounts server answered with a non-JSON or non-200 response",
-                error_code="TOKEN_ENDPOINT_ERROR",
-                status=response.status_code,
-                method="POST",
-                path=TOKEN_PATH,
-            )
-        if "error" in body or not body.get("access_token"):
-            code = str(body.get("error") or "no_access_token")
-            description = body.get("error_description")
-            raise TokenRefreshError(
-                _describe_token_error(code, description if isinstance(description, str) else None),
-                error_code=code,
-                status=response.status_code,
-                method="POST",
-                path=TOKEN_PATH,
-            )
-        expires_in = body.get("expires_in", body.get("expires_in_sec", DEFAULT_EXPIRES_IN_S))
-        try:
-            expires_s = float(expires_in)
-        except (TypeError, ValueError):
-            expires_s = float(DEFAULT_EXPIRES_IN_S)
-        return str(body["access_token"]), max(expires_s, 1.0)
-
-
-def _describe_token_error(code: str, description: str | None) -> str:
-    hints = {
-        "invalid_code": "the refresh token is invalid or revoked: mint a new one (DESKPILOT_REFRESH_TOKEN)",
-        "invalid_client": "the client id or secret is wrong (DESKPILOT_CLIENT_ID / DESKPILOT_CLIENT_SECRET)",
-        "invalid_client_secret": "the client secret is wrong (DESKPILOT_CLIENT_SECRET)",
-        "Access Denied": "the accounts server refused: too many token requests; wait and retry",
-    }
-    text = hints.get(code, "the accounts server refused the refresh_token grant")
-    # The description is the server's own prose; it never echoes credentials, but keep it short.
-    return f"{text} ({description[:200]})" if description else text

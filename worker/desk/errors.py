@@ -2,7 +2,8 @@
 
     DeskError                       every error below; carries error_code, message, status, method, path
     ├── AuthError                   401: the token was refused even after one refresh (INVALID_OAUTH, UNAUTHORIZED)
-    │   ├── TokenRefreshError       the accounts server refused the refresh_token grant ({"error": ...}) or failed
+    │   ├── TokenRefreshError       the accounts server refused the grant for good (invalid_code: revoked or wrong
+    │   │                           refresh token; invalid_client: wrong client id or secret)
     │   ├── ScopeMismatch           401 SCOPE_MISMATCH: the refresh token lacks a scope this call needs
     │   └── OrgMismatch             401 OAUTH_ORG_MISMATCH: the orgId does not belong to the token's user
     ├── Forbidden                   403 FORBIDDEN, LICENSE_ACCESS_LIMITED
@@ -12,7 +13,10 @@
     ├── RateLimited                 no call now; `.retry_after` says how long (seconds) before one may succeed
     │   ├── ThrottledByDesk         429 TOO_MANY_REQUESTS / THRESHOLD_EXCEEDED still answered after retries
     │   ├── BudgetWaitTimeout       (local) no concurrency lease or the shared pause outlasted the wait deadline
-    │   └── CreditsExhausted        (local) the day's credits are spent, or only the reserve is left for this priority
+    │   ├── CreditsExhausted        (local) the day's credits are spent, or only the reserve is left for this priority
+    │   └── TokenUnavailable        no access token now, for a passing reason: the accounts server unreachable or
+    │                               answering 5xx, its "Access Denied" throttling, our own mint limit, or no token
+    │                               from another process's refresh in time; actions wait and are retried
     ├── ServerError                 5xx still answered after retries (reads and idempotent writes only)
     ├── NetworkError                timeouts / connection failures still failing after retries (reads, idempotent)
     ├── OutcomeUnknown              a non-idempotent write may or may not have happened: verify before writing again
@@ -79,7 +83,8 @@ class AuthError(DeskError):
 
 
 class TokenRefreshError(AuthError):
-    """The accounts server did not mint an access token (it answers HTTP 200 with {"error": ...} on failure)."""
+    """The accounts server refused to mint an access token with these credentials (it answers HTTP 200 with
+    {"error": ...}); asking again cannot help until someone fixes them."""
 
     default_code = "TOKEN_REFRESH_FAILED"
 
@@ -160,6 +165,13 @@ class CreditsExhausted(RateLimited):
     """The day's credits are spent, or only the reserve is left and this call is not high priority."""
 
     default_code = "CREDITS_EXHAUSTED"
+
+
+class TokenUnavailable(RateLimited):
+    """No access token can be had now, but the credentials were not refused: the accounts server is down, slow or
+    throttling, or the mint limit is reached. `.retry_after` says when to try again."""
+
+    default_code = "TOKEN_UNAVAILABLE"
 
 
 class ServerError(DeskError):

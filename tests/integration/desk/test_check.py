@@ -77,3 +77,25 @@ def test_register_adds_the_check_command():
     check.register(sub)
     args = parser.parse_args(["check", "--scope", "Desk.tickets.READ"])
     assert args.handler is check.run and args.scopes == ["Desk.tickets.READ"]
+
+
+def test_given_runs_of_check_then_they_share_one_token_and_never_exhaust_the_mint_limit(settings, sandbox):
+    # Given 12 runs (the accounts server mints at most 10 tokens per refresh token per 10 minutes)
+    for _ in range(12):
+        status, lines = run_check(settings, scopes=["Desk.tickets.READ"])
+        assert status == 0, lines
+    # Then one token was minted and shared through Redis, as the service's own
+    assert sandbox.control.get("/_sandbox/tokens/stats").json()["minted"] == 1
+    assert "the shared access token in Redis is valid" in lines[2]
+
+
+def test_given_a_redis_password_then_check_never_prints_it(sandbox, redis_server):
+    redis_server.client().config_set("requirepass", "s3cret-pass")
+    url = f"redis://:s3cret-pass@127.0.0.1:{redis_server.port}/0"
+    status, lines = run_check(desk_settings(sandbox, redis_server, redis_url=url), scopes=["Desk.tickets.READ"])
+    assert status == 0, lines
+    wrong = f"redis://:wrong-pass@127.0.0.1:{redis_server.port}/0"
+    status, failed = run_check(desk_settings(sandbox, redis_server, redis_url=wrong))
+    assert status == 1 and failed[1].startswith("[FAIL] redis:")
+    text = "\n".join(lines + failed)
+    assert "s3cret-pass" not in text and "wrong-pass" not in text and f"127.0.0.1:{redis_server.port}" in text
