@@ -19,6 +19,16 @@ VOLATILE_FIELDS = frozenset(
     }
 )
 Changes = dict[str, tuple[Any, Any]]
+# What a closed ticket's snapshot keeps once it leaves the mirror: the fields rules test changes of, and the counts
+# and times that tell a reply or a comment apart. Texts (subject, description, resolution) and search embeds are most
+# of a ticket's bytes and are left out; a field a compact snapshot lacks is not compared (no invented change).
+COMPACT_FIELDS = (
+    "id", "status", "statusType", "priority", "assigneeId", "departmentId", "teamId", "category", "subCategory",
+    "classification", "channel", "productId", "contactId", "accountId", "dueDate", "language", "isSpam",
+    "isEscalated", "customFields", "threadCount", "commentCount", "customerResponseTime", "modifiedTime",
+    "closedTime", "createdTime",
+)
+COMPACT_MARK = "_compact"
 
 
 @dataclass(frozen=True)
@@ -48,15 +58,27 @@ def count_of(ticket: Mapping[str, Any] | None, name: str) -> int:
         return 0
 
 
+def compact(ticket: Mapping[str, Any]) -> dict[str, Any]:
+    """The snapshot of a closed ticket kept outside the mirror (COMPACT_FIELDS only, marked as such)."""
+    kept = {name: ticket[name] for name in COMPACT_FIELDS if name in ticket}
+    kept[COMPACT_MARK] = True
+    return kept
+
+
 def field_changes(previous: dict[str, Any], current: dict[str, Any]) -> Changes:
-    """Top-level fields and each custom field (as customFields.<name>) whose value differs."""
+    """Top-level fields and each custom field (as customFields.<name>) whose value differs; against a compact
+    snapshot, only the fields it kept."""
+    partial = bool(previous.get(COMPACT_MARK))
+    names = previous.keys() - {COMPACT_MARK} if partial else previous.keys() | current.keys()
     changes: Changes = {}
-    for name in previous.keys() | current.keys():
+    for name in names:
         if name in VOLATILE_FIELDS or name == "customFields":
             continue
         old, new = previous.get(name), current.get(name)
         if old != new:
             changes[name] = (old, new)
+    if partial and "customFields" not in previous:
+        return changes
     old_custom = previous.get("customFields") or {}
     new_custom = current.get("customFields") or {}
     for name in old_custom.keys() | new_custom.keys():

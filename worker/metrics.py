@@ -31,6 +31,12 @@ COUNTERS = {
     "actions_total": ("deskpilot_actions_total", "Actions finished, by type and outcome", ["type", "outcome"]),
     "api_calls_total": ("deskpilot_api_calls_total", "Desk API calls, by status", ["status"]),
     "sla_escalations_total": ("deskpilot_sla_escalations_total", "SLA escalation levels fired", ["policy", "metric", "level"]),
+    "rule_errors_total": ("deskpilot_rule_errors_total", "Rule evaluations that failed, by rule", ["rule"]),
+    "action_rule_errors_total": ("deskpilot_action_rule_errors_total", "Actions refused for the rule's fault, by rule", ["rule"]),
+    "search_bad_answers_total": ("deskpilot_search_bad_answers_total", "Search answers without a data list (the poll's cursor stayed)", ["org"]),
+    "search_items_skipped_total": ("deskpilot_search_items_skipped_total", "Search items without an id or modifiedTime, skipped", ["org"]),
+    "late_changes_total": ("deskpilot_late_changes_total", "Changes the search index showed later than the poll overlap", ["org"]),
+    "changes_without_snapshot_total": ("deskpilot_changes_without_snapshot_total", "Changes to tickets with no snapshot to diff against", ["org"]),
 }
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import redis as redis_lib
 
 from worker.store.audit import AuditLog
+from worker.store.closed import ClosedTickets
 from worker.store.counters import Counters
 from worker.store.cursors import Cursors
 from worker.store.deadletters import DeadLetters
@@ -23,6 +24,7 @@ class Store:
     redis: redis_lib.Redis
     cursors: Cursors
     mirror: Mirror
+    closed: ClosedTickets
     events: EventLog
     ledger: ActionLedger
     audit: AuditLog
@@ -40,6 +42,7 @@ class Store:
             redis=redis,
             cursors=Cursors(redis),
             mirror=Mirror(redis),
+            closed=ClosedTickets(redis),
             events=EventLog(redis, event_deadline_ms),
             ledger=ActionLedger(redis, action_deadline_ms),
             audit=AuditLog(redis),

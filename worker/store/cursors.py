@@ -1,4 +1,5 @@
-"""Per-org poll cursors: the upper bound of the last poll whose events were all logged."""
+"""Per-org poll marks: the cursor (the time of the last poll whose events were all logged) and `shown` (the newest
+modifiedTime the search has shown; see poll_window). Both only move forward."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -7,21 +8,32 @@ import redis as redis_lib
 
 from worker.store.keys import key
 
+# Move forward only: a late poll finishing after a newer one must not move a mark back.
+FORWARD_SCRIPT = (
+    "local old = redis.call('GET', KEYS[1]) "
+    "if (not old) or old < ARGV[1] then redis.call('SET', KEYS[1], ARGV[1]) end return 1"
+)
+
 
 class Cursors:
     def __init__(self, redis: redis_lib.Redis) -> None:
         self.redis = redis
 
     def get(self, org_id: str) -> datetime | None:
-        raw = self.redis.get(key("cursor", org_id))
-        return datetime.fromisoformat(raw) if raw else None
+        return self._read(key("cursor", org_id))
 
     def advance(self, org_id: str, moment: datetime) -> None:
-        """Move forward only: a late poll finishing after a newer one must not move the cursor back."""
-        self.redis.eval(
-            "local old = redis.call('GET', KEYS[1]) "
-            "if (not old) or old < ARGV[1] then redis.call('SET', KEYS[1], ARGV[1]) end return 1",
-            1,
-            key("cursor", org_id),
-            moment.isoformat(timespec="microseconds"),
-        )
+        self._forward(key("cursor", org_id), moment)
+
+    def shown(self, org_id: str) -> datetime | None:
+        return self._read(key("cursor", org_id, "shown"))
+
+    def note_shown(self, org_id: str, moment: datetime) -> None:
+        self._forward(key("cursor", org_id, "shown"), moment)
+
+    def _read(self, name: str) -> datetime | None:
+        raw = self.redis.get(name)
+        return datetime.fromisoformat(raw) if raw else None
+
+    def _forward(self, name: str, moment: datetime) -> None:
+        self.redis.eval(FORWARD_SCRIPT, 1, name, moment.isoformat(timespec="microseconds"))

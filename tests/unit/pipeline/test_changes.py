@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from worker.changes import field_changes, observe
+from worker.changes import compact, field_changes, observe
 
 WINDOW_START = datetime(2026, 11, 28, 10, 0, tzinfo=timezone.utc)
 BASE = {
@@ -46,3 +46,20 @@ def test_a_new_comment_is_commented():
     observation = observe(BASE, current, WINDOW_START, None)
     assert observation.kinds == ("ticket.commented",)
     assert observation.new_comments == 2
+
+
+def test_a_compact_snapshot_keeps_what_diffing_needs_and_leaves_texts_out():
+    ticket = {**BASE, "statusType": "Closed", "subject": "s" * 200, "description": "d" * 2000, "lastThread": {"x": 1}}
+    kept = compact(ticket)
+    assert kept["status"] == "Open" and kept["threadCount"] == "2" and kept["customFields"] == {"ModelName": "F3"}
+    assert "subject" not in kept and "description" not in kept and "lastThread" not in kept
+
+
+def test_a_reply_reopening_a_ticket_known_only_compactly_is_replied_with_the_status_change_only():
+    closed = compact({**BASE, "status": "Closed", "statusType": "Closed", "closedTime": "2026-06-01T00:00:00.000Z"})
+    current = {**BASE, "status": "Open", "statusType": "Open", "closedTime": None, "threadCount": "3",
+               "customerResponseTime": "2026-11-28T10:01:00.000Z", "subject": "never compared", "description": "long"}
+    observation = observe(closed, current, WINDOW_START, None)
+    assert observation.kinds == ("ticket.replied", "ticket.updated")
+    assert observation.changes == {"status": ("Closed", "Open"), "statusType": ("Closed", "Open"),
+                                   "closedTime": ("2026-06-01T00:00:00.000Z", None)}

@@ -1,0 +1,78 @@
+"""The poller against a Desk answering wrongly on purpose (a fake transport) and a real redis-server."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from structlog.testing import capture_logs
+
+from worker.poller import Poller
+from worker.store import Store
+
+ORG = "9"
+EARLIER = "2020-01-01T00:00:00.000Z"
+
+
+@dataclass
+class WrongDesk:
+    """Answers each search with the next body of `answers` (then no content)."""
+
+    answers: list[Any]
+    org_id: str = ORG
+    calls: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def transport(self) -> "WrongDesk":
+        return self
+
+    def request(self, method: str, path: str, **_: Any) -> Any:
+        self.calls.append((method, path))
+        return self.answers.pop(0) if self.answers else None
+
+
+@pytest.fixture
+def store(redis_server) -> Store:
+    store = Store.connect(redis_server.client())
+    store.mirror.mark_backfilled(ORG)
+    return store
+
+
+def ticket(ticket_id: str, modified: datetime, priority: str = "High") -> dict[str, Any]:
+    return {"id": ticket_id, "status": "Open", "priority": priority, "modifiedTime": modified.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"}
+
+
+@pytest.mark.parametrize("body", [{"errorCode": "INTERNAL_SERVER_ERROR", "message": "An internal server error occurred"}, {"data": None}, ["not", "a", "page"]])
+def test_a_search_answered_without_a_data_list_keeps_the_cursor(store, body):
+    # given an org polled before
+    cursor = datetime.now(timezone.utc) - timedelta(minutes=1)
+    store.cursors.advance(ORG, cursor)
+    sent: list[str] = []
+    # when the search answers 2xx with something that is not a page
+    with capture_logs() as logs:
+        result = Poller(WrongDesk([body]), store, sent.append).poll()
+    # then nothing was taken for "no changes": the cursor stays, and the failure is a warning and a counter
+    assert store.cursors.get(ORG) == cursor
+    assert result.failed and sent == []
+    assert [entry["event"] for entry in logs if entry["log_level"] == "warning"] == ["poll.bad_answer"]
+    assert store.metrics.counters()[("search_bad_answers_total", ORG)] == 1
+
+
+def test_a_malformed_item_is_skipped_and_the_rest_of_the_page_is_read(store):
+    # given two mirrored tickets
+    now = datetime.now(timezone.utc)
+    store.mirror.put_many(ORG, {"1": ticket("1", now - timedelta(hours=1), "Low"), "3": ticket("3", now - timedelta(hours=1), "Low")})
+    store.cursors.advance(ORG, now - timedelta(seconds=10))
+    page = [ticket("1", now - timedelta(seconds=5)), {"id": "2", "status": "Open"}, "garbage", {"modifiedTime": EARLIER},
+            ticket("3", now - timedelta(seconds=4))]
+    sent: list[str] = []
+    # when one search page holds malformed items among good ones
+    with capture_logs() as logs:
+        Poller(WrongDesk([{"data": page}]), store, sent.append).poll()
+    # then each good ticket's change is logged, each malformed item is one warning, and the cursor moved on
+    assert sorted(store.events.get(event_id)["ticket_id"] for event_id in sent) == ["1", "3"]
+    skipped = [(entry["ticket"], entry["reason"]) for entry in logs if entry["event"] == "poll.item_skipped"]
+    assert skipped == [("2", "no modifiedTime"), (None, "not an object"), (None, "no id")]
+    assert store.metrics.counters()[("search_items_skipped_total", ORG)] == 3
+    assert store.cursors.get(ORG) > now - timedelta(seconds=10)

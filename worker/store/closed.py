@@ -1,0 +1,40 @@
+"""Compact snapshots of closed tickets that left the mirror (see changes.compact), one hash per org.
+
+The mirror keeps a ticket only while it is open or recently closed; without a snapshot, a later change (a customer
+reopening a ticket closed months ago) could not be diffed and no rule would see it. A snapshot is taken out when its
+ticket comes back to the mirror; none is dropped by age, so the hash is bounded by the org's closed tickets, at a
+few hundred bytes each (bench/bench_redis_memory.py measures it).
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import redis as redis_lib
+
+from worker.store.keys import key
+
+
+class ClosedTickets:
+    def __init__(self, redis: redis_lib.Redis) -> None:
+        self.redis = redis
+
+    def get_many(self, org_id: str, ticket_ids: list[str]) -> dict[str, dict[str, Any]]:
+        if not ticket_ids:
+            return {}
+        raw = self.redis.hmget(key("closed", org_id), ticket_ids)
+        return {ticket_id: json.loads(value) for ticket_id, value in zip(ticket_ids, raw) if value}
+
+    def put_many(self, org_id: str, snapshots: Mapping[str, Mapping[str, Any]]) -> None:
+        if snapshots:
+            encoded = {ticket_id: json.dumps(snapshot, separators=(",", ":")) for ticket_id, snapshot in snapshots.items()}
+            self.redis.hset(key("closed", org_id), mapping=encoded)
+
+    def drop(self, org_id: str, ticket_ids: Iterable[str]) -> None:
+        ids = list(ticket_ids)
+        if ids:
+            self.redis.hdel(key("closed", org_id), *ids)
+
+    def size(self, org_id: str) -> int:
+        return int(self.redis.hlen(key("closed", org_id)))
