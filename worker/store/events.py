@@ -2,7 +2,8 @@
 
 Event ids are deterministic (org, ticket, modifiedTime, kind), so re-reading the same change after a crash logs
 nothing new. An event stays in the pending set until `evaluate` finishes it; the reconciler re-sends the ones
-whose deadline passed.
+whose deadline passed. A pending event holds the ticket and its previous snapshot (evaluation needs them); a
+finished one keeps only what dedupe and audit read (kind, ids, modifiedTime, the changes) for FINISHED_RETENTION_S.
 """
 from __future__ import annotations
 
@@ -14,7 +15,13 @@ import redis as redis_lib
 
 from worker.store.keys import key, server_ms
 
-RETENTION_S = 7 * 24 * 3600
+RETENTION_S = 7 * 24 * 3600  # a pending event: the reconciler re-sends it until evaluated
+# A finished event only stops a re-read of the same change from being logged again. A change is re-read while it
+# is inside a poll window (the overlap, an index lag up to poll_window's bound) or after a crash between logging
+# and the mirror write, which the next poll repairs: minutes. A day leaves room for a stalled poller, at ~0.5 KB.
+FINISHED_RETENTION_S = 24 * 3600
+# What evaluation needed and a finished event no longer does: most of its bytes.
+EVALUATION_ONLY = ("ticket", "previous")
 DEFAULT_DEADLINE_MS = 60_000
 APPEND_SCRIPT = """
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return 0 end
@@ -48,7 +55,14 @@ class EventLog:
         return json.loads(raw) if raw else None
 
     def finish(self, event_id_: str) -> None:
-        self.redis.zrem(key("events", "pending"), event_id_)
+        """Take the event out of the pending set and, in the same transaction, slim it to what dedupe and audit read."""
+        raw = self.redis.get(key("event", event_id_))
+        with self.redis.pipeline(transaction=True) as pipe:
+            if raw:
+                event = {name: value for name, value in json.loads(raw).items() if name not in EVALUATION_ONLY}
+                pipe.set(key("event", event_id_), json.dumps(event), ex=FINISHED_RETENTION_S)
+            pipe.zrem(key("events", "pending"), event_id_)
+            pipe.execute()
 
     def is_pending(self, event_id_: str) -> bool:
         return self.redis.zscore(key("events", "pending"), event_id_) is not None
