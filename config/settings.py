@@ -107,6 +107,9 @@ class Settings(BaseSettings):
     action_lease_s: Seconds = 60.0
     action_deadline_s: Seconds = 120.0
     rules_reload_s: Seconds = 5.0
+    # Largest rule file accepted (bytes); a bigger one is refused like a syntax error (same default as the
+    # offline `rules check`: worker/engine/loader.py DEFAULT_MAX_FILE_BYTES).
+    rules_max_file_bytes: int = Field(2 * 1024 * 1024, ge=1024)
     directory_ttl_s: Seconds = 600.0
     message_max_retries: int = Field(8, ge=0, le=50)
     # SLA: how often escalations are looked for (they fire within this of their due time), and how many

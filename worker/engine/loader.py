@@ -19,8 +19,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 
-from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
-
 from worker.engine.calendars import Calendar, CalendarSpec
 from worker.engine.conditions import compile_condition
 from worker.engine.errors import Problem, RuleLoadError
@@ -32,9 +30,16 @@ from worker.engine.schema import OncePerAnchor, Rule, RuleFileEnvelope, SlaPolic
 from worker.engine.sla.policy import CompiledPolicy, compile_policy
 from worker.engine.validation import validate
 from worker.engine.yamlsource import Locator, Path, parse_yaml, to_plain
+from worker.engine.yamltree import BlockString
 
 RULE_SUFFIXES = (".yaml", ".yml")
 TESTS_FOLDER = "tests"
+# Size limit of one rule file (the service passes the setting; `rules check` uses this same default).
+DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_FILE_BYTES_SETTING = "DESKPILOT_RULES_MAX_FILE_BYTES"
+# Expanded YAML nodes allowed per file: what a file of the size limit holds written out (real rule files need
+# about 10 bytes per node), so aliases cannot make a small file cost more than a large one.
+BYTES_PER_NODE = 4
 
 
 class FileReporter:
@@ -47,7 +52,7 @@ class FileReporter:
                  severity: str = "error") -> None:
         problem = self.locator.problem(path, message, at_key=at_key, severity=severity)
         node = self.locator.node(path)
-        block = isinstance(node, (LiteralScalarString, FoldedScalarString))
+        block = isinstance(node, BlockString)
         if line_offset or block:
             problem = Problem(problem.file, problem.line + line_offset + int(block), problem.col, problem.message,
                               problem.severity)
@@ -77,24 +82,38 @@ def rule_files(path: str | FilePath) -> list[tuple[str, FilePath]]:
             for candidate in sorted(found, key=lambda item: item.relative_to(root).as_posix())]
 
 
-def check_rules(path: str | FilePath) -> tuple[RuleSet | None, list[Problem]]:
+def check_rules(path: str | FilePath, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+                ) -> tuple[RuleSet | None, list[Problem]]:
     """(the rule set or None when refused, every problem found); a missing path is one problem."""
     try:
         files = rule_files(path)
     except FileNotFoundError as exc:
         return None, [Problem(str(path), 1, 1, str(exc).split(": ", 1)[1])]
-    sources = []
+    sources, refused = [], []
     for name, file in files:
         try:
+            size = file.stat().st_size
+            if size > max_file_bytes:  # refused unread: a huge file must not cost memory to be refused
+                refused.append(_too_large(name, size, max_file_bytes))
+                continue
             sources.append((name, file.read_text(encoding="utf-8")))
         except (OSError, UnicodeDecodeError) as exc:
             return None, [Problem(name, 1, 1, f"cannot read the file: {exc}")]
-    return check_sources(sources)
+    rules, problems = check_sources(sources, max_file_bytes)
+    if refused:
+        return None, sorted(set(problems + refused))
+    return rules, problems
 
 
-def load_rules(path: str | FilePath) -> RuleSet:
+def _too_large(name: str, size: int, limit: int) -> Problem:
+    return Problem(name, 1, 1, f"the file is {size:,} bytes, over the limit of {limit:,} bytes for one rule file "
+                               f"({MAX_FILE_BYTES_SETTING}); split it into several files in the rules folder, or "
+                               "raise the setting")
+
+
+def load_rules(path: str | FilePath, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> RuleSet:
     """The rule set at `path`; raises RuleLoadError listing every problem when any is an error."""
-    rules, problems = check_rules(path)
+    rules, problems = check_rules(path, max_file_bytes)
     if rules is None:
         raise RuleLoadError(problems)
     return rules
@@ -108,11 +127,12 @@ def load_rules_text(text: str, file: str = "rules.yaml") -> RuleSet:
     return rules
 
 
-def check_sources(sources: Iterable[tuple[str, str]]) -> tuple[RuleSet | None, list[Problem]]:
+def check_sources(sources: Iterable[tuple[str, str]], max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+                  ) -> tuple[RuleSet | None, list[Problem]]:
     """Steps 1-4 of the module docstring over (display name, text) pairs, in the given order."""
     problems: list[Problem] = []
     parsed = [source for rank, (name, text) in enumerate(sources)
-              if (source := _read_source(name, text, rank, problems)) is not None]
+              if (source := _read_source(name, text, rank, problems, max_file_bytes)) is not None]
     calendars = _calendars(parsed, problems)
     compiled = _compile_rules(parsed, calendars, problems)
     ordered = sorted(compiled, key=lambda rule: rule.sort_key)
@@ -139,8 +159,13 @@ def check_sources(sources: Iterable[tuple[str, str]]) -> tuple[RuleSet | None, l
                    tuple(policies)), problems
 
 
-def _read_source(name: str, text: str, rank: int, problems: list[Problem]) -> _Source | None:
-    root, syntax = parse_yaml(text, name)
+def _read_source(name: str, text: str, rank: int, problems: list[Problem], max_file_bytes: int
+                 ) -> _Source | None:
+    size = len(text.encode("utf-8"))
+    if size > max_file_bytes:
+        problems.append(_too_large(name, size, max_file_bytes))
+        return None
+    root, syntax = parse_yaml(text, name, max_nodes=max_file_bytes // BYTES_PER_NODE)
     problems.extend(syntax)
     if syntax:
         return None

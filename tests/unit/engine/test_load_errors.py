@@ -201,8 +201,8 @@ rules:
     then: []
 """,
         [
-            ("rules/yaml_syntax.yaml:4:9: invalid YAML: expected ',' or ']', but got ':' (while parsing a flow "
-             "sequence started at line 3)"),
+            ("rules/yaml_syntax.yaml:4:9: the list opened with `[` at line 3 column 9 is not closed: expected `,` "
+             "or `]` before this"),
         ],
     ),
     "yaml_dupkey": (
