@@ -3,6 +3,10 @@
 Order, so that a crash anywhere is repaired by running again: audit, then each planned action into the ledger
 (deterministic ids, so a second run adds nothing), then the fire history (loop cap, once), then the event is
 finished. Actions that are new in the ledger are handed to `send`.
+
+A rule that failed (its conditions, plan or a template raised) is that rule's alone: it is audited, counted in
+`rule_errors_total{rule}` and logged as `rule.failed`; the other rules' actions are recorded and the event is
+finished as usual (retrying it would fail the same way).
 """
 from __future__ import annotations
 
@@ -44,6 +48,7 @@ class Recorder:
 
     store: Store
     send: SendAction
+    failures: list[tuple[str, str, str]] | None = None  # (rule, ticket, cause) to collect instead of logging each
 
     def record(self, evaluation: Evaluation, rules: RuleSet, org_id: str, ticket: dict[str, Any], *, batched: bool = False) -> list[str]:
         """`batched`: a sweep sends batchable live updates as updateMany itself, so they are left out here."""
@@ -55,6 +60,8 @@ class Recorder:
             for verdict in evaluation.verdicts if verdict.status in AUDITED_STATUSES
         ])
         for verdict in evaluation.verdicts:
+            if verdict.status == "failed":
+                self._failed(verdict.rule, evaluation.ticket_id, verdict.reason.removeprefix("failed: "), evaluation.event.id)
             if verdict.fired:
                 self.store.metrics.incr("rule_matches_total", verdict.rule)
                 sent += self._record_actions(evaluation, verdict, org_id, ticket, batched)
@@ -62,10 +69,23 @@ class Recorder:
             self.store.history.record_fire(verdict.rule, evaluation.ticket_id, evaluation.event.id, verdict.once, verdict.anchor)
         return sent
 
+    def _failed(self, rule: str, ticket: str, cause: str, event_id: str) -> None:
+        if self.failures is not None:
+            self.failures.append((rule, ticket, cause))
+            self.store.metrics.incr("rule_errors_total", rule)
+        else:
+            rule_failed(self.store, rule, ticket, cause, event_id=event_id)
+
     def _record_actions(self, evaluation: Evaluation, verdict, org_id: str, ticket: dict[str, Any], batched: bool) -> list[str]:
         planned = [action for action in verdict.actions if not (batched and is_batched(action))]
         origin = Origin(org_id, evaluation.event.id, verdict.version, ticket.get("departmentId"), evaluation.now.isoformat())
         return record_plan(self.store, self.send, planned, origin)
+
+
+def rule_failed(store: Store, rule: str, ticket: str, cause: str, **context: Any) -> None:
+    """Count and log one rule's failure on one ticket (its audit entry is written with the evaluation)."""
+    store.metrics.incr("rule_errors_total", rule)
+    log.warning("rule.failed", rule=rule, ticket=ticket, cause=cause, **context)
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,9 @@ def _audit_line(entry: dict) -> str:
     moment = entry_time(entry["id"]).strftime("%Y-%m-%d %H:%M:%S")
     if entry["entry"] == "action":
         return f"{moment}  action      rule={entry['rule']} ticket={entry['ticket']} {entry['type']} -> {entry['outcome']} {entry.get('detail', '')}".rstrip()
+    if entry["entry"] == "sla":
+        outcome = f"failed: {entry['error']}" if entry.get("error") else "backlog" if entry.get("backlog") else "fired"
+        return f"{moment}  sla         rule={entry['rule']} ticket={entry['ticket']} {entry.get('metric', '')} level {entry.get('level', '')} -> {outcome}"
     verdict = entry.get("verdict") or {}
     failure = verdict.get("failure") or {}
     why = verdict.get("reason") or (f"{failure.get('path')} {failure.get('operator')} {failure.get('expected')!r} (actual {failure.get('actual')!r})" if failure else "")

@@ -7,6 +7,9 @@ escalation fired after its due time.
 A policy put in place today does not escalate the history it finds: levels that fell due before the sweeper first
 saw the policy are marked fired without acting (audited as `backlog`), so a first deployment does not send a
 comment for every old ticket. After an outage the missed levels do fire: the policy was already in place.
+
+A level that cannot be planned, or a ticket whose clocks raise, fails alone: audited (a level), counted in
+`rule_errors_total{rule="sla:POLICY"}` and logged as `rule.failed`; the sweep goes on with the other levels and tickets.
 """
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ from worker.engine.directory import Directory
 from worker.engine.ruleset import RuleSet
 from worker.engine.sla.escalation import DueLevel, due_levels
 from worker.engine.sla.timeline import Timeline
-from worker.evaluator import Origin, SendAction, record_plan
+from worker.evaluator import Origin, SendAction, record_plan, rule_failed
 from worker.store import Store
 from worker.store.keys import key
 
@@ -67,8 +70,15 @@ class SlaSweeper:
             if ticket["id"] not in timelines:
                 result.without_timeline += 1
                 continue
-            timeline = Timeline.from_dict(timelines[ticket["id"]])
-            for level in due_levels(self.rules, ticket, timeline, directory, now, fired[ticket["id"]]):
+            try:
+                levels = due_levels(self.rules, ticket, Timeline.from_dict(timelines[ticket["id"]]), directory, now,
+                                    fired[ticket["id"]])
+            except Exception as exc:  # noqa: BLE001 - one ticket's clocks must not stop the sweep of the others
+                cause = f"{type(exc).__name__}: {exc}"
+                self.store.audit.add("sla", org=org_id, ticket=ticket["id"], rule="sla", error=cause)
+                rule_failed(self.store, "sla", ticket["id"], cause, org=org_id)
+                continue
+            for level in levels:
                 self._escalate(org_id, ticket, level, now, result)
 
     def _in_place_since(self, policy: str, now: datetime) -> datetime:
@@ -90,6 +100,8 @@ class SlaSweeper:
             record_plan(self.store, self.send, list(level.actions), origin)
         if not self.store.timelines.mark_fired(org_id, ticket["id"], level.key()):
             return
+        if level.error and not backlog:
+            rule_failed(self.store, f"sla:{level.policy}", ticket["id"], level.error, org=org_id, level=level.key())
         lateness = (now - level.due_at).total_seconds()
         if not backlog:
             result.escalations.append((ticket["id"], level.key(), lateness))

@@ -2,7 +2,8 @@
 
 The same batchable `update` on many tickets becomes `/tickets/updateMany` calls (one per field and chunk of ids);
 other actions go to the ledger one by one. Every id is derived from (rule, tick, ticket), so a retried sweep
-records nothing twice.
+records nothing twice. A rule that fails on a ticket is audited and counted per ticket, and logged once per sweep
+and org (`rule.failed` with the first ticket, its cause and how many tickets failed), not once per ticket.
 """
 from __future__ import annotations
 
@@ -64,13 +65,15 @@ class Sweeper:
 
     def _sweep_org(self, rule_id: str, tick: datetime, org_id: str, result: SweepResult) -> None:
         directory = self.directory_for(org_id)
-        recorder = Recorder(self.store, self.send)
+        recorder = Recorder(self.store, self.send, failures=[])
         groups: dict[tuple[str, str, bool], list[str]] = defaultdict(list)
         for ticket in self.store.mirror.scan(org_id):
             result.tickets += 1
             event = Event("schedule", ticket["id"], None, False, sweep_event_id(rule_id, tick, org_id, ticket["id"]))
             evaluation = evaluate(self.rules, event, ticket, None, directory, tick, history=self.store.history, only={rule_id})
             if not evaluation.fired:
+                if any(verdict.status == "failed" for verdict in evaluation.verdicts):
+                    recorder.record(evaluation, self.rules, org_id, ticket, batched=True)  # audited and counted
                 continue
             result.fired += 1
             for verdict in evaluation.fired:
@@ -79,6 +82,10 @@ class Sweeper:
                         for name, value in _fields(planned.params):
                             groups[(name[0], json.dumps(value), name[1])].append(ticket["id"])
             result.actions += recorder.record(evaluation, self.rules, org_id, ticket, batched=True)
+        if recorder.failures:
+            rule, ticket_id, cause = recorder.failures[0]
+            log.warning("rule.failed", rule=rule, ticket=ticket_id, cause=cause, tickets=len(recorder.failures),
+                        org=org_id, tick=tick.isoformat())
         for (field_name, value_json, is_custom), ids in groups.items():
             for start in range(0, len(ids), MAX_IDS):
                 result.actions += self._record_bulk(rule_id, tick, org_id, field_name, json.loads(value_json), is_custom, ids[start : start + MAX_IDS])

@@ -30,6 +30,7 @@ from worker.store.ledger import DEFAULT_LEASE_MS
 log = structlog.get_logger(__name__)
 ClientFor = Callable[[str], DeskClient]  # the Desk client of an org, shared by the threads of a process
 PERMANENT_ERRORS = (InvalidRequest, NotFound, Forbidden, AuthError, NoCandidate, AssigneeNotPicked)
+RULE_FAULTS = (InvalidRequest, NotFound)  # a value the Desk refuses, a named thing that is not there: fix the rule
 
 
 class Result(str, Enum):
@@ -75,6 +76,9 @@ class Enforcer:
             outcome = executor.execute(ctx)
             return self._finish(action_id, action, "done", outcome, Result.DONE, bound)
         except PERMANENT_ERRORS as exc:
+            if isinstance(exc, RULE_FAULTS):
+                self.store.metrics.incr("action_rule_errors_total", action["rule"])
+                bound.warning("action.rule_error", cause=str(exc))
             self.store.dead_letters.add({"kind": "action", "action_id": action_id, "error": str(exc), "action": action})
             return self._finish(action_id, action, "failed", str(exc), Result.FAILED, bound)
         except RateLimited:

@@ -8,7 +8,8 @@ passed in. For each rule, in evaluation order, the verdict's status is one of
     skipped        stopped by an earlier rule's stop: true; a change made by deskpilot (retrigger false);
                    already fired once (once); loop cap reached (max_fires_per_ticket_per_hour)
     not_matched    a condition failed: `failure` names the first failing test (path, operator, expected, actual)
-    failed         the rule matched but could not be planned (an unknown agent, a template error)
+    failed         the rule's conditions raised, or it matched but could not be planned (an unknown agent, a
+                   template error, anything its plan raised): that rule alone; every other rule goes on as usual
     fired          the rule matched; `actions` is its plan (dry_run rules fire too, with dry_run actions)
 
 Choices: the loop cap and `once` are checked after the conditions, so a skip says the rule would have fired.
@@ -178,7 +179,12 @@ def evaluate(rules: RuleSet, event: Event | str, ticket: Mapping[str, Any], prev
             verdicts[index] = Verdict(rule.id, "skipped", "skipped: change made by deskpilot (retrigger false)",
                                       version=rule.version)
         else:
-            failure = rule.check(ctx)
+            try:
+                failure = rule.check(ctx)
+            except Exception as exc:  # noqa: BLE001 - one rule's fault is that rule's alone
+                verdicts[index] = Verdict(rule.id, "failed", f"failed: conditions raised {_cause(exc)}",
+                                          version=rule.version)
+                continue
             if failure is not None:
                 verdicts[index] = _new_tuple(Verdict, (rule.id, "not_matched", "", failure, (), False, False,
                                                        rule.version, None, None))
@@ -232,8 +238,11 @@ def _as_now(now: datetime | str | None) -> datetime:
 
 def _fire(rule: CompiledRule, run: _Run) -> Verdict:
     model, once = rule.model, rule.once
-    anchor = _anchor(rule, run.ticket) if once == "per_anchor" else None
-    base = {"matched": True, "dry_run": model.dry_run, "version": rule.version, "once": once, "anchor": anchor}
+    base = {"matched": True, "dry_run": model.dry_run, "version": rule.version, "once": once, "anchor": None}
+    try:
+        base["anchor"] = anchor = _anchor(rule, run.ticket) if once == "per_anchor" else None
+    except Exception as exc:  # noqa: BLE001
+        return Verdict(rule.id, "failed", f"failed: the once anchor raised {_cause(exc)}", **base)
     if once is not None and run.history.fired_once(rule.id, run.ticket_id, anchor):
         detail = f" for {model.once.per_anchor}={anchor!r}" if once == "per_anchor" else ""
         return Verdict(rule.id, "skipped", f"skipped: already fired once{detail}", **base)
@@ -241,12 +250,18 @@ def _fire(rule: CompiledRule, run: _Run) -> Verdict:
     if fires >= model.max_fires_per_ticket_per_hour:
         return Verdict(rule.id, "skipped", f"skipped: loop cap reached ({fires} fires on this ticket in the last "
                        f"hour; max_fires_per_ticket_per_hour is {model.max_fires_per_ticket_per_hour})", **base)
-    try:
+    try:  # after the history look-ups: a store that fails must fail the event (it is retried), not the rule
         actions = plan_rule(rule, run)
     except PlanError as exc:
         return Verdict(rule.id, "failed", f"failed: {exc}", **base)
+    except Exception as exc:  # noqa: BLE001 - a bug or an unforeseen value in this rule's plan
+        return Verdict(rule.id, "failed", f"failed: planning raised {_cause(exc)}", **base)
     reason = "fired (dry run: planned, not executed)" if model.dry_run else "fired"
     return Verdict(rule.id, "fired", reason, actions=actions, **base)
+
+
+def _cause(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 def _anchor(rule: CompiledRule, ticket: Mapping[str, Any]) -> str:

@@ -18,8 +18,9 @@ reply after an agent response) has new keys: its levels are re-armed.
 Levels are planned only when due (templates rendered, names resolved through the directory), with `sla` in the
 templates' variables: {policy, policy_name, metric, level, level_name, offset, target, elapsed, cycle,
 started_at, breach_at, due_at} (durations as text like "4h", times as aware UTC datetimes: use desk_time()).
-A level that cannot be planned (an unknown agent) is returned with `error` set and no actions, for the pipeline
-to record as failed (its key should be recorded too: it would fail again).
+A level that cannot be planned (an unknown agent, a template error, anything its plan raises) is returned with
+`error` set and no actions, for the pipeline to record as failed (its key should be recorded too: it would fail
+again); the ticket's other levels are planned as usual.
 
 Planned actions carry the policy id as `rule`, the policy's version and the action's position in the level;
 `action_id(due.key())` gives each a deterministic id. Constant `update`s are `batchable` (updateMany).
@@ -204,4 +205,6 @@ def _plan(clock: MetricClock, level: CompiledLevel, due_at: datetime, ticket: Ma
                     pending = pending or (action.type == "assign" and "strategy" in params)
     except PlanError as exc:
         return replace(due, error=str(exc))
+    except Exception as exc:  # noqa: BLE001 - a level's fault is that level's alone, like a rule's
+        return replace(due, error=f"planning raised {type(exc).__name__}: {exc}")
     return replace(due, actions=tuple(planned))
