@@ -16,6 +16,7 @@ from croniter import croniter
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
 
 from worker.engine.calendars import CalendarSpec
+from worker.engine.cronfields import cron_problem
 from worker.engine.schema_actions import (
     ACTION_TYPES,
     ASSIGN_STRATEGIES,
@@ -70,7 +71,7 @@ class ScheduleSpec(StrictModel):
     @classmethod
     def _check_cron(cls, value: str) -> str:
         if not croniter.is_valid(value):
-            raise invalid(f"invalid cron expression {value!r}; expected five fields like '*/5 * * * *'")
+            raise invalid(cron_problem(value))
         return value
 
     @field_validator("timezone")

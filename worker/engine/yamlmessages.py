@@ -39,20 +39,27 @@ def syntax_problem(exc: MarkedYAMLError, text: str) -> tuple[Position, str]:
     if "block mapping" in context and ("expected key" in problem or "block end" in problem):
         if char == "-":
             return at, ("this `-` item is indented deeper than the list it belongs to (or a key with a `:` is "
-                        f"missing above it); line it up with the list's other `-` items")
+                        "missing above it); line it up with the list's other `-` items")
         return at, (f"expected a new key at the same indentation as the mapping at line {opened[0]} (column "
-                    f"{opened[1]}); check this line's indentation")
+                    f"{opened[1]}), but this line starts at column {at[1]}; check its indentation")
     if "block collection" in context:
-        return at, (f"expected another `-` item of the list at line {opened[0]} (column {opened[1]}), or a key "
-                    "at the indentation of a mapping around it; check this line's indentation")
+        if at[1] == opened[1]:
+            return at, (f"expected another `-` item of the list at line {opened[0]} here: a key cannot follow a "
+                        "list at the list's own indentation; start the line with `- `, or indent it under an item")
+        return at, (f"this line starts at column {at[1]}, which lines up with nothing open above: expected "
+                    f"another `-` item of the list at line {opened[0]} (column {opened[1]}) or a key lined up "
+                    "with the keys of a mapping around it; check its indentation")
     if "mapping values are not allowed" in problem:
+        if _starts_its_line(text, exc.problem_mark):
+            return (at[0], _first_column(text, exc.problem_mark)), ("this key is indented deeper than the keys above it, so it reads as part of the value "
+                        "above; line it up with them")
         return at, ("a `: ` cannot appear inside a plain value: put the value in quotes (name: \"Note: "
-                    "urgent\"); if this line starts a new key, indent it like the keys above")
+                    "urgent\")")
     if "undefined alias" in problem:
         name = _ALIAS.match(text, _offset(text, exc.problem_mark))
         alias = f"*{name.group(1)}" if name else "this alias"
         return at, f"{alias} names no anchor; define it above with &{alias.lstrip('*')} before using it"
-    if "expected a single document" in problem or "expected '<document start>'" in problem:
+    if "another document" in problem or "single document" in (context + problem):
         return at, "a rule file holds one YAML document; remove this `---` and what follows, or split the file"
     where = f" ({context} started at line {opened[0]})" if context and exc.context_mark is not None else ""
     return at, f"invalid YAML: {problem.split(' with value ')[0]}{where}"
@@ -80,6 +87,20 @@ def _offset(text: str, mark: object) -> int:
         if start == 0:
             return len(text)
     return min(start + column, len(text))
+
+
+def _starts_its_line(text: str, mark: object) -> bool:
+    """Whether the `:` at `mark` ends the first word of its line (a key), not a word inside a value."""
+    offset = _offset(text, mark)
+    head = text[text.rfind("\n", 0, offset) + 1:offset].strip()
+    return bool(head) and " " not in head and not head.startswith(("-", "#", "{", "["))
+
+
+def _first_column(text: str, mark: object) -> int:
+    """1-based column of the first non-blank character on the mark's line."""
+    offset = _offset(text, mark)
+    line = text[text.rfind("\n", 0, offset) + 1:offset]
+    return len(line) - len(line.lstrip()) + 1
 
 
 def _char_at(text: str, mark: object) -> str:
