@@ -110,6 +110,9 @@ class Settings(BaseSettings):
     # Largest rule file accepted (bytes); a bigger one is refused like a syntax error (same default as the
     # offline `rules check`: worker/engine/loader.py DEFAULT_MAX_FILE_BYTES).
     rules_max_file_bytes: int = Field(2 * 1024 * 1024, ge=1024)
+    # A reload that leaves no rules, or drops every rule of a file (a deploy caught half-way), is refused, and so
+    # is starting with no rules; true accepts both.
+    allow_empty_rules: bool = False
     directory_ttl_s: Seconds = 600.0
     message_max_retries: int = Field(8, ge=0, le=50)
     # SLA: how often escalations are looked for (they fire within this of their due time), and how many

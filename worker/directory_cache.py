@@ -1,7 +1,10 @@
-"""The directory rules resolve names through (agents, departments, reply addresses), fetched rarely and shared.
+"""What rules name in each org, fetched rarely and shared: the directory rules resolve names through (agents,
+departments, reply addresses) and the catalogue reloads are checked against (plus teams, ticket fields,
+layouts).
 
-One fetch per org per `ttl_s` (a few calls), kept in Redis for every process and memoised in each process, plus
-each agent's open-ticket count, measured from the mirror (no API call), for assignment caps.
+One fetch per org per `ttl_s` (a few calls, worker/catalogue_fetch.py), kept in Redis for every process and
+memoised in each process, plus each agent's open-ticket count, measured from the mirror (no API call), for
+assignment caps.
 """
 from __future__ import annotations
 
@@ -9,33 +12,21 @@ import json
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
 
+from worker.catalogue_fetch import fetch_names
+from worker.changes import is_closed
 from worker.desk.client import DeskClient
-from worker.desk.paging import MAX_LIMIT, iter_offset
 from worker.engine.directory import Directory
+from worker.engine.names import Catalogue
 from worker.store import Store
 from worker.store.keys import key
-from worker.changes import is_closed
 
 log = structlog.get_logger(__name__)
-SOURCES = {"agents": "/agents", "departments": "/departments", "mailReplyAddresses": "/mailReplyAddress"}
 LOCAL_MEMO_S = 30.0  # assignment caps read loads at most this old; the directory itself changes rarely
-
-
-def _all(client: DeskClient, path: str) -> Iterator[dict[str, Any]]:
-    def fetch(from_: int, limit: int) -> list[dict[str, Any]]:
-        body = client.transport.request("GET", path, params={"from": from_, "limit": limit})
-        return (body or {}).get("data") or []
-
-    if path == "/mailReplyAddress":  # not paged by the Desk
-        body = client.transport.request("GET", path)
-        return iter((body or {}).get("data") or [])
-    return iter_offset(fetch, limit=MAX_LIMIT)
 
 
 @dataclass
@@ -55,20 +46,26 @@ class DirectoryCache:
             if memo and time.monotonic() - memo[0] < LOCAL_MEMO_S:
                 return memo[1]
             data = self._shared(client)
+            data["openTickets"] = self._open_tickets(client.org_id)
             directory = Directory.from_data(data)
             self._memo[org_id] = (time.monotonic(), directory)
             return directory
+
+    def catalogue(self, client: DeskClient) -> Catalogue:
+        """The org's catalogue for checking rule names (the same shared fetch as the directory)."""
+        with self._lock:
+            return Catalogue.from_data(self._shared(client))
 
     def _shared(self, client: DeskClient) -> dict[str, Any]:
         name = key("directory", client.org_id)
         raw = self.store.redis.get(name)
         if raw:
-            data = json.loads(raw)
-        else:
-            data = {field_name: list(_all(client, path)) for field_name, path in SOURCES.items()}
-            self.store.redis.set(name, json.dumps(data), ex=int(self.ttl_s))
-            log.info("directory.fetched", org=client.org_id, agents=len(data["agents"]), departments=len(data["departments"]))
-        data["openTickets"] = self._open_tickets(client.org_id)
+            return json.loads(raw)
+        data = fetch_names(client)
+        self.store.redis.set(name, json.dumps(data), ex=int(self.ttl_s))
+        log.info("directory.fetched", org=client.org_id, agents=len(data["agents"]),
+                 departments=len(data["departments"]), teams=len(data.get("teams", ())),
+                 ticket_fields=len(data.get("ticketFields", ())))
         return data
 
     def _open_tickets(self, org_id: str) -> dict[str, int]:

@@ -1,6 +1,8 @@
 """`deskpilot rules ...`: check, test and explain rule files; export their JSON Schema.
 
-    deskpilot rules check [PATH]      exit 0 when the rules load (warnings printed), 1 otherwise
+    deskpilot rules check [PATH] [--desk]
+                                      exit 0 when the rules load (warnings printed), 1 otherwise; --desk also
+                                      checks every name (department, agent, status...) against each org's Desk
     deskpilot rules test [PATH]       run PATH/tests/*.yaml; exit 0 when every case passes, 1 with a diff otherwise
     deskpilot rules schema [--tests]  print the JSON Schema of rule files (or of rule test files)
     deskpilot rules explain --ticket-file T.json [--previous P.json] [--event KIND] [--now ISO]
@@ -39,6 +41,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     check = sub.add_parser("check", help="validate rule files: every problem as file:line:col: message")
     check.add_argument("path", nargs="?", help="a rule file or folder (default: the rules_path setting)")
+    check.add_argument("--desk", action="store_true", help="also check every department, agent, team, status, "
+                       "priority, picklist value, layout and custom field against the Desk (settings as for run)")
     check.set_defaults(handler=_guarded(run_check))
 
     test = sub.add_parser("test", help="run the rule test cases in PATH/tests/*.yaml")
@@ -92,6 +96,18 @@ def _print_problems(problems: Sequence[Problem]) -> None:
 def run_check(args: argparse.Namespace) -> int:
     path = _rules_path(args.path)
     rules, problems = check_rules(path)
+    checked: list[str] = []
+    if rules is not None and args.desk:
+        from worker.desk_names_check import DeskCheckError, desk_name_problems
+
+        try:
+            unknown, checked = desk_name_problems(rules)
+        except DeskCheckError as exc:
+            _print_problems(problems)
+            print(f"deskpilot rules check --desk: {exc}", file=sys.stderr)
+            return 2
+        problems = sorted(problems + unknown)
+        rules = None if unknown else rules
     _print_problems(problems)
     errors = sum(problem.is_error for problem in problems)
     warnings = len(problems) - errors
@@ -99,8 +115,9 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"{path}: refused: {errors} error(s), {warnings} warning(s)")
         return 1
     policies = f", {len(rules.sla_policies)} SLA policies" if rules.sla_policies else ""
+    desk = f"; names checked against org {', '.join(checked)}" if checked else ""
     print(f"{path}: {len(rules)} rules in {len(rules.files)} files, {len(rules.calendars)} calendars{policies}: ok"
-          + (f" ({warnings} warning(s))" if warnings else ""))
+          + desk + (f" ({warnings} warning(s))" if warnings else ""))
     return 0
 
 

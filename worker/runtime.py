@@ -17,6 +17,7 @@ from config.settings import Settings, load_settings
 from worker.desk.client import DeskClient
 from worker.directory_cache import DirectoryCache
 from worker.engine.directory import Directory
+from worker.engine.names import Catalogue
 from worker.rules_source import RuleSource
 from worker.store import Store
 
@@ -35,13 +36,16 @@ class Runtime:
     def from_settings(cls, settings: Settings) -> "Runtime":
         redis = redis_lib.Redis.from_url(settings.redis_url, decode_responses=True, socket_timeout=10, socket_connect_timeout=5, health_check_interval=30)
         store = Store.connect(redis, int(settings.event_deadline_s * 1000), int(settings.action_deadline_s * 1000))
-        return cls(
+        runtime = cls(
             settings=settings,
             redis=redis,
             store=store,
-            rules=RuleSource(settings.rules_path, settings.rules_reload_s),
+            rules=RuleSource(settings.rules_path, settings.rules_reload_s, settings.allow_empty_rules,
+                             settings.rules_max_file_bytes),
             directories=DirectoryCache(store, settings.directory_ttl_s),
         )
+        runtime.rules.catalogues = runtime.catalogues  # reloads check names against each org's catalogue
+        return runtime
 
     @property
     def owner(self) -> str:
@@ -70,6 +74,10 @@ class Runtime:
 
     def directory(self, org_id: str) -> Directory:
         return self.directories.get(self.client(org_id))
+
+    def catalogues(self) -> dict[str, Catalogue]:
+        """Each configured org's catalogue of names (cached with the directory)."""
+        return {org_id: self.directories.catalogue(self.client(org_id)) for org_id in self.settings.org_ids}
 
     def close(self) -> None:
         for client in self._clients.values():
