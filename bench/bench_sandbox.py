@@ -24,6 +24,7 @@ import json
 import os
 import pstats
 import random
+import secrets
 import signal
 import socket
 import subprocess
@@ -69,6 +70,7 @@ class Server:
     port: int
     process: subprocess.Popen
     info: dict[str, Any]
+    control_token: str
     profile_path: Path | None = None
 
     @property
@@ -93,15 +95,17 @@ def start_server(args: argparse.Namespace) -> Server:
     command = [sys.executable, *profiler, "-m", "sandbox", "--port", str(port), "--seed", str(args.seed),
                "--orgs", "1", "--tickets", str(args.tickets)]
     cpu = args.server_cpu
+    control_token = secrets.token_urlsafe(16)
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               env={**os.environ, "SANDBOX_CONTROL_TOKEN": control_token},
                                preexec_fn=lambda: os.sched_setaffinity(0, {cpu}))
     deadline = time.monotonic() + START_TIMEOUT_S
     while True:
         if process.poll() is not None:
             raise RuntimeError(f"sandbox exited: {process.stderr.read().decode()[-2000:]}")
         try:
-            info = httpx.get(f"http://127.0.0.1:{port}/_sandbox/info", timeout=2).json()
-            return Server(port, process, info, profile_path)
+            info = httpx.get(f"http://127.0.0.1:{port}/_sandbox/info", headers={"X-Sandbox-Token": control_token}, timeout=2).json()
+            return Server(port, process, info, control_token, profile_path)
         except httpx.TransportError:
             if time.monotonic() > deadline:
                 process.kill()
@@ -111,7 +115,7 @@ def start_server(args: argparse.Namespace) -> Server:
 
 def prepare(server: Server, seed: int) -> tuple[str, str, list[str]]:
     """(token, org id, seeded ticket ids), with the org's limits raised out of the way."""
-    with httpx.Client(base_url=server.base_url, timeout=10) as control:
+    with httpx.Client(base_url=server.base_url, timeout=10, headers={"X-Sandbox-Token": server.control_token}) as control:
         config = control.post("/_sandbox/config", json={"concurrencyLimit": 1000, "dailyCredits": 100_000_000})
         assert config.status_code == 200, config.text
         info = server.info

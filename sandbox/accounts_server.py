@@ -4,14 +4,26 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from sandbox.connection import drop_connection
+from sandbox.faults import AccountsOutage
+from sandbox.oauth import THROTTLED
 from sandbox.runtime import Sandbox
 
 
 def _scopes(raw: str | None) -> frozenset[str]:
     return frozenset(part.strip() for part in (raw or "").split(",") if part.strip())
+
+
+async def _outage(kind: AccountsOutage, request: Request) -> Response:
+    """The token endpoint during an injected outage: failing, throttling every client, or not answering at all."""
+    if kind == "drop":
+        return await drop_connection(request)
+    if kind == "throttle":
+        return JSONResponse(THROTTLED)
+    return PlainTextResponse("Service Temporarily Unavailable", status_code=503)
 
 
 def routes(sandbox: Sandbox) -> list[Route]:
@@ -33,6 +45,9 @@ def routes(sandbox: Sandbox) -> list[Route]:
         return RedirectResponse(f"{redirect_uri}?{urlencode(query)}", status_code=302)
 
     async def token(request: Request) -> Response:
+        outage = sandbox.faults.accounts_down
+        if outage is not None:
+            return await _outage(outage, request)
         params = dict(request.query_params)
         if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
             params.update({key: str(value) for key, value in (await request.form()).items()})

@@ -17,7 +17,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from sandbox.errors import ApiError, unauthorized
-from sandbox.faults import server_error
+from sandbox.connection import drop_connection
+from sandbox.faults import corrupt, server_error
 from sandbox.oauth import AccessToken, scope_allows
 from sandbox.params import Param, validate_query
 from sandbox.runtime import Sandbox
@@ -27,6 +28,7 @@ API_PREFIX = "/api/v1"
 TOKEN_SCHEMES = ("Zoho-oauthtoken", "Bearer")
 MUTATING = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 JSON_TYPE = "application/json;charset=UTF-8"
+DROPPED = 0  # the write log's status of a call whose connection was closed without an answer
 
 BodyKind = Literal["none", "json", "optional_json", "multipart"]
 
@@ -108,6 +110,11 @@ def json_response(status: int, body: Any = None, headers: Mapping[str, str] | No
     if status == 204 or body is None:
         return Response(status_code=status, headers=dict(headers or {}))
     return Response(orjson.dumps(body), status_code=status, headers=dict(headers or {}), media_type=JSON_TYPE)
+
+
+def wrong_answer(body: Any, headers: Mapping[str, str]) -> Response:
+    """A 200 whose JSON body is wrong (even `null`, which json_response would send as an empty body)."""
+    return Response(orjson.dumps(body), status_code=200, headers=dict(headers), media_type=JSON_TYPE)
 
 
 def error_response(error: ApiError, headers: Mapping[str, str] | None = None) -> Response:
@@ -205,18 +212,31 @@ async def _serve(sandbox: Sandbox, endpoint: Endpoint, request: Request, exchang
 
 async def _call(sandbox: Sandbox, endpoint: Endpoint, request: Request, exchange: _Exchange, token: AccessToken) -> Response:
     org = exchange.org
-    org_id = org.id if org else None
-    if sandbox.faults.latency_ms and sandbox.faults.applies_to(org_id):
-        await asyncio.sleep(sandbox.faults.latency_ms / 1000)
+    org_id, path, faults = (org.id if org else None), request.url.path, sandbox.faults
+    if faults.latency_ms and faults.applies_to(org_id, path):
+        await asyncio.sleep(faults.latency_ms / 1000)
     query = validate_query(request.query_params.multi_items(), endpoint.params)
     exchange.body, exchange.form = await read_body(request, endpoint, sandbox)
-    sandbox.faults.before_call(org_id)
+    faults.before_call(org_id, path)
+    write = endpoint.method in MUTATING
+    wrong = faults.wrong_answer(org_id, path, write)
+    if wrong and write:  # refused, yet answered 200: nothing was applied
+        exchange.status = 200
+        return wrong_answer(corrupt(wrong, None, faults.rng), _rate_headers(sandbox, org, endpoint.weight))
+    delay_s = faults.write_delay_s(org_id, path) if write else 0.0
+    if delay_s:
+        await asyncio.sleep(delay_s)  # the answer is held meanwhile: the caller may have given up before it lands
     call = Call(sandbox, request, org, request.path_params, query, exchange.body, exchange.form, token)  # type: ignore[arg-type]
     reply = endpoint.handler(call)
-    exchange.applied = endpoint.method in MUTATING
-    if exchange.applied and sandbox.faults.lose_answer(org_id):
+    exchange.applied = write
+    if faults.drop(org_id, path):
+        exchange.status = DROPPED
+        return await drop_connection(request)
+    if exchange.applied and faults.lose_answer(org_id, path):
         raise server_error()  # applied, but the caller never learns it: the outcome is unknown to it
-    exchange.status = reply.status
+    exchange.status = 200 if wrong else reply.status
+    if wrong:
+        return wrong_answer(corrupt(wrong, reply.body, faults.rng), _rate_headers(sandbox, org, endpoint.weight))
     return json_response(reply.status, reply.body, _rate_headers(sandbox, org, endpoint.weight))
 
 

@@ -1,30 +1,36 @@
-"""The sandbox's own controls under /_sandbox/ (outside the Desk API): faults, limits, tokens, write log, clock."""
+"""The sandbox's own controls under /_sandbox/ (outside the Desk API): faults, limits, tokens, write log, clock.
+
+Every body is checked (sandbox.control_bodies): a bad one is answered 422 with the reason and changes nothing.
+When the sandbox has a control token, every control needs it in `X-Sandbox-Token`: `/_sandbox/info` hands out the
+client secret and refresh token, and faults can stop the Desk for everyone who uses it.
+"""
 from __future__ import annotations
 
+import secrets
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
 
 import orjson
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sandbox.control_bodies import (
+    ActivityBody,
+    BadControl,
+    ClockBody,
+    ConfigBody,
+    FaultsBody,
+    WritesQuery,
+    parse_body,
+    parse_query,
+)
 from sandbox.faults import Faults
 from sandbox.runtime import Sandbox
+from sandbox.state import Org
 
-FAULT_FIELDS = {
-    "latencyMs": "latency_ms",
-    "errorRate": "error_rate",
-    "throttleRate": "throttle_rate",
-    "phantomWriteRate": "phantom_write_rate",
-    "retryAfterS": "retry_after_s",
-    "orgId": "org_id",
-}
-
-
-async def _json(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    return orjson.loads(raw) if raw.strip() else {}
+TOKEN_HEADER = "X-Sandbox-Token"
+ControlHandler = Callable[[Request], Awaitable[Response]]
 
 
 class Controls:
@@ -32,6 +38,14 @@ class Controls:
 
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
+
+    def _orgs(self, org_ids: list[str] | None) -> list[Org]:
+        """The named orgs (all when None); an unknown id is the caller's mistake."""
+        orgs = self.sandbox.desk.orgs
+        unknown = sorted(set(org_ids or ()) - set(orgs))
+        if unknown:
+            raise BadControl(f"orgId: unknown organisation {', '.join(unknown)}; this sandbox serves {', '.join(orgs)}")
+        return [orgs[org_id] for org_id in org_ids] if org_ids else list(orgs.values())
 
     async def info(self, _: Request) -> Response:
         creds = self.sandbox.credentials
@@ -45,33 +59,38 @@ class Controls:
         )
 
     async def set_faults(self, request: Request) -> Response:
-        body = await _json(request)
-        unknown = set(body) - set(FAULT_FIELDS)
-        if unknown:
-            return JSONResponse({"error": f"unknown fault fields: {sorted(unknown)}"}, status_code=422)
-        self.sandbox.faults = Faults(**{FAULT_FIELDS[key]: value for key, value in body.items()})
+        body = parse_body(FaultsBody, await request.body())
+        self._orgs([body.orgId] if body.orgId else None)
+        self._replace_faults(body.faults())
         return JSONResponse({"ok": True})
 
     async def clear_faults(self, _: Request) -> Response:
-        self.sandbox.faults = Faults()
+        self._replace_faults(Faults())
         return JSONResponse({"ok": True})
 
+    def _replace_faults(self, faults: Faults) -> None:
+        """The new set; the index lag lives on the orgs, so a set with (or replacing one with) a lag sets it there."""
+        if faults.index_lag_s or self.sandbox.faults.index_lag_s:
+            for org in self.sandbox.desk.orgs.values():
+                lagged = faults.org_id in (None, org.id)
+                org.search_lag = timedelta(seconds=faults.index_lag_s if lagged else 0)
+        self.sandbox.faults = faults
+
     async def configure(self, request: Request) -> Response:
-        body = await _json(request)
-        orgs = self.sandbox.desk.orgs
-        targets = [orgs[body["orgId"]]] if body.get("orgId") else list(orgs.values())
-        if "tokenTtlS" in body:
-            self.sandbox.auth.token_ttl = timedelta(seconds=float(body["tokenTtlS"]))
-        if "maxAttachmentBytes" in body:
-            self.sandbox.max_attachment_bytes = int(body["maxAttachmentBytes"])
+        body = parse_body(ConfigBody, await request.body())
+        targets = self._orgs([body.orgId] if body.orgId else None)
+        if body.tokenTtlS is not None:
+            self.sandbox.auth.token_ttl = timedelta(seconds=body.tokenTtlS)
+        if body.maxAttachmentBytes is not None:
+            self.sandbox.max_attachment_bytes = body.maxAttachmentBytes
         for org in targets:
             limits = self.sandbox.org_limits(org)
-            if "concurrencyLimit" in body:
-                limits.concurrency = int(body["concurrencyLimit"])
-            if "dailyCredits" in body:
-                limits.daily_credits = int(body["dailyCredits"])
-            if "searchLagS" in body:
-                org.search_lag = timedelta(seconds=float(body["searchLagS"]))
+            if body.concurrencyLimit is not None:
+                limits.concurrency = body.concurrencyLimit
+            if body.dailyCredits is not None:
+                limits.daily_credits = body.dailyCredits
+            if body.searchLagS is not None:
+                org.search_lag = timedelta(seconds=body.searchLagS)
         return JSONResponse({"ok": True})
 
     async def revoke(self, _: Request) -> Response:
@@ -90,7 +109,7 @@ class Controls:
         return JSONResponse({"ok": True})
 
     async def writes(self, request: Request) -> Response:
-        since = int(request.query_params.get("since", "0"))
+        since = parse_query(WritesQuery, dict(request.query_params)).since
         return Response(orjson.dumps({"data": self.sandbox.writes.since(since)}), media_type="application/json")
 
     async def clear_writes(self, _: Request) -> Response:
@@ -98,15 +117,14 @@ class Controls:
         return JSONResponse({"ok": True})
 
     async def advance_clock(self, request: Request) -> Response:
-        body = await _json(request)
-        self.sandbox.desk.clock.advance(timedelta(seconds=float(body.get("seconds", 0))))
+        body = parse_body(ClockBody, await request.body())
+        self.sandbox.desk.clock.advance(timedelta(seconds=body.seconds))
         return JSONResponse({"now": self.sandbox.desk.clock.now().isoformat()})
 
     async def start_activity(self, request: Request) -> Response:
-        body = await _json(request)
-        self.sandbox.activity.start(
-            float(body.get("ratePerS", 1.0)), seed=int(body.get("seed", 1)), org_ids=body.get("orgIds")
-        )
+        body = parse_body(ActivityBody, await request.body())
+        self._orgs(body.orgIds)
+        self.sandbox.activity.start(body.ratePerS, seed=body.seed, org_ids=body.orgIds)
         return JSONResponse(self.sandbox.activity.stats())
 
     async def stop_activity(self, _: Request) -> Response:
@@ -125,23 +143,41 @@ class Controls:
         )
 
 
+def guarded(handler: ControlHandler, token: str | None) -> ControlHandler:
+    """`handler` behind the control token (when there is one), its BadControl answered 422 with the reason."""
+
+    async def checked(request: Request) -> Response:
+        if token is not None and not secrets.compare_digest(
+            request.headers.get(TOKEN_HEADER, "").encode("latin-1"), token.encode("latin-1")
+        ):
+            message = f"the sandbox's controls need its control token (printed at start) in the {TOKEN_HEADER} header"
+            return JSONResponse({"error": message}, status_code=401)
+        try:
+            return await handler(request)
+        except BadControl as problem:
+            return JSONResponse({"error": str(problem)}, status_code=422)
+
+    return checked
+
+
 def routes(sandbox: Sandbox) -> list[Route]:
-    """Every /_sandbox/ route, bound to `sandbox`."""
+    """Every /_sandbox/ route, bound to `sandbox` and guarded by its control token."""
     controls = Controls(sandbox)
-    return [
-        Route("/_sandbox/info", controls.info, methods=["GET"]),
-        Route("/_sandbox/faults", controls.set_faults, methods=["POST"]),
-        Route("/_sandbox/faults", controls.clear_faults, methods=["DELETE"]),
-        Route("/_sandbox/config", controls.configure, methods=["POST"]),
-        Route("/_sandbox/tokens/revoke", controls.revoke, methods=["POST"]),
-        Route("/_sandbox/tokens/stats", controls.token_stats, methods=["GET"]),
-        Route("/_sandbox/concurrency", controls.concurrency, methods=["GET"]),
-        Route("/_sandbox/concurrency/reset", controls.reset_concurrency, methods=["POST"]),
-        Route("/_sandbox/writes", controls.writes, methods=["GET"]),
-        Route("/_sandbox/writes", controls.clear_writes, methods=["DELETE"]),
-        Route("/_sandbox/clock/advance", controls.advance_clock, methods=["POST"]),
-        Route("/_sandbox/credits", controls.credits, methods=["GET"]),
-        Route("/_sandbox/activity", controls.start_activity, methods=["POST"]),
-        Route("/_sandbox/activity", controls.stop_activity, methods=["DELETE"]),
-        Route("/_sandbox/activity", controls.activity_stats, methods=["GET"]),
+    table: list[tuple[str, str, ControlHandler]] = [
+        ("/_sandbox/info", "GET", controls.info),
+        ("/_sandbox/faults", "POST", controls.set_faults),
+        ("/_sandbox/faults", "DELETE", controls.clear_faults),
+        ("/_sandbox/config", "POST", controls.configure),
+        ("/_sandbox/tokens/revoke", "POST", controls.revoke),
+        ("/_sandbox/tokens/stats", "GET", controls.token_stats),
+        ("/_sandbox/concurrency", "GET", controls.concurrency),
+        ("/_sandbox/concurrency/reset", "POST", controls.reset_concurrency),
+        ("/_sandbox/writes", "GET", controls.writes),
+        ("/_sandbox/writes", "DELETE", controls.clear_writes),
+        ("/_sandbox/clock/advance", "POST", controls.advance_clock),
+        ("/_sandbox/credits", "GET", controls.credits),
+        ("/_sandbox/activity", "POST", controls.start_activity),
+        ("/_sandbox/activity", "DELETE", controls.stop_activity),
+        ("/_sandbox/activity", "GET", controls.activity_stats),
     ]
+    return [Route(path, guarded(handler, sandbox.control_token), methods=[method]) for path, method, handler in table]

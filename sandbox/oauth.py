@@ -25,6 +25,10 @@ ALL_SCOPES = (
     "Desk.settings.ALL",
     "Desk.search.READ",
 )
+THROTTLED = {  # the accounts server's answer past the mint limit (and to everyone while it throttles)
+    "error": "Access Denied",
+    "error_description": "You have made too many requests continuously. Please try again after some time.",
+}
 WRITE_ACTIONS = frozenset({"CREATE", "UPDATE", "DELETE", "WRITE"})
 
 
@@ -113,7 +117,7 @@ class AuthServer:
         if grant is None or grant.client_id != client.client_id:
             return {"error": "invalid_code"}
         if not self._may_mint(refresh_token):
-            return {"error": "Access Denied", "error_description": "You have made too many requests continuously. Please try again after some time."}
+            return dict(THROTTLED)
         self.refreshes += 1
         return self._mint(grant, refresh_token)
 

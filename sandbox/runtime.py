@@ -32,6 +32,7 @@ class Sandbox:
     max_attachment_bytes: int = MAX_ATTACHMENT_BYTES
     client: Client | None = None
     credentials: Credentials | None = None
+    control_token: str | None = None  # when set, every /_sandbox/ control needs it (X-Sandbox-Token)
     activity: ActivityRunner = field(init=False)
 
     def __post_init__(self) -> None:

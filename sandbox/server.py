@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
+import os
+import secrets
 import socket
 import sys
 from datetime import timedelta
@@ -17,6 +20,7 @@ from sandbox.state import Desk
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8700
+CONTROL_TOKEN_ENV = "SANDBOX_CONTROL_TOKEN"
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,7 @@ def banner(sandbox: Sandbox, base_url: str) -> str:
             f"  client id:     {creds.client_id}",
             f"  client secret: {creds.client_secret}",
             f"  refresh token: {creds.refresh_token}",
+            *([f"  control token: {sandbox.control_token}   (send as X-Sandbox-Token to every /_sandbox/ control)"] if sandbox.control_token else []),
             "settings for deskpilot (.env):",
             f"DESKPILOT_API_ROOT={base_url}/api/v1",
             f"DESKPILOT_ACCOUNTS_URL={base_url}",
@@ -75,6 +80,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--activity", type=float, default=0.0, metavar="RATE", help="simulated changes per second (default 0: none)")
     parser.add_argument("--token-ttl", type=float, default=DEFAULT_TOKEN_TTL.total_seconds(), metavar="SECONDS", help="access token lifetime (default 3600)")
     parser.add_argument("--concurrency-limit", type=int, default=None, metavar="N", help="concurrent calls per org (default: the edition's, 15 for Professional)")
+    parser.add_argument("--control-token", default=os.environ.get(CONTROL_TOKEN_ENV), metavar="TOKEN",
+                        help=f"token the /_sandbox/ controls require in X-Sandbox-Token (default ${CONTROL_TOKEN_ENV}; "
+                        "a random one, printed, when --host is not a loopback address; none otherwise)")
     parser.add_argument("--daily-credits", type=int, default=None, metavar="N", help="API credits per org and day (default: the edition's)")
 
 
@@ -87,6 +95,20 @@ def apply_limits(sandbox: Sandbox, args: argparse.Namespace) -> None:
             limits.concurrency = args.concurrency_limit
         if args.daily_credits is not None:
             limits.daily_credits = args.daily_credits
+
+
+def is_loopback(host: str) -> bool:
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def control_token(args: argparse.Namespace) -> str | None:
+    """The given token; else a random one when others can reach the controls (they hand out the client secret)."""
+    if args.control_token:
+        return args.control_token
+    return None if is_loopback(args.host) else secrets.token_urlsafe(24)
 
 
 def port_is_free(host: str, port: int) -> bool:
@@ -110,6 +132,9 @@ def options_error(args: argparse.Namespace) -> str | None:
         return "--orgs must be at least 1, --tickets and --activity at least 0"
     if args.token_ttl <= 0 or (args.concurrency_limit or 1) < 1 or (args.daily_credits or 1) < 1:
         return "--token-ttl, --concurrency-limit and --daily-credits must be positive"
+    token = args.control_token
+    if token is not None and not (token.isascii() and token.isprintable() and " " not in token and token):
+        return "--control-token must be printable ASCII without spaces (it is sent as an HTTP header)"
     if not port_is_free(args.host, args.port):
         return f"cannot listen on {args.host}:{args.port}: the port is in use or the address is not this machine's; pick another with --port"
     return None
@@ -122,6 +147,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     sandbox = create_sandbox(SandboxOptions(seed=args.seed, orgs=args.orgs, tickets=args.tickets))
     apply_limits(sandbox, args)
+    sandbox.control_token = control_token(args)
     print(banner(sandbox, f"http://{args.host}:{args.port}"), flush=True)
     serve(sandbox, args.host, args.port, args.activity)
     return 0

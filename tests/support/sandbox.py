@@ -1,6 +1,9 @@
-"""A real sandbox Desk for tests: `python -m sandbox` in a child process on a free 127.0.0.1 port."""
+"""A real sandbox Desk for tests: `python -m sandbox` in a child process on a free 127.0.0.1 port, its controls
+guarded by a control token of the test's own (so every test goes through the guard, as an exposed sandbox does)."""
 from __future__ import annotations
 
+import os
+import secrets
 import subprocess
 import sys
 import time
@@ -26,6 +29,7 @@ class SandboxProcess:
     client_secret: str = ""
     refresh_token: str = ""
     control: httpx.Client | None = None
+    control_token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
 
     @property
     def base_url(self) -> str:
@@ -46,8 +50,9 @@ class SandboxProcess:
             "--port", str(self.port), "--seed", str(self.seed),
             "--orgs", str(self.orgs), "--tickets", str(self.tickets), *self.extra_args,
         ]
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        self.control = httpx.Client(base_url=self.base_url, timeout=10.0)
+        env = {**os.environ, "SANDBOX_CONTROL_TOKEN": self.control_token}
+        self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.control = httpx.Client(base_url=self.base_url, timeout=10.0, headers={"X-Sandbox-Token": self.control_token})
         info = self._wait_ready()
         self.org_ids = info["orgIds"]
         self.client_id = info["clientId"]
