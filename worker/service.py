@@ -27,8 +27,11 @@ from worker.scheduler import Job, Scheduler, poll_jobs, redis_clock, sweep_jobs
 log = structlog.get_logger(__name__)
 HEALTHY_SCHEDULER_AGE_S = 30.0
 WORKER_STOP_TIMEOUT_MS = 30_000
-# How long an idle consumer waits before looking again (dramatiq's default is 1 s per hop; three hops per change).
-WORKER_IDLE_WAKE_MS = 100
+# The longest an idle consumer sleeps between fetches (it backs off up to this while its queue stays empty, and
+# looks again at once after a message). Each fetch is 3 Redis commands on each of 10 queues (5 and their delay
+# queues): 100 ms cost ~400 commands/s and ~4% of a core per idle worker; 1 s costs ~40 and ~0.5%
+# (bench/bench_idle.py) for at most a second more per hop on a desk that was quiet. It also bounds SIGTERM's wait.
+WORKER_IDLE_WAKE_MS = 1_000
 
 
 def jobs_for(runtime: Runtime) -> Callable[[], list[Job]]:
