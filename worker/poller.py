@@ -23,6 +23,7 @@ from worker.desk.client import DeskClient
 from worker.desk.errors import Forbidden, NotFound, ScopeMismatch
 from worker.desk.paging import MAX_LIMIT, iter_offset, iter_windowed
 from worker.engine.values import parse_time
+from worker.loop_guard import made_by_deskpilot
 from worker.poll_window import DEFAULT_MAX_INDEX_LAG, DEFAULT_OVERLAP, index_lag, window_start
 from worker.search_pages import BadSearchAnswer, ItemKeys, item_problem, page_items
 from worker.store import Store
@@ -209,7 +210,7 @@ class Poller:
             "ticket_id": ticket["id"],
             "modifiedTime": ticket.get("modifiedTime"),
             "changes": {name: list(pair) for name, pair in seen.changes.items()},
-            "by_deskpilot": self._made_by_deskpilot(kind, ticket["id"], seen),
+            "by_deskpilot": made_by_deskpilot(self.store.own_writes, self.client, kind, ticket, seen),
             "ticket": ticket,
             "previous": previous,
             "observed_at": result.window[1].isoformat(),
@@ -217,16 +218,6 @@ class Poller:
         if self.store.events.append(event):
             result.events.append(new_id)
             self.send(new_id)
-
-    def _made_by_deskpilot(self, kind: str, ticket_id: str, seen: Observation) -> bool:
-        """True when every change of this kind is one deskpilot wrote itself (the loop guard)."""
-        own = self.store.own_writes
-        if kind == "ticket.updated":
-            ours = own.consume_fields(self.org_id, ticket_id, seen.changes)
-            return bool(seen.changes) and ours == set(seen.changes)
-        if kind == "ticket.commented":
-            return own.consume_count(self.org_id, ticket_id, "commentCount", seen.new_comments) == seen.new_comments
-        return False
 
 
 def _keep(ticket: dict[str, Any], now: datetime) -> bool:

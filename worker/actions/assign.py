@@ -54,7 +54,7 @@ class NoCandidate(Exception):
 
 def execute(ctx: ActionContext) -> str:
     agent_id = choose(ctx)
-    ctx.store.own_writes.expect_fields(ctx.org_id, ctx.ticket_id, {"assigneeId": agent_id})
+    ctx.store.own_writes.expect_fields(ctx.org_id, ctx.ticket_id, {"assigneeId": agent_id}, ctx.action_id)
     ctx.client.transport.request("PATCH", f"/tickets/{ctx.ticket_id}", json={"assigneeId": agent_id}, idempotent=True, priority=ctx.priority)
     return f"assigned to {agent_id}"
 

@@ -14,7 +14,7 @@ def execute(ctx: ActionContext) -> str:
     params = ctx.params
     path = f"customFields.{params['fieldName']}" if params.get("isCustomField") else params["fieldName"]
     for ticket_id in params["ids"]:
-        ctx.store.own_writes.expect_fields(ctx.org_id, ticket_id, {path: params["fieldValue"]})
+        ctx.store.own_writes.expect_fields(ctx.org_id, ticket_id, {path: params["fieldValue"]}, ctx.action_id)
     ctx.client.tickets.update_many(params["ids"], params["fieldName"], params["fieldValue"], is_custom_field=bool(params.get("isCustomField")), priority=ctx.priority)
     return f"updated {len(params['ids'])} tickets"
 

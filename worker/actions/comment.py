@@ -7,7 +7,7 @@ PAGE = 100
 
 
 def execute(ctx: ActionContext) -> str:
-    ctx.store.own_writes.expect_count(ctx.org_id, ctx.ticket_id, "commentCount")
+    ctx.store.own_writes.expect_comment(ctx.org_id, ctx.ticket_id, ctx.action_id, ctx.marker)
     body = {"content": ctx.html_with_marker(ctx.params["text"]), "isPublic": bool(ctx.params.get("public")), "contentType": "html"}
     comment = ctx.client.transport.request("POST", f"/tickets/{ctx.ticket_id}/comments", json=body, idempotent=False, priority=ctx.priority)
     return f"comment {(comment or {}).get('id', '')}".strip()

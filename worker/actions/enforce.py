@@ -73,7 +73,8 @@ class Enforcer:
             if record.attempts > 0 and executor.verify(ctx):
                 return self._finish(action_id, action, "done", "verified: already applied", Result.VERIFIED, bound)
             ledger.begin_attempt(action_id)
-            outcome = executor.execute(ctx)
+            with self.store.own_writes.attempt(ctx.action_id):  # a write that surely did not land expects nothing
+                outcome = executor.execute(ctx)
             return self._finish(action_id, action, "done", outcome, Result.DONE, bound)
         except PERMANENT_ERRORS as exc:
             if isinstance(exc, RULE_FAULTS):

@@ -6,7 +6,7 @@ from worker.actions.base import ActionContext
 
 def execute(ctx: ActionContext) -> str:
     department_id = ctx.params["departmentId"]
-    ctx.store.own_writes.expect_fields(ctx.org_id, ctx.ticket_id, {"departmentId": department_id})
+    ctx.store.own_writes.expect_fields(ctx.org_id, ctx.ticket_id, {"departmentId": department_id}, ctx.action_id)
     ctx.client.tickets.move(ctx.ticket_id, department_id, priority=ctx.priority)
     return f"moved to {department_id}"
 

@@ -26,7 +26,7 @@ def holds(ticket: dict[str, Any], params: dict[str, Any]) -> bool:
 
 
 def execute(ctx: ActionContext) -> str:
-    ctx.store.own_writes.expect_fields(ctx.org_id, ctx.ticket_id, expected_fields(ctx.params))
+    ctx.store.own_writes.expect_fields(ctx.org_id, ctx.ticket_id, expected_fields(ctx.params), ctx.action_id)
     ctx.client.transport.request("PATCH", f"/tickets/{ctx.ticket_id}", json=patch_body(ctx.params), idempotent=True, priority=ctx.priority)
     return "updated"
 

@@ -1,66 +1,125 @@
-"""Changes deskpilot itself made, so the poller can tag them and rules don't react to their own writes.
+"""Changes deskpilot itself is about to make, so the poller can tag them and rules don't react to their own writes.
 
-After a field write, the expected value is remembered per ticket and field; after a comment or reply, a count of
-expected new comments/threads. The poller consumes the expectations that the fetched ticket fulfils.
+Before a write, the action records what the poller will see: a field's new value, or a comment carrying the
+action's marker. An expectation is precise so that a person's change is never taken for ours:
+- a field change is ours only if the value matches and the ticket was modified after the attempt started;
+- a comment is ours only if its content carries the marker of an action that expected it (see loop_guard.py);
+- an attempt that certainly did not land (the Desk refused it, or no call was made) withdraws its expectations;
+- whatever is left (an outcome never learned) lapses after TTL_S.
 """
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 import redis as redis_lib
 
-from worker.store.keys import key
+from worker.desk.errors import AuthError, Forbidden, InvalidRequest, NotFound, RateLimited
+from worker.store.keys import key, server_ms
 
-TTL_S = 3600
-CONSUME_SCRIPT = """
+# Long enough for a poll to see the write (poll interval plus index lag), short enough that a stale one is harmless.
+TTL_S = 600
+# The Desk stamps modifiedTime with its own clock; ours (Redis's) may run this far ahead of it.
+CLOCK_ALLOWANCE_MS = 2_000
+# Errors after which the write is known not to be on the Desk: it answered with a refusal, or no call was made.
+NOT_APPLIED = (InvalidRequest, NotFound, Forbidden, AuthError, RateLimited)
+
+CONSUME_FIELDS_SCRIPT = """
+local now, ttl, modified = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local matched = {}
-for i, field in ipairs(ARGV) do
-  if i % 2 == 1 then
-    local expected = redis.call('HGET', KEYS[1], field)
-    if expected and expected == ARGV[i + 1] then
-      redis.call('HDEL', KEYS[1], field)
-      table.insert(matched, field)
+for i = 4, #ARGV, 2 do
+  local raw = redis.call('HGET', KEYS[1], ARGV[i])
+  if raw then
+    local expected = cjson.decode(raw)
+    if expected['since'] + ttl < now then
+      redis.call('HDEL', KEYS[1], ARGV[i])
+    elseif expected['value'] == ARGV[i + 1] and modified >= expected['since'] then
+      redis.call('HDEL', KEYS[1], ARGV[i])
+      table.insert(matched, ARGV[i])
     end
   end
 end
 return matched
 """
+WITHDRAW_SCRIPT = """
+for _, member in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local place = cjson.decode(member)
+  local raw = redis.call('HGET', place[1], place[2])
+  if raw and cjson.decode(raw)['action'] == ARGV[1] then
+    redis.call('HDEL', place[1], place[2])
+  end
+end
+return redis.call('DEL', KEYS[1])
+"""
 
 
 class OwnWrites:
-    def __init__(self, redis: redis_lib.Redis) -> None:
+    def __init__(self, redis: redis_lib.Redis, ttl_s: int = TTL_S) -> None:
         self.redis = redis
+        self.ttl_s = ttl_s
 
-    def expect_fields(self, org_id: str, ticket_id: str, fields: Mapping[str, Any]) -> None:
+    def expect_fields(self, org_id: str, ticket_id: str, fields: Mapping[str, Any], action_id: str) -> None:
+        """`fields` are keyed as change paths (customFields.<name>); one expectation per field, the latest wins."""
         name = key("own", org_id, ticket_id)
-        pipe = self.redis.pipeline()
-        pipe.hset(name, mapping={field: json.dumps(value, sort_keys=True) for field, value in fields.items()})
-        pipe.expire(name, TTL_S)
-        pipe.execute()
+        since = server_ms(self.redis)
+        entries = {field: self._entry(action_id, since, value=json.dumps(value, sort_keys=True)) for field, value in fields.items()}
+        self._record(action_id, name, entries)
 
-    def expect_count(self, org_id: str, ticket_id: str, count_field: str, increment: int = 1) -> None:
-        name = key("own", org_id, ticket_id, "counts")
-        pipe = self.redis.pipeline()
-        pipe.hincrby(name, count_field, increment)
-        pipe.expire(name, TTL_S)
-        pipe.execute()
+    def expect_comment(self, org_id: str, ticket_id: str, action_id: str, marker: str) -> None:
+        name = key("own", org_id, ticket_id, "comments")
+        self._record(action_id, name, {action_id: self._entry(action_id, server_ms(self.redis), marker=marker)})
 
-    def consume_fields(self, org_id: str, ticket_id: str, changes: Mapping[str, Any]) -> set[str]:
-        """The changed fields whose new value is one deskpilot wrote; those expectations are used up."""
-        argv: list[str] = []
+    @contextmanager
+    def attempt(self, action_id: str) -> Iterator[None]:
+        """Around a write: when it fails in a way that proves nothing landed, its expectations are withdrawn."""
+        try:
+            yield
+        except NOT_APPLIED:
+            self.withdraw(action_id)
+            raise
+
+    def withdraw(self, action_id: str) -> None:
+        """Forget what this action expected (where a later action has not replaced it)."""
+        self.redis.eval(WITHDRAW_SCRIPT, 1, key("own-by-action", action_id), action_id)
+
+    def consume_fields(self, org_id: str, ticket_id: str, changes: Mapping[str, Any], modified_at: datetime | None) -> set[str]:
+        """The changed fields whose new value deskpilot wrote in this change; those expectations are used up."""
+        argv: list[Any] = []
         for field, (_, new) in changes.items():
             argv += [field, json.dumps(new, sort_keys=True)]
         if not argv:
             return set()
-        return set(self.redis.eval(CONSUME_SCRIPT, 1, key("own", org_id, ticket_id), *argv))
+        # A change with no time cannot be placed after our attempt: it is not taken for ours.
+        modified_ms = int(modified_at.timestamp() * 1000) + CLOCK_ALLOWANCE_MS if modified_at else 0
+        head = [server_ms(self.redis), self.ttl_s * 1000, modified_ms]
+        return set(self.redis.eval(CONSUME_FIELDS_SCRIPT, 1, key("own", org_id, ticket_id), *head, *argv))
 
-    def consume_count(self, org_id: str, ticket_id: str, count_field: str, observed: int) -> int:
-        """How many of `observed` new children deskpilot created (at most what it expected)."""
-        name = key("own", org_id, ticket_id, "counts")
-        expected = int(self.redis.hget(name, count_field) or 0)
-        used = min(expected, observed)
-        if used:
-            self.redis.hincrby(name, count_field, -used)
-        return used
+    def pending_comments(self, org_id: str, ticket_id: str) -> dict[str, str]:
+        """Action id -> marker of each comment deskpilot may have posted on the ticket and the poller has not seen."""
+        oldest = server_ms(self.redis) - self.ttl_s * 1000
+        pending = {}
+        for action_id, raw in self.redis.hgetall(key("own", org_id, ticket_id, "comments")).items():
+            entry = json.loads(raw)
+            if entry["since"] >= oldest:
+                pending[action_id] = entry["marker"]
+        return pending
+
+    def consume_comments(self, org_id: str, ticket_id: str, action_ids: Iterable[str]) -> None:
+        ids = list(action_ids)
+        if ids:
+            self.redis.hdel(key("own", org_id, ticket_id, "comments"), *ids)
+
+    def _entry(self, action_id: str, since: int, **data: str) -> str:
+        return json.dumps({"action": action_id, "since": since, **data})
+
+    def _record(self, action_id: str, name: str, entries: Mapping[str, str]) -> None:
+        index = key("own-by-action", action_id)
+        pipe = self.redis.pipeline()
+        pipe.hset(name, mapping=dict(entries))
+        pipe.sadd(index, *(json.dumps([name, field]) for field in entries))
+        for each in (name, index):
+            pipe.expire(each, self.ttl_s)
+        pipe.execute()
