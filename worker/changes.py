@@ -61,6 +61,8 @@ def count_of(ticket: Mapping[str, Any] | None, name: str) -> int:
 def compact(ticket: Mapping[str, Any]) -> dict[str, Any]:
     """The snapshot of a closed ticket kept outside the mirror (COMPACT_FIELDS only, marked as such)."""
     kept = {name: ticket[name] for name in COMPACT_FIELDS if name in ticket}
+    if isinstance(kept.get("customFields"), dict):  # an empty custom field diffs as a missing one: not kept
+        kept["customFields"] = {name: value for name, value in kept["customFields"].items() if value is not None}
     kept[COMPACT_MARK] = True
     return kept
 

@@ -63,3 +63,11 @@ def test_a_reply_reopening_a_ticket_known_only_compactly_is_replied_with_the_sta
     assert observation.kinds == ("ticket.replied", "ticket.updated")
     assert observation.changes == {"status": ("Closed", "Open"), "statusType": ("Closed", "Open"),
                                    "closedTime": ("2026-06-01T00:00:00.000Z", None)}
+
+
+def test_a_compact_snapshot_survives_its_packing_and_drops_only_empty_custom_fields():
+    from worker.store.closed import pack, unpack
+
+    kept = compact({**BASE, "closedTime": None, "customFields": {"ModelName": "F3", "url": None}})
+    assert kept["customFields"] == {"ModelName": "F3"}
+    assert unpack(pack(kept)) == kept and "closedTime" in unpack(pack(kept))
