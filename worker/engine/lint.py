@@ -5,15 +5,17 @@ Errors (the rule set is refused):
   sweep. A nullifying condition is a top-level test its own actions make false: the rule sets status On Hold and
   requires `status not_in [On Hold]`; it assigns and requires `assigneeId exists: false`.
 - an elapsed-time condition (older_than / newer_than) inside `any`.
+- a field path no ticket has, with the closest known one (customFields.* and cf.* are the org's own fields:
+  `rules check --desk` checks those);
 Warnings (reported, the rule set still loads):
-- a field path no ticket has (customFields.* and cf.* are always accepted);
+- a `cf.` key that is not a custom field's API name (`cf_...`), in a condition or an update;
 - change operators in a time rule (a sweep carries no change, so they never match);
 - a rule that can never run because an earlier enabled rule with an unconditional `stop` listens to all of its
   events.
 
 SLA policies (`lint_policies`): the same condition checks on their `if` and stop conditions (an elapsed test
-inside `any` is an error; an unknown field path, and a change operator - a sweep carries no change - are
-warnings); an unknown field path as a clock start (warning); a policy that never governs because an earlier
+inside `any` and an unknown field path are errors; a change operator - a sweep carries no change - is a
+warning); an unknown field path as a clock start (error); a policy that never governs because an earlier
 enabled one has no condition (warning); an escalation level whose offset lies before the clock's start for some
 target, so it is due at once (warning).
 """
@@ -25,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from worker.engine.conditions import CompiledCondition, Leaf
 from worker.engine.durations import format_duration
-from worker.engine.paths import is_known_path, suggest_path
+from worker.engine.paths import custom_key_problem, is_known_path, suggest_path
 from worker.engine.planner import SOME_VALUE
 from worker.engine.ruleset import CompiledRule
 from worker.engine.schema import OncePerAnchor
@@ -44,17 +46,34 @@ def lint_rule(rule: CompiledRule, report: Report) -> None:
         if leaf.family == "elapsed" and leaf.under_any:
             report(rule, leaf.loc + (leaf.operator,), f"time condition {leaf.operator} is not allowed inside any; "
                    "put it at the top level or under all", at_key=True)
-        if not is_known_path(leaf.path):
-            report(rule, leaf.loc + ("field",), _unknown_path(leaf.path), severity="warning")
+        _lint_path(rule, leaf.path, leaf.loc + ("field",), report)
         if rule.is_time_rule and leaf.family == "change":
             report(rule, leaf.loc + (leaf.operator,), f"{leaf.operator} never matches in a time rule: a sweep "
                    "carries no change", severity="warning", at_key=True)
-    if isinstance(rule.model.once, OncePerAnchor) and not is_known_path(rule.model.once.per_anchor):
-        report(rule, loc + ("once", "per_anchor"), _unknown_path(rule.model.once.per_anchor), severity="warning")
+    if isinstance(rule.model.once, OncePerAnchor):
+        _lint_path(rule, rule.model.once.per_anchor, loc + ("once", "per_anchor"), report)
+    _lint_custom_keys(rule, rule.actions, loc + ("then",), report)
     if rule.is_time_rule and rule.once is None and not nullifying_leaves(rule):
         report(rule, loc + ("on",), f"time rule {rule.id!r} would act on every sweep: add once: per_ticket, "
                "once: {per_anchor: FIELD}, or a condition its own actions make false "
                "(e.g. set status On Hold and require status not_in [On Hold])")
+
+
+def _lint_path(owner: Any, path: str, loc: tuple, report: Report) -> None:
+    """An unknown field path is an error; a `cf.` key that is no API name a warning."""
+    if not is_known_path(path):
+        report(owner, loc, _unknown_path(path))
+    elif (problem := custom_key_problem(path)) is not None:
+        report(owner, loc, problem, severity="warning")
+
+
+def _lint_custom_keys(owner: Any, actions: Sequence[Any], loc: tuple, report: Report) -> None:
+    """The `cf:` keys of update actions must look like API names (cf_...)."""
+    for action in actions:
+        for path in action.sets if action.type == "update" else ():
+            if (problem := custom_key_problem(path)) is not None:
+                key = path.split(".", 1)[1]
+                report(owner, loc + (action.index, "update", "cf", key), problem, severity="warning", at_key=True)
 
 
 def _unknown_path(path: str) -> str:
@@ -116,10 +135,11 @@ def lint_policies(policies: Sequence[CompiledPolicy], report: Report) -> None:
             for condition in metric.stop_conditions:
                 _lint_condition(policy, condition, report)
             for index, (path, _) in enumerate(metric.start_fields):
-                if not is_known_path(path):
-                    start = policy.model.metrics[metric.name].start
-                    where = metric_loc + (("start", index, "field") if isinstance(start, list) else ("start", "field"))
-                    report(policy, where, _unknown_path(path), severity="warning")
+                start = policy.model.metrics[metric.name].start
+                where = metric_loc + (("start", index, "field") if isinstance(start, list) else ("start", "field"))
+                _lint_path(policy, path, where, report)
+            for index, level in enumerate(metric.levels):
+                _lint_custom_keys(policy, level.actions, metric_loc + ("escalations", index, "then"), report)
             targets = [*metric.targets.values(), *([metric.default] if metric.default is not None else [])]
             shortest = min(targets, default=None)
             for level in metric.levels:
@@ -134,8 +154,7 @@ def _lint_condition(policy: CompiledPolicy, condition: CompiledCondition, report
         if leaf.family == "elapsed" and leaf.under_any:
             report(policy, leaf.loc + (leaf.operator,), f"time condition {leaf.operator} is not allowed inside any; "
                    "put it at the top level or under all", at_key=True)
-        if not is_known_path(leaf.path):
-            report(policy, leaf.loc + ("field",), _unknown_path(leaf.path), severity="warning")
+        _lint_path(policy, leaf.path, leaf.loc + ("field",), report)
         if leaf.family == "change":
             report(policy, leaf.loc + (leaf.operator,), f"{leaf.operator} never matches in an SLA policy: a sweep "
                    "carries no change", severity="warning", at_key=True)

@@ -5,18 +5,22 @@ a number steps into a list (`secondaryContacts.0`). Getters are compiled once (a
 missing key, an index past the end or a scalar on the way yields None.
 
 `KNOWN_FIELDS` lists the paths a Desk ticket can have (the seed's examples plus the vendor's OpenAPI file); a
-condition on any other path is a lint warning, not an error, because the Desk's fields are dynamic (field-level
-security, new fields). Anything under `customFields.` or `cf.` is accepted: those are the org's own fields.
+condition on any other path is an error (a typo such as `priorty` would never match). Anything under
+`customFields.` or `cf.` (of the ticket, or of an embedded record: `contact.cf.cf_tier`) is the org's own field:
+accepted offline, checked against the Desk by `rules check --desk` (names.py); a `cf.` key must still look like
+a custom field's API name (`cf_...`), or it is a warning.
 """
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable
 from typing import Any
 
 Getter = Callable[[Any], Any]
 
 CUSTOM_FIELD_ROOTS = ("customFields", "cf")
+CF_API_NAME = re.compile(r"cf_[A-Za-z0-9_]+")  # the Desk's API names of custom fields: cf_model_name
 
 TICKET_FIELDS = (
     "id", "ticketNumber", "subject", "description", "status", "statusType", "priority", "channel", "channelCode",
@@ -74,13 +78,34 @@ def make_getter(path: str) -> Getter:
     return get_many
 
 
+def _custom_split(parts: tuple[str, ...]) -> tuple[str, tuple[str, ...]] | None:
+    """(the record's path, the parts from the custom root on) when `parts` names a custom field, else None."""
+    for index, part in enumerate(parts):
+        owner = ".".join(parts[:index])
+        if part in CUSTOM_FIELD_ROOTS and (not owner or owner in NESTED_FIELDS):
+            return owner, parts[index:]
+    return None
+
+
 def is_known_path(path: str) -> bool:
     """Whether some ticket can have `path` (list indexes are skipped: sharedDepartments.0.name)."""
     parts = tuple(part for part in split_path(path) if not part.isdigit())
-    path = ".".join(parts)
-    if parts[0] in CUSTOM_FIELD_ROOTS:
-        return len(parts) >= 2 and all(parts[1:])
-    return path in KNOWN_FIELDS
+    custom = _custom_split(parts)
+    if custom is not None:
+        rest = custom[1]
+        return len(rest) >= 2 and all(rest[1:])
+    return ".".join(parts) in KNOWN_FIELDS
+
+
+def custom_key_problem(path: str) -> str | None:
+    """Why a `cf.` path cannot name a custom field (its key is not an API name like cf_model_name), else None."""
+    custom = _custom_split(tuple(split_path(path)))
+    if custom is None or custom[1][0] != "cf" or len(custom[1]) < 2 or not custom[1][1] \
+            or CF_API_NAME.fullmatch(custom[1][1]):
+        return None
+    key = custom[1][1]
+    return (f"{path!r}: cf. takes a custom field's API name, which starts with cf_ (e.g. cf.cf_{key.lower()}); "
+            f"for the field's label write customFields.{key}")
 
 
 def suggest_path(path: str) -> str | None:

@@ -86,7 +86,7 @@ def test_time_conditions_inside_any_are_refused(condition: str) -> None:
     assert "is not allowed inside any; put it at the top level or under all" in found[0]
 
 
-def test_unknown_field_paths_are_warnings_with_a_suggestion_and_custom_fields_are_free() -> None:
+def test_unknown_field_paths_are_errors_with_a_suggestion_and_custom_fields_are_free() -> None:
     found = problems("""
         rules:
           - id: r
@@ -98,15 +98,32 @@ def test_unknown_field_paths_are_warnings_with_a_suggestion_and_custom_fields_ar
                 - {field: customFields.Anything Goes, exists: true}
                 - {field: cf.cf_model, exists: true}
                 - {field: contact.account.accountName, exists: true}
+                - {field: contact.cf.cf_tier, exists: true}
             once: {per_anchor: customerResponseTim}
             then: [{mark_spam: true}]
         """)
     assert found == [
-        "rules.yaml:7:19: warning: no ticket has the field 'priorty' (did you mean 'priority'?); custom fields are "
+        "rules.yaml:7:19: no ticket has the field 'priorty' (did you mean 'priority'?); custom fields are "
         "customFields.NAME or cf.NAME",
-        "rules.yaml:8:19: warning: no ticket has the field 'flavour'; custom fields are customFields.NAME or cf.NAME",
-        "rules.yaml:12:24: warning: no ticket has the field 'customerResponseTim' (did you mean "
+        "rules.yaml:8:19: no ticket has the field 'flavour'; custom fields are customFields.NAME or cf.NAME",
+        "rules.yaml:13:24: no ticket has the field 'customerResponseTim' (did you mean "
         "'customerResponseTime'?); custom fields are customFields.NAME or cf.NAME",
+    ]
+
+
+def test_a_cf_key_that_is_no_api_name_is_a_warning_in_conditions_and_updates() -> None:
+    found = problems("""
+        rules:
+          - id: r
+            on: ticket.updated
+            if: {field: cf.plna, equals: gold}
+            then: [{update: {cf: {cf_plan: gold, Plan: gold}}}]
+        """)
+    assert found == [
+        "rules.yaml:5:17: warning: 'cf.plna': cf. takes a custom field's API name, which starts with cf_ (e.g. "
+        "cf.cf_plna); for the field's label write customFields.plna",
+        "rules.yaml:6:42: warning: 'cf.Plan': cf. takes a custom field's API name, which starts with cf_ (e.g. "
+        "cf.cf_plan); for the field's label write customFields.Plan",
     ]
 
 

@@ -80,12 +80,12 @@ def test_warnings_do_not_refuse_the_set_and_are_kept_on_it() -> None:
         rules:
           - id: r
             on: ticket.updated
-            if: {field: contact.acount.accountName, equals: Zylker}
+            if: {field: cf.tier, equals: Gold}
             then: [{mark_spam: true}]
         """)
     assert [str(w) for w in rule_set.warnings] == [
-        "rules.yaml:5:17: warning: no ticket has the field 'contact.acount.accountName' (did you mean "
-        "'contact.account.accountName'?); custom fields are customFields.NAME or cf.NAME"]
+        "rules.yaml:5:17: warning: 'cf.tier': cf. takes a custom field's API name, which starts with cf_ (e.g. "
+        "cf.cf_tier); for the field's label write customFields.tier"]
 
 
 def test_an_empty_file_is_a_warning_and_a_missing_path_an_error(tmp_path: Path) -> None:

@@ -61,11 +61,18 @@ def test_check_fails_listing_every_problem_on_stderr(project: Path, capsys) -> N
 
 
 def test_check_prints_warnings_and_still_passes(project: Path, capsys) -> None:
-    (project / "rules" / "main.yaml").write_text(GOOD.replace("accountName", "acountName"))
+    (project / "rules" / "main.yaml").write_text(GOOD.replace("contact.account.accountName", "cf.tier"))
     assert deskpilot("rules", "check", "rules") == 0
     captured = capsys.readouterr()
-    assert "rules/main.yaml:4:17: warning: no ticket has the field 'contact.account.acountName'" in captured.err
+    assert "rules/main.yaml:4:17: warning: 'cf.tier': cf. takes a custom field's API name" in captured.err
     assert captured.out.endswith("ok (1 warning(s))\n")
+
+
+def test_an_unknown_ticket_field_is_an_error_with_a_suggestion(project: Path, capsys) -> None:
+    (project / "rules" / "main.yaml").write_text(GOOD.replace("field: subject", "field: subjct"))
+    assert deskpilot("rules", "check", "rules") == 1
+    captured = capsys.readouterr()
+    assert "rules/main.yaml:8:17: no ticket has the field 'subjct' (did you mean 'subject'?)" in captured.err
 
 
 def test_test_passes_and_fails_with_a_diff(project: Path, capsys) -> None:

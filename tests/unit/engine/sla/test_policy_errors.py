@@ -101,11 +101,13 @@ def test_problems_of_meaning_are_reported_at_the_key_or_value_and_the_lints_warn
         "rules/sla.yaml:16:72: unknown calendar 'nope'; expected one of: none defined",
         "rules/sla.yaml:17:5: warning: policy 'never' never governs a ticket: policy 'catch-all' (rules/sla.yaml:2) "
         "has no condition and comes first",
-        "rules/sla.yaml:18:24: warning: no ticket has the field 'priorty' (did you mean 'priority'?); custom fields "
+        "rules/sla.yaml:18:24: no ticket has the field 'priorty' (did you mean 'priority'?); custom fields "
         "are customFields.NAME or cf.NAME",
         "rules/sla.yaml:18:69: time condition older_than is not allowed inside any; put it at the top level or under "
         "all",
-        "rules/sla.yaml:19:71: warning: no ticket has the field 'foo'; custom fields are customFields.NAME or cf.NAME",
+        "rules/sla.yaml:19:71: no ticket has the field 'foo'; custom fields are customFields.NAME or cf.NAME",
+        "rules/sla.yaml:19:91: warning: 'cf.y': cf. takes a custom field's API name, which starts with cf_ (e.g. "
+        "cf.cf_y); for the field's label write customFields.y",
         "rules/sla.yaml:19:97: warning: changed never matches in an SLA policy: a sweep carries no change",
     ]
 
