@@ -15,13 +15,21 @@ that do not map to exactly one instant are resolved deterministically:
   never overlap and a walk over dates never counts an instant twice.
 
 Everything is computed per date and cached, so spans of months cost one step per day, not per minute.
+
+Business days (`d` and `w` in a duration used with a calendar; hours and minutes stay business time): N business
+days from a moment end at the same local time N working days later, working days being the dates with hours
+(weekends and full holidays are skipped; a partial holiday is a working day). A moment on a closed date, or after
+its date's last closing, counts from the next opening. The span is the business time between the two points, so
+a target in a closed stretch (Friday 20:00 -> Monday 20:00) is reached at the last closing before it, and a
+partial day counts as a whole one: 1d from Dec 23 15:00 with Dec 24 open 09:00-12:00 is reached Dec 24 12:00.
+`1w` is `days_per_week` business days (5 for Monday to Friday).
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from typing import Annotated, Literal, NamedTuple, TypeVar, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -225,6 +233,39 @@ class Calendar:
         if amount > timedelta():
             return self._advance(moment, amount)
         return self._rewind(moment, -amount)
+
+    @property
+    def days_per_week(self) -> int:
+        """Weekdays with business hours: what `1w` counts as business days (5 for Monday to Friday)."""
+        return sum(1 for day in self.weekly if day)
+
+    def business_days_span(self, start: datetime, days: int) -> timedelta:
+        """The business time of `days` working days from `start` (see the module docstring, "Business days")."""
+        moment = _as_utc(start)
+        if days <= 0:
+            return timedelta()
+        ordinal = self._ordinal(moment)
+        day = self._day(ordinal)
+        wall: time | None = moment.astimezone(self.zone).time()
+        if not day.intervals or moment >= day.intervals[-1][1]:  # closed date or after its close: next opening
+            ordinal, wall = self._next_working(ordinal), None
+        for _ in range(days):
+            ordinal = self._next_working(ordinal)
+        day = self._day(ordinal)
+        if wall is None:
+            target = day.intervals[0][0]
+        else:
+            local_day = date.fromordinal(ordinal)
+            target = datetime.combine(local_day, wall, tzinfo=self.zone).astimezone(UTC)
+        return self.business_time_between(moment, target)
+
+    def _next_working(self, ordinal: int) -> int:
+        """The next date after `ordinal` with business hours (a spec opens on at least one weekday, and holidays
+        are finite, so the walk ends)."""
+        ordinal += 1
+        while not self._day(ordinal).intervals:
+            ordinal += 1
+        return ordinal
 
     def open_intervals(self, start: datetime, end: datetime) -> Iterator[Interval]:
         """The business intervals within [start, end), clipped to it, in order; touching intervals are joined."""

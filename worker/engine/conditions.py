@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from worker.engine.business_days import elapsed_days_probe, has_days
 from worker.engine.calendars import Calendar
 from worker.engine.durations import format_duration, parse_duration
 from worker.engine.operators import change_test, elapsed_test, value_test
@@ -250,6 +251,8 @@ def _leaf(model: FieldCondition, calendars: Mapping[str, Calendar], loc: Path, r
                 known = ", ".join(sorted(calendars)) or "none defined"
                 report(loc + ("calendar",), f"unknown calendar {model.calendar!r}; expected one of: {known}")
         probe = _elapsed_probe(getter, elapsed_test(operator, parse_duration(expected)), calendar)
+        if calendar is not None and has_days(expected):  # d/w with a calendar: business days (business_days.py)
+            probe = elapsed_days_probe(getter, operator, expected, calendar)
         return Leaf(path, operator, expected, "elapsed", loc, getter, None, probe)
     test = value_test(operator, expected, model.ignore_case)
     probe = _value_probe(getter, test)

@@ -27,6 +27,16 @@ def parse_duration(text: str) -> timedelta:
     return -total if sign == "-" else total
 
 
+def split_days(text: str) -> tuple[int, int, timedelta]:
+    """(weeks, days, the rest in h/m/s) of a valid duration as written, unsigned: with a calendar, weeks and days
+    count working days (calendars.py), so they cannot be folded into hours."""
+    match = _PATTERN.fullmatch(text)
+    if match is None:
+        raise ValueError(f"invalid duration {text!r}: {EXPECTED}")
+    weeks, days, *rest = (int(count) if count else 0 for count in match.groups()[1:])
+    return weeks, days, sum((count * unit for count, unit in zip(rest, _PARSE_UNITS[2:])), timedelta())
+
+
 def format_duration(delta: timedelta) -> str:
     """Render a duration in the rule syntax, largest units first, zero units left out ("1h30m", "-30m", "0m").
 

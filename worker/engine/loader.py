@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 
+from worker.engine.business_days import meaning_warnings
 from worker.engine.calendars import Calendar, CalendarSpec
 from worker.engine.conditions import compile_condition
 from worker.engine.errors import Problem, RuleLoadError
@@ -178,6 +179,7 @@ def _read_source(name: str, text: str, rank: int, problems: list[Problem], max_f
     if not isinstance(data, dict):
         problems.append(locator.problem((), "expected a mapping with rules: and calendars: at the top level"))
         return None
+    meaning_warnings(data, FileReporter(locator, problems))
     envelope, found = validate(RuleFileEnvelope, data, locator)
     problems.extend(found)
     if envelope is None:

@@ -89,6 +89,8 @@ class MetricClock:
     def __init__(self, policy: CompiledPolicy, metric: CompiledMetric, facts: Facts, target: timedelta) -> None:
         self.policy, self.metric, self.facts, self.target = policy, metric, facts, target
         self.start, self.stop, self.stopped_by, self.cycles = latest_cycle(metric, facts)
+        if self.start is not None and metric.day_targets:  # business days count from this cycle's start
+            self.target = metric.target_from(facts.ticket.get("priority"), self.start, policy.calendar) or target
         self._pauses: list[Pause] | None = None
         self._elapsed: timedelta | None = None
         self._cycle_id: str | None = None

@@ -16,9 +16,10 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from worker.engine.business_days import business_span, has_days
 from worker.engine.calendars import CALENDAR_24x7, Calendar
 from worker.engine.conditions import ALWAYS, CompiledCondition, compile_condition
 from worker.engine.durations import parse_duration
@@ -83,6 +84,9 @@ class CompiledMetric:
     default: timedelta | None
     levels: tuple[CompiledLevel, ...]
     pause_statuses: frozenset[str] | None  # casefolded; None: the policy's
+    # Targets written with d/w, as written (casefolded priority or "default" -> text): they count business days
+    # from each cycle's start (business_days.py), so `targets` holds only their 24h-a-day reading for lints.
+    day_targets: Mapping[str, str] = field(default_factory=dict)
     first_offset: timedelta = field(init=False)
 
     def __post_init__(self) -> None:
@@ -95,6 +99,15 @@ class CompiledMetric:
             if found is not None:
                 return found
         return self.default
+
+    def target_from(self, priority: Any, start: datetime, calendar: Calendar) -> timedelta | None:
+        """The business-time target of a cycle that started at `start`: `target_for`, except that a target in
+        days or weeks counts working days of the calendar from the start."""
+        key = priority.casefold() if isinstance(priority, str) and priority.casefold() in self.targets else None
+        text = self.day_targets.get(key if key is not None else DEFAULT_TARGET)
+        if text is None:
+            return self.target_for(priority)
+        return business_span(calendar, start, text)
 
     def describe_start(self) -> str:
         return ", ".join([*sorted(self.start_kinds), *(f"{{field: {path}}}" for path, _ in self.start_fields)])
@@ -183,12 +196,14 @@ def _compile_metric(name: str, spec: MetricSpec, loc: Path, calendars: Mapping[s
     stop_kinds = frozenset(item for item in stops if isinstance(item, str))
     stop_conditions = _compile_stop_conditions(spec, loc, calendars, report)
     targets, default, targets_ok = _compile_targets(spec, loc, report)
+    day_targets = {(key if key == DEFAULT_TARGET else key.casefold()): text for key, text in spec.targets.items()
+                   if has_days(text)}
     levels, levels_ok = _compile_levels(spec, loc, calendars, report)
     if not (name_ok and targets_ok and levels_ok):
         return None
     pauses = _folded(spec.pause_statuses) if spec.pause_statuses is not None else None
     return CompiledMetric(name, start_kinds, start_fields, stop_kinds, stop_conditions, targets, default, levels,
-                          pauses)
+                          pauses, day_targets)
 
 
 def _check_metric_name(name: str, spec: MetricSpec, loc: Path, report: Report) -> bool:
