@@ -46,7 +46,7 @@ def require_redis(settings: Settings) -> None:
 
 def require_rules(settings: Settings) -> None:
     try:
-        load_rules(settings.rules_path)
+        load_rules(settings.rules_path, settings.rules_max_file_bytes)
     except RuleLoadError as exc:
         problems = "\n".join(str(problem) for problem in exc.problems if problem.is_error)
         raise PreflightError(f"the rules at {settings.rules_path} are refused:\n{problems}") from None

@@ -41,7 +41,7 @@ def _tickets(store: Store, org_ids: list[str]) -> Iterator[tuple[dict, Timeline]
 
 def run_forecast(args: argparse.Namespace) -> int:
     runtime, org_ids = _context()
-    rules = load_rules(runtime.settings.rules_path)
+    rules = load_rules(runtime.settings.rules_path, runtime.settings.rules_max_file_bytes)
     now = server_now(runtime.redis)
     rows = forecast(rules, _tickets(runtime.store, org_ids), now, args.within)
     for row in rows:
@@ -59,7 +59,7 @@ def run_forecast(args: argparse.Namespace) -> int:
 
 def run_explain(args: argparse.Namespace) -> int:
     runtime, org_ids = _context()
-    rules = load_rules(runtime.settings.rules_path)
+    rules = load_rules(runtime.settings.rules_path, runtime.settings.rules_max_file_bytes)
     store = runtime.store
     for org_id in org_ids:
         ticket = store.mirror.get(org_id, args.ticket)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.unit.engine.helpers import problems, rules
 from worker.engine.loader import DEFAULT_MAX_FILE_BYTES, check_rules, check_sources
 from worker.engine.yamlsource import parse_yaml
@@ -108,3 +110,17 @@ def test_yaml_1_2_scalars_and_block_texts_read_as_before() -> None:
     assert found == []
     assert tree == {"a": ["on", "yes", True, 17, 15, 31, 1000, 1.5, float("inf"), None, "2026-12-24", "7"],
                     "b": "line\n"}
+
+
+def test_the_service_start_check_uses_the_file_size_setting(tmp_path: Path) -> None:
+    # given a rule file of 3 KB and DESKPILOT_RULES_MAX_FILE_BYTES at 2 KB
+    from config.settings import Settings
+    from worker.preflight import PreflightError, require_rules
+
+    (tmp_path / "a.yaml").write_text("rules: []\n" + "#" * 3000 + "\n", encoding="utf-8")
+    settings = Settings(rules_path=tmp_path, rules_max_file_bytes=2048)
+    # when the service checks its rules before starting / then they are refused, naming the setting
+    with pytest.raises(PreflightError, match="DESKPILOT_RULES_MAX_FILE_BYTES"):
+        require_rules(settings)
+    # and at the default limit they load
+    require_rules(Settings(rules_path=tmp_path))
