@@ -19,8 +19,9 @@
             stop: [closed, {field: customFields.approved, equals: true}]
             targets: {default: 16h}
 
-Targets and offsets are business time in the policy's calendar: with 09:00-17:00 hours, 8h is one working day
-(and 1d is 24 business hours, three working days). Offsets are signed: before (-), at (0) or after (+) the breach.
+Targets and offsets are business time in the policy's calendar: with 09:00-17:00 hours, 8h is one working day; a
+target in days counts working days (business_days.py), an offset in days 24 business hours each. Offsets are
+signed: before (-), at (0) or after (+) the breach.
 
 The models check shape and self-contained values (durations, offsets, start and stop kinds). What needs the
 whole rule set or a position at a key (unknown metric or priority names, unknown calendars, offsets in order,
