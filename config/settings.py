@@ -97,6 +97,9 @@ class Settings(BaseSettings):
     desk_retry_deadline_s: Seconds = 90.0
     # Pause for a 429 that carries no Retry-After (doubled on each further 429 within a minute, capped at 60 s).
     desk_throttle_backoff_s: Seconds = 2.0
+    # A write that got no answer (timeout, dropped connection, killed worker) may still be applied this long after
+    # it was sent: the check before sending it again waits until then. The longest the Desk takes over a write.
+    desk_write_settle_s: Seconds = 120.0
 
     # The pipeline (scheduler, poller, workers). Polls re-read [cursor - overlap, now) to absorb the search
     # index's lag and clock skew; events and actions not finished within their deadline are re-sent.
@@ -119,6 +122,9 @@ class Settings(BaseSettings):
     # tickets' histories (one API call each) are read per poll after the first backfill.
     sla_sweep_interval_s: Seconds = 60.0
     sla_timeline_fill_per_poll: int = Field(100, ge=1, le=1000)
+    # /healthz: how long an org may go without a successful poll, or work stay overdue, before it answers 503
+    # (never less than 3 poll or reconcile intervals).
+    health_grace_s: Seconds = 60.0
 
     # Logging.
     log_level: Literal["debug", "info", "warning", "error"] = "info"

@@ -19,6 +19,7 @@ from worker.evaluator import evaluate_event
 from worker.poller import Poller
 from worker.reconciler import reconcile as reconcile_overdue
 from worker.runtime import Runtime, get_runtime
+from worker.store.health import PollHealth
 from worker.store.keys import server_now
 from worker.sla_sweeper import SlaSweeper
 from worker.sweeper import Sweeper
@@ -68,8 +69,10 @@ def poll(org_id: str) -> None:
             log.info("poll.skipped", org=org_id, reason="the previous poll of this org is still running")
             return
         try:
-            Poller(client, runtime.store, evaluate.send, overlap=timedelta(seconds=settings.poll_overlap_s), timelines=keeper,
-                   heartbeat=heartbeat).poll()
+            with PollHealth(runtime.redis).watch(org_id) as outcome:  # what /healthz judges polls by
+                result = Poller(client, runtime.store, evaluate.send, overlap=timedelta(seconds=settings.poll_overlap_s), timelines=keeper,
+                                heartbeat=heartbeat).poll()
+                outcome.failure = "a search answer without data" if result.failed else None
         except RateLimited as error:  # the next poll tick covers the window; no retry needed
             log.warning("poll.throttled", org=org_id, retry_after=error.retry_after)
 

@@ -5,6 +5,7 @@ that serves them reports for all workers.
 """
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterator
 from socketserver import ThreadingMixIn
@@ -17,6 +18,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from worker.broker import QUEUES
+from worker.healthcheck import Verdict
 from worker.preflight import PreflightError
 from worker.store import Store
 from worker.store.keys import server_now
@@ -100,8 +102,11 @@ class _ThreadingServer(ThreadingMixIn, WSGIServer):
         log.debug("metrics.connection_dropped", client=client_address[0])
 
 
-def serve(collector: StoreCollector, healthy: Callable[[], bool], host: str, port: int) -> WSGIServer:
-    """Start the metrics server in a daemon thread; returns it so the caller can shut it down."""
+def serve(collector: StoreCollector, health: Callable[[], Verdict], host: str, port: int) -> WSGIServer:
+    """Start the metrics server in a daemon thread; returns it so the caller can shut it down.
+
+    /healthz answers 200 or 503 with the verdict as JSON: status, reasons, and per org and queue the figures behind it.
+    """
     registry = CollectorRegistry()
     registry.register(collector)
 
@@ -111,9 +116,9 @@ def serve(collector: StoreCollector, healthy: Callable[[], bool], host: str, por
             start_response("200 OK", [("Content-Type", "text/plain; version=0.0.4")])
             return [generate_latest(registry)]
         if path == "/healthz":
-            ok = healthy()
-            start_response("200 OK" if ok else "503 Service Unavailable", [("Content-Type", "text/plain")])
-            return [b"ok\n" if ok else b"unhealthy\n"]
+            verdict = health()
+            start_response("200 OK" if verdict.healthy else "503 Service Unavailable", [("Content-Type", "application/json")])
+            return [json.dumps(verdict.as_dict()).encode() + b"\n"]
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"not found\n"]
 

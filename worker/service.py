@@ -20,9 +20,11 @@ from dramatiq import Worker
 from worker import log_filters
 from worker.broker import QUEUES
 from worker.desk.budget import Budget
+from worker.healthcheck import HealthCheck
 from worker.metrics import StoreCollector, serve
 from worker.runtime import Runtime, set_runtime
 from worker.scheduler import Job, Scheduler, poll_jobs, redis_clock, sweep_jobs
+from worker.store.keys import server_ms
 
 log = structlog.get_logger(__name__)
 HEALTHY_SCHEDULER_AGE_S = 30.0
@@ -73,12 +75,10 @@ class Service:
     stop: threading.Event = field(default_factory=threading.Event)
     _last_round: float = field(default_factory=time.monotonic)
 
-    def healthy(self) -> bool:
-        try:
-            self.runtime.redis.ping()
-        except Exception:
-            return False
-        return not self.scheduler or time.monotonic() - self._last_round < HEALTHY_SCHEDULER_AGE_S
+    def scheduler_stalled_s(self) -> float | None:
+        """Seconds since the scheduler's last round when that is too long (None: fine, or no scheduler here)."""
+        age = time.monotonic() - self._last_round
+        return age if self.scheduler and age >= HEALTHY_SCHEDULER_AGE_S else None
 
     def run(self) -> int:
         """Block until SIGTERM/SIGINT (or `stop` is set by the caller)."""
@@ -94,7 +94,8 @@ class Service:
         collector = StoreCollector(runtime.store, runtime.settings.org_ids, lambda org: budget.snapshot(org)["remaining"])
         # Figures live in Redis, so one server per deployment suffices: the scheduler's (workers may be many).
         serves_metrics = self.scheduler and runtime.settings.metrics_port
-        metrics = serve(collector, self.healthy, runtime.settings.metrics_host, runtime.settings.metrics_port) if serves_metrics else None
+        health = HealthCheck(runtime.redis, runtime.settings, server_ms(runtime.redis), lambda org: budget.snapshot(org)["pause_s"], self.scheduler_stalled_s)
+        metrics = serve(collector, health.verdict, runtime.settings.metrics_host, runtime.settings.metrics_port) if serves_metrics else None
         worker = self._start_workers() if self.workers else None
         log.info("service.started", scheduler=self.scheduler, workers=bool(worker), orgs=runtime.settings.org_ids)
         try:

@@ -3,12 +3,15 @@
     final already?      -> nothing to do (a redelivered or reconciled message)
     dry_run             -> recorded as planned, never executed (shadow mode)
     claim (lease)       -> another worker holds it: leave it to them (or to the reconciler if they die)
-    attempted before?   -> verify on the Desk first; if the effect is there, mark done without writing
+    final now?          -> read again under the claim: a delivery that read before another finished stops here
+    attempted before?   -> wait until an unanswered attempt can no longer land (settle.py), then verify on the
+                           Desk; if the effect is there, mark done without writing
     begin_attempt       -> counted before the write, so a crash after it is never taken for "not written"
     execute, finish     -> done, with the outcome in the ledger and the audit trail
 
 Permanent errors (the Desk refused the request itself) fail the action for good and put it in the dead-letter
-list; transient ones (5xx, timeouts, unknown outcome, 429) release the claim and are raised for a retry.
+list; transient ones (5xx, timeouts, unknown outcome, 429, a token outage, an attempt still settling) release
+the claim and are raised for a retry.
 """
 from __future__ import annotations
 
@@ -20,7 +23,8 @@ import structlog
 
 from worker.actions import EXECUTORS
 from worker.actions.assign import NoCandidate
-from worker.actions.base import ActionContext
+from worker.actions import settle
+from worker.actions.base import ActionContext, Executor
 from worker.actions.pending import AssigneeNotPicked, resolve
 from worker.desk.client import DeskClient
 from worker.desk.errors import AuthError, Forbidden, InvalidRequest, NotFound, RateLimited
@@ -68,13 +72,17 @@ class Enforcer:
         if not ledger.claim(action_id, self.owner, self.lease_ms):
             return Result.BUSY
         try:
-            ctx = ActionContext(client_for(action["org"]), self.store, action_id, resolve(self.store, action))
+            record = ledger.get(action_id)  # read again under the claim: another delivery may have finished it
+            if record is None or record.final:
+                return Result.ALREADY_FINAL
+            client = client_for(action["org"])
+            ctx = ActionContext(client, self.store, action_id, resolve(self.store, action))
             executor = EXECUTORS[action["type"]]
-            if record.attempts > 0 and executor.verify(ctx):
-                return self._finish(action_id, action, "done", "verified: already applied", Result.VERIFIED, bound)
-            ledger.begin_attempt(action_id)
-            with self.store.own_writes.attempt(ctx.action_id):  # a write that surely did not land expects nothing
-                outcome = executor.execute(ctx)
+            if record.attempts > 0:
+                settle.wait_for_earlier(self.store, action_id)
+                if executor.verify(ctx):
+                    return self._finish(action_id, action, "done", "verified: already applied", Result.VERIFIED, bound)
+            outcome = self._execute(ctx, executor, client.transport.settings.desk_write_settle_s)
             return self._finish(action_id, action, "done", outcome, Result.DONE, bound)
         except PERMANENT_ERRORS as exc:
             if isinstance(exc, RULE_FAULTS):
@@ -89,6 +97,16 @@ class Enforcer:
             raise
         finally:
             ledger.release(action_id, self.owner)
+
+    def _execute(self, ctx: ActionContext, executor: Executor, settle_s: float) -> str:
+        """One attempt, counted (with when it will have landed) before anything is sent."""
+        settle.begin(self.store, ctx.action_id, settle_s)
+        try:
+            with self.store.own_writes.attempt(ctx.action_id):  # a write that surely did not land expects nothing
+                return executor.execute(ctx)
+        except Exception as exc:
+            settle.end(self.store, ctx.action_id, exc)
+            raise
 
     def _is_final(self, action_id: str) -> bool:
         record = self.store.ledger.get(action_id)

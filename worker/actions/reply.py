@@ -1,9 +1,8 @@
 """`reply`: an email reply from a mail reply address, carrying this action's marker invisibly (verify before retrying)."""
 from __future__ import annotations
 
+from worker.actions import lookback
 from worker.actions.base import ActionContext
-
-PAGE = 50
 
 
 def execute(ctx: ActionContext) -> str:
@@ -16,14 +15,13 @@ def execute(ctx: ActionContext) -> str:
     }
     if params.get("to"):
         body["to"] = params["to"]
-    thread = ctx.client.transport.request("POST", f"/tickets/{ctx.ticket_id}/sendReply", json=body, idempotent=False, priority=ctx.priority)
-    return f"reply {(thread or {}).get('id', '')}".strip()
+    thread = ctx.client.transport.create(f"/tickets/{ctx.ticket_id}/sendReply", json=body, priority=ctx.priority)
+    return f"reply {thread['id']}"
 
 
 def verify(ctx: ActionContext) -> bool:
-    """Thread lists carry summaries only, so each recent outgoing thread is read whole."""
-    threads = ctx.client.transport.request("GET", f"/tickets/{ctx.ticket_id}/threads", params={"from": 0, "limit": PAGE})
-    for item in (threads or {}).get("data") or []:
+    """Threads list newest first with summaries only, so each outgoing one since the first attempt is read whole."""
+    for item in lookback.items(ctx, f"/tickets/{ctx.ticket_id}/threads", {}, "createdTime"):
         if item.get("direction") != "out":
             continue
         thread = ctx.client.transport.request("GET", f"/tickets/{ctx.ticket_id}/threads/{item['id']}") or {}

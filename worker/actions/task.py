@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from worker.actions import lookback
 from worker.actions.base import ActionContext
 
 TASK_FIELDS = ("subject", "dueDate", "ownerId", "priority", "status", "category", "departmentId")
@@ -18,10 +19,11 @@ def body(ctx: ActionContext) -> dict[str, Any]:
 
 
 def execute(ctx: ActionContext) -> str:
-    task = ctx.client.transport.request("POST", "/tasks", json=body(ctx), idempotent=False, priority=ctx.priority)
-    return f"task {(task or {}).get('id', '')}".strip()
+    task = ctx.client.transport.create("/tasks", json=body(ctx), priority=ctx.priority)
+    return f"task {task['id']}"
 
 
 def verify(ctx: ActionContext) -> bool:
-    tasks = ctx.client.transport.request("GET", f"/tickets/{ctx.ticket_id}/tasks", params={"from": 0, "limit": 100})
-    return any(ctx.marker in (item.get("description") or "") for item in (tasks or {}).get("data") or [])
+    """The ticket's tasks newest first, back to the action's first attempt (they list oldest first by default)."""
+    return lookback.has_marker(ctx, f"/tickets/{ctx.ticket_id}/tasks", {"sortBy": "-createdTime"}, "createdTime",
+                               lambda item: item.get("description"))

@@ -1,9 +1,12 @@
 """`time_entry`: log time on the ticket; the description carries this action's marker (verify before retrying)."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
+from worker.actions import lookback
 from worker.actions.base import ActionContext
+from worker.store.keys import server_now
 
 DESCRIPTION_LIMIT = 100
 ENTRY_FIELDS = ("hoursSpent", "minutesSpent", "secondsSpent", "executedTime", "ownerId")
@@ -23,10 +26,21 @@ def body(ctx: ActionContext) -> dict[str, Any]:
 
 
 def execute(ctx: ActionContext) -> str:
-    entry = ctx.client.transport.request("POST", f"/tickets/{ctx.ticket_id}/timeEntry", json=body(ctx), idempotent=False, priority=ctx.priority)
-    return f"time entry {(entry or {}).get('id', '')}".strip()
+    entry = ctx.client.transport.create(f"/tickets/{ctx.ticket_id}/timeEntry", json=body(ctx), priority=ctx.priority)
+    return f"time entry {entry['id']}"
 
 
 def verify(ctx: ActionContext) -> bool:
-    entries = ctx.client.transport.request("GET", f"/tickets/{ctx.ticket_id}/timeEntry", params={"from": 0, "limit": 100})
-    return any(ctx.marker in (item.get("description") or "") for item in (entries or {}).get("data") or [])
+    """Entries list by executedTime (which a rule may set in the past), not by creation: so only those created
+    since the action's first attempt are asked for, every page of them."""
+    params: dict[str, Any] = {"orderBy": "DESC"}
+    oldest = lookback.since(ctx)
+    if oldest is not None:
+        params["createdTimeRange"] = f"{_iso(oldest)},{_iso(server_now(ctx.store.redis) + lookback.CLOCK_SKEW)}"
+    return lookback.has_marker(ctx, f"/tickets/{ctx.ticket_id}/timeEntry", params, None,
+                               lambda item: item.get("description"))
+
+
+def _iso(when: datetime) -> str:
+    """The Desk's time format: 2016-06-21T13:16:14.000Z."""
+    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"

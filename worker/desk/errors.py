@@ -229,6 +229,27 @@ CODE_TO_ERROR: dict[str, type[DeskError]] = {
     "INTERNAL_SERVER_ERROR": ServerError,
 }
 
+# errorCode -> the status it is answered with; a 2xx carrying an error object is handled as that status.
+CODE_TO_STATUS: dict[str, int] = {
+    "INVALID_OAUTH": 401,
+    "UNAUTHORIZED": 401,
+    "SCOPE_MISMATCH": 401,
+    "OAUTH_ORG_MISMATCH": 401,
+    "FORBIDDEN": 403,
+    "LICENSE_ACCESS_LIMITED": 403,
+    "URL_NOT_FOUND": 404,
+    "BAD_REQUEST": 400,
+    "METHOD_NOT_ALLOWED": 405,
+    "RESOURCE_SIZE_EXCEEDED": 413,
+    "UNSUPPORTED_MEDIA_TYPE": 415,
+    "INVALID_DATA": 422,
+    "UNPROCESSABLE_ENTITY": 422,
+    "EMPTY_PAYLOAD": 422,
+    "TOO_MANY_REQUESTS": 429,
+    "THRESHOLD_EXCEEDED": 429,
+    "INTERNAL_SERVER_ERROR": 500,
+}
+
 STATUS_TO_ERROR: dict[int, type[DeskError]] = {
     400: InvalidRequest,
     401: AuthError,

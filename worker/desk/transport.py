@@ -6,6 +6,9 @@
   working on it, so the lease is left to expire instead of being handed back (the org's limit is never exceeded).
 - `X-Rate-Limit-Remaining-v3` updates the shared credit count; a 429 pauses every process's calls to the org.
 - Retries follow retry.py; a non-idempotent write with an unknown outcome raises OutcomeUnknown.
+- A 2xx whose body is an error object (`{"errorCode": ...}`) is the error its code names, handled as if answered
+  with that code's status (errors.CODE_TO_STATUS); a non-idempotent write answered with a body that is not JSON,
+  or (`create`) without the record it made, has an unknown outcome: the caller verifies before writing again.
 - Explicit timeouts on every request (connect: desk_connect_timeout_s; read/write/pool: http_timeout_s).
 
 Logs are structlog events bound to org/method/path; headers (Authorization) and bodies are never logged.
@@ -27,6 +30,7 @@ from config.settings import Settings
 from worker.desk.auth import AccessToken, TokenProvider
 from worker.desk.budget import Budget, Priority
 from worker.desk.errors import (
+    CODE_TO_STATUS,
     DeskError,
     MalformedResponse,
     NetworkError,
@@ -208,6 +212,32 @@ class Transport:
         finally:
             self._record(call, time.perf_counter() - started)
 
+    def create(
+        self,
+        path: str,
+        *,
+        params: Params | None = None,
+        json: Any = None,
+        files: Mapping[str, Any] | None = None,
+        data: Mapping[str, Any] | None = None,
+        priority: Priority | str = Priority.NORMAL,
+    ) -> dict[str, Any]:
+        """POST a write that makes a record (not idempotent) and return that record. An answer without it (empty,
+        `null`, no `id`) says nothing of whether the write happened: OutcomeUnknown, verify before sending again."""
+        body = self.request("POST", path, params=params, json=json, files=files, data=data, idempotent=False,
+                            priority=priority)
+        if isinstance(body, dict) and body.get("id"):
+            return body
+        log.warning("desk.outcome_unknown", org=self.org_id, method="POST", path=path, reason="no record in the answer")
+        raise OutcomeUnknown(
+            "the Desk answered without the record the write makes; it may have been applied: verify before "
+            "sending it again",
+            error_code="NO_RECORD",
+            status=200,  # answered (2xx): the write is over, only its result is unknown
+            method="POST",
+            path=path,
+        )
+
     def _attempt(self, call: _Call) -> Any:
         """One try: token, lease, send, release. Returns the answer's body, or _AGAIN to send the call again."""
         call.attempt += 1
@@ -254,9 +284,19 @@ class Transport:
     def _answer(self, call: _Call, response: httpx.Response, token: AccessToken) -> Any:
         """Map an answer: the body on 2xx, _AGAIN when the call should be sent again, else the error raised."""
         status = response.status_code
-        if 200 <= status < 300:
-            return self._decode_success(response, call.method, call.path)
-        body = self._decode_error(response)
+        if not 200 <= status < 300:
+            return self._refused(call, response, token, status, self._decode_error(response))
+        body = self._decode_success(response, call)
+        code = body.get("errorCode") if isinstance(body, dict) and "id" not in body and "data" not in body else None
+        if not isinstance(code, str):
+            return body
+        # An error answered as a success: as the status its code stands for (an unknown code as a 5xx).
+        call.log.warning("desk.error_in_success", status=status, error_code=code, attempt=call.attempt)
+        return self._refused(call, response, token, CODE_TO_STATUS.get(code, 500), body)
+
+    def _refused(self, call: _Call, response: httpx.Response, token: AccessToken, status: int, body: Any) -> Any:
+        """An error answer (`status` is the one it stands for): _AGAIN when the call should be sent again, else the
+        error raised."""
         if status == 429:
             self._retry_after_throttle(call, response, body)
             return _AGAIN
@@ -351,16 +391,22 @@ class Transport:
         return True
 
     @staticmethod
-    def _decode_success(response: httpx.Response, method: str, path: str) -> Any:
+    def _decode_success(response: httpx.Response, call: _Call) -> Any:
+        """The JSON body (None when empty). A body that is not JSON is malformed; on a non-idempotent write it
+        leaves the outcome unknown."""
         if response.status_code == 204 or not response.content:
             return None
         try:
             return response.json()
         except ValueError:
-            raise MalformedResponse(
-                f"a {response.status_code} answer whose body is not JSON", status=response.status_code,
-                method=method, path=path,
-            ) from None
+            pass
+        text = f"a {response.status_code} answer whose body is not JSON"
+        if not call.idem:
+            call.log.warning("desk.outcome_unknown", attempt=call.attempt, status=response.status_code, reason="not json")
+            raise OutcomeUnknown(f"{text}; the write may have been applied: verify before sending it again",
+                                 error_code="MALFORMED_RESPONSE", status=response.status_code, method=call.method,
+                                 path=call.path)
+        raise MalformedResponse(text, status=response.status_code, method=call.method, path=call.path)
 
     @staticmethod
     def _decode_error(response: httpx.Response) -> Any:

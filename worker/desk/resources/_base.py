@@ -117,9 +117,13 @@ class Resource:
         idempotent: bool,
         priority: PriorityArg,
     ) -> Any:
-        body = self._t.request(
-            method, path, json=json, params=params, files=files, data=data, idempotent=idempotent, priority=priority
-        )
+        if model is not None and not idempotent:  # a write that makes a record: no record, no known outcome
+            body: Any = self._t.create(path, json=json, params=params, files=files, data=data, priority=priority)
+        else:
+            body = self._t.request(
+                method, path, json=json, params=params, files=files, data=data, idempotent=idempotent,
+                priority=priority,
+            )
         if model is None:
             return body
         return self._one(model, body, method, path)

@@ -1,0 +1,121 @@
+"""Actions applied exactly once against the real thing (the sandbox over HTTP, a real redis-server) when the Desk
+answers wrongly, applies late, hides the write behind older records, or a message is delivered twice."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.integration.pipeline.act_support import action, desk_clients, direct_api, first_ticket, setup, writes
+from worker.actions.enforce import Enforcer, Result
+from worker.actions.settle import WriteSettling
+from worker.desk.errors import OutcomeUnknown, RateLimited
+from worker.store import Store
+
+APPLY_TIMEOUT_S = 30.0
+
+
+def apply_until_final(enforcer: Enforcer, action_id: str, client_for) -> tuple[Result, list[Exception]]:
+    """Deliver the action again and again, as the act actor's retries and delayed re-sends would."""
+    deadline = time.monotonic() + APPLY_TIMEOUT_S
+    raised: list[Exception] = []
+    while time.monotonic() < deadline:
+        try:
+            result = enforcer.apply(action_id, client_for)
+        except (RateLimited, OutcomeUnknown) as exc:
+            raised.append(exc)
+            time.sleep(min(getattr(exc, "retry_after", None) or 0.1, 0.5))
+            continue
+        if result in (Result.DONE, Result.VERIFIED, Result.FAILED):
+            return result, raised
+    raise AssertionError(f"action {action_id} not final after {APPLY_TIMEOUT_S}s: {raised[-3:]}")
+
+
+# -- item 3: a 200 that carries an error is not a success ------------------------------------------------------------
+@pytest.mark.parametrize("mode", ["errorBody", "null"])
+def test_given_a_comment_answered_200_without_the_comment_then_it_is_not_done_until_it_is_applied(sandbox, redis_server, mode):
+    settings, store, enforcer = setup(sandbox, redis_server)
+    with direct_api(sandbox) as api:
+        ticket = first_ticket(api)
+    store.ledger.record("a1", action(sandbox, ticket, "comment", {"text": "hello"}))
+    sandbox.control.post("/_sandbox/faults", json={"wrongAnswerRate": 1.0, "wrongAnswerModes": [mode],
+                                                    "pathContains": "/comments"})
+    with desk_clients(settings, store) as client_for:
+        with pytest.raises(OutcomeUnknown):
+            enforcer.apply("a1", client_for)
+        assert not store.ledger.get("a1").final and writes(sandbox, "POST", "/comments") == []
+        sandbox.control.delete("/_sandbox/faults")
+        result, _ = apply_until_final(enforcer, "a1", client_for)
+    assert result is Result.DONE
+    assert len(writes(sandbox, "POST", "/comments")) == 1
+
+
+# -- item 8: a write the Desk applies after the client gave up ----------------------------------------------------
+def test_given_a_write_applied_after_the_client_timeout_then_the_retry_waits_for_it_and_writes_once(sandbox, redis_server):
+    # Given a client that waits 1 s, a Desk that applies writes 2.5 s late, and a settle time of 4 s
+    settings, store, enforcer = setup(sandbox, redis_server, http_timeout_s=1.0, desk_write_settle_s=4.0)
+    with direct_api(sandbox) as api:
+        ticket = first_ticket(api)
+    store.ledger.record("a1", action(sandbox, ticket, "comment", {"text": "late"}))
+    sandbox.control.post("/_sandbox/faults", json={"writeDelayMs": 2500, "pathContains": "/comments"})
+    with desk_clients(settings, store) as client_for:
+        # When the action is delivered until it is final
+        result, raised = apply_until_final(enforcer, "a1", client_for)
+    time.sleep(3.0)  # any second write sent would land within the Desk's delay
+    # Then the retries waited for the first write instead of writing again, and found it
+    assert len(writes(sandbox, "POST", "/comments")) == 1
+    assert result is Result.VERIFIED
+    assert any(isinstance(exc, WriteSettling) for exc in raised)
+
+
+# -- item 9: the check before a retry sees past 100 older records --------------------------------------------------
+@pytest.mark.parametrize(
+    ("kind", "params", "path", "older"),
+    [
+        ("time_entry", {"hoursSpent": 0, "minutesSpent": 15, "description": "billing"}, "/timeEntry",
+         {"minutesSpent": 5, "description": "older"}),
+        ("task", {"subject": "follow up", "description": "call back"}, "/tasks",
+         {"subject": "older", "status": "Not Started"}),
+    ],
+)
+def test_given_100_older_records_when_a_write_is_applied_but_answered_500_then_the_retry_finds_it(
+    sandbox, redis_server, kind, params, path, older
+):
+    settings, store, enforcer = setup(sandbox, redis_server)
+    with direct_api(sandbox) as api:
+        ticket = first_ticket(api)
+        target = f"/tickets/{ticket['id']}/timeEntry" if kind == "time_entry" else "/tasks"
+        extra = {} if kind == "time_entry" else {"ticketId": ticket["id"], "departmentId": ticket["departmentId"]}
+        for _ in range(101):
+            assert api.post(target, json={**older, **extra}).status_code == 200
+    before = len(writes(sandbox, "POST", path))
+    store.ledger.record("a1", action(sandbox, ticket, kind, params))
+    sandbox.control.post("/_sandbox/faults", json={"phantomWriteRate": 1.0})
+    with desk_clients(settings, store) as client_for:
+        with pytest.raises(OutcomeUnknown):
+            enforcer.apply("a1", client_for)
+        sandbox.control.delete("/_sandbox/faults")
+        result, _ = apply_until_final(enforcer, "a1", client_for)
+    assert result is Result.VERIFIED
+    assert len(writes(sandbox, "POST", path)) - before == 1
+
+
+# -- item 10: two deliveries of one action message ------------------------------------------------------------------
+def test_given_a_delivery_that_read_before_another_finished_then_it_does_not_write_again(sandbox, redis_server):
+    settings, store, first = setup(sandbox, redis_server)
+    with direct_api(sandbox) as api:
+        ticket = first_ticket(api)
+    store.ledger.record("a1", action(sandbox, ticket, "comment", {"text": "once"}))
+    late_store = Store.connect(redis_server.client())  # the slow delivery's worker
+    late = Enforcer(late_store, "slow-worker", send_next=lambda _: None)
+    with desk_clients(settings, store) as client_for:
+        take_claim = late_store.ledger.claim
+
+        def claim_after_the_other_delivery(action_id: str, owner: str, lease_ms: int) -> bool:
+            # The slow delivery has read the record (not final); the other one runs to the end meanwhile.
+            assert first.apply(action_id, client_for) is Result.DONE
+            return take_claim(action_id, owner, lease_ms)
+
+        late_store.ledger.claim = claim_after_the_other_delivery  # type: ignore[method-assign]
+        assert late.apply("a1", client_for) is Result.ALREADY_FINAL
+    assert len(writes(sandbox, "POST", "/comments")) == 1
