@@ -41,7 +41,7 @@ RETRIES = {"max_retries": _runtime.settings.message_max_retries, "min_backoff": 
 def _later(actor: dramatiq.Actor, error: RateLimited, *args: str) -> None:
     delay_ms = int(1000 * (error.retry_after if error.retry_after is not None else DEFAULT_RETRY_AFTER_S))
     actor.send_with_options(args=args, delay=max(delay_ms, MIN_BACKOFF_MS))
-    log.info("message.delayed", actor=actor.actor_name, delay_ms=delay_ms, reason=error.code)
+    log.info("message.delayed", actor=actor.actor_name, delay_ms=delay_ms, reason=error.error_code)
 
 
 @contextmanager
