@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import cached_property
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from worker.engine.errors import Problem
@@ -66,10 +67,9 @@ class Names:
     def problem(self, value: Any, *, exact: bool) -> str | None:
         """Why `value` is not one of these names (None when it is)."""
         text = str(value).strip()
-        if text in self.ids or text in self.names:
+        if text in self.ids or text in self.exact:
             return None
-        folded = {name.casefold(): name for name in self.names}
-        same = folded.get(text.casefold())
+        same = self.folded.get(text.casefold())
         if same is not None:
             if not exact:
                 return None
@@ -77,8 +77,26 @@ class Names:
                     f"(write {same!r}, or add ignore_case: true)")
         return f"unknown {self.kind} {text!r}{self.hint(text)}"
 
+    @cached_property
+    def exact(self) -> frozenset[str]:
+        return frozenset(self.names)
+
+    @cached_property
+    def folded(self) -> dict[str, str]:
+        return {name.casefold(): name for name in self.names}
+
+    @cached_property
+    def hints(self) -> dict[str, str]:
+        return {}
+
     def hint(self, text: str) -> str:
-        folded = {name.casefold(): name for name in self.names}
+        """" (did you mean X?)" and, for a short list, the names themselves (memoised: a typo often repeats)."""
+        if text not in self.hints:
+            self.hints[text] = self._hint(text)
+        return self.hints[text]
+
+    def _hint(self, text: str) -> str:
+        folded = self.folded
         close = difflib.get_close_matches(text.casefold(), list(folded), n=1, cutoff=SUGGEST_CUTOFF)
         hint = f" (did you mean {folded[close[0]]!r}?)" if close else ""
         if self.listed and len(self.names) <= LISTED_AT_MOST:
@@ -97,6 +115,7 @@ class Catalogue:
     fields: Sequence[Record] | None = None  # ticket fields: apiName, displayLabel, isCustomField, allowedValues
     layouts: Sequence[Record] | None = None
     mail_reply_addresses: Sequence[Record] | None = None
+    _memo: dict[str, Names | None] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Catalogue:
@@ -105,7 +124,12 @@ class Catalogue:
                    data.get("layouts"), data.get("mailReplyAddresses"))
 
     def names(self, kind: str) -> Names | None:
-        """The names of one kind (department, agent, team, layout, status, priority, reply address)."""
+        """The names of one kind (department, agent, team, layout, status, priority, reply address); memoised."""
+        if kind not in self._memo:
+            self._memo[kind] = self._build(kind)
+        return self._memo[kind]
+
+    def _build(self, kind: str) -> Names | None:
         if kind == "department" and self.departments is not None:
             return _names(kind, self.departments, ("name", "nameInCustomerPortal"))
         if kind == "agent" and self.agents is not None:
