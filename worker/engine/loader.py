@@ -15,7 +15,9 @@ Errors refuse the whole set (`RuleLoadError`); warnings are kept on the RuleSet.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 
@@ -131,6 +133,26 @@ def load_rules_text(text: str, file: str = "rules.yaml") -> RuleSet:
 def check_sources(sources: Iterable[tuple[str, str]], max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
                   ) -> tuple[RuleSet | None, list[Problem]]:
     """Steps 1-4 of the module docstring over (display name, text) pairs, in the given order."""
+    with _collector_paused():
+        return _check_sources(sources, max_file_bytes)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a rule set is built: the load allocates hundreds of thousands
+    of long-lived objects, and each allocation burst set off full collections that walked all of them again (40%
+    of a 1 MB load's CPU). Nothing is lost: the collector runs as usual afterwards. It is process-wide; a
+    concurrent load that paused it first, or code that disabled it, finds it as it left it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _check_sources(sources: Iterable[tuple[str, str]], max_file_bytes: int) -> tuple[RuleSet | None, list[Problem]]:
     problems: list[Problem] = []
     parsed = [source for rank, (name, text) in enumerate(sources)
               if (source := _read_source(name, text, rank, problems, max_file_bytes)) is not None]

@@ -16,12 +16,10 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import ScalarNode
-from ruamel.yaml.resolver import VersionedResolver
 
 from worker.engine.errors import Problem
 from worker.engine.yamlmessages import syntax_problem
-from worker.engine.yamltree import TreeBuilder, YamlLimitError
+from worker.engine.yamltree import DeferredResolver, TreeBuilder, YamlLimitError
 
 Path = tuple[Any, ...]
 
@@ -32,26 +30,11 @@ MAX_ALIASES = 10_000  # alias uses (*name) per file: shared condition blocks nee
 DEFAULT_MAX_NODES = 1_000_000  # expanded nodes per file; the loader derives it from the file size limit
 
 
-class _Resolver(VersionedResolver):
-    """YAML 1.2 tag resolution, memoised: ruamel re-derives its rule table for every scalar, a fifth of the parse
-    time, and rule files repeat the same keys and values. A `%YAML 1.1` directive is not honoured."""
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is not ScalarNode:
-            return super().resolve(kind, value, implicit)
-        cache = self.__dict__.setdefault("_tags", {})
-        key = (value, implicit)
-        tag = cache.get(key)
-        if tag is None:
-            tag = cache[key] = super().resolve(kind, value, implicit)
-        return tag
-
-
 def _yaml(text: str) -> YAML:
     """libyaml's parser, unless the text may nest deeper than C_SAFE_DEPTH: libyaml's composer recurses in C and
     crashes the process (segfault) near 30,000 levels; ruamel's pure one raises RecursionError instead."""
     yaml = YAML(typ="safe", pure=_nesting_bound(text) > C_SAFE_DEPTH)
-    yaml.Resolver = _Resolver
+    yaml.Resolver = DeferredResolver
     return yaml
 
 

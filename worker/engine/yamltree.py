@@ -13,14 +13,18 @@ winning. A duplicate key is an error at the second one.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Any
 
 from ruamel.yaml.error import StreamMark
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.nodes import Node, ScalarNode, SequenceNode
+from ruamel.yaml.resolver import VersionedResolver
+from ruamel.yaml.tag import Tag
 
 Position = tuple[int, int]  # 0-based line and column, as the composer marks them
 TAG = "tag:yaml.org,2002:"
 MERGE = TAG + "merge"
+_STR_TAG = TAG + "str"
 _IN_PROGRESS = -1  # the size of a node being measured: meeting it again means an alias inside its own anchor
 _FLOATS = {".inf": math.inf, "+.inf": math.inf, "-.inf": -math.inf, ".nan": math.nan}
 
@@ -75,9 +79,36 @@ class BlockString(str):
     __slots__ = ()
 
 
-def _tag(node: Node) -> str:
-    """The resolved tag; an implicit one (no `!` handle, the common case) without ruamel's str() conversion."""
+class DeferredResolver(VersionedResolver):
+    """Hands every plain scalar one placeholder tag; `_scalar_tag` resolves it later, once per distinct text.
+
+    The composer calls the resolver for each scalar, and ruamel's re-derives its YAML 1.2 rule table each time:
+    a fifth of the parse. Resolving in the tree builder from the same table, with a cache, costs nothing for the
+    common case (a plain word). A `%YAML 1.1` directive is not honoured.
+    """
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is ScalarNode:
+            return _PLAIN if implicit[0] else _STR
+        return super().resolve(kind, value, implicit)
+
+
+_PLAIN, _STR = Tag(suffix="deskpilot:plain"), Tag(suffix=TAG + "str")
+_IMPLICIT = VersionedResolver(version=(1, 2)).versioned_resolver  # first character -> [(tag, pattern)]
+
+
+@lru_cache(maxsize=4096)
+def _implicit_tag(text: str) -> str:
+    for tag, pattern in _IMPLICIT.get(text[:1], ()):
+        if pattern.match(text):
+            return str(tag)
+    return TAG + "str"
+
+
+def _scalar_tag(node: Node) -> str:
     ctag = node.ctag
+    if ctag is _PLAIN:
+        return _implicit_tag(node.value)
     return ctag.suffix if ctag.handle is None else str(ctag)
 
 
@@ -87,94 +118,96 @@ def _mark(node: Node) -> Position:
 
 
 class TreeBuilder:
-    """Builds the positioned tree of one document; checks the alias limits first (see the module docstring)."""
+    """Builds the positioned tree of one document, each node once, bounding aliases as it goes (see the module
+    docstring): the tree shares aliased blocks, so nothing is expanded before the limits are checked."""
 
     def __init__(self, max_aliases: int, max_nodes: int) -> None:
         self.max_aliases, self.max_nodes = max_aliases, max_nodes
-        self._sizes: dict[int, int] = {}
-        self._built: dict[int, Any] = {}
+        self._built: dict[int, tuple[Any, int]] = {}  # id(node) -> (value, expanded size)
         self._aliases = 0
 
     def build(self, root: Node) -> Any:
-        self._check(root, _mark(root))
-        return self._build(root)
+        return self._build(root, _mark(root))[0]
 
-    def _check(self, node: Node, where: Position) -> int:
-        """The expanded size of `node`; a node met again is an alias use, counted and bounded."""
-        known = self._sizes.get(id(node))
-        if known == _IN_PROGRESS:
-            raise YamlLimitError(where, "this alias (*name) is used inside the block its anchor names, which would "
-                                        "repeat forever; use the alias after that block")
+    def _build(self, node: Node, where: Position) -> tuple[Any, int]:
+        """(value, expanded size) of `node`; a node met again is an alias use, counted and bounded."""
+        known = self._built.get(id(node))
         if known is not None:
-            self._aliases += 1
-            if self._aliases > self.max_aliases:
-                raise YamlLimitError(where, f"more than {self.max_aliases:,} alias uses (*name) in one file; "
-                                            "share fewer blocks, or write the repeated parts out")
-            return known
-        self._sizes[id(node)] = _IN_PROGRESS
-        size = 1
-        if isinstance(node, MappingNode):
-            for key, value in node.value:
-                size += self._check(key, _mark(key)) + self._check(value, _mark(key))
-        elif isinstance(node, SequenceNode):
-            for item in node.value:
-                size += self._check(item, _mark(item) if id(item) not in self._sizes else where)
+            return self._alias(known, where)
+        if isinstance(node, ScalarNode):
+            built = self._built[id(node)] = (_scalar(node), 1)
+            return built
+        lines = Lines(_mark(node))
+        result: Any = PositionedList() if isinstance(node, SequenceNode) else PositionedMap()
+        result.lc = lines
+        self._built[id(node)] = (result, _IN_PROGRESS)
+        if isinstance(node, SequenceNode):
+            size = 1 + self._fill_list(result, lines, node)
+        else:
+            size = 1 + self._fill_map(result, lines, node)
         if size > self.max_nodes:
             raise YamlLimitError(where, f"the file expands to more than {self.max_nodes:,} YAML nodes once its "
                                         "aliases (*name) are replaced by their anchored blocks; an alias bomb? "
                                         "Share smaller blocks, or split the rules over several files")
-        self._sizes[id(node)] = size
+        self._built[id(node)] = (result, size)
+        return result, size
+
+    def _alias(self, known: tuple[Any, int], where: Position) -> tuple[Any, int]:
+        if known[1] == _IN_PROGRESS:
+            raise YamlLimitError(where, "this alias (*name) is used inside the block its anchor names, which would "
+                                        "repeat forever; use the alias after that block")
+        self._aliases += 1
+        if self._aliases > self.max_aliases:
+            raise YamlLimitError(where, f"more than {self.max_aliases:,} alias uses (*name) in one file; "
+                                        "share fewer blocks, or write the repeated parts out")
+        return known
+
+    def _fill_list(self, result: PositionedList, lines: Lines, node: Node) -> int:
+        size = 0
+        for index, item in enumerate(node.value):
+            position = lines._values[index] = _mark(item)
+            value, item_size = self._build(item, position)
+            result.append(value)
+            size += item_size
         return size
 
-    def _build(self, node: Node) -> Any:
-        built = self._built.get(id(node))
-        if built is not None or id(node) in self._built:
-            return built
-        if isinstance(node, ScalarNode):
-            value = _scalar(node)
-            self._built[id(node)] = value
-            return value
-        lines = Lines(_mark(node))
-        if isinstance(node, SequenceNode):
-            result: Any = PositionedList()
-            result.lc = lines
-            self._built[id(node)] = result
-            for index, item in enumerate(node.value):
-                lines._values[index] = _mark(item)
-                result.append(self._build(item))
-            return result
-        result = PositionedMap()
-        result.lc = lines
-        self._built[id(node)] = result
+    def _fill_map(self, result: PositionedMap, lines: Lines, node: Node) -> int:
+        size = 0
         merged: list[tuple[Node, Node]] = []
         for key_node, value_node in node.value:
-            if _tag(key_node) == MERGE:
+            if isinstance(key_node, ScalarNode) and _scalar_tag(key_node) == MERGE:
                 merged.append((key_node, value_node))
                 continue
-            key = self._build(key_node)
+            where = _mark(key_node)
+            key, key_size = self._build(key_node, where)
             if not _hashable(key):
-                raise YamlLimitError(_mark(key_node), "a key must be a plain value (text or a number), "
-                                                      "not a list or mapping")
+                raise YamlLimitError(where, "a key must be a plain value (text or a number), not a list or mapping")
             if key in result:
-                raise DuplicateKeyError(_mark(key_node), f"duplicate key {key!r}; each key may appear once")
-            lines._keys[key], lines._values[key] = _mark(key_node), _mark(value_node)
-            result[key] = self._build(value_node)
+                raise DuplicateKeyError(where, f"duplicate key {key!r}; each key may appear once")
+            value, value_size = self._build(value_node, where)
+            lines._keys[key], lines._values[key] = where, _mark(value_node)
+            result[key] = value
+            size += key_size + value_size
         for key_node, value_node in merged:
-            self._merge(result, lines, key_node, value_node)
-        return result
+            size += self._merge(result, lines, key_node, value_node)
+        return size
 
-    def _merge(self, result: PositionedMap, lines: Lines, key_node: Node, value_node: Node) -> None:
+    def _merge(self, result: PositionedMap, lines: Lines, key_node: Node, value_node: Node) -> int:
         """`<<: *base` or `<<: [*a, *b]`: the merged mappings' keys, unless the mapping gives them itself."""
+        where = _mark(key_node)
         sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+        size = 0
         for source in sources:
-            merged = self._build(source)
+            merged, merged_size = self._build(source, where)
             if not isinstance(merged, dict):
-                raise YamlLimitError(_mark(key_node), "`<<` merges mappings: expected an alias of a mapping "
-                                                      "(<<: *name) or a list of them")
+                raise YamlLimitError(where, "`<<` merges mappings: expected an alias of a mapping (<<: *name) or "
+                                            "a list of them")
+            size += merged_size
             for key, value in merged.items():
                 if key not in result:
                     lines._keys[key], lines._values[key] = merged.lc.key(key), merged.lc.value(key)
                     result[key] = value
+        return size
 
 
 def _hashable(key: Any) -> bool:
@@ -187,9 +220,9 @@ def _hashable(key: Any) -> bool:
 
 def _scalar(node: ScalarNode) -> Any:
     """The value of a scalar by its resolved tag; unknown tags (`!foo`) keep the text."""
-    text, tag = node.value, _tag(node)
-    if node.style in ("|", ">"):
-        return BlockString(text)
+    text, tag = node.value, _scalar_tag(node)
+    if tag == _STR_TAG:
+        return BlockString(text) if node.style in ("|", ">") else text
     if tag == TAG + "null":
         return None
     if tag == TAG + "bool":

@@ -124,3 +124,30 @@ def test_the_service_start_check_uses_the_file_size_setting(tmp_path: Path) -> N
         require_rules(settings)
     # and at the default limit they load
     require_rules(Settings(rules_path=tmp_path))
+
+
+def test_the_cyclic_collector_is_paused_while_a_set_loads_and_left_as_it_was(monkeypatch: pytest.MonkeyPatch) -> None:
+    # given a probe inside the load (full collections walking the growing tree cost 40% of a large load)
+    import gc
+
+    import worker.engine.loader as loader
+
+    seen: list[bool] = []
+    real_parse = loader.parse_yaml
+
+    def parse(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return real_parse(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "parse_yaml", parse)
+    # when a set loads, and another one is refused / then the collector was off inside and is on again after
+    assert check_sources([("a.yaml", "rules: []\n")])[0] is not None
+    assert check_sources([("b.yaml", "rules: [\n")])[0] is None
+    assert seen == [False, False] and gc.isenabled()
+    # and a caller that disabled it finds it disabled
+    gc.disable()
+    try:
+        check_sources([("a.yaml", "rules: []\n")])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
