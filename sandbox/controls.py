@@ -6,6 +6,7 @@ client secret and refresh token, and faults can stop the Desk for everyone who u
 """
 from __future__ import annotations
 
+import random
 import secrets
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -28,6 +29,7 @@ from sandbox.control_bodies import (
 from sandbox.faults import Faults
 from sandbox.runtime import Sandbox
 from sandbox.state import Org
+from sandbox.story import customer_reply
 
 TOKEN_HEADER = "X-Sandbox-Token"
 ControlHandler = Callable[[Request], Awaitable[Response]]
@@ -134,6 +136,15 @@ class Controls:
     async def activity_stats(self, _: Request) -> Response:
         return JSONResponse(self.sandbox.activity.stats())
 
+    async def customer_reply(self, request: Request) -> Response:
+        """The ticket's contact writes in (re-opening it when Closed or On Hold), as mail would: no API does this."""
+        ticket_id = request.path_params["ticketId"]
+        org = next((org for org in self.sandbox.desk.orgs.values() if ticket_id in org.tickets), None)
+        if org is None:
+            raise BadControl(f"ticketId: no ticket {ticket_id} in this sandbox")
+        thread = customer_reply(org, org.tickets[ticket_id], random.Random(ticket_id))
+        return JSONResponse({"threadId": thread["id"], "status": org.tickets[ticket_id]["status"]})
+
     async def credits(self, _: Request) -> Response:
         return JSONResponse(
             {
@@ -176,6 +187,7 @@ def routes(sandbox: Sandbox) -> list[Route]:
         ("/_sandbox/writes", "DELETE", controls.clear_writes),
         ("/_sandbox/clock/advance", "POST", controls.advance_clock),
         ("/_sandbox/credits", "GET", controls.credits),
+        ("/_sandbox/tickets/{ticketId}/customerReply", "POST", controls.customer_reply),
         ("/_sandbox/activity", "POST", controls.start_activity),
         ("/_sandbox/activity", "DELETE", controls.stop_activity),
         ("/_sandbox/activity", "GET", controls.activity_stats),
