@@ -15,8 +15,6 @@ Logs are structlog events bound to org/method/path; headers (Authorization) and 
 """
 from __future__ import annotations
 
-import email.utils
-import math
 import threading
 import time
 from dataclasses import dataclass
@@ -38,6 +36,7 @@ from worker.desk.errors import (
     ServerError,
     error_for_response,
 )
+from worker.desk.http_values import Params, clean_params, int_header, parse_retry_after
 from worker.desk.retry import RetryPolicy, Verdict, classify_exception, classify_status, default_idempotent, was_maybe_sent
 
 log = structlog.get_logger("worker.desk")
@@ -45,8 +44,6 @@ log = structlog.get_logger("worker.desk")
 REMAINING_HEADER = "X-Rate-Limit-Remaining-v3"
 WEIGHT_HEADER = "X-Rate-Limit-Request-Weight-v3"
 USER_AGENT = "deskpilot/0.1 (+https://github.com/deskpilot)"
-
-Params = Mapping[str, Any]
 
 # What a step answers when the call should be sent again (a body may legitimately be None).
 _AGAIN = object()
@@ -83,54 +80,6 @@ class _Call:
     refreshed: bool = False  # the one token refresh this call may make was used
     retried_after_doubt: bool = False  # an earlier try of this call may have been applied
     http_s: float = 0.0
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """Retry-After as seconds: a number of seconds or an HTTP date. None when absent, negative or garbled (the
-    caller's growing backoff applies then); the budget caps what it is given (MAX_PAUSE_S)."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        pass
-    else:
-        return seconds if math.isfinite(seconds) and seconds >= 0 else None
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when is None:
-        return None
-    return max(when.timestamp() - time.time(), 0.0)
-
-
-def _int_header(response: httpx.Response, name: str) -> int | None:
-    raw = response.headers.get(name)
-    if raw is None:
-        return None
-    try:
-        return int(float(raw))
-    except ValueError:
-        return None
-
-
-def _clean_params(params: Params | None) -> dict[str, Any] | None:
-    """Drop None values; booleans as the Desk writes them; lists as comma lists."""
-    if not params:
-        return None
-    out: dict[str, Any] = {}
-    for key, value in params.items():
-        if value is None:
-            continue
-        if isinstance(value, bool):
-            out[key] = "true" if value else "false"
-        elif isinstance(value, (list, tuple, set, frozenset)):
-            out[key] = ",".join(str(v) for v in value)
-        else:
-            out[key] = value
-    return out or None
 
 
 class Transport:
@@ -197,7 +146,7 @@ class Transport:
             priority=Priority(priority),
             log=log.bind(org=self.org_id, method=method, path=path),
             deadline=time.monotonic() + self.policy.deadline_s,
-            query=_clean_params(params),
+            query=clean_params(params),
             json=json,
             files=files,
             data=data,
@@ -269,14 +218,14 @@ class Transport:
             self.budget.release(lease)  # e.g. a body that cannot be encoded: nothing was sent
             raise
         call.http_s += time.perf_counter() - sent_at
-        remaining = _int_header(response, REMAINING_HEADER)
+        remaining = int_header(response, REMAINING_HEADER)
         self.budget.release(lease, remaining=remaining)
         call.log.debug(
             "desk.call",
             status=response.status_code,
             attempt=call.attempt,
             ms=round((time.perf_counter() - sent_at) * 1000, 2),
-            weight=_int_header(response, WEIGHT_HEADER),
+            weight=int_header(response, WEIGHT_HEADER),
             remaining=remaining,
         )
         return self._answer(call, response, token)

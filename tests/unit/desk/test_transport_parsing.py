@@ -4,7 +4,7 @@ from __future__ import annotations
 import email.utils
 import time
 
-from worker.desk.transport import _clean_params, parse_retry_after
+from worker.desk.http_values import clean_params, parse_retry_after
 
 
 def test_retry_after_in_seconds_or_as_an_http_date():
@@ -17,9 +17,9 @@ def test_retry_after_in_seconds_or_as_an_http_date():
 
 
 def test_query_parameters_drop_none_and_speak_the_desks_forms():
-    assert _clean_params({"from": 0, "limit": 100, "departmentId": None}) == {"from": 0, "limit": 100}
-    assert _clean_params({"isPublic": True, "status": ["Open", "On Hold"]}) == {"isPublic": "true", "status": "Open,On Hold"}
-    assert _clean_params({"x": None}) is None
+    assert clean_params({"from": 0, "limit": 100, "departmentId": None}) == {"from": 0, "limit": 100}
+    assert clean_params({"isPublic": True, "status": ["Open", "On Hold"]}) == {"isPublic": "true", "status": "Open,On Hold"}
+    assert clean_params({"x": None}) is None
 
 
 def test_retry_after_that_is_negative_or_not_a_finite_number_counts_as_absent():
