@@ -70,7 +70,8 @@ def ticket_fields(org: Org) -> list[Record]:
 def list_fields(call: Call) -> Reply:
     module = call.query.get("module")
     if module not in MODULES:
-        raise unprocessable(f"The value passed for the 'module' query parameter is invalid; allowed: {', '.join(MODULES)}.")
+        raise unprocessable("The value passed for the 'module' query parameter is invalid; "
+                            f"allowed: {', '.join(MODULES)}.")
     return listing(ticket_fields(call.org))
 
 

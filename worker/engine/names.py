@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from functools import cached_property
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from worker.engine.errors import Problem

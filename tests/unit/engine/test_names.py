@@ -6,7 +6,8 @@ from worker.engine.names import Catalogue, name_problems
 
 CATALOGUE = Catalogue(
     departments=[{"id": "11", "name": "Support"}, {"id": "12", "name": "Billing"}, {"id": "13", "name": "Tier 2"}],
-    agents=[{"id": "21", "emailId": "jade.tywin@zylkercorp.com"}, {"id": "22", "emailId": "omar.haddad@zylkercorp.com"}],
+    agents=[{"id": "21", "emailId": "jade.tywin@zylkercorp.com"},
+            {"id": "22", "emailId": "omar.haddad@zylkercorp.com"}],
     teams=[{"id": "31", "name": "Support Team"}],
     fields=[
         {"apiName": "status", "allowedValues": ["Open", "On Hold", "Escalated", "Closed"]},
