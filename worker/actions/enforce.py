@@ -75,14 +75,13 @@ class Enforcer:
             record = ledger.get(action_id)  # read again under the claim: another delivery may have finished it
             if record is None or record.final:
                 return Result.ALREADY_FINAL
-            client = client_for(action["org"])
-            ctx = ActionContext(client, self.store, action_id, resolve(self.store, action))
+            ctx = ActionContext(client_for(action["org"]), self.store, action_id, resolve(self.store, action))
             executor = EXECUTORS[action["type"]]
             if record.attempts > 0:
                 settle.wait_for_earlier(self.store, action_id)
                 if executor.verify(ctx):
                     return self._finish(action_id, action, "done", "verified: already applied", Result.VERIFIED, bound)
-            outcome = self._execute(ctx, executor, client.transport.settings.desk_write_settle_s)
+            outcome = self._execute(ctx, executor)
             return self._finish(action_id, action, "done", outcome, Result.DONE, bound)
         except PERMANENT_ERRORS as exc:
             if isinstance(exc, RULE_FAULTS):
@@ -98,14 +97,16 @@ class Enforcer:
         finally:
             ledger.release(action_id, self.owner)
 
-    def _execute(self, ctx: ActionContext, executor: Executor, settle_s: float) -> str:
+    def _execute(self, ctx: ActionContext, executor: Executor) -> str:
         """One attempt, counted (with when it will have landed) before anything is sent."""
-        settle.begin(self.store, ctx.action_id, settle_s)
+        transport = ctx.client.transport
+        settle_s = transport.settings.desk_write_settle_s
+        settle.begin(self.store, ctx.action_id, transport.policy.deadline_s, settle_s)
         try:
             with self.store.own_writes.attempt(ctx.action_id):  # a write that surely did not land expects nothing
                 return executor.execute(ctx)
         except Exception as exc:
-            settle.end(self.store, ctx.action_id, exc)
+            settle.end(self.store, ctx.action_id, exc, settle_s)
             raise
 
     def _is_final(self, action_id: str) -> bool:

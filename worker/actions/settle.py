@@ -2,10 +2,12 @@
 
 A write that timed out, whose connection dropped, or whose worker was killed may still be applied by the Desk
 afterwards: a retry that verified at once could read before it landed and write a second time (seen with a 5 s
-client timeout and a Desk taking 8 s). So every attempt notes, before it is sent, when it has surely landed or
-died: its start plus `desk_write_settle_s` (the longest the Desk may take over a write it received). An attempt
-the Desk answered (even with an error) is over at once. A later attempt verifies only once that time has passed;
-before it, WriteSettling (a RateLimited) sends the action back for then.
+client timeout and a Desk taking 8 s). So every attempt notes, before anything is sent, when it has surely landed
+or died: its start plus the longest the call may go on sending (the transport's retry deadline) plus
+`desk_write_settle_s` (the longest the Desk takes over a write it received); that covers a worker killed
+mid-call. When the call ends without an answer, the mark becomes the end plus `desk_write_settle_s`; when the
+Desk answered (even with an error) or nothing was sent, the attempt is over at once. A later attempt verifies only
+once the mark has passed; before it, WriteSettling (a RateLimited) sends the action back for then.
 
 Why waiting rather than idempotent writes: the Desk takes no idempotency key, and the markers deskpilot puts in
 comments, replies, tasks and time entries are found only by reading, which is what races the late write.
@@ -29,20 +31,24 @@ class WriteSettling(RateLimited):
     default_code = "WRITE_SETTLING"
 
 
-def begin(store: Store, action_id: str, settle_s: float) -> None:
-    """Note when this attempt will have landed or died, then count it (before anything is sent)."""
+def begin(store: Store, action_id: str, call_s: float, settle_s: float) -> None:
+    """Note when this attempt will have landed or died (`call_s`: the longest one call may go on sending), then
+    count it; before anything is sent."""
     now = server_ms(store.redis)
     name = key("action", action_id)
     pipe = store.redis.pipeline()
     pipe.hsetnx(name, FIRST_FIELD, now)
-    pipe.hset(name, SETTLES_FIELD, now + int(settle_s * 1000))
+    pipe.hset(name, SETTLES_FIELD, now + int((call_s + settle_s) * 1000))
     pipe.execute()
     store.ledger.begin_attempt(action_id)
 
 
-def end(store: Store, action_id: str, error: BaseException) -> None:
-    """The attempt failed with `error`: over at once when the Desk answered or nothing was sent."""
-    if isinstance(error, DeskError) and not (isinstance(error, OutcomeUnknown) and error.status is None):
+def end(store: Store, action_id: str, error: BaseException, settle_s: float) -> None:
+    """The attempt failed with `error`: over at once when the Desk answered or nothing was sent; `settle_s` from
+    now when its last send got no answer."""
+    if isinstance(error, OutcomeUnknown) and error.status is None:
+        store.redis.hset(key("action", action_id), SETTLES_FIELD, server_ms(store.redis) + int(settle_s * 1000))
+    elif isinstance(error, DeskError):
         store.redis.hset(key("action", action_id), SETTLES_FIELD, 0)
 
 

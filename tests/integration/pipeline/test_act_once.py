@@ -8,6 +8,7 @@ import pytest
 
 from tests.integration.pipeline.act_support import action, desk_clients, direct_api, first_ticket, setup, writes
 from worker.actions.enforce import Enforcer, Result
+from worker.actions import settle
 from worker.actions.settle import WriteSettling
 from worker.desk.errors import OutcomeUnknown, RateLimited
 from worker.store import Store
@@ -119,3 +120,18 @@ def test_given_a_delivery_that_read_before_another_finished_then_it_does_not_wri
         late_store.ledger.claim = claim_after_the_other_delivery  # type: ignore[method-assign]
         assert late.apply("a1", client_for) is Result.ALREADY_FINAL
     assert len(writes(sandbox, "POST", "/comments")) == 1
+
+
+def test_given_a_worker_killed_mid_write_then_the_next_delivery_waits_out_the_whole_call_before_checking(
+    sandbox, redis_server
+):
+    settings, store, enforcer = setup(sandbox, redis_server, desk_write_settle_s=30.0)
+    with direct_api(sandbox) as api:
+        ticket = first_ticket(api)
+    store.ledger.record("a1", action(sandbox, ticket, "comment", {"text": "killed"}))
+    settle.begin(store, "a1", call_s=20.0, settle_s=30.0)  # the killed worker's attempt: begun, never ended
+    with desk_clients(settings, store) as client_for:
+        with pytest.raises(WriteSettling) as raised:
+            enforcer.apply("a1", client_for)
+    assert 30.0 < raised.value.retry_after <= 50.0
+    assert writes(sandbox, "POST", "/comments") == []
