@@ -19,7 +19,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from worker.engine.errors import Problem
 from worker.engine.yamlmessages import syntax_problem
-from worker.engine.yamltree import DeferredResolver, TreeBuilder, YamlLimitError
+from worker.engine.yamltree import DeferredResolver, TreeBuilder, TreeError
 
 Path = tuple[Any, ...]
 
@@ -54,7 +54,7 @@ def parse_yaml(text: str, file: str, *, max_nodes: int = DEFAULT_MAX_NODES) -> t
     except MarkedYAMLError as exc:
         (line, col), message = syntax_problem(exc, text)
         return None, [Problem(file, line, col, message)]
-    except YamlLimitError as exc:
+    except TreeError as exc:
         return None, [Problem(file, exc.mark[0] + 1, exc.mark[1] + 1, exc.message)]
     except (YAMLError, ValueError) as exc:  # unmarked errors are rare; still one line, never a traceback
         return None, [Problem(file, 1, 1, f"invalid YAML: {exc}")]

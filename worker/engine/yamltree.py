@@ -2,9 +2,10 @@
 
 The composer keeps an alias as a second reference to its anchored node, so the graph stays as small as the text.
 Expanding it naively (a "billion laughs" file: each level lists the previous one nine times) would build 10^9
-nodes. Here each node is built once and shared, and before anything walks the tree its expanded size is
-computed (memoised per node, so linear in the text): more than `max_aliases` alias uses or `max_nodes` expanded
-nodes refuse the file with `YamlLimitError`, at the alias that crossed the limit.
+nodes. Here each node is built once and shared, and its expanded size is computed as it is built (memoised per
+node, so linear in the text): more than `max_aliases` alias uses or `max_nodes` expanded nodes refuse the file
+with `TreeError` at the alias or block that crossed the limit, before anything (to_plain, the validators)
+walks the tree expanded.
 
 Scalars follow YAML 1.2 (the composer's resolver): `on`/`yes` are strings; timestamps stay strings (the schema
 parses them where it expects one, with a positioned error). Merge keys (`<<: *base`) are honoured, explicit keys
@@ -29,15 +30,16 @@ _IN_PROGRESS = -1  # the size of a node being measured: meeting it again means a
 _FLOATS = {".inf": math.inf, "+.inf": math.inf, "-.inf": -math.inf, ".nan": math.nan}
 
 
-class YamlLimitError(Exception):
-    """The file is refused before it is expanded: `message` says which limit and what to do."""
+class TreeError(Exception):
+    """The file is refused while its tree is built (a limit, a duplicate key, a bad value): `message` says what
+    to do, `mark` where."""
 
     def __init__(self, mark: Position, message: str) -> None:
         super().__init__(message)
         self.mark, self.message = mark, message
 
 
-class DuplicateKeyError(YamlLimitError):
+class DuplicateKeyError(TreeError):
     """A mapping names the same key twice (YAML forbids it; ruamel's round-trip loader refused it too)."""
 
 
@@ -135,7 +137,11 @@ class TreeBuilder:
         if known is not None:
             return self._alias(known, where)
         if isinstance(node, ScalarNode):
-            built = self._built[id(node)] = (_scalar(node), 1)
+            try:
+                built = self._built[id(node)] = (_scalar(node), 1)
+            except ValueError:  # an explicit tag on text that is not of that type: !!int abc
+                raise TreeError(_mark(node), f"{node.value!r} is not a valid {_scalar_tag(node).split(':')[-1]}"
+                                                  "; remove the !! tag or fix the value") from None
             return built
         lines = Lines(_mark(node))
         result: Any = PositionedList() if isinstance(node, SequenceNode) else PositionedMap()
@@ -146,7 +152,7 @@ class TreeBuilder:
         else:
             size = 1 + self._fill_map(result, lines, node)
         if size > self.max_nodes:
-            raise YamlLimitError(where, f"the file expands to more than {self.max_nodes:,} YAML nodes once its "
+            raise TreeError(where, f"the file expands to more than {self.max_nodes:,} YAML nodes once its "
                                         "aliases (*name) are replaced by their anchored blocks; an alias bomb? "
                                         "Share smaller blocks, or split the rules over several files")
         self._built[id(node)] = (result, size)
@@ -154,11 +160,11 @@ class TreeBuilder:
 
     def _alias(self, known: tuple[Any, int], where: Position) -> tuple[Any, int]:
         if known[1] == _IN_PROGRESS:
-            raise YamlLimitError(where, "this alias (*name) is used inside the block its anchor names, which would "
+            raise TreeError(where, "this alias (*name) is used inside the block its anchor names, which would "
                                         "repeat forever; use the alias after that block")
         self._aliases += 1
         if self._aliases > self.max_aliases:
-            raise YamlLimitError(where, f"more than {self.max_aliases:,} alias uses (*name) in one file; "
+            raise TreeError(where, f"more than {self.max_aliases:,} alias uses (*name) in one file; "
                                         "share fewer blocks, or write the repeated parts out")
         return known
 
@@ -181,7 +187,7 @@ class TreeBuilder:
             where = _mark(key_node)
             key, key_size = self._build(key_node, where)
             if not _hashable(key):
-                raise YamlLimitError(where, "a key must be a plain value (text or a number), not a list or mapping")
+                raise TreeError(where, "a key must be a plain value (text or a number), not a list or mapping")
             if key in result:
                 raise DuplicateKeyError(where, f"duplicate key {key!r}; each key may appear once")
             value, value_size = self._build(value_node, where)
@@ -200,7 +206,7 @@ class TreeBuilder:
         for source in sources:
             merged, merged_size = self._build(source, where)
             if not isinstance(merged, dict):
-                raise YamlLimitError(where, "`<<` merges mappings: expected an alias of a mapping (<<: *name) or "
+                raise TreeError(where, "`<<` merges mappings: expected an alias of a mapping (<<: *name) or "
                                             "a list of them")
             size += merged_size
             for key, value in merged.items():

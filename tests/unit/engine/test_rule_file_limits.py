@@ -151,3 +151,9 @@ def test_the_cyclic_collector_is_paused_while_a_set_loads_and_left_as_it_was(mon
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_an_explicit_tag_on_a_value_of_another_type_is_one_positioned_error() -> None:
+    _, found = parse_yaml("rules:\n  - order: !!int first\n", "rules/tag.yaml")
+    assert [str(problem) for problem in found] == [
+        "rules/tag.yaml:2:12: 'first' is not a valid int; remove the !! tag or fix the value"]
