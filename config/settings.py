@@ -83,7 +83,7 @@ class Settings(BaseSettings):
     # Concurrent calls the Desk allows per org (plans: Free 5, Express/Standard 10, Professional 15, Enterprise 25).
     desk_max_concurrency: int = Field(10, ge=1, le=100)
     # Daily API credits assumed until the Desk reports X-Rate-Limit-Remaining-v3 (Standard plan base: 50,000).
-    desk_daily_credits: int = Field(50_000, ge=1)
+    desk_daily_credits: int = Field(50_000, ge=1, le=1_000_000_000)
     # Share of the daily credits held back for high-priority calls (escalations); normal calls stop short of it.
     desk_reserve_share: float = Field(0.1, ge=0.0, lt=1.0)
     # Connect timeout; the read/write/pool timeouts are http_timeout_s.

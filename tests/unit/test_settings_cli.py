@@ -31,6 +31,7 @@ def deskpilot(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedPro
         ("DESKPILOT_RECONCILE_INTERVAL_S", "nan", "Input should be a finite number"),
         ("DESKPILOT_HTTP_TIMEOUT_S", "1e300", "Input should be less than or equal to 86400"),
         ("DESKPILOT_POLL_OVERLAP_S", "-5", "Input should be greater than or equal to 0"),
+        ("DESKPILOT_DESK_DAILY_CREDITS", "1" + "0" * 30, "Input should be less than or equal to 1000000000"),
     ],
 )
 def test_a_bad_setting_is_one_line_naming_the_variable(tmp_path, name, value, says):
