@@ -46,21 +46,21 @@ class DuplicateKeyError(TreeError):
 class Lines:
     """Where a collection and its entries were written: the interface of ruamel's `.lc` that Locator reads."""
 
-    __slots__ = ("line", "col", "_keys", "_values")
+    __slots__ = ("line", "col", "key_marks", "value_marks")
 
     def __init__(self, position: Position) -> None:
         self.line, self.col = position
-        self._keys: dict[Any, Position] = {}
-        self._values: dict[Any, Position] = {}
+        self.key_marks: dict[Any, Position] = {}
+        self.value_marks: dict[Any, Position] = {}
 
     def key(self, key: Any) -> Position:
-        return self._keys[key]
+        return self.key_marks[key]
 
     def value(self, key: Any) -> Position:
-        return self._values[key]
+        return self.value_marks[key]
 
     def item(self, index: int) -> Position:
-        return self._values[index]
+        return self.value_marks[index]
 
 
 class PositionedMap(dict):  # type: ignore[type-arg]
@@ -171,7 +171,7 @@ class TreeBuilder:
     def _fill_list(self, result: PositionedList, lines: Lines, node: Node) -> int:
         size = 0
         for index, item in enumerate(node.value):
-            position = lines._values[index] = _mark(item)
+            position = lines.value_marks[index] = _mark(item)
             value, item_size = self._build(item, position)
             result.append(value)
             size += item_size
@@ -191,7 +191,7 @@ class TreeBuilder:
             if key in result:
                 raise DuplicateKeyError(where, f"duplicate key {key!r}; each key may appear once")
             value, value_size = self._build(value_node, where)
-            lines._keys[key], lines._values[key] = where, _mark(value_node)
+            lines.key_marks[key], lines.value_marks[key] = where, _mark(value_node)
             result[key] = value
             size += key_size + value_size
         for key_node, value_node in merged:
@@ -211,7 +211,7 @@ class TreeBuilder:
             size += merged_size
             for key, value in merged.items():
                 if key not in result:
-                    lines._keys[key], lines._values[key] = merged.lc.key(key), merged.lc.value(key)
+                    lines.key_marks[key], lines.value_marks[key] = merged.lc.key(key), merged.lc.value(key)
                     result[key] = value
         return size
 

@@ -142,3 +142,12 @@ def test_days_without_a_calendar_stay_calendar_days_and_do_not_warn() -> None:
             then: [{update: {priority: Low}}]
         """
     assert problems(text) == []
+
+
+def test_a_clock_not_started_yet_shows_its_day_target_in_business_hours_from_now() -> None:
+    # given a 2d next-response target in Berlin hours and no customer reply after an agent's answer yet
+    rule_set = one_policy("next_response: {targets: {default: 2d}}")
+    clock = clocks_for(rule_set, sla_ticket(), timeline("2026-12-07T09:00"), at("2026-12-07T10:00"))[0]
+    # when read / then it has not started, and its target reads as two working days of hours, not 48h
+    assert clock.state == "not_started"
+    assert clock.target == timedelta(hours=16)

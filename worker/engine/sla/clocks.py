@@ -89,8 +89,9 @@ class MetricClock:
     def __init__(self, policy: CompiledPolicy, metric: CompiledMetric, facts: Facts, target: timedelta) -> None:
         self.policy, self.metric, self.facts, self.target = policy, metric, facts, target
         self.start, self.stop, self.stopped_by, self.cycles = latest_cycle(metric, facts)
-        if self.start is not None and metric.day_targets:  # business days count from this cycle's start
-            self.target = metric.target_from(facts.ticket.get("priority"), self.start, policy.calendar) or target
+        if metric.day_targets:  # business days count from this cycle's start (not started: as if it started now)
+            anchor = self.start or facts.now
+            self.target = metric.target_from(facts.ticket.get("priority"), anchor, policy.calendar) or target
         self._pauses: list[Pause] | None = None
         self._elapsed: timedelta | None = None
         self._cycle_id: str | None = None
