@@ -77,3 +77,17 @@ def test_format_then_parse_gives_back_the_same_duration(delta: timedelta) -> Non
 def test_parse_then_format_of_canonical_text_gives_back_the_text(text: str) -> None:
     # given canonical text / when parsed and formatted / then it reads the same
     assert format_duration(parse_duration(text)) == text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("5d", (0, 5, timedelta())),
+    ("1w2d3h", (1, 2, timedelta(hours=3))),
+    ("4h30m", (0, 0, timedelta(hours=4, minutes=30))),
+    ("-1d12h", (0, 1, timedelta(hours=12))),
+    ("0", (0, 0, timedelta())),
+])
+def test_split_days_keeps_weeks_and_days_apart_from_the_hours(text: str, expected: tuple) -> None:
+    # given a duration as written / when split / then weeks and days stay counts (a calendar makes them working days)
+    from worker.engine.durations import split_days
+
+    assert split_days(text) == expected
