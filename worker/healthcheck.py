@@ -2,7 +2,8 @@
 
 - Redis does not answer (nothing can be noticed, recorded or sent);
 - the scheduler's loop has stalled (no poll or sweep tick is sent);
-- an org has had no successful poll for max(3 poll intervals, the grace): its changes go unnoticed;
+- an org has had no successful poll for max(3 poll intervals, the grace): its changes go unnoticed (unless a poll
+  is making progress and none failed since the last success: a long first backfill or catch-up is not a failure);
 - events or actions are overdue past their deadline by more than max(3 reconcile intervals, the grace): nothing
   is evaluating or applying them (no worker runs, or every one is stuck).
 
@@ -20,6 +21,7 @@ import redis as redis_lib
 from config.settings import Settings
 from worker.store.health import PollHealth
 from worker.store.keys import key, server_ms
+from worker.store.ticks import Ticks
 
 INTERVALS = 3  # missed intervals before the grace's floor is exceeded
 
@@ -64,7 +66,7 @@ class HealthCheck:
 
     def _polls(self, now: int, result: Verdict) -> None:
         limit_s = max(INTERVALS * self.settings.poll_interval_s, self.settings.health_grace_s)
-        polls = PollHealth(self.redis)
+        polls, ticks = PollHealth(self.redis), Ticks(self.redis)
         for org_id in self.settings.org_ids:
             record = polls.get(org_id)
             since = max(record.last_ok_ms or 0, self.started_ms)
@@ -74,8 +76,10 @@ class HealthCheck:
                 "consecutive_poll_failures": record.failures,
                 "last_poll_error": record.last_error,
                 "paused_for_s": self.pause_s(org_id),
+                "poll_running": ticks.running(f"poll:{org_id}"),
             }
-            if age_s > limit_s:
+            catching_up = result.orgs[org_id]["poll_running"] and not record.failures
+            if age_s > limit_s and not catching_up:
                 why = f"; {record.failures} failed in a row, the last with {record.last_error}" if record.failures else ""
                 result.reasons.append(f"org {org_id}: no successful poll for {age_s:.0f}s (limit {limit_s:.0f}s){why}")
 

@@ -29,3 +29,7 @@ class Ticks:
 
     def release(self, job: str, owner: str) -> None:
         self.leases.release(key("running", job), owner)
+
+    def running(self, job: str) -> bool:
+        """A run holds the job and has made progress within its lease."""
+        return self.leases.held(key("running", job))

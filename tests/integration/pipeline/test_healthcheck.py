@@ -9,6 +9,7 @@ from tests.support.redis_server import free_port
 from worker.healthcheck import HealthCheck
 from worker.store.health import PollHealth
 from worker.store.keys import key, server_ms
+from worker.store.ticks import Ticks
 
 ORG = "7"
 MINUTE_MS = 60_000
@@ -54,3 +55,18 @@ def test_redis_not_answering_is_unhealthy():
     gone = redis.Redis(port=free_port(), socket_connect_timeout=1, decode_responses=True)
     verdict = HealthCheck(gone, settings(), 0, pause_s=lambda _: 0.0).verdict()
     assert verdict.reasons == ["Redis does not answer (ConnectionError)"]
+
+
+def test_a_long_first_backfill_making_progress_is_not_a_failure(client):
+    # given a service started a minute ago whose first poll of the org is still reading (holding its lease)
+    assert Ticks(client).hold(f"poll:{ORG}", "worker-1", MINUTE_MS)
+    # then the org is not reported
+    verdict = check(client, server_ms(client) - MINUTE_MS).verdict()
+    assert verdict.healthy and verdict.orgs[ORG]["poll_running"] is True
+
+
+def test_a_poll_running_after_failures_does_not_hide_them(client):
+    PollHealth(client).failed(ORG, "ServerError: GET /tickets/search -> 500")
+    assert Ticks(client).hold(f"poll:{ORG}", "worker-1", MINUTE_MS)
+    verdict = check(client, server_ms(client) - MINUTE_MS).verdict()
+    assert not verdict.healthy
