@@ -76,3 +76,20 @@ def test_changes_shown_later_than_the_poll_overlap_are_each_acted_on_once(pipeli
     assert [len(comments_on(deployment, ticket_id)) for ticket_id in tickets] == [1, 1, 1]
     counters = deployment.store().metrics.counters()
     assert counters[("late_changes_total", deployment.sandbox.org_ids[0])] >= len(tickets)
+
+
+def test_a_search_item_without_id_or_modified_time_holds_up_no_other_change(pipeline):
+    # given a running deployment whose Desk breaks one item of every search page (no id or no modifiedTime)
+    deployment = pipeline(ON_HIGH)
+    wait_backfilled(deployment)
+    faults = {"wrongAnswerRate": 1.0, "wrongAnswerModes": ["missingField"], "pathContains": "/tickets/search"}
+    deployment.sandbox.control.post("/_sandbox/faults", json=faults).raise_for_status()
+    tickets = [ticket["id"] for ticket in open_tickets(deployment, 3)]
+    # when people raise the priority of three tickets
+    raise_priority(deployment, tickets)
+    # then each change is acted on once (a broken item is skipped, the rest of its page read) and the skips counted
+    wait_until(lambda: all(comments_on(deployment, ticket_id) for ticket_id in tickets), ACT_TIMEOUT_S, "every comment")
+    deployment.sandbox.control.delete("/_sandbox/faults")
+    wait_until(lambda: deployment.store().events.pending_count() == 0, ACT_TIMEOUT_S, "every event evaluated")
+    assert [len(comments_on(deployment, ticket_id)) for ticket_id in tickets] == [1, 1, 1]
+    assert deployment.store().metrics.counters()[("search_items_skipped_total", deployment.sandbox.org_ids[0])] >= 1
