@@ -72,6 +72,8 @@ class Poller:
         try:
             if not self.store.mirror.is_backfilled(self.org_id):
                 return self._backfill(now)
+            if not self.store.closed.is_filled(self.org_id):
+                return self._fill_closed(now)
             return self._poll(now)
         except BadSearchAnswer as exc:  # not "no changes": the next poll reads the same window again
             self.store.metrics.incr("search_bad_answers_total", self.org_id)
@@ -103,7 +105,24 @@ class Poller:
                 self.timelines.schedule_fill(settled)
         self._move_marks(now, min(result.newest, now) if result.newest else None)
         self.store.mirror.mark_backfilled(self.org_id)
+        self.store.closed.mark_filled(self.org_id)
         log.info("poll.backfilled", org=self.org_id, tickets=result.seen, skipped=result.skipped)
+        return result
+
+    def _fill_closed(self, now: datetime) -> PollResult:
+        """Once, for a mirror backfilled before closed tickets got snapshots: one for each closed ticket that has
+        none, as it was at the cursor (a later change is the next poll's, diffed against it)."""
+        cursor = self.store.cursors.get(self.org_id) or now
+        result = PollResult(self.org_id, (None, cursor), backfilled=True)
+        for batch in batched(self._usable(self._changed_since(None, cursor), result), MIRROR_BATCH):
+            result.seen += len(batch)
+            self.heartbeat()
+            ids = [ticket["id"] for ticket in batch]
+            known = self.store.mirror.get_many(self.org_id, ids).keys() | self.store.closed.get_many(self.org_id, ids).keys()
+            missing = {ticket["id"]: compact(ticket) for ticket in batch if ticket["id"] not in known and not _keep(ticket, now)}
+            self.store.closed.put_many(self.org_id, missing)
+        self.store.closed.mark_filled(self.org_id)
+        log.info("poll.closed_filled", org=self.org_id, tickets=result.seen, closed=self.store.closed.size(self.org_id))
         return result
 
     def _move_marks(self, now: datetime, newest: datetime | None) -> None:

@@ -51,3 +51,11 @@ class ClosedTickets:
 
     def size(self, org_id: str) -> int:
         return int(self.redis.hlen(key("closed", org_id)))
+
+    def is_filled(self, org_id: str) -> bool:
+        """True once every closed ticket outside the mirror has a snapshot (a backfill, or the one-time fill of a
+        mirror backfilled before snapshots were kept)."""
+        return bool(self.redis.exists(key("closed", org_id, "filled")))
+
+    def mark_filled(self, org_id: str) -> None:
+        self.redis.set(key("closed", org_id, "filled"), "1")

@@ -36,6 +36,7 @@ class WrongDesk:
 def store(redis_server) -> Store:
     store = Store.connect(redis_server.client())
     store.mirror.mark_backfilled(ORG)
+    store.closed.mark_filled(ORG)
     return store
 
 

@@ -14,6 +14,7 @@ from worker.desk.retry import RetryPolicy
 from worker.engine.values import parse_time
 from worker.poller import CLOSED_RETENTION, Poller
 from worker.store import Store
+from worker.store.keys import key
 
 NO_RETRY = RetryPolicy(attempts=1, base_s=0.01, cap_s=0.01, deadline_s=5.0)
 
@@ -80,3 +81,20 @@ def test_a_change_the_index_shows_later_than_the_overlap_is_still_seen_and_repor
     assert "priority" in events[0]["changes"]
     assert [entry["ticket"] for entry in logs if entry["event"] == "poll.index_lag"] == [ticket["id"]]
     assert store.metrics.counters()[("late_changes_total", client.org_id)] == 1
+
+
+def test_a_mirror_backfilled_before_closed_snapshots_were_kept_gets_them_once(client, store):
+    # given a deployment backfilled by a version that kept no snapshot of tickets closed long ago
+    sent: list[str] = []
+    poller = Poller(client, store, sent.append, overlap=timedelta(seconds=5))
+    poller.poll()
+    store.redis.delete(key("closed", client.org_id), key("closed", client.org_id, "filled"))
+    ticket = long_closed(client)
+    # when the upgraded poller runs, and the ticket is reopened afterwards
+    filled = poller.poll()
+    client.transport.request("PATCH", f"/tickets/{ticket['id']}", json={"status": "Open"})
+    poller.poll()
+    # then the first poll gave closed tickets their snapshots without events, and the reopen is a status change
+    assert filled.backfilled and store.closed.is_filled(client.org_id)
+    events = events_of(store, sent)
+    assert [(event["kind"], event["changes"].get("status")) for event in events] == [("ticket.updated", ["Closed", "Open"])]
