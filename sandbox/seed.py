@@ -180,13 +180,17 @@ class _Seeder:
         org = self.org
         for department in self.departments:
             name, dept_id = department["name"], department["id"]
+            members = list(department["associatedAgentIds"][:3])
             department["_teams"] = [{
                 "id": org.new_id(), "name": f"{name} Team", "description": f"{name} agents", "departmentId": dept_id,
-                "roles": [], "rolesWithSubordinates": [], "subTeams": [],
-                "derivedAgents": list(department["associatedAgentIds"][:3])}]
-            department["_layout"] = {
+                "roles": [], "rolesWithSubordinates": [], "subTeams": [], "agents": members,
+                "derivedAgents": list(members), "logoUrl": None}]
+            made = format_time(self.anchor - HISTORY)  # before every ticket; no draw, so the stream is unchanged
+            department["_layout"] = {  # the vendor's values: module "Cases" for tickets, status "active"
                 "id": org.new_id(), "layoutName": f"{name} Layout", "layoutDisplayName": f"{name} Layout",
-                "module": "tickets", "departmentId": dept_id, "isDefaultLayout": True, "status": "ACTIVE"}
+                "layoutDesc": f"Ticket layout of {name}", "module": "Cases", "departmentId": dept_id,
+                "isDefaultLayout": True, "status": "active", "createdBy": department["creatorId"],
+                "createdTime": made, "modifiedBy": department["creatorId"], "modifiedTime": made}
 
     def _customers(self) -> list[Record]:
         org, rng = self.org, self.rng

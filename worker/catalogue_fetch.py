@@ -3,7 +3,9 @@ mail reply addresses) and the rest of the catalogue names are checked against (t
 picklist values, layouts). Six calls for a small org; the result is plain JSON, cached and shared through Redis.
 
 A list the Desk refuses to show (the token lacks its scope, the edition lacks teams or layouts) is left out and
-its names go unchecked; any other failure is the caller's (the Desk is unreachable, the token is refused).
+its names go unchecked; any other failure is the caller's (the Desk is unreachable, the token is refused). The
+scopes (the vendor's spec): teams need Desk.basic.READ or Desk.settings.READ, layouts Desk.basic.READ, and ticket
+fields Desk.settings.READ alone, so a token without it leaves statuses, priorities and custom fields unchecked.
 """
 from __future__ import annotations
 

@@ -1,29 +1,72 @@
-"""GET /layouts?module=tickets[&departmentId=]: the ticket layouts, one per department (the seed's).
+"""GET /layouts?module=tickets[&departmentId=][&id=]: a module's layouts, {"data": [...]} or 204 when none.
 
-Choices where the seed is silent (the vendor's API has the endpoint; the seed does not): a department's layout
-is kept on its record (internal `_layout`, written by the seed); only module=tickets is served; not paged.
+From the vendor's spec (Layout.json): `module` is required and one of MODULES; `departmentId` and `id` (a layout's
+id) are optional filters; the scope is Desk.basic.READ alone. Each layout shows the basicLayoutJson keys
+(id, layoutName, layoutDisplayName, layoutDesc, isDefaultLayout, isStandardLayout, hasLogo, photoURL,
+skipDeptAccessValidation, status "active"/"inactive", createdBy/createdTime/modifiedBy/modifiedTime), its
+`layoutProfiles` ({id, profileName, isDefault, type}), `module` as the Desk names it ("Cases" for tickets) and,
+for departmental modules, `departmentId`.
+
+Choices where the spec is silent or torn: times are ISO-8601 strings as the schema's pattern says (its examples
+show epoch milliseconds); a department's ticket layout is kept on its record (internal `_layout`, written by the
+seed); the sandbox keeps layouts for tickets only, so the other modules answer 204; an unknown department or
+layout id filters everything out (204), as list filters do; a missing `module` is 422 UNPROCESSABLE_ENTITY.
 """
 from __future__ import annotations
 
 from sandbox.api import Call, Endpoint, Reply, listing
-from sandbox.errors import unprocessable
-from sandbox.params import Id, Text
+from sandbox.errors import ApiError, unprocessable
+from sandbox.params import Choice, Id
 from sandbox.state import Org, Record
 
-SCOPES = ("Desk.settings.READ", "Desk.basic.READ")
+SCOPES = ("Desk.basic.READ",)
+MODULES = ("tickets", "contacts", "contracts", "accounts", "products", "calls", "tasks", "events", "timeEntry")
+# The seed's profile names -> the spec's profile type enum and whether the Desk ships the profile.
+PROFILE_TYPES = {"Administrator": ("Administrator", True), "Agent": ("Standard", True),
+                 "Light Agent": ("Light", True)}
 
 
-def org_layouts(org: Org) -> list[Record]:
-    return [dict(department["_layout"]) for department in org.departments.values() if "_layout" in department]
+def missing(name: str) -> ApiError:
+    """A required query parameter left out (the wording of the /search check)."""
+    return unprocessable(f"The query parameter '{name}' is mandatory.")
+
+
+def layout_profiles(org: Org) -> list[Record]:
+    """The org's agent profiles (every profile sees the default layout), in the order agents first show them."""
+    seen: dict[str, Record] = {}
+    for agent in org.agents.values():
+        profile_id, name = agent.get("profileId"), agent.get("profileName")
+        if profile_id and profile_id not in seen:
+            kind, default = PROFILE_TYPES.get(name, ("Custom", False))
+            seen[profile_id] = {"id": profile_id, "profileName": name, "isDefault": default, "type": kind}
+    return list(seen.values())
+
+
+def layout_view(org: Org, layout: Record) -> Record:
+    view = {"hasLogo": False, "isStandardLayout": bool(layout.get("isDefaultLayout")), "photoURL": None,
+            "skipDeptAccessValidation": False, "layoutDesc": None, **layout}
+    view["layoutProfiles"] = layout_profiles(org)
+    return view
+
+
+def org_layouts(org: Org, module: str = "tickets") -> list[Record]:
+    if module != "tickets":
+        return []
+    return [layout_view(org, d["_layout"]) for d in org.departments.values() if "_layout" in d]
 
 
 def list_layouts(call: Call) -> Reply:
-    if call.query.get("module") != "tickets":
-        raise unprocessable("The value passed for the 'module' query parameter is invalid; allowed: tickets.")
-    wanted = call.query.get("departmentId")
-    return listing([layout for layout in org_layouts(call.org) if wanted in (None, layout["departmentId"])])
+    query = call.query
+    if "module" not in query:
+        raise missing("module")
+    layouts = org_layouts(call.org, query["module"])
+    for key in ("departmentId", "id"):
+        if key in query:
+            layouts = [layout for layout in layouts if layout.get(key) == query[key]]
+    return listing(layouts)
 
 
 ENDPOINTS = [
-    Endpoint("GET", "/layouts", list_layouts, SCOPES, params={"module": Text(), "departmentId": Id()}),
+    Endpoint("GET", "/layouts", list_layouts, SCOPES,
+             params={"module": Choice(values=MODULES), "departmentId": Id(), "id": Id()}),
 ]

@@ -1,31 +1,45 @@
-"""GET /organizationFields?module=tickets: the ticket fields, standard and custom, with picklists' allowedValues.
+"""GET /organizationFields?module=tickets[&departmentId=][&apiNames=]: a module's fields, standard and custom.
 
-Choices where the seed is silent (the vendor's API has the endpoint; the seed does not):
-- Only module=tickets is served (the fields rules test and set); another module is refused with 422.
+From the vendor's spec (Field.json): `module` is required (MODULES), `departmentId` optional; the scope is
+Desk.settings.READ alone; the answer is {"data": [...]}. Each field has the commonFieldResponse keys (apiName,
+displayLabel, i18NLabel, name, id, type, isCustomField, isEncryptedField, isMandatory, isTrackLastActivityTime,
+maxLength) and, in the tickets module, showToHelpCenter. A picklist's `allowedValues` are objects {"value": ...};
+the status field's also carry their `statusType` (Open, On Hold, Closed).
+
+Choices where the spec is silent:
+- `apiNames` (a comma list) keeps only those fields: integrators' clients send it (Pipedream's Zoho Desk app asks
+  `apiNames=status` and reads the first field's allowedValues), though the spec does not list it.
 - The fields are the sandbox's own: statuses and channels the ticket endpoints accept, the seed's priorities and
-  categories, and the layout's custom fields (TICKET_CUSTOM_FIELDS; the custom field's `apiName` is `cf_` and
-  its label in snake case, as the Desk names them; `ModelName` is a picklist of the seed's models).
-- Either scope Desk.settings.READ or Desk.basic.READ suffices; the list is not paged (as the vendor's).
+  categories, and the layout's custom fields (TICKET_CUSTOM_FIELDS; a custom field's `apiName` is `cf_` and its
+  label in snake case, its `name` the label, as the spec's examples show; `ModelName` lists the seed's models).
+  A standard field's `name` is its apiName. maxLength: 255 for text, 120 for picklists, lookups, emails and
+  phones, 300 for dates (the spec's examples); the other types' are the sandbox's own.
+- Every department shares one ticket layout, so `departmentId` (which must name a department: 422 otherwise)
+  does not change the list. The sandbox keeps fields of tickets only: the other modules answer 204.
+- Not paged (the spec has no from/limit here); a missing `module` is 422 UNPROCESSABLE_ENTITY.
 """
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sandbox.api import Call, Endpoint, Reply, listing
 from sandbox.errors import unprocessable
-from sandbox.params import Text
+from sandbox.params import Choice, Id, Param
 from sandbox.records import THREAD_CHANNELS, TICKET_CUSTOM_FIELDS
+from sandbox.resources.layouts import missing
 from sandbox.resources.tickets import TICKET_STATUSES
-from sandbox.state import Org, Record
+from sandbox.state import Org, Record, status_type
 from sandbox.story import CATEGORIES, MODEL_NAMES, PRIORITY_WEIGHTS
 
-SCOPES = ("Desk.settings.READ", "Desk.basic.READ")
-MODULES = ("tickets",)
+SCOPES = ("Desk.settings.READ",)
+MODULES = ("tickets", "contacts", "accounts", "tasks", "calls", "events", "contracts", "products")
 # apiName, displayLabel, type, allowedValues (None: not a picklist)
 STANDARD_FIELDS: tuple[tuple[str, str, str, tuple[str, ...] | None], ...] = (
     ("subject", "Subject", "Text", None),
     ("departmentId", "Department", "LookUp", None),
     ("contactId", "Contact Name", "LookUp", None),
+    ("accountId", "Account Name", "LookUp", None),
     ("email", "Email", "Email", None),
     ("phone", "Phone", "Phone", None),
     ("status", "Status", "Picklist", TICKET_STATUSES),
@@ -40,10 +54,23 @@ STANDARD_FIELDS: tuple[tuple[str, str, str, tuple[str, ...] | None], ...] = (
     ("description", "Description", "Textarea", None),
     ("resolution", "Resolution", "Textarea", None),
 )
+MANDATORY = frozenset({"subject", "departmentId", "contactId", "status"})
+MAX_LENGTHS = {"LookUp": 120, "Picklist": 120, "Email": 120, "Phone": 120, "DateTime": 300, "Date": 300,
+               "Textarea": 65535, "Number": 9, "Percent": 5, "URL": 255}
 CUSTOM_TYPES = {"secondaryEmail": "Email", "ModelName": "Picklist", "severityPercentage": "Percent",
                 "phone": "Phone", "numberOfItems": "Number", "dateofPurchase": "Date",
                 "permanentAddress": "Textarea", "url": "URL"}
 CUSTOM_VALUES = {"ModelName": MODEL_NAMES}
+
+
+class ApiNames(Param):
+    """A comma list of field api names."""
+
+    def parse(self, name: str, raw: str) -> list[str]:
+        names = [part.strip() for part in raw.split(",") if part.strip()]
+        if not names:
+            raise unprocessable(f"The value passed for the '{name}' query parameter is invalid.")
+        return names
 
 
 def custom_api_name(label: str) -> str:
@@ -51,30 +78,45 @@ def custom_api_name(label: str) -> str:
     return "cf_" + re.sub(r"(?<!^)(?=[A-Z])", "_", label).lower()
 
 
+def allowed_values(api_name: str, values: tuple[str, ...]) -> list[dict[str, Any]]:
+    if api_name == "status":
+        return [{"value": value, "statusType": status_type(value)} for value in values]
+    return [{"value": value} for value in values]
+
+
+def _field(org: Org, index: int, api_name: str, label: str, kind: str, values: tuple[str, ...] | None,
+           custom: bool) -> Record:
+    field: Record = {
+        "id": str(org.id_base - 1000 + index), "apiName": api_name, "name": label if custom else api_name,
+        "displayLabel": label, "i18NLabel": label, "type": kind, "isCustomField": custom,
+        "isMandatory": api_name in MANDATORY, "isEncryptedField": False, "isTrackLastActivityTime": False,
+        "maxLength": MAX_LENGTHS.get(kind, 255), "showToHelpCenter": not custom,
+    }
+    if values is not None:
+        field["allowedValues"] = allowed_values(api_name, values)
+    return field
+
+
 def ticket_fields(org: Org) -> list[Record]:
-    fields: list[Record] = []
     specs = [(name, label, kind, values, False) for name, label, kind, values in STANDARD_FIELDS]
     specs += [(custom_api_name(label), label, CUSTOM_TYPES.get(label, "Text"), CUSTOM_VALUES.get(label), True)
               for label in TICKET_CUSTOM_FIELDS]
-    for index, (api_name, label, kind, values, custom) in enumerate(specs):
-        field: Record = {"displayLabel": label, "apiName": api_name, "isCustomField": custom,
-                         "showToHelpCenter": not custom, "isEncryptedField": False,
-                         "id": str(org.id_base - 1000 + index), "type": kind, "maxLength": 255,
-                         "isMandatory": api_name in ("subject", "departmentId", "contactId")}
-        if values is not None:
-            field["allowedValues"] = list(values)
-        fields.append(field)
-    return fields
+    return [_field(org, index, *spec) for index, spec in enumerate(specs)]
 
 
 def list_fields(call: Call) -> Reply:
-    module = call.query.get("module")
-    if module not in MODULES:
-        raise unprocessable("The value passed for the 'module' query parameter is invalid; "
-                            f"allowed: {', '.join(MODULES)}.")
-    return listing(ticket_fields(call.org))
+    query = call.query
+    if "module" not in query:
+        raise missing("module")
+    if "departmentId" in query and query["departmentId"] not in call.org.departments:
+        raise unprocessable("The value passed for the 'departmentId' query parameter is invalid.")
+    fields = ticket_fields(call.org) if query["module"] == "tickets" else []
+    if "apiNames" in query:
+        fields = [field for field in fields if field["apiName"] in query["apiNames"]]
+    return listing(fields)
 
 
 ENDPOINTS = [
-    Endpoint("GET", "/organizationFields", list_fields, SCOPES, params={"module": Text()}),
+    Endpoint("GET", "/organizationFields", list_fields, SCOPES,
+             params={"module": Choice(values=MODULES), "departmentId": Id(), "apiNames": ApiNames()}),
 ]

@@ -1,4 +1,5 @@
-"""Layouts of a module (GET /layouts?module=tickets), read-only."""
+"""Layouts of a module (GET /layouts?module=tickets[&departmentId=]; needs Desk.basic.READ), read-only. The Desk
+names the module of a ticket layout "Cases" and its status "active" or "inactive"."""
 from __future__ import annotations
 
 from worker.desk.models.common import DeskModel, Id, OptId
@@ -8,7 +9,10 @@ from worker.desk.resources._base import Resource
 class Layout(DeskModel):
     id: Id
     layoutName: str
+    layoutDisplayName: str | None = None
     departmentId: OptId = None
+    module: str | None = None
+    status: str | None = None
     isDefaultLayout: bool | None = None
 
 
