@@ -101,9 +101,11 @@ class Settings(BaseSettings):
     # it was sent: the check before sending it again waits until then. The longest the Desk takes over a write.
     desk_write_settle_s: Seconds = 120.0
 
-    # The pipeline (scheduler, poller, workers). Polls re-read [cursor - overlap, now) to absorb the search
-    # index's lag and clock skew; events and actions not finished within their deadline are re-sent.
+    # The pipeline (scheduler, poller, workers). A poll's window starts an overlap before the older of the last poll
+    # and the newest change search has shown, but no further back than max index lag (poll_window.py): it absorbs
+    # the search index's lag and clock skew. Events and actions not finished within their deadline are re-sent.
     poll_overlap_s: float = Field(30.0, ge=0, le=DAY_S)
+    poll_max_index_lag_s: float = Field(900.0, gt=0, le=DAY_S)
     worker_threads: int = Field(8, ge=1, le=64)
     reconcile_interval_s: Seconds = 15.0
     event_deadline_s: Seconds = 60.0

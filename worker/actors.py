@@ -71,7 +71,7 @@ def poll(org_id: str) -> None:
         try:
             with PollHealth(runtime.redis).watch(org_id) as outcome:  # what /healthz judges polls by
                 result = Poller(client, runtime.store, evaluate.send, overlap=timedelta(seconds=settings.poll_overlap_s), timelines=keeper,
-                                heartbeat=heartbeat).poll()
+                                heartbeat=heartbeat, max_index_lag=timedelta(seconds=settings.poll_max_index_lag_s)).poll()
                 outcome.failure = "a search answer without data" if result.failed else None
         except RateLimited as error:  # the next poll tick covers the window; no retry needed
             log.warning("poll.throttled", org=org_id, retry_after=error.retry_after)
