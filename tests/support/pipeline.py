@@ -84,6 +84,9 @@ class Pipeline:
                 "DESKPILOT_EVENT_DEADLINE_S": "5",
                 "DESKPILOT_ACTION_LEASE_S": "3",
                 "DESKPILOT_ACTION_DEADLINE_S": "5",
+                # The sandbox applies a write within its faults' delays: a retry after an unanswered write (a
+                # worker killed mid-write) checks for it 10 s after it left, not the 120 s a real Desk gets.
+                "DESKPILOT_DESK_WRITE_SETTLE_S": "10",
                 "DESKPILOT_WORKER_THREADS": "4",
                 "DESKPILOT_METRICS_PORT": "0",
                 "DESKPILOT_LOG_FORMAT": "json",

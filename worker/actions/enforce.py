@@ -98,16 +98,10 @@ class Enforcer:
             ledger.release(action_id, self.owner)
 
     def _execute(self, ctx: ActionContext, executor: Executor) -> str:
-        """One attempt, counted (with when it will have landed) before anything is sent."""
-        transport = ctx.client.transport
-        settle_s = transport.settings.desk_write_settle_s
-        settle.begin(self.store, ctx.action_id, transport.policy.deadline_s, settle_s)
-        try:
+        """One attempt, counted before anything is sent, noting when each write it sends may still land."""
+        with settle.attempt(self.store, ctx.action_id, ctx.client.transport.settings.desk_write_settle_s):
             with self.store.own_writes.attempt(ctx.action_id):  # a write that surely did not land expects nothing
                 return executor.execute(ctx)
-        except Exception as exc:
-            settle.end(self.store, ctx.action_id, exc, settle_s)
-            raise
 
     def _is_final(self, action_id: str) -> bool:
         record = self.store.ledger.get(action_id)

@@ -2,12 +2,11 @@
 
 A write that timed out, whose connection dropped, or whose worker was killed may still be applied by the Desk
 afterwards: a retry that verified at once could read before it landed and write a second time (seen with a 5 s
-client timeout and a Desk taking 8 s). So every attempt notes, before anything is sent, when it has surely landed
-or died: its start plus the longest the call may go on sending (the transport's retry deadline) plus
-`desk_write_settle_s` (the longest the Desk takes over a write it received); that covers a worker killed
-mid-call. When the call ends without an answer, the mark becomes the end plus `desk_write_settle_s`; when the
-Desk answered (even with an error) or nothing was sent, the attempt is over at once. A later attempt verifies only
-once the mark has passed; before it, WriteSettling (a RateLimited) sends the action back for then.
+client timeout and a Desk taking 8 s). So just before each try of a write leaves (the transport's WRITE_SENDING
+hook), the ledger notes when it has surely landed or died: then plus `desk_write_settle_s`, the longest the Desk
+takes over a write it received. That covers a worker killed mid-call too. When the Desk answered (even with an
+error) the attempt is over at once. A later attempt verifies only once the mark has passed; before it,
+WriteSettling (a RateLimited) sends the action back for then.
 
 Why waiting rather than idempotent writes: the Desk takes no idempotency key, and the markers deskpilot puts in
 comments, replies, tasks and time entries are found only by reading, which is what races the late write.
@@ -15,9 +14,12 @@ The first attempt's start is kept too: the action's own record cannot be older (
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from worker.desk.errors import DeskError, OutcomeUnknown, RateLimited
+from worker.desk.transport import WRITE_SENDING
 from worker.store import Store
 from worker.store.keys import key, server_ms
 
@@ -31,25 +33,26 @@ class WriteSettling(RateLimited):
     default_code = "WRITE_SETTLING"
 
 
-def begin(store: Store, action_id: str, call_s: float, settle_s: float) -> None:
-    """Note when this attempt will have landed or died (`call_s`: the longest one call may go on sending), then
-    count it; before anything is sent."""
-    now = server_ms(store.redis)
+@contextmanager
+def attempt(store: Store, action_id: str, settle_s: float) -> Iterator[None]:
+    """One attempt: counted before anything is sent; each write sent marks when it may land until; an attempt
+    the Desk answered (or that sent nothing) is over when it ends."""
     name = key("action", action_id)
-    pipe = store.redis.pipeline()
-    pipe.hsetnx(name, FIRST_FIELD, now)
-    pipe.hset(name, SETTLES_FIELD, now + int((call_s + settle_s) * 1000))
-    pipe.execute()
+    store.redis.hsetnx(name, FIRST_FIELD, server_ms(store.redis))
     store.ledger.begin_attempt(action_id)
 
+    def sending() -> None:
+        store.redis.hset(name, SETTLES_FIELD, server_ms(store.redis) + int(settle_s * 1000))
 
-def end(store: Store, action_id: str, error: BaseException, settle_s: float) -> None:
-    """The attempt failed with `error`: over at once when the Desk answered or nothing was sent; `settle_s` from
-    now when its last send got no answer."""
-    if isinstance(error, OutcomeUnknown) and error.status is None:
-        store.redis.hset(key("action", action_id), SETTLES_FIELD, server_ms(store.redis) + int(settle_s * 1000))
-    elif isinstance(error, DeskError):
-        store.redis.hset(key("action", action_id), SETTLES_FIELD, 0)
+    token = WRITE_SENDING.set(sending)
+    try:
+        yield
+    except DeskError as error:
+        if not (isinstance(error, OutcomeUnknown) and error.status is None):
+            store.redis.hset(name, SETTLES_FIELD, 0)
+        raise
+    finally:
+        WRITE_SENDING.reset(token)
 
 
 def wait_for_earlier(store: Store, action_id: str) -> None:

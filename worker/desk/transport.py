@@ -9,6 +9,7 @@
 - A 2xx whose body is an error object (`{"errorCode": ...}`) is the error its code names, handled as if answered
   with that code's status (errors.CODE_TO_STATUS); a non-idempotent write answered with a body that is not JSON,
   or (`create`) without the record it made, has an unknown outcome: the caller verifies before writing again.
+- Before each try of a write leaves, WRITE_SENDING's hook (if set in this context) runs.
 - Explicit timeouts on every request (connect: desk_connect_timeout_s; read/write/pool: http_timeout_s).
 
 Logs are structlog events bound to org/method/path; headers (Authorization) and bodies are never logged.
@@ -16,6 +17,8 @@ Logs are structlog events bound to org/method/path; headers (Authorization) and 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from contextvars import ContextVar
 import time
 from dataclasses import dataclass
 from typing import Any, Mapping
@@ -47,6 +50,9 @@ USER_AGENT = "deskpilot/0.1 (+https://github.com/deskpilot)"
 
 # What a step answers when the call should be sent again (a body may legitimately be None).
 _AGAIN = object()
+# Run just before each try of a write leaves, in this thread's context: the action ledger notes from when the Desk
+# may apply it (worker/actions/settle.py).
+WRITE_SENDING: ContextVar[Callable[[], None] | None] = ContextVar("deskpilot_write_sending", default=None)
 
 
 @dataclass
@@ -201,6 +207,9 @@ class Transport:
         headers = {"Authorization": f"{self._scheme} {token.value}"}
         if call.org_scoped:
             headers["orgId"] = self.org_id
+        notify = WRITE_SENDING.get() if call.method != "GET" else None
+        if notify is not None:
+            notify()
         sent_at = time.perf_counter()
         try:
             response = self.http.request(

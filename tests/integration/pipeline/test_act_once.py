@@ -11,6 +11,7 @@ from worker.actions.enforce import Enforcer, Result
 from worker.actions import settle
 from worker.actions.settle import WriteSettling
 from worker.desk.errors import OutcomeUnknown, RateLimited
+from worker.desk.transport import WRITE_SENDING
 from worker.store import Store
 
 APPLY_TIMEOUT_S = 30.0
@@ -122,16 +123,28 @@ def test_given_a_delivery_that_read_before_another_finished_then_it_does_not_wri
     assert len(writes(sandbox, "POST", "/comments")) == 1
 
 
-def test_given_a_worker_killed_mid_write_then_the_next_delivery_waits_out_the_whole_call_before_checking(
-    sandbox, redis_server
-):
+def test_given_a_worker_killed_mid_write_then_the_next_delivery_waits_before_checking(sandbox, redis_server):
     settings, store, enforcer = setup(sandbox, redis_server, desk_write_settle_s=30.0)
     with direct_api(sandbox) as api:
         ticket = first_ticket(api)
     store.ledger.record("a1", action(sandbox, ticket, "comment", {"text": "killed"}))
-    settle.begin(store, "a1", call_s=20.0, settle_s=30.0)  # the killed worker's attempt: begun, never ended
+    with pytest.raises(KeyboardInterrupt), settle.attempt(store, "a1", settle_s=30.0):
+        WRITE_SENDING.get()()  # the write left...
+        raise KeyboardInterrupt  # ...and the worker died before any answer
     with desk_clients(settings, store) as client_for:
         with pytest.raises(WriteSettling) as raised:
             enforcer.apply("a1", client_for)
-    assert 30.0 < raised.value.retry_after <= 50.0
+    assert 0 < raised.value.retry_after <= 30.0
     assert writes(sandbox, "POST", "/comments") == []
+
+
+def test_given_a_worker_killed_before_its_write_left_then_the_next_delivery_writes_at_once(sandbox, redis_server):
+    settings, store, enforcer = setup(sandbox, redis_server, desk_write_settle_s=30.0)
+    with direct_api(sandbox) as api:
+        ticket = first_ticket(api)
+    store.ledger.record("a1", action(sandbox, ticket, "comment", {"text": "killed early"}))
+    with pytest.raises(KeyboardInterrupt), settle.attempt(store, "a1", settle_s=30.0):
+        raise KeyboardInterrupt  # counted, nothing sent
+    with desk_clients(settings, store) as client_for:
+        assert enforcer.apply("a1", client_for) is Result.DONE
+    assert len(writes(sandbox, "POST", "/comments")) == 1
