@@ -3,6 +3,7 @@ healthy rule on the same event; the healthy rule writes, the broken one is audit
 from __future__ import annotations
 
 from tests.e2e.scenarios import open_tickets, raise_priority, wait_backfilled
+from tests.e2e.test_operations import cli
 from tests.support.pipeline import wait_until
 
 RULES = """
@@ -47,3 +48,7 @@ def test_a_template_dividing_by_zero_fails_its_rule_alone(pipeline):
     assert store.metrics.counters()[("rule_errors_total", "divides-by-zero")] == 1
     worker_logs = "".join(path.read_text() for path in deployment.root.glob("worker-*.log"))
     assert "rule.failed" in worker_logs and "divides-by-zero" in worker_logs
+    # and `deskpilot audit --rule` lists the failure
+    audit = cli(deployment, "audit", "--rule", "divides-by-zero")
+    assert audit.returncode == 0, audit.stderr
+    assert "-> failed" in audit.stdout and "ZeroDivisionError" in audit.stdout
