@@ -12,6 +12,7 @@ from worker.engine.directory import Directory
 from worker.engine.loader import load_rules_text
 from worker.engine.sla.timeline import Timeline
 from worker.evaluator import evaluate_event
+from worker.ops_cli import _audit_line
 from worker.sla_sweeper import SlaSweeper
 from worker.store import Store
 from worker.sweeper import Sweeper
@@ -102,6 +103,36 @@ sla_policies:
     assert store.metrics.counters()[("rule_errors_total", "sla:quick")] == 1
     [warning] = _warnings(logs, "rule.failed")
     assert warning["rule"] == "sla:quick" and warning["ticket"] == "7"
+    # and `deskpilot audit --rule sla:quick` shows the level's failure
+    assert "-> failed: then[0].comment.text" in _audit_line(failed[0])
+
+
+def test_a_ticket_whose_clocks_raise_does_not_stop_the_sla_sweep_of_the_others(redis_server):
+    store = Store.connect(redis_server.client())
+    rules = load_rules_text("""
+sla_policies:
+  - id: quick
+    metrics:
+      first_response:
+        targets: {default: 1h}
+        escalations:
+          - {at: 0, name: breach, then: [{comment: {text: "breached"}}]}
+""")
+    created = NOW - timedelta(minutes=10)
+    stamp = created.isoformat().replace("+00:00", "Z")
+    store.mirror.put_many(ORG, {ticket_id: {**TICKET, "id": ticket_id, "createdTime": stamp, "modifiedTime": stamp}
+                                for ticket_id in ("bad", "good")})
+    timeline = Timeline(created, (created,), (), ((created, "Open"),)).to_dict()
+    store.timelines.put_many(ORG, {"bad": {**timeline, "created": "not a time"}, "good": timeline})
+    sent: list[str] = []
+    sweeper = lambda: SlaSweeper(store, rules, lambda org: Directory(), sent.append)  # noqa: E731
+    sweeper().sweep([ORG], NOW)
+    with capture_logs() as logs:
+        result = sweeper().sweep([ORG], NOW + timedelta(hours=1))
+    assert [ticket for ticket, _, _ in result.escalations] == ["good"] and len(sent) == 1
+    [warning] = _warnings(logs, "rule.failed")
+    assert warning["rule"] == "sla" and warning["ticket"] == "bad" and "ValueError" in warning["cause"]
+    assert store.metrics.counters()[("rule_errors_total", "sla")] == 2  # once per sweep while it stays broken
 
 
 def test_an_action_the_desk_refuses_for_the_rules_fault_is_a_warning_and_a_counter(sandbox, redis_server):
