@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from structlog.testing import capture_logs
 
+from worker.engine.values import parse_time
 from worker.poller import Poller
 from worker.store import Store
 
@@ -77,3 +78,41 @@ def test_a_malformed_item_is_skipped_and_the_rest_of_the_page_is_read(store):
     assert skipped == [("2", "no modifiedTime"), (None, "not an object"), (None, "no id")]
     assert store.metrics.counters()[("search_items_skipped_total", ORG)] == 3
     assert store.cursors.get(ORG) > now - timedelta(seconds=10)
+
+
+@dataclass
+class IndexedDesk:
+    """Answers a search with the items whose modifiedTime lies in its range; `blank` answers are None first (what
+    the transport makes of a 200 whose body is `null`, as of a 204)."""
+
+    items: list[dict[str, Any]]
+    blank: int = 0
+    org_id: str = ORG
+
+    @property
+    def transport(self) -> "IndexedDesk":
+        return self
+
+    def request(self, method: str, path: str, params: dict[str, Any] | None = None, **_: Any) -> Any:
+        if self.blank:
+            self.blank -= 1
+            return None
+        low, high = (parse_time(end) for end in params["modifiedTimeRange"].split(","))
+        return {"data": [item for item in self.items if low <= parse_time(item["modifiedTime"]) <= high]}
+
+
+def test_a_search_answered_null_loses_no_change_once_search_answers_again(store):
+    # given a mirrored ticket, and a search that last showed a change 100 s ago
+    now = datetime.now(timezone.utc)
+    store.mirror.put_many(ORG, {"1": ticket("1", now - timedelta(hours=1), "Low")})
+    store.cursors.advance(ORG, now - timedelta(seconds=95))
+    store.cursors.note_shown(ORG, now - timedelta(seconds=100))
+    desk = IndexedDesk([ticket("1", now - timedelta(seconds=90))], blank=1)
+    sent: list[str] = []
+    poller = Poller(desk, store, sent.append, overlap=timedelta(seconds=30))
+    # when a person's change 90 s ago meets a search answered `null`, then a search that answers
+    poller.poll()
+    assert sent == []
+    poller.poll()
+    # then the change is logged: the window starts at what search last showed, not at the last poll
+    assert [store.events.get(event_id)["changes"] for event_id in sent] == [{"priority": ["Low", "High"]}]
