@@ -2,6 +2,7 @@
 a search index that lags longer than the poll overlap (real processes: redis-server, sandbox, scheduler, worker)."""
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, timezone
 
 from tests.e2e.scenarios import open_tickets, raise_priority, wait_backfilled
@@ -93,3 +94,23 @@ def test_a_search_item_without_id_or_modified_time_holds_up_no_other_change(pipe
     wait_until(lambda: deployment.store().events.pending_count() == 0, ACT_TIMEOUT_S, "every event evaluated")
     assert [len(comments_on(deployment, ticket_id)) for ticket_id in tickets] == [1, 1, 1]
     assert deployment.store().metrics.counters()[("search_items_skipped_total", deployment.sandbox.org_ids[0])] >= 1
+
+
+def test_changes_hidden_by_searches_answered_null_are_acted_on_once_search_answers(pipeline):
+    # given a running deployment (5 s overlap) whose Desk answers every search 200 with a `null` body
+    deployment = pipeline(ON_HIGH)
+    wait_backfilled(deployment)
+    faults = {"wrongAnswerRate": 1.0, "wrongAnswerModes": ["null"], "pathContains": "/tickets/search"}
+    deployment.sandbox.control.post("/_sandbox/faults", json=faults).raise_for_status()
+    tickets = [ticket["id"] for ticket in open_tickets(deployment, 2)]
+    # when people change tickets and polls keep getting `null` for longer than the overlap
+    raise_priority(deployment, tickets)
+    store, org = deployment.store(), deployment.sandbox.org_ids[0]
+    before = store.cursors.get(org)
+    wait_until(lambda: store.cursors.get(org) > before, ACT_TIMEOUT_S, "a poll answered null")
+    time.sleep(8)
+    deployment.sandbox.control.delete("/_sandbox/faults")
+    # then each change is acted on, once, when search answers again
+    wait_until(lambda: all(comments_on(deployment, ticket_id) for ticket_id in tickets), ACT_TIMEOUT_S, "every comment")
+    wait_until(lambda: deployment.store().events.pending_count() == 0, ACT_TIMEOUT_S, "every event evaluated")
+    assert [len(comments_on(deployment, ticket_id)) for ticket_id in tickets] == [1, 1]
