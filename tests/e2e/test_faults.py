@@ -7,7 +7,7 @@ Each test drives its own tickets and checks only them; the faults are cleared wh
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -39,7 +39,7 @@ def deployment(tmp_path_factory) -> Iterator[Pipeline]:
 
 
 @pytest.fixture
-def faults(deployment) -> Iterator[callable]:
+def faults(deployment) -> Iterator[Callable[..., None]]:
     """Set a fault set on the sandbox; cleared after the test in any case."""
 
     def set_faults(**settings) -> None:
