@@ -350,15 +350,19 @@ class Transport:
 
     @staticmethod
     def _decode_success(response: httpx.Response, call: _Call) -> Any:
-        """The JSON body (None when empty). A body that is not JSON is malformed; on a non-idempotent write it
-        leaves the outcome unknown."""
+        """The JSON body (None when empty). A body that is not JSON, or is JSON `null` (the Desk says "nothing" with
+        204 or an empty body, never with null), is malformed; on a non-idempotent write it leaves the outcome
+        unknown."""
         if response.status_code == 204 or not response.content:
             return None
         try:
-            return response.json()
+            body = response.json()
         except ValueError:
-            pass
-        text = f"a {response.status_code} answer whose body is not JSON"
+            text = f"a {response.status_code} answer whose body is not JSON"
+        else:
+            if body is not None:
+                return body
+            text = f"a {response.status_code} answer whose body is null"
         if not call.idem:
             call.log.warning("desk.outcome_unknown", attempt=call.attempt, status=response.status_code, reason="not json")
             raise OutcomeUnknown(f"{text}; the write may have been applied: verify before sending it again",

@@ -10,7 +10,7 @@ import pytest
 from config.settings import Settings
 from worker.desk.auth import AccessToken
 from worker.desk.budget import Lease
-from worker.desk.errors import InvalidData, NotFound, OutcomeUnknown, ServerError
+from worker.desk.errors import InvalidData, MalformedResponse, NotFound, OutcomeUnknown, ServerError
 from worker.desk.retry import RetryPolicy
 from worker.desk.transport import Transport
 
@@ -98,3 +98,16 @@ def test_a_record_is_never_taken_for_an_error_object():
     record = {"id": "5", "errorCode": "field of a record"}
     t, _ = transport([httpx.Response(200, json=record)])
     assert t.create("/tasks", json={}) == record
+
+
+def test_given_a_read_answered_200_with_json_null_then_the_answer_is_malformed_not_empty():
+    """The Desk says "nothing" with 204; a 200 `null` must not read as "no changes" (issue 10 item 3)."""
+    t, _ = transport([httpx.Response(200, content=b"null", headers={"Content-Type": "application/json"})] * 3)
+    with pytest.raises(MalformedResponse, match="body is null"):
+        t.request("GET", "/tickets/search", params={"limit": 1})
+
+
+def test_given_a_write_answered_200_with_json_null_then_its_outcome_is_unknown():
+    t, _ = transport([httpx.Response(200, content=b"null", headers={"Content-Type": "application/json"})])
+    with pytest.raises(OutcomeUnknown):
+        t.request("POST", "/tickets/1/comments", json={"content": "x"})
