@@ -32,16 +32,14 @@ def desk_name_problems(rules: RuleSet, settings: Settings | None = None) -> tupl
     settings = _usable(settings)
     redis = redis_lib.Redis.from_url(settings.redis_url, decode_responses=True, socket_timeout=10,
                                      socket_connect_timeout=5)
-    several = len(settings.org_ids) > 1
-    problems: list[Problem] = []
+    catalogues: dict[str, Catalogue] = {}
     try:
         for org_id in settings.org_ids:
             with DeskClient(settings, redis, org_id, policy=CHECK_POLICY) as client:
-                catalogue = Catalogue.from_data(_fetch(client))
-            problems += name_problems(rules, catalogue, read_file, org_id if several else None)
+                catalogues[org_id] = Catalogue.from_data(_fetch(client))
     finally:
         redis.close()
-    return sorted(set(problems)), list(settings.org_ids)
+    return name_problems(rules, catalogues, read_file), list(settings.org_ids)
 
 
 def _usable(settings: Settings | None) -> Settings:

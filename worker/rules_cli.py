@@ -107,7 +107,7 @@ def run_check(args: argparse.Namespace) -> int:
             print(f"deskpilot rules check --desk: {exc}", file=sys.stderr)
             return 2
         problems = sorted(problems + unknown)
-        rules = None if unknown else rules
+        rules = None if any(problem.is_error for problem in unknown) else rules
     _print_problems(problems)
     errors = sum(problem.is_error for problem in problems)
     warnings = len(problems) - errors

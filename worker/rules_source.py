@@ -97,10 +97,8 @@ class RuleSource:
                 raise PreflightError(f"no rules or SLA policies in {self.path}: the service would act on nothing; "
                                      f"check DESKPILOT_RULES_PATH, or {EMPTY_HINT}")
             log.warning("rules.empty", path=str(self.path), allowed="DESKPILOT_ALLOW_EMPTY_RULES")
-        unknown = self._unknown_names(rules)
-        if unknown:
-            log.error("rules.unknown_names", problems=[str(problem) for problem in unknown],
-                      hint="these actions will fail at run time; fix the names (reloads with them are refused)")
+        self._log_unknown_names(self._unknown_names(rules), "these actions will fail at run time; fix the names "
+                                "(reloads with names no org has are refused)")
         self._rules, self._stamp, self._checked_at = rules, stamp, time.monotonic()
         log.info("rules.loaded", rules=len(rules), version=rules.version, path=str(self.path))
         return rules
@@ -131,17 +129,27 @@ class RuleSource:
                          f"a deploy may be half-way: fix the files, restart to start anew, or {EMPTY_HINT}")
             return
         unknown = self._unknown_names(rules)
-        if unknown:
+        if any(problem.is_error for problem in unknown):
             self._retry_at = now + NAMES_RETRY_S
-            self._refuse(stamp, "rules.refused", [str(problem) for problem in unknown],
+            self._refuse(stamp, "rules.refused", [str(problem) for problem in unknown if problem.is_error],
                          reason="names the Desk does not have")
             return
+        self._log_unknown_names(unknown, "these actions fail in the orgs named")
         self._rules, self._stamp, self._refused = rules, stamp, None
         log.info("rules.reloaded", rules=len(rules), version=rules.version)
 
     def _refuse(self, stamp: Stamp, event: str, problems: list[str], reason: str = "the files do not load") -> None:
         self._refused = stamp
         log.error(event, problems=problems, reason=reason, kept=self._rules.version, kept_rules=len(self._rules))
+
+    @staticmethod
+    def _log_unknown_names(unknown: list[Problem], hint: str) -> None:
+        errors = [str(problem) for problem in unknown if problem.is_error]
+        if errors:
+            log.error("rules.unknown_names", problems=errors, hint=hint)
+        warnings = [str(problem) for problem in unknown if not problem.is_error]
+        if warnings:
+            log.warning("rules.names_missing_in_some_orgs", problems=warnings, hint=hint)
 
     def _unknown_names(self, rules: RuleSet) -> list[Problem]:
         """Every name the set uses that some org lacks; none when the Desk cannot be asked (logged)."""
@@ -152,6 +160,4 @@ class RuleSource:
         except (DeskError, redis.RedisError) as exc:  # the Desk or Redis is away: unchecked until the next change
             log.warning("rules.names_unchecked", error=str(exc) or type(exc).__name__)
             return []
-        several = len(catalogues) > 1
-        return [problem for org, catalogue in catalogues.items()
-                for problem in name_problems(rules, catalogue, read_file, org if several else None)]
+        return name_problems(rules, catalogues, read_file)

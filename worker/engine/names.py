@@ -19,11 +19,11 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
-from worker.engine.errors import Problem
+from worker.engine.errors import Problem, Severity
 from worker.engine.loader import FileReporter
 from worker.engine.ruleset import RuleSet
 from worker.engine.schema import (
@@ -192,18 +192,25 @@ def find_unknown_names(rules: RuleSet, catalogue: Catalogue) -> list[Finding]:
     return findings
 
 
-def name_problems(rules: RuleSet, catalogue: Catalogue, read: Callable[[str], str], org: str | None = None
-                  ) -> list[Problem]:
-    """The findings as errors at file:line:col; `read(file)` gives a rule file's text (parsed only when it has
-    findings); `org`, when given, is named in each message (several orgs are checked)."""
-    findings = find_unknown_names(rules, catalogue)
+def name_problems(rules: RuleSet, catalogues: Mapping[str, Catalogue], read: Callable[[str], str]) -> list[Problem]:
+    """The findings of every org (id -> its catalogue) at file:line:col; `read(file)` gives a rule file's text
+    (parsed only when it has findings).
+
+    One rule set serves every org, so a name no org has is an error, while a name only some orgs lack is a
+    warning naming them: the rule acts in the orgs that have it and its action fails (audited) in the others.
+    """
+    missing: dict[Finding, list[str]] = {}
+    for org, catalogue in catalogues.items():
+        for finding in find_unknown_names(rules, catalogue):
+            missing.setdefault(finding, []).append(org)
     locators: dict[str, Locator | None] = {}
     problems = []
-    for finding in findings:
+    for finding, orgs in missing.items():
         if finding.file not in locators:
             locators[finding.file] = _locator(finding.file, read)
-        message = finding.message + (f" [org {org}]" if org else "")
-        problems.append(_locate(locators[finding.file], finding, message))
+        partial = len(orgs) < len(catalogues)
+        message = finding.message + (f" [org {', '.join(orgs)}; the other orgs have it]" if partial else "")
+        problems.append(_locate(locators[finding.file], finding, message, "warning" if partial else "error"))
     return sorted(set(problems))
 
 
@@ -215,12 +222,12 @@ def _locator(file: str, read: Callable[[str], str]) -> Locator | None:
     return None if syntax else Locator(file, root)
 
 
-def _locate(locator: Locator | None, finding: Finding, message: str) -> Problem:
+def _locate(locator: Locator | None, finding: Finding, message: str, severity: Severity) -> Problem:
     if locator is None:  # the file changed or vanished since it was loaded: its first line
-        return Problem(finding.file, 1, 1, message)
+        return Problem(finding.file, 1, 1, message, severity)
     found: list[Problem] = []
     FileReporter(locator, found)(finding.path, message, at_key=finding.at_key, line_offset=finding.line_offset)
-    return found[0]
+    return replace(found[0], severity=severity)
 
 
 def _reporter(file: str, findings: list[Finding]) -> Report:

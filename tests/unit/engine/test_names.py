@@ -25,7 +25,7 @@ CATALOGUE = Catalogue(
 
 def problems(text: str, catalogue: Catalogue = CATALOGUE) -> list[str]:
     rules = load_rules_text(text, "rules.yaml")
-    return [str(problem) for problem in name_problems(rules, catalogue, lambda _: text)]
+    return [str(problem) for problem in name_problems(rules, {"1": catalogue}, lambda _: text)]
 
 
 def rule(condition: str, actions: str = "[{comment: {text: hi}}]") -> str:
@@ -117,8 +117,11 @@ def test_lists_the_catalogue_lacks_are_not_checked() -> None:
     assert problems(text, Catalogue()) == []
 
 
-def test_org_is_named_when_given() -> None:
-    rules = load_rules_text(rule("{field: team.name, equals: Ops}"), "rules.yaml")
+def test_a_name_only_some_orgs_lack_is_a_warning_naming_them_and_one_no_org_has_is_an_error() -> None:
     text = rule("{field: team.name, equals: Ops}")
-    [problem] = name_problems(rules, CATALOGUE, lambda _: text, org="2389290")
-    assert problem.is_error and problem.message.endswith("[org 2389290]")
+    rules = load_rules_text(text, "rules.yaml")
+    [partial] = name_problems(rules, {"2389290": CATALOGUE, "1": Catalogue.from_data({"teams": [{"name": "Ops"}]})},
+                              lambda _: text)
+    assert not partial.is_error and "[org 2389290; the other orgs have it]" in partial.message
+    [everywhere] = name_problems(rules, {"2389290": CATALOGUE, "1": CATALOGUE}, lambda _: text)
+    assert everywhere.is_error and "[org" not in everywhere.message

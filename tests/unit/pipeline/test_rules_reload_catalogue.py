@@ -45,3 +45,13 @@ def test_a_desk_that_cannot_be_asked_leaves_names_unchecked(tmp_path: Path) -> N
     with capture_logs() as logs:
         assert source.current().rules[0].model.then[0].move.department == "Sales Team"
     assert [entry["event"] for entry in logs] == ["rules.names_unchecked", "rules.reloaded"]
+
+
+def test_a_name_only_some_orgs_lack_is_taken_with_a_warning(tmp_path: Path) -> None:
+    """One rule set serves every org: a department only one org has is no reason to refuse the set."""
+    support = Catalogue.from_data({"departments": [{"id": "1", "name": "Support"}]})
+    both = Catalogue.from_data({"departments": [{"id": "1", "name": "Support"}, {"id": "2", "name": "Sales Team"}]})
+    source, _ = source_with(tmp_path, lambda: {"1": both, "2": support})
+    with capture_logs() as logs:
+        assert source.current().rules[0].model.then[0].move.department == "Sales Team"
+    assert [entry["event"] for entry in logs] == ["rules.names_missing_in_some_orgs", "rules.reloaded"]
