@@ -34,7 +34,8 @@ from worker.desk.retry import RetryPolicy
 from worker.preflight import safe_redis_url
 
 # What deskpilot's pollers and actions use: reads, ticket updates (assign, fields, move, updateMany, comments,
-# replies, time entries, spam), searches, agents/departments (basic), contacts, and task creation.
+# replies, time entries, spam), searches, agents/departments (basic), contacts, task creation, and ticket fields
+# (settings: the names rules use are checked against them at every reload).
 REQUIRED_SCOPES: tuple[str, ...] = (
     "Desk.basic.READ",
     "Desk.tickets.READ",
@@ -43,6 +44,7 @@ REQUIRED_SCOPES: tuple[str, ...] = (
     "Desk.contacts.READ",
     "Desk.tasks.READ",
     "Desk.tasks.CREATE",
+    "Desk.settings.READ",  # ticket fields: the statuses, priorities and custom fields rules name are checked
 )
 
 # A scope probe is a call that needs exactly that scope and changes nothing: reads ask for one item; writes
@@ -60,7 +62,7 @@ PROBES: dict[str, Probe] = {
     "Desk.tasks.READ": lambda c: c.tasks.list(limit=1),
     "Desk.tasks.CREATE": lambda c: c.transport.request("POST", "/tasks", json={}, idempotent=True),
     "Desk.tasks.UPDATE": lambda c: c.transport.request("PATCH", "/tasks/0", json={"subject": "probe"}),
-    "Desk.settings.READ": lambda c: c.contracts.list(limit=1),
+    "Desk.settings.READ": lambda c: c.fields.list("tickets"),
 }
 CHECK_POLICY = RetryPolicy(attempts=2, base_s=0.2, cap_s=1.0, deadline_s=20.0)
 
