@@ -4,8 +4,9 @@
 five working days. The span of `NdHh` from a moment is the business time of N working days from it
 (`Calendar.business_days_span`: the same local time N working days later) plus H business hours; `1w` is the
 calendar's working weekdays (5 for Monday to Friday). This holds for older_than/newer_than conditions and for
-SLA targets of a policy with a calendar. Level offsets (`at:`) and a task's `due_in` stay business time, where
-1d is 24 business hours: `rules check` says so wherever a `d` or `w` meets a calendar (`meaning_warnings`).
+SLA targets of a policy with a calendar, and for a task's `due_in` with a calendar. SLA level offsets (`at:`, counted
+from a breach) stay business time, where 1d is 24 business hours: `rules check` says so wherever a `d` or `w` meets
+a calendar (`meaning_warnings`).
 """
 from __future__ import annotations
 
@@ -134,7 +135,7 @@ def _in_conditions(node: Any, loc: Path) -> Iterator[tuple[Path, str, str, bool]
                 if has_days(node.get(key)):
                     yield loc + (key,), node[key], calendar, True
             if has_days(node.get("due_in")):
-                yield loc + ("due_in",), node["due_in"], calendar, False
+                yield loc + ("due_in",), node["due_in"], calendar, True
         for key, value in node.items():
             yield from _in_conditions(value, loc + (key,))
     elif isinstance(node, list):

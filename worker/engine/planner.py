@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from worker.engine.business_days import business_span
 from worker.engine.calendars import Calendar
 from worker.engine.directory import Directory
 from worker.engine.durations import parse_duration
@@ -267,8 +268,9 @@ class CompiledTask(CompiledAction):
     def _due(self, now: datetime) -> str | None:
         if self.params.due_in is None:
             return None
-        amount: timedelta = parse_duration(self.params.due_in)
-        due = self.calendar.add_business_time(now, amount) if self.calendar else now + amount
+        if self.calendar is None:
+            return desk_time(now + parse_duration(self.params.due_in))
+        due = self.calendar.add_business_time(now, business_span(self.calendar, now, self.params.due_in))
         return desk_time(due)
 
 

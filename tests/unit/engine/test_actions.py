@@ -262,3 +262,14 @@ def test_mentioning_the_assignee_picked_by_a_strategy_leaves_a_placeholder_for_t
                              " is yours'}", on="ticket.created"), "ticket.created").actions
     assert plan[2].params == {"text": "zsu[@user:{assignee.zuid}]zsu VIP ticket #1042 is yours", "public": False}
     assert plan[2].pending == ("assignee",)
+
+
+def test_task_due_in_days_with_a_calendar_counts_working_days() -> None:
+    # given Tuesday 16:30 in Berlin, a calendar open 09-17 on Tuesdays and Wednesdays only, and a task due in 1d
+    rule_set_text = (CALENDAR.replace("mon: ['09:00-17:00']", "tue: ['09:00-17:00'], wed: ['09:00-17:00']")
+                     + "rules:\n  - id: r\n    on: ticket.updated\n    then:\n"
+                     "      - task: {subject: Follow up, due_in: 1d, calendar: support}\n")
+    from tests.unit.engine.helpers import rules
+    verdict = run(rules(rule_set_text), now="2026-12-01T15:30:00Z").verdict("r")
+    # then it is due at the same local time the next working day (Wednesday 16:30), not 24 business hours later
+    assert verdict.actions[0].params["dueDate"] == "2026-12-02T15:30:00.000Z"

@@ -124,8 +124,8 @@ def test_rules_check_warns_wherever_a_day_duration_meets_a_calendar() -> None:
     assert problems(text, "rules/days.yaml") == [
         "rules/days.yaml:6:43: warning: with calendar 'support', 5d now means 5 business days (before: 120 business "
         "hours); write 120h to keep the old meaning",
-        "rules/days.yaml:8:48: warning: with calendar 'support', 2d here is 48 business hours, not 2 business days; "
-        "write it in hours (48h) to say so",
+        "rules/days.yaml:8:48: warning: with calendar 'support', 2d now means 2 business days (before: 48 business "
+        "hours); write 48h to keep the old meaning",
         "rules/days.yaml:14:28: warning: with calendar 'support', 1w2d now means 1 business week and 2 business days "
         "(before: 216 business hours); write 216h to keep the old meaning",
         "rules/days.yaml:15:28: warning: with calendar 'support', +1d here is 24 business hours, not 1 business day; "
