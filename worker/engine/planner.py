@@ -13,7 +13,7 @@ from abc import ABC, abstractmethod
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from worker.engine.business_days import business_span
