@@ -8,6 +8,11 @@ an idle desk the window does not grow without end (a change shown later than tha
 
 Lateness is measured, not guessed: a change first seen now whose modifiedTime is before the previous poll's
 cursor was missing from that poll's search, so the index lagged by at least the difference.
+
+The `shown` mark alone assumes the index shows changes in the order they were made. It need not: when a lag
+shrinks, a change made now shows at once while one made a little earlier is still hidden, and `shown` jumps past
+it. So the window also reaches back twice the lateness recently observed (`recent_lag`, remembered for an hour),
+which covers the changes still hidden when the lag ends.
 """
 from __future__ import annotations
 
@@ -17,11 +22,16 @@ DEFAULT_OVERLAP = timedelta(seconds=30)
 # How late the index may show a change and still be caught. Each poll re-reads at most this much history, and on a
 # busy desk far less (`shown` is then close to now); the re-read tickets are skipped against the mirror.
 DEFAULT_MAX_INDEX_LAG = timedelta(minutes=15)
+LAG_MARGIN = 2  # an observed lateness is a lower bound of the lag: reach back twice as far
+LAG_MEMORY = timedelta(hours=1)  # how long an observed lateness keeps widening the window
 
 
-def window_start(cursor: datetime, shown: datetime | None, overlap: timedelta, max_lag: timedelta) -> datetime:
-    """Start of the next window: `cursor` is the last complete poll's time, `shown` the newest modifiedTime seen."""
-    anchor = cursor if shown is None else max(min(shown, cursor), cursor - max_lag)
+def window_start(cursor: datetime, shown: datetime | None, overlap: timedelta, max_lag: timedelta,
+                 recent_lag: timedelta = timedelta()) -> datetime:
+    """Start of the next window: `cursor` is the last complete poll's time, `shown` the newest modifiedTime seen,
+    `recent_lag` the largest lateness observed lately."""
+    anchor = cursor if shown is None else min(shown, cursor)
+    anchor = max(min(anchor, cursor - LAG_MARGIN * recent_lag), cursor - max_lag)
     return anchor - overlap
 
 

@@ -24,7 +24,7 @@ from worker.desk.errors import Forbidden, NotFound, ScopeMismatch
 from worker.desk.paging import MAX_LIMIT, iter_offset, iter_windowed
 from worker.engine.values import parse_time
 from worker.loop_guard import made_by_deskpilot
-from worker.poll_window import DEFAULT_MAX_INDEX_LAG, DEFAULT_OVERLAP, index_lag, window_start
+from worker.poll_window import DEFAULT_MAX_INDEX_LAG, DEFAULT_OVERLAP, LAG_MEMORY, index_lag, window_start
 from worker.search_pages import BadSearchAnswer, ItemKeys, item_problem, page_items
 from worker.store import Store
 from worker.store.events import event_id
@@ -82,7 +82,8 @@ class Poller:
 
     def _poll(self, now: datetime) -> PollResult:
         cursor = self.store.cursors.get(self.org_id) or now
-        start = window_start(cursor, self.store.cursors.shown(self.org_id), self.overlap, self.max_index_lag)
+        start = window_start(cursor, self.store.cursors.shown(self.org_id), self.overlap, self.max_index_lag,
+                             self.store.cursors.recent_lag(self.org_id))
         result = PollResult(self.org_id, (start, now), previous_cursor=cursor)
         for batch in batched(self._usable(self._changed_since(start, now + FUTURE_ALLOWANCE), result), MIRROR_BATCH):
             self._absorb(batch, start, result)
@@ -213,6 +214,8 @@ class Poller:
         if result.previous_cursor is None:
             return
         lag = index_lag(result.previous_cursor, parse_time(ticket["modifiedTime"]))
+        if lag > timedelta():
+            self.store.cursors.note_lag(self.org_id, lag, LAG_MEMORY)
         if lag > self.overlap:
             self.store.metrics.incr("late_changes_total", self.org_id)
             log.warning("poll.index_lag", org=self.org_id, ticket=ticket["id"], lag_s=round(lag.total_seconds(), 1),

@@ -30,3 +30,15 @@ def test_a_desk_clock_ahead_of_ours_does_not_push_the_window_past_the_cursor():
 def test_index_lag_is_how_long_before_the_previous_poll_a_change_first_seen_now_was_made():
     assert index_lag(NOW, NOW - timedelta(seconds=40)) == timedelta(seconds=40)
     assert index_lag(NOW, NOW + timedelta(seconds=1)) == timedelta()
+
+
+def test_a_lag_seen_lately_widens_the_window_past_a_shown_mark_that_jumped_ahead():
+    # given an index that showed changes 12 s late and now shows a newer change at once (the lag shrank), so the
+    # shown mark is at the cursor while a change made 5 s before it is still hidden
+    recent = timedelta(seconds=12)
+    # then the window reaches back twice the lateness seen, not just the overlap
+    assert window_start(NOW, NOW, timedelta(seconds=5), MAX_LAG, recent) == NOW - 2 * recent - timedelta(seconds=5)
+
+
+def test_the_widening_is_bounded_by_the_lag_bound():
+    assert window_start(NOW, NOW, OVERLAP, MAX_LAG, timedelta(hours=2)) == NOW - MAX_LAG - OVERLAP
