@@ -1,10 +1,9 @@
-"""The seed's request examples, read from the reference itself (desk-api-v1.zh.txt), and how to replay them.
+"""The seed's request examples, read from tests/fixtures/seed_examples.json, and how to replay them.
 
-Reading: every `$ curl -X METHOD URL` line starts an example; its `-H` and `-d` lines follow (blank lines between
-them allowed). The answer shown is what follows a `响应示例` (response example) heading right after the request: a
-JSON document, a bare status ("200"), a status line ("HTTP/1.1 401 Unauthorized"), or nothing when the text moves
-on to another heading. The accounts server's examples (`GET|POST https://accounts.../oauth/v2/...` and a `查询参数`
-block of `?name=value` / `&name=value` lines) are read the same way.
+The fixture is extracted from the Desk API reference (desk-api-v1.zh.txt) by tests/fixtures/extract_seed_examples.py,
+whose docstring says how the reference is read; the reference itself is not needed here. An example's shown answer
+is a status, or the shape of the JSON the reference shows: its keys and nesting, with only the values this module
+reads (a create's `id`, `hasAttach`, an upload's `name`, a list item's `module`, `direction`, `channel`).
 
 Comparing: an answer has the example's shape when its field set equals the example's (top-level keys; for
 {"data": [...]} the first item's keys; nested objects' and nested lists' first items' keys where the example
@@ -16,38 +15,25 @@ the kind the example shows.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
-# The reference lies in shared/ beside the project's root (as on developers' machines and in CI).
-REFERENCE = Path(os.environ.get("DESK_API_REFERENCE", Path(__file__).resolve().parents[3].parent / "shared" / "desk-api-v1.zh.txt"))
-RESPONSE_HEADING = "响应示例"
-QUERY_HEADING = "查询参数"
+FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "seed_examples.json"
 MASKED_EMAIL = "[email\u00a0protected]"  # how the saved page shows every address it masked
-
-_API_ROOT_LINE = re.compile(r"^https://desk\.(?P<brand>[^/\s]+)\.com/api/v1$")
-_CURL = re.compile(r"^\$ curl -X (?P<method>[A-Z]+) (?P<url>.+)$")
-_HEADER = re.compile(r'^\s*-H\s*"(?P<name>[^:"]+):\s*(?P<value>[^"]*)"\s*$')
-_DATA = re.compile(r"^\s*-d\s*'(?P<body>.*)'\s*$")
-_ACCOUNTS = re.compile(r"^(?P<method>GET|POST) (?P<url>https://accounts\.\S+)$")
-_STATUS_LINE = re.compile(r"^(?:HTTP/1\.1 )?(?P<status>[1-5]\d\d)\b")
 
 
 @dataclass(frozen=True)
 class Shown:
-    """What the reference shows as the answer: a JSON body, or only a status, or nothing at all."""
+    """What the reference shows as the answer: a JSON body's shape, or only a status, or nothing at all."""
 
     body: Any = None
     status: int | None = None
-    text: str = ""
 
     @property
     def kind(self) -> str:
@@ -55,116 +41,47 @@ class Shown:
             return "json"
         return "status" if self.status is not None else "none"
 
+    @property
+    def text(self) -> str:
+        return json.dumps(self.body, ensure_ascii=False) if self.body is not None else str(self.status or "")
+
 
 @dataclass(frozen=True)
 class Example:
     line: int  # 1-based line of the `$ curl` (or accounts URL) line in the reference
     method: str
-    url: str  # as written, defects included (a space inside the host at one place)
-    headers: dict[str, str]
-    body_text: str | None
+    path: str  # below /api/v1 (curl) or the accounts server's path
+    query: tuple[tuple[str, str], ...]
+    headers: tuple[str, ...]  # the names of the headers the example sends
+    body: Any
     shown: Shown
     kind: str = "curl"  # "curl" or "accounts"
-    query_block: tuple[tuple[str, str], ...] = field(default=())  # accounts examples only
-
-    @property
-    def path(self) -> str:
-        """The path below /api/v1 (curl) or the accounts server's path; whatever the host is, it is dropped."""
-        return urlsplit(self.url.replace(" ", "")).path.removeprefix("/api/v1")
-
-    @property
-    def query(self) -> list[tuple[str, str]]:
-        if self.kind == "accounts":
-            return list(self.query_block)
-        return parse_qsl(urlsplit(self.url.replace(" ", "")).query, keep_blank_values=True)
-
-    @property
-    def body(self) -> Any:
-        return None if self.body_text is None else json.loads(self.body_text)
 
     @property
     def test_id(self) -> str:
         return f"L{self.line}-{self.method}-{self.path}"
 
 
-def _skip_blank(lines: list[str], index: int) -> int:
-    while index < len(lines) and not lines[index].strip():
-        index += 1
-    return index
-
-
-def _shown_after(lines: list[str], index: int) -> Shown:
-    """The answer shown right after a request (whose lines end before `index`): a 响应示例 block, or nothing."""
-    index = _skip_blank(lines, index)
-    if index >= len(lines) or lines[index].strip() != RESPONSE_HEADING:
-        return Shown()
-    index = _skip_blank(lines, index + 1)
-    if index >= len(lines):
-        return Shown()
-    first = lines[index].strip()
-    if first.startswith("{"):
-        return Shown(body=json.loads(first), text=first)
-    status = _STATUS_LINE.match(first)
-    if status:
-        return Shown(status=int(status["status"]), text=first)
-    return Shown()  # the text moves on to the next heading: no answer shown
-
-
-def _reference_lines(path: Path) -> list[str]:
-    return path.read_text(encoding="utf-8").splitlines()
+@dataclass(frozen=True)
+class Seed:
+    brand: str  # the placeholder the vendor's brand was replaced by in the reference (hosts, addresses, one key)
+    deprecated_endpoint_lines: tuple[int, ...]  # lines naming the deprecated authtoken endpoint: a bare URL
+    examples: tuple[Example, ...]
 
 
 @cache
-def parse_reference(path: Path = REFERENCE) -> tuple[Example, ...]:
-    lines = _reference_lines(path)
-    examples: list[Example] = []
-    index = 0
-    while index < len(lines):
-        text = lines[index]
-        curl, accounts = _CURL.match(text), _ACCOUNTS.match(text.strip())
-        if curl:
-            start, headers, body = index, {}, None
-            index += 1
-            while (following := _skip_blank(lines, index)) < len(lines):
-                header, data = _HEADER.match(lines[following]), _DATA.match(lines[following])
-                if header:
-                    headers[header["name"].strip()] = header["value"].strip()
-                elif data:
-                    body = data["body"]
-                else:
-                    break
-                index = following + 1
-            examples.append(Example(start + 1, curl["method"], curl["url"].strip(), headers, body,
-                                    _shown_after(lines, index)))
-        elif accounts:
-            start, block = index, []
-            index = _skip_blank(lines, index + 1)
-            if index < len(lines) and lines[index].strip() == QUERY_HEADING:
-                index = _skip_blank(lines, index + 1)
-                while index < len(lines) and lines[index].strip()[:1] in ("?", "&"):
-                    name, _, value = lines[index].strip()[1:].partition("=")
-                    block.append((name, value))
-                    index += 1
-            examples.append(Example(start + 1, accounts["method"], accounts["url"], {}, None,
-                                    _shown_after(lines, index), kind="accounts", query_block=tuple(block)))
-        else:
-            index += 1
-    return tuple(examples)
+def load_seed(path: Path = FIXTURE) -> Seed:
+    seed = json.loads(path.read_text(encoding="utf-8"))
+    examples = tuple(
+        Example(each["line"], each["method"], each["path"], tuple((name, value) for name, value in each["query"]),
+                tuple(each["headers"]), each["body"], Shown(each["shown"]["shape"], each["shown"]["status"]),
+                each["kind"])
+        for each in seed["examples"])
+    return Seed(seed["brand"], tuple(seed["deprecated_endpoint_lines"]), examples)
 
 
-@cache
-def brand_placeholder(path: Path = REFERENCE) -> str:
-    """The placeholder the vendor's brand was replaced by, read off the reference's API root line."""
-    for line in _reference_lines(path):
-        found = _API_ROOT_LINE.match(line.strip())
-        if found:
-            return found["brand"]
-    raise AssertionError("the reference names no API root")
-
-
-def deprecated_endpoint_lines(path: Path = REFERENCE) -> list[int]:
-    """Lines naming the deprecated authtoken endpoint (`.../apiauthtoken/nb/create`): a bare URL, no example."""
-    return [number for number, line in enumerate(_reference_lines(path), 1) if "apiauthtoken/" in line]
+def brand_placeholder() -> str:
+    return load_seed().brand
 
 
 # comparing shapes ------------------------------------------------------------------------------------------

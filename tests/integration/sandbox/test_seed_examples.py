@@ -1,4 +1,5 @@
-"""Every request example of the seed (desk-api-v1.zh.txt), parsed from the text and replayed against a sandbox.
+"""Every request example of the seed (desk-api-v1.zh.txt), as extracted into tests/fixtures/seed_examples.json
+(tests/fixtures/extract_seed_examples.py), replayed against a sandbox.
 
 "With the credentials the sandbox prints, the seed's curl examples (host and token scheme swapped) all answer as
 the seed shows." Each example is replayed with the sandbox's API root for the host, `Zoho-oauthtoken <token>` for
@@ -12,10 +13,11 @@ alone (what it needs is then found or built on the spot).
 Checks: a success status (the status itself where the seed shows only a status), and the example's field set
 (seed_examples.shape_differences). The reference's known defects are replayed in corrected form: the split path
 written `/thread/` in its heading (the example's `/threads/` is replayed), the space inside the host of the
-attachment-PATCH example, the brand placeholder in hosts and keys, the masked addresses ("[email protected]"), the
-expired-token example (replayed with a token made to expire), the deprecated authtoken example (replayed with the
-OAuth scheme, as every example is), the accounts server's OAuth examples (replayed with the sandbox's client). The
-contracts heading's doubled braces (`/contracts/{{contract_id}}`) are in a heading only: its example is clean.
+attachment-PATCH example (dropped at extraction), the brand placeholder in hosts and keys, the masked addresses
+("[email protected]"), the expired-token example (replayed with a token made to expire), the deprecated
+authtoken example (replayed with the OAuth scheme, as every example is), the accounts server's OAuth examples
+(replayed with the sandbox's client). The contracts heading's doubled braces (`/contracts/{{contract_id}}`) are in
+a heading only: its example is clean.
 What cannot be replayed is listed in EXCLUDED with the reason, and the counts are asserted.
 """
 from __future__ import annotations
@@ -27,19 +29,10 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 import pytest
 
-from tests.integration.sandbox.seed_examples import (
-    REFERENCE,
-    Example,
-    Replayer,
-    deprecated_endpoint_lines,
-    parse_reference,
-    shape_differences,
-)
+from tests.integration.sandbox.seed_examples import Example, Replayer, load_seed, shape_differences
 from tests.support.sandbox import SandboxProcess
 
-if not REFERENCE.exists():
-    pytest.skip(f"the API reference is not at {REFERENCE} (set DESK_API_REFERENCE)", allow_module_level=True)
-EXAMPLES = parse_reference()
+EXAMPLES = load_seed().examples
 CURL_EXAMPLES = [example for example in EXAMPLES if example.kind == "curl"]
 ACCOUNTS_EXAMPLES = [example for example in EXAMPLES if example.kind == "accounts"]
 
@@ -47,7 +40,7 @@ ACCOUNTS_EXAMPLES = [example for example in EXAMPLES if example.kind == "account
 EXCLUDED: dict[int, str] = {
     line: "the deprecated authtoken endpoint (accounts server /apiauthtoken/nb/create): a bare URL with no request "
           "or answer shown; the Desk has retired authtokens and the sandbox, like the Desk today, has no such endpoint"
-    for line in deprecated_endpoint_lines()
+    for line in load_seed().deprecated_endpoint_lines
 }
 EXPECTED_CURL_EXAMPLES = 74
 EXPECTED_ACCOUNTS_EXAMPLES = 3
@@ -82,7 +75,7 @@ def replayer(desk: SandboxProcess) -> Iterator[Replayer]:
 def describe(example: Example, request: httpx.Request, answer: httpx.Response, problems: list[str]) -> str:
     body = request.content.decode(errors="replace")[:400] if request.content else ""
     return "\n".join([
-        f"doc line {example.line}: {example.method} {example.url}",
+        f"doc line {example.line}: {example.method} {example.path} {example.query or ''}",
         f"replayed: {request.method} {request.url} {body}",
         f"answer: {answer.status_code} {answer.text[:600]}",
         f"seed shows: {example.shown.text[:400]}",
