@@ -24,7 +24,7 @@ if str(ROOT) not in sys.path:
 
 from tests.support.redis_server import RedisServer  # noqa: E402
 from tests.support.sandbox import SandboxProcess  # noqa: E402
-from worker.changes import compact  # noqa: E402
+from worker.ingest.diff import compact  # noqa: E402
 from worker.store import Store  # noqa: E402
 from worker.store.events import FINISHED_RETENTION_S, event_id  # noqa: E402
 

@@ -7,7 +7,7 @@ All real and all on 127.0.0.1: redis-server with AOF (tests/support/redis_server
 process (tests/support/sandbox.py), and in phase 2 `deskpilot scheduler` and `deskpilot worker` child processes.
 
 1. Sweep cost (in this process, nothing else talks to the Desk). The sandbox is seeded with `--tickets` tickets
-   in one org (default 15,400, of which ~10,000 are not Closed; quick 2,000). The real poller (worker/poller.py
+   in one org (default 15,400, of which ~10,000 are not Closed; quick 2,000). The real poller (worker/ingest/poller.py
    with a TimelineKeeper, `sla_timeline_fill_per_poll` raised to 1,000) fills Redis: its first poll backfills
    the mirror, the next polls read the threads of every ticket scheduled for a timeline until none is missing.
    Every Desk answer is counted by endpoint (an httpx response hook on the bench's client) and cross-checked with
@@ -68,13 +68,13 @@ from config.settings import load_settings  # noqa: E402
 from tests.support.pipeline import wait_until  # noqa: E402
 from tests.support.redis_server import RedisServer  # noqa: E402
 from tests.support.sandbox import SandboxProcess  # noqa: E402
-from worker.directory_cache import DirectoryCache  # noqa: E402
+from worker.ingest.directory import DirectoryCache  # noqa: E402
 from worker.engine.loader import load_rules  # noqa: E402
-from worker.poller import CLOSED_RETENTION, Poller  # noqa: E402
-from worker.runtime import Runtime  # noqa: E402
-from worker.sla_sweeper import SlaSweeper  # noqa: E402
+from worker.ingest.poller import CLOSED_RETENTION, Poller  # noqa: E402
+from worker.app.runtime import Runtime  # noqa: E402
+from worker.plan.sla_levels import SlaSweeper  # noqa: E402
 from worker.store.keys import key, server_now  # noqa: E402
-from worker.timeline_keeper import TimelineKeeper  # noqa: E402
+from worker.ingest.timeline_sync import TimelineKeeper  # noqa: E402
 
 SHIPPED_RULES = ROOT / "rules"
 FILL_PER_POLL = 1000

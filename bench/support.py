@@ -4,7 +4,7 @@ percentiles, and a bench-only no-op dramatiq worker process.
     .venv/bin/python bench/support.py noop-worker     # (started by bench_pipeline.py with the pipeline's env)
 
 The no-op worker is a deskpilot worker process in everything but its actor: the same settings, the same Runtime,
-the same broker (imported from worker.actors, so the same middleware, dead-letter list included) and a dramatiq
+the same broker (imported from worker.app.actors, so the same middleware, dead-letter list included) and a dramatiq
 Worker with the same `DESKPILOT_WORKER_THREADS`, consuming only the bench queue `bench.noop`. Its actor does
 nothing but INCR one Redis counter, so the bench can see when every message has been processed.
 """
@@ -152,13 +152,13 @@ def noop_worker() -> int:
 
     from config.logging import configure_logging
     from config.settings import load_settings
-    from worker.runtime import Runtime, set_runtime
+    from worker.app.runtime import Runtime, set_runtime
 
     settings = load_settings()
     configure_logging(settings.log_level, settings.log_format)
     runtime = Runtime.from_settings(settings)
     set_runtime(runtime)
-    from worker import actors  # noqa: F401 - the deskpilot broker, with its middleware
+    from worker.app import actors  # noqa: F401 - the deskpilot broker, with its middleware
 
     redis = runtime.redis
 

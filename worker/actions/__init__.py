@@ -1,11 +1,11 @@
-"""What rules can do, one module per family; each executes through worker/desk and can verify it was done."""
+"""Planned actions -> Desk writes: one executor module per action type (an `Executor`: execute and verify, see
+base.py), the registry below, and the enforcer that applies a ledger action exactly once (enforcer.py)."""
 from __future__ import annotations
 
-from types import ModuleType
-
 from worker.actions import assign, bulk, comment, move, reply, spam, task, time_entry, update
+from worker.actions.base import Executor
 
-EXECUTORS: dict[str, ModuleType] = {
+EXECUTORS: dict[str, Executor] = {
     "update": update,
     "assign": assign,
     "move": move,

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections import Counter
 
 from worker.actions.base import ActionContext
+from worker.engine.values import is_closed
 from worker.store.keys import key
-from worker.changes import is_closed
 
 PICK_FIELD = "picked"
 

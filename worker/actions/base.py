@@ -56,6 +56,8 @@ class ActionContext:
 
 
 class Executor(Protocol):
+    """What the registry (actions/__init__.py) maps each action type to: one module per type implements it."""
+
     def execute(self, ctx: ActionContext) -> str: ...
 
     def verify(self, ctx: ActionContext) -> bool: ...

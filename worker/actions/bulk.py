@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from worker.actions.base import ActionContext
 
-MAX_IDS = 100  # ids per updateMany call, as the Desk's mass actions take
-
 
 def execute(ctx: ActionContext) -> str:
     params = ctx.params

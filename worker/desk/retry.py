@@ -28,7 +28,7 @@ NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.U
 MAYBE_SENT = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 
 
-class Verdict(str, Enum):
+class RetryVerdict(str, Enum):
     RETRY = "retry"  # safe to send again
     UNKNOWN = "unknown"  # a non-idempotent write may have been applied: raise OutcomeUnknown
     FAIL = "fail"  # final: raise the mapped error
@@ -39,18 +39,18 @@ def default_idempotent(method: str) -> bool:
     return method.upper() in IDEMPOTENT_METHODS
 
 
-def classify_exception(exc: BaseException, idempotent: bool) -> Verdict:
+def classify_exception(exc: BaseException, idempotent: bool) -> RetryVerdict:
     if isinstance(exc, NOT_SENT):
-        return Verdict.RETRY
+        return RetryVerdict.RETRY
     if isinstance(exc, MAYBE_SENT):
-        return Verdict.RETRY if idempotent else Verdict.UNKNOWN
-    return Verdict.FAIL
+        return RetryVerdict.RETRY if idempotent else RetryVerdict.UNKNOWN
+    return RetryVerdict.FAIL
 
 
-def classify_status(status: int, idempotent: bool) -> Verdict:
+def classify_status(status: int, idempotent: bool) -> RetryVerdict:
     if status >= 500:
-        return Verdict.RETRY if idempotent else Verdict.UNKNOWN
-    return Verdict.FAIL
+        return RetryVerdict.RETRY if idempotent else RetryVerdict.UNKNOWN
+    return RetryVerdict.FAIL
 
 
 def was_maybe_sent(exc: BaseException) -> bool:

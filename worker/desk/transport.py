@@ -40,7 +40,7 @@ from worker.desk.errors import (
     error_for_response,
 )
 from worker.desk.http_values import Params, clean_params, int_header, parse_retry_after
-from worker.desk.retry import RetryPolicy, Verdict, classify_exception, classify_status, default_idempotent, was_maybe_sent
+from worker.desk.retry import RetryPolicy, RetryVerdict, classify_exception, classify_status, default_idempotent, was_maybe_sent
 
 log = structlog.get_logger("worker.desk")
 
@@ -274,7 +274,7 @@ class Transport:
     def _retry_after_no_answer(self, call: _Call, exc: httpx.HTTPError) -> None:
         """No answer came back: returns when the call may be sent again, else raises OutcomeUnknown/NetworkError."""
         verdict = classify_exception(exc, call.idem)
-        if verdict is Verdict.UNKNOWN:
+        if verdict is RetryVerdict.UNKNOWN:
             call.log.warning("desk.outcome_unknown", attempt=call.attempt, reason=type(exc).__name__)
             raise OutcomeUnknown(
                 f"no answer ({type(exc).__name__}); the write may have been applied: verify before "
@@ -283,7 +283,7 @@ class Transport:
                 method=call.method,
                 path=call.path,
             ) from exc
-        if verdict is Verdict.RETRY and self._backoff(call.log, call.attempt, call.deadline, type(exc).__name__):
+        if verdict is RetryVerdict.RETRY and self._backoff(call.log, call.attempt, call.deadline, type(exc).__name__):
             call.retried_after_doubt = call.retried_after_doubt or was_maybe_sent(exc)
             return
         raise NetworkError(
@@ -313,7 +313,7 @@ class Transport:
     def _retry_after_server_error(self, call: _Call, status: int, error: DeskError) -> None:
         """A 5xx: returns when the call may be sent again, else raises OutcomeUnknown or a ServerError."""
         verdict = classify_status(status, call.idem)
-        if verdict is Verdict.UNKNOWN:
+        if verdict is RetryVerdict.UNKNOWN:
             call.log.warning("desk.outcome_unknown", attempt=call.attempt, status=status)
             raise OutcomeUnknown(
                 f"the Desk answered {status}; the write may have been applied: verify before sending "

@@ -6,7 +6,7 @@ Public API (import from the modules; this package imports nothing, so `calendars
     loader.check_rules(path) -> (RuleSet | None, [Problem])
     evaluate.evaluate(rules, event, ticket, previous, directory, now, *, history=None, only=None) -> Evaluation
     evaluate.Event(kind, ticket_id, changes, by_deskpilot, id); evaluate.History (protocol), MemoryHistory
-    plan.PlannedAction.as_dict() / .action_id(event_id)
+    planned.PlannedAction.as_dict() / .action_id(event_id)
     ruletests.run_rule_tests(path) -> RuleTestReport; explain.explain_text(rules, evaluation)
     schema.json_schema()
     sla: Timeline, clocks_for, due_levels, next_level, forecast, explain (SLA policies; see sla/__init__.py)

@@ -27,7 +27,7 @@ from worker.engine.conditions import EvalContext, Failure
 from worker.engine.directory import Directory
 from worker.engine.effects import effect, mentions_pending
 from worker.engine.errors import PlanError
-from worker.engine.plan import PlannedAction
+from worker.engine.planned import PlannedAction
 from worker.engine.planner import PlanContext
 from worker.engine.ruleset import CompiledRule, RuleSet
 from worker.engine.schema import EVENT_KINDS, SCHEDULE

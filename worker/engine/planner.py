@@ -1,7 +1,7 @@
 """Actions: compiled at load (templates, calendars, what they set), planned per matched ticket.
 
 Each `Compiled*` class takes its schema params; `plan(ctx)` returns the parameters of a `PlannedAction`
-(see plan.py for the shapes). Names are resolved through the directory when one is given; with no directory
+(see planned.py for the shapes). Names are resolved through the directory when one is given; with no directory
 (`None`: not known, e.g. a rule test without one) names stay as written and ids are left out, except values that
 already are ids. A name a given directory lacks raises DirectoryError, which evaluate() reports as a failed
 verdict. Assignment strategies are resolved to their eligible candidates here; the pick itself (rotation, least
@@ -21,7 +21,7 @@ from worker.engine.calendars import Calendar
 from worker.engine.directory import Directory
 from worker.engine.durations import parse_duration
 from worker.engine.errors import DirectoryError
-from worker.engine.plan import Params
+from worker.engine.planned import Params
 from worker.engine.schema import (
     REPLY_FROM_DEPARTMENT,
     AssignParams,

@@ -7,10 +7,12 @@ ISO-8601 UTC with milliseconds ("2016-06-21T13:16:14.000Z"). Rule authors write 
   "true"/"false" strings as the booleans; strings otherwise compare exactly (or case-folded with ignore_case).
 - `to_number` / `parse_time` coerce for ordering operators; an uncoercible value makes the condition false.
 - `is_blank` is the one notion of "empty": missing, null, "", whitespace only, [] and {}.
+- `is_closed` is the one notion of a closed ticket.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any
@@ -159,3 +161,11 @@ def type_name(value: Any) -> str:
     if isinstance(value, (date, datetime)):
         return "a date"
     return type(value).__name__
+
+
+def is_closed(ticket: Mapping[str, Any]) -> bool:
+    """Closed as the Desk says it: statusType where the answer has it; search results lack it (as the seed's
+    search example shows), and there a set closedTime or the Closed status tells."""
+    if ticket.get("statusType") is not None:
+        return ticket["statusType"] == "Closed"
+    return bool(ticket.get("closedTime")) or ticket.get("status") == "Closed"

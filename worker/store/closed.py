@@ -14,8 +14,18 @@ from typing import Any
 
 import redis as redis_lib
 
-from worker.changes import COMPACT_FIELDS, COMPACT_MARK
 from worker.store.keys import key
+
+# What a closed ticket's snapshot keeps once it leaves the mirror: the fields rules test changes of, and the counts
+# and times that tell a reply or a comment apart. Texts (subject, description, resolution) and search embeds are most
+# of a ticket's bytes and are left out; a field a compact snapshot lacks is not compared (no invented change).
+COMPACT_FIELDS = (
+    "id", "status", "statusType", "priority", "assigneeId", "departmentId", "teamId", "category", "subCategory",
+    "classification", "channel", "productId", "contactId", "accountId", "dueDate", "language", "isSpam",
+    "isEscalated", "customFields", "threadCount", "commentCount", "customerResponseTime", "modifiedTime",
+    "closedTime", "createdTime",
+)
+COMPACT_MARK = "_compact"
 
 
 def pack(snapshot: Mapping[str, Any]) -> str:

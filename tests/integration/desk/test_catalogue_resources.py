@@ -3,7 +3,7 @@ with picklist values, layouts; and the fetch the names check and the directory c
 from __future__ import annotations
 
 from tests.integration.desk.conftest import FAST_POLICY, desk_settings
-from worker.catalogue_fetch import fetch_names
+from worker.ingest.catalogue import fetch_names
 from worker.desk.client import DeskClient
 
 

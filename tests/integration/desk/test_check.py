@@ -7,7 +7,7 @@ import io
 from config.settings import Settings
 from tests.integration.desk.conftest import desk_settings, limited_refresh_token
 from tests.support.redis_server import free_port
-from worker import check
+from worker.cli import check
 
 
 def run_check(settings: Settings, scopes: list[str] | None = None) -> tuple[int, list[str]]:

@@ -9,7 +9,7 @@ import httpx
 
 from config.settings import Settings
 from tests.integration.desk.conftest import FAST_POLICY, desk_settings
-from worker.actions.enforce import ClientFor, Enforcer
+from worker.actions.enforcer import ClientFor, Enforcer
 from worker.desk.client import DeskClient
 from worker.store import Store
 

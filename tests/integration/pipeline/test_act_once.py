@@ -7,7 +7,7 @@ import time
 import pytest
 
 from tests.integration.pipeline.act_support import action, desk_clients, direct_api, first_ticket, setup, writes
-from worker.actions.enforce import Enforcer, Result
+from worker.actions.enforcer import Enforcer, ApplyResult
 from worker.actions import settle
 from worker.actions.settle import WriteSettling
 from worker.desk.errors import OutcomeUnknown, RateLimited
@@ -17,7 +17,7 @@ from worker.store import Store
 APPLY_TIMEOUT_S = 30.0
 
 
-def apply_until_final(enforcer: Enforcer, action_id: str, client_for) -> tuple[Result, list[Exception]]:
+def apply_until_final(enforcer: Enforcer, action_id: str, client_for) -> tuple[ApplyResult, list[Exception]]:
     """Deliver the action again and again, as the act actor's retries and delayed re-sends would."""
     deadline = time.monotonic() + APPLY_TIMEOUT_S
     raised: list[Exception] = []
@@ -28,7 +28,7 @@ def apply_until_final(enforcer: Enforcer, action_id: str, client_for) -> tuple[R
             raised.append(exc)
             time.sleep(min(getattr(exc, "retry_after", None) or 0.1, 0.5))
             continue
-        if result in (Result.DONE, Result.VERIFIED, Result.FAILED):
+        if result in (ApplyResult.DONE, ApplyResult.VERIFIED, ApplyResult.FAILED):
             return result, raised
     raise AssertionError(f"action {action_id} not final after {APPLY_TIMEOUT_S}s: {raised[-3:]}")
 
@@ -48,7 +48,7 @@ def test_given_a_comment_answered_200_without_the_comment_then_it_is_not_done_un
         assert not store.ledger.get("a1").final and writes(sandbox, "POST", "/comments") == []
         sandbox.control.delete("/_sandbox/faults")
         result, _ = apply_until_final(enforcer, "a1", client_for)
-    assert result is Result.DONE
+    assert result is ApplyResult.DONE
     assert len(writes(sandbox, "POST", "/comments")) == 1
 
 
@@ -66,7 +66,7 @@ def test_given_a_write_applied_after_the_client_timeout_then_the_retry_waits_for
     time.sleep(3.0)  # any second write sent would land within the Desk's delay
     # Then the retries waited for the first write instead of writing again, and found it
     assert len(writes(sandbox, "POST", "/comments")) == 1
-    assert result is Result.VERIFIED
+    assert result is ApplyResult.VERIFIED
     assert any(isinstance(exc, WriteSettling) for exc in raised)
 
 
@@ -98,7 +98,7 @@ def test_given_100_older_records_when_a_write_is_applied_but_answered_500_then_t
             enforcer.apply("a1", client_for)
         sandbox.control.delete("/_sandbox/faults")
         result, _ = apply_until_final(enforcer, "a1", client_for)
-    assert result is Result.VERIFIED
+    assert result is ApplyResult.VERIFIED
     assert len(writes(sandbox, "POST", path)) - before == 1
 
 
@@ -115,11 +115,11 @@ def test_given_a_delivery_that_read_before_another_finished_then_it_does_not_wri
 
         def claim_after_the_other_delivery(action_id: str, owner: str, lease_ms: int) -> bool:
             # The slow delivery has read the record (not final); the other one runs to the end meanwhile.
-            assert first.apply(action_id, client_for) is Result.DONE
+            assert first.apply(action_id, client_for) is ApplyResult.DONE
             return take_claim(action_id, owner, lease_ms)
 
         late_store.ledger.claim = claim_after_the_other_delivery  # type: ignore[method-assign]
-        assert late.apply("a1", client_for) is Result.ALREADY_FINAL
+        assert late.apply("a1", client_for) is ApplyResult.ALREADY_FINAL
     assert len(writes(sandbox, "POST", "/comments")) == 1
 
 
@@ -146,5 +146,5 @@ def test_given_a_worker_killed_before_its_write_left_then_the_next_delivery_writ
     with pytest.raises(KeyboardInterrupt), settle.attempt(store, "a1", settle_s=30.0):
         raise KeyboardInterrupt  # counted, nothing sent
     with desk_clients(settings, store) as client_for:
-        assert enforcer.apply("a1", client_for) is Result.DONE
+        assert enforcer.apply("a1", client_for) is ApplyResult.DONE
     assert len(writes(sandbox, "POST", "/comments")) == 1

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 SCRIPT = """
-import worker.actors as actors
+import worker.app.actors as actors
 from worker.desk.errors import RateLimited
 actors._later(actors.act, RateLimited("paused", error_code="TOKEN_UNAVAILABLE", retry_after=5.0), "a1")
 """

@@ -6,7 +6,7 @@ import redis
 
 from config.settings import Settings
 from tests.support.redis_server import free_port
-from worker.healthcheck import HealthCheck
+from worker.app.health import HealthCheck
 from worker.store.health import PollHealth
 from worker.store.keys import key, server_ms
 from worker.store.ticks import Ticks

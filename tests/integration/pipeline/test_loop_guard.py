@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from tests.integration.pipeline.act_support import action, desk_clients, direct_api, setup
-from worker.actions.enforce import Result
+from worker.actions.enforcer import ApplyResult
 from worker.engine.evaluate import Event, evaluate
 from worker.engine.loader import load_rules_text
-from worker.poller import Poller
+from worker.ingest.poller import Poller
 
 ANSWER_PEOPLE = """
 rules:
@@ -40,14 +40,14 @@ def commented_events(world: dict[str, Any]) -> list[dict[str, Any]]:
     return [event for event in events if event["kind"] == "ticket.commented"]
 
 
-def comment_action(world, sandbox, action_id: str, text: str) -> Result:
+def comment_action(world, sandbox, action_id: str, text: str) -> ApplyResult:
     world["store"].ledger.record(action_id, action(sandbox, world["ticket"], "comment", {"public": False, "text": text}))
     return world["enforcer"].apply(action_id, world["client_for"])
 
 
 def test_after_a_refused_comment_a_persons_comment_fires_the_rule_meant_for_people(world, sandbox):
     # given a comment action the Desk refused for good
-    assert comment_action(world, sandbox, "act-refused", TOO_LONG) == Result.FAILED
+    assert comment_action(world, sandbox, "act-refused", TOO_LONG) == ApplyResult.FAILED
     # when a person comments on the same ticket and the poller sees it
     person = world["api"].post(f"/tickets/{world['ticket']['id']}/comments", json={"content": "Any news?", "isPublic": True})
     assert person.status_code == 200
@@ -61,7 +61,7 @@ def test_after_a_refused_comment_a_persons_comment_fires_the_rule_meant_for_peop
 
 def test_a_persons_comment_beside_ours_in_one_poll_is_a_persons(world, sandbox):
     # given deskpilot's comment and a person's comment on the ticket since the last poll
-    assert comment_action(world, sandbox, "act-ours", "Noted.") == Result.DONE
+    assert comment_action(world, sandbox, "act-ours", "Noted.") == ApplyResult.DONE
     world["api"].post(f"/tickets/{world['ticket']['id']}/comments", json={"content": "Thanks", "isPublic": True})
     # when the poller sees both
     world["poller"].poll()
@@ -72,7 +72,7 @@ def test_a_persons_comment_beside_ours_in_one_poll_is_a_persons(world, sandbox):
 
 def test_our_own_comment_is_ours(world, sandbox):
     # given deskpilot's comment alone
-    assert comment_action(world, sandbox, "act-alone", "Noted.") == Result.DONE
+    assert comment_action(world, sandbox, "act-alone", "Noted.") == ApplyResult.DONE
     # when the poller sees it, then it is tagged as deskpilot's (rules without retrigger skip it)
     world["poller"].poll()
     [event] = commented_events(world)

@@ -9,7 +9,7 @@ import pytest
 from structlog.testing import capture_logs
 
 from worker.engine.values import parse_time
-from worker.poller import Poller
+from worker.ingest.poller import Poller
 from worker.store import Store
 
 ORG = "9"

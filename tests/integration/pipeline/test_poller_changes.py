@@ -12,7 +12,7 @@ from tests.integration.desk.conftest import desk_settings
 from worker.desk.client import DeskClient
 from worker.desk.retry import RetryPolicy
 from worker.engine.values import parse_time
-from worker.poller import CLOSED_RETENTION, Poller
+from worker.ingest.poller import CLOSED_RETENTION, Poller
 from worker.store import Store
 from worker.store.keys import key
 

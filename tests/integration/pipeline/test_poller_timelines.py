@@ -9,10 +9,10 @@ from tests.integration.desk.conftest import desk_settings
 from worker.desk.client import DeskClient
 from worker.desk.errors import DeskError
 from worker.desk.retry import RetryPolicy
-from worker.poller import Poller
+from worker.ingest.poller import Poller
 from worker.store import Store
 from worker.store.keys import key
-from worker.timeline_keeper import TimelineKeeper
+from worker.ingest.timeline_sync import TimelineKeeper
 
 NO_RETRY = RetryPolicy(attempts=1, base_s=0.01, cap_s=0.01, deadline_s=5.0)
 

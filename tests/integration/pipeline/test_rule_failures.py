@@ -7,15 +7,15 @@ from datetime import datetime, timedelta, timezone
 from structlog.testing import capture_logs
 
 from tests.integration.pipeline.act_support import action, desk_clients, direct_api, first_ticket, setup
-from worker.actions.enforce import Result
+from worker.actions.enforcer import ApplyResult
 from worker.engine.directory import Directory
 from worker.engine.loader import load_rules_text
 from worker.engine.sla.timeline import Timeline
-from worker.evaluator import evaluate_event
-from worker.ops_cli import _audit_line
-from worker.sla_sweeper import SlaSweeper
+from worker.plan.on_event import evaluate_event
+from worker.cli.ops import _audit_line
+from worker.plan.sla_levels import SlaSweeper
 from worker.store import Store
-from worker.sweeper import Sweeper
+from worker.plan.time_rules import TimeRuleSweeper
 
 ORG = "2389290"
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc)
@@ -68,7 +68,7 @@ rules:
       - comment: {text: "{{ ticket.priority | int // 0 }}"}
 """)
     with capture_logs() as logs:
-        result = Sweeper(store, rules, lambda org: Directory(), lambda _: None).sweep("nightly", NOW, [ORG])
+        result = TimeRuleSweeper(store, rules, lambda org: Directory(), lambda _: None).sweep("nightly", NOW, [ORG])
     assert result.fired == 0 and result.actions == []
     assert [entry["verdict"]["status"] for entry in store.audit.query(rule="nightly")] == ["failed"] * 3
     assert store.metrics.counters()[("rule_errors_total", "nightly")] == 3
@@ -143,7 +143,7 @@ def test_an_action_the_desk_refuses_for_the_rules_fault_is_a_warning_and_a_count
              "owner": "gone@zylker.com", "ownerId": "1"}  # an agent the Desk does not have
     store.ledger.record("a1", action(sandbox, ticket, "time_entry", entry))
     with desk_clients(settings, store) as client_for, capture_logs() as logs:
-        assert enforcer.apply("a1", client_for) is Result.FAILED
+        assert enforcer.apply("a1", client_for) is ApplyResult.FAILED
     [warning] = _warnings(logs, "action.rule_error")
     assert warning["rule"] == "r" and warning["ticket"] == ticket["id"] and warning["type"] == "time_entry"
     assert warning["cause"]

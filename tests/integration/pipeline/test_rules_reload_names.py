@@ -7,7 +7,7 @@ from pathlib import Path
 from structlog.testing import capture_logs
 
 from tests.integration.desk.conftest import desk_settings
-from worker.runtime import Runtime
+from worker.app.runtime import Runtime
 
 RULE = """\
 rules:

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 from worker.engine.directory import Directory
 from worker.engine.loader import load_rules_text
 from worker.engine.sla.timeline import Timeline
-from worker.sla_sweeper import SlaSweeper
+from worker.plan.sla_levels import SlaSweeper
 from worker.store import Store
 
 POLICY = """

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from worker.scheduler import Job, Scheduler
+from worker.app.scheduler import Job, Scheduler
 from worker.store import Store
 from worker.store.keys import server_now
 

@@ -6,7 +6,7 @@ import random
 import httpx
 import pytest
 
-from worker.desk.retry import RetryPolicy, Verdict, classify_exception, classify_status, default_idempotent, was_maybe_sent
+from worker.desk.retry import RetryPolicy, RetryVerdict, classify_exception, classify_status, default_idempotent, was_maybe_sent
 
 REQUEST = httpx.Request("POST", "http://127.0.0.1/api/v1/tickets/1/comments")
 
@@ -21,7 +21,7 @@ def test_default_idempotency_by_method(method, expected):
     [httpx.ConnectError("refused", request=REQUEST), httpx.ConnectTimeout("t", request=REQUEST), httpx.PoolTimeout("t", request=REQUEST)],
 )
 def test_given_the_request_never_left_then_even_a_non_idempotent_write_is_retried(exc):
-    assert classify_exception(exc, idempotent=False) is Verdict.RETRY
+    assert classify_exception(exc, idempotent=False) is RetryVerdict.RETRY
     assert not was_maybe_sent(exc)
 
 
@@ -35,15 +35,15 @@ def test_given_the_request_never_left_then_even_a_non_idempotent_write_is_retrie
     ],
 )
 def test_given_no_answer_after_sending_then_reads_retry_and_writes_are_unknown(exc):
-    assert classify_exception(exc, idempotent=True) is Verdict.RETRY
-    assert classify_exception(exc, idempotent=False) is Verdict.UNKNOWN
+    assert classify_exception(exc, idempotent=True) is RetryVerdict.RETRY
+    assert classify_exception(exc, idempotent=False) is RetryVerdict.UNKNOWN
     assert was_maybe_sent(exc)
 
 
 def test_given_a_5xx_then_idempotent_calls_retry_and_others_are_unknown():
-    assert classify_status(500, idempotent=True) is Verdict.RETRY
-    assert classify_status(503, idempotent=False) is Verdict.UNKNOWN
-    assert classify_status(422, idempotent=True) is Verdict.FAIL
+    assert classify_status(500, idempotent=True) is RetryVerdict.RETRY
+    assert classify_status(503, idempotent=False) is RetryVerdict.UNKNOWN
+    assert classify_status(422, idempotent=True) is RetryVerdict.FAIL
 
 
 def test_backoff_is_full_jitter_under_an_exponential_ceiling():

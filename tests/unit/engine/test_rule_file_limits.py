@@ -115,7 +115,7 @@ def test_yaml_1_2_scalars_and_block_texts_read_as_before() -> None:
 def test_the_service_start_check_uses_the_file_size_setting(tmp_path: Path) -> None:
     # given a rule file of 3 KB and DESKPILOT_RULES_MAX_FILE_BYTES at 2 KB
     from config.settings import Settings
-    from worker.preflight import PreflightError, require_rules
+    from worker.app.preflight import PreflightError, require_rules
 
     (tmp_path / "a.yaml").write_text("rules: []\n" + "#" * 3000 + "\n", encoding="utf-8")
     settings = Settings(rules_path=tmp_path, rules_max_file_bytes=2048)

@@ -1,4 +1,4 @@
-"""`deskpilot rules check|test|schema|explain`, driven through a tiny argparse harness (as worker/cli.py will)."""
+"""`deskpilot rules check|test|schema|explain`, driven through a tiny argparse harness (as worker/cli/main.py does)."""
 from __future__ import annotations
 
 import argparse
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.unit.engine.helpers import directory, ticket
-from worker import rules_cli
+from worker.cli import rules as rules_cli
 
 GOOD = """rules:
   - id: vip

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from worker.changes import compact, field_changes, observe
+from worker.ingest.diff import compact, field_changes, observe
 
 WINDOW_START = datetime(2026, 11, 28, 10, 0, tzinfo=timezone.utc)
 BASE = {

@@ -5,7 +5,7 @@ import logging
 import sys
 
 from worker.desk.errors import NetworkError
-from worker.log_filters import OperationalErrors
+from worker.app.log_filters import OperationalErrors
 
 
 def record_for(error: BaseException) -> logging.LogRecord:

@@ -6,8 +6,8 @@ import socket
 import httpx
 from prometheus_client.registry import Collector
 
-from worker.healthcheck import Verdict
-from worker.metrics import serve
+from worker.app.health import HealthVerdict
+from worker.app.metrics import serve
 
 
 class _Empty(Collector):
@@ -17,7 +17,7 @@ class _Empty(Collector):
 
 def test_an_idle_connection_does_not_block_healthz():
     # given a metrics server and a client that connects and sends nothing
-    server = serve(_Empty(), Verdict, "127.0.0.1", 0)  # type: ignore[arg-type]
+    server = serve(_Empty(), HealthVerdict, "127.0.0.1", 0)  # type: ignore[arg-type]
     port = server.server_address[1]
     idle = socket.create_connection(("127.0.0.1", port))
     try:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from worker.poll_window import index_lag, window_start
+from worker.ingest.window import index_lag, window_start
 
 NOW = datetime(2026, 11, 28, 10, tzinfo=timezone.utc)
 OVERLAP = timedelta(seconds=30)

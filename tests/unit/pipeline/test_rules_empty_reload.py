@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from structlog.testing import capture_logs
 
-from worker.preflight import PreflightError
-from worker.rules_source import RuleSource
+from worker.app.preflight import PreflightError
+from worker.app.rules_source import RuleSource
 
 RULE = """\
 rules:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from structlog.testing import capture_logs
 
-from worker import rules_source
+from worker.app import rules_source
 from worker.desk.errors import NetworkError
 from worker.engine.names import Catalogue
-from worker.rules_source import RuleSource
+from worker.app.rules_source import RuleSource
 
 RULE = "rules:\n  - id: r\n    on: ticket.updated\n    then: [{{move: {{department: {department}}}}}]\n"
 

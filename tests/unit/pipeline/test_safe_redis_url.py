@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from worker.preflight import safe_redis_url
+from worker.app.preflight import safe_redis_url
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from worker.scheduler import Job
+from worker.app.scheduler import Job
 
 UTC = timezone.utc
 

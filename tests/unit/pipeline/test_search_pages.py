@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from worker.search_pages import BadSearchAnswer, ItemKeys, item_problem, page_items
+from worker.ingest.search_answers import BadSearchAnswer, ItemKeys, item_problem, page_items
 
 GOOD = {"id": "1", "modifiedTime": "2026-11-28T10:00:00.000Z"}
 

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from worker.engine.directory import Directory
 from worker.engine.effects import effect, mentions_pending
 from worker.engine.errors import PlanError
-from worker.engine.plan import PlannedAction
+from worker.engine.planned import PlannedAction
 from worker.engine.planner import PlanContext
 from worker.engine.sla.clocks import RUNNING, ZERO, MetricClock, as_utc, metric_clocks
 from worker.engine.sla.governing import context, governing_policy

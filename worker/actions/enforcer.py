@@ -1,0 +1,132 @@
+"""Apply one planned action effectively once, through the ledger (the DESIGN's step 4).
+
+    final already?      -> nothing to do (a redelivered or reconciled message)
+    dry_run             -> recorded as planned, never executed (shadow mode)
+    claim (lease)       -> another worker holds it: leave it to them (or to the reconciler if they die)
+    final now?          -> read again under the claim: a delivery that read before another finished stops here
+    attempted before?   -> wait until an unanswered attempt can no longer land (settle.py), then verify on the
+                           Desk; if the effect is there, mark done without writing
+    begin_attempt       -> counted before the write, so a crash after it is never taken for "not written"
+    execute, finish     -> done, with the outcome in the ledger and the audit trail
+
+Permanent errors (the Desk refused the request itself) fail the action for good and put it in the dead-letter
+list; transient ones (5xx, timeouts, unknown outcome, 429, a token outage, an attempt still settling) release
+the claim and are raised for a retry.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+import structlog
+
+from worker.actions import EXECUTORS
+from worker.actions.assign import NoCandidate
+from worker.actions import settle
+from worker.actions.base import ActionContext, Executor
+from worker.actions.pending import AssigneeNotPicked, resolve
+from worker.desk.client import DeskClient
+from worker.desk.errors import AuthError, Forbidden, InvalidRequest, NotFound, RateLimited
+from worker.store import Store
+from worker.store.ledger import DEFAULT_LEASE_MS
+
+log = structlog.get_logger(__name__)
+ClientFor = Callable[[str], DeskClient]  # the Desk client of an org, shared by the threads of a process
+PERMANENT_ERRORS = (InvalidRequest, NotFound, Forbidden, AuthError, NoCandidate, AssigneeNotPicked)
+RULE_FAULTS = (InvalidRequest, NotFound)  # a value the Desk refuses, a named thing that is not there: fix the rule
+
+
+class ApplyResult(str, Enum):
+    WAITING = "waiting"
+    DONE = "done"
+    VERIFIED = "verified"
+    DRY_RUN = "dry_run"
+    ALREADY_FINAL = "already_final"
+    BUSY = "busy"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+
+
+@dataclass
+class Enforcer:
+    store: Store
+    owner: str  # who claims: host:pid:thread, so a lease can be traced to a worker
+    send_next: Callable[[str], None]  # hands the plan's next action on when this one is finished
+    lease_ms: int = DEFAULT_LEASE_MS
+
+    def apply(self, action_id: str, client_for: ClientFor) -> ApplyResult:
+        ledger = self.store.ledger
+        record = ledger.get(action_id)
+        if record is None:
+            log.warning("action.unknown", action=action_id)
+            return ApplyResult.UNKNOWN
+        if record.final:
+            return ApplyResult.ALREADY_FINAL
+        action = record.action
+        if action.get("after") and not self._is_final(action["after"]):
+            return ApplyResult.WAITING  # the action before it sends it on when finished (the reconciler, if lost)
+        bound = log.bind(action=action_id, rule=action["rule"], ticket=action["ticket"], type=action["type"], org=action["org"])
+        if action.get("dry_run"):
+            return self._finish(action_id, action, "dry_run", "shadow mode: planned, not executed", ApplyResult.DRY_RUN, bound)
+        if not ledger.claim(action_id, self.owner, self.lease_ms):
+            return ApplyResult.BUSY
+        try:
+            record = ledger.get(action_id)  # read again under the claim: another delivery may have finished it
+            if record is None or record.final:
+                return ApplyResult.ALREADY_FINAL
+            ctx = ActionContext(client_for(action["org"]), self.store, action_id, resolve(self.store, action))
+            executor = EXECUTORS[action["type"]]
+            if record.attempts > 0:
+                settle.wait_for_earlier(self.store, action_id)
+                if executor.verify(ctx):
+                    return self._finish(action_id, action, "done", "verified: already applied", ApplyResult.VERIFIED, bound)
+            outcome = self._execute(ctx, executor)
+            return self._finish(action_id, action, "done", outcome, ApplyResult.DONE, bound)
+        except PERMANENT_ERRORS as exc:
+            if isinstance(exc, RULE_FAULTS):
+                self.store.metrics.incr("action_rule_errors_total", action["rule"])
+                bound.warning("action.rule_error", cause=str(exc))
+            self.store.dead_letters.add({"kind": "action", "action_id": action_id, "error": str(exc), "action": action})
+            return self._finish(action_id, action, "failed", str(exc), ApplyResult.FAILED, bound)
+        except RateLimited:
+            raise
+        except Exception as exc:
+            bound.warning("action.retry", error=str(exc))
+            raise
+        finally:
+            ledger.release(action_id, self.owner)
+
+    def _execute(self, ctx: ActionContext, executor: Executor) -> str:
+        """One attempt, counted before anything is sent, noting when each write it sends may still land."""
+        with settle.attempt(self.store, ctx.action_id, ctx.client.transport.settings.desk_write_settle_s):
+            with self.store.own_writes.attempt(ctx.action_id):  # a write that surely did not land expects nothing
+                return executor.execute(ctx)
+
+    def _is_final(self, action_id: str) -> bool:
+        record = self.store.ledger.get(action_id)
+        return record is None or record.final
+
+    def _finish(self, action_id: str, action: dict, state: str, outcome: str, result: ApplyResult, bound) -> ApplyResult:
+        self.store.ledger.finish(action_id, state, outcome)
+        self._audit(action_id, action, result.value, outcome)
+        (bound.error if state == "failed" else bound.info)("action." + result.value, outcome=outcome)
+        if action.get("next"):
+            self.send_next(action["next"])
+        return result
+
+    def _audit(self, action_id: str, action: dict, outcome: str, detail: str) -> None:
+        self.store.audit.add(
+            "action",
+            action=action_id,
+            rule=action["rule"],
+            version=action.get("version"),
+            ticket=action["ticket"],
+            org=action["org"],
+            event=action.get("event"),
+            type=action["type"],
+            params=action.get(action["type"]),
+            outcome=outcome,
+            detail=detail,
+        )
+        self.store.metrics.incr("actions_total", action["type"], outcome)

@@ -1,0 +1,128 @@
+"""The long-running processes: the scheduler, the workers, or both in one (`deskpilot run`).
+
+Each stops cleanly on SIGTERM or SIGINT: the scheduler finishes its round, workers finish the messages in hand
+(dramatiq's graceful stop), the metrics server closes. Nothing is lost by stopping: unsent work is in the
+event log and the ledger, and the reconciler sends it again.
+"""
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import dramatiq
+import structlog
+from dramatiq import Worker
+
+from worker.app import log_filters
+from worker.app.broker import QUEUES
+from worker.desk.budget import Budget
+from worker.app.health import HealthCheck
+from worker.app.metrics import StoreCollector, serve
+from worker.app.runtime import Runtime, set_runtime
+from worker.app.scheduler import Job, Scheduler, poll_jobs, redis_clock, sweep_jobs
+from worker.store.keys import server_ms
+
+log = structlog.get_logger(__name__)
+HEALTHY_SCHEDULER_AGE_S = 30.0
+WORKER_STOP_TIMEOUT_MS = 30_000
+# The longest an idle consumer sleeps between fetches (it backs off up to this while its queue stays empty, and
+# looks again at once after a message). Each fetch is 3 Redis commands on each of 10 queues (5 and their delay
+# queues): 100 ms cost ~400 commands/s and ~4% of a core per idle worker; 1 s costs ~40 and ~0.5%
+# (bench/bench_idle.py) for at most a second more per hop on a desk that was quiet. It also bounds SIGTERM's wait.
+WORKER_IDLE_WAKE_MS = 1_000
+
+
+def jobs_for(runtime: Runtime) -> Callable[[], list[Job]]:
+    settings = runtime.settings
+
+    def jobs() -> list[Job]:
+        rules = runtime.rules.current()
+        timed = [(rule.id, rule.schedule.cron, rule.schedule.timezone) for rule in rules.time_rules if rule.model.enabled and rule.schedule]
+        sla = [Job(name="sla", interval_s=settings.sla_sweep_interval_s)] if rules.sla_policies else []
+        return [
+            *poll_jobs(settings.org_ids, settings.poll_interval_s),
+            *sweep_jobs(timed),
+            *sla,
+            Job(name="reconcile", interval_s=settings.reconcile_interval_s),
+        ]
+
+    return jobs
+
+
+def fire(job: Job, due: datetime) -> None:
+    from worker.app import actors
+
+    kind, _, target = job.name.partition(":")
+    if kind == "poll":
+        actors.poll.send(target)
+    elif kind == "sweep":
+        actors.sweep.send(target, due.isoformat())
+    elif kind == "sla":
+        actors.sla_sweep.send(due.isoformat())
+    elif kind == "reconcile":
+        actors.reconcile.send()
+
+
+@dataclass
+class Service:
+    runtime: Runtime
+    scheduler: bool = True
+    workers: bool = True
+    stop: threading.Event = field(default_factory=threading.Event)
+    _last_round: float = field(default_factory=time.monotonic)
+
+    def scheduler_stalled_s(self) -> float | None:
+        """Seconds since the scheduler's last round when that is too long (None: fine, or no scheduler here)."""
+        age = time.monotonic() - self._last_round
+        return age if self.scheduler and age >= HEALTHY_SCHEDULER_AGE_S else None
+
+    def run(self) -> int:
+        """Block until SIGTERM/SIGINT (or `stop` is set by the caller)."""
+        runtime = self.runtime
+        runtime.rules.load()
+        set_runtime(runtime)
+        log_filters.install()
+        from worker.app import actors  # noqa: F401 - declares the actors on the broker of this runtime
+
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: self.stop.set())
+        budget = Budget.from_settings(runtime.settings, runtime.redis)
+        collector = StoreCollector(runtime.store, runtime.settings.org_ids, lambda org: budget.snapshot(org)["remaining"])
+        # Figures live in Redis, so one server per deployment suffices: the scheduler's (workers may be many).
+        serves_metrics = self.scheduler and runtime.settings.metrics_port
+        health = HealthCheck(runtime.redis, runtime.settings, server_ms(runtime.redis), lambda org: budget.snapshot(org)["pause_s"], self.scheduler_stalled_s)
+        metrics = serve(collector, health.verdict, runtime.settings.metrics_host, runtime.settings.metrics_port) if serves_metrics else None
+        worker = self._start_workers() if self.workers else None
+        log.info("service.started", scheduler=self.scheduler, workers=bool(worker), orgs=runtime.settings.org_ids)
+        try:
+            if self.scheduler:
+                self._schedule()
+            else:
+                self.stop.wait()
+        finally:
+            if worker is not None:
+                worker.stop(timeout=WORKER_STOP_TIMEOUT_MS)
+            if metrics is not None:
+                metrics.shutdown()
+            log.info("service.stopped")
+        return 0
+
+    def _start_workers(self) -> Worker:
+        worker = Worker(dramatiq.get_broker(), queues=set(QUEUES), worker_threads=self.runtime.settings.worker_threads,
+                        worker_timeout=WORKER_IDLE_WAKE_MS)
+        worker.start()
+        return worker
+
+    def _schedule(self) -> None:
+        scheduler = Scheduler(self.runtime.store.ticks, jobs_for(self.runtime), fire, redis_clock(self.runtime.redis))
+        while not self.stop.is_set():
+            try:
+                scheduler.run_once()
+                self._last_round = time.monotonic()
+            except Exception as exc:  # Redis away or a rules reload hiccup: the next round covers the gap
+                log.warning("scheduler.round_failed", error=str(exc))
+            self.stop.wait(0.25)

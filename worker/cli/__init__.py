@@ -1,0 +1,1 @@
+"""Entry points: the `deskpilot` command and its sub-commands (nothing in worker/ imports this package)."""

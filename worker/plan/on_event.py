@@ -1,0 +1,41 @@
+"""Evaluate one logged event against the rule set and record what fired (the DESIGN's step 3).
+
+The event is finished only after the recorder wrote its consequences (see recorder.py for the order), so a crash
+anywhere is repaired by evaluating it again: deterministic ids make the second run add nothing.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import structlog
+
+from worker.engine.directory import Directory
+from worker.engine.evaluate import Event, evaluate
+from worker.engine.ruleset import RuleSet
+from worker.plan.recorder import Recorder, SendAction
+from worker.store import Store
+
+log = structlog.get_logger(__name__)
+
+
+def event_of(record: dict[str, Any]) -> Event:
+    changes = {name: tuple(pair) for name, pair in (record.get("changes") or {}).items()}
+    return Event(record["kind"], record["ticket_id"], changes if record["kind"] != "ticket.created" else None,
+                 bool(record.get("by_deskpilot")), record["id"])
+
+
+def evaluate_event(store: Store, rules: RuleSet, directory_for: Callable[[str], Directory], event_id: str, now: datetime,
+                   send: SendAction) -> list[str]:
+    """Evaluate one logged event; returns the ids of the actions sent. Unknown or finished events are ignored."""
+    record = store.events.get(event_id)
+    if record is None or not store.events.is_pending(event_id):
+        return []
+    directory = directory_for(record["org"])
+    evaluation = evaluate(rules, event_of(record), record["ticket"], record.get("previous"), directory, now, history=store.history)
+    store.metrics.incr("events_total", record["kind"])
+    sent = Recorder(store, send).record(evaluation, rules, record["org"], record["ticket"])
+    store.events.finish(event_id)
+    log.info("event.evaluated", event_id=event_id, kind=record["kind"], ticket=record["ticket_id"], fired=evaluation.fired_ids, actions=len(sent))
+    return sent

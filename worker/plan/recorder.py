@@ -1,0 +1,110 @@
+"""Record what an evaluation planned: audit entries, ledger actions (chained), fire history. Used by on-event
+evaluation (on_event.py) and by the time-rule and SLA sweeps.
+
+Order, so that a crash anywhere is repaired by running again: audit, then each planned action into the ledger
+(deterministic ids from ids.py, so a second run adds nothing), then the fire history (loop cap, once); the caller
+then finishes the event. Actions that are new in the ledger are handed to `send`.
+
+A rule that failed (its conditions, plan or a template raised) is that rule's alone: it is audited, counted in
+`rule_errors_total{rule}` and logged as `rule.failed`; the other rules' actions are recorded and the event is
+finished as usual (retrying it would fail the same way).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+
+from worker.engine.evaluate import Evaluation
+from worker.engine.planned import PlannedAction
+from worker.engine.ruleset import RuleSet
+from worker.plan.ids import action_id
+from worker.store import Store
+
+log = structlog.get_logger(__name__)
+AUDITED_STATUSES = frozenset({"fired", "not_matched", "skipped", "failed"})
+SendAction = Callable[[str], None]
+
+
+def is_batched(planned: PlannedAction) -> bool:
+    return planned.batchable and not planned.dry_run
+
+
+@dataclass
+class Recorder:
+    """Writes an evaluation's consequences: audit entries, ledger actions, fire history."""
+
+    store: Store
+    send: SendAction
+    failures: list[tuple[str, str, str]] | None = None  # (rule, ticket, cause) to collect instead of logging each
+
+    def record(self, evaluation: Evaluation, rules: RuleSet, org_id: str, ticket: dict[str, Any], *, batched: bool = False) -> list[str]:
+        """`batched`: a sweep sends batchable live updates as updateMany itself, so they are left out here."""
+        sent: list[str] = []
+        self.store.audit.add_many([
+            ("evaluation", {"event": evaluation.event.id, "event_kind": evaluation.event.kind, "org": org_id,
+                            "ticket": evaluation.ticket_id, "rule": verdict.rule, "version": verdict.version,
+                            "ruleset": rules.version, "verdict": verdict.as_dict()})
+            for verdict in evaluation.verdicts if verdict.status in AUDITED_STATUSES
+        ])
+        for verdict in evaluation.verdicts:
+            if verdict.status == "failed":
+                self._failed(verdict.rule, evaluation.ticket_id, verdict.reason.removeprefix("failed: "), evaluation.event.id)
+            if verdict.fired:
+                self.store.metrics.incr("rule_matches_total", verdict.rule)
+                sent += self._record_actions(evaluation, verdict, org_id, ticket, batched)
+        for verdict in evaluation.fired:
+            self.store.history.record_fire(verdict.rule, evaluation.ticket_id, evaluation.event.id, verdict.once, verdict.anchor)
+        return sent
+
+    def _failed(self, rule: str, ticket: str, cause: str, event_id: str) -> None:
+        if self.failures is not None:
+            self.failures.append((rule, ticket, cause))
+            self.store.metrics.incr("rule_errors_total", rule)
+        else:
+            rule_failed(self.store, rule, ticket, cause, event_id=event_id)
+
+    def _record_actions(self, evaluation: Evaluation, verdict, org_id: str, ticket: dict[str, Any], batched: bool) -> list[str]:
+        planned = [action for action in verdict.actions if not (batched and is_batched(action))]
+        origin = Origin(org_id, evaluation.event.id, verdict.version, ticket.get("departmentId"), evaluation.now.isoformat())
+        return record_plan(self.store, self.send, planned, origin)
+
+
+def rule_failed(store: Store, rule: str, ticket: str, cause: str, **context: Any) -> None:
+    """Count and log one rule's failure on one ticket (its audit entry is written with the evaluation)."""
+    store.metrics.incr("rule_errors_total", rule)
+    log.warning("rule.failed", rule=rule, ticket=ticket, cause=cause, **context)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a plan came from, written with each of its actions."""
+
+    org_id: str
+    event_id: str
+    version: str
+    ticket_department: str | None
+    planned_at: str
+
+
+def record_plan(store: Store, send: SendAction, planned: list[PlannedAction], origin: Origin) -> list[str]:
+    """Write a plan's actions to the ledger, chained: each knows the one before (`after`) and after (`next`).
+
+    Only the first is sent now; each sends its successor when it is finished (actions/enforcer.py), so a rule's
+    actions run in the order written. Ids are deterministic, so recording a plan twice adds nothing.
+    """
+    ids = [action_id(action, origin.event_id) for action in planned]
+    new_first = False
+    for position, action in enumerate(planned):
+        record = {**action.as_dict(), "org": origin.org_id, "event": origin.event_id, "version": origin.version,
+                  "ticket_department": origin.ticket_department, "planned_at": origin.planned_at,
+                  "after": ids[position - 1] if position else None,
+                  "next": ids[position + 1] if position + 1 < len(ids) else None}
+        is_new = store.ledger.record(ids[position], record)
+        new_first = new_first or (position == 0 and is_new)
+    if new_first:
+        send(ids[0])
+        return ids[:1]
+    return []

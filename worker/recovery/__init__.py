@@ -1,0 +1,1 @@
+"""Repair: re-send overdue events and actions (reconciler), send dead letters again (redrive)."""
