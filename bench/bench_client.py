@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from config.logging import configure_logging  # noqa: E402
 from config.settings import Settings  # noqa: E402
+from worker.app.desk_config import desk_config  # noqa: E402
 from worker.desk.client import DeskClient  # noqa: E402
 
 
@@ -95,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
             client_secret=sandbox.client_secret, refresh_token=sandbox.refresh_token, org_ids=sandbox.org_ids,
             redis_url=redis_server.url, desk_max_concurrency=args.concurrency, _env_file=None,
         )
-        client = DeskClient(settings, redis_server.client(), sandbox.org_ids[0])
+        client = DeskClient(desk_config(settings), redis_server.client(), sandbox.org_ids[0])
         ticket_id = client.tickets.list(limit=1)[0].id
         for _ in range(50):  # warm up: token, connections, scripts
             client.tickets.get(ticket_id)

@@ -60,7 +60,9 @@ from dramatiq.brokers.redis import RedisBroker  # noqa: E402
 from bench.support import NOOP_ACTOR, NOOP_COUNTER, NOOP_QUEUE, BenchPipeline, parse_iso, percentile  # noqa: E402
 from tests.support.pipeline import wait_until  # noqa: E402
 from worker.store.events import event_id  # noqa: E402
-from worker.store.keys import key  # noqa: E402
+from worker.store.keys import Keys  # noqa: E402
+
+key = Keys().key  # the default namespace, as Store.connect() uses
 
 RULE_ID = "note-high-priority"
 RULES = f"""
@@ -129,8 +131,8 @@ def writes_since(pipeline: BenchPipeline, seq: int) -> list[dict[str, Any]]:
 def polls_in_hand(pipeline: BenchPipeline) -> int:
     """Poll messages queued or held by a worker (dramatiq keeps a fetched message in its ack set until done)."""
     redis = pipeline.store().redis
-    held = sum(redis.scard(name) for name in redis.scan_iter("dramatiq:__acks__.*.deskpilot.poll"))
-    return int(redis.llen("dramatiq:deskpilot.poll")) + held
+    held = sum(redis.scard(name) for name in redis.scan_iter("dp:dramatiq:__acks__.*.deskpilot.poll"))
+    return int(redis.llen("dp:dramatiq:deskpilot.poll")) + held
 
 
 def wait_polls_quiet(pipeline: BenchPipeline, timeout_s: float) -> float:
@@ -402,7 +404,7 @@ def run_noop(pipeline: BenchPipeline, broker: RedisBroker, n: int, workers: int,
 def throughput(pipeline: BenchPipeline, tickets: list[dict[str, Any]], workers: int, profile_to: Path | None) -> dict[str, Any]:
     store = pipeline.store()
     redis = store.redis
-    broker = RedisBroker(url=pipeline.redis_server.url)
+    broker = RedisBroker(url=pipeline.redis_server.url, namespace=Keys().dramatiq_namespace)
     n = len(tickets)
     timeout_s = 60 + n * 0.5
     try:

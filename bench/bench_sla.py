@@ -73,8 +73,10 @@ from worker.engine.loader import load_rules  # noqa: E402
 from worker.ingest.poller import CLOSED_RETENTION, Poller  # noqa: E402
 from worker.app.runtime import Runtime  # noqa: E402
 from worker.plan.sla_levels import SlaSweeper  # noqa: E402
-from worker.store.keys import key, server_now  # noqa: E402
+from worker.store.keys import Keys, server_now  # noqa: E402
 from worker.ingest.timeline_sync import TimelineKeeper  # noqa: E402
+
+key = Keys().key  # the default namespace, as Store.connect() uses
 
 SHIPPED_RULES = ROOT / "rules"
 FILL_PER_POLL = 1000

@@ -4,6 +4,7 @@ Secrets are SecretStr so that a repr, a log line or a traceback never shows them
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -15,6 +16,7 @@ from typing_extensions import Annotated
 ENV_PREFIX = "DESKPILOT_"
 DAY_S = 86_400.0
 REDIS_SCHEMES = ("redis", "rediss", "unix")
+NAMESPACE = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 def _http_url(value: str) -> str:
@@ -37,6 +39,13 @@ def _redis_url(value: str) -> str:
     return value
 
 
+def _namespace(value: str) -> str:
+    """The prefix of every Redis key; kept to characters that cannot be mistaken for the ':' separator."""
+    if not NAMESPACE.fullmatch(value):
+        raise ValueError("expected 1 to 64 letters, digits, '-', '_' or '.', like dp or dp-staging")
+    return value
+
+
 def _port(parts) -> None:
     try:
         port = parts.port
@@ -48,6 +57,7 @@ def _port(parts) -> None:
 
 HttpUrl = Annotated[str, AfterValidator(_http_url)]
 RedisUrl = Annotated[str, AfterValidator(_redis_url)]
+RedisNamespace = Annotated[str, AfterValidator(_namespace)]
 # Waits, intervals and lifetimes: finite (inf/nan are refused by allow_inf_nan=False), positive, at most a day.
 Seconds = Annotated[float, Field(gt=0, le=DAY_S)]
 
@@ -72,6 +82,8 @@ class Settings(BaseSettings):
 
     # Infrastructure.
     redis_url: RedisUrl = "redis://127.0.0.1:6379/0"
+    # Every key deskpilot (and its dramatiq queues) writes starts with this: two deployments may share a database.
+    redis_namespace: RedisNamespace = "dp"
     rules_path: Path = Path("rules")
     poll_interval_s: Seconds = 10.0
     http_timeout_s: Seconds = 30.0

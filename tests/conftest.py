@@ -29,6 +29,6 @@ def sandbox() -> Iterator[SandboxProcess]:
 @pytest.fixture(scope="session")
 def shared_sandbox() -> Iterator[SandboxProcess]:
     """One sandbox for read-only tests of the whole session; tests must not change its data."""
-    process = SandboxProcess().start()
+    process = SandboxProcess(reuse_token=True).start()
     yield process
     process.stop()

@@ -18,6 +18,7 @@ import redis
 from tests.support.redis_server import RedisServer
 from tests.support.sandbox import SandboxProcess
 from worker.store import Store
+from worker.store.keys import Keys
 
 WAIT_STEP_S = 0.1
 
@@ -110,7 +111,9 @@ class Pipeline:
         process.wait(timeout=10)
 
     def store(self) -> Store:
-        return Store.connect(redis.Redis.from_url(self.redis_server.url, decode_responses=True))
+        namespace = self.env().get("DESKPILOT_REDIS_NAMESPACE")
+        keys = Keys(namespace) if namespace else Keys()
+        return Store.connect(redis.Redis.from_url(self.redis_server.url, decode_responses=True), keys=keys)
 
     def api(self) -> httpx.Client:
         headers = {"orgId": self.sandbox.org_ids[0], "Authorization": f"Zoho-oauthtoken {self.token}"}

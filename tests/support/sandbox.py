@@ -30,6 +30,10 @@ class SandboxProcess:
     refresh_token: str = ""
     control: httpx.Client | None = None
     control_token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    # A sandbox shared by a whole session serves many tests: minting for each would spend the refresh token's
+    # 10 mints per 10 minutes, as on the Desk. Such a sandbox hands out one token (tests must not revoke it).
+    reuse_token: bool = False
+    _token: str = ""
 
     @property
     def base_url(self) -> str:
@@ -73,7 +77,12 @@ class SandboxProcess:
                 time.sleep(0.05)
 
     def access_token(self) -> str:
-        """Mint an access token with the printed credentials, as a client would."""
+        """Mint an access token with the printed credentials, as a client would (once, with `reuse_token`)."""
+        if not (self.reuse_token and self._token):
+            self._token = self._mint()
+        return self._token
+
+    def _mint(self) -> str:
         answer = httpx.post(
             f"{self.accounts_url}/oauth/v2/token",
             params={

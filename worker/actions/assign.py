@@ -10,14 +10,13 @@ from collections import Counter
 
 from worker.actions.base import ActionContext
 from worker.engine.values import is_closed
-from worker.store.keys import key
 
 PICK_FIELD = "picked"
 
 
 def _round_robin(ctx: ActionContext, candidates: list[str]) -> str:
     department = ctx.params.get("departmentId") or "all"
-    turn = int(ctx.store.redis.incr(key("rr", ctx.org_id, department))) - 1
+    turn = int(ctx.store.redis.incr(ctx.store.keys.key("rr", ctx.org_id, department))) - 1
     return candidates[turn % len(candidates)]
 
 
@@ -35,7 +34,7 @@ def choose(ctx: ActionContext) -> str:
     params = ctx.params
     if params.get("agentId"):
         return params["agentId"]
-    name = key("action", ctx.action_id)
+    name = ctx.store.keys.key("action", ctx.action_id)
     picked = ctx.store.redis.hget(name, PICK_FIELD)
     if picked:
         return picked

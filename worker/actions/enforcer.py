@@ -99,7 +99,7 @@ class Enforcer:
 
     def _execute(self, ctx: ActionContext, executor: Executor) -> str:
         """One attempt, counted before anything is sent, noting when each write it sends may still land."""
-        with settle.attempt(self.store, ctx.action_id, ctx.client.transport.settings.desk_write_settle_s):
+        with settle.attempt(self.store, ctx.action_id, ctx.client.transport.config.write_settle_s):
             with self.store.own_writes.attempt(ctx.action_id):  # a write that surely did not land expects nothing
                 return executor.execute(ctx)
 

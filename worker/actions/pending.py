@@ -11,7 +11,6 @@ from typing import Any
 from worker.actions.assign import PICK_FIELD
 from worker.engine.effects import PENDING_ASSIGNEE_ID, PENDING_ASSIGNEE_ZUID
 from worker.store import Store
-from worker.store.keys import key
 
 
 class AssigneeNotPicked(Exception):
@@ -27,7 +26,7 @@ def _picked_agent(store: Store, action: dict[str, Any]) -> tuple[str, str]:
             break
         if record.action["type"] == "assign":
             params = record.action["assign"]
-            agent_id = params.get("agentId") or store.redis.hget(key("action", previous), PICK_FIELD)
+            agent_id = params.get("agentId") or store.redis.hget(store.keys.key("action", previous), PICK_FIELD)
             if not agent_id:
                 break
             zuid = next((str(c.get("zuid") or "") for c in params.get("candidates") or [] if isinstance(c, dict) and str(c.get("id")) == agent_id), "")

@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from worker.desk.errors import DeskError, OutcomeUnknown, RateLimited
 from worker.desk.transport import WRITE_SENDING
 from worker.store import Store
-from worker.store.keys import key, server_ms
+from worker.store.keys import server_ms
 
 SETTLES_FIELD = "settles_at_ms"  # in the ledger's record of the action
 FIRST_FIELD = "first_attempt_ms"
@@ -37,7 +37,7 @@ class WriteSettling(RateLimited):
 def attempt(store: Store, action_id: str, settle_s: float) -> Iterator[None]:
     """One attempt: counted before anything is sent; each write sent marks when it may land until; an attempt
     the Desk answered (or that sent nothing) is over when it ends."""
-    name = key("action", action_id)
+    name = store.keys.key("action", action_id)
     store.redis.hsetnx(name, FIRST_FIELD, server_ms(store.redis))
     store.ledger.begin_attempt(action_id)
 
@@ -57,7 +57,7 @@ def attempt(store: Store, action_id: str, settle_s: float) -> Iterator[None]:
 
 def wait_for_earlier(store: Store, action_id: str) -> None:
     """Raise WriteSettling while an earlier attempt may still land."""
-    left_ms = int(store.redis.hget(key("action", action_id), SETTLES_FIELD) or 0) - server_ms(store.redis)
+    left_ms = int(store.redis.hget(store.keys.key("action", action_id), SETTLES_FIELD) or 0) - server_ms(store.redis)
     if left_ms > 0:
         raise WriteSettling(
             f"an earlier attempt got no answer and may still be applied; it is checked for in {left_ms / 1000:.1f}s",
@@ -67,5 +67,5 @@ def wait_for_earlier(store: Store, action_id: str) -> None:
 
 def first_attempt(store: Store, action_id: str) -> datetime | None:
     """When the action's first attempt started (None for one recorded before this was kept)."""
-    raw = store.redis.hget(key("action", action_id), FIRST_FIELD)
+    raw = store.redis.hget(store.keys.key("action", action_id), FIRST_FIELD)
     return datetime.fromtimestamp(int(raw) / 1000, tz=timezone.utc) if raw else None

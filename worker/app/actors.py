@@ -19,7 +19,6 @@ from worker.plan.on_event import evaluate_event
 from worker.ingest.poller import Poller
 from worker.recovery.reconciler import reconcile as reconcile_overdue
 from worker.app.runtime import Runtime, get_runtime
-from worker.store.health import PollHealth
 from worker.store.keys import server_now
 from worker.plan.sla_levels import SlaSweeper
 from worker.plan.time_rules import TimeRuleSweeper
@@ -34,7 +33,7 @@ RUN_LEASE_MS = 15_000
 log = structlog.get_logger(__name__)
 
 _runtime = get_runtime()
-dramatiq.set_broker(make_broker(_runtime.settings.redis_url, _runtime.store.dead_letters))
+dramatiq.set_broker(make_broker(_runtime.settings.redis_url, _runtime.store.dead_letters, _runtime.store.keys))
 RETRIES = {"max_retries": _runtime.settings.message_max_retries, "min_backoff": MIN_BACKOFF_MS, "max_backoff": MAX_BACKOFF_MS}
 
 
@@ -69,7 +68,7 @@ def poll(org_id: str) -> None:
             log.info("poll.skipped", org=org_id, reason="the previous poll of this org is still running")
             return
         try:
-            with PollHealth(runtime.redis).watch(org_id) as outcome:  # what /healthz judges polls by
+            with runtime.store.health.watch(org_id) as outcome:  # what /healthz judges polls by
                 result = Poller(client, runtime.store, evaluate.send, overlap=timedelta(seconds=settings.poll_overlap_s), timelines=keeper,
                                 heartbeat=heartbeat, max_index_lag=timedelta(seconds=settings.poll_max_index_lag_s)).poll()
                 outcome.failure = "a search answer without data" if result.failed else None

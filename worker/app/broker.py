@@ -6,6 +6,7 @@ from dramatiq.brokers.redis import RedisBroker
 from dramatiq.middleware import Middleware
 
 from worker.store.deadletters import DeadLetters
+from worker.store.keys import Keys
 
 QUEUES = ("deskpilot.poll", "deskpilot.evaluate", "deskpilot.act", "deskpilot.sweep", "deskpilot.reconcile")
 
@@ -31,7 +32,8 @@ class DeadLetterList(Middleware):
         )
 
 
-def make_broker(redis_url: str, dead_letters: DeadLetters) -> RedisBroker:
-    broker = RedisBroker(url=redis_url)
+def make_broker(redis_url: str, dead_letters: DeadLetters, keys: Keys) -> RedisBroker:
+    """dramatiq's keys go under the deployment's namespace too (`<namespace>:dramatiq:<queue>`)."""
+    broker = RedisBroker(url=redis_url, namespace=keys.dramatiq_namespace)
     broker.add_middleware(DeadLetterList(dead_letters))
     return broker

@@ -20,7 +20,7 @@ import redis as redis_lib
 
 from config.settings import Settings
 from worker.store.health import PollHealth
-from worker.store.keys import key, server_ms
+from worker.store.keys import Keys, server_ms
 from worker.store.ticks import Ticks
 
 INTERVALS = 3  # missed intervals before the grace's floor is exceeded
@@ -50,6 +50,10 @@ class HealthCheck:
     pause_s: Callable[[str], float]  # how long the Desk calls of an org are paused (429 Retry-After)
     scheduler_stalled_s: Callable[[], float | None] = lambda: None  # seconds past due, None when fine or not run here
 
+    @property
+    def key(self) -> Callable[..., str]:
+        return Keys(self.settings.redis_namespace).key
+
     def verdict(self) -> HealthVerdict:
         result = HealthVerdict()
         try:
@@ -59,14 +63,15 @@ class HealthCheck:
                 result.reasons.append(f"the scheduler's loop has not completed a round for {stalled:.0f}s")
             self._polls(now, result)
             self._pending(now, result)
-            result.dead_letters = int(self.redis.llen(key("dlq")))
+            result.dead_letters = int(self.redis.llen(self.key("dlq")))
         except redis_lib.RedisError as exc:
             result.reasons.append(f"Redis does not answer ({type(exc).__name__})")
         return result
 
     def _polls(self, now: int, result: HealthVerdict) -> None:
         limit_s = max(INTERVALS * self.settings.poll_interval_s, self.settings.health_grace_s)
-        polls, ticks = PollHealth(self.redis), Ticks(self.redis)
+        keys = Keys(self.settings.redis_namespace)
+        polls, ticks = PollHealth(self.redis, keys), Ticks(self.redis, keys)
         for org_id in self.settings.org_ids:
             record = polls.get(org_id)
             since = max(record.last_ok_ms or 0, self.started_ms)
@@ -86,9 +91,9 @@ class HealthCheck:
     def _pending(self, now: int, result: HealthVerdict) -> None:
         grace_s = max(INTERVALS * self.settings.reconcile_interval_s, self.settings.health_grace_s)
         for name, what in (("events", "evaluated"), ("actions", "applied")):
-            oldest = self.redis.zrange(key(name, "pending"), 0, 0, withscores=True)
+            oldest = self.redis.zrange(self.key(name, "pending"), 0, 0, withscores=True)
             overdue_s = max(now - oldest[0][1], 0) / 1000 if oldest else 0.0
-            count = int(self.redis.zcount(key(name, "pending"), "-inf", now - grace_s * 1000))
-            result.pending[name] = {"pending": int(self.redis.zcard(key(name, "pending"))), "oldest_overdue_s": round(overdue_s, 1)}
+            count = int(self.redis.zcount(self.key(name, "pending"), "-inf", now - grace_s * 1000))
+            result.pending[name] = {"pending": int(self.redis.zcard(self.key(name, "pending"))), "oldest_overdue_s": round(overdue_s, 1)}
             if count:
                 result.reasons.append(f"{count} {name} not {what} {grace_s:.0f}s past their deadline: are workers running?")

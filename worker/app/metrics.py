@@ -71,7 +71,7 @@ class StoreCollector(Collector):
     def _queue_depths(self) -> GaugeMetricFamily:
         family = GaugeMetricFamily("deskpilot_queue_depth", "Messages waiting, by queue", labels=["queue"])
         for queue in QUEUES:
-            family.add_metric([queue], float(self.store.redis.llen(f"dramatiq:{queue}")))
+            family.add_metric([queue], float(self.store.redis.llen(f"{self.store.keys.dramatiq_namespace}:{queue}")))
         family.add_metric(["events_pending"], float(self.store.events.pending_count()))
         family.add_metric(["actions_pending"], float(self.store.ledger.pending_count()))
         return family

@@ -17,6 +17,7 @@ from worker.desk.retry import RetryPolicy
 from worker.engine.errors import Problem
 from worker.engine.names import Catalogue, name_problems
 from worker.engine.ruleset import RuleSet
+from worker.app.desk_config import desk_config
 from worker.app.preflight import PreflightError, require_desk_credentials, require_redis
 from worker.app.rules_source import read_file
 
@@ -35,7 +36,7 @@ def desk_name_problems(rules: RuleSet, settings: Settings | None = None) -> tupl
     catalogues: dict[str, Catalogue] = {}
     try:
         for org_id in settings.org_ids:
-            with DeskClient(settings, redis, org_id, policy=CHECK_POLICY) as client:
+            with DeskClient(desk_config(settings), redis, org_id, policy=CHECK_POLICY) as client:
                 catalogues[org_id] = Catalogue.from_data(_fetch(client))
     finally:
         redis.close()
@@ -60,7 +61,7 @@ def _fetch(client: DeskClient) -> dict:
                              f"{exc.message}); check DESKPILOT_CLIENT_ID, DESKPILOT_CLIENT_SECRET, "
                              "DESKPILOT_REFRESH_TOKEN, DESKPILOT_ORG_IDS (or run deskpilot check)") from None
     except NetworkError as exc:
-        raise DeskCheckError(f"org {client.org_id}: cannot reach the Desk at {client.transport.settings.api_root} "
+        raise DeskCheckError(f"org {client.org_id}: cannot reach the Desk at {client.transport.config.api_root} "
                              f"({exc.message}); check DESKPILOT_API_ROOT and the network") from None
     except DeskError as exc:
         raise DeskCheckError(f"org {client.org_id}: the Desk did not list its names: {exc}") from None

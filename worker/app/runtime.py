@@ -14,12 +14,15 @@ import httpx
 import redis as redis_lib
 
 from config.settings import Settings, load_settings
+from worker.app.desk_config import desk_config
+from worker.desk.config import DeskConfig
 from worker.desk.client import DeskClient
 from worker.ingest.directory import DirectoryCache
 from worker.engine.directory import Directory
 from worker.engine.names import Catalogue
 from worker.app.rules_source import RuleSource
 from worker.store import Store
+from worker.store.keys import Keys
 
 
 @dataclass
@@ -29,13 +32,15 @@ class Runtime:
     store: Store
     rules: RuleSource
     directories: DirectoryCache
+    desk_config: DeskConfig
     _clients: dict[str, DeskClient] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Runtime":
         redis = redis_lib.Redis.from_url(settings.redis_url, decode_responses=True, socket_timeout=10, socket_connect_timeout=5, health_check_interval=30)
-        store = Store.connect(redis, int(settings.event_deadline_s * 1000), int(settings.action_deadline_s * 1000))
+        keys = Keys(settings.redis_namespace)
+        store = Store.connect(redis, int(settings.event_deadline_s * 1000), int(settings.action_deadline_s * 1000), keys)
         runtime = cls(
             settings=settings,
             redis=redis,
@@ -43,6 +48,7 @@ class Runtime:
             rules=RuleSource(settings.rules_path, settings.rules_reload_s, settings.allow_empty_rules,
                              settings.rules_max_file_bytes),
             directories=DirectoryCache(store, settings.directory_ttl_s),
+            desk_config=desk_config(settings, keys),
         )
         runtime.rules.catalogues = runtime.catalogues  # reloads check names against each org's catalogue
         return runtime
@@ -55,7 +61,7 @@ class Runtime:
         with self._lock:
             client = self._clients.get(org_id)
             if client is None:
-                client = DeskClient(self.settings, self.redis, org_id)
+                client = DeskClient(self.desk_config, self.redis, org_id)
                 self._count_calls(client)
                 self._clients[org_id] = client
             return client

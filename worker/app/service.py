@@ -90,7 +90,7 @@ class Service:
 
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: self.stop.set())
-        budget = Budget.from_settings(runtime.settings, runtime.redis)
+        budget = Budget.from_config(runtime.desk_config, runtime.redis)
         collector = StoreCollector(runtime.store, runtime.settings.org_ids, lambda org: budget.snapshot(org)["remaining"])
         # Figures live in Redis, so one server per deployment suffices: the scheduler's (workers may be many).
         serves_metrics = self.scheduler and runtime.settings.metrics_port

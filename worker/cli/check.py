@@ -31,6 +31,7 @@ from worker.desk.errors import (
 )
 from worker.desk.models import Organization
 from worker.desk.retry import RetryPolicy
+from worker.app.desk_config import desk_config
 from worker.app.preflight import safe_redis_url
 
 # What deskpilot's pollers and actions use: reads, ticket updates (assign, fields, move, updateMany, comments,
@@ -117,7 +118,7 @@ def checks(*, settings: Settings | None = None, scopes: Sequence[str] = REQUIRED
     redis = yield from _check_redis(settings)
     if redis is None:
         return
-    clients = [DeskClient(settings, redis, org_id, policy=CHECK_POLICY) for org_id in settings.org_ids]
+    clients = [DeskClient(desk_config(settings), redis, org_id, policy=CHECK_POLICY) for org_id in settings.org_ids]
     try:
         first = clients[0]
         token = _check_token(first)

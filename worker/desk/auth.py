@@ -1,6 +1,6 @@
 """OAuth for the Desk: one access token per (accounts server, client, refresh token), shared by every process.
 
-- The token lives in Redis under a key derived from the accounts URL, the client id and a fingerprint of the refresh
+- The token lives in Redis (`<key_prefix>:oauth:<fingerprint>:*`) under a key derived from the accounts URL, the client id and a fingerprint of the refresh
   token, with a TTL a little shorter than its lifetime (Redis expires it on server time).
 - Each process also keeps it in memory for the TTL Redis reported (a relative duration, so local clocks do not
   matter); a 401 drops the memory copy.
@@ -30,8 +30,9 @@ import httpx
 import redis as redis_lib
 import structlog
 
-from config.settings import Settings
+from worker.desk.config import DeskConfig
 from worker.desk.errors import TokenRefreshError, TokenUnavailable
+from worker.desk.scripts import register
 from worker.desk.token_endpoint import mint, token_error
 
 log = structlog.get_logger("worker.desk.auth")
@@ -48,35 +49,6 @@ MINT_WINDOW_S = 600
 # A refused mint is remembered this long (a passing failure: its retry_after); calls in the meantime fail fast
 # instead of minting again.
 FAILURE_MEMORY_S = 5.0
-
-_RELEASE_LOCK = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-"""
-
-# Delete the cached token only when it still holds the refused access token.
-_INVALIDATE = """
-local raw = redis.call('GET', KEYS[1])
-if not raw then return 0 end
-local ok, doc = pcall(cjson.decode, raw)
-if (not ok) or doc['t'] == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-"""
-
-# Count a mint on Redis time; refuse (returning ms until the oldest one leaves the window) at the limit.
-_COUNT_MINT = """
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local window = tonumber(ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then
-  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  return tonumber(oldest[2]) + window - now
-end
-redis.call('ZADD', KEYS[1], now, ARGV[3])
-redis.call('PEXPIRE', KEYS[1], window)
-return 0
-"""
 
 
 def _text(value: Any) -> str | None:
@@ -103,39 +75,39 @@ class TokenProvider:
 
     def __init__(
         self,
-        settings: Settings,
+        config: DeskConfig,
         redis: redis_lib.Redis,
         *,
         http: httpx.Client | None = None,
         wait_timeout_s: float = WAIT_TIMEOUT_S,
     ) -> None:
-        self._settings = settings
+        self._config = config
         self._redis = redis
         self._owns_http = http is None
         self._http = http or httpx.Client(
-            timeout=httpx.Timeout(settings.http_timeout_s, connect=settings.desk_connect_timeout_s)
+            timeout=httpx.Timeout(config.http_timeout_s, connect=config.connect_timeout_s)
         )
         self._wait_timeout_s = wait_timeout_s
         fingerprint = hashlib.sha256(
             "|".join(
-                (settings.accounts_url.rstrip("/"), settings.client_id, settings.refresh_token.get_secret_value())
+                (config.accounts_url.rstrip("/"), config.client_id, config.refresh_token.get_secret_value())
             ).encode()
         ).hexdigest()[:20]
-        base = f"desk:oauth:{fingerprint}"
+        base = config.key("oauth", fingerprint)
         self.cache_key = f"{base}:token"
         self.lock_key = f"{base}:lock"
         self.failure_key = f"{base}:failure"
         self.mints_key = f"{base}:mints"
-        self._lock_ttl_ms = int((settings.http_timeout_s + settings.desk_connect_timeout_s + 5.0) * 1000)
-        self._release = redis.register_script(_RELEASE_LOCK)
-        self._invalidate = redis.register_script(_INVALIDATE)
-        self._count_mint = redis.register_script(_COUNT_MINT)
+        self._lock_ttl_ms = int((config.http_timeout_s + config.connect_timeout_s + 5.0) * 1000)
+        self._release = register(redis, "oauth_release_lock")
+        self._invalidate = register(redis, "oauth_invalidate")
+        self._count_mint = register(redis, "oauth_count_mint")
         self._memo: tuple[AccessToken, float] | None = None  # (token, monotonic deadline)
         self._memo_lock = threading.Lock()
         self.refreshes = 0  # mints done by this process (for tests and `deskpilot check`)
 
     def __repr__(self) -> str:
-        return f"TokenProvider(accounts_url={self._settings.accounts_url!r}, client_id={self._settings.client_id!r})"
+        return f"TokenProvider(accounts_url={self._config.accounts_url!r}, client_id={self._config.client_id!r})"
 
     def close(self) -> None:
         if self._owns_http:
@@ -242,7 +214,7 @@ class TokenProvider:
                 retry_after=wait_ms / 1000.0,
             )
         try:
-            value, expires_in = mint(self._http, self._settings)
+            value, expires_in = mint(self._http, self._config)
         except (TokenRefreshError, TokenUnavailable) as error:
             self._remember_failure(error)
             log.warning("desk.token.refresh_failed", error_code=error.error_code, status=error.status)

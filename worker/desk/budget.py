@@ -1,6 +1,6 @@
 """One rate budget per organisation, shared by every process through Redis (Lua scripts on Redis TIME).
 
-Keys, per org (`desk:budget:{org}:...`):
+Keys, per org (`<key_prefix>:budget:<org>:...`, key_prefix from DeskConfig):
 - `leases`  sorted set: lease id -> expiry (ms, Redis time). A call holds a lease while it is on the wire; a lease
             whose holder died simply expires, so the limit heals by itself (crash-safe concurrency limit).
 - `pause`   set on a 429: no process starts a call to the org until it expires (Retry-After, or a backoff that
@@ -30,8 +30,9 @@ from typing import Any
 import redis as redis_lib
 import structlog
 
-from config.settings import Settings
+from worker.desk.config import DEFAULT_KEY_PREFIX, DeskConfig
 from worker.desk.errors import BudgetWaitTimeout, CreditsExhausted
+from worker.desk.scripts import register
 
 log = structlog.get_logger("worker.desk.budget")
 
@@ -57,81 +58,6 @@ class Priority(str, Enum):
 
     NORMAL = "normal"
     HIGH = "high"
-
-
-_NOW = """
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-"""
-
-# KEYS: leases, pause, credits. ARGV: lease id, lease ttl ms, limit, high (0/1), reserve share, daily default,
-# longest pause ms (a longer one, left by an older version, is cut).
-_ACQUIRE = _NOW + """
-local pttl = redis.call('PTTL', KEYS[2])
-if pttl > tonumber(ARGV[7]) then
-  redis.call('PEXPIRE', KEYS[2], ARGV[7])
-  pttl = tonumber(ARGV[7])
-end
-if pttl > 0 then return {'paused', pttl} end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-local held = redis.call('ZCARD', KEYS[1])
-if held >= tonumber(ARGV[3]) then
-  local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  return {'full', tonumber(first[2]) - now}
-end
-local day = math.floor(now / 86400000)
-local remaining = tonumber(redis.call('HGET', KEYS[3], 'remaining'))
-local cday = tonumber(redis.call('HGET', KEYS[3], 'day'))
-if remaining == nil or cday ~= day then
-  remaining = tonumber(ARGV[6])
-  redis.call('HDEL', KEYS[3], 'peak')
-  redis.call('HSET', KEYS[3], 'remaining', remaining, 'day', day, 'source', 'default')
-  redis.call('PEXPIREAT', KEYS[3], (day + 2) * 86400000)
-end
-local budget = tonumber(redis.call('HGET', KEYS[3], 'peak')) or tonumber(ARGV[6])
-local floor = math.floor(budget * tonumber(ARGV[5]))
-if ARGV[4] == '1' then floor = 0 end
-if remaining <= floor then
-  local wait = (day + 1) * 86400000 - now
-  if remaining <= 0 then return {'exhausted', wait, remaining} end
-  return {'reserve', wait, remaining}
-end
-redis.call('HINCRBY', KEYS[3], 'remaining', -1)
-redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
-redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) * 2)
-return {'ok', held + 1}
-"""
-
-# KEYS: leases, credits. ARGV: lease id, remaining ('' when the Desk did not say).
-_RELEASE = _NOW + """
-redis.call('ZREM', KEYS[1], ARGV[1])
-if ARGV[2] ~= '' then
-  local day = math.floor(now / 86400000)
-  local reported = tonumber(ARGV[2])
-  local peak = tonumber(redis.call('HGET', KEYS[2], 'peak'))
-  if peak == nil or tonumber(redis.call('HGET', KEYS[2], 'day')) ~= day or reported > peak then peak = reported end
-  redis.call('HSET', KEYS[2], 'remaining', reported, 'day', day, 'source', 'desk', 'peak', peak)
-  redis.call('PEXPIREAT', KEYS[2], (day + 2) * 86400000)
-end
-return 1
-"""
-
-# KEYS: pause, strikes. ARGV: retry-after ms ('' when absent), base ms, cap ms, strike memory ms.
-_PAUSE = _NOW + """
-local ms
-if ARGV[1] ~= '' then
-  ms = tonumber(ARGV[1])
-else
-  local strikes = redis.call('INCR', KEYS[2])
-  redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[4]))
-  ms = math.min(tonumber(ARGV[2]) * math.pow(2, strikes - 1), tonumber(ARGV[3]))
-end
-ms = math.floor(ms)
-if ms < 1 then ms = 1 end
-local current = redis.call('PTTL', KEYS[1])
-if current < ms then redis.call('SET', KEYS[1], now + ms, 'PX', ms) end
-return math.max(current, ms)
-"""
 
 
 @dataclass(frozen=True)
@@ -188,6 +114,7 @@ class Budget:
         reserve_share: float,
         lease_ttl_s: float,
         throttle_backoff_s: float,
+        key_prefix: str = DEFAULT_KEY_PREFIX,
     ) -> None:
         self._redis = redis
         self.max_concurrency = max_concurrency
@@ -195,24 +122,25 @@ class Budget:
         self.reserve_share = reserve_share
         self.lease_ttl_ms = int(lease_ttl_s * 1000)
         self.throttle_backoff_ms = int(throttle_backoff_s * 1000)
-        self._acquire = redis.register_script(_ACQUIRE)
-        self._release = redis.register_script(_RELEASE)
-        self._pause = redis.register_script(_PAUSE)
+        self.key_prefix = key_prefix
+        self._acquire = register(redis, "budget_acquire")
+        self._release = register(redis, "budget_release")
+        self._pause = register(redis, "budget_pause")
 
     @classmethod
-    def from_settings(cls, settings: Settings, redis: redis_lib.Redis) -> "Budget":
+    def from_config(cls, config: DeskConfig, redis: redis_lib.Redis) -> "Budget":
         return cls(
             redis,
-            max_concurrency=settings.desk_max_concurrency,
-            daily_credits=settings.desk_daily_credits,
-            reserve_share=settings.desk_reserve_share,
-            lease_ttl_s=settings.http_timeout_s + settings.desk_connect_timeout_s + LEASE_MARGIN_S,
-            throttle_backoff_s=settings.desk_throttle_backoff_s,
+            max_concurrency=config.max_concurrency,
+            daily_credits=config.daily_credits,
+            reserve_share=config.reserve_share,
+            lease_ttl_s=config.http_timeout_s + config.connect_timeout_s + LEASE_MARGIN_S,
+            throttle_backoff_s=config.throttle_backoff_s,
+            key_prefix=config.key_prefix,
         )
 
-    @staticmethod
-    def keys(org_id: str) -> dict[str, str]:
-        base = f"desk:budget:{org_id}"
+    def keys(self, org_id: str) -> dict[str, str]:
+        base = f"{self.key_prefix}:budget:{org_id}"
         return {
             "leases": f"{base}:leases",
             "pause": f"{base}:pause",

@@ -1,6 +1,6 @@
 """DeskClient: the Desk API for one organisation, with shared OAuth, the shared rate budget, retries and paging.
 
-    client = DeskClient(settings, redis, org_id)
+    client = DeskClient(config, redis, org_id)   # config: a DeskConfig
     ticket = client.tickets.get("1892000000042034", include="contacts")
     for ticket in client.searches.iter_tickets(modified_from=cursor, modified_to=now):
         ...
@@ -17,9 +17,9 @@ from types import TracebackType
 import httpx
 import redis as redis_lib
 
-from config.settings import Settings
 from worker.desk.auth import TokenProvider
 from worker.desk.budget import Budget
+from worker.desk.config import DeskConfig
 from worker.desk.resources import (
     AccountsResource,
     AgentsResource,
@@ -47,7 +47,7 @@ from worker.desk.transport import Transport
 class DeskClient:
     def __init__(
         self,
-        settings: Settings,
+        config: DeskConfig,
         redis: redis_lib.Redis,
         org_id: str,
         *,
@@ -58,7 +58,7 @@ class DeskClient:
     ) -> None:
         self.org_id = str(org_id)
         self.transport = Transport(
-            settings, redis, self.org_id, http=http, tokens=tokens, budget=budget, policy=policy
+            config, redis, self.org_id, http=http, tokens=tokens, budget=budget, policy=policy
         )
         t = self.transport
         self.tickets = TicketsResource(t)
@@ -89,7 +89,7 @@ class DeskClient:
         return self.transport.budget
 
     def __repr__(self) -> str:
-        return f"DeskClient(org_id={self.org_id!r}, api_root={self.transport.settings.api_root!r})"
+        return f"DeskClient(org_id={self.org_id!r}, api_root={self.transport.config.api_root!r})"
 
     def close(self) -> None:
         self.transport.close()

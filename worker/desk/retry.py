@@ -18,7 +18,6 @@ from enum import Enum
 
 import httpx
 
-from config.settings import Settings
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"})
 
@@ -64,15 +63,6 @@ class RetryPolicy:
     base_s: float = 0.25
     cap_s: float = 8.0
     deadline_s: float = 90.0  # total time per call, waits included
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> "RetryPolicy":
-        return cls(
-            attempts=settings.desk_retry_attempts,
-            base_s=settings.desk_retry_base_s,
-            cap_s=settings.desk_retry_cap_s,
-            deadline_s=settings.desk_retry_deadline_s,
-        )
 
     def backoff(self, attempt: int, rng: random.Random | None = None) -> float:
         """Full-jitter delay before try `attempt + 1` (attempt counts from 1)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import httpx
 
-from config.settings import Settings
+from worker.desk.config import DeskConfig
 from worker.desk.errors import TokenRefreshError, TokenUnavailable
 
 TOKEN_PATH = "/oauth/v2/token"
@@ -49,14 +49,14 @@ def token_error(
     return TokenRefreshError(message, error_code=code, status=status, method="POST", path=TOKEN_PATH)
 
 
-def mint(http: httpx.Client, settings: Settings) -> tuple[str, float]:
+def mint(http: httpx.Client, config: DeskConfig) -> tuple[str, float]:
     """(access token, seconds it lives). Credentials go in the form body, never the URL (URLs get logged)."""
-    url = settings.accounts_url.rstrip("/") + TOKEN_PATH
+    url = config.accounts_url.rstrip("/") + TOKEN_PATH
     form = {
         "grant_type": "refresh_token",
-        "client_id": settings.client_id,
-        "client_secret": settings.client_secret.get_secret_value(),
-        "refresh_token": settings.refresh_token.get_secret_value(),
+        "client_id": config.client_id,
+        "client_secret": config.client_secret.get_secret_value(),
+        "refresh_token": config.refresh_token.get_secret_value(),
     }
     try:
         response = http.post(url, data=form)

@@ -10,7 +10,7 @@
   with that code's status (errors.CODE_TO_STATUS); a non-idempotent write answered with a body that is not JSON,
   or (`create`) without the record it made, has an unknown outcome: the caller verifies before writing again.
 - Before each try of a write leaves, WRITE_SENDING's hook (if set in this context) runs.
-- Explicit timeouts on every request (connect: desk_connect_timeout_s; read/write/pool: http_timeout_s).
+- Explicit timeouts on every request (connect: connect_timeout_s; read/write/pool: http_timeout_s).
 
 Logs are structlog events bound to org/method/path; headers (Authorization) and bodies are never logged.
 """
@@ -27,9 +27,9 @@ import httpx
 import redis as redis_lib
 import structlog
 
-from config.settings import Settings
 from worker.desk.auth import AccessToken, TokenProvider
 from worker.desk.budget import Budget, Priority
+from worker.desk.config import DeskConfig
 from worker.desk.errors import (
     CODE_TO_STATUS,
     DeskError,
@@ -93,7 +93,7 @@ class Transport:
 
     def __init__(
         self,
-        settings: Settings,
+        config: DeskConfig,
         redis: redis_lib.Redis,
         org_id: str,
         *,
@@ -102,21 +102,21 @@ class Transport:
         budget: Budget | None = None,
         policy: RetryPolicy | None = None,
     ) -> None:
-        self.settings = settings
+        self.config = config
         self.org_id = str(org_id)
-        self._root = settings.api_root.rstrip("/")
-        self._scheme = settings.token_scheme
+        self._root = config.api_root.rstrip("/")
+        self._scheme = config.token_scheme
         self._owns_http = http is None
         self.http = http or httpx.Client(
-            timeout=httpx.Timeout(settings.http_timeout_s, connect=settings.desk_connect_timeout_s),
+            timeout=httpx.Timeout(config.http_timeout_s, connect=config.connect_timeout_s),
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
             limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
         )
         self._owns_tokens = tokens is None
-        self.tokens = tokens or TokenProvider(settings, redis, http=self.http)
-        self.budget = budget or Budget.from_settings(settings, redis)
-        self.policy = policy or RetryPolicy.from_settings(settings)
-        self.acquire_timeout_s = settings.desk_acquire_timeout_s
+        self.tokens = tokens or TokenProvider(config, redis, http=self.http)
+        self.budget = budget or Budget.from_config(config, redis)
+        self.policy = policy or config.retry
+        self.acquire_timeout_s = config.acquire_timeout_s
         self.stats = TransportStats()
         self._stats_lock = threading.Lock()
 

@@ -23,7 +23,6 @@ from worker.desk.client import DeskClient
 from worker.engine.directory import Directory
 from worker.engine.names import Catalogue
 from worker.store import Store
-from worker.store.keys import key
 
 log = structlog.get_logger(__name__)
 LOCAL_MEMO_S = 30.0  # assignment caps read loads at most this old; the directory itself changes rarely
@@ -57,7 +56,7 @@ class DirectoryCache:
             return Catalogue.from_data(self._shared(client))
 
     def _shared(self, client: DeskClient) -> dict[str, Any]:
-        name = key("directory", client.org_id)
+        name = self.store.keys.key("directory", client.org_id)
         raw = self.store.redis.get(name)
         if raw:
             return json.loads(raw)

@@ -21,12 +21,12 @@ import structlog
 from worker.engine.values import is_closed
 from worker.ingest.diff import Observation, compact, observe
 from worker.desk.client import DeskClient
-from worker.desk.errors import Forbidden, NotFound, ScopeMismatch
+from worker.desk.errors import Forbidden, MalformedResponse, NotFound, ScopeMismatch
 from worker.desk.paging import MAX_LIMIT, iter_offset, iter_windowed
 from worker.engine.values import parse_time
 from worker.ingest.loop_guard import made_by_deskpilot
 from worker.ingest.window import DEFAULT_MAX_INDEX_LAG, DEFAULT_OVERLAP, LAG_MEMORY, index_lag, window_start
-from worker.ingest.search_answers import BadSearchAnswer, ItemKeys, item_problem, page_items
+from worker.ingest.search_answers import ItemKeys, item_problem, page_items
 from worker.store import Store
 from worker.store.events import event_id
 from worker.store.keys import server_now
@@ -77,7 +77,7 @@ class Poller:
             if not self.store.closed.is_filled(self.org_id):
                 return self._fill_closed(now)
             return self._poll(now)
-        except BadSearchAnswer as exc:  # not "no changes": the next poll reads the same window again
+        except MalformedResponse as exc:  # not "no changes" (BadSearchAnswer, a null body): the window is read again
             self.store.metrics.incr("search_bad_answers_total", self.org_id)
             log.warning("poll.bad_answer", org=self.org_id, error=str(exc), cursor="kept")
             return PollResult(self.org_id, (None, now), failed=True)

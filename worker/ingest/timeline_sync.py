@@ -19,7 +19,6 @@ from worker.desk.client import DeskClient
 from worker.desk.paging import MAX_LIMIT, iter_offset
 from worker.engine.sla.timeline import Timeline
 from worker.store import Store
-from worker.store.keys import key
 from worker.ingest.timeline_steps import advance, first_sight, from_threads
 
 log = structlog.get_logger(__name__)
@@ -52,14 +51,14 @@ class TimelineKeeper:
         """After a backfill: the open tickets whose history must be read once."""
         ids = [ticket["id"] for ticket in tickets if not is_closed(ticket)]
         if ids:
-            self.store.redis.sadd(key("timeline", self.org_id, "missing"), *ids)
+            self.store.redis.sadd(self.store.keys.key("timeline", self.org_id, "missing"), *ids)
 
     def fill(self) -> int:
         """Read the threads of up to `fill_per_poll` tickets still missing a timeline; returns how many.
 
         Each timeline is saved as soon as it is read; if a read fails, the ids not done yet go back into the
         missing set for the next poll, so no ticket is left without a clock."""
-        missing = key("timeline", self.org_id, "missing")
+        missing = self.store.keys.key("timeline", self.org_id, "missing")
         ids = list(self.store.redis.spop(missing, self.fill_per_poll) or [])
         snapshots = self.store.mirror.get_many(self.org_id, ids)
         done = 0

@@ -16,6 +16,7 @@ from worker.engine.evaluate import Event, evaluate
 from worker.engine.ruleset import RuleSet
 from worker.plan.recorder import Recorder, SendAction
 from worker.store import Store
+from worker.store.keys import to_ms
 
 log = structlog.get_logger(__name__)
 
@@ -29,13 +30,14 @@ def event_of(record: dict[str, Any]) -> Event:
 def evaluate_event(store: Store, rules: RuleSet, directory_for: Callable[[str], Directory], event_id: str, now: datetime,
                    send: SendAction) -> list[str]:
     """Evaluate one logged event; returns the ids of the actions sent. Unknown or finished events are ignored."""
-    record = store.events.get(event_id)
-    if record is None or not store.events.is_pending(event_id):
+    record = store.events.get_pending(event_id)
+    if record is None:
         return []
     directory = directory_for(record["org"])
-    evaluation = evaluate(rules, event_of(record), record["ticket"], record.get("previous"), directory, now, history=store.history)
+    history = store.history.at(to_ms(now))  # the step's Redis time, read once by the caller
+    evaluation = evaluate(rules, event_of(record), record["ticket"], record.get("previous"), directory, now, history=history)
     store.metrics.incr("events_total", record["kind"])
     sent = Recorder(store, send).record(evaluation, rules, record["org"], record["ticket"])
-    store.events.finish(event_id)
+    store.events.finish(event_id, record)
     log.info("event.evaluated", event_id=event_id, kind=record["kind"], ticket=record["ticket_id"], fired=evaluation.fired_ids, actions=len(sent))
     return sent

@@ -22,6 +22,7 @@ from worker.engine.planned import PlannedAction
 from worker.engine.ruleset import RuleSet
 from worker.plan.ids import action_id
 from worker.store import Store
+from worker.store.keys import to_ms
 
 log = structlog.get_logger(__name__)
 AUDITED_STATUSES = frozenset({"fired", "not_matched", "skipped", "failed"})
@@ -55,8 +56,9 @@ class Recorder:
             if verdict.fired:
                 self.store.metrics.incr("rule_matches_total", verdict.rule)
                 sent += self._record_actions(evaluation, verdict, org_id, ticket, batched)
+        history = self.store.history.at(to_ms(evaluation.now))  # the evaluation's Redis time: no TIME per fire
         for verdict in evaluation.fired:
-            self.store.history.record_fire(verdict.rule, evaluation.ticket_id, evaluation.event.id, verdict.once, verdict.anchor)
+            history.record_fire(verdict.rule, evaluation.ticket_id, evaluation.event.id, verdict.once, verdict.anchor)
         return sent
 
     def _failed(self, rule: str, ticket: str, cause: str, event_id: str) -> None:

@@ -28,7 +28,6 @@ from worker.engine.sla.timeline import Timeline
 from worker.plan.ids import sla_level_event_id
 from worker.plan.recorder import Origin, SendAction, record_plan, rule_failed
 from worker.store import Store
-from worker.store.keys import key
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
@@ -87,7 +86,7 @@ class SlaSweeper:
         """When the sweeper first saw this policy (kept in Redis, shared by every worker)."""
         cached = self._since.get(policy)
         if cached is None:
-            name = key("sla", "since", policy)
+            name = self.store.keys.key("sla", "since", policy)
             self.store.redis.set(name, now.isoformat(), nx=True)
             cached = self._since[policy] = datetime.fromisoformat(self.store.redis.get(name))
         return cached

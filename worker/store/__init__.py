@@ -11,7 +11,9 @@ from worker.store.counters import Counters
 from worker.store.cursors import Cursors
 from worker.store.deadletters import DeadLetters
 from worker.store.events import EventLog
+from worker.store.health import PollHealth
 from worker.store.history import FireHistory
+from worker.store.keys import Keys
 from worker.store.ledger import ActionLedger
 from worker.store.mirror import Mirror
 from worker.store.own_writes import OwnWrites
@@ -22,6 +24,7 @@ from worker.store.timelines import Timelines
 @dataclass
 class Store:
     redis: redis_lib.Redis
+    keys: Keys
     cursors: Cursors
     mirror: Mirror
     closed: ClosedTickets
@@ -34,22 +37,27 @@ class Store:
     dead_letters: DeadLetters
     metrics: Counters
     timelines: Timelines
+    health: PollHealth
 
     @classmethod
-    def connect(cls, redis: redis_lib.Redis, event_deadline_ms: int = 60_000, action_deadline_ms: int = 120_000) -> "Store":
-        """`redis` must decode responses (decode_responses=True); deadlines are when the reconciler re-sends."""
+    def connect(cls, redis: redis_lib.Redis, event_deadline_ms: int = 60_000, action_deadline_ms: int = 120_000,
+                keys: Keys = Keys()) -> "Store":
+        """`redis` must decode responses (decode_responses=True); deadlines are when the reconciler re-sends;
+        `keys` carries the namespace (DESKPILOT_REDIS_NAMESPACE)."""
         return cls(
             redis=redis,
-            cursors=Cursors(redis),
-            mirror=Mirror(redis),
-            closed=ClosedTickets(redis),
-            events=EventLog(redis, event_deadline_ms),
-            ledger=ActionLedger(redis, action_deadline_ms),
-            audit=AuditLog(redis),
-            history=FireHistory(redis),
-            own_writes=OwnWrites(redis),
-            ticks=Ticks(redis),
-            dead_letters=DeadLetters(redis),
-            metrics=Counters(redis),
-            timelines=Timelines(redis),
+            keys=keys,
+            cursors=Cursors(redis, keys),
+            mirror=Mirror(redis, keys),
+            closed=ClosedTickets(redis, keys),
+            events=EventLog(redis, keys, event_deadline_ms),
+            ledger=ActionLedger(redis, keys, action_deadline_ms),
+            audit=AuditLog(redis, keys),
+            history=FireHistory(redis, keys),
+            own_writes=OwnWrites(redis, keys),
+            ticks=Ticks(redis, keys),
+            dead_letters=DeadLetters(redis, keys),
+            metrics=Counters(redis, keys),
+            timelines=Timelines(redis, keys),
+            health=PollHealth(redis, keys),
         )

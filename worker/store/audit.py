@@ -8,7 +8,7 @@ from typing import Any
 
 import redis as redis_lib
 
-from worker.store.keys import key
+from worker.store.keys import Keys
 
 MAX_ENTRIES = 100_000
 READ_BATCH = 1000
@@ -20,8 +20,9 @@ def entry_time(entry_id: str) -> datetime:
 
 
 class AuditLog:
-    def __init__(self, redis: redis_lib.Redis) -> None:
+    def __init__(self, redis: redis_lib.Redis, keys: Keys) -> None:
         self.redis = redis
+        self.key = keys.key
 
     def add(self, entry: str, **fields: Any) -> None:
         """`entry` is what is recorded: "evaluation" (a rule's verdict), "action" (an outcome) or "sla"."""
@@ -31,14 +32,14 @@ class AuditLog:
         """Several entries in one round trip (an event's verdicts)."""
         pipe = self.redis.pipeline(transaction=False)
         for entry, fields in entries:
-            pipe.xadd(key("audit"), {"entry": entry, "data": json.dumps(fields, default=str)}, maxlen=MAX_ENTRIES, approximate=True)
+            pipe.xadd(self.key("audit"), {"entry": entry, "data": json.dumps(fields, default=str)}, maxlen=MAX_ENTRIES, approximate=True)
         pipe.execute()
 
     def query(self, *, ticket: str | None = None, rule: str | None = None, since: datetime | None = None) -> Iterator[dict[str, Any]]:
         """Entries oldest first, filtered; `since` uses the stream ids' server time."""
         start = f"{int(since.timestamp() * 1000)}-0" if since else "-"
         while True:
-            batch = self.redis.xrange(key("audit"), min=start, max="+", count=READ_BATCH)
+            batch = self.redis.xrange(self.key("audit"), min=start, max="+", count=READ_BATCH)
             for entry_id, fields in batch:
                 data = json.loads(fields["data"])
                 if ticket and str(data.get("ticket")) != ticket:

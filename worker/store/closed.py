@@ -14,7 +14,7 @@ from typing import Any
 
 import redis as redis_lib
 
-from worker.store.keys import key
+from worker.store.keys import Keys
 
 # What a closed ticket's snapshot keeps once it leaves the mirror: the fields rules test changes of, and the counts
 # and times that tell a reply or a comment apart. Texts (subject, description, resolution) and search embeds are most
@@ -41,31 +41,32 @@ def unpack(raw: str) -> dict[str, Any]:
 
 
 class ClosedTickets:
-    def __init__(self, redis: redis_lib.Redis) -> None:
+    def __init__(self, redis: redis_lib.Redis, keys: Keys) -> None:
         self.redis = redis
+        self.key = keys.key
 
     def get_many(self, org_id: str, ticket_ids: list[str]) -> dict[str, dict[str, Any]]:
         if not ticket_ids:
             return {}
-        raw = self.redis.hmget(key("closed", org_id), ticket_ids)
+        raw = self.redis.hmget(self.key("closed", org_id), ticket_ids)
         return {ticket_id: unpack(value) for ticket_id, value in zip(ticket_ids, raw) if value}
 
     def put_many(self, org_id: str, snapshots: Mapping[str, Mapping[str, Any]]) -> None:
         if snapshots:
-            self.redis.hset(key("closed", org_id), mapping={ticket_id: pack(snapshot) for ticket_id, snapshot in snapshots.items()})
+            self.redis.hset(self.key("closed", org_id), mapping={ticket_id: pack(snapshot) for ticket_id, snapshot in snapshots.items()})
 
     def drop(self, org_id: str, ticket_ids: Iterable[str]) -> None:
         ids = list(ticket_ids)
         if ids:
-            self.redis.hdel(key("closed", org_id), *ids)
+            self.redis.hdel(self.key("closed", org_id), *ids)
 
     def size(self, org_id: str) -> int:
-        return int(self.redis.hlen(key("closed", org_id)))
+        return int(self.redis.hlen(self.key("closed", org_id)))
 
     def is_filled(self, org_id: str) -> bool:
         """True once every closed ticket outside the mirror has a snapshot (a backfill, or the one-time fill of a
         mirror backfilled before snapshots were kept)."""
-        return bool(self.redis.exists(key("closed", org_id, "filled")))
+        return bool(self.redis.exists(self.key("closed", org_id, "filled")))
 
     def mark_filled(self, org_id: str) -> None:
-        self.redis.set(key("closed", org_id, "filled"), "1")
+        self.redis.set(self.key("closed", org_id, "filled"), "1")

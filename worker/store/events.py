@@ -13,7 +13,8 @@ from typing import Any
 
 import redis as redis_lib
 
-from worker.store.keys import key, server_ms
+from worker.store.keys import Keys, server_ms
+from worker.store.scripts import register
 
 RETENTION_S = 7 * 24 * 3600  # a pending event: the reconciler re-sends it until evaluated
 # A finished event only stops a re-read of the same change from being logged again. A change is re-read while it
@@ -23,12 +24,6 @@ FINISHED_RETENTION_S = 24 * 3600
 # What evaluation needed and a finished event no longer does: most of its bytes.
 EVALUATION_ONLY = ("ticket", "previous")
 DEFAULT_DEADLINE_MS = 60_000
-APPEND_SCRIPT = """
-if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return 0 end
-local now = redis.call('TIME')
-redis.call('ZADD', KEYS[2], tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) + tonumber(ARGV[3]), ARGV[4])
-return 1
-"""
 
 
 def event_id(org_id: str, ticket_id: str, modified_time: str, kind: str) -> str:
@@ -37,41 +32,54 @@ def event_id(org_id: str, ticket_id: str, modified_time: str, kind: str) -> str:
 
 
 class EventLog:
-    def __init__(self, redis: redis_lib.Redis, deadline_ms: int = DEFAULT_DEADLINE_MS) -> None:
+    def __init__(self, redis: redis_lib.Redis, keys: Keys, deadline_ms: int = DEFAULT_DEADLINE_MS) -> None:
         self.redis = redis
+        self.key = keys.key
         self.deadline_ms = deadline_ms  # after this, an event not yet evaluated is sent again by the reconciler
+        self._append = register(redis, "event_append")
 
     def append(self, event: dict[str, Any]) -> bool:
         """Log the event unless it is already known, atomically with its deadline (a crash between them would
         leave an event no one evaluates); True when it is new (and so must be sent)."""
-        stored = self.redis.eval(
-            APPEND_SCRIPT, 2, key("event", event["id"]), key("events", "pending"),
-            json.dumps(event), RETENTION_S, self.deadline_ms, event["id"],
+        stored = self._append(
+            keys=[self.key("event", event["id"]), self.key("events", "pending")],
+            args=[json.dumps(event), RETENTION_S, self.deadline_ms, event["id"]],
         )
         return bool(stored)
 
     def get(self, event_id_: str) -> dict[str, Any] | None:
-        raw = self.redis.get(key("event", event_id_))
+        raw = self.redis.get(self.key("event", event_id_))
         return json.loads(raw) if raw else None
 
-    def finish(self, event_id_: str) -> None:
-        """Take the event out of the pending set and, in the same transaction, slim it to what dedupe and audit read."""
-        raw = self.redis.get(key("event", event_id_))
-        with self.redis.pipeline(transaction=True) as pipe:
-            if raw:
-                event = {name: value for name, value in json.loads(raw).items() if name not in EVALUATION_ONLY}
-                pipe.set(key("event", event_id_), json.dumps(event), ex=FINISHED_RETENTION_S)
-            pipe.zrem(key("events", "pending"), event_id_)
-            pipe.execute()
+    def get_pending(self, event_id_: str) -> dict[str, Any] | None:
+        """The event if it still waits for evaluation (one round trip), else None."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.get(self.key("event", event_id_))
+        pipe.zscore(self.key("events", "pending"), event_id_)
+        raw, score = pipe.execute()
+        return json.loads(raw) if raw and score is not None else None
+
+    def finish(self, event_id_: str, event: dict[str, Any] | None = None) -> None:
+        """Take the event out of the pending set, then slim it to what dedupe and audit read. `event`: its record
+        when the caller has it (saves a read). Pipelined in this order: if the second write is lost, a finished
+        event keeps its full bytes until its retention ends, never a slim one left pending."""
+        if event is None:
+            event = self.get(event_id_)
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.zrem(self.key("events", "pending"), event_id_)
+        if event is not None:
+            slim = {name: value for name, value in event.items() if name not in EVALUATION_ONLY}
+            pipe.set(self.key("event", event_id_), json.dumps(slim), ex=FINISHED_RETENTION_S)
+        pipe.execute()
 
     def is_pending(self, event_id_: str) -> bool:
-        return self.redis.zscore(key("events", "pending"), event_id_) is not None
+        return self.redis.zscore(self.key("events", "pending"), event_id_) is not None
 
     def overdue(self, limit: int = 500) -> list[str]:
-        return list(self.redis.zrangebyscore(key("events", "pending"), "-inf", server_ms(self.redis), start=0, num=limit))
+        return list(self.redis.zrangebyscore(self.key("events", "pending"), "-inf", server_ms(self.redis), start=0, num=limit))
 
     def extend(self, event_id_: str) -> None:
-        self.redis.zadd(key("events", "pending"), {event_id_: server_ms(self.redis) + self.deadline_ms}, xx=True)
+        self.redis.zadd(self.key("events", "pending"), {event_id_: server_ms(self.redis) + self.deadline_ms}, xx=True)
 
     def pending_count(self) -> int:
-        return int(self.redis.zcard(key("events", "pending")))
+        return int(self.redis.zcard(self.key("events", "pending")))

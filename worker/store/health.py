@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import redis as redis_lib
 
-from worker.store.keys import key, server_ms
+from worker.store.keys import Keys, server_ms
 
 ERROR_TEXT_MAX = 200
 
@@ -30,8 +30,9 @@ class PollOutcome:
 
 
 class PollHealth:
-    def __init__(self, redis: redis_lib.Redis) -> None:
+    def __init__(self, redis: redis_lib.Redis, keys: Keys) -> None:
         self.redis = redis
+        self.key = keys.key
 
     @contextmanager
     def watch(self, org_id: str) -> Iterator[PollOutcome]:
@@ -48,16 +49,16 @@ class PollHealth:
             self.failed(org_id, outcome.failure)
 
     def succeeded(self, org_id: str) -> None:
-        self.redis.hset(key("health", "poll", org_id), mapping={"last_ok_ms": server_ms(self.redis), "failures": 0, "last_error": ""})
+        self.redis.hset(self.key("health", "poll", org_id), mapping={"last_ok_ms": server_ms(self.redis), "failures": 0, "last_error": ""})
 
     def failed(self, org_id: str, error: str) -> None:
         pipe = self.redis.pipeline()
-        pipe.hincrby(key("health", "poll", org_id), "failures", 1)
-        pipe.hset(key("health", "poll", org_id), "last_error", error[:ERROR_TEXT_MAX])
+        pipe.hincrby(self.key("health", "poll", org_id), "failures", 1)
+        pipe.hset(self.key("health", "poll", org_id), "last_error", error[:ERROR_TEXT_MAX])
         pipe.execute()
 
     def get(self, org_id: str) -> PollRecord:
-        raw = self.redis.hgetall(key("health", "poll", org_id))
+        raw = self.redis.hgetall(self.key("health", "poll", org_id))
         last_ok = raw.get("last_ok_ms")
         return PollRecord(int(last_ok) if last_ok else None, int(raw.get("failures") or 0), raw.get("last_error") or None)
 

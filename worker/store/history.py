@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import redis as redis_lib
 
-from worker.store.keys import key, server_ms
+from worker.store.keys import Keys, server_ms
 
 HOUR_MS = 3_600_000
 ONCE_RETENTION_S = 90 * 24 * 3600
@@ -11,26 +11,38 @@ ANY_ANCHOR = "*"
 
 
 class FireHistory:
-    """Implements the engine's History protocol over Redis."""
+    """Implements the engine's History protocol over Redis. `at(now_ms)` gives one bound to a step's Redis time,
+    so an evaluation reads the clock once instead of once per rule."""
 
-    def __init__(self, redis: redis_lib.Redis) -> None:
+    def __init__(self, redis: redis_lib.Redis, keys: Keys, now_ms: int | None = None) -> None:
         self.redis = redis
+        self.keys = keys
+        self.key = keys.key
+        self.now_ms = now_ms
+
+    def at(self, now_ms: int) -> FireHistory:
+        return FireHistory(self.redis, self.keys, now_ms)
 
     def fires_last_hour(self, rule_id: str, ticket_id: str) -> int:
-        now = server_ms(self.redis)
-        return int(self.redis.zcount(key("fires", rule_id, ticket_id), now - HOUR_MS, "+inf"))
+        now = self._now()
+        return int(self.redis.zcount(self.key("fires", rule_id, ticket_id), now - HOUR_MS, "+inf"))
 
     def fired_once(self, rule_id: str, ticket_id: str, anchor: str | None) -> bool:
-        stored = self.redis.get(key("once", rule_id, ticket_id))
+        stored = self.redis.get(self.key("once", rule_id, ticket_id))
         return stored is not None and (anchor is None or stored == str(anchor))
 
     def record_fire(self, rule_id: str, ticket_id: str, fire_id: str, once: str | None, anchor: str | None) -> None:
-        now = server_ms(self.redis)
-        name = key("fires", rule_id, ticket_id)
-        pipe = self.redis.pipeline()
+        """Pipelined without a transaction: each write is idempotent, and one lost in a crash only shortens
+        what the loop cap or `once` remembers by that fire (the event is evaluated again, re-recording it)."""
+        now = self._now()
+        name = self.key("fires", rule_id, ticket_id)
+        pipe = self.redis.pipeline(transaction=False)
         pipe.zadd(name, {fire_id: now})
         pipe.zremrangebyscore(name, "-inf", now - HOUR_MS)
         pipe.pexpire(name, 2 * HOUR_MS)
         if once is not None:
-            pipe.set(key("once", rule_id, ticket_id), ANY_ANCHOR if anchor is None else str(anchor), ex=ONCE_RETENTION_S)
+            pipe.set(self.key("once", rule_id, ticket_id), ANY_ANCHOR if anchor is None else str(anchor), ex=ONCE_RETENTION_S)
         pipe.execute()
+
+    def _now(self) -> int:
+        return self.now_ms if self.now_ms is not None else server_ms(self.redis)

@@ -6,22 +6,23 @@ from __future__ import annotations
 
 import redis as redis_lib
 
-RELEASE_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
-EXTEND_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0"
+from worker.store.scripts import register
 
 
 class Leases:
     def __init__(self, redis: redis_lib.Redis) -> None:
         self.redis = redis
+        self._extend = register(redis, "lease_extend")
+        self._release = register(redis, "lease_release")
 
     def take(self, name: str, owner: str, lease_ms: int) -> bool:
         return bool(self.redis.set(name, owner, nx=True, px=lease_ms))
 
     def extend(self, name: str, owner: str, lease_ms: int) -> None:
-        self.redis.eval(EXTEND_SCRIPT, 1, name, owner, lease_ms)
+        self._extend(keys=[name], args=[owner, lease_ms])
 
     def release(self, name: str, owner: str) -> None:
-        self.redis.eval(RELEASE_SCRIPT, 1, name, owner)
+        self._release(keys=[name], args=[owner])
 
     def held(self, name: str) -> bool:
         return bool(self.redis.exists(name))

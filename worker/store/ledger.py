@@ -12,22 +12,14 @@ from typing import Any
 
 import redis as redis_lib
 
-from worker.store.keys import key, server_ms
+from worker.store.keys import Keys, server_ms
 from worker.store.leases import Leases
+from worker.store.scripts import register
 
 RETENTION_S = 7 * 24 * 3600
 DEFAULT_LEASE_MS = 60_000
 DEFAULT_DEADLINE_MS = 120_000
 FINAL_STATES = frozenset({"done", "failed", "dry_run"})
-
-RECORD_SCRIPT = """
-if redis.call('HSETNX', KEYS[1], 'action', ARGV[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], 'state', 'planned', 'attempts', 0, 'outcome', '')
-redis.call('EXPIRE', KEYS[1], ARGV[2])
-local now = redis.call('TIME')
-redis.call('ZADD', KEYS[2], tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) + tonumber(ARGV[3]), ARGV[4])
-return 1
-"""
 
 
 @dataclass(frozen=True)
@@ -44,22 +36,24 @@ class ActionRecord:
 
 
 class ActionLedger:
-    def __init__(self, redis: redis_lib.Redis, deadline_ms: int = DEFAULT_DEADLINE_MS) -> None:
+    def __init__(self, redis: redis_lib.Redis, keys: Keys, deadline_ms: int = DEFAULT_DEADLINE_MS) -> None:
         self.redis = redis
+        self.key = keys.key
         self.leases = Leases(redis)
         self.deadline_ms = deadline_ms  # after this, an unfinished action is sent again by the reconciler
+        self._record = register(redis, "action_record")
 
     def record(self, action_id: str, action: dict[str, Any]) -> bool:
         """Write the planned action once, atomically with its state and its deadline (a crash between them would
         leave an action no one sends); True when it is new (and so must be sent)."""
-        created = self.redis.eval(
-            RECORD_SCRIPT, 2, key("action", action_id), key("actions", "pending"),
-            json.dumps(action), RETENTION_S, self.deadline_ms, action_id,
+        created = self._record(
+            keys=[self.key("action", action_id), self.key("actions", "pending")],
+            args=[json.dumps(action), RETENTION_S, self.deadline_ms, action_id],
         )
         return bool(created)
 
     def get(self, action_id: str) -> ActionRecord | None:
-        data = self.redis.hgetall(key("action", action_id))
+        data = self.redis.hgetall(self.key("action", action_id))
         if not data or "action" not in data:
             return None
         return ActionRecord(
@@ -71,40 +65,42 @@ class ActionLedger:
         )
 
     def claim(self, action_id: str, owner: str, lease_ms: int = DEFAULT_LEASE_MS) -> bool:
-        return self.leases.take(key("action", action_id, "claim"), owner, lease_ms)
+        return self.leases.take(self.key("action", action_id, "claim"), owner, lease_ms)
 
     def release(self, action_id: str, owner: str) -> None:
-        self.leases.release(key("action", action_id, "claim"), owner)
+        self.leases.release(self.key("action", action_id, "claim"), owner)
 
     def begin_attempt(self, action_id: str) -> int:
         """Count the attempt before the write, so a crash after it is never mistaken for 'not written'."""
-        return int(self.redis.hincrby(key("action", action_id), "attempts", 1))
+        return int(self.redis.hincrby(self.key("action", action_id), "attempts", 1))
 
     def finish(self, action_id: str, state: str, outcome: str = "") -> None:
-        pipe = self.redis.pipeline()
-        pipe.hset(key("action", action_id), mapping={"state": state, "outcome": outcome[:500]})
-        pipe.zrem(key("actions", "pending"), action_id)
+        """Final state first, then out of the pending set: if the second write is lost, the reconciler re-sends an
+        action that is already final, which the enforcer ignores."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.hset(self.key("action", action_id), mapping={"state": state, "outcome": outcome[:500]})
+        pipe.zrem(self.key("actions", "pending"), action_id)
         pipe.execute()
 
     def reopen(self, action_id: str) -> None:
         """A failed action sent again by `deskpilot dlq retry`: planned once more, attempts kept (verify first)."""
         pipe = self.redis.pipeline()
-        pipe.hset(key("action", action_id), mapping={"state": "planned", "outcome": ""})
-        pipe.zadd(key("actions", "pending"), {action_id: server_ms(self.redis) + self.deadline_ms})
+        pipe.hset(self.key("action", action_id), mapping={"state": "planned", "outcome": ""})
+        pipe.zadd(self.key("actions", "pending"), {action_id: server_ms(self.redis) + self.deadline_ms})
         pipe.execute()
 
     def postpone(self, action_id: str, delay_ms: int) -> None:
         """Move the reconciler's deadline past a planned delay (a 429's Retry-After)."""
-        self.redis.zadd(key("actions", "pending"), {action_id: server_ms(self.redis) + delay_ms + self.deadline_ms}, xx=True)
+        self.redis.zadd(self.key("actions", "pending"), {action_id: server_ms(self.redis) + delay_ms + self.deadline_ms}, xx=True)
 
     def drop_pending(self, action_id: str) -> None:
-        self.redis.zrem(key("actions", "pending"), action_id)
+        self.redis.zrem(self.key("actions", "pending"), action_id)
 
     def is_claimed(self, action_id: str) -> bool:
-        return self.leases.held(key("action", action_id, "claim"))
+        return self.leases.held(self.key("action", action_id, "claim"))
 
     def overdue(self, limit: int = 500) -> list[str]:
-        return list(self.redis.zrangebyscore(key("actions", "pending"), "-inf", server_ms(self.redis), start=0, num=limit))
+        return list(self.redis.zrangebyscore(self.key("actions", "pending"), "-inf", server_ms(self.redis), start=0, num=limit))
 
     def pending_count(self) -> int:
-        return int(self.redis.zcard(key("actions", "pending")))
+        return int(self.redis.zcard(self.key("actions", "pending")))

@@ -11,44 +11,45 @@ from typing import Any
 
 import redis as redis_lib
 
-from worker.store.keys import key
+from worker.store.keys import Keys
 
 SCAN_BATCH = 500
 
 
 class Mirror:
-    def __init__(self, redis: redis_lib.Redis) -> None:
+    def __init__(self, redis: redis_lib.Redis, keys: Keys) -> None:
         self.redis = redis
+        self.key = keys.key
 
     def get_many(self, org_id: str, ticket_ids: list[str]) -> dict[str, dict[str, Any]]:
         if not ticket_ids:
             return {}
-        raw = self.redis.hmget(key("mirror", org_id), ticket_ids)
+        raw = self.redis.hmget(self.key("mirror", org_id), ticket_ids)
         return {ticket_id: json.loads(value) for ticket_id, value in zip(ticket_ids, raw) if value}
 
     def get(self, org_id: str, ticket_id: str) -> dict[str, Any] | None:
-        raw = self.redis.hget(key("mirror", org_id), ticket_id)
+        raw = self.redis.hget(self.key("mirror", org_id), ticket_id)
         return json.loads(raw) if raw else None
 
     def put_many(self, org_id: str, tickets: Mapping[str, Mapping[str, Any]]) -> None:
         if tickets:
-            self.redis.hset(key("mirror", org_id), mapping={ticket_id: json.dumps(ticket) for ticket_id, ticket in tickets.items()})
+            self.redis.hset(self.key("mirror", org_id), mapping={ticket_id: json.dumps(ticket) for ticket_id, ticket in tickets.items()})
 
     def drop(self, org_id: str, ticket_ids: Iterable[str]) -> None:
         ids = list(ticket_ids)
         if ids:
-            self.redis.hdel(key("mirror", org_id), *ids)
+            self.redis.hdel(self.key("mirror", org_id), *ids)
 
     def scan(self, org_id: str) -> Iterator[dict[str, Any]]:
         """Every snapshot of the org, streamed in batches (10,000 tickets never sit in one reply)."""
-        for _, raw in self.redis.hscan_iter(key("mirror", org_id), count=SCAN_BATCH):
+        for _, raw in self.redis.hscan_iter(self.key("mirror", org_id), count=SCAN_BATCH):
             yield json.loads(raw)
 
     def size(self, org_id: str) -> int:
-        return int(self.redis.hlen(key("mirror", org_id)))
+        return int(self.redis.hlen(self.key("mirror", org_id)))
 
     def is_backfilled(self, org_id: str) -> bool:
-        return bool(self.redis.exists(key("mirror", org_id, "backfilled")))
+        return bool(self.redis.exists(self.key("mirror", org_id, "backfilled")))
 
     def mark_backfilled(self, org_id: str) -> None:
-        self.redis.set(key("mirror", org_id, "backfilled"), "1")
+        self.redis.set(self.key("mirror", org_id, "backfilled"), "1")

@@ -18,7 +18,8 @@ from typing import Any
 import redis as redis_lib
 
 from worker.desk.errors import AuthError, Forbidden, InvalidRequest, NotFound, RateLimited
-from worker.store.keys import key, server_ms
+from worker.store.keys import Keys, server_ms
+from worker.store.scripts import register
 
 # Long enough for a poll to see the write (poll interval plus index lag), short enough that a stale one is harmless.
 TTL_S = 600
@@ -27,49 +28,24 @@ CLOCK_ALLOWANCE_MS = 2_000
 # Errors after which the write is known not to be on the Desk: it answered with a refusal, or no call was made.
 NOT_APPLIED = (InvalidRequest, NotFound, Forbidden, AuthError, RateLimited)
 
-CONSUME_FIELDS_SCRIPT = """
-local now, ttl, modified = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local matched = {}
-for i = 4, #ARGV, 2 do
-  local raw = redis.call('HGET', KEYS[1], ARGV[i])
-  if raw then
-    local expected = cjson.decode(raw)
-    if expected['since'] + ttl < now then
-      redis.call('HDEL', KEYS[1], ARGV[i])
-    elseif expected['value'] == ARGV[i + 1] and modified >= expected['since'] then
-      redis.call('HDEL', KEYS[1], ARGV[i])
-      table.insert(matched, ARGV[i])
-    end
-  end
-end
-return matched
-"""
-WITHDRAW_SCRIPT = """
-for _, member in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  local place = cjson.decode(member)
-  local raw = redis.call('HGET', place[1], place[2])
-  if raw and cjson.decode(raw)['action'] == ARGV[1] then
-    redis.call('HDEL', place[1], place[2])
-  end
-end
-return redis.call('DEL', KEYS[1])
-"""
-
 
 class OwnWrites:
-    def __init__(self, redis: redis_lib.Redis, ttl_s: int = TTL_S) -> None:
+    def __init__(self, redis: redis_lib.Redis, keys: Keys, ttl_s: int = TTL_S) -> None:
         self.redis = redis
+        self.key = keys.key
         self.ttl_s = ttl_s
+        self._consume_fields = register(redis, "own_consume_fields")
+        self._withdraw = register(redis, "own_withdraw")
 
     def expect_fields(self, org_id: str, ticket_id: str, fields: Mapping[str, Any], action_id: str) -> None:
         """`fields` are keyed as change paths (customFields.<name>); one expectation per field, the latest wins."""
-        name = key("own", org_id, ticket_id)
+        name = self.key("own", org_id, ticket_id)
         since = server_ms(self.redis)
         entries = {field: self._entry(action_id, since, value=json.dumps(value, sort_keys=True)) for field, value in fields.items()}
         self._record(action_id, name, entries)
 
     def expect_comment(self, org_id: str, ticket_id: str, action_id: str, marker: str) -> None:
-        name = key("own", org_id, ticket_id, "comments")
+        name = self.key("own", org_id, ticket_id, "comments")
         self._record(action_id, name, {action_id: self._entry(action_id, server_ms(self.redis), marker=marker)})
 
     @contextmanager
@@ -83,7 +59,7 @@ class OwnWrites:
 
     def withdraw(self, action_id: str) -> None:
         """Forget what this action expected (where a later action has not replaced it)."""
-        self.redis.eval(WITHDRAW_SCRIPT, 1, key("own-by-action", action_id), action_id)
+        self._withdraw(keys=[self.key("own-by-action", action_id)], args=[action_id])
 
     def consume_fields(self, org_id: str, ticket_id: str, changes: Mapping[str, Any], modified_at: datetime | None) -> set[str]:
         """The changed fields whose new value deskpilot wrote in this change; those expectations are used up."""
@@ -95,13 +71,13 @@ class OwnWrites:
         # A change with no time cannot be placed after our attempt: it is not taken for ours.
         modified_ms = int(modified_at.timestamp() * 1000) + CLOCK_ALLOWANCE_MS if modified_at else 0
         head = [server_ms(self.redis), self.ttl_s * 1000, modified_ms]
-        return set(self.redis.eval(CONSUME_FIELDS_SCRIPT, 1, key("own", org_id, ticket_id), *head, *argv))
+        return set(self._consume_fields(keys=[self.key("own", org_id, ticket_id)], args=[*head, *argv]))
 
     def pending_comments(self, org_id: str, ticket_id: str) -> dict[str, str]:
         """Action id -> marker of each comment deskpilot may have posted on the ticket and the poller has not seen."""
         oldest = server_ms(self.redis) - self.ttl_s * 1000
         pending = {}
-        for action_id, raw in self.redis.hgetall(key("own", org_id, ticket_id, "comments")).items():
+        for action_id, raw in self.redis.hgetall(self.key("own", org_id, ticket_id, "comments")).items():
             entry = json.loads(raw)
             if entry["since"] >= oldest:
                 pending[action_id] = entry["marker"]
@@ -110,14 +86,15 @@ class OwnWrites:
     def consume_comments(self, org_id: str, ticket_id: str, action_ids: Iterable[str]) -> None:
         ids = list(action_ids)
         if ids:
-            self.redis.hdel(key("own", org_id, ticket_id, "comments"), *ids)
+            self.redis.hdel(self.key("own", org_id, ticket_id, "comments"), *ids)
 
     def _entry(self, action_id: str, since: int, **data: str) -> str:
         return json.dumps({"action": action_id, "since": since, **data})
 
     def _record(self, action_id: str, name: str, entries: Mapping[str, str]) -> None:
-        index = key("own-by-action", action_id)
-        pipe = self.redis.pipeline()
+        """One round trip, no transaction: a write lost between them leaves an expectation that lapses at TTL_S."""
+        index = self.key("own-by-action", action_id)
+        pipe = self.redis.pipeline(transaction=False)
         pipe.hset(name, mapping=dict(entries))
         pipe.sadd(index, *(json.dumps([name, field]) for field in entries))
         for each in (name, index):

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from config.settings import Settings
+from worker.app.desk_config import desk_config
 from worker.desk.client import DeskClient
 from worker.desk.retry import RetryPolicy
 
@@ -40,7 +41,7 @@ def settings(sandbox, redis_server) -> Settings:
 
 @pytest.fixture
 def desk(settings, sandbox, redis_server) -> Iterator[DeskClient]:
-    client = DeskClient(settings, redis_server.client(), sandbox.org_ids[0], policy=FAST_POLICY)
+    client = DeskClient(desk_config(settings), redis_server.client(), sandbox.org_ids[0], policy=FAST_POLICY)
     yield client
     client.close()
 

@@ -15,6 +15,7 @@ import redis
 
 from config.logging import configure_logging
 from config.settings import Settings
+from worker.app.desk_config import desk_config
 from worker.desk.client import DeskClient
 from worker.desk.models import CommentInput
 from worker.desk.retry import RetryPolicy
@@ -25,7 +26,7 @@ def main(raw: str) -> int:
     settings = Settings(**options["settings"], _env_file=None)
     configure_logging(level=settings.log_level, fmt="json")
     client = DeskClient(
-        settings,
+        desk_config(settings),
         redis.Redis.from_url(settings.redis_url),
         options["org_id"],
         policy=RetryPolicy(attempts=6, base_s=0.02, cap_s=0.3, deadline_s=60),

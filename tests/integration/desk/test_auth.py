@@ -5,6 +5,7 @@ import pytest
 import structlog
 
 from tests.integration.desk.conftest import FAST_POLICY, desk_settings, run_in_threads
+from worker.app.desk_config import desk_config
 from worker.desk.auth import MINT_LIMIT, TokenProvider
 from worker.desk.client import DeskClient
 from worker.desk.errors import TokenRefreshError, TokenUnavailable
@@ -29,8 +30,8 @@ def test_given_many_threads_and_no_token_when_they_all_call_then_one_token_is_mi
 
 
 def test_given_two_clients_sharing_redis_then_the_second_reuses_the_first_ones_token(settings, sandbox, redis_server):
-    first = DeskClient(settings, redis_server.client(), sandbox.org_ids[0], policy=FAST_POLICY)
-    second = DeskClient(settings, redis_server.client(), sandbox.org_ids[1], policy=FAST_POLICY)
+    first = DeskClient(desk_config(settings), redis_server.client(), sandbox.org_ids[0], policy=FAST_POLICY)
+    second = DeskClient(desk_config(settings), redis_server.client(), sandbox.org_ids[1], policy=FAST_POLICY)
     try:
         first.tickets.list(limit=1)
         second.tickets.list(limit=1)
@@ -70,7 +71,7 @@ def test_given_tokens_that_expire_every_second_when_calls_go_on_then_each_expiry
 
 def test_given_a_wrong_refresh_token_then_token_refresh_error_names_the_fix_and_no_secret(sandbox, redis_server):
     settings = desk_settings(sandbox, redis_server, refresh_token="1000." + "ab" * 16 + "." + "cd" * 16)
-    client = DeskClient(settings, redis_server.client(), sandbox.org_ids[0], policy=FAST_POLICY)
+    client = DeskClient(desk_config(settings), redis_server.client(), sandbox.org_ids[0], policy=FAST_POLICY)
     try:
         with pytest.raises(TokenRefreshError) as raised:
             client.tickets.list(limit=1)
@@ -111,8 +112,8 @@ def test_no_token_or_secret_in_logs_reprs_or_errors(settings, desk, sandbox):
 
 
 def test_token_provider_shares_across_providers_through_redis(settings, sandbox, redis_server):
-    a = TokenProvider(settings, redis_server.client())
-    b = TokenProvider(settings, redis_server.client())
+    a = TokenProvider(desk_config(settings), redis_server.client())
+    b = TokenProvider(desk_config(settings), redis_server.client())
     try:
         assert a.get().value == b.get().value
         stale = a.get()

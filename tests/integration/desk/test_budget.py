@@ -156,7 +156,7 @@ def test_the_credit_day_is_the_redis_server_day(redis_server):
     budget = make_budget(redis_server)
     budget.release(budget.acquire(ORG, timeout_s=1))
     seconds, _ = client.time()
-    assert int(client.hget(Budget.keys(ORG)["credits"], "day")) == seconds // 86400
+    assert int(client.hget(budget.keys(ORG)["credits"], "day")) == seconds // 86400
 
 
 def test_given_a_desk_budget_smaller_than_the_setting_then_the_reserve_follows_the_desks_figure(redis_server):
@@ -177,14 +177,14 @@ def test_given_a_retry_after_of_years_then_the_pause_is_capped_with_a_warning(re
     with structlog.testing.capture_logs() as logs:
         pause_s = budget.pause(ORG, 999_999_999)
     assert pause_s == MAX_PAUSE_S
-    assert redis_server.client().pttl(Budget.keys(ORG)["pause"]) <= MAX_PAUSE_S * 1000
+    assert redis_server.client().pttl(budget.keys(ORG)["pause"]) <= MAX_PAUSE_S * 1000
     assert [entry["retry_after_s"] for entry in logs if entry["event"] == "desk.budget.retry_after_capped"] == [999_999_999]
 
 
 def test_given_a_giant_pause_left_in_redis_then_acquire_cuts_it_to_the_cap(redis_server):
-    client = redis_server.client()
-    client.set(Budget.keys(ORG)["pause"], 1, px=999_999_999_000)  # left by a version without the cap
+    client, budget = redis_server.client(), make_budget(redis_server)
+    client.set(budget.keys(ORG)["pause"], 1, px=999_999_999_000)  # left by a version without the cap
     with pytest.raises(BudgetWaitTimeout) as raised:
-        make_budget(redis_server).acquire(ORG, timeout_s=0.1)
+        budget.acquire(ORG, timeout_s=0.1)
     assert raised.value.retry_after <= MAX_PAUSE_S
-    assert client.pttl(Budget.keys(ORG)["pause"]) <= MAX_PAUSE_S * 1000
+    assert client.pttl(budget.keys(ORG)["pause"]) <= MAX_PAUSE_S * 1000

@@ -6,6 +6,7 @@ import structlog.testing
 
 from tests.integration.desk.conftest import FAST_POLICY, desk_settings
 from tests.support.sandbox import SandboxProcess
+from worker.app.desk_config import desk_config
 from worker.desk.budget import MAX_PAUSE_S
 from worker.desk.client import DeskClient
 from worker.desk.errors import ThrottledByDesk
@@ -24,7 +25,7 @@ def test_given_an_org_of_5000_credits_and_the_default_setting_then_normal_calls_
     # Given the default desk_daily_credits (50,000: a 5,000-credit reserve) and a Desk whose org has 5,000
     settings = desk_settings(free_edition_sandbox, redis_server)
     assert settings.desk_daily_credits == 50_000
-    client = DeskClient(settings, redis_server.client(), free_edition_sandbox.org_ids[0], policy=FAST_POLICY)
+    client = DeskClient(desk_config(settings), redis_server.client(), free_edition_sandbox.org_ids[0], policy=FAST_POLICY)
     try:
         # When the poller-like normal calls follow one another, then each is answered
         for _ in range(5):

@@ -7,6 +7,7 @@ from pathlib import Path
 from tests.integration.desk.conftest import FAST_POLICY, desk_settings
 from tests.support.redis_server import RedisServer
 from tests.support.sandbox import SandboxProcess
+from worker.app.desk_config import desk_config
 from worker.desk.client import DeskClient
 from worker.desk.paging import SEARCH_CAP
 
@@ -52,7 +53,7 @@ def test_given_more_search_results_than_the_cap_then_time_windows_walk_them_all_
     directory = Path(tempfile.mkdtemp(prefix="desk-cap-"))
     redis_server = RedisServer(directory=directory).start()
     sandbox = SandboxProcess(orgs=1, tickets=SEARCH_CAP + 300).start()
-    desk = DeskClient(desk_settings(sandbox, redis_server), redis_server.client(), sandbox.org_ids[0],
+    desk = DeskClient(desk_config(desk_settings(sandbox, redis_server)), redis_server.client(), sandbox.org_ids[0],
                       policy=FAST_POLICY)
     try:
         every_id = {t.id for t in desk.tickets.iter()}

@@ -11,6 +11,7 @@ import pytest
 from tests.integration.desk.conftest import FAST_POLICY, desk_settings
 from tests.support.redis_server import RedisServer
 from tests.support.sandbox import SandboxProcess
+from worker.app.desk_config import desk_config
 from worker.desk.client import DeskClient
 from worker.desk.errors import NotFound
 from worker.desk.models import (
@@ -33,7 +34,7 @@ def desk() -> Iterator[DeskClient]:
     directory = Path(tempfile.mkdtemp(prefix="desk-resources-"))
     redis_server = RedisServer(directory=directory).start()
     sandbox = SandboxProcess(tickets=60).start()
-    client = DeskClient(desk_settings(sandbox, redis_server), redis_server.client(), sandbox.org_ids[0],
+    client = DeskClient(desk_config(desk_settings(sandbox, redis_server)), redis_server.client(), sandbox.org_ids[0],
                         policy=FAST_POLICY)
     client.sandbox = sandbox  # type: ignore[attr-defined]
     yield client

@@ -15,6 +15,7 @@ from tests.integration.desk.conftest import (
     writes,
 )
 from tests.support.redis_server import free_port
+from worker.app.desk_config import desk_config
 from worker.desk.client import DeskClient
 from worker.desk.errors import (
     CreditsExhausted,
@@ -58,7 +59,7 @@ def test_given_an_unknown_query_parameter_then_invalid_request(desk):
 
 def test_given_the_bearer_token_scheme_then_calls_work_too(sandbox, redis_server):
     settings = desk_settings(sandbox, redis_server, token_scheme="Bearer")
-    client = DeskClient(settings, redis_server.client(), sandbox.org_ids[0], policy=FAST_POLICY)
+    client = DeskClient(desk_config(settings), redis_server.client(), sandbox.org_ids[0], policy=FAST_POLICY)
     try:
         assert client.tickets.list(limit=1)
     finally:
@@ -66,7 +67,7 @@ def test_given_the_bearer_token_scheme_then_calls_work_too(sandbox, redis_server
 
 
 def test_given_an_org_the_token_does_not_belong_to_then_org_mismatch(settings, redis_server):
-    client = DeskClient(settings, redis_server.client(), "999999", policy=FAST_POLICY)
+    client = DeskClient(desk_config(settings), redis_server.client(), "999999", policy=FAST_POLICY)
     try:
         with pytest.raises(OrgMismatch) as raised:
             client.tickets.list(limit=1)
@@ -78,7 +79,7 @@ def test_given_an_org_the_token_does_not_belong_to_then_org_mismatch(settings, r
 def test_given_a_token_without_a_scope_then_scope_mismatch(sandbox, redis_server):
     token = limited_refresh_token(sandbox, ["Desk.tickets.READ"])
     settings = desk_settings(sandbox, redis_server, refresh_token=token)
-    client = DeskClient(settings, redis_server.client(), sandbox.org_ids[0], policy=FAST_POLICY)
+    client = DeskClient(desk_config(settings), redis_server.client(), sandbox.org_ids[0], policy=FAST_POLICY)
     try:
         assert client.tickets.list(limit=1)
         with pytest.raises(ScopeMismatch):
@@ -166,7 +167,7 @@ def test_given_a_429_storm_then_every_call_succeeds_and_the_pause_is_shared(desk
 def test_given_a_slow_desk_then_reads_time_out_and_retry_and_writes_are_unknown(sandbox, redis_server):
     settings = desk_settings(sandbox, redis_server, http_timeout_s=0.3)
     policy = RetryPolicy(attempts=2, base_s=0.01, cap_s=0.05, deadline_s=10)
-    client = DeskClient(settings, redis_server.client(), sandbox.org_ids[0], policy=policy)
+    client = DeskClient(desk_config(settings), redis_server.client(), sandbox.org_ids[0], policy=policy)
     try:
         ticket = client.tickets.list(limit=1)[0]
         sandbox.control.post("/_sandbox/faults", json={"latencyMs": 800})
@@ -184,7 +185,7 @@ def test_given_a_slow_desk_then_reads_time_out_and_retry_and_writes_are_unknown(
 def test_given_a_desk_that_refuses_connections_then_even_a_comment_is_retried_then_network_error(sandbox, redis_server):
     settings = desk_settings(sandbox, redis_server, api_root=f"http://127.0.0.1:{free_port()}/api/v1")
     policy = RetryPolicy(attempts=3, base_s=0.01, cap_s=0.05, deadline_s=10)
-    client = DeskClient(settings, redis_server.client(), sandbox.org_ids[0], policy=policy)
+    client = DeskClient(desk_config(settings), redis_server.client(), sandbox.org_ids[0], policy=policy)
     try:
         with pytest.raises(NetworkError):
             client.comments.create("1", {"content": "never sent"})
@@ -198,7 +199,7 @@ def test_given_a_desk_that_refuses_connections_then_even_a_comment_is_retried_th
 def test_given_few_credits_left_then_normal_calls_stop_at_the_reserve_and_escalations_go_on(sandbox, redis_server):
     settings = desk_settings(sandbox, redis_server, desk_daily_credits=20, desk_reserve_share=0.25)
     sandbox.control.post("/_sandbox/config", json={"dailyCredits": 10})
-    client = DeskClient(settings, redis_server.client(), sandbox.org_ids[0], policy=FAST_POLICY)
+    client = DeskClient(desk_config(settings), redis_server.client(), sandbox.org_ids[0], policy=FAST_POLICY)
     try:
         ticket = client.tickets.list(limit=1)[0]  # the Desk says 9 left: the reserve is 25% of 9, 2 credits
         normal = 0

@@ -9,6 +9,7 @@ import httpx
 
 from config.settings import Settings
 from tests.integration.desk.conftest import FAST_POLICY, desk_settings
+from worker.app.desk_config import desk_config
 from worker.actions.enforcer import ClientFor, Enforcer
 from worker.desk.client import DeskClient
 from worker.store import Store
@@ -21,7 +22,7 @@ def desk_clients(settings: Settings, store: Store) -> Iterator[ClientFor]:
 
     def client_for(org_id: str) -> DeskClient:
         if org_id not in clients:
-            clients[org_id] = DeskClient(settings, store.redis, org_id, policy=FAST_POLICY)
+            clients[org_id] = DeskClient(desk_config(settings), store.redis, org_id, policy=FAST_POLICY)
         return clients[org_id]
 
     try:

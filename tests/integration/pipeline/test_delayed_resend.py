@@ -19,4 +19,4 @@ def test_a_delayed_resend_queues_one_message_and_raises_nothing(redis_server, tm
                 "DESKPILOT_ALLOW_EMPTY_RULES": "true"})
     done = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert redis_server.client().hlen("dramatiq:deskpilot.act.DQ.msgs") == 1  # the delayed queue holds it once
+    assert redis_server.client().hlen("dp:dramatiq:deskpilot.act.DQ.msgs") == 1  # the delayed queue holds it once

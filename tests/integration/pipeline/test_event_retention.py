@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from worker.store import Store
 from worker.store.events import FINISHED_RETENTION_S, RETENTION_S
-from worker.store.keys import key
+from worker.store.keys import Keys
+
+key = Keys().key  # the default namespace, as Store.connect() uses
 
 TICKET = {"id": "1", "status": "Open", "priority": "High", "description": "x" * 2000, "customFields": {"a": "b"}}
 EVENT = {"id": "ev-1", "org": "9", "kind": "ticket.updated", "ticket_id": "1", "modifiedTime": "2026-11-28T10:00:00.000Z",

@@ -8,8 +8,10 @@ from config.settings import Settings
 from tests.support.redis_server import free_port
 from worker.app.health import HealthCheck
 from worker.store.health import PollHealth
-from worker.store.keys import key, server_ms
+from worker.store.keys import Keys, server_ms
 from worker.store.ticks import Ticks
+
+key = Keys().key  # the default namespace, as Store.connect() uses
 
 ORG = "7"
 MINUTE_MS = 60_000
@@ -29,14 +31,14 @@ def check(client: redis.Redis, started_ms: int) -> HealthCheck:
 
 
 def test_polls_succeeding_and_nothing_overdue_is_healthy(client):
-    PollHealth(client).succeeded(ORG)
+    PollHealth(client, Keys()).succeeded(ORG)
     verdict = check(client, server_ms(client)).verdict()
     assert verdict.healthy and verdict.as_dict()["status"] == "ok"
 
 
 def test_an_org_without_a_successful_poll_past_the_grace_is_unhealthy_with_the_last_error(client):
     # given a service started a minute ago whose polls of the org all failed
-    PollHealth(client).failed(ORG, "AuthError: GET /tickets/search -> 401 INVALID_OAUTH")
+    PollHealth(client, Keys()).failed(ORG, "AuthError: GET /tickets/search -> 401 INVALID_OAUTH")
     verdict = check(client, server_ms(client) - MINUTE_MS).verdict()
     # then the reason names the org, the limit and the last error
     [reason] = verdict.reasons
@@ -46,7 +48,7 @@ def test_an_org_without_a_successful_poll_past_the_grace_is_unhealthy_with_the_l
 
 def test_events_overdue_past_the_grace_are_unhealthy(client):
     client.zadd(key("events", "pending"), {"ev-1": server_ms(client) - MINUTE_MS})
-    PollHealth(client).succeeded(ORG)
+    PollHealth(client, Keys()).succeeded(ORG)
     verdict = check(client, server_ms(client)).verdict()
     assert verdict.reasons == ["1 events not evaluated 5s past their deadline: are workers running?"]
 
@@ -59,14 +61,14 @@ def test_redis_not_answering_is_unhealthy():
 
 def test_a_long_first_backfill_making_progress_is_not_a_failure(client):
     # given a service started a minute ago whose first poll of the org is still reading (holding its lease)
-    assert Ticks(client).hold(f"poll:{ORG}", "worker-1", MINUTE_MS)
+    assert Ticks(client, Keys()).hold(f"poll:{ORG}", "worker-1", MINUTE_MS)
     # then the org is not reported
     verdict = check(client, server_ms(client) - MINUTE_MS).verdict()
     assert verdict.healthy and verdict.orgs[ORG]["poll_running"] is True
 
 
 def test_a_poll_running_after_failures_does_not_hide_them(client):
-    PollHealth(client).failed(ORG, "ServerError: GET /tickets/search -> 500")
-    assert Ticks(client).hold(f"poll:{ORG}", "worker-1", MINUTE_MS)
+    PollHealth(client, Keys()).failed(ORG, "ServerError: GET /tickets/search -> 500")
+    assert Ticks(client, Keys()).hold(f"poll:{ORG}", "worker-1", MINUTE_MS)
     verdict = check(client, server_ms(client) - MINUTE_MS).verdict()
     assert not verdict.healthy

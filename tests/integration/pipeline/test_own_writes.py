@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from worker.desk.errors import InvalidData, OutcomeUnknown, ThrottledByDesk
-from worker.store.keys import server_now
+from worker.store.keys import Keys, server_now
 from worker.store.own_writes import OwnWrites
 
 ORG, TICKET = "1", "42"
@@ -15,7 +15,7 @@ CHANGE = {"priority": ("Low", "High")}
 
 @pytest.fixture
 def own(redis_server) -> OwnWrites:
-    return OwnWrites(redis_server.client())
+    return OwnWrites(redis_server.client(), Keys())
 
 
 def test_a_change_made_before_the_attempt_is_not_ours(own):

@@ -9,19 +9,22 @@ import pytest
 from structlog.testing import capture_logs
 
 from tests.integration.desk.conftest import desk_settings
+from worker.app.desk_config import desk_config
 from worker.desk.client import DeskClient
 from worker.desk.retry import RetryPolicy
 from worker.engine.values import parse_time
 from worker.ingest.poller import CLOSED_RETENTION, Poller
 from worker.store import Store
-from worker.store.keys import key
+from worker.store.keys import Keys
+
+key = Keys().key  # the default namespace, as Store.connect() uses
 
 NO_RETRY = RetryPolicy(attempts=1, base_s=0.01, cap_s=0.01, deadline_s=5.0)
 
 
 @pytest.fixture
 def client(sandbox, redis_server) -> Iterator[DeskClient]:
-    with DeskClient(desk_settings(sandbox, redis_server), redis_server.client(), sandbox.org_ids[0], policy=NO_RETRY) as desk:
+    with DeskClient(desk_config(desk_settings(sandbox, redis_server)), redis_server.client(), sandbox.org_ids[0], policy=NO_RETRY) as desk:
         yield desk
 
 

@@ -6,20 +6,23 @@ from collections.abc import Iterator
 import pytest
 
 from tests.integration.desk.conftest import desk_settings
+from worker.app.desk_config import desk_config
 from worker.desk.client import DeskClient
 from worker.desk.errors import DeskError
 from worker.desk.retry import RetryPolicy
 from worker.ingest.poller import Poller
 from worker.store import Store
-from worker.store.keys import key
+from worker.store.keys import Keys
 from worker.ingest.timeline_sync import TimelineKeeper
+
+key = Keys().key  # the default namespace, as Store.connect() uses
 
 NO_RETRY = RetryPolicy(attempts=1, base_s=0.01, cap_s=0.01, deadline_s=5.0)
 
 
 @pytest.fixture
 def client(sandbox, redis_server) -> Iterator[DeskClient]:
-    with DeskClient(desk_settings(sandbox, redis_server), redis_server.client(), sandbox.org_ids[0], policy=NO_RETRY) as desk:
+    with DeskClient(desk_config(desk_settings(sandbox, redis_server)), redis_server.client(), sandbox.org_ids[0], policy=NO_RETRY) as desk:
         yield desk
 
 

@@ -5,6 +5,7 @@ import pytest
 
 from tests.integration.pipeline.act_support import action, desk_clients, direct_api, first_ticket, setup, writes
 from tests.support.redis_server import free_port
+from worker.app.desk_config import desk_config
 from worker.actions.enforcer import ApplyResult
 from worker.desk.auth import MINT_LIMIT, TokenProvider
 from worker.desk.errors import TokenUnavailable
@@ -26,7 +27,7 @@ def test_given_the_accounts_server_throttling_then_the_action_waits_and_is_appli
         assert not store.ledger.get("a1").final and store.dead_letters.list() == []
         # When the accounts server's window has passed (and our memory of the failure with it)
         sandbox.control.post("/_sandbox/clock/advance", json={"seconds": 601})
-        store.redis.delete(TokenProvider(settings, store.redis).failure_key)
+        store.redis.delete(TokenProvider(desk_config(settings), store.redis).failure_key)
         # Then the retry applies it, once
         assert enforcer.apply("a1", client_for) is ApplyResult.DONE
     assert len(writes(sandbox, "POST", "/comments")) == 1

@@ -6,16 +6,17 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from pydantic import SecretStr
 
-from config.settings import Settings
 from worker.desk.auth import AccessToken
 from worker.desk.budget import Lease
+from worker.desk.config import DeskConfig
 from worker.desk.errors import InvalidData, MalformedResponse, NotFound, OutcomeUnknown, ServerError
 from worker.desk.retry import RetryPolicy
 from worker.desk.transport import Transport
 
-SETTINGS = Settings(_env_file=None, api_root="https://desk.example/api/v1", client_id="c", client_secret="s",
-                    refresh_token="r", org_ids=["1"])
+CONFIG = DeskConfig(api_root="https://desk.example/api/v1", client_id="c", client_secret=SecretStr("s"),
+                    refresh_token=SecretStr("r"))
 QUICK = RetryPolicy(attempts=3, base_s=0.0, cap_s=0.0, deadline_s=10.0)
 
 
@@ -44,7 +45,7 @@ def transport(answers: list[httpx.Response]) -> tuple[Transport, list[httpx.Requ
         return next(replies)
 
     http = httpx.Client(transport=httpx.MockTransport(handler))
-    return Transport(SETTINGS, None, "1", http=http, tokens=Tokens(), budget=Budget(), policy=QUICK), sent  # type: ignore[arg-type]
+    return Transport(CONFIG, None, "1", http=http, tokens=Tokens(), budget=Budget(), policy=QUICK), sent  # type: ignore[arg-type]
 
 
 def test_given_a_write_answered_200_with_invalid_data_then_the_permanent_error_is_raised():

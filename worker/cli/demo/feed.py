@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from worker.store import Store
-from worker.store.keys import key
 
 BLOCK_MS = 500
 
@@ -38,7 +37,7 @@ class Feed:
         last = "$"
         while not self.stop.is_set():
             try:
-                batches = self.store.redis.xread({key("audit"): last}, block=BLOCK_MS, count=100)
+                batches = self.store.redis.xread({self.store.keys.key("audit"): last}, block=BLOCK_MS, count=100)
             except Exception:  # Redis stopping at the end of the demo
                 return
             for _, entries in batches or []:

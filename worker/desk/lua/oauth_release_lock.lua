@@ -1,0 +1,3 @@
+-- Release the refresh lock only for its holder. KEYS: lock. ARGV: fence.
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0

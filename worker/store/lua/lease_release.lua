@@ -1,0 +1,3 @@
+-- Delete a lease only for its owner. KEYS: lease. ARGV: owner.
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
