@@ -152,24 +152,23 @@ def noop_worker() -> int:
 
     from config.logging import configure_logging
     from config.settings import load_settings
-    from worker.app.runtime import Runtime, set_runtime
+    from worker.app.actors import actors_for
+    from worker.app.runtime import Runtime
 
     settings = load_settings()
     configure_logging(settings.log_level, settings.log_format)
     runtime = Runtime.from_settings(settings)
-    set_runtime(runtime)
-    from worker.app import actors  # noqa: F401 - the deskpilot broker, with its middleware
-
+    broker = actors_for(runtime).broker  # the deskpilot broker, with its middleware
     redis = runtime.redis
 
-    @dramatiq.actor(queue_name=NOOP_QUEUE, actor_name=NOOP_ACTOR, max_retries=0)
+    @dramatiq.actor(queue_name=NOOP_QUEUE, actor_name=NOOP_ACTOR, max_retries=0, broker=broker)
     def noop(_index: int) -> None:
         redis.incr(NOOP_COUNTER)
 
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    worker = Worker(dramatiq.get_broker(), queues={NOOP_QUEUE}, worker_threads=settings.worker_threads)
+    worker = Worker(broker, queues={NOOP_QUEUE}, worker_threads=settings.worker_threads)
     worker.start()
     try:
         stop.wait()

@@ -1,5 +1,8 @@
-"""dramatiq actors: poll, evaluate, act, sweep, reconcile. Thin: each hands its work to the module that owns it.
+"""dramatiq actors: poll, evaluate, act, sweep, sla_sweep, reconcile. Thin: each hands its work to the module that
+owns it.
 
+Nothing happens at import: `declare_actors(broker, runtime)` declares them on the broker it is given, for the
+runtime it is given, and returns them (`Actors`); `actors_for(runtime)` does so on a broker of the runtime's Redis.
 Retries go through dramatiq (backoff between `MIN_BACKOFF_MS` and `MAX_BACKOFF_MS`), never in-process timers.
 A 429 re-sends the message with Retry-After as its delay, so throttling does not spend the retry count.
 """
@@ -7,22 +10,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
+from typing import Any
 
 import dramatiq
 import structlog
 
 from worker.actions.enforcer import Enforcer
 from worker.app.broker import make_broker
+from worker.app.runtime import Runtime
 from worker.desk.errors import RateLimited
-from worker.plan.on_event import evaluate_event
 from worker.ingest.poller import Poller
-from worker.recovery.reconciler import reconcile as reconcile_overdue
-from worker.app.runtime import Runtime, get_runtime
-from worker.store.keys import server_now
+from worker.ingest.timeline_sync import TimelineKeeper
+from worker.plan.on_event import evaluate_event
 from worker.plan.sla_levels import SlaSweeper
 from worker.plan.time_rules import TimeRuleSweeper
-from worker.ingest.timeline_sync import TimelineKeeper
+from worker.recovery.reconciler import reconcile as reconcile_overdue
+from worker.store.keys import server_now
 
 MIN_BACKOFF_MS = 1_000
 MAX_BACKOFF_MS = 60_000
@@ -32,12 +37,54 @@ DEFAULT_RETRY_AFTER_S = 2.0
 RUN_LEASE_MS = 15_000
 log = structlog.get_logger(__name__)
 
-_runtime = get_runtime()
-dramatiq.set_broker(make_broker(_runtime.settings.redis_url, _runtime.store.dead_letters, _runtime.store.keys))
-RETRIES = {"max_retries": _runtime.settings.message_max_retries, "min_backoff": MIN_BACKOFF_MS, "max_backoff": MAX_BACKOFF_MS}
+
+@dataclass(frozen=True)
+class Actors:
+    """The actors of one process, declared on one broker. Their names are the messages' (and dead letters')."""
+
+    poll: dramatiq.Actor
+    evaluate: dramatiq.Actor
+    act: dramatiq.Actor
+    sweep: dramatiq.Actor
+    sla_sweep: dramatiq.Actor
+    reconcile: dramatiq.Actor
+
+    @property
+    def broker(self) -> dramatiq.Broker:
+        return self.act.broker
+
+    def by_name(self) -> dict[str, dramatiq.Actor]:
+        return {actor.actor_name: actor for actor in (getattr(self, item.name) for item in fields(self))}
 
 
-def _later(actor: dramatiq.Actor, error: RateLimited, *args: str) -> None:
+def actors_for(runtime: Runtime) -> Actors:
+    """The service's actors on a broker of the runtime's Redis, with deskpilot's dead-letter list."""
+    return declare_actors(make_broker(runtime.settings.redis_url, runtime.store.dead_letters, runtime.store.keys), runtime)
+
+
+def declare_actors(broker: dramatiq.Broker, runtime: Runtime) -> Actors:
+    """Declare the six actors on `broker`; each runs its work against `runtime`."""
+    retries = {"max_retries": runtime.settings.message_max_retries, "min_backoff": MIN_BACKOFF_MS,
+               "max_backoff": MAX_BACKOFF_MS}
+    work = _Work(runtime)
+
+    def declare(name: str, queue: str, fn: Callable[..., None], **options: Any) -> dramatiq.Actor:
+        return dramatiq.actor(fn, broker=broker, actor_name=name, queue_name=queue, **options)
+
+    actors = Actors(
+        poll=declare("poll", "deskpilot.poll", work.poll, **retries),
+        evaluate=declare("evaluate", "deskpilot.evaluate", work.evaluate, **retries),
+        act=declare("act", "deskpilot.act", work.act, **retries),
+        sweep=declare("sweep", "deskpilot.sweep", work.sweep, **retries),
+        sla_sweep=declare("sla_sweep", "deskpilot.sweep", work.sla_sweep, **retries),
+        reconcile=declare("reconcile", "deskpilot.reconcile", work.reconcile, max_retries=0),
+    )
+    work.actors = actors
+    return actors
+
+
+def later(actor: dramatiq.Actor, error: RateLimited, *args: str) -> None:
+    """Send the message again after the Retry-After of `error` (at least MIN_BACKOFF_MS)."""
     delay_ms = int(1000 * (error.retry_after if error.retry_after is not None else DEFAULT_RETRY_AFTER_S))
     actor.send_with_options(args=args, delay=max(delay_ms, MIN_BACKOFF_MS))
     log.info("message.delayed", actor=actor.actor_name, delay_ms=delay_ms, reason=error.error_code)
@@ -57,74 +104,69 @@ def exclusive(runtime: Runtime, job: str) -> Iterator[Callable[[], None] | None]
         ticks.release(job, owner)
 
 
-@dramatiq.actor(queue_name="deskpilot.poll", **RETRIES)
-def poll(org_id: str) -> None:
-    runtime = get_runtime()
-    settings = runtime.settings
-    client = runtime.client(org_id)
-    keeper = TimelineKeeper(client, runtime.store, settings.sla_timeline_fill_per_poll) if runtime.rules.current().sla_policies else None
-    with exclusive(runtime, f"poll:{org_id}") as heartbeat:
-        if heartbeat is None:  # the next tick's window starts at the cursor that poll leaves, so nothing is missed
-            log.info("poll.skipped", org=org_id, reason="the previous poll of this org is still running")
-            return
+class _Work:
+    """What each actor does, against one runtime; `actors` (set once declared) is where follow-ups are sent."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.actors: Actors | None = None
+
+    @property
+    def _sent(self) -> Actors:
+        assert self.actors is not None, "declare_actors sets the actors before any message is processed"
+        return self.actors
+
+    def poll(self, org_id: str) -> None:
+        runtime, settings = self.runtime, self.runtime.settings
+        client = runtime.client(org_id)
+        keeper = TimelineKeeper(client, runtime.store, settings.sla_timeline_fill_per_poll) if runtime.rules.current().sla_policies else None
+        with exclusive(runtime, f"poll:{org_id}") as heartbeat:
+            if heartbeat is None:  # the next tick's window starts at the cursor that poll leaves, so nothing is missed
+                log.info("poll.skipped", org=org_id, reason="the previous poll of this org is still running")
+                return
+            try:
+                with runtime.store.health.watch(org_id) as outcome:  # what /healthz judges polls by
+                    result = Poller(client, runtime.store, self._sent.evaluate.send, overlap=timedelta(seconds=settings.poll_overlap_s), timelines=keeper,
+                                    heartbeat=heartbeat, max_index_lag=timedelta(seconds=settings.poll_max_index_lag_s)).poll()
+                    outcome.failure = "a search answer without data" if result.failed else None
+            except RateLimited as error:  # the next poll tick covers the window; no retry needed
+                log.warning("poll.throttled", org=org_id, retry_after=error.retry_after)
+
+    def evaluate(self, event_id: str) -> None:
+        runtime = self.runtime
         try:
-            with runtime.store.health.watch(org_id) as outcome:  # what /healthz judges polls by
-                result = Poller(client, runtime.store, evaluate.send, overlap=timedelta(seconds=settings.poll_overlap_s), timelines=keeper,
-                                heartbeat=heartbeat, max_index_lag=timedelta(seconds=settings.poll_max_index_lag_s)).poll()
-                outcome.failure = "a search answer without data" if result.failed else None
-        except RateLimited as error:  # the next poll tick covers the window; no retry needed
-            log.warning("poll.throttled", org=org_id, retry_after=error.retry_after)
+            evaluate_event(runtime.store, runtime.rules.current(), runtime.directory, event_id, server_now(runtime.redis), self._sent.act.send)
+        except RateLimited as error:  # fetching the directory was throttled
+            later(self._sent.evaluate, error, event_id)
 
-
-@dramatiq.actor(queue_name="deskpilot.evaluate", **RETRIES)
-def evaluate(event_id: str) -> None:
-    runtime = get_runtime()
-    try:
-        evaluate_event(runtime.store, runtime.rules.current(), runtime.directory, event_id, server_now(runtime.redis), act.send)
-    except RateLimited as error:  # fetching the directory was throttled
-        _later(evaluate, error, event_id)
-
-
-@dramatiq.actor(queue_name="deskpilot.act", **RETRIES)
-def act(action_id: str) -> None:
-    runtime = get_runtime()
-    enforcer = Enforcer(runtime.store, runtime.owner, act.send, int(runtime.settings.action_lease_s * 1000))
-    try:
-        enforcer.apply(action_id, runtime.client)
-    except RateLimited as error:
-        runtime.store.ledger.postpone(action_id, int(1000 * (error.retry_after or DEFAULT_RETRY_AFTER_S)))
-        _later(act, error, action_id)
-
-
-@dramatiq.actor(queue_name="deskpilot.sweep", **RETRIES)
-def sweep(rule_id: str, tick: str) -> None:
-    runtime = get_runtime()
-    try:
-        sweeper = TimeRuleSweeper(runtime.store, runtime.rules.current(), runtime.directory, act.send)
-        sweeper.sweep(rule_id, datetime.fromisoformat(tick), list(runtime.settings.org_ids))
-    except RateLimited as error:
-        _later(sweep, error, rule_id, tick)
-
-
-@dramatiq.actor(queue_name="deskpilot.sweep", **RETRIES)
-def sla_sweep(tick: str) -> None:
-    runtime = get_runtime()
-    with exclusive(runtime, "sla") as heartbeat:
-        if heartbeat is None:
-            log.info("sla.skipped", reason="the previous SLA sweep is still running")
-            return
+    def act(self, action_id: str) -> None:
+        runtime = self.runtime
+        enforcer = Enforcer(runtime.store, runtime.owner, self._sent.act.send, int(runtime.settings.action_lease_s * 1000))
         try:
-            sweeper = SlaSweeper(runtime.store, runtime.rules.current(), runtime.directory, act.send, heartbeat=heartbeat)
-            sweeper.sweep(list(runtime.settings.org_ids), server_now(runtime.redis))
-        except RateLimited as error:  # the directory fetch was throttled
-            _later(sla_sweep, error, tick)
+            enforcer.apply(action_id, runtime.client)
+        except RateLimited as error:
+            runtime.store.ledger.postpone(action_id, int(1000 * (error.retry_after or DEFAULT_RETRY_AFTER_S)))
+            later(self._sent.act, error, action_id)
 
+    def sweep(self, rule_id: str, tick: str) -> None:
+        runtime = self.runtime
+        try:
+            sweeper = TimeRuleSweeper(runtime.store, runtime.rules.current(), runtime.directory, self._sent.act.send)
+            sweeper.sweep(rule_id, datetime.fromisoformat(tick), list(runtime.settings.org_ids))
+        except RateLimited as error:
+            later(self._sent.sweep, error, rule_id, tick)
 
-@dramatiq.actor(queue_name="deskpilot.reconcile", max_retries=0)
-def reconcile() -> None:
-    runtime = get_runtime()
-    reconcile_overdue(runtime.store, evaluate.send, act.send)
+    def sla_sweep(self, tick: str) -> None:
+        runtime = self.runtime
+        with exclusive(runtime, "sla") as heartbeat:
+            if heartbeat is None:
+                log.info("sla.skipped", reason="the previous SLA sweep is still running")
+                return
+            try:
+                sweeper = SlaSweeper(runtime.store, runtime.rules.current(), runtime.directory, self._sent.act.send, heartbeat=heartbeat)
+                sweeper.sweep(list(runtime.settings.org_ids), server_now(runtime.redis))
+            except RateLimited as error:  # the directory fetch was throttled
+                later(self._sent.sla_sweep, error, tick)
 
-
-def by_name() -> dict[str, dramatiq.Actor]:
-    return {actor.actor_name: actor for actor in (poll, evaluate, act, sweep, sla_sweep, reconcile)}
+    def reconcile(self) -> None:
+        reconcile_overdue(self.runtime.store, self._sent.evaluate.send, self._sent.act.send)

@@ -1,7 +1,9 @@
 """What one deskpilot process shares between its threads: settings, Redis, the store, rules, Desk clients.
 
-Built once per process (`get_runtime()`), lazily, from the settings; `deskpilot run` and tests may install
-their own with `set_runtime`.
+Built explicitly, once per process, by whoever runs it (`Runtime.from_settings(settings)`: the service, a CLI
+command, a test) and handed to what needs it (the actors: `app/actors.declare_actors`); nothing builds one at
+import. The Desk clients of all orgs share one httpx client, built with the hook that counts API answers, and one
+token provider.
 """
 from __future__ import annotations
 
@@ -13,10 +15,12 @@ from dataclasses import dataclass, field
 import httpx
 import redis as redis_lib
 
-from config.settings import Settings, load_settings
+from config.settings import Settings
 from worker.app.desk_config import desk_config
 from worker.desk.config import DeskConfig
+from worker.desk.auth import TokenProvider
 from worker.desk.client import DeskClient
+from worker.desk.transport import USER_AGENT
 from worker.ingest.directory import DirectoryCache
 from worker.engine.directory import Directory
 from worker.engine.names import Catalogue
@@ -34,6 +38,8 @@ class Runtime:
     directories: DirectoryCache
     desk_config: DeskConfig
     _clients: dict[str, DeskClient] = field(default_factory=dict)
+    _http: httpx.Client | None = None
+    _tokens: TokenProvider | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
@@ -61,22 +67,29 @@ class Runtime:
         with self._lock:
             client = self._clients.get(org_id)
             if client is None:
-                client = DeskClient(self.desk_config, self.redis, org_id)
-                self._count_calls(client)
+                if self._http is None:
+                    self._http = self._build_http()
+                    self._tokens = TokenProvider(self.desk_config, self.redis, http=self._http)
+                client = DeskClient(self.desk_config, self.redis, org_id, http=self._http, tokens=self._tokens)
                 self._clients[org_id] = client
             return client
 
-    def _count_calls(self, client: DeskClient) -> None:
-        """Every answer of the Desk API (not the accounts server) counts in deskpilot_api_calls_total."""
-        api_root = self.settings.api_root.rstrip("/")
-        metrics = self.store.metrics
+    def _build_http(self) -> httpx.Client:
+        """The process's one HTTP client for the Desk and its accounts server; every answer of the Desk API (not
+        the accounts server) counts in deskpilot_api_calls_total."""
+        config, metrics = self.desk_config, self.store.metrics
+        api_root = config.api_root.rstrip("/")
 
         def count(response: httpx.Response) -> None:
             if str(response.request.url).startswith(api_root):
                 metrics.incr("api_calls_total", str(response.status_code))
 
-        http = client.transport.http
-        http.event_hooks = {**http.event_hooks, "response": [*http.event_hooks.get("response", []), count]}
+        return httpx.Client(
+            timeout=httpx.Timeout(config.http_timeout_s, connect=config.connect_timeout_s),
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
+            event_hooks={"response": [count]},
+        )
 
     def directory(self, org_id: str) -> Directory:
         return self.directories.get(self.client(org_id))
@@ -89,22 +102,10 @@ class Runtime:
         for client in self._clients.values():
             client.close()
         self._clients.clear()
+        if self._tokens is not None:
+            self._tokens.close()
+        if self._http is not None:
+            self._http.close()
+        self._http = self._tokens = None
         self.redis.close()
 
-
-_runtime: Runtime | None = None
-_runtime_lock = threading.Lock()
-
-
-def get_runtime() -> Runtime:
-    global _runtime
-    with _runtime_lock:
-        if _runtime is None:
-            _runtime = Runtime.from_settings(load_settings())
-        return _runtime
-
-
-def set_runtime(runtime: Runtime | None) -> None:
-    global _runtime
-    with _runtime_lock:
-        _runtime = runtime

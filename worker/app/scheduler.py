@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import dramatiq
 import structlog
 from croniter import croniter
 
@@ -23,12 +24,20 @@ log = structlog.get_logger(__name__)
 
 @dataclass(frozen=True)
 class Job:
-    """Something due on a schedule: a fixed interval (seconds) or a cron expression in a timezone."""
+    """Something due on a schedule (a fixed interval in seconds, or a cron expression in a timezone), and the message
+    it sends when due: `actor` with `args`, and the due time (ISO, UTC) after them when `due_arg`."""
 
     name: str
     interval_s: float | None = None
     cron: str | None = None
     timezone: str = "UTC"
+    actor: dramatiq.Actor | None = None
+    args: tuple[str, ...] = ()
+    due_arg: bool = False
+
+    def send(self, due: datetime) -> None:
+        assert self.actor is not None, f"job {self.name} has no actor to send"
+        self.actor.send(*self.args, *((due.isoformat(),) if self.due_arg else ()))
 
     def latest_due(self, now: datetime) -> datetime:
         """The most recent due time at or before `now`, in UTC."""
@@ -41,16 +50,22 @@ class Job:
         return previous.astimezone(UTC)
 
 
-def poll_jobs(org_ids: Iterable[str], interval_s: float) -> list[Job]:
-    return [Job(name=f"poll:{org_id}", interval_s=interval_s) for org_id in org_ids]
+def poll_jobs(org_ids: Iterable[str], interval_s: float, poll: dramatiq.Actor) -> list[Job]:
+    return [Job(name=f"poll:{org_id}", interval_s=interval_s, actor=poll, args=(org_id,)) for org_id in org_ids]
 
 
-def sweep_jobs(time_rules: Iterable[tuple[str, str, str]]) -> list[Job]:
+def sweep_jobs(time_rules: Iterable[tuple[str, str, str]], sweep: dramatiq.Actor) -> list[Job]:
     """(rule id, cron, timezone) of each enabled time rule."""
-    return [Job(name=f"sweep:{rule_id}", cron=cron, timezone=tz) for rule_id, cron, tz in time_rules]
+    return [Job(name=f"sweep:{rule_id}", cron=cron, timezone=tz, actor=sweep, args=(rule_id,), due_arg=True)
+            for rule_id, cron, tz in time_rules]
 
 
 Fire = Callable[[Job, datetime], None]
+
+
+def send(job: Job, due: datetime) -> None:
+    """The scheduler's `fire`: the job's message."""
+    job.send(due)
 
 
 class Scheduler:

@@ -11,7 +11,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 
 import dramatiq
 import structlog
@@ -22,8 +21,9 @@ from worker.app.broker import QUEUES
 from worker.desk.budget import Budget
 from worker.app.health import HealthCheck
 from worker.app.metrics import StoreCollector, serve
-from worker.app.runtime import Runtime, set_runtime
-from worker.app.scheduler import Job, Scheduler, poll_jobs, redis_clock, sweep_jobs
+from worker.app.actors import Actors, actors_for
+from worker.app.runtime import Runtime
+from worker.app.scheduler import Job, Scheduler, poll_jobs, redis_clock, send, sweep_jobs
 from worker.store.keys import server_ms
 
 log = structlog.get_logger(__name__)
@@ -36,35 +36,22 @@ WORKER_STOP_TIMEOUT_MS = 30_000
 WORKER_IDLE_WAKE_MS = 1_000
 
 
-def jobs_for(runtime: Runtime) -> Callable[[], list[Job]]:
+def jobs_for(runtime: Runtime, actors: Actors) -> Callable[[], list[Job]]:
+    """The scheduler's jobs, each with the message it sends; called each round, so reloaded rules take effect."""
     settings = runtime.settings
 
     def jobs() -> list[Job]:
         rules = runtime.rules.current()
         timed = [(rule.id, rule.schedule.cron, rule.schedule.timezone) for rule in rules.time_rules if rule.model.enabled and rule.schedule]
-        sla = [Job(name="sla", interval_s=settings.sla_sweep_interval_s)] if rules.sla_policies else []
+        sla = [Job(name="sla", interval_s=settings.sla_sweep_interval_s, actor=actors.sla_sweep, due_arg=True)] if rules.sla_policies else []
         return [
-            *poll_jobs(settings.org_ids, settings.poll_interval_s),
-            *sweep_jobs(timed),
+            *poll_jobs(settings.org_ids, settings.poll_interval_s, actors.poll),
+            *sweep_jobs(timed, actors.sweep),
             *sla,
-            Job(name="reconcile", interval_s=settings.reconcile_interval_s),
+            Job(name="reconcile", interval_s=settings.reconcile_interval_s, actor=actors.reconcile),
         ]
 
     return jobs
-
-
-def fire(job: Job, due: datetime) -> None:
-    from worker.app import actors
-
-    kind, _, target = job.name.partition(":")
-    if kind == "poll":
-        actors.poll.send(target)
-    elif kind == "sweep":
-        actors.sweep.send(target, due.isoformat())
-    elif kind == "sla":
-        actors.sla_sweep.send(due.isoformat())
-    elif kind == "reconcile":
-        actors.reconcile.send()
 
 
 @dataclass
@@ -72,6 +59,7 @@ class Service:
     runtime: Runtime
     scheduler: bool = True
     workers: bool = True
+    actors: Actors | None = None  # declared on a broker of the runtime's Redis when not given
     stop: threading.Event = field(default_factory=threading.Event)
     _last_round: float = field(default_factory=time.monotonic)
 
@@ -84,10 +72,8 @@ class Service:
         """Block until SIGTERM/SIGINT (or `stop` is set by the caller)."""
         runtime = self.runtime
         runtime.rules.load()
-        set_runtime(runtime)
         log_filters.install()
-        from worker.app import actors  # noqa: F401 - declares the actors on the broker of this runtime
-
+        actors = self.actors = self.actors or actors_for(runtime)
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: self.stop.set())
         budget = Budget.from_config(runtime.desk_config, runtime.redis)
@@ -96,11 +82,11 @@ class Service:
         serves_metrics = self.scheduler and runtime.settings.metrics_port
         health = HealthCheck(runtime.redis, runtime.settings, server_ms(runtime.redis), lambda org: budget.snapshot(org)["pause_s"], self.scheduler_stalled_s)
         metrics = serve(collector, health.verdict, runtime.settings.metrics_host, runtime.settings.metrics_port) if serves_metrics else None
-        worker = self._start_workers() if self.workers else None
+        worker = self._start_workers(actors.broker) if self.workers else None
         log.info("service.started", scheduler=self.scheduler, workers=bool(worker), orgs=runtime.settings.org_ids)
         try:
             if self.scheduler:
-                self._schedule()
+                self._schedule(actors)
             else:
                 self.stop.wait()
         finally:
@@ -111,14 +97,14 @@ class Service:
             log.info("service.stopped")
         return 0
 
-    def _start_workers(self) -> Worker:
-        worker = Worker(dramatiq.get_broker(), queues=set(QUEUES), worker_threads=self.runtime.settings.worker_threads,
+    def _start_workers(self, broker: dramatiq.Broker) -> Worker:
+        worker = Worker(broker, queues=set(QUEUES), worker_threads=self.runtime.settings.worker_threads,
                         worker_timeout=WORKER_IDLE_WAKE_MS)
         worker.start()
         return worker
 
-    def _schedule(self) -> None:
-        scheduler = Scheduler(self.runtime.store.ticks, jobs_for(self.runtime), fire, redis_clock(self.runtime.redis))
+    def _schedule(self, actors: Actors) -> None:
+        scheduler = Scheduler(self.runtime.store.ticks, jobs_for(self.runtime, actors), send, redis_clock(self.runtime.redis))
         while not self.stop.is_set():
             try:
                 scheduler.run_once()

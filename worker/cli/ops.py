@@ -74,13 +74,10 @@ def dlq(args: argparse.Namespace) -> int:
             print(json.dumps(entry, default=str))
         print(f"{len(entries)} dead letter(s)", file=sys.stderr)
         return 0
-    from worker.app.runtime import set_runtime
+    from worker.app.actors import actors_for
     from worker.recovery.redrive import redrive
 
-    set_runtime(runtime)
-    from worker.app import actors
-
-    count = redrive(runtime.store, actors.by_name(), args.id)
+    count = redrive(runtime.store, actors_for(runtime).by_name(), args.id)
     print(f"re-sent {count} dead letter(s)", file=sys.stderr)
     return 0
 

@@ -1,9 +1,10 @@
-"""Due times of scheduler jobs (pure): intervals in UTC, cron in the rule's timezone, only the latest tick."""
+"""Scheduler jobs (pure): due times (intervals in UTC, cron in the rule's timezone, only the latest tick) and the message
+each sends."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from worker.app.scheduler import Job
+from worker.app.scheduler import Job, poll_jobs, send, sweep_jobs
 
 UTC = timezone.utc
 
@@ -34,3 +35,23 @@ def test_cron_across_the_spring_dst_change():
     # 02:30 does not exist in Berlin on 2026-03-29; the 03:00 run is 01:00 UTC
     job = Job(name="sweep:r", cron="0 3 * * *", timezone="Europe/Berlin")
     assert job.latest_due(datetime(2026, 3, 29, 1, 30, tzinfo=UTC)) == datetime(2026, 3, 29, 1, 0, tzinfo=UTC)
+
+
+class _Recorder:
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, ...]] = []
+
+    def send(self, *args: str) -> None:
+        self.sent.append(args)
+
+
+def test_a_job_sends_its_actor_its_args_and_the_due_time_when_asked() -> None:
+    poll, sweep, reconcile = _Recorder(), _Recorder(), _Recorder()
+    due = datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)
+    jobs = [*poll_jobs(["7", "8"], 10, poll), *sweep_jobs([("nightly", "0 3 * * *", "UTC")], sweep),  # type: ignore[arg-type]
+            Job(name="reconcile", interval_s=30, actor=reconcile)]  # type: ignore[arg-type]
+    for job in jobs:
+        send(job, due)
+    assert poll.sent == [("7",), ("8",)]
+    assert sweep.sent == [("nightly", "2026-12-02T09:00:00+00:00")]
+    assert reconcile.sent == [()]
