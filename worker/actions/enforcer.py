@@ -12,6 +12,9 @@
 Permanent errors (the Desk refused the request itself) fail the action for good and put it in the dead-letter
 list; transient ones (5xx, timeouts, unknown outcome, 429, a token outage, an attempt still settling) release
 the claim and are raised for a retry.
+
+A rule's actions are a unit: when one fails for good, its later actions are marked skipped (final, audited with
+"an earlier action of this rule failed: <id>") and never sent, unless the rule says `on_action_failure: continue`.
 """
 from __future__ import annotations
 
@@ -46,6 +49,7 @@ class ApplyResult(str, Enum):
     BUSY = "busy"
     FAILED = "failed"
     UNKNOWN = "unknown"
+    SKIPPED = "skipped"  # an earlier action of the rule failed (recorded on the later actions, never returned)
 
 
 @dataclass
@@ -108,12 +112,29 @@ class Enforcer:
         return record is None or record.final
 
     def _finish(self, action_id: str, action: dict, state: str, outcome: str, result: ApplyResult, bound) -> ApplyResult:
+        stop_chain = state == "failed" and action.get("on_action_failure") != "continue"
+        if stop_chain:  # before this one is final: a delivery of a later action waits on it, then finds it skipped
+            self._skip_later(action_id, action)
         self.store.ledger.finish(action_id, state, outcome)
         self._audit(action_id, action, result.value, outcome)
         (bound.error if state == "failed" else bound.info)("action." + result.value, outcome=outcome)
-        if action.get("next"):
+        if action.get("next") and not stop_chain:
             self.send_next(action["next"])
         return result
+
+    def _skip_later(self, failed_id: str, action: dict) -> None:
+        """The rule's later actions are final as skipped, audited with the reason, and never sent."""
+        reason = f"an earlier action of this rule failed: {failed_id}"
+        next_id = action.get("next")
+        while next_id:
+            record = self.store.ledger.get(next_id)
+            if record is None:
+                return
+            if not record.final:
+                self.store.ledger.finish(next_id, "skipped", reason)
+                self._audit(next_id, record.action, ApplyResult.SKIPPED.value, reason)
+                log.info("action.skipped", action=next_id, rule=record.action["rule"], reason=reason)
+            next_id = record.action.get("next")
 
     def _audit(self, action_id: str, action: dict, outcome: str, detail: str) -> None:
         self.store.audit.add(

@@ -288,7 +288,7 @@ def plan_rule(rule: CompiledRule, run: _Run) -> tuple[PlannedAction, ...]:
         marks = ("assignee",) if pending and mentions_pending(params) else ()
         planned.append(PlannedAction(rule.id, action.index, action.type, params, run.ticket_id,
                                      time_rule and action.type == "update" and action.constant, dry_run,
-                                     rule.version, marks))
+                                     rule.version, marks, rule.model.on_action_failure == "continue"))
         if effects_matter[position]:
             changes = effect(action.type, params, ctx.view, run.directory)
             if changes:

@@ -45,6 +45,7 @@ class PlannedAction:
     dry_run: bool = False
     version: str = ""  # the rule's version (a hash of its definition)
     pending: tuple[str, ...] = ()  # ("assignee",): texts hold {assignee.id} / {assignee.zuid} to fill in
+    continue_on_failure: bool = False  # the rule's `on_action_failure: continue`: later actions run after a failure
 
     def as_dict(self) -> dict[str, Any]:
         data = {"rule": self.rule, "version": self.version, "index": self.index, "type": self.type,
@@ -52,6 +53,8 @@ class PlannedAction:
                 "dry_run": self.dry_run}
         if self.pending:
             data["pending"] = list(self.pending)
+        if self.continue_on_failure:
+            data["on_action_failure"] = "continue"
         return data
 
     def action_id(self, event_id: str) -> str:

@@ -57,7 +57,10 @@ class CompiledRule:
         self.kinds = model.kinds
         self.is_time_rule = SCHEDULE in self.kinds
         self.once = None if model.once is None else model.once if isinstance(model.once, str) else "per_anchor"
-        canonical = json.dumps(model.model_dump(mode="json", by_alias=True), sort_keys=True, default=str)
+        dumped = model.model_dump(mode="json", by_alias=True)
+        if dumped.get("on_action_failure") == "stop":  # the default leaves versions (and so action ids) as they were
+            del dumped["on_action_failure"]
+        canonical = json.dumps(dumped, sort_keys=True, default=str)
         self.version = hashlib.sha256(canonical.encode()).hexdigest()[:12]
 
     @property

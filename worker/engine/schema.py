@@ -127,6 +127,8 @@ class Rule(StrictModel):
     stop: bool = Field(False, description="when this rule fires, later rules are not evaluated for the event")
     enabled: bool = True
     dry_run: bool = Field(False, description="shadow mode: plans are recorded, never executed")
+    on_action_failure: Literal["stop", "continue"] = Field(
+        "stop", description="when an action fails for good: stop (the rule's later actions are skipped) or continue")
     retrigger: bool = Field(False, description="also react to changes deskpilot itself made")
     max_fires_per_ticket_per_hour: int = Field(DEFAULT_MAX_FIRES_PER_HOUR, ge=1, le=1000)
     once: Once | None = Field(None, description="per_ticket, or {per_anchor: FIELD} to re-arm on a new value")

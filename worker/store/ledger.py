@@ -19,7 +19,7 @@ from worker.store.scripts import register
 RETENTION_S = 7 * 24 * 3600
 DEFAULT_LEASE_MS = 60_000
 DEFAULT_DEADLINE_MS = 120_000
-FINAL_STATES = frozenset({"done", "failed", "dry_run"})
+FINAL_STATES = frozenset({"done", "failed", "dry_run", "skipped"})  # skipped: an earlier action of its rule failed
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,7 @@ rules:
             "rules/rule_keys.yaml:3:43: invalid cron expression '61 * * * *': minute 61 is out of 0-59",
             "rules/rule_keys.yaml:3:67: unknown timezone 'Mars/Olympus': expected an IANA name like Europe/Berlin",
             ("rules/rule_keys.yaml:4:5: unknown key 'iff'; expected one of id, name, description, on, if, then, "
-             "order, stop, enabled, dry_run, retrigger, max_fires_per_ticket_per_hour, once"),
+             "order, stop, enabled, dry_run, on_action_failure, retrigger, max_fires_per_ticket_per_hour, once"),
             'rules/rule_keys.yaml:5:11: expected a list, got a string',
             "rules/rule_keys.yaml:6:14: expected true or false, got 'maybe'",
             'rules/rule_keys.yaml:7:36: expected a number >= 1, got 0',

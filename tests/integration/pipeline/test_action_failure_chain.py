@@ -1,0 +1,83 @@
+"""What a rule's later actions do after an earlier one fails for good, end to end: an event evaluated against a rule
+set, its plan recorded in the ledger, each action applied by the enforcer against the sandbox Desk over real HTTP,
+with a real redis-server. By default the chain stops (later actions skipped, audited with the reason); a rule with
+`on_action_failure: continue` sends them all the same."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from tests.integration.pipeline.act_support import desk_clients, direct_api, first_ticket, setup, writes
+from worker.actions.enforcer import ApplyResult, Enforcer
+from worker.engine.directory import Directory
+from worker.engine.loader import load_rules_text
+from worker.plan.on_event import evaluate_event
+from worker.store import Store
+
+NOW = datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc)
+
+
+def rules(option: str = "") -> str:
+    return f"""
+rules:
+  - id: escalate
+    on: ticket.updated
+    {option}
+    then:
+      - update: {{status: "No Such Status"}}
+      - comment: {{text: "Escalated: status changed"}}
+      - update: {{priority: High}}
+"""
+
+
+def run_event(sandbox, redis_server, rules_text: str) -> tuple[Store, list[tuple[str, ApplyResult]]]:
+    """Log one event for a real ticket, evaluate it, and apply every action sent until nothing more is sent."""
+    settings, store, _ = setup(sandbox, redis_server)
+    with direct_api(sandbox) as api:
+        ticket = first_ticket(api)
+    store.events.append({"id": "ev-1", "org": sandbox.org_ids[0], "kind": "ticket.updated", "ticket_id": ticket["id"],
+                         "ticket": ticket, "changes": {"priority": ["Medium", "Low"]}})
+    queue: list[str] = []
+    evaluate_event(store, load_rules_text(rules_text), lambda org: Directory(), "ev-1", NOW, queue.append)
+    enforcer = Enforcer(store, "test-worker", send_next=queue.append)
+    applied: list[tuple[str, ApplyResult]] = []
+    with desk_clients(settings, store) as client_for:
+        while queue:
+            action_id = queue.pop(0)
+            applied.append((action_id, enforcer.apply(action_id, client_for)))
+    return store, applied
+
+
+def chain(store: Store, first: str) -> list[str]:
+    ids, current = [], first
+    while current:
+        ids.append(current)
+        current = store.ledger.get(current).action.get("next")
+    return ids
+
+
+def test_given_a_rule_whose_first_action_fails_then_its_later_actions_are_skipped_and_never_sent(sandbox, redis_server):
+    # Given a rule of three actions whose first the Desk refuses (an unknown status)
+    # When the event is evaluated and every action sent is applied
+    store, applied = run_event(sandbox, redis_server, rules())
+    # Then only the first was applied; it failed; the two later ones are final as skipped, with the reason audited
+    [(first, result)] = applied
+    assert result is ApplyResult.FAILED
+    later = chain(store, first)[1:]
+    assert len(later) == 2
+    assert [store.ledger.get(action_id).state for action_id in later] == ["skipped", "skipped"]
+    audited = {entry["action"]: entry for entry in store.audit.query(rule="escalate") if entry["entry"] == "action"}
+    for action_id in later:
+        assert audited[action_id]["outcome"] == "skipped"
+        assert audited[action_id]["detail"] == f"an earlier action of this rule failed: {first}"
+    # and nothing but the refused update reached the Desk; the reconciler has nothing left to send
+    assert writes(sandbox, "POST", "/comments") == []
+    assert store.ledger.pending_count() == 0
+
+
+def test_given_a_rule_that_continues_on_failure_then_its_later_actions_are_still_applied(sandbox, redis_server):
+    # Given the same rule with on_action_failure: continue
+    store, applied = run_event(sandbox, redis_server, rules("on_action_failure: continue"))
+    # Then the first failed and the later two were sent and applied, in order
+    assert [result for _, result in applied] == [ApplyResult.FAILED, ApplyResult.DONE, ApplyResult.DONE]
+    assert [action_id for action_id, _ in applied] == chain(store, applied[0][0])
+    assert len(writes(sandbox, "POST", "/comments")) == 1
