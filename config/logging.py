@@ -3,6 +3,7 @@
 Libraries that log through the standard `logging` module (dramatiq, uvicorn) go through the same renderer, so
 every line of a process has one format.
 """
+
 from __future__ import annotations
 
 import logging
@@ -57,9 +58,16 @@ def configure_logging(level: str = "info", fmt: str = "auto", stream: Any = None
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=[*SHARED_PROCESSORS, structlog.stdlib.add_logger_name],
-            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, redact_secrets, structlog.processors.format_exc_info, renderer],
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                redact_secrets,
+                structlog.processors.format_exc_info,
+                renderer,
+            ],
         )
     )
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(max(numeric_level, logging.WARNING))  # libraries: warnings and errors only (httpx logs every call at info)
+    root.setLevel(
+        max(numeric_level, logging.WARNING)
+    )  # libraries: warnings and errors only (httpx logs every call at info)

@@ -2,16 +2,16 @@
 
 Secrets are SecretStr so that a repr, a log line or a traceback never shows them.
 """
+
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from typing_extensions import Annotated
 
 ENV_PREFIX = "DESKPILOT_"
 DAY_S = 86_400.0

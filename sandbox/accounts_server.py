@@ -1,4 +1,5 @@
 """Routes of the accounts server: /oauth/v2/auth approves at once; /oauth/v2/token answers like Zoho's."""
+
 from __future__ import annotations
 
 from urllib.parse import urlencode

@@ -6,6 +6,7 @@ write would, so the poller sees it like any other change; but it is not an API r
 write log and costs no credits. `step()` makes one change now (for tests); `run()` makes them on the server's
 event loop until told to stop or `max_events` is reached.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -29,8 +30,12 @@ from sandbox.story import (
 log = structlog.get_logger(__name__)
 
 KIND_WEIGHTS = {
-    "ticket.opened": 15, "customer.replied": 25, "agent.replied": 20,
-    "status.changed": 20, "priority.changed": 10, "assignee.changed": 10,
+    "ticket.opened": 15,
+    "customer.replied": 25,
+    "agent.replied": 20,
+    "status.changed": 20,
+    "priority.changed": 10,
+    "assignee.changed": 10,
 }
 STATUSES, PRIORITIES = tuple(STATUS_WEIGHTS), tuple(PRIORITY_WEIGHTS)
 NEW_TICKET_ASSIGNED_SHARE = 0.5  # the rest wait unassigned, as new tickets do before routing
@@ -41,7 +46,12 @@ class ActivityGenerator:
     """Random but reproducible changes (one `random.Random(seed)` drives every choice) across orgs."""
 
     def __init__(
-        self, desk: Desk, *, seed: int, rate_per_s: float, org_ids: list[str] | None = None,
+        self,
+        desk: Desk,
+        *,
+        seed: int,
+        rate_per_s: float,
+        org_ids: list[str] | None = None,
         max_events: int | None = None,
     ) -> None:
         if rate_per_s <= 0:
@@ -120,8 +130,11 @@ class ActivityGenerator:
         return self._is_live(org, ticket) and ticket.get("contactId") in org.contacts
 
     def _can_agent_reply(self, org: Org, ticket: Record) -> bool:
-        return (self._can_customer_reply(org, ticket) and ticket["statusType"] != "Closed"
-                and bool(active_agents(org, ticket["departmentId"])))
+        return (
+            self._can_customer_reply(org, ticket)
+            and ticket["statusType"] != "Closed"
+            and bool(active_agents(org, ticket["departmentId"]))
+        )
 
     def _can_reassign(self, org: Org, ticket: Record) -> bool:
         others = [a for a in active_agents(org, ticket["departmentId"]) if a["id"] != ticket.get("assigneeId")]

@@ -1,4 +1,5 @@
 """Starts and stops the activity generator on the server's event loop (for /_sandbox/activity and --activity)."""
+
 from __future__ import annotations
 
 import asyncio

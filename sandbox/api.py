@@ -3,6 +3,7 @@
 A resource module declares `ENDPOINTS = [Endpoint(...), ...]`; each handler is a plain function of a `Call`
 returning a `Reply` (see `ok`, `created`, `no_content`, `listing`). Handlers raise `ApiError` for Desk errors.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -16,8 +17,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from sandbox.errors import ApiError, unauthorized
 from sandbox.connection import drop_connection
+from sandbox.errors import ApiError, unauthorized
 from sandbox.faults import corrupt, server_error
 from sandbox.oauth import AccessToken, scope_allows
 from sandbox.params import Param, validate_query
@@ -158,7 +159,11 @@ async def read_body(request: Request, endpoint: Endpoint, sandbox: Sandbox) -> t
         if declared > sandbox.max_attachment_bytes:
             raise ApiError(413, "RESOURCE_SIZE_EXCEEDED", "The file size exceeds the permissible limit.")
         if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-            raise ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "The media type of the request is not supported; use multipart/form-data.")
+            raise ApiError(
+                415,
+                "UNSUPPORTED_MEDIA_TYPE",
+                "The media type of the request is not supported; use multipart/form-data.",
+            )
         return None, await request.form()
     if endpoint.body == "none":
         return None, None
@@ -210,7 +215,9 @@ async def _serve(sandbox: Sandbox, endpoint: Endpoint, request: Request, exchang
         limits.release()
 
 
-async def _call(sandbox: Sandbox, endpoint: Endpoint, request: Request, exchange: _Exchange, token: AccessToken) -> Response:
+async def _call(
+    sandbox: Sandbox, endpoint: Endpoint, request: Request, exchange: _Exchange, token: AccessToken
+) -> Response:
     org = exchange.org
     org_id, path, faults = (org.id if org else None), request.url.path, sandbox.faults
     if faults.latency_ms and faults.applies_to(org_id, path):
@@ -247,7 +254,9 @@ def make_route(sandbox: Sandbox, endpoint: Endpoint) -> Route:
             return await _serve(sandbox, endpoint, request, exchange)
         except ApiError as error:
             exchange.status = error.status
-            return error_response(error, _rate_headers(sandbox, exchange.org, endpoint.weight) if exchange.org else None)
+            return error_response(
+                error, _rate_headers(sandbox, exchange.org, endpoint.weight) if exchange.org else None
+            )
         finally:
             if endpoint.method in MUTATING:
                 sandbox.writes.record(
@@ -261,4 +270,6 @@ def make_route(sandbox: Sandbox, endpoint: Endpoint) -> Route:
                     applied=exchange.applied,
                 )
 
-    return Route(API_PREFIX + endpoint.path, serve, methods=[endpoint.method], name=f"{endpoint.method} {endpoint.path}")
+    return Route(
+        API_PREFIX + endpoint.path, serve, methods=[endpoint.method], name=f"{endpoint.method} {endpoint.path}"
+    )

@@ -1,4 +1,5 @@
 """The sandbox's ASGI app: the Desk API under /api/v1, the accounts server under /oauth/v2, controls under /_sandbox."""
+
 from __future__ import annotations
 
 import contextlib
@@ -58,7 +59,11 @@ register_url_convertor("id", IdConvertor())
 
 def endpoints() -> list[Endpoint]:
     """Every declared endpoint; ids match digits only, so /tickets/search never reaches /tickets/{ticket_id:id}."""
-    return [endpoint for name in RESOURCE_MODULES for endpoint in importlib.import_module(f"sandbox.resources.{name}").ENDPOINTS]
+    return [
+        endpoint
+        for name in RESOURCE_MODULES
+        for endpoint in importlib.import_module(f"sandbox.resources.{name}").ENDPOINTS
+    ]
 
 
 async def http_error(_: Request, exc: Exception) -> Response:
@@ -72,7 +77,9 @@ async def http_error(_: Request, exc: Exception) -> Response:
 
 
 async def server_error(_: Request, __: Exception) -> Response:
-    return error_response(ApiError(500, "INTERNAL_SERVER_ERROR", "An internal server error occurred while performing this operation."))
+    return error_response(
+        ApiError(500, "INTERNAL_SERVER_ERROR", "An internal server error occurred while performing this operation.")
+    )
 
 
 def build_app(sandbox: Sandbox, activity_rate: float = 0.0) -> Starlette:

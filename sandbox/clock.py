@@ -2,6 +2,7 @@
 
 Tests and the demo may shift the clock forward (`advance`) to make hours pass in seconds.
 """
+
 from __future__ import annotations
 
 import threading

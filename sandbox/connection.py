@@ -1,4 +1,5 @@
 """Closing a client's connection without an answer, as a Desk behind a failing proxy does (the `dropRate` fault)."""
+
 from __future__ import annotations
 
 import asyncio

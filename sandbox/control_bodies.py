@@ -1,5 +1,6 @@
 """What each /_sandbox/ control accepts: typed, ranged, unknown fields refused, so a typo is a 422, never a
 sandbox that answers 500 to every API call afterwards."""
+
 from __future__ import annotations
 
 from typing import Annotated, Any, TypeVar

@@ -4,6 +4,7 @@ Every body is checked (sandbox.control_bodies): a bad one is answered 422 with t
 When the sandbox has a control token, every control needs it in `X-Sandbox-Token`: `/_sandbox/info` hands out the
 client secret and refresh token, and faults can stop the Desk for everyone who uses it.
 """
+
 from __future__ import annotations
 
 import random

@@ -11,6 +11,7 @@ Embeds (key in the answer <- include value), shaped as the seed's examples and t
     department <- departments  {id, name}
 An embed of an unset or unknown reference is null, as the seed's `"product": null` shows.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
@@ -20,9 +21,26 @@ from sandbox.state import Org, Record, public
 
 # The list example's fields (GET /tickets): no description, custom fields, counts other than threads/comments.
 TICKET_LIST_FIELDS = (
-    "id", "ticketNumber", "subject", "status", "statusType", "departmentId", "contactId", "productId",
-    "assigneeId", "email", "phone", "channel", "priority", "dueDate", "threadCount", "commentCount",
-    "closedTime", "createdTime", "customerResponseTime", "webUrl",
+    "id",
+    "ticketNumber",
+    "subject",
+    "status",
+    "statusType",
+    "departmentId",
+    "contactId",
+    "productId",
+    "assigneeId",
+    "email",
+    "phone",
+    "channel",
+    "priority",
+    "dueDate",
+    "threadCount",
+    "commentCount",
+    "closedTime",
+    "createdTime",
+    "customerResponseTime",
+    "webUrl",
 )
 TICKET_INCLUDES = ("contacts", "products", "assignee", "departments")
 
@@ -33,10 +51,18 @@ def contact_summary(org: Org, contact_id: str | None) -> Record | None:
         return None
     account = org.accounts.get(contact.get("accountId") or "")
     return {
-        "firstName": contact.get("firstName"), "lastName": contact.get("lastName"), "phone": contact.get("phone"),
-        "id": contact["id"], "type": contact.get("type"), "email": contact.get("email"),
-        "account": None if account is None else {
-            "website": account.get("website"), "accountName": account.get("accountName"), "id": account["id"],
+        "firstName": contact.get("firstName"),
+        "lastName": contact.get("lastName"),
+        "phone": contact.get("phone"),
+        "id": contact["id"],
+        "type": contact.get("type"),
+        "email": contact.get("email"),
+        "account": None
+        if account is None
+        else {
+            "website": account.get("website"),
+            "accountName": account.get("accountName"),
+            "id": account["id"],
         },
     }
 
@@ -51,8 +77,12 @@ def assignee_summary(org: Org, agent_id: str | None) -> Record | None:
     if agent is None:
         return None
     return {
-        "id": agent["id"], "firstName": agent.get("firstName"), "lastName": agent.get("lastName"),
-        "photoURL": agent.get("photoURL"), "email": agent.get("emailId"), "zuid": agent.get("zuid"),
+        "id": agent["id"],
+        "firstName": agent.get("firstName"),
+        "lastName": agent.get("lastName"),
+        "photoURL": agent.get("photoURL"),
+        "email": agent.get("emailId"),
+        "zuid": agent.get("zuid"),
     }
 
 

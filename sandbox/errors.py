@@ -1,4 +1,5 @@
 """Desk API errors as the real service sends them: `{"errorCode", "message"[, "errors"]}` with its statuses."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -26,7 +27,9 @@ def invalid_data(*fields: tuple[str, str], message: str | None = None) -> ApiErr
         422,
         "INVALID_DATA",
         message or "The data is invalid due to validation restrictions",
-        errors=[{"fieldName": name if name.startswith("/") else f"/{name}", "errorType": kind} for name, kind in fields],
+        errors=[
+            {"fieldName": name if name.startswith("/") else f"/{name}", "errorType": kind} for name, kind in fields
+        ],
     )
 
 

@@ -4,6 +4,7 @@ wrongly, dropped connections, an accounts-server outage.
 One fault set is active at a time (`POST /_sandbox/faults` replaces it, `DELETE` clears it). Rates are shares of
 the calls the set applies to: its org (or every org) and, when `path_contains` is set, paths containing it.
 """
+
 from __future__ import annotations
 
 import random
@@ -87,7 +88,7 @@ def corrupt(mode: WrongAnswer, body: Any, rng: random.Random) -> Any:
         index = rng.randrange(len(items))
         missing = rng.choice(("id", "modifiedTime"))
         broken = {key: value for key, value in items[index].items() if key != missing}
-        return {**body, "data": [*items[:index], broken, *items[index + 1:]]}
+        return {**body, "data": [*items[:index], broken, *items[index + 1 :]]}
     return None
 
 

@@ -2,6 +2,7 @@
 
 Defaults are the Professional edition's (75,000 credits + 500 per agent a day, 15 concurrent calls).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ class OrgLimits:
     max_in_flight: int = 0
 
     @classmethod
-    def for_edition(cls, edition: str, agents: int) -> "OrgLimits":
+    def for_edition(cls, edition: str, agents: int) -> OrgLimits:
         base, per_agent, concurrency = EDITION_LIMITS[edition]
         return cls(daily_credits=base + per_agent * agents, concurrency=concurrency)
 

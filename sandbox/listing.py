@@ -1,4 +1,5 @@
 """Shared list semantics: filters (exact, `*` wildcard, comma any-of), sorting (`-` descending), paging."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -23,10 +24,16 @@ def value_matches(actual: Any, pattern: str) -> bool:
     return False
 
 
-def filter_records(records: Iterable[Record], filters: dict[str, str], get: Callable[[Record, str], Any] | None = None) -> list[Record]:
+def filter_records(
+    records: Iterable[Record], filters: dict[str, str], get: Callable[[Record, str], Any] | None = None
+) -> list[Record]:
     """Keep the records whose every filtered field matches; `get` reads a field (default: the key)."""
     read = get or (lambda record, name: record.get(name))
-    return [record for record in records if all(value_matches(read(record, name), pattern) for name, pattern in filters.items())]
+    return [
+        record
+        for record in records
+        if all(value_matches(read(record, name), pattern) for name, pattern in filters.items())
+    ]
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:
@@ -38,7 +45,9 @@ def _sort_key(value: Any) -> tuple[int, Any]:
     return (0, (1, 0, str(value).lower()))
 
 
-def sort_records(records: list[Record], field_name: str, descending: bool, get: Callable[[Record, str], Any] | None = None) -> list[Record]:
+def sort_records(
+    records: list[Record], field_name: str, descending: bool, get: Callable[[Record, str], Any] | None = None
+) -> list[Record]:
     read = get or (lambda record, name: record.get(name))
     present = [record for record in records if read(record, field_name) is not None]
     missing = [record for record in records if read(record, field_name) is None]

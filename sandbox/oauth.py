@@ -3,6 +3,7 @@
 Token endpoint failures answer HTTP 200 with `{"error": ...}`; a refresh token mints at most
 `MINTS_PER_WINDOW` access tokens per `MINT_WINDOW`, and is never rotated.
 """
+
 from __future__ import annotations
 
 import secrets

@@ -1,4 +1,5 @@
 """Query-parameter rules per endpoint: unknown names and bad values are refused with 422, as the Desk does."""
+
 from __future__ import annotations
 
 import re

@@ -3,6 +3,7 @@
 Days are UTC days here: the real Desk counts them in the organisation's timezone, which the sandbox's orgs do not
 carry.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -11,7 +12,16 @@ from sandbox.clock import parse_time
 from sandbox.params import Choice
 from sandbox.state import Record
 
-CLOSED_PERIODS = ("today", "yesterday", "currentWeek", "currentMonth", "last3days", "last7days", "last15days", "last30days")
+CLOSED_PERIODS = (
+    "today",
+    "yesterday",
+    "currentWeek",
+    "currentMonth",
+    "last3days",
+    "last7days",
+    "last15days",
+    "last30days",
+)
 DUE_PERIODS = ("overdue", "tomorrow", "currentWeek", "currentMonth", "today")
 CLOSED_TIME = Choice(values=CLOSED_PERIODS)
 DUE_DATE = Choice(values=DUE_PERIODS, many=True)

@@ -1,4 +1,5 @@
 """Everything one sandbox process serves: the desk, the accounts server, limits, faults and the write log."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,8 +8,8 @@ from sandbox.activity_control import ActivityRunner
 from sandbox.faults import Faults
 from sandbox.limits import Limits, OrgLimits
 from sandbox.oauth import AuthServer, Client
-from sandbox.writelog import WriteLog
 from sandbox.state import Desk, Org
+from sandbox.writelog import WriteLog
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
@@ -39,7 +40,7 @@ class Sandbox:
         self.activity = ActivityRunner(self.desk)
 
     @classmethod
-    def create(cls, desk: Desk) -> "Sandbox":
+    def create(cls, desk: Desk) -> Sandbox:
         return cls(desk=desk, auth=AuthServer(clock=desk.clock))
 
     def org_limits(self, org: Org) -> OrgLimits:

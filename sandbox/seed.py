@@ -5,6 +5,7 @@ Everything comes from `random.Random` streams derived from the seed and from `an
 seeding unless given): ticket creation is spread over the HISTORY before the anchor, and nothing is dated after
 it. Same seed and anchor, same desk: ids, numbers, texts and times.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -50,26 +51,99 @@ ORG_PROFILES = (  # companyName, organizationName (the portal), edition, phone; 
 DEPARTMENTS, OPTIONAL_DEPARTMENT = ("Support", "Tier 2", "Billing"), "Sales"
 ROLES = (("CEO", "Administrator"), ("Manager", "Support Manager"), ("Agent", "Agent"))
 AGENT_NAMES = (
-    ("Jade", "Tywin"), ("Lucas", "Carol"), ("Steve", "Waugh"), ("Priya", "Raman"), ("Omar", "Haddad"),
-    ("Mei", "Chen"), ("Sofia", "Rossi"), ("Kwame", "Mensah"), ("Anna", "Novak"), ("Diego", "Alvarez"),
-    ("Hana", "Sato"), ("Liam", "Byrne"), ("Chloe", "Martin"), ("Ravi", "Iyer"), ("Eva", "Lindqvist"),
+    ("Jade", "Tywin"),
+    ("Lucas", "Carol"),
+    ("Steve", "Waugh"),
+    ("Priya", "Raman"),
+    ("Omar", "Haddad"),
+    ("Mei", "Chen"),
+    ("Sofia", "Rossi"),
+    ("Kwame", "Mensah"),
+    ("Anna", "Novak"),
+    ("Diego", "Alvarez"),
+    ("Hana", "Sato"),
+    ("Liam", "Byrne"),
+    ("Chloe", "Martin"),
+    ("Ravi", "Iyer"),
+    ("Eva", "Lindqvist"),
 )
 AGENTS_PER_ORG = 10
 ACCOUNT_NAMES = (
-    "Zylker", "Acme", "Globex", "Initech", "Umbrella", "Stark Industries", "Wayne Enterprises", "Hooli",
-    "Soylent", "Tyrell", "Cyberdyne", "Wonka Industries", "Vandelay Industries", "Aperture Science",
-    "Massive Dynamic", "Oscorp", "Dunder Mifflin", "Pied Piper", "Gekko & Co", "Sirius Cybernetics",
+    "Zylker",
+    "Acme",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Stark Industries",
+    "Wayne Enterprises",
+    "Hooli",
+    "Soylent",
+    "Tyrell",
+    "Cyberdyne",
+    "Wonka Industries",
+    "Vandelay Industries",
+    "Aperture Science",
+    "Massive Dynamic",
+    "Oscorp",
+    "Dunder Mifflin",
+    "Pied Piper",
+    "Gekko & Co",
+    "Sirius Cybernetics",
 )
 VIP_ACCOUNTS = ("Zylker", "Acme")  # names the example rules test; each gets several contacts
 INDUSTRIES = ("Automation", "Retail", "Manufacturing", "Software", "Logistics", "Finance")
 CITIES = (("Austin", "USA"), ("Chennai", "India"), ("Berlin", "Germany"), ("Leeds", "UK"), ("Osaka", "Japan"))
-FIRST_NAMES = ("Jennifer", "Jonathan", "Hugh", "Christ", "Henry", "Maria", "Ahmed", "Yuki", "Olga", "Pedro",
-               "Grace", "Tom", "Nadia", "Ben", "Laura", "Kofi", "Ines", "Raj", "Sara", "Ivan")
-LAST_NAMES = ("Lawrence", "Casie", "Jack", "Jade", "Stephen", "Garcia", "Khan", "Tanaka", "Petrova", "Silva",
-              "Hopper", "Baker", "Aziz", "Okafor", "Moreau", "Nkemelu", "Costa", "Patel", "Berg", "Volkov")
+FIRST_NAMES = (
+    "Jennifer",
+    "Jonathan",
+    "Hugh",
+    "Christ",
+    "Henry",
+    "Maria",
+    "Ahmed",
+    "Yuki",
+    "Olga",
+    "Pedro",
+    "Grace",
+    "Tom",
+    "Nadia",
+    "Ben",
+    "Laura",
+    "Kofi",
+    "Ines",
+    "Raj",
+    "Sara",
+    "Ivan",
+)
+LAST_NAMES = (
+    "Lawrence",
+    "Casie",
+    "Jack",
+    "Jade",
+    "Stephen",
+    "Garcia",
+    "Khan",
+    "Tanaka",
+    "Petrova",
+    "Silva",
+    "Hopper",
+    "Baker",
+    "Aziz",
+    "Okafor",
+    "Moreau",
+    "Nkemelu",
+    "Costa",
+    "Patel",
+    "Berg",
+    "Volkov",
+)
 CONTACTS_PER_ORG, CONTACTS_WITHOUT_ACCOUNT, CONTACTS_PER_VIP = 60, 5, 5
-DUE_AFTER = {"Urgent": timedelta(hours=4), "High": timedelta(hours=8), "Medium": timedelta(days=1),
-             "Low": timedelta(days=3)}
+DUE_AFTER = {
+    "Urgent": timedelta(hours=4),
+    "High": timedelta(hours=8),
+    "Medium": timedelta(days=1),
+    "Low": timedelta(days=3),
+}
 UNASSIGNED_SHARE, DISABLED_ASSIGNEE_SHARE = 0.25, 0.02  # of Open tickets / of assigned tickets
 COMMENT_SHARE, MENTION_SHARE, TIME_ENTRY_SHARE, TASK_SHARE, ATTACHMENT_SHARE = 0.3, 0.4, 0.25, 0.04, 0.04
 REPLY_GAP = (timedelta(minutes=10), timedelta(hours=30))
@@ -97,11 +171,19 @@ def seed_desk(desk: Desk, *, seed: int, orgs: int = 2, tickets: int = 200, ancho
 def _new_org(desk: Desk, index: int) -> Org:
     org_id = str(ORG_ID_START + index)
     company, portal, edition, phone = (
-        ORG_PROFILES[index] if index < len(ORG_PROFILES) else (f"Zylker {index}", f"zylker{index}", "Standard", None))
-    profile = new_organization_profile(id=org_id, companyName=company, organizationName=portal,
-                                       phoneNumber=phone, isDefault=index == 0)
-    org = Org(id=org_id, profile=profile, clock=desk.clock, id_base=ID_BASE + index * ID_BASE_STEP,
-              edition=edition, portal=portal)
+        ORG_PROFILES[index] if index < len(ORG_PROFILES) else (f"Zylker {index}", f"zylker{index}", "Standard", None)
+    )
+    profile = new_organization_profile(
+        id=org_id, companyName=company, organizationName=portal, phoneNumber=phone, isDefault=index == 0
+    )
+    org = Org(
+        id=org_id,
+        profile=profile,
+        clock=desk.clock,
+        id_base=ID_BASE + index * ID_BASE_STEP,
+        edition=edition,
+        portal=portal,
+    )
     desk.orgs[org_id] = org
     return org
 
@@ -130,8 +212,10 @@ class _Seeder:
     # set-up ------------------------------------------------------------------------------------
     def _departments(self) -> list[Record]:
         names = DEPARTMENTS + ((OPTIONAL_DEPARTMENT,) if self.rng.random() < 0.5 else ())
-        departments = [new_department(self.org, name=name, isDefault=i == 0, description=f"{name} department")
-                       for i, name in enumerate(names)]
+        departments = [
+            new_department(self.org, name=name, isDefault=i == 0, description=f"{name} department")
+            for i, name in enumerate(names)
+        ]
         self.org.departments.update((d["id"], d) for d in departments)
         return departments
 
@@ -149,17 +233,27 @@ class _Seeder:
                 home = home + [d for d in [rng.choice(dept_ids)] if d not in home]
             role_id, role, profile_id, profile = roles[0 if i == 0 else (1 if i < 3 else 2)]
             agent = new_agent(
-                org, firstName=first, lastName=last, emailId=f"{first}.{last}@{org.portal}.com".lower(),
-                zuid=str(zuids[i]), associatedDepartmentIds=home, status="DISABLED" if i == disabled else "ACTIVE",
-                roleId=role_id, roleName=role, profileId=profile_id, profileName=profile,
-                extn=str(3200 + i), phone=f"+1 555 01{i:02d}",
+                org,
+                firstName=first,
+                lastName=last,
+                emailId=f"{first}.{last}@{org.portal}.com".lower(),
+                zuid=str(zuids[i]),
+                associatedDepartmentIds=home,
+                status="DISABLED" if i == disabled else "ACTIVE",
+                roleId=role_id,
+                roleName=role,
+                profileId=profile_id,
+                profileName=profile,
+                extn=str(3200 + i),
+                phone=f"+1 555 01{i:02d}",
             )
             org.agents[agent["id"]] = agent
             agents.append(agent)
         for department in self.departments:
             department["creatorId"] = agents[0]["id"]
             department["associatedAgentIds"] = [
-                agent["id"] for agent in agents if department["id"] in agent["associatedDepartmentIds"]]
+                agent["id"] for agent in agents if department["id"] in agent["associatedDepartmentIds"]
+            ]
         return agents
 
     def _reply_addresses(self) -> None:
@@ -167,12 +261,20 @@ class _Seeder:
         org = self.org
         for department in self.departments:
             local = department["name"].lower().replace(" ", "")
-            address = new_mail_reply_address(org, address=f"{local}@{org.portal}.zohodesk.com",
-                                             departmentId=department["id"], displayName=department["name"])
+            address = new_mail_reply_address(
+                org,
+                address=f"{local}@{org.portal}.zohodesk.com",
+                departmentId=department["id"],
+                displayName=department["name"],
+            )
             org.mail_reply_addresses[address["id"]] = address
-        retired = new_mail_reply_address(org, address=f"helpdesk@{org.portal}.zohodesk.com",
-                                         departmentId=self.departments[0]["id"], displayName="Help Desk",
-                                         isActive=False)
+        retired = new_mail_reply_address(
+            org,
+            address=f"helpdesk@{org.portal}.zohodesk.com",
+            departmentId=self.departments[0]["id"],
+            displayName="Help Desk",
+            isActive=False,
+        )
         org.mail_reply_addresses[retired["id"]] = retired
 
     def _teams_and_layouts(self) -> None:
@@ -181,16 +283,35 @@ class _Seeder:
         for department in self.departments:
             name, dept_id = department["name"], department["id"]
             members = list(department["associatedAgentIds"][:3])
-            department["_teams"] = [{
-                "id": org.new_id(), "name": f"{name} Team", "description": f"{name} agents", "departmentId": dept_id,
-                "roles": [], "rolesWithSubordinates": [], "subTeams": [], "agents": members,
-                "derivedAgents": list(members), "logoUrl": None}]
+            department["_teams"] = [
+                {
+                    "id": org.new_id(),
+                    "name": f"{name} Team",
+                    "description": f"{name} agents",
+                    "departmentId": dept_id,
+                    "roles": [],
+                    "rolesWithSubordinates": [],
+                    "subTeams": [],
+                    "agents": members,
+                    "derivedAgents": list(members),
+                    "logoUrl": None,
+                }
+            ]
             made = format_time(self.anchor - HISTORY)  # before every ticket; no draw, so the stream is unchanged
             department["_layout"] = {  # the vendor's values: module "Cases" for tickets, status "active"
-                "id": org.new_id(), "layoutName": f"{name} Layout", "layoutDisplayName": f"{name} Layout",
-                "layoutDesc": f"Ticket layout of {name}", "module": "Cases", "departmentId": dept_id,
-                "isDefaultLayout": True, "status": "active", "createdBy": department["creatorId"],
-                "createdTime": made, "modifiedBy": department["creatorId"], "modifiedTime": made}
+                "id": org.new_id(),
+                "layoutName": f"{name} Layout",
+                "layoutDisplayName": f"{name} Layout",
+                "layoutDesc": f"Ticket layout of {name}",
+                "module": "Cases",
+                "departmentId": dept_id,
+                "isDefaultLayout": True,
+                "status": "active",
+                "createdBy": department["creatorId"],
+                "createdTime": made,
+                "modifiedBy": department["creatorId"],
+                "modifiedTime": made,
+            }
 
     def _customers(self) -> list[Record]:
         org, rng = self.org, self.rng
@@ -199,9 +320,16 @@ class _Seeder:
             slug = name.lower().replace(" ", "").replace("&", "")
             city, country = rng.choice(CITIES)
             account = new_account(
-                org, accountName=name, website=f"www.{slug}.com", email=f"info@{slug}.com", city=city,
-                country=country, industry=rng.choice(INDUSTRIES), phone=f"+1 555 2{rng.randrange(10**6):06d}",
-                ownerId=rng.choice(self.agents)["id"], at=self._before_history(),
+                org,
+                accountName=name,
+                website=f"www.{slug}.com",
+                email=f"info@{slug}.com",
+                city=city,
+                country=country,
+                industry=rng.choice(INDUSTRIES),
+                phone=f"+1 555 2{rng.randrange(10**6):06d}",
+                ownerId=rng.choice(self.agents)["id"],
+                at=self._before_history(),
             )
             org.accounts[account["id"]] = account
             accounts.append(account)
@@ -214,9 +342,14 @@ class _Seeder:
         for (first, last), account in zip(names, homes):
             domain = account["website"].removeprefix("www.") if account else "example.com"
             contact = new_contact(
-                org, firstName=first, lastName=last, email=f"{first}.{last}@{domain}".lower(),
-                phone=f"+1 555 3{rng.randrange(10**6):06d}", accountId=account["id"] if account else None,
-                ownerId=rng.choice(self.agents)["id"], type=rng.choice((None, "paid", "trial")),
+                org,
+                firstName=first,
+                lastName=last,
+                email=f"{first}.{last}@{domain}".lower(),
+                phone=f"+1 555 3{rng.randrange(10**6):06d}",
+                accountId=account["id"] if account else None,
+                ownerId=rng.choice(self.agents)["id"],
+                type=rng.choice((None, "paid", "trial")),
                 at=self._before_history(),
             )
             org.contacts[contact["id"]] = contact
@@ -232,11 +365,18 @@ class _Seeder:
         for account in [a for a in org.accounts.values() if a["accountName"] in VIP_ACCOUNTS + ("Globex",)]:
             start = (self.anchor - timedelta(days=rng.randrange(60, 500))).date()
             contract = new_contract(
-                org, contractName=f"Premium Support for {account['accountName']}", accountId=account["id"],
-                departmentId=support, startDate=start.isoformat(),
-                endDate=(start + timedelta(days=365)).isoformat(), ownerId=self.agents[0]["id"],
-                createdBy=self.agents[0]["id"], associatedSLAId=org.new_id(), notifyBefore=15,
-                notificationAgentIds=[self.agents[0]["id"]], at=self._before_history(),
+                org,
+                contractName=f"Premium Support for {account['accountName']}",
+                accountId=account["id"],
+                departmentId=support,
+                startDate=start.isoformat(),
+                endDate=(start + timedelta(days=365)).isoformat(),
+                ownerId=self.agents[0]["id"],
+                createdBy=self.agents[0]["id"],
+                associatedSLAId=org.new_id(),
+                notifyBefore=15,
+                notificationAgentIds=[self.agents[0]["id"]],
+                at=self._before_history(),
             )
             org.contracts[contract["id"]] = contract
 
@@ -248,8 +388,9 @@ class _Seeder:
         assignee = None
         if status != "Open" or rng.random() >= UNASSIGNED_SHARE:
             assignee = self._assignee(department["id"])
-        ticket = open_ticket(org, rng, at=start, contact=rng.choice(self.contacts), department=department,
-                             assignee=assignee)
+        ticket = open_ticket(
+            org, rng, at=start, contact=rng.choice(self.contacts), department=department, assignee=assignee
+        )
         ticket["dueDate"] = format_time(start + DUE_AFTER[ticket["priority"]])
         moments = [start]
         if assignee is not None:
@@ -264,8 +405,11 @@ class _Seeder:
         org.add_ticket(ticket)
 
     def _assignee(self, department_id: str) -> Record:
-        disabled = [agent for agent in self.agents
-                    if agent["status"] == "DISABLED" and department_id in agent["associatedDepartmentIds"]]
+        disabled = [
+            agent
+            for agent in self.agents
+            if agent["status"] == "DISABLED" and department_id in agent["associatedDepartmentIds"]
+        ]
         if disabled and self.rng.random() < DISABLED_ASSIGNEE_SHARE:
             return disabled[0]  # an agent who has since left still owns a few old tickets
         return self.rng.choice(self.active[department_id])
@@ -315,25 +459,68 @@ class _Seeder:
                 text = "Customer is waiting on a fix, checking logs."
                 if rng.random() < MENTION_SHARE:
                     text = f"{mention(other)} can you take a look at this one?"
-                org.add_child("comments", ticket["id"], new_comment(
-                    org, ticket["id"], content=text, commenterId=author["id"], commenter=agent_author(author),
-                    isPublic=rng.random() < 0.2, at=moment()))
+                org.add_child(
+                    "comments",
+                    ticket["id"],
+                    new_comment(
+                        org,
+                        ticket["id"],
+                        content=text,
+                        commenterId=author["id"],
+                        commenter=agent_author(author),
+                        isPublic=rng.random() < 0.2,
+                        at=moment(),
+                    ),
+                )
         if rng.random() < TIME_ENTRY_SHARE:
             worked = moment()
-            org.add_child("timeEntries", ticket["id"], new_time_entry(
-                org, creatorId=assignee["id"], ownerId=assignee["id"], hoursSpent=rng.randint(0, 2),
-                minutesSpent=rng.randrange(0, 60, 5), executedTime=format_time(worked),
-                agentCostPerHour=rng.choice((None, 25, 40)), additionalCost=rng.choice((None, None, 10)),
-                description="Investigation and reply", requestChargeType="Customer Service", at=worked))
+            org.add_child(
+                "timeEntries",
+                ticket["id"],
+                new_time_entry(
+                    org,
+                    creatorId=assignee["id"],
+                    ownerId=assignee["id"],
+                    hoursSpent=rng.randint(0, 2),
+                    minutesSpent=rng.randrange(0, 60, 5),
+                    executedTime=format_time(worked),
+                    agentCostPerHour=rng.choice((None, 25, 40)),
+                    additionalCost=rng.choice((None, None, 10)),
+                    description="Investigation and reply",
+                    requestChargeType="Customer Service",
+                    at=worked,
+                ),
+            )
         if rng.random() < TASK_SHARE:
             created = moment()
-            org.add_child("tasks", ticket["id"], new_task(
-                org, subject=f"Follow up on #{ticket['ticketNumber']}", departmentId=dept_id,
-                creatorId=assignee["id"], ticketId=ticket["id"], ownerId=assignee["id"],
-                dueDate=format_time(created + timedelta(days=2)), priority=rng.choice(("Normal", "High")),
-                status=rng.choice(("Not Started", "In Progress", "Completed")), at=created))
+            org.add_child(
+                "tasks",
+                ticket["id"],
+                new_task(
+                    org,
+                    subject=f"Follow up on #{ticket['ticketNumber']}",
+                    departmentId=dept_id,
+                    creatorId=assignee["id"],
+                    ticketId=ticket["id"],
+                    ownerId=assignee["id"],
+                    dueDate=format_time(created + timedelta(days=2)),
+                    priority=rng.choice(("Normal", "High")),
+                    status=rng.choice(("Not Started", "In Progress", "Completed")),
+                    at=created,
+                ),
+            )
         if rng.random() < ATTACHMENT_SHARE:
-            org.add_child("attachments", ticket["id"], new_attachment(
-                org, "tickets", ticket["id"], name="screenshot.txt", creatorId=assignee["id"],
-                content=b"error 500 at checkout\n", at=moment()))
+            org.add_child(
+                "attachments",
+                ticket["id"],
+                new_attachment(
+                    org,
+                    "tickets",
+                    ticket["id"],
+                    name="screenshot.txt",
+                    creatorId=assignee["id"],
+                    content=b"error 500 at checkout\n",
+                    at=moment(),
+                ),
+            )
         return moments

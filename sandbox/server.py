@@ -1,4 +1,5 @@
 """`deskpilot sandbox`: build a seeded desk, print how to reach it, serve it with uvicorn until stopped."""
+
 from __future__ import annotations
 
 import argparse
@@ -7,8 +8,8 @@ import os
 import secrets
 import socket
 import sys
-from datetime import timedelta
 from dataclasses import dataclass
+from datetime import timedelta
 
 import uvicorn
 
@@ -59,7 +60,11 @@ def banner(sandbox: Sandbox, base_url: str) -> str:
             f"  client id:     {creds.client_id}",
             f"  client secret: {creds.client_secret}",
             f"  refresh token: {creds.refresh_token}",
-            *([f"  control token: {sandbox.control_token}   (send as X-Sandbox-Token to every /_sandbox/ control)"] if sandbox.control_token else []),
+            *(
+                [f"  control token: {sandbox.control_token}   (send as X-Sandbox-Token to every /_sandbox/ control)"]
+                if sandbox.control_token
+                else []
+            ),
             "settings for deskpilot (.env):",
             f"DESKPILOT_API_ROOT={base_url}/api/v1",
             f"DESKPILOT_ACCOUNTS_URL={base_url}",
@@ -77,13 +82,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated desk (default 1)")
     parser.add_argument("--tickets", type=int, default=200, help="tickets per organisation (default 200)")
     parser.add_argument("--orgs", type=int, default=2, help="organisations (default 2)")
-    parser.add_argument("--activity", type=float, default=0.0, metavar="RATE", help="simulated changes per second (default 0: none)")
-    parser.add_argument("--token-ttl", type=float, default=DEFAULT_TOKEN_TTL.total_seconds(), metavar="SECONDS", help="access token lifetime (default 3600)")
-    parser.add_argument("--concurrency-limit", type=int, default=None, metavar="N", help="concurrent calls per org (default: the edition's, 15 for Professional)")
-    parser.add_argument("--control-token", default=os.environ.get(CONTROL_TOKEN_ENV), metavar="TOKEN",
-                        help=f"token the /_sandbox/ controls require in X-Sandbox-Token (default ${CONTROL_TOKEN_ENV}; "
-                        "a random one, printed, when --host is not a loopback address; none otherwise)")
-    parser.add_argument("--daily-credits", type=int, default=None, metavar="N", help="API credits per org and day (default: the edition's)")
+    parser.add_argument(
+        "--activity", type=float, default=0.0, metavar="RATE", help="simulated changes per second (default 0: none)"
+    )
+    parser.add_argument(
+        "--token-ttl",
+        type=float,
+        default=DEFAULT_TOKEN_TTL.total_seconds(),
+        metavar="SECONDS",
+        help="access token lifetime (default 3600)",
+    )
+    parser.add_argument(
+        "--concurrency-limit",
+        type=int,
+        default=None,
+        metavar="N",
+        help="concurrent calls per org (default: the edition's, 15 for Professional)",
+    )
+    parser.add_argument(
+        "--control-token",
+        default=os.environ.get(CONTROL_TOKEN_ENV),
+        metavar="TOKEN",
+        help=f"token the /_sandbox/ controls require in X-Sandbox-Token (default ${CONTROL_TOKEN_ENV}; "
+        "a random one, printed, when --host is not a loopback address; none otherwise)",
+    )
+    parser.add_argument(
+        "--daily-credits",
+        type=int,
+        default=None,
+        metavar="N",
+        help="API credits per org and day (default: the edition's)",
+    )
 
 
 def apply_limits(sandbox: Sandbox, args: argparse.Namespace) -> None:
@@ -123,7 +152,9 @@ def port_is_free(host: str, port: int) -> bool:
 
 def serve(sandbox: Sandbox, host: str, port: int, activity_rate: float = 0.0) -> None:
     """Serve until SIGINT/SIGTERM (uvicorn handles both and stops cleanly)."""
-    config = uvicorn.Config(build_app(sandbox, activity_rate), host=host, port=port, log_level="warning", access_log=False)
+    config = uvicorn.Config(
+        build_app(sandbox, activity_rate), host=host, port=port, log_level="warning", access_log=False
+    )
     uvicorn.Server(config).run()
 
 

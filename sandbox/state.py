@@ -4,6 +4,7 @@ Records are plain dicts with the field names and string ids the API returns; key
 internal (never serialised). Children of a ticket (threads, comments, attachments, time entries, tasks) are
 indexed by ticket so counts and merges stay cheap and always agree with the records.
 """
+
 from __future__ import annotations
 
 import copy

@@ -5,6 +5,7 @@ Each move goes through the record builders and the state helpers exactly as an A
 moment of the move (None: the clock's now); `touch=False` leaves modifiedTime and the search index to the
 caller, which the seed uses to write a ticket's whole history and index it once.
 """
+
 from __future__ import annotations
 
 import random
@@ -27,23 +28,37 @@ DEPARTMENT_WEIGHTS = {"Support": 45, "Tier 2": 20, "Billing": 20, "Sales": 15}  
 CATEGORIES = {"Support": "general", "Tier 2": "technical", "Billing": "billing", "Sales": "presales"}
 MODEL_NAMES = ("F3 2017", "F5 2018", "X1 Pro", "X1 Lite", "Z-Router 300", "Z-Cam HD", "Nimbus 9")
 SUBJECTS = (
-    "Order {n} has not shipped yet", "Cannot log in to my account", "Invoice {n} charged twice",
-    "Refund request for order {n}", "The {model} keeps restarting", "How do I reset my password?",
-    "Upgrade my plan to Professional", "Delivery address change for order {n}",
-    "The {model} firmware update failed", "API returns 500 on export", "Need a quote for 50 licences",
-    "There is a sudden delay in the processing of the orders", "Missing items in order {n}",
-    "Two-factor code never arrives", "Please cancel my subscription", "Data export is incomplete",
+    "Order {n} has not shipped yet",
+    "Cannot log in to my account",
+    "Invoice {n} charged twice",
+    "Refund request for order {n}",
+    "The {model} keeps restarting",
+    "How do I reset my password?",
+    "Upgrade my plan to Professional",
+    "Delivery address change for order {n}",
+    "The {model} firmware update failed",
+    "API returns 500 on export",
+    "Need a quote for 50 licences",
+    "There is a sudden delay in the processing of the orders",
+    "Missing items in order {n}",
+    "Two-factor code never arrives",
+    "Please cancel my subscription",
+    "Data export is incomplete",
 )
 CUSTOMER_LINES = (
-    'Hello, about "{subject}": could you look into it please?', "Any update on this? It is still not working.",
-    "Thanks, but the problem is back this morning.", "I attached the screenshot you asked for.",
-    "This is urgent for us, our team is blocked.", "Following up on my previous message.",
+    'Hello, about "{subject}": could you look into it please?',
+    "Any update on this? It is still not working.",
+    "Thanks, but the problem is back this morning.",
+    "I attached the screenshot you asked for.",
+    "This is urgent for us, our team is blocked.",
+    "Following up on my previous message.",
 )
 AGENT_LINES = (
     "Thanks for reaching out. We are looking into it and will update you shortly.",
     "Could you send us a screenshot and the exact time this happened?",
     "We have identified the root cause and fixed it. Please check again.",
-    "I have escalated this to our engineering team.", "Your refund has been processed.",
+    "I have escalated this to our engineering team.",
+    "Your refund has been processed.",
     "We have not heard back from you, so we will close this ticket. Reply any time to reopen it.",
 )
 
@@ -61,7 +76,8 @@ def pick_department(org: Org, rng: random.Random) -> Record:
 def active_agents(org: Org, department_id: str | None = None) -> list[Record]:
     """ACTIVE agents, of one department when given, in the org's order."""
     return [
-        agent for agent in org.agents.values()
+        agent
+        for agent in org.agents.values()
         if agent["status"] == "ACTIVE" and (department_id is None or department_id in agent["associatedDepartmentIds"])
     ]
 
@@ -74,8 +90,14 @@ def reply_address(org: Org, department_id: str) -> str | None:
 
 
 def open_ticket(
-    org: Org, rng: random.Random, *, at: datetime | None = None, contact: Record | None = None,
-    department: Record | None = None, assignee: Record | None = None, status: str = "Open",
+    org: Org,
+    rng: random.Random,
+    *,
+    at: datetime | None = None,
+    contact: Record | None = None,
+    department: Record | None = None,
+    assignee: Record | None = None,
+    status: str = "Open",
 ) -> Record:
     """A customer opens a ticket, with its first (incoming) thread. The ticket is returned NOT added: the
     caller does `org.add_ticket(ticket)` once it is complete (which sets its counts and indexes it)."""
@@ -85,15 +107,31 @@ def open_ticket(
     subject = rng.choice(SUBJECTS).format(n=rng.randrange(10_000, 99_999), model=model)
     content = CUSTOMER_LINES[0].format(subject=subject)
     ticket = new_ticket(
-        org, subject=subject, departmentId=department["id"], contactId=contact["id"], status=status,
-        priority=priority, channel=channel, email=contact["email"], phone=contact["phone"], description=content,
-        assigneeId=assignee["id"] if assignee else None, category=CATEGORIES.get(department["name"], "general"),
-        customFields={"ModelName": model, "numberOfItems": str(rng.randint(1, 5))}, at=at,
+        org,
+        subject=subject,
+        departmentId=department["id"],
+        contactId=contact["id"],
+        status=status,
+        priority=priority,
+        channel=channel,
+        email=contact["email"],
+        phone=contact["phone"],
+        description=content,
+        assigneeId=assignee["id"] if assignee else None,
+        category=CATEGORIES.get(department["name"], "general"),
+        customFields={"ModelName": model, "numberOfItems": str(rng.randint(1, 5))},
+        at=at,
     )
     thread = new_thread(
-        org, ticket["id"], direction="in", channel=THREAD_CHANNELS[channel], content=content,
-        author=contact_author(contact), fromEmailAddress=contact["email"],
-        to=reply_address(org, department["id"]), at=at,
+        org,
+        ticket["id"],
+        direction="in",
+        channel=THREAD_CHANNELS[channel],
+        content=content,
+        author=contact_author(contact),
+        fromEmailAddress=contact["email"],
+        to=reply_address(org, department["id"]),
+        at=at,
     )
     org.add_child("threads", ticket["id"], thread)
     apply_thread_to_ticket(org, ticket, thread, touch=False)
@@ -101,14 +139,25 @@ def open_ticket(
 
 
 def customer_reply(
-    org: Org, ticket: Record, rng: random.Random, *, at: datetime | None = None, touch: bool = True,
+    org: Org,
+    ticket: Record,
+    rng: random.Random,
+    *,
+    at: datetime | None = None,
+    touch: bool = True,
 ) -> Record:
     """The ticket's contact writes again (re-opening it when Closed or On Hold)."""
     contact = org.contacts[ticket["contactId"]]
     thread = new_thread(
-        org, ticket["id"], direction="in", channel=THREAD_CHANNELS.get(ticket["channel"], "EMAIL"),
-        content=rng.choice(CUSTOMER_LINES[1:]), author=contact_author(contact),
-        fromEmailAddress=contact["email"], to=reply_address(org, ticket["departmentId"]), at=at,
+        org,
+        ticket["id"],
+        direction="in",
+        channel=THREAD_CHANNELS.get(ticket["channel"], "EMAIL"),
+        content=rng.choice(CUSTOMER_LINES[1:]),
+        author=contact_author(contact),
+        fromEmailAddress=contact["email"],
+        to=reply_address(org, ticket["departmentId"]),
+        at=at,
     )
     org.add_child("threads", ticket["id"], thread)
     apply_thread_to_ticket(org, ticket, thread, touch=touch)
@@ -116,17 +165,29 @@ def customer_reply(
 
 
 def agent_reply(
-    org: Org, ticket: Record, agent: Record, rng: random.Random, *, at: datetime | None = None,
-    touch: bool = True, content: str | None = None,
+    org: Org,
+    ticket: Record,
+    agent: Record,
+    rng: random.Random,
+    *,
+    at: datetime | None = None,
+    touch: bool = True,
+    content: str | None = None,
 ) -> Record:
     """An agent answers the ticket's contact from the department's reply address."""
     contact = org.contacts[ticket["contactId"]]
     channel = THREAD_CHANNELS.get(ticket["channel"], "EMAIL")
     thread = new_thread(
-        org, ticket["id"], direction="out", channel=channel,
-        content=content or rng.choice(AGENT_LINES[:-1]), author=agent_author(agent), responderId=agent["id"],
+        org,
+        ticket["id"],
+        direction="out",
+        channel=channel,
+        content=content or rng.choice(AGENT_LINES[:-1]),
+        author=agent_author(agent),
+        responderId=agent["id"],
         fromEmailAddress=reply_address(org, ticket["departmentId"]) if channel == "EMAIL" else None,
-        to=contact["email"], at=at,
+        to=contact["email"],
+        at=at,
     )
     org.add_child("threads", ticket["id"], thread)
     apply_thread_to_ticket(org, ticket, thread, touch=touch)

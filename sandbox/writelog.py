@@ -1,4 +1,5 @@
 """Every mutating API request the sandbox answered, so tests can count side effects exactly."""
+
 from __future__ import annotations
 
 import itertools

@@ -4,6 +4,7 @@ Builders take the API's own camelCase field names as keyword arguments (so a han
 straight through) and `at`, the moment the record comes into being (the sandbox clock's now when omitted; the
 seed passes moments in the past).
 """
+
 from __future__ import annotations
 
 import html

@@ -7,6 +7,7 @@ Choices where the seed is silent: creates answer 200 (the vendor's spec); accoun
 compared without case (a second "Zylker" is 422 INVALID_DATA, errorType "duplicate"); `annualrevenue` is stored
 as decimal text ("0.0", as the search example shows); lists run in creation order unless sorted.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -40,12 +41,22 @@ from sandbox.state import Org, Record, public
 
 # Lengths from the vendor's spec.
 ACCOUNT_FIELDS: dict[str, Field] = {
-    "accountName": Text(nullable=False, max_length=200), "email": Email(max_length=255),
-    "website": Words(max_length=120), "fax": Words(max_length=30), "ownerId": OptionalRef(collection="agents"),
-    "associatedSLAIds": IdList(), "industry": Words(max_length=120), "city": Words(max_length=30),
-    "country": Words(max_length=30), "state": Words(max_length=30), "street": Words(max_length=250),
-    "code": Words(max_length=30), "description": Words(max_length=65535), "phone": Words(max_length=30),
-    "annualrevenue": Amount(), "customFields": LayoutFields(names=tuple(ACCOUNT_CUSTOM_FIELDS)),
+    "accountName": Text(nullable=False, max_length=200),
+    "email": Email(max_length=255),
+    "website": Words(max_length=120),
+    "fax": Words(max_length=30),
+    "ownerId": OptionalRef(collection="agents"),
+    "associatedSLAIds": IdList(),
+    "industry": Words(max_length=120),
+    "city": Words(max_length=30),
+    "country": Words(max_length=30),
+    "state": Words(max_length=30),
+    "street": Words(max_length=250),
+    "code": Words(max_length=30),
+    "description": Words(max_length=65535),
+    "phone": Words(max_length=30),
+    "annualrevenue": Amount(),
+    "customFields": LayoutFields(names=tuple(ACCOUNT_CUSTOM_FIELDS)),
 }
 READ_ONLY = frozenset({"id", "createdTime", "modifiedTime", "owner"})
 LIST_FIELDS = ("website", "accountName", "phone", "id", "email")  # the list example's field set
@@ -107,7 +118,13 @@ ENDPOINTS = [
     Endpoint("POST", "/accounts", create_account, CUSTOMER_CREATE, body="json"),
     Endpoint("GET", ACCOUNT, get_account, CUSTOMER_READ, params={"include": include("owner")}),
     Endpoint("PATCH", ACCOUNT, update_account, CUSTOMER_UPDATE, body="json"),
-    Endpoint("GET", ACCOUNT + "/tickets", list_account_tickets, CUSTOMER_READ, required_scopes=TICKETS_REQUIRED,
-             params=customer_ticket_params("contacts", "products", "departments", "assignee")),
+    Endpoint(
+        "GET",
+        ACCOUNT + "/tickets",
+        list_account_tickets,
+        CUSTOMER_READ,
+        required_scopes=TICKETS_REQUIRED,
+        params=customer_ticket_params("contacts", "products", "departments", "assignee"),
+    ),
     *ATTACHMENTS.endpoints(),
 ]

@@ -10,6 +10,7 @@ Choices where the seed is silent:
 - `searchStr`: `abc*` is a prefix, `*abc*` a substring, `abc` an exact match, of firstName, lastName or emailId,
   without case (the vendor's spec).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -23,7 +24,13 @@ from sandbox.state import Org, Record, public
 SCOPES = ("Desk.settings.READ", "Desk.basic.READ")
 MAX_IDS = 50
 ROLE_PERMISSION_TYPES = (
-    "AgentPublic", "AgentPersonal", "AgentTeamPersonal", "Admin", "Light", "Custom", "${NON_LIGHT}",
+    "AgentPublic",
+    "AgentPersonal",
+    "AgentTeamPersonal",
+    "Admin",
+    "Light",
+    "Custom",
+    "${NON_LIGHT}",
 )
 PERMISSION_OF_PROFILE = {"Administrator": "Admin", "Agent": "AgentPublic", "Light Agent": "Light"}
 
@@ -117,13 +124,24 @@ def list_agents(call: Call) -> Reply:
 
 
 LIST_PARAMS: dict[str, Param] = {
-    "from": FROM, "limit": Integer(minimum=1, maximum=200), "status": Choice(values=("ACTIVE", "DISABLED")),
-    "isConfirmed": Flag(), "departmentIds": FewIds(), "roleIds": FewIds(), "profileIds": FewIds(),
-    "rolePermissionType": Choice(values=ROLE_PERMISSION_TYPES), "searchStr": SearchText(),
+    "from": FROM,
+    "limit": Integer(minimum=1, maximum=200),
+    "status": Choice(values=("ACTIVE", "DISABLED")),
+    "isConfirmed": Flag(),
+    "departmentIds": FewIds(),
+    "roleIds": FewIds(),
+    "profileIds": FewIds(),
+    "rolePermissionType": Choice(values=ROLE_PERMISSION_TYPES),
+    "searchStr": SearchText(),
     "include": include("profile", "role"),
 }
 ENDPOINTS = [
     Endpoint("GET", "/agents", list_agents, SCOPES, params=LIST_PARAMS),
-    Endpoint("GET", "/agents/{agent_id:id}", get_agent, SCOPES,
-             params={"include": include("profile", "role", "associatedDepartments", "associatedChatDepartments")}),
+    Endpoint(
+        "GET",
+        "/agents/{agent_id:id}",
+        get_agent,
+        SCOPES,
+        params={"include": include("profile", "role", "associatedDepartments", "associatedChatDepartments")},
+    ),
 ]

@@ -4,6 +4,7 @@ A resource declares its writable fields as `{name: Field}`; `read_fields` return
 present in the body (so a PATCH can tell "absent" from "null"). Fields the spec does not declare are ignored:
 clients send whole records back, read-only fields included (the seed's own time entry example sends totalCost).
 """
+
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping

@@ -7,6 +7,7 @@ Choices where the seed is silent: a create answers 200 (the vendor's spec), a de
 `content` is required and `parentConversationId` must name a comment of the ticket (the vendor's spec);
 `isPublic` defaults to false and, as the seed says it can only be set when commenting, a PATCH ignores it.
 """
+
 from __future__ import annotations
 
 import html
@@ -48,11 +49,18 @@ def _mentions(org: Org, content: str) -> list[Record]:
     for match in MENTION.finditer(content or ""):
         agent = agents.get(match.group(1))
         if agent is not None:
-            found.append({
-                "id": agent["id"], "name": full_name(agent.get("firstName"), agent.get("lastName")), "type": "AGENT",
-                "offSet": str(match.start()), "length": str(match.end() - match.start()),
-                "photoURL": agent_author(agent)["photoURL"], "email": agent.get("emailId"), "zuid": agent["zuid"],
-            })
+            found.append(
+                {
+                    "id": agent["id"],
+                    "name": full_name(agent.get("firstName"), agent.get("lastName")),
+                    "type": "AGENT",
+                    "offSet": str(match.start()),
+                    "length": str(match.end() - match.start()),
+                    "photoURL": agent_author(agent)["photoURL"],
+                    "email": agent.get("emailId"),
+                    "zuid": agent["zuid"],
+                }
+            )
     return found
 
 
@@ -80,8 +88,13 @@ def create_comment(call: Call) -> Reply:
         raise invalid_data(("parentConversationId", "invalid"))
     agent = call.agent
     comment = new_comment(
-        call.org, ticket["id"], content=values["content"], commenterId=agent["id"], commenter=agent_author(agent),
-        isPublic=values.get("isPublic", False), uploads=uploads,
+        call.org,
+        ticket["id"],
+        content=values["content"],
+        commenterId=agent["id"],
+        commenter=agent_author(agent),
+        isPublic=values.get("isPublic", False),
+        uploads=uploads,
     )
     comment["_contentType"] = values.get("contentType") or "plainText"
     call.org.add_child("comments", ticket["id"], comment)

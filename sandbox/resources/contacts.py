@@ -5,6 +5,7 @@ What the Desk derives: a contact's write moves its modifiedTime, and its account
 Choices where the seed is silent: creates answer 200 (the vendor's spec); `viewId` is accepted and ignored (the
 sandbox has no custom views: every view is "all contacts"); lists run in creation order unless sorted.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -38,23 +39,53 @@ from sandbox.state import Org, Record, public
 
 # Lengths from the vendor's spec.
 CONTACT_FIELDS: dict[str, Field] = {
-    "lastName": Text(nullable=False, max_length=200), "firstName": Words(max_length=40),
-    "email": Email(max_length=255), "secondaryEmail": Email(max_length=100), "phone": Words(max_length=50),
-    "mobile": Words(max_length=50), "accountId": OptionalRef(collection="accounts"),
-    "ownerId": OptionalRef(collection="agents"), "type": Words(max_length=120), "title": Words(max_length=100),
-    "description": Words(max_length=65535), "street": Words(max_length=250), "city": Words(max_length=30),
-    "state": Words(max_length=30), "zip": Words(max_length=30), "country": Words(max_length=30),
-    "facebook": Words(max_length=100), "twitter": Words(max_length=100),
+    "lastName": Text(nullable=False, max_length=200),
+    "firstName": Words(max_length=40),
+    "email": Email(max_length=255),
+    "secondaryEmail": Email(max_length=100),
+    "phone": Words(max_length=50),
+    "mobile": Words(max_length=50),
+    "accountId": OptionalRef(collection="accounts"),
+    "ownerId": OptionalRef(collection="agents"),
+    "type": Words(max_length=120),
+    "title": Words(max_length=100),
+    "description": Words(max_length=65535),
+    "street": Words(max_length=250),
+    "city": Words(max_length=30),
+    "state": Words(max_length=30),
+    "zip": Words(max_length=30),
+    "country": Words(max_length=30),
+    "facebook": Words(max_length=100),
+    "twitter": Words(max_length=100),
     "customFields": LayoutFields(names=tuple(CONTACT_CUSTOM_FIELDS)),
 }
-READ_ONLY = frozenset({
-    "id", "photoURL", "zohoCRMContact", "customerHappiness", "isDeleted", "createdTime", "modifiedTime", "account",
-    "owner",
-})
+READ_ONLY = frozenset(
+    {
+        "id",
+        "photoURL",
+        "zohoCRMContact",
+        "customerHappiness",
+        "isDeleted",
+        "createdTime",
+        "modifiedTime",
+        "account",
+        "owner",
+    }
+)
 # The list example's smaller field set.
 LIST_FIELDS = (
-    "lastName", "accountId", "firstName", "photoURL", "secondaryEmail", "phone", "zohoCRMContact", "id",
-    "customerHappiness", "ownerId", "type", "email",
+    "lastName",
+    "accountId",
+    "firstName",
+    "photoURL",
+    "secondaryEmail",
+    "phone",
+    "zohoCRMContact",
+    "id",
+    "customerHappiness",
+    "ownerId",
+    "type",
+    "email",
 )
 LIST_SORTS = ("firstName", "lastName", "phone", "email", "account", "createdTime", "modifiedTime")
 
@@ -76,11 +107,13 @@ def _embedded(org: Org, contact: Record, view: Record, embeds: Any) -> Record:
 
 def _read(org: Org) -> Callable[[Record, str], Any]:
     """What `sortBy` reads: `account` sorts by the account's name."""
+
     def read(record: Record, name: str) -> Any:
         if name == "account":
             account = org.accounts.get(record.get("accountId") or "")
             return None if account is None else account.get("accountName")
         return record.get(name)
+
     return read
 
 
@@ -90,10 +123,12 @@ def list_contacts(call: Call) -> Reply:
         field_name, descending = call.query["sortBy"]
         contacts = sort_records(contacts, field_name, descending, get=_read(call.org))
     embeds = call.query.get("include", ())
-    return listing([
-        _embedded(call.org, contact, {name: contact.get(name) for name in LIST_FIELDS}, embeds)
-        for contact in page(contacts, call.query)
-    ])
+    return listing(
+        [
+            _embedded(call.org, contact, {name: contact.get(name) for name in LIST_FIELDS}, embeds)
+            for contact in page(contacts, call.query)
+        ]
+    )
 
 
 def get_contact(call: Call) -> Reply:
@@ -128,12 +163,23 @@ def list_contact_tickets(call: Call) -> Reply:
 ATTACHMENTS = Attachments(parent="contacts", store="contact_attachments")
 CONTACT = "/contacts/{contact_id:id}"
 ENDPOINTS = [
-    Endpoint("GET", "/contacts", list_contacts, CUSTOMER_READ,
-             params={**PAGING, "sortBy": Sort(fields=LIST_SORTS), "include": include("accounts"), "viewId": Id()}),
+    Endpoint(
+        "GET",
+        "/contacts",
+        list_contacts,
+        CUSTOMER_READ,
+        params={**PAGING, "sortBy": Sort(fields=LIST_SORTS), "include": include("accounts"), "viewId": Id()},
+    ),
     Endpoint("POST", "/contacts", create_contact, CUSTOMER_CREATE, body="json"),
     Endpoint("GET", CONTACT, get_contact, CUSTOMER_READ, params={"include": include("accounts", "owner")}),
     Endpoint("PATCH", CONTACT, update_contact, CUSTOMER_UPDATE, body="json"),
-    Endpoint("GET", CONTACT + "/tickets", list_contact_tickets, CUSTOMER_READ, required_scopes=TICKETS_REQUIRED,
-             params=customer_ticket_params("products", "departments", "assignee")),
+    Endpoint(
+        "GET",
+        CONTACT + "/tickets",
+        list_contact_tickets,
+        CUSTOMER_READ,
+        required_scopes=TICKETS_REQUIRED,
+        params=customer_ticket_params("products", "departments", "assignee"),
+    ),
     *ATTACHMENTS.endpoints(),
 ]

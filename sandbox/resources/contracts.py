@@ -9,6 +9,7 @@ contracts"); an unknown name in `fields` is 422; lists run in creation order unl
 vendor's spec: account {website, accountName, id}, product {id, productName}, owner {photoURL, name, id},
 department {name, id}.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -25,16 +26,38 @@ from sandbox.state import Org, Record, public
 
 SCOPES = ("Desk.settings.READ",)
 LIST_FIELDS = (  # the list example's field set
-    "associatedSLAId", "accountId", "productId", "endDate", "departmentId", "contractName", "id", "ownerId",
+    "associatedSLAId",
+    "accountId",
+    "productId",
+    "endDate",
+    "departmentId",
+    "contractName",
+    "id",
+    "ownerId",
     "startDate",
 )
-CONTRACT_FIELDS = frozenset({  # the full record's fields: what `fields` may name
-    *LIST_FIELDS, "contractNumber", "description", "notifyBefore", "notifyOn", "notificationAgentIds", "customFields",
-    "createdBy", "modifiedBy", "createdTime", "modifiedTime",
-})
+CONTRACT_FIELDS = frozenset(
+    {  # the full record's fields: what `fields` may name
+        *LIST_FIELDS,
+        "contractNumber",
+        "description",
+        "notifyBefore",
+        "notifyOn",
+        "notificationAgentIds",
+        "customFields",
+        "createdBy",
+        "modifiedBy",
+        "createdTime",
+        "modifiedTime",
+    }
+)
 SORT_FIELDS = {
-    "accountName": "accountName", "contractName": "contractName", "contractEndDate": "endDate",
-    "contractStartDate": "startDate", "createdTime": "createdTime", "modifiedTime": "modifiedTime",
+    "accountName": "accountName",
+    "contractName": "contractName",
+    "contractEndDate": "endDate",
+    "contractStartDate": "startDate",
+    "createdTime": "createdTime",
+    "modifiedTime": "modifiedTime",
 }
 
 
@@ -108,8 +131,16 @@ class FieldNames(Param):
 
 
 LIST_PARAMS: dict[str, Param] = {
-    **PAGING, "viewId": Id(), "departmentId": Id(), "departmentIds": Ids(), "accountId": Id(), "ownerId": Id(),
-    "ownerIds": Ids(), "contractName": Text(), "fields": FieldNames(), "sortBy": Sort(fields=tuple(SORT_FIELDS)),
+    **PAGING,
+    "viewId": Id(),
+    "departmentId": Id(),
+    "departmentIds": Ids(),
+    "accountId": Id(),
+    "ownerId": Id(),
+    "ownerIds": Ids(),
+    "contractName": Text(),
+    "fields": FieldNames(),
+    "sortBy": Sort(fields=tuple(SORT_FIELDS)),
     "include": include(*EMBEDS),
 }
 ENDPOINTS = [

@@ -8,6 +8,7 @@ Choices where the seed is silent (the vendor's spec and the tickets helper's con
   GET /tickets. Each carries `lastThread` (the seed's example): the newest thread's channel, direction,
   isDraft and isForward, or null.
 """
+
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
@@ -143,14 +144,22 @@ def last_thread(org: Org, ticket_id: str) -> Record | None:
         return None
     newest = threads[-1]
     return {
-        "channel": newest.get("channel"), "isDraft": newest.get("status") == "DRAFT",
-        "isForward": bool(newest.get("isForward")), "direction": newest.get("direction"),
+        "channel": newest.get("channel"),
+        "isDraft": newest.get("status") == "DRAFT",
+        "isForward": bool(newest.get("isForward")),
+        "direction": newest.get("direction"),
     }
 
 
 def customer_ticket_params(*includes: str) -> dict[str, Any]:
-    return {**PAGING, "departmentId": Id(), "sortBy": Sort(fields=TICKET_SORTS), "include": include(*includes),
-            "dueDate": DUE_DATE, "isSpam": Flag()}
+    return {
+        **PAGING,
+        "departmentId": Id(),
+        "sortBy": Sort(fields=TICKET_SORTS),
+        "include": include(*includes),
+        "dueDate": DUE_DATE,
+        "isSpam": Flag(),
+    }
 
 
 def customer_tickets(call: Call, contact_ids: Collection[str]) -> Reply:
@@ -165,10 +174,12 @@ def customer_tickets(call: Call, contact_ids: Collection[str]) -> Reply:
     field_name, descending = query.get("sortBy", ("createdTime", False))
     tickets = sort_records(tickets, field_name, descending)
     embeds = query.get("include", ())
-    return listing([
-        {**ticket_list_item(org, ticket, embeds), "lastThread": last_thread(org, ticket["id"])}
-        for ticket in page(tickets, query)
-    ])
+    return listing(
+        [
+            {**ticket_list_item(org, ticket, embeds), "lastThread": last_thread(org, ticket["id"])}
+            for ticket in page(tickets, query)
+        ]
+    )
 
 
 # attachments --------------------------------------------------------------------------------------
@@ -177,8 +188,13 @@ def creator_summary(org: Org, agent_id: str | None) -> Record | None:
     agent = org.agents.get(agent_id or "")
     if agent is None:
         return None
-    return {"firstName": agent.get("firstName"), "lastName": agent.get("lastName"), "photoURL": agent.get("photoURL"),
-            "id": agent["id"], "email": agent.get("emailId")}
+    return {
+        "firstName": agent.get("firstName"),
+        "lastName": agent.get("lastName"),
+        "photoURL": agent.get("photoURL"),
+        "id": agent["id"],
+        "email": agent.get("emailId"),
+    }
 
 
 def attachment_views(org: Org, items: list[Record], embeds: Collection[str]) -> list[Record]:
@@ -217,7 +233,12 @@ class Attachments:
         parent = find(call.org, self.parent, call.path[self.path_key])
         name, content = read_file(call)
         attachment = new_attachment(
-            call.org, self.parent, parent["id"], name=name, creatorId=call.agent["id"], content=content,
+            call.org,
+            self.parent,
+            parent["id"],
+            name=name,
+            creatorId=call.agent["id"],
+            content=content,
         )
         attachment["_parentId"] = parent["id"]
         getattr(call.org, self.store)[attachment["id"]] = attachment

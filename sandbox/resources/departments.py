@@ -9,6 +9,7 @@ Choices where the seed is silent:
   department whose chat is not AVAILABLE.
 - `searchStr` matches the department's name as agents' searchStr does (`abc*`, `*abc*`, exact).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -63,8 +64,11 @@ def list_departments(call: Call) -> Reply:
 
 
 LIST_PARAMS: dict[str, Param] = {
-    "from": FROM, "limit": Integer(minimum=1, maximum=200), "isEnabled": Flag(),
-    "chatStatus": Choice(values=CHAT_STATUSES), "searchStr": SearchText(),
+    "from": FROM,
+    "limit": Integer(minimum=1, maximum=200),
+    "isEnabled": Flag(),
+    "chatStatus": Choice(values=CHAT_STATUSES),
+    "searchStr": SearchText(),
 }
 ENDPOINTS = [
     Endpoint("GET", "/departments", list_departments, SCOPES, params=LIST_PARAMS),

@@ -12,6 +12,7 @@ show epoch milliseconds); a department's ticket layout is kept on its record (in
 seed); the sandbox keeps layouts for tickets only, so the other modules answer 204; an unknown department or
 layout id filters everything out (204), as list filters do; a missing `module` is 422 UNPROCESSABLE_ENTITY.
 """
+
 from __future__ import annotations
 
 from sandbox.api import Call, Endpoint, Reply, listing
@@ -22,8 +23,7 @@ from sandbox.state import Org, Record
 SCOPES = ("Desk.basic.READ",)
 MODULES = ("tickets", "contacts", "contracts", "accounts", "products", "calls", "tasks", "events", "timeEntry")
 # The seed's profile names -> the spec's profile type enum and whether the Desk ships the profile.
-PROFILE_TYPES = {"Administrator": ("Administrator", True), "Agent": ("Standard", True),
-                 "Light Agent": ("Light", True)}
+PROFILE_TYPES = {"Administrator": ("Administrator", True), "Agent": ("Standard", True), "Light Agent": ("Light", True)}
 
 
 def missing(name: str) -> ApiError:
@@ -43,8 +43,14 @@ def layout_profiles(org: Org) -> list[Record]:
 
 
 def layout_view(org: Org, layout: Record) -> Record:
-    view = {"hasLogo": False, "isStandardLayout": bool(layout.get("isDefaultLayout")), "photoURL": None,
-            "skipDeptAccessValidation": False, "layoutDesc": None, **layout}
+    view = {
+        "hasLogo": False,
+        "isStandardLayout": bool(layout.get("isDefaultLayout")),
+        "photoURL": None,
+        "skipDeptAccessValidation": False,
+        "layoutDesc": None,
+        **layout,
+    }
     view["layoutProfiles"] = layout_profiles(org)
     return view
 
@@ -67,6 +73,11 @@ def list_layouts(call: Call) -> Reply:
 
 
 ENDPOINTS = [
-    Endpoint("GET", "/layouts", list_layouts, SCOPES,
-             params={"module": Choice(values=MODULES), "departmentId": Id(), "id": Id()}),
+    Endpoint(
+        "GET",
+        "/layouts",
+        list_layouts,
+        SCOPES,
+        params={"module": Choice(values=MODULES), "departmentId": Id(), "id": Id()},
+    ),
 ]

@@ -18,6 +18,7 @@ Choices where the spec is silent:
   does not change the list. The sandbox keeps fields of tickets only: the other modules answer 204.
 - Not paged (the spec has no from/limit here); a missing `module` is 422 UNPROCESSABLE_ENTITY.
 """
+
 from __future__ import annotations
 
 import re
@@ -55,11 +56,28 @@ STANDARD_FIELDS: tuple[tuple[str, str, str, tuple[str, ...] | None], ...] = (
     ("resolution", "Resolution", "Textarea", None),
 )
 MANDATORY = frozenset({"subject", "departmentId", "contactId", "status"})
-MAX_LENGTHS = {"LookUp": 120, "Picklist": 120, "Email": 120, "Phone": 120, "DateTime": 300, "Date": 300,
-               "Textarea": 65535, "Number": 9, "Percent": 5, "URL": 255}
-CUSTOM_TYPES = {"secondaryEmail": "Email", "ModelName": "Picklist", "severityPercentage": "Percent",
-                "phone": "Phone", "numberOfItems": "Number", "dateofPurchase": "Date",
-                "permanentAddress": "Textarea", "url": "URL"}
+MAX_LENGTHS = {
+    "LookUp": 120,
+    "Picklist": 120,
+    "Email": 120,
+    "Phone": 120,
+    "DateTime": 300,
+    "Date": 300,
+    "Textarea": 65535,
+    "Number": 9,
+    "Percent": 5,
+    "URL": 255,
+}
+CUSTOM_TYPES = {
+    "secondaryEmail": "Email",
+    "ModelName": "Picklist",
+    "severityPercentage": "Percent",
+    "phone": "Phone",
+    "numberOfItems": "Number",
+    "dateofPurchase": "Date",
+    "permanentAddress": "Textarea",
+    "url": "URL",
+}
 CUSTOM_VALUES = {"ModelName": MODEL_NAMES}
 
 
@@ -84,13 +102,22 @@ def allowed_values(api_name: str, values: tuple[str, ...]) -> list[dict[str, Any
     return [{"value": value} for value in values]
 
 
-def _field(org: Org, index: int, api_name: str, label: str, kind: str, values: tuple[str, ...] | None,
-           custom: bool) -> Record:
+def _field(
+    org: Org, index: int, api_name: str, label: str, kind: str, values: tuple[str, ...] | None, custom: bool
+) -> Record:
     field: Record = {
-        "id": str(org.id_base - 1000 + index), "apiName": api_name, "name": label if custom else api_name,
-        "displayLabel": label, "i18NLabel": label, "type": kind, "isCustomField": custom,
-        "isMandatory": api_name in MANDATORY, "isEncryptedField": False, "isTrackLastActivityTime": False,
-        "maxLength": MAX_LENGTHS.get(kind, 255), "showToHelpCenter": not custom,
+        "id": str(org.id_base - 1000 + index),
+        "apiName": api_name,
+        "name": label if custom else api_name,
+        "displayLabel": label,
+        "i18NLabel": label,
+        "type": kind,
+        "isCustomField": custom,
+        "isMandatory": api_name in MANDATORY,
+        "isEncryptedField": False,
+        "isTrackLastActivityTime": False,
+        "maxLength": MAX_LENGTHS.get(kind, 255),
+        "showToHelpCenter": not custom,
     }
     if values is not None:
         field["allowedValues"] = allowed_values(api_name, values)
@@ -99,8 +126,10 @@ def _field(org: Org, index: int, api_name: str, label: str, kind: str, values: t
 
 def ticket_fields(org: Org) -> list[Record]:
     specs = [(name, label, kind, values, False) for name, label, kind, values in STANDARD_FIELDS]
-    specs += [(custom_api_name(label), label, CUSTOM_TYPES.get(label, "Text"), CUSTOM_VALUES.get(label), True)
-              for label in TICKET_CUSTOM_FIELDS]
+    specs += [
+        (custom_api_name(label), label, CUSTOM_TYPES.get(label, "Text"), CUSTOM_VALUES.get(label), True)
+        for label in TICKET_CUSTOM_FIELDS
+    ]
     return [_field(org, index, *spec) for index, spec in enumerate(specs)]
 
 
@@ -117,6 +146,11 @@ def list_fields(call: Call) -> Reply:
 
 
 ENDPOINTS = [
-    Endpoint("GET", "/organizationFields", list_fields, SCOPES,
-             params={"module": Choice(values=MODULES), "departmentId": Id(), "apiNames": ApiNames()}),
+    Endpoint(
+        "GET",
+        "/organizationFields",
+        list_fields,
+        SCOPES,
+        params={"module": Choice(values=MODULES), "departmentId": Id(), "apiNames": ApiNames()},
+    ),
 ]

@@ -1,4 +1,5 @@
 """GET /organizations and /organizations/{id}: the orgs the token's user belongs to (no orgId header)."""
+
 from __future__ import annotations
 
 from sandbox.api import Call, Endpoint, Reply, listing, ok

@@ -6,6 +6,7 @@ account; /tasks/search the task with its ticket, assignee (its owner) and depart
 shows smaller items, each with "module", as its example does: a ticket's number is `number` there.
 Fields the sandbox does not track show null: `responseDueDate` (no SLA timers), `modifiedBy` unless recorded.
 """
+
 from __future__ import annotations
 
 from sandbox.clock import parse_time
@@ -16,23 +17,78 @@ from sandbox.state import Org, Record, public
 
 # The /tickets/search example's field set, less the embeds and derived fields added below.
 TICKET_FIELDS = (
-    "ticketNumber", "modifiedTime", "subCategory", "subject", "customFields", "dueDate", "departmentId", "channel",
-    "description", "resolution", "closedTime", "createdTime", "id", "email", "customerResponseTime", "productId",
-    "contactId", "threadCount", "priority", "classification", "assigneeId", "commentCount", "phone", "category",
+    "ticketNumber",
+    "modifiedTime",
+    "subCategory",
+    "subject",
+    "customFields",
+    "dueDate",
+    "departmentId",
+    "channel",
+    "description",
+    "resolution",
+    "closedTime",
+    "createdTime",
+    "id",
+    "email",
+    "customerResponseTime",
+    "productId",
+    "contactId",
+    "threadCount",
+    "priority",
+    "classification",
+    "assigneeId",
+    "commentCount",
+    "phone",
+    "category",
     "status",
 )
 CONTACT_HIDDEN = ("zohoCRMContact", "customerHappiness", "isDeleted")  # not in the /contacts/search example
 GLOBAL_TICKET_FIELDS = (
-    "customerResponseTime", "productId", "contactId", "subject", "customFields", "departmentId", "dueDate",
-    "channel", "threadCount", "priority", "assigneeId", "closedTime", "commentCount", "phone", "createdTime", "id",
-    "email", "status",
+    "customerResponseTime",
+    "productId",
+    "contactId",
+    "subject",
+    "customFields",
+    "departmentId",
+    "dueDate",
+    "channel",
+    "threadCount",
+    "priority",
+    "assigneeId",
+    "closedTime",
+    "commentCount",
+    "phone",
+    "createdTime",
+    "id",
+    "email",
+    "status",
 )
 GLOBAL_TASK_FIELDS = (
-    "subject", "completedTime", "customFields", "dueDate", "description", "ownerId", "priority", "isCommented",
-    "createdTime", "id", "category", "ticketId", "status",
+    "subject",
+    "completedTime",
+    "customFields",
+    "dueDate",
+    "description",
+    "ownerId",
+    "priority",
+    "isCommented",
+    "createdTime",
+    "id",
+    "category",
+    "ticketId",
+    "status",
 )
 GLOBAL_CONTACT_FIELDS = (
-    "lastName", "accountId", "firstName", "photoURL", "phone", "customFields", "id", "ownerId", "email",
+    "lastName",
+    "accountId",
+    "firstName",
+    "photoURL",
+    "phone",
+    "customFields",
+    "id",
+    "ownerId",
+    "email",
 )
 GLOBAL_ACCOUNT_FIELDS = ("website", "phone", "accountName", "customFields", "id", "email")
 
@@ -42,8 +98,14 @@ def agent_card(org: Org, agent_id: str | None) -> Record | None:
     agent = org.agents.get(agent_id or "")
     if agent is None:
         return None
-    return {"firstName": agent.get("firstName"), "lastName": agent.get("lastName"), "photoURL": agent.get("photoURL"),
-            "emailId": agent.get("emailId"), "id": agent["id"], "zuid": agent.get("zuid")}
+    return {
+        "firstName": agent.get("firstName"),
+        "lastName": agent.get("lastName"),
+        "photoURL": agent.get("photoURL"),
+        "emailId": agent.get("emailId"),
+        "id": agent["id"],
+        "zuid": agent.get("zuid"),
+    }
 
 
 def department_card(org: Org, department_id: str | None) -> Record | None:
@@ -70,14 +132,24 @@ def ticket_item(org: Org, snapshot: Record) -> Record:
     view = ticket_view(org, snapshot)
     item = {name: view.get(name) for name in TICKET_FIELDS}
     contact = org.contacts.get(snapshot.get("contactId") or "")
-    item["contact"] = None if contact is None else {
-        "firstName": contact.get("firstName"), "lastName": contact.get("lastName"),
-        "accountId": contact.get("accountId"), "id": contact["id"], "email": contact.get("email"),
-        "account": account_card(org, contact.get("accountId")),
-    }
+    item["contact"] = (
+        None
+        if contact is None
+        else {
+            "firstName": contact.get("firstName"),
+            "lastName": contact.get("lastName"),
+            "accountId": contact.get("accountId"),
+            "id": contact["id"],
+            "email": contact.get("email"),
+            "account": account_card(org, contact.get("accountId")),
+        }
+    )
     item.update(
-        accountId=contact_account_id(org, snapshot.get("contactId")), lastThread=last_thread(org, snapshot["id"]),
-        isOverDue=is_overdue(org, snapshot), responseDueDate=None, modifiedBy=snapshot.get("modifiedBy"),
+        accountId=contact_account_id(org, snapshot.get("contactId")),
+        lastThread=last_thread(org, snapshot["id"]),
+        isOverDue=is_overdue(org, snapshot),
+        responseDueDate=None,
+        modifiedBy=snapshot.get("modifiedBy"),
         department=department_card(org, snapshot.get("departmentId")),
         assignee=agent_card(org, snapshot.get("assigneeId")),
     )
@@ -91,16 +163,22 @@ def task_ticket(org: Org, ticket_id: str | None) -> Record | None:
         return None
     contact = org.contacts.get(ticket.get("contactId") or "")
     return {
-        "ticketNumber": ticket.get("ticketNumber"), "id": ticket["id"],
-        "contact": None if contact is None else {
-            "firstName": contact.get("firstName"), "lastName": contact.get("lastName"), "id": contact["id"],
+        "ticketNumber": ticket.get("ticketNumber"),
+        "id": ticket["id"],
+        "contact": None
+        if contact is None
+        else {
+            "firstName": contact.get("firstName"),
+            "lastName": contact.get("lastName"),
+            "id": contact["id"],
         },
     }
 
 
 def task_item(org: Org, task: Record) -> Record:
     return {
-        **public(task), "ticket": task_ticket(org, task.get("ticketId")),
+        **public(task),
+        "ticket": task_ticket(org, task.get("ticketId")),
         "assignee": agent_card(org, task.get("ownerId")),
         "department": department_card(org, task.get("departmentId")),
     }
@@ -130,16 +208,23 @@ def global_contact_card(org: Org, contact_id: str | None) -> Record | None:
     contact = org.contacts.get(contact_id or "")
     if contact is None:
         return None
-    return {"phone": contact.get("phone"), "name": full_name(contact.get("firstName"), contact.get("lastName")),
-            "id": contact["id"], "type": contact.get("type"), "email": contact.get("email"),
-            "account": global_account_card(org, contact.get("accountId"))}
+    return {
+        "phone": contact.get("phone"),
+        "name": full_name(contact.get("firstName"), contact.get("lastName")),
+        "id": contact["id"],
+        "type": contact.get("type"),
+        "email": contact.get("email"),
+        "account": global_account_card(org, contact.get("accountId")),
+    }
 
 
 def global_ticket(org: Org, snapshot: Record) -> Record:
     view = ticket_view(org, snapshot)
     return {
-        **{name: view.get(name) for name in GLOBAL_TICKET_FIELDS}, "module": "tickets",
-        "number": view.get("ticketNumber"), "contact": global_contact_card(org, snapshot.get("contactId")),
+        **{name: view.get(name) for name in GLOBAL_TICKET_FIELDS},
+        "module": "tickets",
+        "number": view.get("ticketNumber"),
+        "contact": global_contact_card(org, snapshot.get("contactId")),
         "assignee": agent_card(org, snapshot.get("assigneeId")),
         "department": department_card(org, snapshot.get("departmentId")),
     }
@@ -148,9 +233,13 @@ def global_ticket(org: Org, snapshot: Record) -> Record:
 def global_task(org: Org, task: Record) -> Record:
     ticket = org.tickets.get(task.get("ticketId") or "") or {}
     return {
-        **{name: task.get(name) for name in GLOBAL_TASK_FIELDS}, "module": "tasks", "createdBy": task.get("creatorId"),
-        "ticket": task_ticket(org, task.get("ticketId")), "contact": global_contact_card(org, ticket.get("contactId")),
-        "assignee": agent_card(org, task.get("ownerId")), "department": department_card(org, task.get("departmentId")),
+        **{name: task.get(name) for name in GLOBAL_TASK_FIELDS},
+        "module": "tasks",
+        "createdBy": task.get("creatorId"),
+        "ticket": task_ticket(org, task.get("ticketId")),
+        "contact": global_contact_card(org, ticket.get("contactId")),
+        "assignee": agent_card(org, task.get("ownerId")),
+        "department": department_card(org, task.get("departmentId")),
     }
 
 
@@ -160,7 +249,8 @@ def global_account(_: Org, account: Record) -> Record:
 
 def global_contact(org: Org, contact: Record) -> Record:
     return {
-        **{name: contact.get(name) for name in GLOBAL_CONTACT_FIELDS}, "module": "contacts",
+        **{name: contact.get(name) for name in GLOBAL_CONTACT_FIELDS},
+        "module": "contacts",
         "fullName": full_name(contact.get("firstName"), contact.get("lastName")),
         "account": global_account_card(org, contact.get("accountId")),
     }

@@ -23,6 +23,7 @@ Semantics (the seed, the vendor's spec and desk-api.md):
   tasks. Without `module` the results are tickets, then tasks, accounts, contacts and `count` holds each
   module's total; with `module` it is one total, as the module searches answer.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,7 +36,17 @@ from sandbox.clock import parse_time
 from sandbox.errors import unprocessable
 from sandbox.listing import SEARCH_DEFAULT_LIMIT, sort_records
 from sandbox.params import (
-    CUSTOM_FIELD_PARAM, CUSTOM_FIELDS, LIMIT, SEARCH_FROM, Choice, CustomFieldFilter, Id, Param, Sort, Text, TimeRange,
+    CUSTOM_FIELD_PARAM,
+    CUSTOM_FIELDS,
+    LIMIT,
+    SEARCH_FROM,
+    Choice,
+    CustomFieldFilter,
+    Id,
+    Param,
+    Sort,
+    Text,
+    TimeRange,
 )
 from sandbox.records import full_name
 from sandbox.resources import search_views as views
@@ -80,8 +91,10 @@ def window(query: dict[str, Any]) -> tuple[int, int]:
     """`from` and `limit`, refused when they reach past the first MAX_RESULTS results."""
     start, limit = query.get("from", 0), query.get("limit", SEARCH_DEFAULT_LIMIT)
     if start + limit > MAX_RESULTS:
-        raise unprocessable(f"The sum of 'from' and 'limit' must not exceed {MAX_RESULTS}: "
-                            f"a search reaches its first {MAX_RESULTS} results only.")
+        raise unprocessable(
+            f"The sum of 'from' and 'limit' must not exceed {MAX_RESULTS}: "
+            f"a search reaches its first {MAX_RESULTS} results only."
+        )
     return start, limit
 
 
@@ -146,8 +159,9 @@ class ModuleSearch:
         return params
 
     def keeps(self, org: Org, record: Record, query: dict[str, Any]) -> bool:
-        if ALL_FIELDS in query and not any(search_matches(read(org, record), query[ALL_FIELDS], wildcard=True)
-                                           for read, _ in self.filters.values()):
+        if ALL_FIELDS in query and not any(
+            search_matches(read(org, record), query[ALL_FIELDS], wildcard=True) for read, _ in self.filters.values()
+        ):
             return False
         for name, (read, wildcard) in self.filters.items():
             if name in query and not search_matches(read(org, record), query[name], wildcard):
@@ -170,15 +184,28 @@ class ModuleSearch:
         return listing([self.item(call.org, record) for record in found[start : start + limit]], count=len(found))
 
     def endpoint(self) -> Endpoint:
-        return Endpoint("GET", self.path, self.search, (SEARCH_SCOPE,), params=self.params(),
-                        required_scopes=(self.scope,))
+        return Endpoint(
+            "GET", self.path, self.search, (SEARCH_SCOPE,), params=self.params(), required_scopes=(self.scope,)
+        )
 
 
-EXACT_TICKET_FIELDS = ("id", "ticketNumber", "status", "priority", "channel", "assigneeId", "contactId", "departmentId",
-                       "productId")
+EXACT_TICKET_FIELDS = (
+    "id",
+    "ticketNumber",
+    "status",
+    "priority",
+    "channel",
+    "assigneeId",
+    "contactId",
+    "departmentId",
+    "productId",
+)
 WILDCARD_TICKET_FIELDS = ("subject", "email", "phone", "category", "description")
 TICKETS = ModuleSearch(
-    path="/tickets/search", scope="Desk.tickets.READ", records=indexed_tickets, item=views.ticket_item,
+    path="/tickets/search",
+    scope="Desk.tickets.READ",
+    records=indexed_tickets,
+    item=views.ticket_item,
     filters={
         **{name: (plain(name), False) for name in EXACT_TICKET_FIELDS},
         **{name: (plain(name), True) for name in WILDCARD_TICKET_FIELDS},
@@ -192,7 +219,9 @@ TICKETS = ModuleSearch(
     sorts=("modifiedTime", "createdTime", "customerResponseTime"),
 )
 CONTACTS = ModuleSearch(
-    path="/contacts/search", scope="Desk.contacts.READ", records=lambda org: list(org.contacts.values()),
+    path="/contacts/search",
+    scope="Desk.contacts.READ",
+    records=lambda org: list(org.contacts.values()),
     item=views.contact_item,
     filters={
         "id": (plain("id"), False),
@@ -200,20 +229,30 @@ CONTACTS = ModuleSearch(
         "fullName": (lambda _org, contact: full_name(contact.get("firstName"), contact.get("lastName")), True),
         "accountName": (account_name_of, True),
     },
-    ranges=("createdTime", "modifiedTime"), sorts=("modifiedTime", "createdTime", "lastName", "firstName"),
+    ranges=("createdTime", "modifiedTime"),
+    sorts=("modifiedTime", "createdTime", "lastName", "firstName"),
 )
 ACCOUNTS = ModuleSearch(
-    path="/accounts/search", scope="Desk.contacts.READ", records=lambda org: list(org.accounts.values()),
-    item=views.account_item, filters={"id": (plain("id"), False), "accountName": (plain("accountName"), True)},
-    ranges=("createdTime", "modifiedTime"), sorts=("modifiedTime", "createdTime", "accountName"),
+    path="/accounts/search",
+    scope="Desk.contacts.READ",
+    records=lambda org: list(org.accounts.values()),
+    item=views.account_item,
+    filters={"id": (plain("id"), False), "accountName": (plain("accountName"), True)},
+    ranges=("createdTime", "modifiedTime"),
+    sorts=("modifiedTime", "createdTime", "accountName"),
 )
 TASKS = ModuleSearch(
-    path="/tasks/search", scope="Desk.tasks.READ", records=lambda org: list(org.tasks.values()), item=views.task_item,
+    path="/tasks/search",
+    scope="Desk.tasks.READ",
+    records=lambda org: list(org.tasks.values()),
+    item=views.task_item,
     filters={
         **{name: (plain(name), False) for name in ("id", "departmentId", "status", "priority")},
-        "subject": (plain("subject"), True), "ticketNumber": (task_ticket_number, False),
+        "subject": (plain("subject"), True),
+        "ticketNumber": (task_ticket_number, False),
     },
-    ranges=("createdTime", "modifiedTime", "dueDate"), sorts=("modifiedTime", "createdTime"),
+    ranges=("createdTime", "modifiedTime", "dueDate"),
+    sorts=("modifiedTime", "createdTime"),
 )
 
 
@@ -227,8 +266,16 @@ class GlobalModule(NamedTuple):
 
 def _ticket_text(org: Org, ticket: Record) -> list[Any]:
     contact = contact_of(org, ticket)
-    return [ticket.get("ticketNumber"), ticket.get("subject"), ticket.get("description"), ticket.get("email"),
-            ticket.get("phone"), contact.get("firstName"), contact.get("lastName"), account_name_of(org, contact)]
+    return [
+        ticket.get("ticketNumber"),
+        ticket.get("subject"),
+        ticket.get("description"),
+        ticket.get("email"),
+        ticket.get("phone"),
+        contact.get("firstName"),
+        contact.get("lastName"),
+        account_name_of(org, contact),
+    ]
 
 
 def _contact_text(org: Org, contact: Record) -> list[Any]:
@@ -238,10 +285,15 @@ def _contact_text(org: Org, contact: Record) -> list[Any]:
 
 GLOBAL_MODULES = {  # in the order of the seed's example
     "tickets": GlobalModule(indexed_tickets, _ticket_text, views.global_ticket, True),
-    "tasks": GlobalModule(TASKS.records, lambda _org, task: [task.get("subject"), task.get("description")],
-                          views.global_task, True),
-    "accounts": GlobalModule(ACCOUNTS.records, lambda _org, account: [account.get(name) for name in (
-        "accountName", "email", "website", "phone")], views.global_account, False),
+    "tasks": GlobalModule(
+        TASKS.records, lambda _org, task: [task.get("subject"), task.get("description")], views.global_task, True
+    ),
+    "accounts": GlobalModule(
+        ACCOUNTS.records,
+        lambda _org, account: [account.get(name) for name in ("accountName", "email", "website", "phone")],
+        views.global_account,
+        False,
+    ),
     "contacts": GlobalModule(CONTACTS.records, _contact_text, views.global_contact, False),
 }
 
@@ -281,11 +333,21 @@ def search_everything(call: Call) -> Reply:
 
 
 GLOBAL_PARAMS: dict[str, Param] = {
-    "searchStr": Text(), "module": Choice(values=tuple(GLOBAL_MODULES)), "departmentId": Id(),
-    "from": SEARCH_FROM, "limit": LIMIT, "sortBy": Sort(fields=("relevance", "modifiedTime")),
+    "searchStr": Text(),
+    "module": Choice(values=tuple(GLOBAL_MODULES)),
+    "departmentId": Id(),
+    "from": SEARCH_FROM,
+    "limit": LIMIT,
+    "sortBy": Sort(fields=("relevance", "modifiedTime")),
 }
 ENDPOINTS = [
     *(search.endpoint() for search in (TICKETS, CONTACTS, ACCOUNTS, TASKS)),
-    Endpoint("GET", "/search", search_everything, (SEARCH_SCOPE,), params=GLOBAL_PARAMS,
-             required_scopes=("Desk.tickets.READ", "Desk.contacts.READ", "Desk.tasks.READ")),
+    Endpoint(
+        "GET",
+        "/search",
+        search_everything,
+        (SEARCH_SCOPE,),
+        params=GLOBAL_PARAMS,
+        required_scopes=("Desk.tickets.READ", "Desk.contacts.READ", "Desk.tasks.READ"),
+    ),
 ]

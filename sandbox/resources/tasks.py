@@ -9,6 +9,7 @@ body; status and priority take the Desk's task values; `include=` also takes `as
 contact of the task's ticket), shaped as the spec shows them, but not the spec's `teams` (the sandbox has none);
 /tasks also sorts by the spec's other fields; lists are oldest first; the sandbox has no spam tasks.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -29,19 +30,31 @@ READ, CREATE, UPDATE = ("Desk.tasks.READ",), ("Desk.tasks.CREATE",), ("Desk.task
 STATUSES = ("Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred")
 PRIORITIES = ("Highest", "High", "Normal", "Low", "Lowest")
 FIELDS = {
-    "subject": Text(max_length=300, nullable=False), "departmentId": Ref(collection="departments", nullable=False),
-    "ticketId": Ref(collection="tickets"), "dueDate": Timestamp(), "ownerId": Ref(collection="agents"),
-    "category": Text(), "status": OneOf(values=STATUSES, nullable=False),
-    "priority": OneOf(values=PRIORITIES), "description": Text(), "customFields": Object(),
+    "subject": Text(max_length=300, nullable=False),
+    "departmentId": Ref(collection="departments", nullable=False),
+    "ticketId": Ref(collection="tickets"),
+    "dueDate": Timestamp(),
+    "ownerId": Ref(collection="agents"),
+    "category": Text(),
+    "status": OneOf(values=STATUSES, nullable=False),
+    "priority": OneOf(values=PRIORITIES),
+    "description": Text(),
+    "customFields": Object(),
 }
 INCLUDES = include("tickets", "assignee", "contacts")
 ONE_PARAMS = {"include": INCLUDES}
 LIST_PARAMS = {
-    **PAGING, **ONE_PARAMS, "departmentId": Id(),
+    **PAGING,
+    **ONE_PARAMS,
+    "departmentId": Id(),
     "sortBy": Sort(fields=("category", "subject", "dueDate", "status", "createdTime", "modifiedTime", "priority")),
 }
 TICKET_LIST_PARAMS = {
-    **PAGING, **ONE_PARAMS, "sortBy": Sort(fields=("dueDate", "createdTime")), "isCompleted": Flag(), "isSpam": Flag(),
+    **PAGING,
+    **ONE_PARAMS,
+    "sortBy": Sort(fields=("dueDate", "createdTime")),
+    "isCompleted": Flag(),
+    "isSpam": Flag(),
 }
 ATTACHMENT_PARAMS = {**PAGING, "sortBy": Sort(fields=("createdTime",)), "include": ATTACHMENT_INCLUDE}
 
@@ -54,7 +67,8 @@ def _ticket_summary(org: Org, ticket_id: str | None) -> Record | None:
         return None
     contact = org.contacts.get(ticket.get("contactId") or "", {})
     return {
-        "ticketNumber": ticket["ticketNumber"], "id": ticket["id"],
+        "ticketNumber": ticket["ticketNumber"],
+        "id": ticket["id"],
         "contact": {key: contact.get(key) for key in ("firstName", "lastName", "id")},
     }
 
@@ -207,8 +221,14 @@ ENDPOINTS = [
     Endpoint("POST", "/tasks", create_task, CREATE, body="json"),
     Endpoint("GET", TASK, get_task, READ, params=ONE_PARAMS),
     Endpoint("PATCH", TASK, update_task, UPDATE, body="json"),
-    Endpoint("GET", "/tickets/{ticket_id:id}/tasks", list_ticket_tasks, READ, params=TICKET_LIST_PARAMS,
-             required_scopes=("Desk.tickets.READ",)),
+    Endpoint(
+        "GET",
+        "/tickets/{ticket_id:id}/tasks",
+        list_ticket_tasks,
+        READ,
+        params=TICKET_LIST_PARAMS,
+        required_scopes=("Desk.tickets.READ",),
+    ),
     Endpoint("GET", TASK + "/attachments", list_task_attachments, READ, params=ATTACHMENT_PARAMS),
     Endpoint("POST", TASK + "/attachments", create_task_attachment, UPDATE, body="multipart"),
     Endpoint("DELETE", TASK + "/attachments/{attachment_id:id}", delete_task_attachment, UPDATE),

@@ -9,6 +9,7 @@ the seed); the lists are not paged; no teams answers {"teams": []} (the spec doc
 department in the path answers 404 as GET /departments/{id} does. The token acts as the org's administrator, who
 belongs to every department, so GET /teams shows every team.
 """
+
 from __future__ import annotations
 
 from sandbox.api import Call, Endpoint, Reply, ok
@@ -16,8 +17,18 @@ from sandbox.errors import not_found
 from sandbox.state import Org, Record
 
 SCOPES = ("Desk.settings.READ", "Desk.basic.READ")
-TEAM_KEYS = ("id", "name", "description", "departmentId", "roles", "rolesWithSubordinates", "agents", "subTeams",
-             "derivedAgents", "logoUrl")
+TEAM_KEYS = (
+    "id",
+    "name",
+    "description",
+    "departmentId",
+    "roles",
+    "rolesWithSubordinates",
+    "agents",
+    "subTeams",
+    "derivedAgents",
+    "logoUrl",
+)
 
 
 def team_view(team: Record) -> Record:

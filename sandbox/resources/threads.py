@@ -13,6 +13,7 @@ Choices where the reference is silent (the vendor's spec and the real service's 
   fields to/cc/bcc/isForward appear on EMAIL threads only, as the examples show.
 - Lists run newest first unless `sortBy=sendDateTime` (the vendor's spec); drafts are listed.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -35,10 +36,16 @@ LIST_HIDDEN_FIELDS = ("content", "attachments")
 SENT_STATUS, QUEUED_STATUS, DRAFT_STATUS = "SUCCESS", "PENDING", "DRAFT"
 
 REPLY_FIELDS: dict[str, Field] = {
-    "channel": OneOf(nullable=False, values=REPLY_CHANNELS), "content": Text(nullable=False),
-    "contentType": OneOf(values=("html", "plainText", "text/html")), "fromEmailAddress": Text(max_length=300),
-    "to": Text(max_length=13000), "cc": Text(max_length=13000), "bcc": Text(max_length=13000),
-    "isForward": Boolean(), "attachmentIds": IdList(), "inReplyToThreadId": Text(),
+    "channel": OneOf(nullable=False, values=REPLY_CHANNELS),
+    "content": Text(nullable=False),
+    "contentType": OneOf(values=("html", "plainText", "text/html")),
+    "fromEmailAddress": Text(max_length=300),
+    "to": Text(max_length=13000),
+    "cc": Text(max_length=13000),
+    "bcc": Text(max_length=13000),
+    "isForward": Boolean(),
+    "attachmentIds": IdList(),
+    "inReplyToThreadId": Text(),
 }
 SEND_FIELDS: dict[str, Field] = {**REPLY_FIELDS, "ticketStatus": TICKET_FIELDS["status"]}
 
@@ -98,11 +105,21 @@ def _new_reply(call: Call, ticket: Record, fields: dict[str, Any], *, draft: boo
     agent = call.agent
     to = fields.get("to") or (ticket.get("email") if fields["channel"] == "EMAIL" else None)
     thread = new_thread(
-        call.org, ticket["id"], direction="out", channel=fields["channel"], content=fields["content"],
-        author=agent_author(agent), responderId=agent["id"], uploads=fields.get("uploads") or (),
-        fromEmailAddress=fields.get("fromEmailAddress"), to=to,
-        cc=fields.get("cc") or "", bcc=fields.get("bcc") or "", isForward=bool(fields.get("isForward")),
-        contentType=fields.get("contentType") or "plainText", isDraft=draft,
+        call.org,
+        ticket["id"],
+        direction="out",
+        channel=fields["channel"],
+        content=fields["content"],
+        author=agent_author(agent),
+        responderId=agent["id"],
+        uploads=fields.get("uploads") or (),
+        fromEmailAddress=fields.get("fromEmailAddress"),
+        to=to,
+        cc=fields.get("cc") or "",
+        bcc=fields.get("bcc") or "",
+        isForward=bool(fields.get("isForward")),
+        contentType=fields.get("contentType") or "plainText",
+        isDraft=draft,
     )
     call.org.add_child("threads", ticket["id"], thread)
     return thread
@@ -191,8 +208,13 @@ REPLY_PARAMS = {"parentConversationId": Id()}
 
 ENDPOINTS = [
     Endpoint("GET", THREAD, get_thread, READ),
-    Endpoint("GET", "/tickets/{ticket_id:id}/threads", list_threads, READ,
-             params={**PAGING, "sortBy": Sort(("sendDateTime",))}),
+    Endpoint(
+        "GET",
+        "/tickets/{ticket_id:id}/threads",
+        list_threads,
+        READ,
+        params={**PAGING, "sortBy": Sort(("sendDateTime",))},
+    ),
     Endpoint("POST", "/tickets/{ticket_id:id}/sendReply", send_reply, UPDATE, params=REPLY_PARAMS, body="json"),
     Endpoint("POST", "/tickets/{ticket_id:id}/draftReply", draft_reply, UPDATE, params=REPLY_PARAMS, body="json"),
     Endpoint("PATCH", "/tickets/{ticket_id:id}/draftReply/{thread_id:id}", update_draft, UPDATE, body="json"),

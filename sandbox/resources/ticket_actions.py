@@ -18,6 +18,7 @@ Choices where the reference is silent (the vendor's spec and the real service's 
   leaves the ticket lists and can still be read by id. With contactSpam and handleExistingTickets both true,
   the contact's other tickets are marked too.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -29,6 +30,7 @@ from sandbox.errors import ApiError, invalid_data, not_found, unprocessable
 from sandbox.params import Id
 from sandbox.records import TICKET_CUSTOM_FIELDS, apply_thread_to_ticket, new_ticket
 from sandbox.resources.body_fields import BadValue, Boolean, body_object
+from sandbox.resources.ticket_children import path_ticket
 from sandbox.resources.tickets import (
     CREATE,
     TICKET_FIELDS,
@@ -38,14 +40,23 @@ from sandbox.resources.tickets import (
     keep_assignee_in,
     read_ticket_fields,
 )
-from sandbox.resources.ticket_children import path_ticket
 from sandbox.state import TICKET_CHILD_KINDS, Org, Record
 
 MERGE_FIELDS = frozenset(TICKET_FIELDS) - {"departmentId", "uploads"}
 MASS_FIELDS = frozenset(TICKET_FIELDS) - {"customFields", "uploads"}
 SPLIT_COPIED_FIELDS = (
-    "subject", "departmentId", "contactId", "productId", "assigneeId", "email", "phone", "priority", "channel",
-    "category", "subCategory", "classification",
+    "subject",
+    "departmentId",
+    "contactId",
+    "productId",
+    "assigneeId",
+    "email",
+    "phone",
+    "priority",
+    "channel",
+    "category",
+    "subCategory",
+    "classification",
 )
 
 
@@ -176,8 +187,11 @@ def split_thread(call: Call) -> Reply:
 def _result(ticket_id: str, error: ApiError | None = None) -> Record:
     if error is None:
         return {"success": True, "id": ticket_id, "errors": None}
-    return {"success": False, "id": ticket_id,
-            "errors": {"errorCode": error.code, "httpCode": str(error.status), "errorMessage": error.message}}
+    return {
+        "success": False,
+        "id": ticket_id,
+        "errors": {"errorCode": error.code, "httpCode": str(error.status), "errorMessage": error.message},
+    }
 
 
 def _each(org: Org, ids: list[str], act: Callable[[Record], None]) -> Reply:
@@ -257,8 +271,9 @@ def mark_spam(call: Call) -> Reply:
 
 ENDPOINTS = [
     Endpoint("POST", "/tickets/{ticket_id:id}/merge", merge_tickets, UPDATE, body="json"),
-    Endpoint("POST", "/tickets/{ticket_id:id}/move", move_ticket, UPDATE, params={"departmentId": Id()},
-             body="optional_json"),
+    Endpoint(
+        "POST", "/tickets/{ticket_id:id}/move", move_ticket, UPDATE, params={"departmentId": Id()}, body="optional_json"
+    ),
     Endpoint("POST", "/tickets/{ticket_id:id}/threads/{thread_id:id}/split", split_thread, CREATE),
     Endpoint("POST", "/tickets/updateMany", update_many, UPDATE, body="json"),
     Endpoint("POST", "/tickets/markSpam", mark_spam, UPDATE, body="json"),

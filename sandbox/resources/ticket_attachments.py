@@ -5,6 +5,7 @@ Choices where the seed is silent: a create answers 200 (the vendor's spec) and t
 parameter (the vendor's spec) or as a form field; an attachment is private unless asked; a PATCH answers 200 with
 the attachment; a delete answers 204 with no body. No file type is refused: neither the seed nor the spec names one.
 """
+
 from __future__ import annotations
 
 from sandbox.api import Call, Endpoint, Reply, listing, ok
@@ -52,7 +53,13 @@ def create_attachment(call: Call) -> Reply:
     is_public = _is_public(call)
     name, content = read_file(call)
     attachment = new_attachment(
-        call.org, "tickets", ticket["id"], name=name, creatorId=call.agent["id"], content=content, isPublic=is_public,
+        call.org,
+        "tickets",
+        ticket["id"],
+        name=name,
+        creatorId=call.agent["id"],
+        content=content,
+        isPublic=is_public,
     )
     call.org.add_child("attachments", ticket["id"], attachment)
     call.org.touch(ticket)

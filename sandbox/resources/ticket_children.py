@@ -3,6 +3,7 @@ deleting such a child.
 
 A child id that exists but under another ticket is unknown here, as the Desk answers for a mismatched path.
 """
+
 from __future__ import annotations
 
 from sandbox.api import Call, Reply, deleted

@@ -14,6 +14,7 @@ Choices where the reference is silent (the vendor's spec and the real service's 
   field at all are refused with 422 INVALID_DATA. An update that changes nothing leaves modifiedTime alone.
 - Lists hide spam tickets (see ticket_actions.mark_spam); by default they run oldest first, as the example.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,12 +27,29 @@ from sandbox.embed import TICKET_INCLUDES, ticket_list_item, ticket_view
 from sandbox.errors import ApiError, invalid_data, unprocessable
 from sandbox.listing import page, sort_records, value_matches
 from sandbox.params import PAGING, Choice, Id, Ids, Param, Sort, include
-from sandbox.periods import CLOSED_TIME, DUE_DATE, closed_in, due_in
 from sandbox.params import Text as TextParam
-from sandbox.records import THREAD_CHANNELS, TICKET_CUSTOM_FIELDS, apply_thread_to_ticket, contact_author
-from sandbox.records import new_attachment, new_contact, new_thread, new_ticket
-from sandbox.resources.body_fields import BadValue, Field, IdList, Object, Ref, Text, Timestamp
-from sandbox.resources.body_fields import body_object, read_fields
+from sandbox.periods import CLOSED_TIME, DUE_DATE, closed_in, due_in
+from sandbox.records import (
+    THREAD_CHANNELS,
+    TICKET_CUSTOM_FIELDS,
+    apply_thread_to_ticket,
+    contact_author,
+    new_attachment,
+    new_contact,
+    new_thread,
+    new_ticket,
+)
+from sandbox.resources.body_fields import (
+    BadValue,
+    Field,
+    IdList,
+    Object,
+    Ref,
+    Text,
+    Timestamp,
+    body_object,
+    read_fields,
+)
 from sandbox.resources.ticket_children import path_ticket
 from sandbox.resources.uploads import take_uploads
 from sandbox.state import Org, Record
@@ -42,11 +60,29 @@ TICKET_STATUSES = ("Open", "On Hold", "Escalated", "Closed")
 UNASSIGNED = "Unassigned"
 RECEIVED_IN_DAYS = ("15", "30", "90")
 LIST_SORTS = ("dueDate", "createdTime", "recentThread")
-READ_ONLY_FIELDS = frozenset({
-    "id", "ticketNumber", "statusType", "createdTime", "modifiedTime", "closedTime", "customerResponseTime",
-    "webUrl", "isDeleted", "approvalCount", "timeEntryCount", "commentCount", "attachmentCount", "taskCount",
-    "threadCount", "contact", "product", "assignee", "department",
-})
+READ_ONLY_FIELDS = frozenset(
+    {
+        "id",
+        "ticketNumber",
+        "statusType",
+        "createdTime",
+        "modifiedTime",
+        "closedTime",
+        "customerResponseTime",
+        "webUrl",
+        "isDeleted",
+        "approvalCount",
+        "timeEntryCount",
+        "commentCount",
+        "attachmentCount",
+        "taskCount",
+        "threadCount",
+        "contact",
+        "product",
+        "assignee",
+        "department",
+    }
+)
 
 
 class Status(Field):
@@ -108,12 +144,24 @@ SHARE_TYPES = ("READ_ONLY", "READ_WRITE")
 
 
 TICKET_FIELDS: dict[str, Field] = {
-    "subject": Text(nullable=False, max_length=1000), "departmentId": Ref(nullable=False, collection="departments"),
-    "contactId": Ref(nullable=False, collection="contacts"), "productId": OptionalRef(collection="products"),
-    "assigneeId": OptionalRef(collection="agents"), "status": Status(nullable=False), "email": Email(),
-    "phone": FreeText(max_length=120), "description": FreeText(), "category": FreeText(), "subCategory": FreeText(),
-    "classification": FreeText(), "resolution": FreeText(), "priority": FreeText(), "channel": FreeText(),
-    "dueDate": Timestamp(), "customFields": LayoutFields(), "uploads": IdList(),
+    "subject": Text(nullable=False, max_length=1000),
+    "departmentId": Ref(nullable=False, collection="departments"),
+    "contactId": Ref(nullable=False, collection="contacts"),
+    "productId": OptionalRef(collection="products"),
+    "assigneeId": OptionalRef(collection="agents"),
+    "status": Status(nullable=False),
+    "email": Email(),
+    "phone": FreeText(max_length=120),
+    "description": FreeText(),
+    "category": FreeText(),
+    "subCategory": FreeText(),
+    "classification": FreeText(),
+    "resolution": FreeText(),
+    "priority": FreeText(),
+    "channel": FreeText(),
+    "dueDate": Timestamp(),
+    "customFields": LayoutFields(),
+    "uploads": IdList(),
     "sharedDepartments": SharedDepartments(),
 }
 CREATE_ONLY_FIELDS = frozenset({"contact"})
@@ -121,7 +169,11 @@ SHARED = "_sharedDepartments"  # kept, not shown: the seed's ticket shapes have 
 
 
 def read_ticket_fields(
-    org: Org, body: Any, *, required: tuple[str, ...] = (), extra: frozenset[str] = frozenset(),
+    org: Org,
+    body: Any,
+    *,
+    required: tuple[str, ...] = (),
+    extra: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """The body's ticket fields, parsed; unknown names are refused, read-only ones ignored. One 422 names all."""
     body = body_object(body)
@@ -236,7 +288,8 @@ def list_tickets(call: Call) -> Reply:
 
 
 CONTACT_FIELDS: dict[str, Field] = {
-    "lastName": Text(nullable=False, max_length=200), "email": Email(nullable=False),
+    "lastName": Text(nullable=False, max_length=200),
+    "email": Email(nullable=False),
     "firstName": FreeText(max_length=40),
 }
 
@@ -261,8 +314,14 @@ def _contact_for(org: Org, body: dict[str, Any]) -> Record:
 def _attach(call: Call, ticket: Record, uploads: list[Record]) -> None:
     """`uploads` (ids from POST /uploads) become the ticket's attachments."""
     for upload in uploads:
-        attachment = new_attachment(call.org, "tickets", ticket["id"], name=upload["name"],
-                                    creatorId=call.agent["id"], content=upload["_content"])
+        attachment = new_attachment(
+            call.org,
+            "tickets",
+            ticket["id"],
+            name=upload["name"],
+            creatorId=call.agent["id"],
+            content=upload["_content"],
+        )
         call.org.add_child("attachments", ticket["id"], attachment)
 
 
@@ -280,8 +339,13 @@ def create_ticket(call: Call) -> Reply:
     ticket[SHARED] = shared
     if ticket.get("description"):
         thread = new_thread(
-            org, ticket["id"], direction="in", channel=THREAD_CHANNELS.get(ticket.get("channel") or "", "EMAIL"),
-            content=ticket["description"], author=contact_author(contact), fromEmailAddress=ticket.get("email"),
+            org,
+            ticket["id"],
+            direction="in",
+            channel=THREAD_CHANNELS.get(ticket.get("channel") or "", "EMAIL"),
+            content=ticket["description"],
+            author=contact_author(contact),
+            fromEmailAddress=ticket.get("email"),
             to=reply_address(org, ticket["departmentId"]),
         )
         org.add_child("threads", ticket["id"], thread)
@@ -308,11 +372,22 @@ TICKET_INCLUDE = include(*TICKET_INCLUDES)
 ENDPOINTS = [
     Endpoint("GET", "/tickets/{ticket_id:id}", get_ticket, READ, params={"include": TICKET_INCLUDE}),
     Endpoint(
-        "GET", "/tickets", list_tickets, READ,
+        "GET",
+        "/tickets",
+        list_tickets,
+        READ,
         params={
-            **PAGING, "departmentId": Id(), "assignee": AssigneeFilter(), "channel": TextParam(),
-            "status": TextParam(), "sortBy": Sort(LIST_SORTS), "receivedInDays": Choice(RECEIVED_IN_DAYS),
-            "include": TICKET_INCLUDE, "closedTime": CLOSED_TIME, "dueDate": DUE_DATE, "teamIds": Ids(),
+            **PAGING,
+            "departmentId": Id(),
+            "assignee": AssigneeFilter(),
+            "channel": TextParam(),
+            "status": TextParam(),
+            "sortBy": Sort(LIST_SORTS),
+            "receivedInDays": Choice(RECEIVED_IN_DAYS),
+            "include": TICKET_INCLUDE,
+            "closedTime": CLOSED_TIME,
+            "dueDate": DUE_DATE,
+            "teamIds": Ids(),
         },
     ),
     Endpoint("POST", "/tickets", create_ticket, CREATE, body="json"),

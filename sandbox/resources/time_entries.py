@@ -8,6 +8,7 @@ requestChargeType is one of the spec's four values; minutes and seconds are 0-59
 billable unless `isBillable: false`, and nothing is ever "billed" in the sandbox; `module=tasks` asks for the time
 logged on the ticket's tasks, which the sandbox does not keep, so it is always empty.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -26,17 +27,29 @@ READ = ("Desk.tickets.READ",)
 UPDATE = ("Desk.tickets.UPDATE",)
 CHARGE_TYPES = ("Customer Service", "Upgrade Request", "Product Consultation", "Support and Maintenance")
 FIELDS = {
-    "hoursSpent": Whole(), "minutesSpent": Whole(maximum=59), "secondsSpent": Whole(maximum=59),
-    "executedTime": Timestamp(), "ownerId": Ref(collection="agents"), "agentCostPerHour": Amount(),
-    "additionalCost": Amount(), "description": Text(max_length=100), "requestChargeType": OneOf(values=CHARGE_TYPES),
-    "customFields": Object(), "isBillable": Boolean(nullable=False),
+    "hoursSpent": Whole(),
+    "minutesSpent": Whole(maximum=59),
+    "secondsSpent": Whole(maximum=59),
+    "executedTime": Timestamp(),
+    "ownerId": Ref(collection="agents"),
+    "agentCostPerHour": Amount(),
+    "additionalCost": Amount(),
+    "description": Text(max_length=100),
+    "requestChargeType": OneOf(values=CHARGE_TYPES),
+    "customFields": Object(),
+    "isBillable": Boolean(nullable=False),
 }
 COUNTS, AMOUNTS = ("hoursSpent", "minutesSpent", "secondsSpent"), ("agentCostPerHour", "additionalCost")
 ONE_PARAMS = {"include": include("owner")}
 LIST_PARAMS = {
-    **PAGING, **ONE_PARAMS, "module": Choice(values=("tickets", "tasks")), "isBillable": Flag(),
-    "billStatus": Choice(values=("nonBillable", "billable", "billed")), "orderBy": Choice(values=("ASC", "DESC")),
-    "createdTimeRange": TimeRange(), "modifiedTimeRange": TimeRange(),
+    **PAGING,
+    **ONE_PARAMS,
+    "module": Choice(values=("tickets", "tasks")),
+    "isBillable": Flag(),
+    "billStatus": Choice(values=("nonBillable", "billable", "billed")),
+    "orderBy": Choice(values=("ASC", "DESC")),
+    "createdTimeRange": TimeRange(),
+    "modifiedTimeRange": TimeRange(),
 }
 PHOTO_URL = "https://contacts.zoho.com/file?t=user&ID={zuid}"
 
@@ -69,8 +82,9 @@ def _wanted(entry: Record, query: dict[str, Any]) -> bool:
     if status is not None and status != ("billable" if billable else "nonBillable"):
         return False
     modified = entry.get("_modifiedTime") or entry["createdTime"]
-    return (_in_range(entry["createdTime"], query.get("createdTimeRange"))
-            and _in_range(modified, query.get("modifiedTimeRange")))
+    return _in_range(entry["createdTime"], query.get("createdTimeRange")) and _in_range(
+        modified, query.get("modifiedTimeRange")
+    )
 
 
 def list_entries(call: Call) -> Reply:

@@ -3,6 +3,7 @@
 Also the multipart reading every file endpoint shares (`read_file`): the `file` part must be there, and its
 measured size (never the Content-Length, which may be absent or lie) must be within the sandbox's limit.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -8,6 +8,7 @@ SLA targets of a policy with a calendar, and for a task's `due_in` with a calend
 from a breach) stay business time, where 1d is 24 business hours: `rules check` says so wherever a `d` or `w` meets
 a calendar (`meaning_warnings`).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -52,8 +53,9 @@ def hours_text(delta: timedelta) -> str:
     return ("-" if delta < timedelta() else "") + (text or "0m")
 
 
-def elapsed_days_probe(getter: Callable[[Any], Any], operator: str, text: str, calendar: Calendar
-                       ) -> Callable[[Any], tuple[bool, Any]]:
+def elapsed_days_probe(
+    getter: Callable[[Any], Any], operator: str, text: str, calendar: Calendar
+) -> Callable[[Any], tuple[bool, Any]]:
     """The probe of `{field, older_than|newer_than: text, calendar}` when `text` has days (conditions.py)."""
     older = operator == "older_than"
 
@@ -64,8 +66,10 @@ def elapsed_days_probe(getter: Callable[[Any], Any], operator: str, text: str, c
             return False, value
         elapsed = calendar.business_time_between(moment, ctx.now)
         span = business_span(calendar, moment, text)
-        shown = (f"{value} ({hours_text(elapsed)} ago in business hours of {calendar.name!r}; {text} from it is "
-                 f"{hours_text(span)})")
+        shown = (
+            f"{value} ({hours_text(elapsed)} ago in business hours of {calendar.name!r}; {text} from it is "
+            f"{hours_text(span)})"
+        )
         return (elapsed >= span) == older, shown
 
     return probe
@@ -78,19 +82,28 @@ def meaning_warnings(file_data: Any, report: Report) -> None:
     """Warn at every `d`/`w` duration used with a calendar in one file's plain data (see the module docstring)."""
     for path, text, calendar, now_days in _day_durations(file_data):
         if now_days:
-            report(path, f"with calendar {calendar!r}, {text} now means {_days_words(text)} (before: "
-                   f"{_old_hours(text)} business hours); write {_old_hours(text)}h to keep the old meaning",
-                   severity="warning")
+            report(
+                path,
+                f"with calendar {calendar!r}, {text} now means {_days_words(text)} (before: "
+                f"{_old_hours(text)} business hours); write {_old_hours(text)}h to keep the old meaning",
+                severity="warning",
+            )
         else:
-            report(path, f"with calendar {calendar!r}, {text} here is {_old_hours(text)} business hours, not "
-                   f"{_days_words(text)}; write it in hours ({_old_hours(text)}h) to say so", severity="warning")
+            report(
+                path,
+                f"with calendar {calendar!r}, {text} here is {_old_hours(text)} business hours, not "
+                f"{_days_words(text)}; write it in hours ({_old_hours(text)}h) to say so",
+                severity="warning",
+            )
 
 
 def _days_words(text: str) -> str:
     weeks, days, rest = split_days(text)
-    parts = [f"{weeks} business week{'s' if weeks != 1 else ''}" if weeks else "",
-             f"{days} business day{'s' if days != 1 else ''}" if days else "",
-             f"{hours_text(rest)} of business time" if rest else ""]
+    parts = [
+        f"{weeks} business week{'s' if weeks != 1 else ''}" if weeks else "",
+        f"{days} business day{'s' if days != 1 else ''}" if days else "",
+        f"{hours_text(rest)} of business time" if rest else "",
+    ]
     return " and ".join(part for part in parts if part)
 
 
@@ -118,7 +131,7 @@ def _day_durations(data: Any) -> Iterator[tuple[Path, str, str, bool]]:
             if not isinstance(metric, dict):
                 continue
             targets = metric.get("targets")
-            for key, text in (targets.items() if isinstance(targets, dict) else ()):
+            for key, text in targets.items() if isinstance(targets, dict) else ():
                 if has_days(text):
                     yield loc + ("metrics", name, "targets", key), text, calendar, True
             for number, level in enumerate(_items(metric.get("escalations"))):

@@ -24,6 +24,7 @@ a target in a closed stretch (Friday 20:00 -> Monday 20:00) is reached at the la
 partial day counts as a whole one: 1d from Dec 23 15:00 with Dec 24 open 09:00-12:00 is reached Dec 24 12:00.
 `1w` is `days_per_week` business days (5 for Monday to Friday).
 """
+
 from __future__ import annotations
 
 import re

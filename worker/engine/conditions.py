@@ -9,6 +9,7 @@ top-level field) or, without changes, from the previous ticket; on ticket.create
 changed from empty. Elapsed-time operators count from the field's time to `now`, in calendar time or in the
 business hours of a named calendar.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
@@ -38,10 +39,16 @@ Report = Callable[[Path, str], None]
 class EvalContext:
     """What one evaluation of one ticket sees; shared by every rule of the event."""
 
-    __slots__ = ("ticket", "previous", "changes", "kind", "now")
+    __slots__ = ("changes", "kind", "now", "previous", "ticket")
 
-    def __init__(self, ticket: Mapping[str, Any], previous: Mapping[str, Any] | None,
-                 changes: Mapping[str, Any] | None, kind: str, now: datetime) -> None:
+    def __init__(
+        self,
+        ticket: Mapping[str, Any],
+        previous: Mapping[str, Any] | None,
+        changes: Mapping[str, Any] | None,
+        kind: str,
+        now: datetime,
+    ) -> None:
         self.ticket = ticket
         self.previous = previous
         self.changes = changes
@@ -62,8 +69,12 @@ class Failure(NamedTuple):
     children: tuple[Failure, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"path": self.path, "operator": self.operator, "expected": self.expected,
-                                "actual": self.actual}
+        data: dict[str, Any] = {
+            "path": self.path,
+            "operator": self.operator,
+            "expected": self.expected,
+            "actual": self.actual,
+        }
         if self.children:
             data["children"] = [child.as_dict() for child in self.children]
         return data
@@ -121,8 +132,7 @@ class CompiledCondition:
 ALWAYS = CompiledCondition(check=lambda ctx: None)
 
 
-def compile_condition(model: Any, calendars: Mapping[str, Calendar], loc: Path, report: Report
-                      ) -> CompiledCondition:
+def compile_condition(model: Any, calendars: Mapping[str, Calendar], loc: Path, report: Report) -> CompiledCondition:
     """Compile the `if:` of a rule (None means "always"); unknown calendars are reported, not raised."""
     if model is None:
         return ALWAYS
@@ -131,21 +141,32 @@ def compile_condition(model: Any, calendars: Mapping[str, Calendar], loc: Path, 
     return compiled
 
 
-def _compile(model: Any, calendars: Mapping[str, Calendar], loc: Path, report: Report, leaves: list[Leaf],
-             where: tuple[bool, bool, bool]) -> Check:
+def _compile(
+    model: Any,
+    calendars: Mapping[str, Calendar],
+    loc: Path,
+    report: Report,
+    leaves: list[Leaf],
+    where: tuple[bool, bool, bool],
+) -> Check:
     under_any, under_not, top = where
     if isinstance(model, AllCondition):
-        checks = [_compile(child, calendars, loc + ("all", index), report, leaves, (under_any, under_not, top))
-                  for index, child in enumerate(model.all)]
+        checks = [
+            _compile(child, calendars, loc + ("all", index), report, leaves, (under_any, under_not, top))
+            for index, child in enumerate(model.all)
+        ]
         return _all(checks)
     if isinstance(model, AnyCondition):
-        checks = [_compile(child, calendars, loc + ("any", index), report, leaves, (True, under_not, False))
-                  for index, child in enumerate(model.any)]
+        checks = [
+            _compile(child, calendars, loc + ("any", index), report, leaves, (True, under_not, False))
+            for index, child in enumerate(model.any)
+        ]
         return _any(checks)
     if isinstance(model, NotCondition):
         inner_leaves: list[Leaf] = []
-        inner = _compile(model.not_, calendars, loc + ("not",), report, inner_leaves,
-                         (under_any, True, top and not under_not))
+        inner = _compile(
+            model.not_, calendars, loc + ("not",), report, inner_leaves, (under_any, True, top and not under_not)
+        )
         leaves.extend(inner_leaves)
         single = inner_leaves[0] if isinstance(model.not_, FieldCondition) else None
         return _not(inner, single)
@@ -256,8 +277,11 @@ def _leaf(model: FieldCondition, calendars: Mapping[str, Calendar], loc: Path, r
         return Leaf(path, operator, expected, "elapsed", loc, getter, None, probe)
     test = value_test(operator, expected, model.ignore_case)
     probe = _value_probe(getter, test)
-    accepts = None if isinstance(expected, str) and expected.strip().startswith("now") else (
-        lambda value: test(value, datetime.min))
+    accepts = (
+        None
+        if isinstance(expected, str) and expected.strip().startswith("now")
+        else (lambda value: test(value, datetime.min))
+    )
     return Leaf(path, operator, expected, "value", loc, getter, accepts, probe, test)
 
 
@@ -294,8 +318,7 @@ def _change_probe(path: str, getter: Getter, test: Callable) -> Callable[[EvalCo
     return probe
 
 
-def change_of(ctx: EvalContext, path: str, getter: Getter, top: str, rest: Getter | None
-              ) -> tuple[Any, Any] | None:
+def change_of(ctx: EvalContext, path: str, getter: Getter, top: str, rest: Getter | None) -> tuple[Any, Any] | None:
     """(old, new) when the field at `path` changed in this event, else None."""
     if ctx.changes is not None:
         if path in ctx.changes:

@@ -4,6 +4,7 @@ croniter decides what is valid (the scheduler runs it); this module only explain
 fields is a comma-separated list of `*`, `N`, `N-M`, each optionally `/STEP`; months and weekdays also take
 three-letter names (JAN-DEC, SUN-SAT).
 """
+
 from __future__ import annotations
 
 import re
@@ -38,8 +39,10 @@ def cron_problem(expression: str) -> str:
     """The first thing wrong with `expression` that a person can fix, in words."""
     fields = expression.split()
     if len(fields) != len(FIELDS):
-        return (f"invalid cron expression {expression!r}: expected 5 fields ({ORDER}), found {len(fields)}; "
-                "like '*/5 * * * *'")
+        return (
+            f"invalid cron expression {expression!r}: expected 5 fields ({ORDER}), found {len(fields)}; "
+            "like '*/5 * * * *'"
+        )
     for field, text in zip(FIELDS, fields):
         for item in text.split(","):
             reason = _item_problem(field, item)

@@ -8,6 +8,7 @@ Lookups: agents by id or email (case-insensitive; the Desk calls it `emailId`), 
 assignment when its status is ACTIVE and it is confirmed (an unconfirmed agent has no zuid and cannot be
 assigned), and, when the directory carries its load, when that load is under the rule's cap.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -32,8 +33,13 @@ def _id_order(record: Record) -> tuple[int, str]:
 class Directory:
     """Immutable lookups over one snapshot of the Desk's agents, departments and reply addresses."""
 
-    def __init__(self, agents: Iterable[Record] = (), departments: Iterable[Record] = (),
-                 mail_reply_addresses: Iterable[Record] = (), open_tickets: Mapping[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        agents: Iterable[Record] = (),
+        departments: Iterable[Record] = (),
+        mail_reply_addresses: Iterable[Record] = (),
+        open_tickets: Mapping[str, int] | None = None,
+    ) -> None:
         self.agents = tuple(agents)
         self.departments = tuple(departments)
         self.mail_reply_addresses = tuple(mail_reply_addresses)
@@ -56,8 +62,12 @@ class Directory:
         """From a mapping like {agents: [...], departments: [...], mailReplyAddresses: [...], openTickets: {}}."""
         if data is None or isinstance(data, Directory):
             return data
-        return cls(data.get("agents") or (), data.get("departments") or (),
-                   data.get("mailReplyAddresses") or (), data.get("openTickets") or {})
+        return cls(
+            data.get("agents") or (),
+            data.get("departments") or (),
+            data.get("mailReplyAddresses") or (),
+            data.get("openTickets") or {},
+        )
 
     # ------------------------------------------------------------------------------------------- lookups
     def agent(self, ref: Any) -> Record | None:
@@ -93,9 +103,12 @@ class Directory:
         """Agents of a department (by either side's association), in a stable order: by id."""
         ident = str(department.get("id"))
         member_ids = {str(agent_id) for agent_id in department.get("associatedAgentIds") or ()}
-        members = [agent for agent in self.agents
-                   if str(agent.get("id")) in member_ids
-                   or ident in {str(d) for d in agent.get("associatedDepartmentIds") or ()}]
+        members = [
+            agent
+            for agent in self.agents
+            if str(agent.get("id")) in member_ids
+            or ident in {str(d) for d in agent.get("associatedDepartmentIds") or ()}
+        ]
         return sorted(members, key=_id_order)
 
     def eligible_summaries(self, department: Record, cap: int | None) -> tuple[list[dict], list[dict]]:
@@ -104,8 +117,10 @@ class Directory:
         key = ("summaries", str(department.get("id")), cap)
         if key not in self._eligible:
             candidates, skipped = self.eligible(department, cap)
-            self._eligible[key] = ([agent_summary(agent, self.load(agent)) for agent in candidates],
-                                   [{**agent_summary(agent), "reason": reason} for agent, reason in skipped])
+            self._eligible[key] = (
+                [agent_summary(agent, self.load(agent)) for agent in candidates],
+                [{**agent_summary(agent), "reason": reason} for agent, reason in skipped],
+            )
         return self._eligible[key]
 
     def eligible(self, department: Record, cap: int | None) -> tuple[list[Record], list[tuple[Record, str]]]:
@@ -167,6 +182,11 @@ def _describe(agent: Any) -> str:
 def agent_summary(agent: Record, load: int | None = None) -> dict[str, Any]:
     """An agent as plans carry it: id, email, name, zuid (and load when known)."""
     name = " ".join(part for part in (agent.get("firstName"), agent.get("lastName")) if part)
-    summary = {"id": str(agent.get("id")), "email": agent.get("emailId") or agent.get("email"),
-               "name": name or None, "zuid": agent.get("zuid"), "openTickets": load}
+    summary = {
+        "id": str(agent.get("id")),
+        "email": agent.get("emailId") or agent.get("email"),
+        "name": name or None,
+        "zuid": agent.get("zuid"),
+        "openTickets": load,
+    }
     return {key: value for key, value in summary.items() if value is not None}

@@ -2,6 +2,7 @@
 
 Units run largest first, each at most once, whole numbers only; a sign is allowed for SLA offsets.
 """
+
 from __future__ import annotations
 
 import re

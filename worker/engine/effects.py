@@ -10,6 +10,7 @@ id and zuid render as `{assignee.id}` and `{assignee.zuid}`: `mention(ticket.ass
 `zsu[@user:{assignee.zuid}]zsu`, and the planned action carries `pending=("assignee",)` so the pipeline
 substitutes the picked agent's values before sending.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -23,8 +24,9 @@ PENDING_MARK = "{assignee."
 _CUSTOM = ("customFields", "cf")
 
 
-def effect(kind: str, params: Mapping[str, Any], view: Mapping[str, Any], directory: Directory | None
-           ) -> dict[str, Any] | None:
+def effect(
+    kind: str, params: Mapping[str, Any], view: Mapping[str, Any], directory: Directory | None
+) -> dict[str, Any] | None:
     """The ticket fields `kind` with these planned `params` changes, or None."""
     if kind == "update":
         changes = {key: value for key, value in params.items() if key not in _CUSTOM}
@@ -35,8 +37,10 @@ def effect(kind: str, params: Mapping[str, Any], view: Mapping[str, Any], direct
     if kind == "move":
         name = params.get("department")
         department_id = params.get("departmentId")
-        return {"departmentId": department_id,
-                "department": {"id": department_id, "name": None if str(name).isdigit() else name}}
+        return {
+            "departmentId": department_id,
+            "department": {"id": department_id, "name": None if str(name).isdigit() else name},
+        }
     if kind == "assign":
         return _assignee(params, directory)
     if kind == "mark_spam":
@@ -46,18 +50,32 @@ def effect(kind: str, params: Mapping[str, Any], view: Mapping[str, Any], direct
 
 def _assignee(params: Mapping[str, Any], directory: Directory | None) -> dict[str, Any]:
     if "strategy" in params:
-        return {"assigneeId": PENDING_ASSIGNEE_ID,
-                "assignee": {"id": PENDING_ASSIGNEE_ID, "zuid": PENDING_ASSIGNEE_ZUID, "email": None,
-                             "firstName": None, "lastName": None, "pending": True}}
+        return {
+            "assigneeId": PENDING_ASSIGNEE_ID,
+            "assignee": {
+                "id": PENDING_ASSIGNEE_ID,
+                "zuid": PENDING_ASSIGNEE_ZUID,
+                "email": None,
+                "firstName": None,
+                "lastName": None,
+                "pending": True,
+            },
+        }
     agent_id = params.get("agentId")
     record = directory.agent(agent_id or params.get("agent")) if directory is not None else None
     if record is None:
         ref = params.get("agent")
-        return {"assigneeId": agent_id,
-                "assignee": {"id": agent_id, "email": ref if ref and "@" in ref else None}}
-    return {"assigneeId": agent_id,
-            "assignee": {"id": agent_id, "firstName": record.get("firstName"), "lastName": record.get("lastName"),
-                         "email": record.get("emailId") or record.get("email"), "zuid": record.get("zuid")}}
+        return {"assigneeId": agent_id, "assignee": {"id": agent_id, "email": ref if ref and "@" in ref else None}}
+    return {
+        "assigneeId": agent_id,
+        "assignee": {
+            "id": agent_id,
+            "firstName": record.get("firstName"),
+            "lastName": record.get("lastName"),
+            "email": record.get("emailId") or record.get("email"),
+            "zuid": record.get("zuid"),
+        },
+    }
 
 
 def mentions_pending(params: Any) -> bool:

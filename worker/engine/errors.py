@@ -10,6 +10,7 @@ Hierarchy (catch the narrowest you can handle):
 
 `PlanError`s never escape `evaluate`: they become a "failed" verdict that names the rule and the message.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -16,6 +16,7 @@ Choices: the loop cap and `once` are checked after the conditions, so a skip say
 A dry_run rule's `stop` does not stop later rules (shadow mode must not change what happens live). A failed rule
 does not stop later rules. `directory=None` means "not known": names stay unresolved (see planner.py).
 """
+
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
@@ -114,10 +115,16 @@ class Verdict(NamedTuple):
         return self.note
 
     def as_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"rule": self.rule, "version": self.version, "status": self.status,
-                                "matched": self.matched, "reason": self.reason, "dry_run": self.dry_run,
-                                "failure": self.failure.as_dict() if self.failure else None,
-                                "actions": [action.as_dict() for action in self.actions]}
+        data: dict[str, Any] = {
+            "rule": self.rule,
+            "version": self.version,
+            "status": self.status,
+            "matched": self.matched,
+            "reason": self.reason,
+            "dry_run": self.dry_run,
+            "failure": self.failure.as_dict() if self.failure else None,
+            "actions": [action.as_dict() for action in self.actions],
+        }
         if self.once is not None:
             data["once"] = {"mode": self.once, "anchor": self.anchor}
         return data
@@ -148,13 +155,24 @@ class Evaluation:
         return next((verdict for verdict in self.verdicts if verdict.rule == rule_id), None)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"event": {"kind": self.event.kind, "id": self.event.id, "ticket_id": self.ticket_id},
-                "now": self.now.isoformat(), "verdicts": [verdict.as_dict() for verdict in self.verdicts]}
+        return {
+            "event": {"kind": self.event.kind, "id": self.event.id, "ticket_id": self.ticket_id},
+            "now": self.now.isoformat(),
+            "verdicts": [verdict.as_dict() for verdict in self.verdicts],
+        }
 
 
-def evaluate(rules: RuleSet, event: Event | str, ticket: Mapping[str, Any], previous: Mapping[str, Any] | None = None,
-             directory: Directory | Mapping[str, Any] | None = None, now: datetime | str | None = None, *,
-             history: History | None = None, only: Collection[str] | None = None) -> Evaluation:
+def evaluate(
+    rules: RuleSet,
+    event: Event | str,
+    ticket: Mapping[str, Any],
+    previous: Mapping[str, Any] | None = None,
+    directory: Directory | Mapping[str, Any] | None = None,
+    now: datetime | str | None = None,
+    *,
+    history: History | None = None,
+    only: Collection[str] | None = None,
+) -> Evaluation:
     """Verdicts for every rule of `rules` on this event (see the module docstring).
 
     `event` may be a kind string; `now` defaults to the current UTC time; `history` defaults to an empty one;
@@ -173,21 +191,25 @@ def evaluate(rules: RuleSet, event: Event | str, ticket: Mapping[str, Any], prev
         if only is not None and rule.id not in only:
             verdicts[index] = Verdict(rule.id, "not_triggered", "not due in this sweep", version=rule.version)
         elif stopped_by is not None:
-            verdicts[index] = Verdict(rule.id, "skipped", f"skipped: stopped by rule {stopped_by!r}",
-                                      version=rule.version)
+            verdicts[index] = Verdict(
+                rule.id, "skipped", f"skipped: stopped by rule {stopped_by!r}", version=rule.version
+            )
         elif by_deskpilot and not rule.retrigger:
-            verdicts[index] = Verdict(rule.id, "skipped", "skipped: change made by deskpilot (retrigger false)",
-                                      version=rule.version)
+            verdicts[index] = Verdict(
+                rule.id, "skipped", "skipped: change made by deskpilot (retrigger false)", version=rule.version
+            )
         else:
             try:
                 failure = rule.check(ctx)
             except Exception as exc:  # noqa: BLE001 - one rule's fault is that rule's alone
-                verdicts[index] = Verdict(rule.id, "failed", f"failed: conditions raised {_cause(exc)}",
-                                          version=rule.version)
+                verdicts[index] = Verdict(
+                    rule.id, "failed", f"failed: conditions raised {_cause(exc)}", version=rule.version
+                )
                 continue
             if failure is not None:
-                verdicts[index] = _new_tuple(Verdict, (rule.id, "not_matched", "", failure, (), False, False,
-                                                       rule.version, None, None))
+                verdicts[index] = _new_tuple(
+                    Verdict, (rule.id, "not_matched", "", failure, (), False, False, rule.version, None, None)
+                )
                 continue
             verdict = verdicts[index] = _fire(rule, run)
             if verdict.status == "fired" and rule.stops:
@@ -209,8 +231,9 @@ def _steps(rules: RuleSet, kind: str) -> tuple[tuple[Verdict | None, ...], tuple
 
 def _static_verdict(rule: CompiledRule, kind: str) -> Verdict | None:
     if kind not in rule.kinds:
-        return Verdict(rule.id, "not_triggered", f"listens to {', '.join(sorted(rule.kinds))}, not {kind}",
-                       version=rule.version)
+        return Verdict(
+            rule.id, "not_triggered", f"listens to {', '.join(sorted(rule.kinds))}, not {kind}", version=rule.version
+        )
     if not rule.model.enabled:
         return Verdict(rule.id, "disabled", "disabled", version=rule.version)
     return None
@@ -248,8 +271,13 @@ def _fire(rule: CompiledRule, run: _Run) -> Verdict:
         return Verdict(rule.id, "skipped", f"skipped: already fired once{detail}", **base)
     fires = run.history.fires_last_hour(rule.id, run.ticket_id)
     if fires >= model.max_fires_per_ticket_per_hour:
-        return Verdict(rule.id, "skipped", f"skipped: loop cap reached ({fires} fires on this ticket in the last "
-                       f"hour; max_fires_per_ticket_per_hour is {model.max_fires_per_ticket_per_hour})", **base)
+        return Verdict(
+            rule.id,
+            "skipped",
+            f"skipped: loop cap reached ({fires} fires on this ticket in the last "
+            f"hour; max_fires_per_ticket_per_hour is {model.max_fires_per_ticket_per_hour})",
+            **base,
+        )
     try:  # after the history look-ups: a store that fails must fail the event (it is retried), not the rule
         actions = plan_rule(rule, run)
     except PlanError as exc:
@@ -275,10 +303,15 @@ def plan_rule(rule: CompiledRule, run: _Run) -> tuple[PlannedAction, ...]:
     directory = run.directory or _EMPTY_DIRECTORY
 
     def make_variables(view: Mapping[str, Any]) -> dict[str, Any]:
-        event = {"kind": run.event.kind, "id": run.event.id, "ticket_id": run.ticket_id,
-                 "changes": dict(run.event.changes or {})}
-        return variables(view, run.previous, event, {"id": rule.id, "name": rule.model.name}, run.now,
-                         directory.mention)
+        event = {
+            "kind": run.event.kind,
+            "id": run.event.id,
+            "ticket_id": run.ticket_id,
+            "changes": dict(run.event.changes or {}),
+        }
+        return variables(
+            view, run.previous, event, {"id": rule.id, "name": rule.model.name}, run.now, directory.mention
+        )
 
     ctx = PlanContext(run.ticket, run.now, run.directory, make_variables)
     time_rule, dry_run, effects_matter = rule.is_time_rule, rule.model.dry_run, rule.effects_matter
@@ -286,9 +319,20 @@ def plan_rule(rule: CompiledRule, run: _Run) -> tuple[PlannedAction, ...]:
     for position, action in enumerate(rule.actions):
         params = action.plan(ctx)
         marks = ("assignee",) if pending and mentions_pending(params) else ()
-        planned.append(PlannedAction(rule.id, action.index, action.type, params, run.ticket_id,
-                                     time_rule and action.type == "update" and action.constant, dry_run,
-                                     rule.version, marks, rule.model.on_action_failure == "continue"))
+        planned.append(
+            PlannedAction(
+                rule.id,
+                action.index,
+                action.type,
+                params,
+                run.ticket_id,
+                time_rule and action.type == "update" and action.constant,
+                dry_run,
+                rule.version,
+                marks,
+                rule.model.on_action_failure == "continue",
+            )
+        )
         if effects_matter[position]:
             changes = effect(action.type, params, ctx.view, run.directory)
             if changes:

@@ -1,12 +1,13 @@
 """Render an evaluation for people: each rule's verdict, the condition that stopped it, the plan of those that fired.
 
-    Event ticket.created on ticket 1892000000042034 at 2026-11-28T10:00:00Z: 2 of 7 rules fired
-      FIRED          vip-to-tier2           rules/vip.yaml:3
-                       move  department='Tier 2' departmentId='1892000000082069'
-      NOT MATCHED    billing-to-billing     rules/triage.yaml:12
-                       subject contains 'invoice': actual 'Order delayed'
-      NOT TRIGGERED  sla-overdue-task       rules/sla_escalation.yaml:5  listens to schedule, not ticket.created
+Event ticket.created on ticket 1892000000042034 at 2026-11-28T10:00:00Z: 2 of 7 rules fired
+  FIRED          vip-to-tier2           rules/vip.yaml:3
+                   move  department='Tier 2' departmentId='1892000000082069'
+  NOT MATCHED    billing-to-billing     rules/triage.yaml:12
+                   subject contains 'invoice': actual 'Order delayed'
+  NOT TRIGGERED  sla-overdue-task       rules/sla_escalation.yaml:5  listens to schedule, not ticket.created
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -15,16 +16,24 @@ from worker.engine.conditions import Failure, show
 from worker.engine.evaluate import Evaluation, Verdict
 from worker.engine.ruleset import RuleSet
 
-_LABELS = {"fired": "FIRED", "not_matched": "NOT MATCHED", "not_triggered": "NOT TRIGGERED",
-           "disabled": "DISABLED", "skipped": "SKIPPED", "failed": "FAILED"}
+_LABELS = {
+    "fired": "FIRED",
+    "not_matched": "NOT MATCHED",
+    "not_triggered": "NOT TRIGGERED",
+    "disabled": "DISABLED",
+    "skipped": "SKIPPED",
+    "failed": "FAILED",
+}
 _INDENT = " " * 19
 
 
 def explain_text(rules: RuleSet, evaluation: Evaluation, *, verbose: bool = True) -> str:
     """The verdicts as text; `verbose=False` leaves out rules that do not listen to the event."""
     fired = len(evaluation.fired)
-    header = (f"Event {evaluation.event.kind} on ticket {evaluation.ticket_id or '?'} at "
-              f"{evaluation.now.strftime('%Y-%m-%dT%H:%M:%SZ')}: {fired} of {len(evaluation.verdicts)} rules fired")
+    header = (
+        f"Event {evaluation.event.kind} on ticket {evaluation.ticket_id or '?'} at "
+        f"{evaluation.now.strftime('%Y-%m-%dT%H:%M:%SZ')}: {fired} of {len(evaluation.verdicts)} rules fired"
+    )
     lines = [header]
     width = max((len(verdict.rule) for verdict in evaluation.verdicts), default=0)
     for verdict in evaluation.verdicts:

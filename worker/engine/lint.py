@@ -19,6 +19,7 @@ warning); an unknown field path as a clock start (error); a policy that never go
 enabled one has no condition (warning); an escalation level whose offset lies before the clock's start for some
 target, so it is due at once (warning).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -44,19 +45,32 @@ def lint_rule(rule: CompiledRule, report: Report) -> None:
     leaves = rule.condition.leaves
     for leaf in leaves:
         if leaf.family == "elapsed" and leaf.under_any:
-            report(rule, leaf.loc + (leaf.operator,), f"time condition {leaf.operator} is not allowed inside any; "
-                   "put it at the top level or under all", at_key=True)
+            report(
+                rule,
+                leaf.loc + (leaf.operator,),
+                f"time condition {leaf.operator} is not allowed inside any; put it at the top level or under all",
+                at_key=True,
+            )
         _lint_path(rule, leaf.path, leaf.loc + ("field",), report)
         if rule.is_time_rule and leaf.family == "change":
-            report(rule, leaf.loc + (leaf.operator,), f"{leaf.operator} never matches in a time rule: a sweep "
-                   "carries no change", severity="warning", at_key=True)
+            report(
+                rule,
+                leaf.loc + (leaf.operator,),
+                f"{leaf.operator} never matches in a time rule: a sweep carries no change",
+                severity="warning",
+                at_key=True,
+            )
     if isinstance(rule.model.once, OncePerAnchor):
         _lint_path(rule, rule.model.once.per_anchor, loc + ("once", "per_anchor"), report)
     _lint_custom_keys(rule, rule.actions, loc + ("then",), report)
     if rule.is_time_rule and rule.once is None and not nullifying_leaves(rule):
-        report(rule, loc + ("on",), f"time rule {rule.id!r} would act on every sweep: add once: per_ticket, "
-               "once: {per_anchor: FIELD}, or a condition its own actions make false "
-               "(e.g. set status On Hold and require status not_in [On Hold])")
+        report(
+            rule,
+            loc + ("on",),
+            f"time rule {rule.id!r} would act on every sweep: add once: per_ticket, "
+            "once: {per_anchor: FIELD}, or a condition its own actions make false "
+            "(e.g. set status On Hold and require status not_in [On Hold])",
+        )
 
 
 def _lint_path(owner: Any, path: str, loc: tuple, report: Report) -> None:
@@ -87,8 +101,11 @@ def nullifying_leaves(rule: CompiledRule) -> list[Leaf]:
     sets: dict[str, Any] = {}
     for action in rule.actions:
         sets.update(action.sets)
-    return [leaf for leaf in rule.condition.leaves
-            if leaf.top_level and leaf.path in sets and _made_false(leaf, sets[leaf.path])]
+    return [
+        leaf
+        for leaf in rule.condition.leaves
+        if leaf.top_level and leaf.path in sets and _made_false(leaf, sets[leaf.path])
+    ]
 
 
 def _made_false(leaf: Leaf, value: Any) -> bool:
@@ -110,9 +127,13 @@ def lint_order(rules: Sequence[CompiledRule], report: Report) -> None:
         if rule.kinds and len(blocking) == len(rule.kinds):
             first = next(iter(blocking.values()))
             kinds = ", ".join(sorted(rule.kinds))
-            report(rule, ("rules", rule.position), f"rule {rule.id!r} never runs: rule {first.id!r} "
-                   f"({first.source}) has stop: true and no condition, so it stops every {kinds} event first",
-                   severity="warning")
+            report(
+                rule,
+                ("rules", rule.position),
+                f"rule {rule.id!r} never runs: rule {first.id!r} "
+                f"({first.source}) has stop: true and no condition, so it stops every {kinds} event first",
+                severity="warning",
+            )
         model = rule.model
         if model.stop and model.if_ is None and model.enabled and not model.dry_run:
             for kind in rule.kinds:
@@ -125,8 +146,13 @@ def lint_policies(policies: Sequence[CompiledPolicy], report: Report) -> None:
     for policy in policies:
         loc = ("sla_policies", policy.position)
         if catch_all is not None and policy.enabled:
-            report(policy, loc, f"policy {policy.id!r} never governs a ticket: policy {catch_all.id!r} "
-                   f"({catch_all.source}) has no condition and comes first", severity="warning")
+            report(
+                policy,
+                loc,
+                f"policy {policy.id!r} never governs a ticket: policy {catch_all.id!r} "
+                f"({catch_all.source}) has no condition and comes first",
+                severity="warning",
+            )
         if catch_all is None and policy.enabled and policy.model.if_ is None:
             catch_all = policy
         _lint_condition(policy, policy.condition, report)
@@ -144,17 +170,30 @@ def lint_policies(policies: Sequence[CompiledPolicy], report: Report) -> None:
             shortest = min(targets, default=None)
             for level in metric.levels:
                 if shortest is not None and shortest + level.offset < timedelta():
-                    report(policy, metric_loc + ("escalations", level.number - 1, "at"),
-                           f"level {level.number} at {format_duration(level.offset)} is before the clock starts "
-                           f"for a {format_duration(shortest)} target: it is due at once", severity="warning")
+                    report(
+                        policy,
+                        metric_loc + ("escalations", level.number - 1, "at"),
+                        f"level {level.number} at {format_duration(level.offset)} is before the clock starts "
+                        f"for a {format_duration(shortest)} target: it is due at once",
+                        severity="warning",
+                    )
 
 
 def _lint_condition(policy: CompiledPolicy, condition: CompiledCondition, report: Report) -> None:
     for leaf in condition.leaves:
         if leaf.family == "elapsed" and leaf.under_any:
-            report(policy, leaf.loc + (leaf.operator,), f"time condition {leaf.operator} is not allowed inside any; "
-                   "put it at the top level or under all", at_key=True)
+            report(
+                policy,
+                leaf.loc + (leaf.operator,),
+                f"time condition {leaf.operator} is not allowed inside any; put it at the top level or under all",
+                at_key=True,
+            )
         _lint_path(policy, leaf.path, leaf.loc + ("field",), report)
         if leaf.family == "change":
-            report(policy, leaf.loc + (leaf.operator,), f"{leaf.operator} never matches in an SLA policy: a sweep "
-                   "carries no change", severity="warning", at_key=True)
+            report(
+                policy,
+                leaf.loc + (leaf.operator,),
+                f"{leaf.operator} never matches in an SLA policy: a sweep carries no change",
+                severity="warning",
+                at_key=True,
+            )

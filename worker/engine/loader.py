@@ -13,6 +13,7 @@ Steps, each collecting problems instead of stopping at the first:
 5. compile each valid SLA policy (sla/policy.py) and lint it; policies keep file order.
 Errors refuse the whole set (`RuleLoadError`); warnings are kept on the RuleSet.
 """
+
 from __future__ import annotations
 
 import gc
@@ -51,14 +52,16 @@ class FileReporter:
     def __init__(self, locator: Locator, problems: list[Problem]) -> None:
         self.locator, self.problems = locator, problems
 
-    def __call__(self, path: Path, message: str, *, at_key: bool = False, line_offset: int = 0,
-                 severity: str = "error") -> None:
+    def __call__(
+        self, path: Path, message: str, *, at_key: bool = False, line_offset: int = 0, severity: str = "error"
+    ) -> None:
         problem = self.locator.problem(path, message, at_key=at_key, severity=severity)
         node = self.locator.node(path)
         block = isinstance(node, BlockString)
         if line_offset or block:
-            problem = Problem(problem.file, problem.line + line_offset + int(block), problem.col, problem.message,
-                              problem.severity)
+            problem = Problem(
+                problem.file, problem.line + line_offset + int(block), problem.col, problem.message, problem.severity
+            )
         self.problems.append(problem)
 
 
@@ -79,14 +82,22 @@ def rule_files(path: str | FilePath) -> list[tuple[str, FilePath]]:
         return [(str(path), root)]
     if not root.is_dir():
         raise FileNotFoundError(f"{path}: no such file or folder")
-    found = [candidate for candidate in root.rglob("*") if candidate.suffix in RULE_SUFFIXES and candidate.is_file()
-             and TESTS_FOLDER not in candidate.relative_to(root).parts[:-1]]
-    return [(str(FilePath(path) / candidate.relative_to(root)), candidate)
-            for candidate in sorted(found, key=lambda item: item.relative_to(root).as_posix())]
+    found = [
+        candidate
+        for candidate in root.rglob("*")
+        if candidate.suffix in RULE_SUFFIXES
+        and candidate.is_file()
+        and TESTS_FOLDER not in candidate.relative_to(root).parts[:-1]
+    ]
+    return [
+        (str(FilePath(path) / candidate.relative_to(root)), candidate)
+        for candidate in sorted(found, key=lambda item: item.relative_to(root).as_posix())
+    ]
 
 
-def check_rules(path: str | FilePath, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
-                ) -> tuple[RuleSet | None, list[Problem]]:
+def check_rules(
+    path: str | FilePath, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+) -> tuple[RuleSet | None, list[Problem]]:
     """(the rule set or None when refused, every problem found); a missing path is one problem."""
     try:
         files = rule_files(path)
@@ -109,9 +120,14 @@ def check_rules(path: str | FilePath, max_file_bytes: int = DEFAULT_MAX_FILE_BYT
 
 
 def _too_large(name: str, size: int, limit: int) -> Problem:
-    return Problem(name, 1, 1, f"the file is {size:,} bytes, over the limit of {limit:,} bytes for one rule file "
-                               f"({MAX_FILE_BYTES_SETTING}); split it into several files in the rules folder, or "
-                               "raise the setting")
+    return Problem(
+        name,
+        1,
+        1,
+        f"the file is {size:,} bytes, over the limit of {limit:,} bytes for one rule file "
+        f"({MAX_FILE_BYTES_SETTING}); split it into several files in the rules folder, or "
+        "raise the setting",
+    )
 
 
 def load_rules(path: str | FilePath, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> RuleSet:
@@ -130,8 +146,9 @@ def load_rules_text(text: str, file: str = "rules.yaml") -> RuleSet:
     return rules
 
 
-def check_sources(sources: Iterable[tuple[str, str]], max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
-                  ) -> tuple[RuleSet | None, list[Problem]]:
+def check_sources(
+    sources: Iterable[tuple[str, str]], max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+) -> tuple[RuleSet | None, list[Problem]]:
     """Steps 1-4 of the module docstring over (display name, text) pairs, in the given order."""
     with _collector_paused():
         return _check_sources(sources, max_file_bytes)
@@ -154,8 +171,11 @@ def _collector_paused() -> Iterator[None]:
 
 def _check_sources(sources: Iterable[tuple[str, str]], max_file_bytes: int) -> tuple[RuleSet | None, list[Problem]]:
     problems: list[Problem] = []
-    parsed = [source for rank, (name, text) in enumerate(sources)
-              if (source := _read_source(name, text, rank, problems, max_file_bytes)) is not None]
+    parsed = [
+        source
+        for rank, (name, text) in enumerate(sources)
+        if (source := _read_source(name, text, rank, problems, max_file_bytes)) is not None
+    ]
     calendars = _calendars(parsed, problems)
     compiled = _compile_rules(parsed, calendars, problems)
     ordered = sorted(compiled, key=lambda rule: rule.sort_key)
@@ -169,8 +189,9 @@ def _check_sources(sources: Iterable[tuple[str, str]], max_file_bytes: int) -> t
     lint_order(ordered, report)
     policies = _compile_policies(parsed, calendars, {rule.id: rule.source for rule in compiled}, problems)
 
-    def report_policy(policy: CompiledPolicy, path: Path, message: str, severity: str = "error",
-                      at_key: bool = False) -> None:
+    def report_policy(
+        policy: CompiledPolicy, path: Path, message: str, severity: str = "error", at_key: bool = False
+    ) -> None:
         reporters[policy.file](path, message, severity=severity, at_key=at_key)
 
     lint_policies(policies, report_policy)
@@ -178,12 +199,12 @@ def _check_sources(sources: Iterable[tuple[str, str]], max_file_bytes: int) -> t
     if any(problem.is_error for problem in problems):
         return None, problems
     warnings = tuple(problem for problem in problems if not problem.is_error)
-    return RuleSet(tuple(ordered), calendars, warnings, tuple(source.file for source in parsed),
-                   tuple(policies)), problems
+    return RuleSet(
+        tuple(ordered), calendars, warnings, tuple(source.file for source in parsed), tuple(policies)
+    ), problems
 
 
-def _read_source(name: str, text: str, rank: int, problems: list[Problem], max_file_bytes: int
-                 ) -> _Source | None:
+def _read_source(name: str, text: str, rank: int, problems: list[Problem], max_file_bytes: int) -> _Source | None:
     size = len(text.encode("utf-8"))
     if size > max_file_bytes:
         problems.append(_too_large(name, size, max_file_bytes))
@@ -231,16 +252,18 @@ def _calendars(sources: list[_Source], problems: list[Problem]) -> dict[str, Cal
         for name, spec in source.calendars.items():
             line, col = source.locator.position(("calendars", name), at_key=True)
             if name in calendars:
-                problems.append(Problem(source.file, line, col,
-                                        f"calendar {name!r} is already defined at {where[name]}"))
+                problems.append(
+                    Problem(source.file, line, col, f"calendar {name!r} is already defined at {where[name]}")
+                )
                 continue
             calendars[name] = Calendar.from_spec(name, spec)
             where[name] = f"{source.file}:{line}:{col}"
     return calendars
 
 
-def _compile_rules(sources: list[_Source], calendars: dict[str, Calendar], problems: list[Problem]
-                   ) -> list[CompiledRule]:
+def _compile_rules(
+    sources: list[_Source], calendars: dict[str, Calendar], problems: list[Problem]
+) -> list[CompiledRule]:
     compiled: list[CompiledRule] = []
     first_seen: dict[str, str] = {}
     for source in sources:
@@ -248,27 +271,34 @@ def _compile_rules(sources: list[_Source], calendars: dict[str, Calendar], probl
         for index, model in source.rules:
             line, col = source.locator.position(("rules", index, "id"))
             if model.id in first_seen:
-                report(("rules", index, "id"), f"duplicate rule id {model.id!r}; first defined at "
-                       f"{first_seen[model.id]}; ids must be unique across files")
+                report(
+                    ("rules", index, "id"),
+                    f"duplicate rule id {model.id!r}; first defined at "
+                    f"{first_seen[model.id]}; ids must be unique across files",
+                )
                 continue
             first_seen[model.id] = f"{source.file}:{line}:{col}"
             compiled.append(_compile_rule(model, source, index, calendars, report))
     return compiled
 
 
-def _compile_rule(model: Rule, source: _Source, index: int, calendars: dict[str, Calendar],
-                  report: FileReporter) -> CompiledRule:
+def _compile_rule(
+    model: Rule, source: _Source, index: int, calendars: dict[str, Calendar], report: FileReporter
+) -> CompiledRule:
     loc: Path = ("rules", index)
     line, col = source.locator.position(loc)
     condition = compile_condition(model.if_, calendars, loc + ("if",), report)
-    actions = tuple(compile_action(action, position, loc + ("then", position), calendars, report)
-                    for position, action in enumerate(model.then))
+    actions = tuple(
+        compile_action(action, position, loc + ("then", position), calendars, report)
+        for position, action in enumerate(model.then)
+    )
     anchor = make_getter(model.once.per_anchor) if isinstance(model.once, OncePerAnchor) else None
     return CompiledRule(model, source.file, line, col, source.rank, index, condition, actions, anchor)
 
 
-def _compile_policies(sources: list[_Source], calendars: dict[str, Calendar], rule_ids: dict[str, str],
-                      problems: list[Problem]) -> list[CompiledPolicy]:
+def _compile_policies(
+    sources: list[_Source], calendars: dict[str, Calendar], rule_ids: dict[str, str], problems: list[Problem]
+) -> list[CompiledPolicy]:
     """Compile every valid policy in file order; ids are unique among policies and rules together."""
     compiled: list[CompiledPolicy] = []
     first_seen: dict[str, str] = {}
@@ -278,16 +308,19 @@ def _compile_policies(sources: list[_Source], calendars: dict[str, Calendar], ru
             line, col = source.locator.position(("sla_policies", index, "id"))
             where = first_seen.get(model.id) or (f"rule {rule_ids[model.id]}" if model.id in rule_ids else None)
             if where is not None:
-                report(("sla_policies", index, "id"), f"duplicate id {model.id!r}; first defined at {where}; "
-                       "ids must be unique among rules and SLA policies, across files")
+                report(
+                    ("sla_policies", index, "id"),
+                    f"duplicate id {model.id!r}; first defined at {where}; "
+                    "ids must be unique among rules and SLA policies, across files",
+                )
                 continue
             first_seen[model.id] = f"{source.file}:{line}:{col}"
             policy_line, policy_col = source.locator.position(("sla_policies", index))
-            compiled.append(compile_policy(model, source.file, policy_line, policy_col, source.rank, index,
-                                           calendars, report))
+            compiled.append(
+                compile_policy(model, source.file, policy_line, policy_col, source.rank, index, calendars, report)
+            )
     return compiled
 
 
 def problems_text(problems: Iterable[Problem]) -> str:
     return "\n".join(str(problem) for problem in problems)
-

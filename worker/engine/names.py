@@ -14,6 +14,7 @@ A list the catalogue does not carry (None: not fetched) is not checked. Conditio
 `ignore_case`), so a value that differs from the Desk's only in case is reported too; directory lookups in
 actions ignore case, as the planner does.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -46,12 +47,23 @@ SUGGEST_CUTOFF = 0.75  # difflib ratio: Biling/Billing 0.92, Hgh/High 0.86, cf_p
 LISTED_AT_MOST = 12  # a message lists the Desk's names when there are this few
 # condition path (list indexes dropped) -> the kind of name its values are
 PATH_KINDS = {
-    "departmentId": "department", "department.id": "department", "department.name": "department",
-    "sharedDepartments.id": "department", "sharedDepartments.name": "department",
-    "assigneeId": "agent", "assignee.id": "agent", "assignee.email": "agent", "assignee.emailId": "agent",
-    "teamId": "team", "team.id": "team", "team.name": "team",
-    "layoutId": "layout", "layoutDetails.id": "layout", "layoutDetails.layoutName": "layout",
-    "status": "status", "priority": "priority",
+    "departmentId": "department",
+    "department.id": "department",
+    "department.name": "department",
+    "sharedDepartments.id": "department",
+    "sharedDepartments.name": "department",
+    "assigneeId": "agent",
+    "assignee.id": "agent",
+    "assignee.email": "agent",
+    "assignee.emailId": "agent",
+    "teamId": "team",
+    "team.id": "team",
+    "team.name": "team",
+    "layoutId": "layout",
+    "layoutDetails.id": "layout",
+    "layoutDetails.layoutName": "layout",
+    "status": "status",
+    "priority": "priority",
 }
 
 
@@ -73,8 +85,10 @@ class Names:
         if same is not None:
             if not exact:
                 return None
-            return (f"{self.kind} {text!r} is written {same!r} in the Desk; conditions compare exactly "
-                    f"(write {same!r}, or add ignore_case: true)")
+            return (
+                f"{self.kind} {text!r} is written {same!r} in the Desk; conditions compare exactly "
+                f"(write {same!r}, or add ignore_case: true)"
+            )
         return f"unknown {self.kind} {text!r}{self.hint(text)}"
 
     @cached_property
@@ -90,7 +104,7 @@ class Names:
         return {}
 
     def hint(self, text: str) -> str:
-        """" (did you mean X?)" and, for a short list, the names themselves (memoised: a typo often repeats)."""
+        """ " (did you mean X?)" and, for a short list, the names themselves (memoised: a typo often repeats)."""
         if text not in self.hints:
             self.hints[text] = self._hint(text)
         return self.hints[text]
@@ -120,8 +134,14 @@ class Catalogue:
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Catalogue:
         """From {departments, agents, teams, ticketFields, layouts, mailReplyAddresses}; absent keys: not known."""
-        return cls(data.get("departments"), data.get("agents"), data.get("teams"), data.get("ticketFields"),
-                   data.get("layouts"), data.get("mailReplyAddresses"))
+        return cls(
+            data.get("departments"),
+            data.get("agents"),
+            data.get("teams"),
+            data.get("ticketFields"),
+            data.get("layouts"),
+            data.get("mailReplyAddresses"),
+        )
 
     def names(self, kind: str) -> Names | None:
         """The names of one kind (department, agent, team, layout, status, priority, reply address); memoised."""
@@ -154,8 +174,10 @@ class Catalogue:
         """(the custom field `cf.KEY` (api name) or `customFields.KEY` (label) names, the names of that kind)."""
         label = "apiName" if root == "cf" else "displayLabel"
         custom = [item for item in self.fields or () if item.get("isCustomField")]
-        names = Names(f"custom field ({'API name' if root == 'cf' else 'label'})",
-                      tuple(str(item.get(label)) for item in custom if item.get(label)))
+        names = Names(
+            f"custom field ({'API name' if root == 'cf' else 'label'})",
+            tuple(str(item.get(label)) for item in custom if item.get(label)),
+        )
         return next((item for item in custom if item.get(label) == key), None), names
 
 

@@ -16,6 +16,7 @@ Semantics shared by the value tests (see values.py for comparisons):
 - gt/gte/lt/lte compare numbers with numbers (numeric strings included) and times with times; the bound may be
   a number, an ISO time, or `now`, `now - 4h`, `now + 30m`; an uncoercible actual value fails the test.
 """
+
 from __future__ import annotations
 
 import operator as op_module

@@ -10,6 +10,7 @@ condition on any other path is an error (a typo such as `priorty` would never ma
 accepted offline, checked against the Desk by `rules check --desk` (names.py); a `cf.` key must still look like
 a custom field's API name (`cf_...`), or it is a warning.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -23,16 +24,65 @@ CUSTOM_FIELD_ROOTS = ("customFields", "cf")
 CF_API_NAME = re.compile(r"cf_[A-Za-z0-9_]+")  # the Desk's API names of custom fields: cf_model_name
 
 TICKET_FIELDS = (
-    "id", "ticketNumber", "subject", "description", "status", "statusType", "priority", "channel", "channelCode",
-    "category", "subCategory", "classification", "language", "resolution", "email", "phone", "webUrl",
-    "departmentId", "assigneeId", "contactId", "productId", "accountId", "teamId", "layoutId", "slaId",
-    "createdTime", "modifiedTime", "closedTime", "dueDate", "responseDueDate", "customerResponseTime", "onholdTime",
-    "threadCount", "commentCount", "taskCount", "attachmentCount", "approvalCount", "timeEntryCount",
-    "isDeleted", "isTrashed", "isArchived", "isSpam", "isEscalated", "isOverDue", "isResponseOverdue",
-    "modifiedBy", "source", "sharedDepartments", "secondaryContacts", "entitySkills", "channelRelatedInfo",
-    "layoutDetails", "tags",
+    "id",
+    "ticketNumber",
+    "subject",
+    "description",
+    "status",
+    "statusType",
+    "priority",
+    "channel",
+    "channelCode",
+    "category",
+    "subCategory",
+    "classification",
+    "language",
+    "resolution",
+    "email",
+    "phone",
+    "webUrl",
+    "departmentId",
+    "assigneeId",
+    "contactId",
+    "productId",
+    "accountId",
+    "teamId",
+    "layoutId",
+    "slaId",
+    "createdTime",
+    "modifiedTime",
+    "closedTime",
+    "dueDate",
+    "responseDueDate",
+    "customerResponseTime",
+    "onholdTime",
+    "threadCount",
+    "commentCount",
+    "taskCount",
+    "attachmentCount",
+    "approvalCount",
+    "timeEntryCount",
+    "isDeleted",
+    "isTrashed",
+    "isArchived",
+    "isSpam",
+    "isEscalated",
+    "isOverDue",
+    "isResponseOverdue",
+    "modifiedBy",
+    "source",
+    "sharedDepartments",
+    "secondaryContacts",
+    "entitySkills",
+    "channelRelatedInfo",
+    "layoutDetails",
+    "tags",
     # embedded by include=contacts,products,assignee,departments
-    "contact", "product", "assignee", "department", "team",
+    "contact",
+    "product",
+    "assignee",
+    "department",
+    "team",
 )
 NESTED_FIELDS = {
     "contact": ("id", "firstName", "lastName", "email", "phone", "mobile", "type", "account"),
@@ -100,12 +150,19 @@ def is_known_path(path: str) -> bool:
 def custom_key_problem(path: str) -> str | None:
     """Why a `cf.` path cannot name a custom field (its key is not an API name like cf_model_name), else None."""
     custom = _custom_split(tuple(split_path(path)))
-    if custom is None or custom[1][0] != "cf" or len(custom[1]) < 2 or not custom[1][1] \
-            or CF_API_NAME.fullmatch(custom[1][1]):
+    if (
+        custom is None
+        or custom[1][0] != "cf"
+        or len(custom[1]) < 2
+        or not custom[1][1]
+        or CF_API_NAME.fullmatch(custom[1][1])
+    ):
         return None
     key = custom[1][1]
-    return (f"{path!r}: cf. takes a custom field's API name, which starts with cf_ (e.g. cf.cf_{key.lower()}); "
-            f"for the field's label write customFields.{key}")
+    return (
+        f"{path!r}: cf. takes a custom field's API name, which starts with cf_ (e.g. cf.cf_{key.lower()}); "
+        f"for the field's label write customFields.{key}"
+    )
 
 
 def suggest_path(path: str) -> str | None:

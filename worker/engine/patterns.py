@@ -8,6 +8,7 @@ google-re2 itself never falls back to `re`: an unsupported pattern raises `re2.e
 Differences from Python's `re` a rule author may meet: `\\Z` is written `\\z`; `\\d`, `\\w`, `\\b` are ASCII only;
 `$` matches only at the very end of the text (not before a final newline).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable

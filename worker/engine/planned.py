@@ -24,6 +24,7 @@ unknown or unset are left out. An action whose texts name an assignee that a str
     reply       {from, to, text, content_type, channel}
     mark_spam   {isSpam: true}
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -48,9 +49,16 @@ class PlannedAction:
     continue_on_failure: bool = False  # the rule's `on_action_failure: continue`: later actions run after a failure
 
     def as_dict(self) -> dict[str, Any]:
-        data = {"rule": self.rule, "version": self.version, "index": self.index, "type": self.type,
-                "ticket": self.ticket, self.type: _plain(self.params), "batchable": self.batchable,
-                "dry_run": self.dry_run}
+        data = {
+            "rule": self.rule,
+            "version": self.version,
+            "index": self.index,
+            "type": self.type,
+            "ticket": self.ticket,
+            self.type: _plain(self.params),
+            "batchable": self.batchable,
+            "dry_run": self.dry_run,
+        }
         if self.pending:
             data["pending"] = list(self.pending)
         if self.continue_on_failure:

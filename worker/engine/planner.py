@@ -7,10 +7,10 @@ already are ids. A name a given directory lacks raises DirectoryError, which eva
 verdict. Assignment strategies are resolved to their eligible candidates here; the pick itself (rotation, least
 loaded) needs shared state and happens in the pipeline.
 """
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -241,11 +241,20 @@ class CompiledTimeEntry(CompiledAction):
         hours, rest = divmod(int(parse_duration(spec.duration).total_seconds()), 3600)
         minutes, seconds = divmod(rest, 60)
         owner, owner_id = ctx.agent(spec.owner)
-        return (Params().put("duration", spec.duration).put("hoursSpent", str(hours))
-                .put("minutesSpent", str(minutes)).put("secondsSpent", str(seconds))
-                .put("executedTime", desk_time(ctx.now)).put("description", ctx.render(self.description))
-                .put("owner", owner).put("ownerId", owner_id).put("billable", spec.billable)
-                .put("charge_type", spec.charge_type).data)
+        return (
+            Params()
+            .put("duration", spec.duration)
+            .put("hoursSpent", str(hours))
+            .put("minutesSpent", str(minutes))
+            .put("secondsSpent", str(seconds))
+            .put("executedTime", desk_time(ctx.now))
+            .put("description", ctx.render(self.description))
+            .put("owner", owner)
+            .put("ownerId", owner_id)
+            .put("billable", spec.billable)
+            .put("charge_type", spec.charge_type)
+            .data
+        )
 
 
 @dataclass
@@ -259,11 +268,21 @@ class CompiledTask(CompiledAction):
     def plan(self, ctx: PlanContext) -> dict[str, Any]:
         spec = self.params
         owner, owner_id = ctx.agent(spec.owner)
-        return (Params().put("subject", ctx.render(self.subject)).put("description", ctx.render(self.description))
-                .put("dueDate", self._due(ctx.now)).put("due_in", spec.due_in).put("owner", owner)
-                .put("ownerId", owner_id).put("priority", spec.priority).put("status", spec.status)
-                .put("category", spec.category).put("departmentId", ctx.view.get("departmentId"))
-                .put("ticketId", ctx.view.get("id")).data)
+        return (
+            Params()
+            .put("subject", ctx.render(self.subject))
+            .put("description", ctx.render(self.description))
+            .put("dueDate", self._due(ctx.now))
+            .put("due_in", spec.due_in)
+            .put("owner", owner)
+            .put("ownerId", owner_id)
+            .put("priority", spec.priority)
+            .put("status", spec.status)
+            .put("category", spec.category)
+            .put("departmentId", ctx.view.get("departmentId"))
+            .put("ticketId", ctx.view.get("id"))
+            .data
+        )
 
     def _due(self, now: datetime) -> str | None:
         if self.params.due_in is None:
@@ -283,12 +302,20 @@ class CompiledReply(CompiledAction):
 
     def plan(self, ctx: PlanContext) -> dict[str, Any]:
         spec = self.params
-        to = ctx.render(self.to) if self.to is not None else (ctx.view.get("email")
-                                                               or (ctx.view.get("contact") or {}).get("email"))
+        to = (
+            ctx.render(self.to)
+            if self.to is not None
+            else (ctx.view.get("email") or (ctx.view.get("contact") or {}).get("email"))
+        )
         if not to:
             raise DirectoryError("reply: the ticket has no email address and the action gives no 'to'")
-        return {"from": self._sender(ctx), "to": to, "text": ctx.render(self.text),
-                "content_type": spec.content_type, "channel": "EMAIL"}
+        return {
+            "from": self._sender(ctx),
+            "to": to,
+            "text": ctx.render(self.text),
+            "content_type": spec.content_type,
+            "channel": "EMAIL",
+        }
 
     def _sender(self, ctx: PlanContext) -> str:
         """The from address: as written (checked when the directory lists addresses), or the department's."""
@@ -297,8 +324,14 @@ class CompiledReply(CompiledAction):
             return wanted
         if wanted == REPLY_FROM_DEPARTMENT:
             department = str(ctx.view.get("departmentId"))
-            address = next((item for item in directory.mail_reply_addresses if item.get("isActive") is not False
-                            and str(item.get("departmentId")) == department), None)
+            address = next(
+                (
+                    item
+                    for item in directory.mail_reply_addresses
+                    if item.get("isActive") is not False and str(item.get("departmentId")) == department
+                ),
+                None,
+            )
             if address is None:
                 raise DirectoryError(f"reply: no active mail reply address for department {department!r}")
             return str(address.get("address")).strip()
@@ -315,8 +348,14 @@ class CompiledMarkSpam(CompiledAction):
         return {"isSpam": True}
 
 
-def compile_action(model: Any, index: int, loc: Path, calendars: Mapping[str, Calendar], report: Report,
-                   extra_variables: tuple[str, ...] = ()) -> CompiledAction:
+def compile_action(
+    model: Any,
+    index: int,
+    loc: Path,
+    calendars: Mapping[str, Calendar],
+    report: Report,
+    extra_variables: tuple[str, ...] = (),
+) -> CompiledAction:
     """Compile one schema action found at `loc` (the action's mapping); problems go to `report`.
 
     `extra_variables`: template variables the context adds (SLA escalation levels: `sla`)."""
@@ -334,8 +373,15 @@ def compile_action(model: Any, index: int, loc: Path, calendars: Mapping[str, Ca
         return CompiledTimeEntry(kind, index, {}, params, templates(("description",), params.description))
     if kind == "task":
         calendar = _calendar(params.calendar, calendars, loc + (kind, "calendar"), report)
-        return CompiledTask(kind, index, {}, params, templates(("subject",), params.subject),
-                            templates(("description",), params.description), calendar)
+        return CompiledTask(
+            kind,
+            index,
+            {},
+            params,
+            templates(("subject",), params.subject),
+            templates(("description",), params.description),
+            calendar,
+        )
     if kind == "reply":
         return CompiledReply(kind, index, {}, params, templates(("to",), params.to), templates(("text",), params.text))
     return CompiledMarkSpam(kind, index, {"isSpam": SOME_VALUE})
@@ -348,4 +394,3 @@ def _calendar(name: str | None, calendars: Mapping[str, Calendar], loc: Path, re
         known = ", ".join(sorted(calendars)) or "none defined"
         report(loc, f"unknown calendar {name!r}; expected one of: {known}")
     return calendars.get(name)
-

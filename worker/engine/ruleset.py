@@ -3,6 +3,7 @@
 Evaluation order: by `order` (default 0), then by file path (alphabetical, as listed by the loader), then by
 position in the file. `for_kind(kind)` is precomputed per trigger kind so an event only touches its rules.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -52,8 +53,9 @@ class CompiledRule:
         self.retrigger = model.retrigger
         self.stops = model.stop and not model.dry_run
         self.check = self.condition.check
-        self.effects_matter = tuple(any(later.reads_ticket for later in self.actions[index + 1:])
-                                    for index in range(len(self.actions)))
+        self.effects_matter = tuple(
+            any(later.reads_ticket for later in self.actions[index + 1 :]) for index in range(len(self.actions))
+        )
         self.kinds = model.kinds
         self.is_time_rule = SCHEDULE in self.kinds
         self.once = None if model.once is None else model.once if isinstance(model.once, str) else "per_anchor"
@@ -97,8 +99,9 @@ class RuleSet:
         object.__setattr__(self, "memo", {})
         object.__setattr__(self, "_by_id", {rule.id: rule for rule in self.rules})
         kinds = {kind for rule in self.rules for kind in rule.kinds}
-        object.__setattr__(self, "_by_kind", {
-            kind: tuple(rule for rule in self.rules if kind in rule.kinds) for kind in kinds})
+        object.__setattr__(
+            self, "_by_kind", {kind: tuple(rule for rule in self.rules if kind in rule.kinds) for kind in kinds}
+        )
 
     def __len__(self) -> int:
         return len(self.rules)

@@ -45,6 +45,7 @@ key, policy, metric, cycle, level, name, offset, due_at, breach_at, ticket, dry_
 written in any ISO form and durations in any rule form. `fired` is optional when an SLA expectation is given
 (the rules are then not checked); a case must expect something.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -147,8 +148,7 @@ class RuleTestReport:
 
     @property
     def passed(self) -> bool:
-        return not any(p.is_error for p in self.problems) and all(r.passed for r in self.results) and bool(
-            self.results)
+        return not any(p.is_error for p in self.problems) and all(r.passed for r in self.results) and bool(self.results)
 
     def text(self) -> str:
         lines = [str(problem) for problem in self.problems]
@@ -157,12 +157,16 @@ class RuleTestReport:
             if result.file != current:
                 current = result.file
                 lines.append(current)
-            lines.append(f"  {'PASS' if result.passed else 'FAIL'}  {result.name}"
-                         + ("" if result.passed else f"  ({result.file}:{result.line})"))
+            lines.append(
+                f"  {'PASS' if result.passed else 'FAIL'}  {result.name}"
+                + ("" if result.passed else f"  ({result.file}:{result.line})")
+            )
             lines.extend(f"        {diff}" for diff in result.diffs)
         failed = sum(not result.passed for result in self.results)
-        lines.append(f"{len(self.results)} cases: {len(self.results) - failed} passed, {failed} failed"
-                     + (f"; {sum(p.is_error for p in self.problems)} file errors" if self.problems else ""))
+        lines.append(
+            f"{len(self.results)} cases: {len(self.results) - failed} passed, {failed} failed"
+            + (f"; {sum(p.is_error for p in self.problems)} file errors" if self.problems else "")
+        )
         return "\n".join(lines)
 
 
@@ -221,11 +225,13 @@ def _run_file(file: FilePath, report: RuleTestReport, cache: RuleCache) -> None:
             report.results.append(run_case(rules, case, name, line))
 
 
-def _rules_for(file: FilePath, given: str | list[str] | None, report: RuleTestReport, cache: RuleCache
-               ) -> RuleSet | None:
+def _rules_for(
+    file: FilePath, given: str | list[str] | None, report: RuleTestReport, cache: RuleCache
+) -> RuleSet | None:
     default = file.parent.parent if file.parent.name == TESTS_FOLDER else file.parent
-    paths = [default] if given is None else [file.parent / item for item in ([given] if isinstance(given, str)
-                                                                            else given)]
+    paths = (
+        [default] if given is None else [file.parent / item for item in ([given] if isinstance(given, str) else given)]
+    )
     sets = []
     for path in paths:
         key = str(path.resolve())
@@ -238,8 +244,11 @@ def _rules_for(file: FilePath, given: str | list[str] | None, report: RuleTestRe
     if len(sets) == 1:
         return sets[0]
     merged = [rule for rule_set in sets for rule in rule_set.rules]
-    return RuleSet(tuple(merged), {name: cal for rule_set in sets for name, cal in rule_set.calendars.items()},
-                   sla_policies=tuple(policy for rule_set in sets for policy in rule_set.sla_policies))
+    return RuleSet(
+        tuple(merged),
+        {name: cal for rule_set in sets for name, cal in rule_set.calendars.items()},
+        sla_policies=tuple(policy for rule_set in sets for policy in rule_set.sla_policies),
+    )
 
 
 def _display(path: FilePath) -> str:
@@ -261,8 +270,9 @@ def run_case(rules: RuleSet, case: Case, file: str = "", line: int = 0) -> CaseR
         ticket_id = str(case.ticket.get("id") or "")
         changes = {key: tuple(value) for key, value in case.changes.items()} if case.changes is not None else None
         event = Event(kind, ticket_id, changes, case.by_deskpilot, f"test:{case.name}")
-        evaluation = evaluate(rules, event, case.ticket, case.previous, case.directory, now,
-                              history=_history(case.history, ticket_id))
+        evaluation = evaluate(
+            rules, event, case.ticket, case.previous, case.directory, now, history=_history(case.history, ticket_id)
+        )
         result.diffs.extend(compare(case.expect, evaluation))
     if case.expect.checks_sla:
         result.diffs.extend(_compare_sla(rules, case, parse_time(now)))
@@ -305,8 +315,10 @@ def compare(expect: Expect, evaluation: Evaluation) -> list[str]:
         verdict = evaluation.verdict(rule_id)
         got = verdict.status if verdict else "no such rule"
         if got != status:
-            diffs.append(f"status of {rule_id}: expected {status}, got {got}"
-                         + (f" ({verdict.reason})" if verdict and verdict.reason else ""))
+            diffs.append(
+                f"status of {rule_id}: expected {status}, got {got}"
+                + (f" ({verdict.reason})" if verdict and verdict.reason else "")
+            )
     if expect.actions is not None:
         diffs.extend(_compare_actions(expect.actions, [action.as_dict() for action in evaluation.actions]))
     return diffs
@@ -319,8 +331,10 @@ def _ids(ids: list[str]) -> str:
 def _compare_actions(expected: list[dict[str, Any]], planned: list[dict[str, Any]]) -> list[str]:
     diffs = []
     if len(expected) != len(planned):
-        diffs.append(f"actions: expected {len(expected)}, planned {len(planned)}: "
-                     + ", ".join(f"{action['rule']} {action['type']}" for action in planned))
+        diffs.append(
+            f"actions: expected {len(expected)}, planned {len(planned)}: "
+            + ", ".join(f"{action['rule']} {action['type']}" for action in planned)
+        )
     for index, (want, got) in enumerate(zip(expected, planned)):
         label = f"actions[{index}] ({got['rule']} {got['type']})"
         diffs.extend(f"{label}{where}: {message}" for where, message in partial_diff(want, got))
@@ -342,8 +356,11 @@ def partial_diff(expected: Any, actual: Any, where: str = "") -> list[tuple[str,
     if isinstance(expected, list):
         if not isinstance(actual, list) or len(actual) != len(expected):
             return [(where, f"expected {expected!r}, got {actual!r}")]
-        return [diff for index, (want, got) in enumerate(zip(expected, actual))
-                for diff in partial_diff(want, got, f"{where}[{index}]")]
+        return [
+            diff
+            for index, (want, got) in enumerate(zip(expected, actual))
+            for diff in partial_diff(want, got, f"{where}[{index}]")
+        ]
     if expected == actual or (expected is not None and actual is not None and loose_equal(actual, expected)):
         return []
     return [(where, f"expected {expected!r}, got {actual!r}")]

@@ -6,10 +6,11 @@ A rule file is a mapping with `rules:` (a list of `Rule`), `calendars:` (name ->
 check shape and self-contained values (cron, timezone, regex, durations); what needs the whole rule set
 (calendars, templates, lints) is checked in `loader.py`, `planner.py` and `lint.py`.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from croniter import croniter
@@ -54,12 +55,45 @@ DEFAULT_MAX_FIRES_PER_HOUR = 3
 _RULE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 __all__ = [  # this module is the schema's one import point; the condition and action parts live beside it
-    "ACTION_TYPES", "ASSIGN_STRATEGIES", "CASE_OPERATORS", "CHANGE_OPERATORS", "DEFAULT_MAX_FIRES_PER_HOUR",
-    "ELAPSED_OPERATORS", "EVENT_KINDS", "OPERATORS", "REPLY_FROM_DEPARTMENT", "SCHEDULE", "VALUE_OPERATORS",
-    "Action", "AllCondition", "AnyCondition", "AssignParams", "CommentParams", "Condition", "EventKind",
-    "FieldCondition", "MoveParams", "NotCondition", "Once", "OncePerAnchor", "ReplyParams", "Rule", "RuleFile",
-    "RuleFileEnvelope", "ScheduleSpec", "ScheduleTrigger", "SlaPolicy", "StrictModel", "TaskParams", "TimeEntryParams",
-    "Trigger", "UpdateParams", "action_params", "action_type", "invalid", "json_schema",
+    "ACTION_TYPES",
+    "ASSIGN_STRATEGIES",
+    "CASE_OPERATORS",
+    "CHANGE_OPERATORS",
+    "DEFAULT_MAX_FIRES_PER_HOUR",
+    "ELAPSED_OPERATORS",
+    "EVENT_KINDS",
+    "OPERATORS",
+    "REPLY_FROM_DEPARTMENT",
+    "SCHEDULE",
+    "VALUE_OPERATORS",
+    "Action",
+    "AllCondition",
+    "AnyCondition",
+    "AssignParams",
+    "CommentParams",
+    "Condition",
+    "EventKind",
+    "FieldCondition",
+    "MoveParams",
+    "NotCondition",
+    "Once",
+    "OncePerAnchor",
+    "ReplyParams",
+    "Rule",
+    "RuleFile",
+    "RuleFileEnvelope",
+    "ScheduleSpec",
+    "ScheduleTrigger",
+    "SlaPolicy",
+    "StrictModel",
+    "TaskParams",
+    "TimeEntryParams",
+    "Trigger",
+    "UpdateParams",
+    "action_params",
+    "action_type",
+    "invalid",
+    "json_schema",
 ]
 
 
@@ -89,16 +123,17 @@ class ScheduleTrigger(StrictModel):
 
 
 Trigger = Annotated[
-    Union[Annotated[EventKind, Tag("event")], Annotated[ScheduleTrigger, Tag("schedule")]],
+    Annotated[EventKind, Tag("event")] | Annotated[ScheduleTrigger, Tag("schedule")],
     Discriminator(
-        lambda value: "event" if isinstance(value, str) else "schedule" if isinstance(value, (dict, BaseModel))
-        else None,
+        lambda value: (
+            "event" if isinstance(value, str) else "schedule" if isinstance(value, (dict, BaseModel)) else None
+        ),
         custom_error_type="trigger_shape",
         custom_error_message=f"expected an event kind ({', '.join(EVENT_KINDS)}) or {{schedule: {{cron: ...}}}}",
     ),
 ]
 Triggers = Annotated[
-    Union[Annotated[Trigger, Tag("one")], Annotated[list[Trigger], Tag("many")]],
+    Annotated[Trigger, Tag("one")] | Annotated[list[Trigger], Tag("many")],
     Discriminator(lambda value: "many" if isinstance(value, (list, tuple)) else "one"),
 ]
 
@@ -109,7 +144,7 @@ class OncePerAnchor(StrictModel):
 
 
 Once = Annotated[
-    Union[Annotated[Literal["per_ticket"], Tag("per_ticket")], Annotated[OncePerAnchor, Tag("per_anchor")]],
+    Annotated[Literal["per_ticket"], Tag("per_ticket")] | Annotated[OncePerAnchor, Tag("per_anchor")],
     Discriminator(lambda value: "per_ticket" if isinstance(value, str) else "per_anchor"),
 ]
 
@@ -128,7 +163,8 @@ class Rule(StrictModel):
     enabled: bool = True
     dry_run: bool = Field(False, description="shadow mode: plans are recorded, never executed")
     on_action_failure: Literal["stop", "continue"] = Field(
-        "stop", description="when an action fails for good: stop (the rule's later actions are skipped) or continue")
+        "stop", description="when an action fails for good: stop (the rule's later actions are skipped) or continue"
+    )
     retrigger: bool = Field(False, description="also react to changes deskpilot itself made")
     max_fires_per_ticket_per_hour: int = Field(DEFAULT_MAX_FIRES_PER_HOUR, ge=1, le=1000)
     once: Once | None = Field(None, description="per_ticket, or {per_anchor: FIELD} to re-arm on a new value")
@@ -137,8 +173,10 @@ class Rule(StrictModel):
     @classmethod
     def _check_id(cls, value: str) -> str:
         if not _RULE_ID.fullmatch(value):
-            raise invalid(f"invalid rule id {value!r}: expected letters, digits, '-', '_' and '.', "
-                          "starting with a letter or digit")
+            raise invalid(
+                f"invalid rule id {value!r}: expected letters, digits, '-', '_' and '.', "
+                "starting with a letter or digit"
+            )
         return value
 
     @field_validator("on")

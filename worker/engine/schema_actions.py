@@ -2,9 +2,10 @@
 
 An action is a one-key mapping whose key is the action type: `- move: {department: Tier 2}`.
 """
+
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, Discriminator, Field, Tag, field_validator, model_validator
 
@@ -113,8 +114,11 @@ REPLY_FROM_DEPARTMENT = "department"
 
 
 class ReplyParams(StrictModel):
-    from_: str = Field(alias="from", description="a mail reply address configured in the Desk, or 'department': "
-                       "the active reply address of the ticket's department")
+    from_: str = Field(
+        alias="from",
+        description="a mail reply address configured in the Desk, or 'department': "
+        "the active reply address of the ticket's department",
+    )
     to: str | None = Field(None, description="default: the ticket's email")
     text: str = Field(min_length=1)
     content_type: Literal["plainText", "html"] = "plainText"
@@ -178,16 +182,14 @@ def _action_tag(value: Any) -> str | None:
 
 
 Action = Annotated[
-    Union[
-        Annotated[UpdateAction, Tag("update")],
-        Annotated[AssignAction, Tag("assign")],
-        Annotated[MoveAction, Tag("move")],
-        Annotated[CommentAction, Tag("comment")],
-        Annotated[TimeEntryAction, Tag("time_entry")],
-        Annotated[TaskAction, Tag("task")],
-        Annotated[ReplyAction, Tag("reply")],
-        Annotated[MarkSpamAction, Tag("mark_spam")],
-    ],
+    Annotated[UpdateAction, Tag("update")]
+    | Annotated[AssignAction, Tag("assign")]
+    | Annotated[MoveAction, Tag("move")]
+    | Annotated[CommentAction, Tag("comment")]
+    | Annotated[TimeEntryAction, Tag("time_entry")]
+    | Annotated[TaskAction, Tag("task")]
+    | Annotated[ReplyAction, Tag("reply")]
+    | Annotated[MarkSpamAction, Tag("mark_spam")],
     Discriminator(_action_tag, custom_error_type="action_shape", custom_error_message=ACTION_SHAPE),
 ]
 

@@ -3,9 +3,10 @@
 A condition is `{all: [...]}`, `{any: [...]}`, `{not: {...}}` or a field test `{field: PATH, OPERATOR: VALUE}`
 with exactly one operator (and optionally `ignore_case` for string operators, `calendar` for elapsed time).
 """
+
 from __future__ import annotations
 
-from typing import Annotated, Any, Union
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Discriminator, Field, Tag, field_validator, model_validator
 
@@ -15,15 +16,37 @@ from worker.engine.schema_types import Duration, Scalar, StrictModel, Text, inva
 from worker.engine.values import parse_bound
 
 VALUE_OPERATORS = (
-    "equals", "not_equals", "in", "not_in", "contains", "starts_with", "ends_with", "matches",
-    "exists", "is_empty", "gt", "gte", "lt", "lte",
+    "equals",
+    "not_equals",
+    "in",
+    "not_in",
+    "contains",
+    "starts_with",
+    "ends_with",
+    "matches",
+    "exists",
+    "is_empty",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
 )
 CHANGE_OPERATORS = ("changed", "changed_to", "changed_from", "not_changed")
 ELAPSED_OPERATORS = ("older_than", "newer_than")
 OPERATORS = VALUE_OPERATORS + CHANGE_OPERATORS + ELAPSED_OPERATORS
 CASE_OPERATORS = frozenset(
-    ("equals", "not_equals", "in", "not_in", "contains", "starts_with", "ends_with", "matches",
-     "changed_to", "changed_from")
+    (
+        "equals",
+        "not_equals",
+        "in",
+        "not_in",
+        "contains",
+        "starts_with",
+        "ends_with",
+        "matches",
+        "changed_to",
+        "changed_from",
+    )
 )
 
 
@@ -87,11 +110,14 @@ class FieldCondition(StrictModel):
         if not given:
             raise invalid(f"condition on {self.field!r} has no operator; expected one of {', '.join(OPERATORS)}")
         if len(given) > 1:
-            raise invalid(f"condition on {self.field!r} has {len(given)} operators ({', '.join(given)}); "
-                          "give one per condition and combine conditions with all/any")
+            raise invalid(
+                f"condition on {self.field!r} has {len(given)} operators ({', '.join(given)}); "
+                "give one per condition and combine conditions with all/any"
+            )
         if self.ignore_case and given[0] not in CASE_OPERATORS:
-            raise invalid(f"ignore_case applies to string operators ({', '.join(sorted(CASE_OPERATORS))}), "
-                          f"not to {given[0]}")
+            raise invalid(
+                f"ignore_case applies to string operators ({', '.join(sorted(CASE_OPERATORS))}), not to {given[0]}"
+            )
         if self.calendar is not None and given[0] not in ELAPSED_OPERATORS:
             raise invalid(f"calendar applies to older_than/newer_than, not to {given[0]}")
         return self
@@ -120,8 +146,7 @@ class NotCondition(StrictModel):
 
 
 _COMBINATORS = ("all", "any", "not")
-CONDITION_SHAPE = ("expected a condition: {all: [...]}, {any: [...]}, {not: {...}} "
-                   "or {field: PATH, OPERATOR: VALUE}")
+CONDITION_SHAPE = "expected a condition: {all: [...]}, {any: [...]}, {not: {...}} or {field: PATH, OPERATOR: VALUE}"
 
 
 def _condition_tag(value: Any) -> str | None:
@@ -136,15 +161,12 @@ def _condition_tag(value: Any) -> str | None:
 
 
 Condition = Annotated[
-    Union[
-        Annotated[AllCondition, Tag("all")],
-        Annotated[AnyCondition, Tag("any")],
-        Annotated[NotCondition, Tag("not")],
-        Annotated[FieldCondition, Tag("field")],
-    ],
+    Annotated[AllCondition, Tag("all")]
+    | Annotated[AnyCondition, Tag("any")]
+    | Annotated[NotCondition, Tag("not")]
+    | Annotated[FieldCondition, Tag("field")],
     Discriminator(_condition_tag, custom_error_type="condition_shape", custom_error_message=CONDITION_SHAPE),
 ]
-
 
 
 for _model in (AllCondition, AnyCondition, NotCondition):

@@ -27,10 +27,11 @@ The models check shape and self-contained values (durations, offsets, start and 
 whole rule set or a position at a key (unknown metric or priority names, unknown calendars, offsets in order,
 templates) is checked when the policy is compiled (sla/policy.py); the clocks are in sla/clocks.py.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Union
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, Discriminator, Field, Tag, WithJsonSchema, field_validator
 
@@ -72,8 +73,10 @@ def _offset(value: str) -> str:
     try:
         parse_duration(value)
     except ValueError:
-        raise invalid(f"invalid offset {value!r}: expected a signed duration like -30m (before the breach), "
-                      "0 (at it) or +2h (after it)") from None
+        raise invalid(
+            f"invalid offset {value!r}: expected a signed duration like -30m (before the breach), "
+            "0 (at it) or +2h (after it)"
+        ) from None
     return value
 
 
@@ -97,21 +100,25 @@ def _tag_of(value: Any, kind_tag: str, mapping_tag: str) -> str | None:
 StartKind = Annotated[str, AfterValidator(_start_kind), WithJsonSchema({"enum": list(START_KINDS)})]
 StopKind = Annotated[str, AfterValidator(_stop_kind), WithJsonSchema({"enum": list(STOP_KINDS)})]
 StartItem = Annotated[
-    Union[Annotated[StartKind, Tag("kind")], Annotated[FieldStart, Tag("field")]],
-    Discriminator(lambda value: _tag_of(value, "kind", "field"), custom_error_type="start_shape",
-                  custom_error_message=_START_HELP),
+    Annotated[StartKind, Tag("kind")] | Annotated[FieldStart, Tag("field")],
+    Discriminator(
+        lambda value: _tag_of(value, "kind", "field"), custom_error_type="start_shape", custom_error_message=_START_HELP
+    ),
 ]
 StopItem = Annotated[
-    Union[Annotated[StopKind, Tag("kind")], Annotated[Condition, Tag("condition")]],
-    Discriminator(lambda value: _tag_of(value, "kind", "condition"), custom_error_type="stop_shape",
-                  custom_error_message=_STOP_HELP),
+    Annotated[StopKind, Tag("kind")] | Annotated[Condition, Tag("condition")],
+    Discriminator(
+        lambda value: _tag_of(value, "kind", "condition"),
+        custom_error_type="stop_shape",
+        custom_error_message=_STOP_HELP,
+    ),
 ]
 StartSpec = Annotated[
-    Union[Annotated[StartItem, Tag("one")], Annotated[list[StartItem], Tag("many")]],
+    Annotated[StartItem, Tag("one")] | Annotated[list[StartItem], Tag("many")],
     Discriminator(lambda value: "many" if isinstance(value, (list, tuple)) else "one"),
 ]
 StopSpec = Annotated[
-    Union[Annotated[StopItem, Tag("one")], Annotated[list[StopItem], Tag("many")]],
+    Annotated[StopItem, Tag("one")] | Annotated[list[StopItem], Tag("many")],
     Discriminator(lambda value: "many" if isinstance(value, (list, tuple)) else "one"),
 ]
 
@@ -127,12 +134,19 @@ class Escalation(StrictModel):
 class MetricSpec(StrictModel):
     """One clock of a policy: when it starts and stops, its targets by priority and its escalation levels."""
 
-    start: StartSpec | None = Field(None, description="default: the preset's (first_response: created; "
-                                    "next_response: customer_reply; resolution: [created, reopened])")
-    stop: StopSpec | None = Field(None, description="default: the preset's (first_response, next_response: "
-                                  "[agent_response, closed]; resolution: closed)")
-    targets: dict[str, Duration] = Field(min_length=1, description="priority (Urgent, High, Medium, Low) or "
-                                         "default -> business time allowed")
+    start: StartSpec | None = Field(
+        None,
+        description="default: the preset's (first_response: created; "
+        "next_response: customer_reply; resolution: [created, reopened])",
+    )
+    stop: StopSpec | None = Field(
+        None,
+        description="default: the preset's (first_response, next_response: "
+        "[agent_response, closed]; resolution: closed)",
+    )
+    targets: dict[str, Duration] = Field(
+        min_length=1, description="priority (Urgent, High, Medium, Low) or default -> business time allowed"
+    )
     pause_statuses: list[str] | None = Field(None, description="default: the policy's pause_statuses")
     escalations: list[Escalation] = []
 
@@ -153,11 +167,11 @@ class SlaPolicy(StrictModel):
     description: str = ""
     if_: Condition | None = Field(None, alias="if", description="the tickets it applies to (default: all)")
     calendar: str | None = Field(None, description="count time in this calendar's business hours (default 24x7)")
-    pause_statuses: list[str] = Field(list(DEFAULT_PAUSE_STATUSES),
-                                      description="time in these statuses does not count")
+    pause_statuses: list[str] = Field(list(DEFAULT_PAUSE_STATUSES), description="time in these statuses does not count")
     closed_statuses: list[str] = Field(list(DEFAULT_CLOSED_STATUSES), description="statuses that mean closed")
-    metrics: dict[str, MetricSpec] = Field(min_length=1, description="first_response, next_response, resolution "
-                                           "or a custom metric with start and stop")
+    metrics: dict[str, MetricSpec] = Field(
+        min_length=1, description="first_response, next_response, resolution or a custom metric with start and stop"
+    )
     enabled: bool = True
     dry_run: bool = Field(False, description="shadow mode: levels are planned and recorded, never executed")
 
@@ -165,8 +179,10 @@ class SlaPolicy(StrictModel):
     @classmethod
     def _check_id(cls, value: str) -> str:
         if not _POLICY_ID.fullmatch(value):
-            raise invalid(f"invalid policy id {value!r}: expected letters, digits, '-', '_' and '.', "
-                          "starting with a letter or digit")
+            raise invalid(
+                f"invalid policy id {value!r}: expected letters, digits, '-', '_' and '.', "
+                "starting with a letter or digit"
+            )
         return value
 
 

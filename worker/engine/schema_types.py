@@ -1,4 +1,5 @@
 """Building blocks of the rule schema: the strict base model, custom errors, and the value types rules use."""
+
 from __future__ import annotations
 
 import re

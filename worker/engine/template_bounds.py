@@ -15,6 +15,7 @@ Constants are not folded at compile time (`optimized=False`), so `rules check` n
 computes; filters run through the same checks if Jinja's introspection folds one.
 A limit exceeded raises TemplateLimitError, which the renderer reports like any other rendering error.
 """
+
 from __future__ import annotations
 
 import re
@@ -45,7 +46,7 @@ class TemplateLimitError(ArithmeticError):
 
 
 class _Budget:
-    __slots__ = ("steps", "built")
+    __slots__ = ("built", "steps")
 
     def __init__(self) -> None:
         self.steps, self.built = MAX_STEPS, MAX_BUILT
@@ -106,7 +107,7 @@ def _is_int(value: Any) -> bool:
 def _power(base: Any, exponent: Any) -> Any:
     if _is_int(base) and _is_int(exponent) and exponent > 0 and abs(base) > 1:
         _check_bits(abs(base).bit_length() * exponent)
-    return base ** exponent
+    return base**exponent
 
 
 def _times(left: Any, right: Any) -> Any:
@@ -202,11 +203,13 @@ def _joined_size(separator: str, items: Any) -> int:
 _CHECKED_FILTERS: dict[str, Callable[..., None]] = {
     "center": lambda value, width=80: _check_size(width if _is_int(width) else 0),
     "indent": lambda value, width=4, *rest, **options: _check_size(
-        (str(value).count("\n") + 1) * (width if _is_int(width) else len(str(width))) + len(str(value))),
+        (str(value).count("\n") + 1) * (width if _is_int(width) else len(str(width))) + len(str(value))
+    ),
     "format": lambda value, *args, **kwargs: _check_percent_format(str(value)),
     "replace": lambda value, old, new, count=None: _check_size(_replaced_size(str(value), str(old), str(new))),
     "join": lambda value, d="", attribute=None: _check_size(
-        _joined_size(str(d), value) if isinstance(value, (list, tuple)) else 0),
+        _joined_size(str(d), value) if isinstance(value, (list, tuple)) else 0
+    ),
     "batch": lambda value, linecount, fill_with=None: _check_size(linecount if fill_with is not None else 0),
 }
 

@@ -18,6 +18,7 @@ A value of null renders as an empty string. An undefined name or field is an err
 verdict says "failed" with the message), never a silently empty text. So is any other error a template raises
 (a division by zero, a limit of template_bounds.py: a text renders to at most MAX_TEXT = 32,000 characters).
 """
+
 from __future__ import annotations
 
 import re
@@ -46,8 +47,7 @@ def _finalize(value: Any) -> Any:
     return "" if value is None else value
 
 
-_ENV = BoundedEnvironment(undefined=StrictUndefined, autoescape=False, finalize=_finalize,
-                          keep_trailing_newline=True)
+_ENV = BoundedEnvironment(undefined=StrictUndefined, autoescape=False, finalize=_finalize, keep_trailing_newline=True)
 _ENV.globals.update(duration=_duration, format_duration=format_duration, desk_time=desk_time)
 
 
@@ -114,7 +114,8 @@ def compile_template(source: str, extra_variables: tuple[str, ...] = (), where: 
     if unknown:
         raise TemplateCompileError(
             f"unknown template variable {unknown[0]!r}; expected one of {', '.join(known)}",
-            _line_of(source, unknown[0]))
+            _line_of(source, unknown[0]),
+        )
     return Template(source, _ENV.compile_bounded(parsed), where)
 
 
@@ -124,8 +125,14 @@ def _line_of(source: str, name: str) -> int:
     return next((number for number, line in enumerate(source.splitlines(), 1) if pattern.search(line)), 1)
 
 
-def variables(ticket: Mapping[str, Any], previous: Mapping[str, Any] | None, event: Mapping[str, Any],
-              rule: Mapping[str, Any], now: Any, mention: Callable[[Any], str]) -> dict[str, Any]:
+def variables(
+    ticket: Mapping[str, Any],
+    previous: Mapping[str, Any] | None,
+    event: Mapping[str, Any],
+    rule: Mapping[str, Any],
+    now: Any,
+    mention: Callable[[Any], str],
+) -> dict[str, Any]:
     """The variables every template of one rule's plan renders with."""
     return {
         "ticket": ticket,

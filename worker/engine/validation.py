@@ -5,11 +5,12 @@ Pydantic's error `loc` mixes real keys with the tags of discriminated unions (`(
 so it knows which parts are tags (skipped for positions) and which model an unknown key was found in (to list
 the keys that model expects). `message_for` words each error type so it says what was expected.
 """
+
 from __future__ import annotations
 
 import types
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, Discriminator, Tag, TypeAdapter, ValidationError
@@ -61,7 +62,7 @@ def validate(model: Any, data: Any, locator: Locator, prefix: Path = ()) -> tupl
         return None, sorted(set(problems))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _adapter(model: Any) -> TypeAdapter:
     return TypeAdapter(model)
 
@@ -145,9 +146,7 @@ def resolve_loc(model: Any, loc: tuple[Any, ...]) -> Resolved:
             owner = payload
             field = _field(payload, part)
             current = _field_type(field) if field is not None else Any
-        elif shape == "list":
-            current = payload
-        elif shape == "dict":
+        elif shape == "list" or shape == "dict":
             current = payload
         else:
             current = Any
@@ -200,6 +199,9 @@ def _field(model: type[BaseModel], part: Any) -> Any:
 def _field_type(field: Any) -> Any:
     meta = list(field.metadata)
     if field.discriminator is not None and not any(isinstance(item, Discriminator) for item in meta):
-        meta.append(field.discriminator if isinstance(field.discriminator, Discriminator)
-                    else Discriminator(field.discriminator))
+        meta.append(
+            field.discriminator
+            if isinstance(field.discriminator, Discriminator)
+            else Discriminator(field.discriminator)
+        )
     return Annotated[(field.annotation, *meta)] if meta else field.annotation  # type: ignore[return-value]

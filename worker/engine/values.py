@@ -9,6 +9,7 @@ ISO-8601 UTC with milliseconds ("2016-06-21T13:16:14.000Z"). Rule authors write 
 - `is_blank` is the one notion of "empty": missing, null, "", whitespace only, [] and {}.
 - `is_closed` is the one notion of a closed ticket.
 """
+
 from __future__ import annotations
 
 import re

@@ -6,6 +6,7 @@ does not line up, a missing `:`, a tab, an unclosed quote or bracket, a `: ` ins
 recognised from the problem, its context and the character at the mark, and explained; anything else keeps
 the parser's words, prefixed "invalid YAML".
 """
+
 from __future__ import annotations
 
 import re
@@ -27,34 +28,49 @@ def syntax_problem(exc: MarkedYAMLError, text: str) -> tuple[Position, str]:
     if "cannot start any token" in problem:
         return at, _bad_character(char)
     if "could not find expected ':'" in problem:
-        return opened, ("a key here needs a `:` after it (write `key: value`); if this line continues the value "
-                        "above, put that value in quotes")
+        return opened, (
+            "a key here needs a `:` after it (write `key: value`); if this line continues the value "
+            "above, put that value in quotes"
+        )
     if "scanning a quoted scalar" in context:
-        return opened, ("the quoted text that starts here is never closed; add the closing quote, or escape a "
-                        "quote inside it (\\\" in double quotes, '' in single quotes)")
+        return opened, (
+            "the quoted text that starts here is never closed; add the closing quote, or escape a "
+            "quote inside it (\\\" in double quotes, '' in single quotes)"
+        )
     if "flow sequence" in context or "flow mapping" in context:
         closing, kind = ("]", "list") if "sequence" in context else ("}", "mapping")
-        return at, (f"the {kind} opened with `{'[' if closing == ']' else '{'}` at line {opened[0]} column "
-                    f"{opened[1]} is not closed: expected `,` or `{closing}` before this")
+        return at, (
+            f"the {kind} opened with `{'[' if closing == ']' else '{'}` at line {opened[0]} column "
+            f"{opened[1]} is not closed: expected `,` or `{closing}` before this"
+        )
     if "block mapping" in context and ("expected key" in problem or "block end" in problem):
         if char == "-":
-            return at, ("this `-` item is indented deeper than the list it belongs to (or a key with a `:` is "
-                        "missing above it); line it up with the list's other `-` items")
-        return at, (f"expected a new key at the same indentation as the mapping at line {opened[0]} (column "
-                    f"{opened[1]}), but this line starts at column {at[1]}; check its indentation")
+            return at, (
+                "this `-` item is indented deeper than the list it belongs to (or a key with a `:` is "
+                "missing above it); line it up with the list's other `-` items"
+            )
+        return at, (
+            f"expected a new key at the same indentation as the mapping at line {opened[0]} (column "
+            f"{opened[1]}), but this line starts at column {at[1]}; check its indentation"
+        )
     if "block collection" in context:
         if at[1] == opened[1]:
-            return at, (f"expected another `-` item of the list at line {opened[0]} here: a key cannot follow a "
-                        "list at the list's own indentation; start the line with `- `, or indent it under an item")
-        return at, (f"this line starts at column {at[1]}, which lines up with nothing open above: expected "
-                    f"another `-` item of the list at line {opened[0]} (column {opened[1]}) or a key lined up "
-                    "with the keys of a mapping around it; check its indentation")
+            return at, (
+                f"expected another `-` item of the list at line {opened[0]} here: a key cannot follow a "
+                "list at the list's own indentation; start the line with `- `, or indent it under an item"
+            )
+        return at, (
+            f"this line starts at column {at[1]}, which lines up with nothing open above: expected "
+            f"another `-` item of the list at line {opened[0]} (column {opened[1]}) or a key lined up "
+            "with the keys of a mapping around it; check its indentation"
+        )
     if "mapping values are not allowed" in problem:
         if _starts_its_line(text, exc.problem_mark):
-            return (at[0], _first_column(text, exc.problem_mark)), ("this key is indented deeper than the keys above it, so it reads as part of the value "
-                        "above; line it up with them")
-        return at, ("a `: ` cannot appear inside a plain value: put the value in quotes (name: \"Note: "
-                    "urgent\")")
+            return (at[0], _first_column(text, exc.problem_mark)), (
+                "this key is indented deeper than the keys above it, so it reads as part of the value "
+                "above; line it up with them"
+            )
+        return at, ('a `: ` cannot appear inside a plain value: put the value in quotes (name: "Note: urgent")')
     if "undefined alias" in problem:
         name = _ALIAS.match(text, _offset(text, exc.problem_mark))
         alias = f"*{name.group(1)}" if name else "this alias"
@@ -92,14 +108,14 @@ def _offset(text: str, mark: object) -> int:
 def _starts_its_line(text: str, mark: object) -> bool:
     """Whether the `:` at `mark` ends the first word of its line (a key), not a word inside a value."""
     offset = _offset(text, mark)
-    head = text[text.rfind("\n", 0, offset) + 1:offset].strip()
+    head = text[text.rfind("\n", 0, offset) + 1 : offset].strip()
     return bool(head) and " " not in head and not head.startswith(("-", "#", "{", "["))
 
 
 def _first_column(text: str, mark: object) -> int:
     """1-based column of the first non-blank character on the mark's line."""
     offset = _offset(text, mark)
-    line = text[text.rfind("\n", 0, offset) + 1:offset]
+    line = text[text.rfind("\n", 0, offset) + 1 : offset]
     return len(line) - len(line.lstrip()) + 1
 
 

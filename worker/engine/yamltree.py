@@ -11,6 +11,7 @@ Scalars follow YAML 1.2 (the composer's resolver): `on`/`yes` are strings; times
 parses them where it expects one, with a positioned error). Merge keys (`<<: *base`) are honoured, explicit keys
 winning. A duplicate key is an error at the second one.
 """
+
 from __future__ import annotations
 
 import math
@@ -46,7 +47,7 @@ class DuplicateKeyError(TreeError):
 class Lines:
     """Where a collection and its entries were written: the interface of ruamel's `.lc` that Locator reads."""
 
-    __slots__ = ("line", "col", "key_marks", "value_marks")
+    __slots__ = ("col", "key_marks", "line", "value_marks")
 
     def __init__(self, position: Position) -> None:
         self.line, self.col = position
@@ -140,8 +141,11 @@ class TreeBuilder:
             try:
                 built = self._built[id(node)] = (_scalar(node), 1)
             except ValueError:  # an explicit tag on text that is not of that type: !!int abc
-                raise TreeError(_mark(node), f"{node.value!r} is not a valid {_scalar_tag(node).split(':')[-1]}"
-                                                  "; remove the !! tag or fix the value") from None
+                raise TreeError(
+                    _mark(node),
+                    f"{node.value!r} is not a valid {_scalar_tag(node).split(':')[-1]}"
+                    "; remove the !! tag or fix the value",
+                ) from None
             return built
         lines = Lines(_mark(node))
         result: Any = PositionedList() if isinstance(node, SequenceNode) else PositionedMap()
@@ -152,20 +156,29 @@ class TreeBuilder:
         else:
             size = 1 + self._fill_map(result, lines, node)
         if size > self.max_nodes:
-            raise TreeError(where, f"the file expands to more than {self.max_nodes:,} YAML nodes once its "
-                                        "aliases (*name) are replaced by their anchored blocks; an alias bomb? "
-                                        "Share smaller blocks, or split the rules over several files")
+            raise TreeError(
+                where,
+                f"the file expands to more than {self.max_nodes:,} YAML nodes once its "
+                "aliases (*name) are replaced by their anchored blocks; an alias bomb? "
+                "Share smaller blocks, or split the rules over several files",
+            )
         self._built[id(node)] = (result, size)
         return result, size
 
     def _alias(self, known: tuple[Any, int], where: Position) -> tuple[Any, int]:
         if known[1] == _IN_PROGRESS:
-            raise TreeError(where, "this alias (*name) is used inside the block its anchor names, which would "
-                                        "repeat forever; use the alias after that block")
+            raise TreeError(
+                where,
+                "this alias (*name) is used inside the block its anchor names, which would "
+                "repeat forever; use the alias after that block",
+            )
         self._aliases += 1
         if self._aliases > self.max_aliases:
-            raise TreeError(where, f"more than {self.max_aliases:,} alias uses (*name) in one file; "
-                                        "share fewer blocks, or write the repeated parts out")
+            raise TreeError(
+                where,
+                f"more than {self.max_aliases:,} alias uses (*name) in one file; "
+                "share fewer blocks, or write the repeated parts out",
+            )
         return known
 
     def _fill_list(self, result: PositionedList, lines: Lines, node: Node) -> int:
@@ -206,8 +219,9 @@ class TreeBuilder:
         for source in sources:
             merged, merged_size = self._build(source, where)
             if not isinstance(merged, dict):
-                raise TreeError(where, "`<<` merges mappings: expected an alias of a mapping (<<: *name) or "
-                                            "a list of them")
+                raise TreeError(
+                    where, "`<<` merges mappings: expected an alias of a mapping (<<: *name) or a list of them"
+                )
             size += merged_size
             for key, value in merged.items():
                 if key not in result:

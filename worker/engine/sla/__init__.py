@@ -23,6 +23,7 @@ escalation.py (which levels are due, once per cycle; planning them), forecast.py
 Note: `worker.engine.sla.explain` and `.forecast` are the functions here (they shadow their modules' names on
 the package); import the modules as `worker.engine.sla.explain` with `import_module` if you need them.
 """
+
 from __future__ import annotations
 
 from worker.engine.sla.clocks import ClockState, clocks_for
@@ -32,5 +33,15 @@ from worker.engine.sla.forecast import ForecastRow, forecast
 from worker.engine.sla.policy import CompiledPolicy
 from worker.engine.sla.timeline import Timeline
 
-__all__ = ["ClockState", "CompiledPolicy", "DueLevel", "ForecastRow", "Timeline", "clocks_for", "due_levels",
-           "explain", "forecast", "next_level"]
+__all__ = [
+    "ClockState",
+    "CompiledPolicy",
+    "DueLevel",
+    "ForecastRow",
+    "Timeline",
+    "clocks_for",
+    "due_levels",
+    "explain",
+    "forecast",
+    "next_level",
+]

@@ -5,6 +5,7 @@ Times in expectations may be written in any ISO form ("2026-12-01T13:00:00.000Z"
 durations in any rule form ("240m" equals "4h"): both sides are normalised before comparing. Expected mappings
 list only the keys that matter; lists must have the same length (as for actions).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -25,8 +26,9 @@ DURATION_KEYS = frozenset({"target", "elapsed", "remaining"})
 OFFSET_KEYS = frozenset({"offset"})
 
 
-def case_timeline(ticket: Mapping[str, Any], threads: list[Any] | None, statuses: list[Any] | None,
-                  timeline: Mapping[str, Any] | None) -> Timeline:
+def case_timeline(
+    ticket: Mapping[str, Any], threads: list[Any] | None, statuses: list[Any] | None, timeline: Mapping[str, Any] | None
+) -> Timeline:
     """The case's timeline: `timeline` as written, else built from `threads` (and `statuses`) like the pipeline
     builds it; raises ValueError with a readable message."""
     if timeline is not None:
@@ -36,8 +38,9 @@ def case_timeline(ticket: Mapping[str, Any], threads: list[Any] | None, statuses
     return Timeline.from_threads(ticket, threads or [], statuses)
 
 
-def fired_keys(rules: RuleSet, ticket: Mapping[str, Any], timeline: Timeline, now: datetime,
-               entries: list[Any] | None) -> set[str]:
+def fired_keys(
+    rules: RuleSet, ticket: Mapping[str, Any], timeline: Timeline, now: datetime, entries: list[Any] | None
+) -> set[str]:
     """`sla_fired` as keys: a full key "policy|metric|cycle|level", or {metric, level, policy?, cycle?} where
     the policy defaults to the governing one and the cycle to the metric's current one."""
     keys: set[str] = set()
@@ -57,8 +60,15 @@ def fired_keys(rules: RuleSet, ticket: Mapping[str, Any], timeline: Timeline, no
     return keys
 
 
-def compare_sla(rules: RuleSet, expect: Any, ticket: Mapping[str, Any], timeline: Timeline, now: datetime,
-                directory: Mapping[str, Any] | None, fired: set[str]) -> list[str]:
+def compare_sla(
+    rules: RuleSet,
+    expect: Any,
+    ticket: Mapping[str, Any],
+    timeline: Timeline,
+    now: datetime,
+    directory: Mapping[str, Any] | None,
+    fired: set[str],
+) -> list[str]:
     """Readable differences between the case's SLA expectations and the clocks; empty when they agree."""
     diffs: list[str] = []
     given = expect.model_fields_set
@@ -72,30 +82,39 @@ def compare_sla(rules: RuleSet, expect: Any, ticket: Mapping[str, Any], timeline
         diffs.extend(_compare_list("sla", expect.sla, clocks, lambda item: f"{item['policy']} {item['metric']}"))
     if expect.escalations is not None:
         due = [level.as_dict() for level in due_levels(rules, ticket, timeline, directory, now, fired)]
-        diffs.extend(_compare_list("escalations", expect.escalations, due,
-                                   lambda item: f"{item['metric']} level {item['level']}"))
+        diffs.extend(
+            _compare_list(
+                "escalations", expect.escalations, due, lambda item: f"{item['metric']} level {item['level']}"
+            )
+        )
     if "next_level" in given:
         upcoming = next_level(rules, ticket, timeline, now, fired)
         got_level = upcoming.as_dict() if upcoming else None
         if expect.next_level is None or got_level is None:
             if expect.next_level != got_level:
-                shown = f"{got_level['metric']} level {got_level['level']} at {got_level['due_at']}" if got_level \
+                shown = (
+                    f"{got_level['metric']} level {got_level['level']} at {got_level['due_at']}"
+                    if got_level
                     else "none"
+                )
                 diffs.append(f"next_level: expected {expect.next_level}, got {shown}")
         else:
-            diffs.extend(f"next_level{where}: {message}"
-                         for where, message in _partial(normalised(expect.next_level), got_level))
+            diffs.extend(
+                f"next_level{where}: {message}" for where, message in _partial(normalised(expect.next_level), got_level)
+            )
     return diffs
 
 
 def _compare_list(name: str, expected: list[dict[str, Any]], got: list[dict[str, Any]], label) -> list[str]:
     diffs = []
     if len(expected) != len(got):
-        diffs.append(f"{name}: expected {len(expected)}, got {len(got)}: "
-                     + (", ".join(label(item) for item in got) or "none"))
+        diffs.append(
+            f"{name}: expected {len(expected)}, got {len(got)}: " + (", ".join(label(item) for item in got) or "none")
+        )
     for index, (want, item) in enumerate(zip(expected, got)):
-        diffs.extend(f"{name}[{index}] ({label(item)}){where}: {message}"
-                     for where, message in _partial(normalised(want), item))
+        diffs.extend(
+            f"{name}[{index}] ({label(item)}){where}: {message}" for where, message in _partial(normalised(want), item)
+        )
     return diffs
 
 
@@ -118,8 +137,12 @@ def normalised(expected: Any) -> Any:
         elif key in OFFSET_KEYS and isinstance(value, (str, int)):
             value = _duration_text(value, offset_text)
         elif key == "pauses" and isinstance(value, list):
-            value = [[iso(parse_time(item)) if isinstance(item, str) and parse_time(item) else item
-                      for item in pair] if isinstance(pair, list) else pair for pair in value]
+            value = [
+                [iso(parse_time(item)) if isinstance(item, str) and parse_time(item) else item for item in pair]
+                if isinstance(pair, list)
+                else pair
+                for pair in value
+            ]
         elif key == "actions" and isinstance(value, list):
             value = [normalised(item) for item in value]
         out[key] = value

@@ -12,6 +12,7 @@ elapsed >= target while running or paused; elapsed > target when stopped (a resp
 time). `due_at` is the breach instant: for a running clock when it will be (or was) reached; for a paused or
 stopped clock only when it was reached before the pause or stop (None otherwise: a paused clock's due time moves).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -63,12 +64,22 @@ class ClockState:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-safe: times ISO UTC ("...Z"), durations as rule durations ("1h30m")."""
-        return {"policy": self.policy, "metric": self.metric, "state": self.state, "cycle": self.cycle,
-                "started_at": _iso(self.started_at), "target": _duration(self.target),
-                "elapsed": duration_text(self.elapsed), "remaining": _duration(self.remaining),
-                "due_at": _iso(self.due_at), "breached": self.breached,
-                "pauses": [[iso(start), _iso(end)] for start, end in self.pauses],
-                "stopped_at": _iso(self.stopped_at), "stopped_by": self.stopped_by, "cycles": self.cycles}
+        return {
+            "policy": self.policy,
+            "metric": self.metric,
+            "state": self.state,
+            "cycle": self.cycle,
+            "started_at": _iso(self.started_at),
+            "target": _duration(self.target),
+            "elapsed": duration_text(self.elapsed),
+            "remaining": _duration(self.remaining),
+            "due_at": _iso(self.due_at),
+            "breached": self.breached,
+            "pauses": [[iso(start), _iso(end)] for start, end in self.pauses],
+            "stopped_at": _iso(self.stopped_at),
+            "stopped_by": self.stopped_by,
+            "cycles": self.cycles,
+        }
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -83,8 +94,19 @@ class MetricClock:
     """One metric's latest cycle for one ticket at `now`. The cycle is found without the calendar; elapsed time,
     pauses and due instants are computed on first use (a sweep asks for them only when a level may be due)."""
 
-    __slots__ = ("policy", "metric", "facts", "target", "start", "stop", "stopped_by", "cycles", "_pauses",
-                 "_elapsed", "_cycle_id")
+    __slots__ = (
+        "_cycle_id",
+        "_elapsed",
+        "_pauses",
+        "cycles",
+        "facts",
+        "metric",
+        "policy",
+        "start",
+        "stop",
+        "stopped_by",
+        "target",
+    )
 
     def __init__(self, policy: CompiledPolicy, metric: CompiledMetric, facts: Facts, target: timedelta) -> None:
         self.policy, self.metric, self.facts, self.target = policy, metric, facts, target
@@ -195,12 +217,32 @@ class MetricClock:
 
     def to_state(self) -> ClockState:
         pauses = tuple(self.pauses)
-        return ClockState(self.policy.id, self.metric.name, self.state, self.cycle_id, self.start, self.target,
-                          self.elapsed, self.due_at, pauses, self.breached, self.stop, self.stopped_by, self.cycles)
+        return ClockState(
+            self.policy.id,
+            self.metric.name,
+            self.state,
+            self.cycle_id,
+            self.start,
+            self.target,
+            self.elapsed,
+            self.due_at,
+            pauses,
+            self.breached,
+            self.stop,
+            self.stopped_by,
+            self.cycles,
+        )
 
 
-def metric_clocks(policy: CompiledPolicy, ticket: Mapping[str, Any], timeline: Timeline, now: datetime,
-                  ctx: EvalContext | None = None, *, with_levels: bool = False) -> list[MetricClock]:
+def metric_clocks(
+    policy: CompiledPolicy,
+    ticket: Mapping[str, Any],
+    timeline: Timeline,
+    now: datetime,
+    ctx: EvalContext | None = None,
+    *,
+    with_levels: bool = False,
+) -> list[MetricClock]:
     """The clocks of the policy's metrics that have a target for this ticket's priority, in policy order
     (`with_levels`: only the metrics that have escalation levels)."""
     facts = Facts(policy, ticket, timeline, now, ctx or context(ticket, now))

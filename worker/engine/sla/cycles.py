@@ -19,6 +19,7 @@ Presets (policy.py): first_response = created -> [agent_response, closed] (one c
 an unanswered ticket stops it); next_response = customer_reply -> [agent_response, closed] (a cycle per customer
 message after an agent response); resolution = [created, reopened] -> closed (re-armed by a reopen).
 """
+
 from __future__ import annotations
 
 from bisect import bisect_left

@@ -25,6 +25,7 @@ again); the ticket's other levels are planned as usual.
 Planned actions carry the policy id as `rule`, the policy's version and the action's position in the level;
 `action_id(due.key())` gives each a deterministic id. Constant `update`s are `batchable` (updateMany).
 """
+
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
@@ -76,12 +77,20 @@ class DueLevel:
         return offset_text(self.offset)
 
     def as_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"key": self.key(), "policy": self.policy, "metric": self.metric, "cycle": self.cycle,
-                                "level": self.level, "name": self.name, "offset": self.offset_text,
-                                "due_at": iso(self.due_at),
-                                "breach_at": iso(self.breach_at) if self.breach_at else None,
-                                "ticket": self.ticket_id, "dry_run": self.dry_run,
-                                "actions": [action.as_dict() for action in self.actions]}
+        data: dict[str, Any] = {
+            "key": self.key(),
+            "policy": self.policy,
+            "metric": self.metric,
+            "cycle": self.cycle,
+            "level": self.level,
+            "name": self.name,
+            "offset": self.offset_text,
+            "due_at": iso(self.due_at),
+            "breach_at": iso(self.breach_at) if self.breach_at else None,
+            "ticket": self.ticket_id,
+            "dry_run": self.dry_run,
+            "actions": [action.as_dict() for action in self.actions],
+        }
         if self.error:
             data["error"] = self.error
         return data
@@ -95,9 +104,14 @@ def _threshold(clock: MetricClock, level: CompiledLevel) -> timedelta:
     return max(clock.target + level.offset, ZERO)
 
 
-def due_levels(rules: RuleSet, ticket: Mapping[str, Any], timeline: Timeline,
-               directory: Directory | Mapping[str, Any] | None, now: datetime,
-               fired: Collection[str] = ()) -> list[DueLevel]:
+def due_levels(
+    rules: RuleSet,
+    ticket: Mapping[str, Any],
+    timeline: Timeline,
+    directory: Directory | Mapping[str, Any] | None,
+    now: datetime,
+    fired: Collection[str] = (),
+) -> list[DueLevel]:
     """The levels due for this ticket at `now` and not in `fired`, planned (see the module docstring); ordered by
     due time, then metric order and level."""
     now = as_utc(now)
@@ -113,8 +127,11 @@ def due_levels(rules: RuleSet, ticket: Mapping[str, Any], timeline: Timeline,
         wall = clock.wall_elapsed  # business time counted can only be less: most clocks end here
         if wall < clock.target + clock.metric.first_offset:
             continue
-        pending = [level for level in levels
-                   if level_key(policy.id, clock.metric.name, clock.cycle_id, level.number) not in fired]
+        pending = [
+            level
+            for level in levels
+            if level_key(policy.id, clock.metric.name, clock.cycle_id, level.number) not in fired
+        ]
         if not pending or wall < _threshold(clock, pending[0]):
             continue
         elapsed = clock.elapsed
@@ -130,8 +147,9 @@ def due_levels(rules: RuleSet, ticket: Mapping[str, Any], timeline: Timeline,
     return [_plan(clock, level, due_at, ticket, resolved, now) for clock, level, due_at in found]
 
 
-def next_level(rules: RuleSet, ticket: Mapping[str, Any], timeline: Timeline, now: datetime,
-               fired: Collection[str] = ()) -> DueLevel | None:
+def next_level(
+    rules: RuleSet, ticket: Mapping[str, Any], timeline: Timeline, now: datetime, fired: Collection[str] = ()
+) -> DueLevel | None:
     """The earliest level still to come (due_at > now, not fired) of the running clocks, unplanned (no actions):
     for explain, forecast and scheduling. Paused clocks have no next level (their due times move)."""
     now = as_utc(now)
@@ -164,22 +182,61 @@ def _upcoming(clock: MetricClock, now: datetime, fired: Collection[str]) -> DueL
 
 
 def unplanned(clock: MetricClock, level: CompiledLevel, due_at: datetime) -> DueLevel:
-    return DueLevel(clock.policy.id, clock.metric.name, clock.cycle_id, level.number, level.offset, due_at, (),
-                    level.name, str(clock.facts.ticket.get("id") or ""), clock.instant_at(clock.target), "",
-                    clock.policy.dry_run)
+    return DueLevel(
+        clock.policy.id,
+        clock.metric.name,
+        clock.cycle_id,
+        level.number,
+        level.offset,
+        due_at,
+        (),
+        level.name,
+        str(clock.facts.ticket.get("id") or ""),
+        clock.instant_at(clock.target),
+        "",
+        clock.policy.dry_run,
+    )
 
 
-def _plan(clock: MetricClock, level: CompiledLevel, due_at: datetime, ticket: Mapping[str, Any],
-          directory: Directory | None, now: datetime) -> DueLevel:
+def _plan(
+    clock: MetricClock,
+    level: CompiledLevel,
+    due_at: datetime,
+    ticket: Mapping[str, Any],
+    directory: Directory | None,
+    now: datetime,
+) -> DueLevel:
     policy, metric = clock.policy, clock.metric
     ticket_id = str(ticket.get("id") or "")
     breach_at = clock.instant_at(clock.target)
-    due = DueLevel(policy.id, metric.name, clock.cycle_id, level.number, level.offset, due_at, (), level.name,
-                   ticket_id, breach_at, "", policy.dry_run)
-    sla = {"policy": policy.id, "policy_name": policy.name, "metric": metric.name, "level": level.number,
-           "level_name": level.name, "offset": offset_text(level.offset), "target": duration_text(clock.target),
-           "elapsed": duration_text(clock.elapsed), "cycle": clock.cycle_id, "started_at": clock.start,
-           "breach_at": breach_at, "due_at": due_at}
+    due = DueLevel(
+        policy.id,
+        metric.name,
+        clock.cycle_id,
+        level.number,
+        level.offset,
+        due_at,
+        (),
+        level.name,
+        ticket_id,
+        breach_at,
+        "",
+        policy.dry_run,
+    )
+    sla = {
+        "policy": policy.id,
+        "policy_name": policy.name,
+        "metric": metric.name,
+        "level": level.number,
+        "level_name": level.name,
+        "offset": offset_text(level.offset),
+        "target": duration_text(clock.target),
+        "elapsed": duration_text(clock.elapsed),
+        "cycle": clock.cycle_id,
+        "started_at": clock.start,
+        "breach_at": breach_at,
+        "due_at": due_at,
+    }
     lookup = directory or _EMPTY_DIRECTORY
 
     def make_variables(view: Mapping[str, Any]) -> dict[str, Any]:
@@ -195,9 +252,19 @@ def _plan(clock: MetricClock, level: CompiledLevel, due_at: datetime, ticket: Ma
         for position, action in enumerate(level.actions):
             params = action.plan(ctx)
             marks = ("assignee",) if pending and mentions_pending(params) else ()
-            planned.append(PlannedAction(policy.id, action.index, action.type, params, ticket_id,
-                                         action.type == "update" and action.constant, policy.dry_run,
-                                         policy.version, marks))
+            planned.append(
+                PlannedAction(
+                    policy.id,
+                    action.index,
+                    action.type,
+                    params,
+                    ticket_id,
+                    action.type == "update" and action.constant,
+                    policy.dry_run,
+                    policy.version,
+                    marks,
+                )
+            )
             if level.effects_matter[position]:
                 changes = effect(action.type, params, ctx.view, directory)
                 if changes:

@@ -16,6 +16,7 @@ time, breach - and its levels (fired, due, to come, waiting while paused, cancel
         level 3 (+2h)             2026-12-01T15:00:00Z  to come
     Next level: first_response level 3 (+2h) at 2026-12-01T15:00:00Z
 """
+
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
@@ -32,12 +33,16 @@ from worker.engine.sla.timeline import Timeline, iso
 if TYPE_CHECKING:
     from worker.engine.ruleset import RuleSet
 
-_STOPPED_BY = {"agent_response": "met: an agent responded", "closed": "stopped: the ticket was closed",
-               "condition": "stopped: its stop condition holds"}
+_STOPPED_BY = {
+    "agent_response": "met: an agent responded",
+    "closed": "stopped: the ticket was closed",
+    "condition": "stopped: its stop condition holds",
+}
 
 
-def explain(rules: RuleSet, ticket: Mapping[str, Any], timeline: Timeline, now: datetime,
-            fired: Collection[str] = ()) -> str:
+def explain(
+    rules: RuleSet, ticket: Mapping[str, Any], timeline: Timeline, now: datetime, fired: Collection[str] = ()
+) -> str:
     """The text described in the module docstring."""
     now = as_utc(now)
     number = ticket.get("ticketNumber")
@@ -61,8 +66,7 @@ def explain(rules: RuleSet, ticket: Mapping[str, Any], timeline: Timeline, now: 
     for metric in governing.metrics:
         clock = clocks.get(metric.name)
         if clock is None:
-            lines.append(f"  {metric.name}  no clock: no target for priority {ticket.get('priority')!r} "
-                         "and no default")
+            lines.append(f"  {metric.name}  no clock: no target for priority {ticket.get('priority')!r} and no default")
             continue
         lines.extend(_clock_lines(clock, fired, now))
     upcoming = next_level(rules, ticket, timeline, now, fired)
@@ -89,8 +93,9 @@ def _clock_lines(clock: MetricClock, fired: Collection[str], now: datetime) -> l
     metric = clock.metric
     state = clock.state
     if state == NOT_STARTED:
-        return [f"  {metric.name}  NOT STARTED (starts at: {metric.describe_start()}; target "
-                f"{duration_text(clock.target)})"]
+        return [
+            f"  {metric.name}  NOT STARTED (starts at: {metric.describe_start()}; target {duration_text(clock.target)})"
+        ]
     head = state.upper().replace("_", " ") + (", BREACHED" if clock.breached else "")
     lines = [f"  {metric.name}  {head}"]
     elapsed, target = clock.elapsed, clock.target

@@ -4,6 +4,7 @@ changes to and from a closed status, and the intervals spent in pause statuses.
 The status history comes from the timeline; when the ticket's current status differs from the timeline's last
 one (the timeline lags the mirror), the ticket wins from its modifiedTime (clamped to the history and `now`).
 """
+
 from __future__ import annotations
 
 from bisect import bisect_right
@@ -22,11 +23,23 @@ Pause = tuple[datetime, "datetime | None"]
 class Facts:
     """What every metric of one policy reads about one ticket at `now`, computed once and lazily."""
 
-    __slots__ = ("ticket", "timeline", "now", "ctx", "policy", "statuses", "customer", "agent", "_closes",
-                 "_reopens", "_pauses")
+    __slots__ = (
+        "_closes",
+        "_pauses",
+        "_reopens",
+        "agent",
+        "ctx",
+        "customer",
+        "now",
+        "policy",
+        "statuses",
+        "ticket",
+        "timeline",
+    )
 
-    def __init__(self, policy: CompiledPolicy, ticket: Mapping[str, Any], timeline: Timeline, now: datetime,
-                 ctx: EvalContext) -> None:
+    def __init__(
+        self, policy: CompiledPolicy, ticket: Mapping[str, Any], timeline: Timeline, now: datetime, ctx: EvalContext
+    ) -> None:
         self.policy, self.ticket, self.timeline, self.now, self.ctx = policy, ticket, timeline, now, ctx
         self.statuses = _statuses(ticket, timeline, now)
         self.customer = _until(timeline.customer_messages, now)
@@ -79,13 +92,13 @@ class Facts:
 def _until(times: tuple[datetime, ...], now: datetime) -> tuple[datetime, ...]:
     if not times or times[-1] <= now:
         return times
-    return times[:bisect_right(times, now)]
+    return times[: bisect_right(times, now)]
 
 
 def _statuses(ticket: Mapping[str, Any], timeline: Timeline, now: datetime) -> tuple[tuple[datetime, str], ...]:
     statuses = timeline.statuses
     if statuses and statuses[-1][0] > now:
-        statuses = statuses[:bisect_right(statuses, now, key=lambda entry: entry[0])]
+        statuses = statuses[: bisect_right(statuses, now, key=lambda entry: entry[0])]
     current = ticket.get("status")
     if isinstance(current, str) and current and (not statuses or statuses[-1][1] != current):
         low = statuses[-1][0] if statuses else timeline.created

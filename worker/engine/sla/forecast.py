@@ -9,6 +9,7 @@ Paused clocks are not forecast (their due times move) and stopped ones have no l
 Order: breaches first - rows at or after the breach (offset >= 0), by due time - then the warnings before a breach
 (negative offsets), by due time; ties by ticket number, metric and level.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -44,13 +45,25 @@ class ForecastRow:
         return self.offset < ZERO
 
     def as_dict(self) -> dict[str, Any]:
-        return {"ticket_id": self.ticket_id, "ticket_number": self.ticket_number, "policy": self.policy,
-                "metric": self.metric, "level": self.level, "name": self.name, "offset": offset_text(self.offset),
-                "due_at": iso(self.due_at), "breach_at": iso(self.breach_at) if self.breach_at else None}
+        return {
+            "ticket_id": self.ticket_id,
+            "ticket_number": self.ticket_number,
+            "policy": self.policy,
+            "metric": self.metric,
+            "level": self.level,
+            "name": self.name,
+            "offset": offset_text(self.offset),
+            "due_at": iso(self.due_at),
+            "breach_at": iso(self.breach_at) if self.breach_at else None,
+        }
 
 
-def forecast(rules: RuleSet, tickets_with_timelines: Iterable[tuple[Mapping[str, Any], Timeline]],
-             now: datetime, within: timedelta) -> list[ForecastRow]:
+def forecast(
+    rules: RuleSet,
+    tickets_with_timelines: Iterable[tuple[Mapping[str, Any], Timeline]],
+    now: datetime,
+    within: timedelta,
+) -> list[ForecastRow]:
     """The rows described in the module docstring."""
     now = as_utc(now)
     horizon = now + within
@@ -64,8 +77,12 @@ def forecast(rules: RuleSet, tickets_with_timelines: Iterable[tuple[Mapping[str,
             continue
         ticket_id, ticket_number = str(ticket.get("id") or ""), str(ticket.get("ticketNumber") or "")
         for clock in metric_clocks(policy, ticket, timeline, now, ctx):
-            if clock.start is None or clock.stop is not None or now - clock.start + within < \
-                    clock.target + clock.metric.first_offset or clock.state != RUNNING:
+            if (
+                clock.start is None
+                or clock.stop is not None
+                or now - clock.start + within < clock.target + clock.metric.first_offset
+                or clock.state != RUNNING
+            ):
                 continue  # the wall-clock test first: counted time cannot outrun the calendar
             elapsed = clock.elapsed
             reach = elapsed + policy.calendar.business_time_between(now, horizon)
@@ -81,8 +98,11 @@ def forecast(rules: RuleSet, tickets_with_timelines: Iterable[tuple[Mapping[str,
                 if due_at is None or not now < due_at <= horizon:
                     continue
                 breach_at = breach_at or clock.instant_at(clock.target)
-                rows.append(ForecastRow(ticket_id, ticket_number, policy.id, clock.metric.name, number, due_at,
-                                        name, offset, breach_at))
+                rows.append(
+                    ForecastRow(
+                        ticket_id, ticket_number, policy.id, clock.metric.name, number, due_at, name, offset, breach_at
+                    )
+                )
     rows.sort(key=lambda row: (row.is_warning, row.due_at, _number_key(row.ticket_number), row.metric, row.level))
     return rows
 

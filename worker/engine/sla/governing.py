@@ -4,6 +4,7 @@ whose `if` holds on the ticket as it is now.
 A ticket that moves to another department may come under another policy; levels are keyed by policy, so the new
 policy's levels fire on their own.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -32,8 +33,9 @@ def context(ticket: Mapping[str, Any], now: datetime) -> EvalContext:
     return EvalContext(ticket, None, None, SCHEDULE_KIND, now)
 
 
-def governing_policy(rules: RuleSet, ticket: Mapping[str, Any], now: datetime,
-                     ctx: EvalContext | None = None) -> CompiledPolicy | None:
+def governing_policy(
+    rules: RuleSet, ticket: Mapping[str, Any], now: datetime, ctx: EvalContext | None = None
+) -> CompiledPolicy | None:
     """The first enabled policy whose condition holds on the ticket; None when none does."""
     ctx = ctx or context(ticket, now)
     for policy in active_policies(rules):
@@ -42,8 +44,9 @@ def governing_policy(rules: RuleSet, ticket: Mapping[str, Any], now: datetime,
     return None
 
 
-def policy_verdicts(rules: RuleSet, ticket: Mapping[str, Any], now: datetime
-                    ) -> list[tuple[CompiledPolicy, str, Failure | None]]:
+def policy_verdicts(
+    rules: RuleSet, ticket: Mapping[str, Any], now: datetime
+) -> list[tuple[CompiledPolicy, str, Failure | None]]:
     """Each policy up to the governing one: (policy, "applies" | "not_matched" | "disabled", failure)."""
     ctx = context(ticket, now)
     out: list[tuple[CompiledPolicy, str, Failure | None]] = []

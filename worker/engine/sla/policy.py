@@ -9,6 +9,7 @@ parsed, the calendar resolved. The sweep does no parsing and no template work un
 - escalation offsets that do not increase (levels are numbered by position, from 1: see escalation.py);
 - template and directory-independent action problems, exactly as in rules.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -20,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from worker.engine.business_days import business_span, has_days
-from worker.engine.calendars import CALENDAR_24x7, Calendar
+from worker.engine.calendars import Calendar, CALENDAR_24x7
 from worker.engine.conditions import ALWAYS, CompiledCondition, compile_condition
 from worker.engine.durations import parse_duration
 from worker.engine.paths import Getter, make_getter
@@ -157,12 +158,24 @@ class CompiledPolicy:
         return next((metric for metric in self.metrics if metric.name == name), None)
 
     def describe(self) -> dict[str, Any]:
-        return {"id": self.id, "version": self.version, "source": self.source,
-                "metrics": [metric.name for metric in self.metrics]}
+        return {
+            "id": self.id,
+            "version": self.version,
+            "source": self.source,
+            "metrics": [metric.name for metric in self.metrics],
+        }
 
 
-def compile_policy(model: SlaPolicy, file: str, line: int, col: int, rank: int, position: int,
-                   calendars: Mapping[str, Calendar], report: Report) -> CompiledPolicy:
+def compile_policy(
+    model: SlaPolicy,
+    file: str,
+    line: int,
+    col: int,
+    rank: int,
+    position: int,
+    calendars: Mapping[str, Calendar],
+    report: Report,
+) -> CompiledPolicy:
     """Compile one validated policy found at sla_policies[position]; problems go to `report`."""
     loc: Path = ("sla_policies", position)
     condition = compile_condition(model.if_, calendars, loc + ("if",), report) if model.if_ is not None else ALWAYS
@@ -173,18 +186,33 @@ def compile_policy(model: SlaPolicy, file: str, line: int, col: int, rank: int, 
         else:
             known = ", ".join(sorted(calendars)) or "none defined"
             report(loc + ("calendar",), f"unknown calendar {model.calendar!r}; expected one of: {known}")
-    metrics = tuple(metric for name, spec in model.metrics.items()
-                    if (metric := _compile_metric(name, spec, loc + ("metrics", name), calendars, report)) is not None)
-    return CompiledPolicy(model, file, line, col, rank, position, condition, calendar,
-                          _folded(model.pause_statuses), _folded(model.closed_statuses), metrics)
+    metrics = tuple(
+        metric
+        for name, spec in model.metrics.items()
+        if (metric := _compile_metric(name, spec, loc + ("metrics", name), calendars, report)) is not None
+    )
+    return CompiledPolicy(
+        model,
+        file,
+        line,
+        col,
+        rank,
+        position,
+        condition,
+        calendar,
+        _folded(model.pause_statuses),
+        _folded(model.closed_statuses),
+        metrics,
+    )
 
 
 def _folded(statuses: list[str] | None) -> frozenset[str]:
     return frozenset(status.casefold() for status in statuses or ())
 
 
-def _compile_metric(name: str, spec: MetricSpec, loc: Path, calendars: Mapping[str, Calendar], report: Report
-                    ) -> CompiledMetric | None:
+def _compile_metric(
+    name: str, spec: MetricSpec, loc: Path, calendars: Mapping[str, Calendar], report: Report
+) -> CompiledMetric | None:
     """The metric, or None when it has a problem of its own (problems inside conditions and actions are reported
     but do not drop the metric)."""
     name_ok = _check_metric_name(name, spec, loc, report)
@@ -196,40 +224,52 @@ def _compile_metric(name: str, spec: MetricSpec, loc: Path, calendars: Mapping[s
     stop_kinds = frozenset(item for item in stops if isinstance(item, str))
     stop_conditions = _compile_stop_conditions(spec, loc, calendars, report)
     targets, default, targets_ok = _compile_targets(spec, loc, report)
-    day_targets = {(key if key == DEFAULT_TARGET else key.casefold()): text for key, text in spec.targets.items()
-                   if has_days(text)}
+    day_targets = {
+        (key if key == DEFAULT_TARGET else key.casefold()): text for key, text in spec.targets.items() if has_days(text)
+    }
     levels, levels_ok = _compile_levels(spec, loc, calendars, report)
     if not (name_ok and targets_ok and levels_ok):
         return None
     pauses = _folded(spec.pause_statuses) if spec.pause_statuses is not None else None
-    return CompiledMetric(name, start_kinds, start_fields, stop_kinds, stop_conditions, targets, default, levels,
-                          pauses, day_targets)
+    return CompiledMetric(
+        name, start_kinds, start_fields, stop_kinds, stop_conditions, targets, default, levels, pauses, day_targets
+    )
 
 
 def _check_metric_name(name: str, spec: MetricSpec, loc: Path, report: Report) -> bool:
     """A preset, or a custom metric with both start and stop, named as a plain identifier."""
     if name not in PRESETS and (spec.start is None or spec.stop is None):
-        report(loc, f"unknown metric {name!r}; expected {', '.join(PRESETS)}, or a custom metric with both "
-               "start: and stop:", at_key=True)
+        report(
+            loc,
+            f"unknown metric {name!r}; expected {', '.join(PRESETS)}, or a custom metric with both start: and stop:",
+            at_key=True,
+        )
         return False
     if not _METRIC_NAME.fullmatch(name):
-        report(loc, f"invalid metric name {name!r}: expected lower-case letters, digits, '_' and '-', starting "
-               "with a letter", at_key=True)
+        report(
+            loc,
+            f"invalid metric name {name!r}: expected lower-case letters, digits, '_' and '-', starting with a letter",
+            at_key=True,
+        )
         return False
     return True
 
 
-def _compile_stop_conditions(spec: MetricSpec, loc: Path, calendars: Mapping[str, Calendar], report: Report
-                             ) -> tuple[CompiledCondition, ...]:
+def _compile_stop_conditions(
+    spec: MetricSpec, loc: Path, calendars: Mapping[str, Calendar], report: Report
+) -> tuple[CompiledCondition, ...]:
     """The `stop:` items that are conditions (a preset's stops are all kinds)."""
     stop_loc = loc + ("stop",) if isinstance(spec.stop, list) else None
     return tuple(
         compile_condition(item, calendars, (stop_loc + (index,)) if stop_loc else loc + ("stop",), report)
-        for index, item in enumerate(spec.stop_items) if not isinstance(item, str))
+        for index, item in enumerate(spec.stop_items)
+        if not isinstance(item, str)
+    )
 
 
-def _compile_targets(spec: MetricSpec, loc: Path, report: Report
-                     ) -> tuple[dict[str, timedelta], timedelta | None, bool]:
+def _compile_targets(
+    spec: MetricSpec, loc: Path, report: Report
+) -> tuple[dict[str, timedelta], timedelta | None, bool]:
     """(casefolded priority -> target, the default target, whether every key is a known priority)."""
     targets: dict[str, timedelta] = {}
     default = None
@@ -240,14 +280,18 @@ def _compile_targets(spec: MetricSpec, loc: Path, report: Report
         elif key.casefold() in _PRIORITY_KEYS:
             targets[key.casefold()] = parse_duration(text)
         else:
-            report(loc + ("targets", key), f"unknown priority {key!r} in targets; expected one of "
-                   f"{', '.join(PRIORITIES)} or {DEFAULT_TARGET}", at_key=True)
+            report(
+                loc + ("targets", key),
+                f"unknown priority {key!r} in targets; expected one of {', '.join(PRIORITIES)} or {DEFAULT_TARGET}",
+                at_key=True,
+            )
             ok = False
     return targets, default, ok
 
 
-def _compile_levels(spec: MetricSpec, loc: Path, calendars: Mapping[str, Calendar], report: Report
-                    ) -> tuple[tuple[CompiledLevel, ...], bool]:
+def _compile_levels(
+    spec: MetricSpec, loc: Path, calendars: Mapping[str, Calendar], report: Report
+) -> tuple[tuple[CompiledLevel, ...], bool]:
     """The escalation levels, numbered by position, and whether their offsets increase down the list."""
     levels = []
     ok = True
@@ -256,12 +300,19 @@ def _compile_levels(spec: MetricSpec, loc: Path, calendars: Mapping[str, Calenda
         level_loc = loc + ("escalations", index)
         offset = parse_duration(level.at)
         if previous is not None and offset <= previous[0]:
-            report(level_loc + ("at",), f"escalation offsets must increase down the list: {level.at} comes after "
-                   f"{previous[1]} (levels are numbered by position and fire once each)")
+            report(
+                level_loc + ("at",),
+                f"escalation offsets must increase down the list: {level.at} comes after "
+                f"{previous[1]} (levels are numbered by position and fire once each)",
+            )
             ok = False
         previous = (offset, level.at)
-        actions = tuple(compile_action(action, position, level_loc + ("then", position), calendars, report,
-                                       SLA_VARIABLES) for position, action in enumerate(level.then))
-        effects = tuple(any(later.reads_ticket for later in actions[position + 1:]) for position in range(len(actions)))
+        actions = tuple(
+            compile_action(action, position, level_loc + ("then", position), calendars, report, SLA_VARIABLES)
+            for position, action in enumerate(level.then)
+        )
+        effects = tuple(
+            any(later.reads_ticket for later in actions[position + 1 :]) for position in range(len(actions))
+        )
         levels.append(CompiledLevel(index + 1, level.name, offset, actions, effects))
     return tuple(levels), ok

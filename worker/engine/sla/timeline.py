@@ -14,6 +14,7 @@ What counts (`from_threads`), as Zendesk, Freshdesk and Zoho Desk count it:
   (status SUCCESS or PENDING; not DRAFT, not FAILED: a reply that never reached the customer answers nothing).
   Private comments are not threads, so they never count.
 """
+
 from __future__ import annotations
 
 from bisect import bisect_right, insort
@@ -56,8 +57,9 @@ class Timeline:
 
     # ------------------------------------------------------------------------------------------ building
     @classmethod
-    def from_threads(cls, ticket: Mapping[str, Any], threads: Iterable[Mapping[str, Any]],
-                     statuses: Iterable[Any] | None = None) -> Timeline:
+    def from_threads(
+        cls, ticket: Mapping[str, Any], threads: Iterable[Mapping[str, Any]], statuses: Iterable[Any] | None = None
+    ) -> Timeline:
         """From the Desk's ticket and its thread list (GET /tickets/{id}/threads: direction, createdTime, status,
         visibility; `isDraft` is honoured too).
 
@@ -75,8 +77,11 @@ class Timeline:
             direction = str(thread.get("direction") or "").lower()
             if direction == "in":
                 messages.append(at)
-            elif direction == "out" and str(thread.get("status") or "").upper() not in UNSENT_STATUSES \
-                    and str(thread.get("visibility") or "public").lower() == "public":
+            elif (
+                direction == "out"
+                and str(thread.get("status") or "").upper() not in UNSENT_STATUSES
+                and str(thread.get("visibility") or "public").lower() == "public"
+            ):
                 responses.append(at)
         if created is None:
             created = min([*messages, *responses], default=None)
@@ -89,17 +94,21 @@ class Timeline:
     def from_dict(cls, data: Mapping[str, Any]) -> Timeline:
         """The inverse of `to_dict`; raises ValueError naming a bad time."""
         created = _time(data.get("created"), "created")
-        return cls(created,
-                   tuple(sorted(_time(item, "customer_messages") for item in data.get("customer_messages") or ())),
-                   tuple(sorted(_time(item, "agent_responses") for item in data.get("agent_responses") or ())),
-                   _statuses(data.get("statuses") or (), created))
+        return cls(
+            created,
+            tuple(sorted(_time(item, "customer_messages") for item in data.get("customer_messages") or ())),
+            tuple(sorted(_time(item, "agent_responses") for item in data.get("agent_responses") or ())),
+            _statuses(data.get("statuses") or (), created),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe: {created, customer_messages: [...], agent_responses: [...], statuses: [[time, status]]}."""
-        return {"created": iso(self.created),
-                "customer_messages": [iso(at) for at in self.customer_messages],
-                "agent_responses": [iso(at) for at in self.agent_responses],
-                "statuses": [[iso(at), status] for at, status in self.statuses]}
+        return {
+            "created": iso(self.created),
+            "customer_messages": [iso(at) for at in self.customer_messages],
+            "agent_responses": [iso(at) for at in self.agent_responses],
+            "statuses": [[iso(at), status] for at, status in self.statuses],
+        }
 
     # ------------------------------------------------------------------------------------------- updates
     def with_customer_message(self, at: datetime | str) -> Timeline:
@@ -129,8 +138,13 @@ class Timeline:
 
 
 def _replace(timeline: Timeline, **changes: Any) -> Timeline:
-    values = {"created": timeline.created, "customer_messages": timeline.customer_messages,
-              "agent_responses": timeline.agent_responses, "statuses": timeline.statuses, **changes}
+    values = {
+        "created": timeline.created,
+        "customer_messages": timeline.customer_messages,
+        "agent_responses": timeline.agent_responses,
+        "statuses": timeline.statuses,
+        **changes,
+    }
     return Timeline(**values)
 
 
