@@ -159,6 +159,20 @@ def test_the_credit_day_is_the_redis_server_day(redis_server):
     assert int(client.hget(budget.keys(ORG)["credits"], "day")) == seconds // 86400
 
 
+def test_given_credit_figures_from_the_desk_then_the_credits_expire_at_the_end_of_tomorrow(redis_server):
+    # given the Desk's figures reported on a new day's record, and again the same day
+    client = redis_server.client()
+    budget = make_budget(redis_server)
+    client.hset(budget.keys(ORG)["credits"], mapping={"remaining": 10, "day": 1})  # an old day, no expiry
+    budget.release(budget.acquire(ORG, timeout_s=1), remaining=900)
+    budget.release(budget.acquire(ORG, timeout_s=1), remaining=899)
+    # then the record is today's and expires when tomorrow ends (Redis time)
+    seconds, _ = client.time()
+    day = seconds // 86400
+    assert client.hget(budget.keys(ORG)["credits"], "remaining") == "899"
+    assert client.pexpiretime(budget.keys(ORG)["credits"]) == (day + 2) * 86_400_000
+
+
 def test_given_a_desk_budget_smaller_than_the_setting_then_the_reserve_follows_the_desks_figure(redis_server):
     # Given the setting's 50,000 credits (reserve 5,000) and an org whose edition has 5,000 a day
     budget = make_budget(redis_server, daily_credits=50_000, reserve_share=0.1)

@@ -8,8 +8,10 @@ if ARGV[2] ~= '' then
   local reported = tonumber(ARGV[2])
   local credits = redis.call('HMGET', KEYS[2], 'peak', 'day')
   local peak = tonumber(credits[1])
-  if peak == nil or tonumber(credits[2]) ~= day or reported > peak then peak = reported end
+  local same_day = tonumber(credits[2]) == day
+  if peak == nil or not same_day or reported > peak then peak = reported end
   redis.call('HSET', KEYS[2], 'remaining', reported, 'day', day, 'source', 'desk', 'peak', peak)
-  redis.call('PEXPIREAT', KEYS[2], (day + 2) * 86400000)
+  -- the hash lives to the end of tomorrow; set once per day (HSET keeps an expiry already set)
+  if not same_day then redis.call('PEXPIREAT', KEYS[2], (day + 2) * 86400000) end
 end
 return 1
