@@ -9,8 +9,9 @@ from datetime import datetime, timezone
 from tests.integration.pipeline.act_support import desk_clients, direct_api, first_ticket, setup, writes
 from worker.actions.enforcer import ApplyResult, Enforcer
 from worker.engine.directory import Directory
+from worker.engine.evaluate import Event, evaluate
 from worker.engine.loader import load_rules_text
-from worker.plan.on_event import evaluate_event
+from worker.plan.recorder import Recorder
 from worker.store import Store
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc)
@@ -30,14 +31,15 @@ rules:
 
 
 def run_event(sandbox, redis_server, rules_text: str) -> tuple[Store, list[tuple[str, ApplyResult]]]:
-    """Log one event for a real ticket, evaluate it, and apply every action sent until nothing more is sent."""
+    """Evaluate one event on a real ticket, record its plan, and apply every action sent until nothing more is sent."""
     settings, store, _ = setup(sandbox, redis_server)
     with direct_api(sandbox) as api:
         ticket = first_ticket(api)
-    store.events.append({"id": "ev-1", "org": sandbox.org_ids[0], "kind": "ticket.updated", "ticket_id": ticket["id"],
-                         "ticket": ticket, "changes": {"priority": ["Medium", "Low"]}})
+    ruleset = load_rules_text(rules_text)
+    event = Event("ticket.updated", ticket["id"], {"priority": ("Medium", "Low")}, False, "ev-1")
     queue: list[str] = []
-    evaluate_event(store, load_rules_text(rules_text), lambda org: Directory(), "ev-1", NOW, queue.append)
+    Recorder(store, queue.append).record(evaluate(ruleset, event, ticket, None, Directory(), NOW), ruleset,
+                                         sandbox.org_ids[0], ticket)
     enforcer = Enforcer(store, "test-worker", send_next=queue.append)
     applied: list[tuple[str, ApplyResult]] = []
     with desk_clients(settings, store) as client_for:
@@ -47,12 +49,10 @@ def run_event(sandbox, redis_server, rules_text: str) -> tuple[Store, list[tuple
     return store, applied
 
 
-def chain(store: Store, first: str) -> list[str]:
-    ids, current = [], first
-    while current:
-        ids.append(current)
-        current = store.ledger.get(current).action.get("next")
-    return ids
+def audited_actions(store: Store) -> list[tuple[str, str, str]]:
+    """(action id, outcome, detail) of the rule's audited action outcomes, in the order they were written."""
+    return [(entry["action"], entry["outcome"], entry["detail"])
+            for entry in store.audit.query(rule="escalate") if entry["entry"] == "action"]
 
 
 def test_given_a_rule_whose_first_action_fails_then_its_later_actions_are_skipped_and_never_sent(sandbox, redis_server):
@@ -62,13 +62,12 @@ def test_given_a_rule_whose_first_action_fails_then_its_later_actions_are_skippe
     # Then only the first was applied; it failed; the two later ones are final as skipped, with the reason audited
     [(first, result)] = applied
     assert result is ApplyResult.FAILED
-    later = chain(store, first)[1:]
-    assert len(later) == 2
-    assert [store.ledger.get(action_id).state for action_id in later] == ["skipped", "skipped"]
-    audited = {entry["action"]: entry for entry in store.audit.query(rule="escalate") if entry["entry"] == "action"}
-    for action_id in later:
-        assert audited[action_id]["outcome"] == "skipped"
-        assert audited[action_id]["detail"] == f"an earlier action of this rule failed: {first}"
+    audited = audited_actions(store)
+    assert [action_id for action_id, outcome, _ in audited if outcome == "failed"] == [first]
+    later = [entry for entry in audited if entry[0] != first]
+    assert [(outcome, detail) for _, outcome, detail in later] == \
+        [("skipped", f"an earlier action of this rule failed: {first}")] * 2
+    assert all(store.ledger.get(action_id).state == "skipped" for action_id, _, _ in later)
     # and nothing but the refused update reached the Desk; the reconciler has nothing left to send
     assert writes(sandbox, "POST", "/comments") == []
     assert store.ledger.pending_count() == 0
@@ -79,5 +78,6 @@ def test_given_a_rule_that_continues_on_failure_then_its_later_actions_are_still
     store, applied = run_event(sandbox, redis_server, rules("on_action_failure: continue"))
     # Then the first failed and the later two were sent and applied, in order
     assert [result for _, result in applied] == [ApplyResult.FAILED, ApplyResult.DONE, ApplyResult.DONE]
-    assert [action_id for action_id, _ in applied] == chain(store, applied[0][0])
+    assert [(action_id, result.value) for action_id, result in applied] == \
+        [(action_id, outcome) for action_id, outcome, _ in audited_actions(store)]
     assert len(writes(sandbox, "POST", "/comments")) == 1
