@@ -22,6 +22,7 @@ from worker.desk.budget import Budget
 from worker.app.health import HealthCheck
 from worker.app.metrics import StoreCollector, serve
 from worker.app.actors import Actors, actors_for
+from worker.app.round_loop import RoundLoop
 from worker.app.runtime import Runtime
 from worker.app.scheduler import Job, Scheduler, poll_jobs, redis_clock, send, sweep_jobs
 from worker.store.keys import server_ms
@@ -105,10 +106,9 @@ class Service:
 
     def _schedule(self, actors: Actors) -> None:
         scheduler = Scheduler(self.runtime.store.ticks, jobs_for(self.runtime, actors), send, redis_clock(self.runtime.redis))
-        while not self.stop.is_set():
-            try:
-                scheduler.run_once()
-                self._last_round = time.monotonic()
-            except Exception as exc:  # Redis away or a rules reload hiccup: the next round covers the gap
-                log.warning("scheduler.round_failed", error=str(exc))
-            self.stop.wait(0.25)
+
+        def run_round() -> None:
+            scheduler.run_once()
+            self._last_round = time.monotonic()
+
+        RoundLoop(run_round, self.stop.wait).run()
