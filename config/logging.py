@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from collections.abc import MutableMapping
 from typing import Any
 
 import structlog
@@ -25,7 +26,7 @@ def _mask(value: Any) -> Any:
     return value
 
 
-def redact_secrets(_logger: Any, _method: str, event: dict[str, Any]) -> dict[str, Any]:
+def redact_secrets(_logger: Any, _method: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     """Mask any key that names a secret and any token-shaped substring, whatever the caller passed."""
     for key, value in list(event.items()):
         if any(word in key.lower() for word in SECRET_KEYS) and value is not None:
@@ -43,7 +44,8 @@ SHARED_PROCESSORS: list[Any] = [
 
 
 def configure_logging(level: str = "info", fmt: str = "auto", stream: Any = None) -> None:
-    """Configure structlog and the stdlib root logger once per process; `fmt` is auto (TTY -> console), console or json."""
+    """Configure structlog and the stdlib root logger once per process; `fmt` is auto (TTY -> console), console
+    or json."""
     stream = stream or sys.stderr
     use_console = fmt == "console" or (fmt == "auto" and stream.isatty())
     renderer: Any = structlog.dev.ConsoleRenderer() if use_console else structlog.processors.JSONRenderer()

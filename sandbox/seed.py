@@ -334,20 +334,20 @@ class _Seeder:
             org.accounts[account["id"]] = account
             accounts.append(account)
         vips = [a for a in accounts if a["accountName"] in VIP_ACCOUNTS]
-        homes = [vip for vip in vips for _ in range(CONTACTS_PER_VIP)]
+        homes: list[Record | None] = [vip for vip in vips for _ in range(CONTACTS_PER_VIP)]
         homes += [None] * CONTACTS_WITHOUT_ACCOUNT
         homes += [rng.choice(accounts) for _ in range(CONTACTS_PER_ORG - len(homes))]
         names = rng.sample(list(itertools.product(FIRST_NAMES, LAST_NAMES)), CONTACTS_PER_ORG)
         contacts = []
-        for (first, last), account in zip(names, homes):
-            domain = account["website"].removeprefix("www.") if account else "example.com"
+        for (first, last), home in zip(names, homes, strict=True):
+            domain = home["website"].removeprefix("www.") if home else "example.com"
             contact = new_contact(
                 org,
                 firstName=first,
                 lastName=last,
                 email=f"{first}.{last}@{domain}".lower(),
                 phone=f"+1 555 3{rng.randrange(10**6):06d}",
-                accountId=account["id"] if account else None,
+                accountId=home["id"] if home else None,
                 ownerId=rng.choice(self.agents)["id"],
                 type=rng.choice((None, "paid", "trial")),
                 at=self._before_history(),

@@ -167,7 +167,10 @@ def options_error(args: argparse.Namespace) -> str | None:
     if token is not None and not (token.isascii() and token.isprintable() and " " not in token and token):
         return "--control-token must be printable ASCII without spaces (it is sent as an HTTP header)"
     if not port_is_free(args.host, args.port):
-        return f"cannot listen on {args.host}:{args.port}: the port is in use or the address is not this machine's; pick another with --port"
+        return (
+            f"cannot listen on {args.host}:{args.port}: the port is in use or the address is not this machine's; "
+            "pick another with --port"
+        )
     return None
 
 

@@ -259,10 +259,10 @@ def new_mail_reply_address(
 
 def new_organization_profile(
     *,
-    id: str,
+    id: str,  # noqa: A002 (API name)
     companyName: str,
     organizationName: str,
-    phoneNumber: str | None = None,  # noqa: A002
+    phoneNumber: str | None = None,
     isAdminInOrg: bool = True,
     isDefault: bool = False,
     logoURL: str | None = LOGO_URL,

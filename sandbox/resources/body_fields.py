@@ -48,7 +48,7 @@ class Field:
 class Text(Field):
     max_length: int | None = None
 
-    def parse(self, org: Org, value: Any) -> str:
+    def parse(self, org: Org, value: Any) -> str | None:  # subclasses store "" as null
         if not isinstance(value, str) or (self.max_length is not None and len(value) > self.max_length):
             raise BadValue()
         return value

@@ -116,7 +116,10 @@ def list_contracts(call: Call) -> Reply:
     org, query = call.org, call.query
     contracts = [contract for contract in org.contracts.values() if _keeps(contract, query)]
     if "sortBy" in query:
-        contracts = sort_records(contracts, *query["sortBy"], get=lambda record, name: _sort_value(org, record, name))
+        field_name, descending = query["sortBy"]
+        contracts = sort_records(
+            contracts, field_name, descending, get=lambda record, name: _sort_value(org, record, name)
+        )
     return listing([_item(org, contract, query) for contract in page(contracts, query)])
 
 

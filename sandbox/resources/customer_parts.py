@@ -38,7 +38,7 @@ class Email(Text):
     """An e-mail address: text with one "@" and a dot in its domain; "" stores null."""
 
     def parse(self, org: Org, value: Any) -> str | None:
-        text = super().parse(org, value).strip()
+        text = (super().parse(org, value) or "").strip()
         local, at, domain = text.partition("@")
         if text and (not at or not local or "." not in domain or "@" in domain or " " in text):
             raise BadValue()

@@ -37,7 +37,7 @@ def layout_profiles(org: Org) -> list[Record]:
     for agent in org.agents.values():
         profile_id, name = agent.get("profileId"), agent.get("profileName")
         if profile_id and profile_id not in seen:
-            kind, default = PROFILE_TYPES.get(name, ("Custom", False))
+            kind, default = PROFILE_TYPES.get(name or "", ("Custom", False))
             seen[profile_id] = {"id": profile_id, "profileName": name, "isDefault": default, "type": kind}
     return list(seen.values())
 

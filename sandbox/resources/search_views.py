@@ -124,7 +124,9 @@ def contact_account_id(org: Org, contact_id: str | None) -> str | None:
 
 def is_overdue(org: Org, ticket: Record) -> bool:
     due = ticket.get("dueDate")
-    return bool(due) and ticket.get("statusType") != "Closed" and parse_time(due) < org.now()
+    if not due:
+        return False
+    return ticket.get("statusType") != "Closed" and parse_time(due) < org.now()
 
 
 def ticket_item(org: Org, snapshot: Record) -> Record:

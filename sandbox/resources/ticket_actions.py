@@ -172,7 +172,7 @@ def split_thread(call: Call) -> Reply:
     threads = sorted(org.children("threads", ticket["id"]), key=lambda item: item["createdTime"])
     if threads[0]["id"] == thread["id"]:
         raise unprocessable("The first thread of a ticket cannot be split from it.")
-    copied = {name: ticket.get(name) for name in SPLIT_COPIED_FIELDS}
+    copied: dict[str, Any] = {name: ticket.get(name) for name in SPLIT_COPIED_FIELDS}
     split = new_ticket(org, **copied, description=thread["content"], customFields=dict(ticket["customFields"]))
     org.remove_child("threads", thread["id"])
     _rehome(thread, ticket["id"], split["id"])

@@ -101,7 +101,7 @@ class OptionalRef(Ref):
 
 class Email(Text):
     def parse(self, org: Org, value: Any) -> str:
-        text = super().parse(org, value).strip()
+        text = (super().parse(org, value) or "").strip()
         if text and "@" not in text:
             raise BadValue()
         return text
@@ -360,7 +360,8 @@ def update_ticket(call: Call) -> Reply:
     ticket = path_ticket(call)
     changes = read_ticket_fields(org, call.body)
     if "assigneeId" in changes:
-        check_assignee(org, changes["assigneeId"], changes.get("departmentId", ticket["departmentId"]))
+        department_id = changes["departmentId"] if "departmentId" in changes else ticket["departmentId"]
+        check_assignee(org, changes["assigneeId"], department_id)
     uploads = take_uploads(org, changes.pop("uploads", []), "uploads")
     _attach(call, ticket, uploads)
     if not apply_changes(org, ticket, changes) and uploads:

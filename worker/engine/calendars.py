@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
+from itertools import pairwise
 from typing import Annotated, Literal, NamedTuple, TypeVar, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -66,7 +67,7 @@ def load_zone(name: str) -> ZoneInfo:
 def parse_ranges(values: Sequence[str]) -> tuple[Minutes, ...]:
     """One day's ranges as sorted minute pairs, refusing overlaps; touching ranges are merged."""
     parsed = sorted((_parse_range(text), text) for text in values)
-    for (previous, previous_text), (current, current_text) in zip(parsed, parsed[1:]):
+    for (previous, previous_text), (current, current_text) in pairwise(parsed):
         if current[0] < previous[1]:
             raise ValueError(f"ranges {previous_text!r} and {current_text!r} overlap")
     return tuple(_merged([minutes for minutes, _ in parsed]))
@@ -345,6 +346,7 @@ def _wall_to_utc(zone: ZoneInfo, day: date, minute: int, *, is_end: bool) -> dat
     early = datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
     late = datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone, fold=1)
     before, after = early.utcoffset(), late.utcoffset()
+    assert before is not None and after is not None  # aware datetimes: a ZoneInfo always has an offset
     if before == after:
         return early.astimezone(UTC)
     if before < after:  # PEP 495: in a gap fold=0 reads the wall time with the offset from before the jump

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 from worker.engine.business_days import elapsed_days_probe, has_days
 from worker.engine.calendars import Calendar
 from worker.engine.durations import format_duration, parse_duration
-from worker.engine.operators import change_test, elapsed_test, value_test
+from worker.engine.operators import ChangeTest, ElapsedTest, ValueTest, change_test, elapsed_test, value_test
 from worker.engine.paths import Getter, make_getter, split_path
 from worker.engine.schema import (
     CHANGE_OPERATORS,
@@ -103,6 +103,7 @@ def show(value: Any) -> str:
 
 
 Check = Callable[[EvalContext], Failure | None]
+Probe = Callable[[EvalContext], tuple[bool, Any]]  # (passes, the value shown for it)
 
 
 @dataclass
@@ -229,6 +230,7 @@ def _leaf_check(leaf: Leaf) -> Check:
     path, operator, expected = leaf.path, leaf.operator, leaf.expected
     if leaf.family == "value":
         test = leaf.value_test
+        assert test is not None  # _leaf gives every value leaf its test
         parts = split_path(path)
         if len(parts) == 1:
             key = parts[0]
@@ -285,7 +287,7 @@ def _leaf(model: FieldCondition, calendars: Mapping[str, Calendar], loc: Path, r
     return Leaf(path, operator, expected, "value", loc, getter, accepts, probe, test)
 
 
-def _value_probe(getter: Getter, test: Callable[[Any, datetime], bool]) -> Callable[[EvalContext], tuple]:
+def _value_probe(getter: Getter, test: ValueTest) -> Probe:
     def probe(ctx: EvalContext) -> tuple[bool, Any]:
         actual = getter(ctx.ticket)
         return test(actual, ctx.now), actual
@@ -293,7 +295,7 @@ def _value_probe(getter: Getter, test: Callable[[Any, datetime], bool]) -> Calla
     return probe
 
 
-def _elapsed_probe(getter: Getter, test: Callable, calendar: Calendar | None) -> Callable[[EvalContext], tuple]:
+def _elapsed_probe(getter: Getter, test: ElapsedTest, calendar: Calendar | None) -> Probe:
     def probe(ctx: EvalContext) -> tuple[bool, Any]:
         value = getter(ctx.ticket)
         moment = parse_time(value)
@@ -306,7 +308,7 @@ def _elapsed_probe(getter: Getter, test: Callable, calendar: Calendar | None) ->
     return probe
 
 
-def _change_probe(path: str, getter: Getter, test: Callable) -> Callable[[EvalContext], tuple]:
+def _change_probe(path: str, getter: Getter, test: ChangeTest) -> Probe:
     parts = split_path(path)
     top, rest = parts[0], make_getter(".".join(parts[1:])) if len(parts) > 1 else None
 

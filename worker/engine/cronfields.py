@@ -43,7 +43,7 @@ def cron_problem(expression: str) -> str:
             f"invalid cron expression {expression!r}: expected 5 fields ({ORDER}), found {len(fields)}; "
             "like '*/5 * * * *'"
         )
-    for field, text in zip(FIELDS, fields):
+    for field, text in zip(FIELDS, fields, strict=True):
         for item in text.split(","):
             reason = _item_problem(field, item)
             if reason:
@@ -61,12 +61,14 @@ def _item_problem(field: _Field, item: str) -> str | None:
     if match.group("range") == "*":
         return None
     bounds = [_value(field, part) for part in match.group("range").split("-")]
-    for part, value in zip(match.group("range").split("-"), bounds):
+    values: list[int] = []
+    for part, value in zip(match.group("range").split("-"), bounds, strict=True):
         if value is None:
             return f"{field.name} {part!r} is not a number or name (allowed: {field.range_text})"
         if not field.low <= value <= field.high:
             return f"{field.name} {part} is out of {field.range_text}"
-    if len(bounds) == 2 and bounds[0] > bounds[1]:  # type: ignore[operator]
+        values.append(value)
+    if len(values) == 2 and values[0] > values[1]:
         return f"{field.name} range {match.group('range')} runs backwards; write the smaller value first"
     return None
 

@@ -55,7 +55,8 @@ class Directory:
                     self._departments.setdefault(_key(ref), department)
         self._addresses = {_key(item.get("address")): item for item in self.mail_reply_addresses}
         self._load = {_key(ref): count for ref, count in (open_tickets or {}).items()}
-        self._eligible: dict[tuple[Any, ...], Any] = {}
+        self._eligible: dict[tuple[str, int | None], tuple[list[Record], list[tuple[Record, str]]]] = {}
+        self._summaries: dict[tuple[str, int | None], tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any] | Directory | None) -> Directory | None:
@@ -111,17 +112,19 @@ class Directory:
         ]
         return sorted(members, key=_id_order)
 
-    def eligible_summaries(self, department: Record, cap: int | None) -> tuple[list[dict], list[dict]]:
+    def eligible_summaries(
+        self, department: Record, cap: int | None
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """`eligible` as plans carry it: agent summaries, the skipped ones with their reason (memoised;
         treat them as read-only)."""
-        key = ("summaries", str(department.get("id")), cap)
-        if key not in self._eligible:
+        key = (str(department.get("id")), cap)
+        if key not in self._summaries:
             candidates, skipped = self.eligible(department, cap)
-            self._eligible[key] = (
+            self._summaries[key] = (
                 [agent_summary(agent, self.load(agent)) for agent in candidates],
                 [{**agent_summary(agent), "reason": reason} for agent, reason in skipped],
             )
-        return self._eligible[key]
+        return self._summaries[key]
 
     def eligible(self, department: Record, cap: int | None) -> tuple[list[Record], list[tuple[Record, str]]]:
         """(candidates, skipped with reasons) for automatic assignment within `department` (memoised: the

@@ -24,7 +24,7 @@ def parse_duration(text: str) -> timedelta:
     if match is None:
         raise ValueError(f"invalid duration {text!r}: {EXPECTED}")
     sign, *counts = match.groups()
-    total = sum((int(count) * unit for count, unit in zip(counts, _PARSE_UNITS) if count), timedelta())
+    total = sum((int(count) * unit for count, unit in zip(counts, _PARSE_UNITS, strict=True) if count), timedelta())
     return -total if sign == "-" else total
 
 
@@ -35,7 +35,7 @@ def split_days(text: str) -> tuple[int, int, timedelta]:
     if match is None:
         raise ValueError(f"invalid duration {text!r}: {EXPECTED}")
     weeks, days, *rest = (int(count) if count else 0 for count in match.groups()[1:])
-    return weeks, days, sum((count * unit for count, unit in zip(rest, _PARSE_UNITS[2:])), timedelta())
+    return weeks, days, sum((count * unit for count, unit in zip(rest, _PARSE_UNITS[2:], strict=True)), timedelta())
 
 
 def format_duration(delta: timedelta) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, TypedDict, cast
 
 from worker.engine.conditions import EvalContext, Failure
 from worker.engine.directory import Directory
@@ -31,7 +31,7 @@ from worker.engine.errors import PlanError
 from worker.engine.planned import PlannedAction
 from worker.engine.planner import PlanContext
 from worker.engine.ruleset import CompiledRule, RuleSet
-from worker.engine.schema import EVENT_KINDS, SCHEDULE
+from worker.engine.schema import EVENT_KINDS, SCHEDULE, OncePerAnchor
 from worker.engine.templates import variables
 from worker.engine.values import parse_time
 
@@ -184,7 +184,7 @@ def evaluate(
     run = _Run(event, ticket, previous, Directory.from_data(directory), moment, ticket_id, history or NO_HISTORY)
     ctx = EvalContext(ticket, previous, event.changes, event.kind, moment)
     template, live = _steps(rules, event.kind)
-    verdicts: list[Verdict] = list(template)  # verdicts known without the ticket, with holes for the live rules
+    verdicts: list[Verdict | None] = list(template)  # verdicts known without the ticket, holes for the live rules
     stopped_by: str | None = None
     by_deskpilot = event.by_deskpilot
     for index, rule in live:  # the hot loop: keep it flat
@@ -214,7 +214,7 @@ def evaluate(
             verdict = verdicts[index] = _fire(rule, run)
             if verdict.status == "fired" and rule.stops:
                 stopped_by = rule.id
-    return Evaluation(event, ticket_id, moment, tuple(verdicts))
+    return Evaluation(event, ticket_id, moment, cast("tuple[Verdict, ...]", tuple(verdicts)))  # holes all filled
 
 
 def _steps(rules: RuleSet, kind: str) -> tuple[tuple[Verdict | None, ...], tuple[tuple[int, CompiledRule], ...]]:
@@ -261,13 +261,19 @@ def _as_now(now: datetime | str | None) -> datetime:
 
 def _fire(rule: CompiledRule, run: _Run) -> Verdict:
     model, once = rule.model, rule.once
-    base = {"matched": True, "dry_run": model.dry_run, "version": rule.version, "once": once, "anchor": None}
+    base: _FiredFields = {
+        "matched": True,
+        "dry_run": model.dry_run,
+        "version": rule.version,
+        "once": once,
+        "anchor": None,
+    }
     try:
         base["anchor"] = anchor = _anchor(rule, run.ticket) if once == "per_anchor" else None
     except Exception as exc:  # noqa: BLE001
         return Verdict(rule.id, "failed", f"failed: the once anchor raised {_cause(exc)}", **base)
     if once is not None and run.history.fired_once(rule.id, run.ticket_id, anchor):
-        detail = f" for {model.once.per_anchor}={anchor!r}" if once == "per_anchor" else ""
+        detail = f" for {model.once.per_anchor}={anchor!r}" if isinstance(model.once, OncePerAnchor) else ""
         return Verdict(rule.id, "skipped", f"skipped: already fired once{detail}", **base)
     fires = run.history.fires_last_hour(rule.id, run.ticket_id)
     if fires >= model.max_fires_per_ticket_per_hour:
@@ -286,6 +292,16 @@ def _fire(rule: CompiledRule, run: _Run) -> Verdict:
         return Verdict(rule.id, "failed", f"failed: planning raised {_cause(exc)}", **base)
     reason = "fired (dry run: planned, not executed)" if model.dry_run else "fired"
     return Verdict(rule.id, "fired", reason, actions=actions, **base)
+
+
+class _FiredFields(TypedDict):
+    """The Verdict fields every outcome of a matched rule carries (_fire)."""
+
+    matched: bool
+    dry_run: bool
+    version: str
+    once: str | None
+    anchor: str | None
 
 
 def _cause(exc: Exception) -> str:

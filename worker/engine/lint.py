@@ -73,7 +73,7 @@ def lint_rule(rule: CompiledRule, report: Report) -> None:
         )
 
 
-def _lint_path(owner: Any, path: str, loc: tuple, report: Report) -> None:
+def _lint_path(owner: Any, path: str, loc: tuple[Any, ...], report: Report) -> None:
     """An unknown field path is an error; a `cf.` key that is no API name a warning."""
     if not is_known_path(path):
         report(owner, loc, _unknown_path(path))
@@ -81,7 +81,7 @@ def _lint_path(owner: Any, path: str, loc: tuple, report: Report) -> None:
         report(owner, loc, problem, severity="warning")
 
 
-def _lint_custom_keys(owner: Any, actions: Sequence[Any], loc: tuple, report: Report) -> None:
+def _lint_custom_keys(owner: Any, actions: Sequence[Any], loc: tuple[Any, ...], report: Report) -> None:
     """The `cf:` keys of update actions must look like API names (cf_...)."""
     for action in actions:
         for path in action.sets if action.type == "update" else ():

@@ -25,7 +25,7 @@ from pathlib import Path as FilePath
 from worker.engine.business_days import meaning_warnings
 from worker.engine.calendars import Calendar, CalendarSpec
 from worker.engine.conditions import compile_condition
-from worker.engine.errors import Problem, RuleLoadError
+from worker.engine.errors import Problem, RuleLoadError, Severity
 from worker.engine.lint import lint_order, lint_policies, lint_rule
 from worker.engine.paths import make_getter
 from worker.engine.planner import compile_action
@@ -53,7 +53,7 @@ class FileReporter:
         self.locator, self.problems = locator, problems
 
     def __call__(
-        self, path: Path, message: str, *, at_key: bool = False, line_offset: int = 0, severity: str = "error"
+        self, path: Path, message: str, *, at_key: bool = False, line_offset: int = 0, severity: Severity = "error"
     ) -> None:
         problem = self.locator.problem(path, message, at_key=at_key, severity=severity)
         node = self.locator.node(path)
@@ -181,7 +181,9 @@ def _check_sources(sources: Iterable[tuple[str, str]], max_file_bytes: int) -> t
     ordered = sorted(compiled, key=lambda rule: rule.sort_key)
     reporters = {source.file: FileReporter(source.locator, problems) for source in parsed}
 
-    def report(rule: CompiledRule, path: Path, message: str, severity: str = "error", at_key: bool = False) -> None:
+    def report(
+        rule: CompiledRule, path: Path, message: str, severity: Severity = "error", at_key: bool = False
+    ) -> None:
         reporters[rule.file](path, message, severity=severity, at_key=at_key)
 
     for rule in ordered:
@@ -190,7 +192,7 @@ def _check_sources(sources: Iterable[tuple[str, str]], max_file_bytes: int) -> t
     policies = _compile_policies(parsed, calendars, {rule.id: rule.source for rule in compiled}, problems)
 
     def report_policy(
-        policy: CompiledPolicy, path: Path, message: str, severity: str = "error", at_key: bool = False
+        policy: CompiledPolicy, path: Path, message: str, severity: Severity = "error", at_key: bool = False
     ) -> None:
         reporters[policy.file](path, message, severity=severity, at_key=at_key)
 

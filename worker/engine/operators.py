@@ -46,7 +46,8 @@ def _equals(expected: Any, ignore_case: bool) -> ValueTest:
 
     def test(actual: Any, now: datetime) -> bool:
         if type(actual) is exact_type:  # the common case: a string against a string
-            return actual == expected
+            same: bool = actual == expected  # a typed local, not bool(): this is the hottest line of evaluation
+            return same
         if isinstance(actual, list):
             return any(loose_equal(item, expected, ignore_case) for item in actual)
         return loose_equal(actual, expected, ignore_case)

@@ -48,7 +48,8 @@ def compile_pattern(pattern: str, ignore_case: bool = False) -> Search:
     regexp = _re2.RE2(pattern.encode("utf-8", "surrogatepass"), options)
     if not regexp.ok():
         raise PatternError(f"invalid regular expression '{pattern}': {_reason(regexp.error(), pattern)}")
-    match = regexp.Match  # RE2::Match itself: re2's Python wrapper would also map every offset back to str indices
+    # RE2::Match itself: re2's Python wrapper would also map every offset back to str indices
+    match: Callable[..., list[tuple[int, int]]] = regexp.Match
 
     def search(text: str) -> bool:
         data = text.encode("utf-8", "surrogatepass")

@@ -87,7 +87,7 @@ class PlanContext:
 class CompiledAction(ABC):
     type: str
     index: int
-    sets: dict[str, Any] = field(default_factory=dict)  # ticket path -> value it sets (or SOME_VALUE), for lint
+    sets: dict[str, Any]  # ticket path -> value it sets (or SOME_VALUE), for lint
 
     @abstractmethod
     def plan(self, ctx: PlanContext) -> dict[str, Any]:
@@ -180,7 +180,7 @@ def _lint_value(value: Any) -> Any:
 
 @dataclass
 class CompiledAssign(CompiledAction):
-    params: AssignParams | None = None
+    params: AssignParams
 
     @property
     def reads_ticket(self) -> bool:
@@ -233,7 +233,7 @@ class CompiledComment(CompiledAction):
 
 @dataclass
 class CompiledTimeEntry(CompiledAction):
-    params: TimeEntryParams | None = None
+    params: TimeEntryParams
     description: Template | None = None
 
     def plan(self, ctx: PlanContext) -> dict[str, Any]:
@@ -260,7 +260,7 @@ class CompiledTimeEntry(CompiledAction):
 @dataclass
 class CompiledTask(CompiledAction):
     reads_ticket = True
-    params: TaskParams | None = None
+    params: TaskParams
     subject: Template | None = None
     description: Template | None = None
     calendar: Calendar | None = None
@@ -296,7 +296,7 @@ class CompiledTask(CompiledAction):
 @dataclass
 class CompiledReply(CompiledAction):
     reads_ticket = True
-    params: ReplyParams | None = None
+    params: ReplyParams
     to: Template | None = None
     text: Template | None = None
 

@@ -232,14 +232,19 @@ def _rules_for(
     paths = (
         [default] if given is None else [file.parent / item for item in ([given] if isinstance(given, str) else given)]
     )
-    sets = []
+    sets: list[RuleSet] = []
+    failed = False
     for path in paths:
         key = str(path.resolve())
         if key not in cache:
             cache[key] = check_rules(_display(path))
             report.problems.extend(problem for problem in cache[key][1] if problem.is_error)
-        sets.append(cache[key][0])
-    if any(rule_set is None for rule_set in sets):
+        rule_set = cache[key][0]
+        if rule_set is None:
+            failed = True  # still check the other paths: their problems are reported too
+        else:
+            sets.append(rule_set)
+    if failed:
         return None
     if len(sets) == 1:
         return sets[0]
@@ -335,7 +340,7 @@ def _compare_actions(expected: list[dict[str, Any]], planned: list[dict[str, Any
             f"actions: expected {len(expected)}, planned {len(planned)}: "
             + ", ".join(f"{action['rule']} {action['type']}" for action in planned)
         )
-    for index, (want, got) in enumerate(zip(expected, planned)):
+    for index, (want, got) in enumerate(zip(expected, planned, strict=False)):  # a length mismatch is reported above
         label = f"actions[{index}] ({got['rule']} {got['type']})"
         diffs.extend(f"{label}{where}: {message}" for where, message in partial_diff(want, got))
     return diffs
@@ -358,7 +363,7 @@ def partial_diff(expected: Any, actual: Any, where: str = "") -> list[tuple[str,
             return [(where, f"expected {expected!r}, got {actual!r}")]
         return [
             diff
-            for index, (want, got) in enumerate(zip(expected, actual))
+            for index, (want, got) in enumerate(zip(expected, actual, strict=True))
             for diff in partial_diff(want, got, f"{where}[{index}]")
         ]
     if expected == actual or (expected is not None and actual is not None and loose_equal(actual, expected)):

@@ -22,7 +22,7 @@ import re
 import string
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TypeVar
 
 from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
@@ -36,6 +36,7 @@ MAX_BUILT = 20_000_000
 STEPS, CONCAT = "_bounded_steps", "_bounded_concat"  # internal globals the compiled template calls
 
 _SEQUENCES = (str, list, tuple)
+_T = TypeVar("_T")
 _PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?")
 _SPEC_NUMBER = re.compile(r"\d+")
 _GROWING_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
@@ -79,7 +80,7 @@ def _step() -> None:
         raise TemplateLimitError(f"the template runs more than {MAX_STEPS:,} loop iterations and calls")
 
 
-def _sized(value: Any) -> Any:
+def _sized(value: _T) -> _T:
     if isinstance(value, _SEQUENCES):
         _check_size(len(value))
         budget = _BUDGET.get()
@@ -171,7 +172,7 @@ class BoundedEnvironment(SandboxedEnvironment):
         return self.from_string(_Bounder().visit(parsed))
 
 
-def _precheck_method(function: Any, args: tuple, kwargs: dict) -> None:
+def _precheck_method(function: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     """Before a str method that grows its text runs, check what it would build."""
     owner, name = getattr(function, "__self__", None), getattr(function, "__name__", "")
     if not isinstance(owner, str):

@@ -14,6 +14,7 @@ from functools import cache
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, Discriminator, Tag, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
 
 from worker.engine.errors import Problem
 from worker.engine.schema import ACTION_TYPES, EVENT_KINDS, OPERATORS, FieldCondition
@@ -63,17 +64,17 @@ def validate(model: Any, data: Any, locator: Locator, prefix: Path = ()) -> tupl
 
 
 @cache
-def _adapter(model: Any) -> TypeAdapter:
+def _adapter(model: Any) -> TypeAdapter[Any]:
     return TypeAdapter(model)
 
 
-def problem_for(error: dict[str, Any], model: Any, locator: Locator, prefix: Path = ()) -> Problem:
+def problem_for(error: ErrorDetails, model: Any, locator: Locator, prefix: Path = ()) -> Problem:
     resolved = resolve_loc(model, tuple(error["loc"]))
     message, at_key = message_for(error, resolved)
     return locator.problem(prefix + resolved.path, message, at_key=at_key)
 
 
-def message_for(error: dict[str, Any], resolved: Resolved) -> tuple[str, bool]:
+def message_for(error: ErrorDetails, resolved: Resolved) -> tuple[str, bool]:
     """The message for one pydantic error, and whether it points at a key rather than a value."""
     kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
     if kind == "missing":
@@ -185,7 +186,7 @@ def _member_for_tag(union: Any, tag: Any) -> Any:
         base, *meta = get_args(member)
         if any(isinstance(item, Tag) and item.tag == tag for item in meta):
             rest = [item for item in meta if not isinstance(item, Tag)]
-            return Annotated[(base, *rest)] if rest else base  # type: ignore[return-value]
+            return Annotated[(base, *rest)] if rest else base
     return None
 
 
@@ -204,4 +205,4 @@ def _field_type(field: Any) -> Any:
             if isinstance(field.discriminator, Discriminator)
             else Discriminator(field.discriminator)
         )
-    return Annotated[(field.annotation, *meta)] if meta else field.annotation  # type: ignore[return-value]
+    return Annotated[(field.annotation, *meta)] if meta else field.annotation

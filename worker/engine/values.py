@@ -87,9 +87,9 @@ def fold(value: Any, ignore_case: bool) -> Any:
 def loose_equal(actual: Any, expected: Any, ignore_case: bool = False) -> bool:
     """Equality as a rule author means it (see the module docstring)."""
     if type(actual) is type(expected) and not ignore_case:
-        return actual == expected
+        return bool(actual == expected)
     if isinstance(actual, str) and isinstance(expected, str):
-        return fold(actual, ignore_case) == fold(expected, ignore_case)
+        return actual.casefold() == expected.casefold() if ignore_case else actual == expected
     if isinstance(expected, bool) or isinstance(actual, bool):
         return _as_bool(actual) is not None and _as_bool(actual) == _as_bool(expected)
     if isinstance(actual, (int, float)) or isinstance(expected, (int, float)):
@@ -98,7 +98,7 @@ def loose_equal(actual: Any, expected: Any, ignore_case: bool = False) -> bool:
             return left_int == right_int
         left, right = to_number(actual), to_number(expected)
         return left is not None and left == right
-    return actual == expected
+    return bool(actual == expected)
 
 
 def _as_int(value: Any) -> int | None:
@@ -168,5 +168,5 @@ def is_closed(ticket: Mapping[str, Any]) -> bool:
     """Closed as the Desk says it: statusType where the answer has it; search results lack it (as the seed's
     search example shows), and there a set closedTime or the Closed status tells."""
     if ticket.get("statusType") is not None:
-        return ticket["statusType"] == "Closed"
+        return bool(ticket["statusType"] == "Closed")
     return bool(ticket.get("closedTime")) or ticket.get("status") == "Closed"

@@ -18,9 +18,9 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from worker.engine.errors import Problem
+from worker.engine.errors import Problem, Severity
 from worker.engine.yamlmessages import syntax_problem
-from worker.engine.yamltree import DeferredResolver, TreeBuilder, TreeError
+from worker.engine.yamltree import DeferredResolver, PositionedList, PositionedMap, TreeBuilder, TreeError
 
 Path = tuple[Any, ...]
 
@@ -96,9 +96,9 @@ class Locator:
                 break
         return _position(node, parent, step, at_key)
 
-    def problem(self, path: Path, message: str, *, at_key: bool = False, severity: str = "error") -> Problem:
+    def problem(self, path: Path, message: str, *, at_key: bool = False, severity: Severity = "error") -> Problem:
         line, col = self.position(path, at_key=at_key)
-        return Problem(self.file, line, col, message, severity)  # type: ignore[arg-type]
+        return Problem(self.file, line, col, message, severity)
 
     def node(self, path: Path) -> Any:
         node = self.root
@@ -110,7 +110,7 @@ class Locator:
         return node
 
 
-def _has_key(node: dict, part: Any) -> bool:
+def _has_key(node: dict[Any, Any], part: Any) -> bool:
     try:
         return part in node
     except TypeError:
@@ -121,10 +121,12 @@ def _position(node: Any, parent: Any, step: Any, at_key: bool) -> tuple[int, int
     try:
         if parent is None:
             line, col = _own(node) or (0, 0)
-        elif isinstance(parent, dict):
+        elif isinstance(parent, PositionedMap):
             line, col = parent.lc.key(step) if at_key else (_own(node) or parent.lc.value(step))
-        else:
+        elif isinstance(parent, PositionedList):
             line, col = _own(node) or parent.lc.item(step)
+        else:  # a collection the tree builder did not make carries no positions
+            line, col = 0, 0
     except (AttributeError, KeyError, TypeError):
         line, col = 0, 0
     return line + 1, col + 1

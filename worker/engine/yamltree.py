@@ -64,16 +64,18 @@ class Lines:
         return self.value_marks[index]
 
 
-class PositionedMap(dict):  # type: ignore[type-arg]
+class PositionedMap(dict[Any, Any]):
     """A mapping with `.lc` positions."""
 
     __slots__ = ("lc",)
+    lc: Lines
 
 
-class PositionedList(list):  # type: ignore[type-arg]
+class PositionedList(list[Any]):
     """A sequence with `.lc` positions."""
 
     __slots__ = ("lc",)
+    lc: Lines
 
 
 class BlockString(str):
@@ -218,7 +220,7 @@ class TreeBuilder:
         size = 0
         for source in sources:
             merged, merged_size = self._build(source, where)
-            if not isinstance(merged, dict):
+            if not isinstance(merged, PositionedMap):  # what _build makes of every mapping
                 raise TreeError(
                     where, "`<<` merges mappings: expected an alias of a mapping (<<: *name) or a list of them"
                 )

@@ -8,8 +8,8 @@ list only the keys that matter; lists must have the same length (as for actions)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from worker.engine.durations import parse_duration
@@ -55,7 +55,7 @@ def fired_keys(
         policy = entry.get("policy") or (governing.id if governing else "")
         metric = str(entry.get("metric"))
         cycle = entry.get("cycle")
-        cycle = iso(parse_time(cycle)) if cycle and parse_time(cycle) else cycle or cycles.get(metric, "")
+        cycle = iso(moment) if cycle and (moment := parse_time(cycle)) else cycle or cycles.get(metric, "")
         keys.add(level_key(policy, metric, cycle, int(entry.get("level", 0))))
     return keys
 
@@ -105,13 +105,15 @@ def compare_sla(
     return diffs
 
 
-def _compare_list(name: str, expected: list[dict[str, Any]], got: list[dict[str, Any]], label) -> list[str]:
+def _compare_list(
+    name: str, expected: list[dict[str, Any]], got: list[dict[str, Any]], label: Callable[[dict[str, Any]], str]
+) -> list[str]:
     diffs = []
     if len(expected) != len(got):
         diffs.append(
             f"{name}: expected {len(expected)}, got {len(got)}: " + (", ".join(label(item) for item in got) or "none")
         )
-    for index, (want, item) in enumerate(zip(expected, got)):
+    for index, (want, item) in enumerate(zip(expected, got, strict=False)):  # a length mismatch is reported above
         diffs.extend(
             f"{name}[{index}] ({label(item)}){where}: {message}" for where, message in _partial(normalised(want), item)
         )
@@ -130,15 +132,15 @@ def normalised(expected: Any) -> Any:
         return expected
     out = {}
     for key, value in expected.items():
-        if key in TIME_KEYS and isinstance(value, str) and parse_time(value) is not None:
-            value = iso(parse_time(value))
+        if key in TIME_KEYS and isinstance(value, str) and (moment := parse_time(value)) is not None:
+            value = iso(moment)
         elif key in DURATION_KEYS and isinstance(value, (str, int)):
             value = _duration_text(value, duration_text)
         elif key in OFFSET_KEYS and isinstance(value, (str, int)):
             value = _duration_text(value, offset_text)
         elif key == "pauses" and isinstance(value, list):
             value = [
-                [iso(parse_time(item)) if isinstance(item, str) and parse_time(item) else item for item in pair]
+                [iso(moment) if isinstance(item, str) and (moment := parse_time(item)) else item for item in pair]
                 if isinstance(pair, list)
                 else pair
                 for pair in value
@@ -149,7 +151,7 @@ def normalised(expected: Any) -> Any:
     return out
 
 
-def _duration_text(value: Any, render) -> Any:
+def _duration_text(value: Any, render: Callable[[timedelta], str]) -> Any:
     try:
         return render(parse_duration(str(value)))
     except ValueError:

@@ -188,15 +188,14 @@ class MetricClock:
             return None
         calendar, remaining = self.policy.calendar, max(amount, ZERO)
         segments: list[tuple[datetime, datetime | None]] = []
-        cursor: datetime | None = self.start
+        cursor = self.start
         for low, high in self.pauses:
             if low > cursor:
                 segments.append((cursor, low))
-            if high is None:
-                cursor = None
+            if high is None:  # paused now: nothing counts after the pause began
                 break
             cursor = max(cursor, high)
-        if cursor is not None:
+        else:
             segments.append((cursor, self.stop))  # None: a running clock, open-ended
         for low, high in segments:
             if high is None:

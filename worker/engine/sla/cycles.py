@@ -46,10 +46,9 @@ def latest_cycle(metric: CompiledMetric, facts: Facts) -> Cycle:
         start, stop, by, cycles = _replay(metric, facts)
     if start is None:
         return NO_CYCLE
-    if stop is None and metric.stop_conditions:
-        if any(condition.check(facts.ctx) is None for condition in metric.stop_conditions):
-            modified = parse_time(facts.ticket.get("modifiedTime")) or facts.now
-            stop, by = min(max(modified, start), facts.now), "condition"
+    if stop is None and any(condition.check(facts.ctx) is None for condition in metric.stop_conditions):
+        modified = parse_time(facts.ticket.get("modifiedTime")) or facts.now
+        stop, by = min(max(modified, start), facts.now), "condition"
     return start, stop, by, cycles
 
 

@@ -24,7 +24,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from worker.engine.explain import failure_lines
-from worker.engine.sla.clocks import NOT_STARTED, PAUSED, STOPPED, ZERO, MetricClock, as_utc, metric_clocks
+from worker.engine.sla.clocks import PAUSED, STOPPED, ZERO, MetricClock, as_utc, metric_clocks
 from worker.engine.sla.escalation import level_key, next_level
 from worker.engine.sla.governing import policy_verdicts
 from worker.engine.sla.policy import CompiledPolicy, duration_text
@@ -91,17 +91,17 @@ def _setup(policy: CompiledPolicy) -> str:
 
 def _clock_lines(clock: MetricClock, fired: Collection[str], now: datetime) -> list[str]:
     metric = clock.metric
-    state = clock.state
-    if state == NOT_STARTED:
+    state, start, stop = clock.state, clock.start, clock.stop
+    if start is None:  # state NOT_STARTED
         return [
             f"  {metric.name}  NOT STARTED (starts at: {metric.describe_start()}; target {duration_text(clock.target)})"
         ]
     head = state.upper().replace("_", " ") + (", BREACHED" if clock.breached else "")
     lines = [f"  {metric.name}  {head}"]
     elapsed, target = clock.elapsed, clock.target
-    lines.append(f"    started   {iso(clock.start)} (cycle {clock.cycles})")
-    if state == STOPPED:
-        lines.append(f"    stopped   {iso(clock.stop)} ({_STOPPED_BY.get(clock.stopped_by or '', 'stopped')})")
+    lines.append(f"    started   {iso(start)} (cycle {clock.cycles})")
+    if stop is not None:  # state STOPPED
+        lines.append(f"    stopped   {iso(stop)} ({_STOPPED_BY.get(clock.stopped_by or '', 'stopped')})")
     lines.append(f"    target    {duration_text(target)} (priority {clock.facts.ticket.get('priority')!r})")
     balance = target - elapsed
     over = f"{duration_text(-balance)} over" if balance < ZERO else f"{duration_text(balance)} left"

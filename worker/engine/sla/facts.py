@@ -48,8 +48,10 @@ class Facts:
         self._reopens: list[datetime] | None = None
         self._pauses: dict[frozenset[str], list[Pause]] = {}
 
-    def _transitions(self) -> None:
-        closed, closes, reopens, was_closed = self.policy.closed_statuses, [], [], False
+    def _transitions(self) -> tuple[list[datetime], list[datetime]]:
+        closed, was_closed = self.policy.closed_statuses, False
+        closes: list[datetime] = []
+        reopens: list[datetime] = []
         for at, status in self.statuses:
             is_closed = status.casefold() in closed
             if is_closed and not was_closed:
@@ -58,18 +60,15 @@ class Facts:
                 reopens.append(at)
             was_closed = is_closed
         self._closes, self._reopens = closes, reopens
+        return closes, reopens
 
     @property
     def closes(self) -> list[datetime]:
-        if self._closes is None:
-            self._transitions()
-        return self._closes  # type: ignore[return-value]
+        return self._transitions()[0] if self._closes is None else self._closes
 
     @property
     def reopens(self) -> list[datetime]:
-        if self._reopens is None:
-            self._transitions()
-        return self._reopens  # type: ignore[return-value]
+        return self._transitions()[1] if self._reopens is None else self._reopens
 
     def pauses(self, statuses: frozenset[str]) -> list[Pause]:
         """The intervals spent in one of `statuses` (casefolded), the last one open (None) if still in it."""
