@@ -61,7 +61,7 @@ class DirectoryCache:
         if raw:
             return json.loads(raw)
         data = fetch_names(client)
-        self.store.redis.set(name, json.dumps(data), ex=int(self.ttl_s))
+        self.store.redis.set(name, json.dumps(data), px=max(1, int(self.ttl_s * 1000)))  # ex=int() was 0 under 1 s
         log.info("directory.fetched", org=client.org_id, agents=len(data["agents"]),
                  departments=len(data["departments"]), teams=len(data.get("teams", ())),
                  ticket_fields=len(data.get("ticketFields", ())))

@@ -73,3 +73,12 @@ def test_open_ticket_loads_are_counted_from_the_mirror(org, sandbox):
     directory = DirectoryCache(store).get(client)
     # Then the agent's load is its open tickets in the mirror (closed and unassigned ones left out)
     assert directory.load(agent) == 2
+
+
+def test_a_ttl_under_a_second_is_kept_not_refused_by_redis(org, sandbox):
+    store, client = org
+    # Given a TTL the settings allow (any positive number of seconds) under one second
+    # When the directory is fetched
+    directory = DirectoryCache(store, ttl_s=0.5).get(client)
+    # Then it is built (the shared copy expires after the TTL; Redis refuses an expiry of 0 s)
+    assert directory.agent(an_agent_id(sandbox)) is not None
