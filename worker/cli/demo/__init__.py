@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     if not port_is_free(DEFAULT_HOST, args.port):
         raise PreflightError(f"port {args.port} on 127.0.0.1 is in use; pick another with --port")
     say = (lambda line: None) if args.json else (lambda line: print(line, flush=True))
-    redis = start_redis(settings.redis_url)
+    redis = start_redis(settings.redis_url, settings.redis_namespace)
     server = None
     try:
         sandbox = create_sandbox(SandboxOptions(seed=args.seed, tickets=args.tickets))

@@ -16,7 +16,7 @@ from sandbox.server import port_is_free
 from worker.app.preflight import PreflightError
 
 START_TIMEOUT_S = 10.0
-DEMO_MARK = "dp:demo"
+DEMO_MARK = "demo"  # under the namespace: this namespace's data is a demo's, which a new demo may clear
 
 
 def answers(url: str) -> bool:
@@ -52,10 +52,11 @@ class DemoRedis:
             shutil.rmtree(self.directory, ignore_errors=True)
 
 
-def start_redis(configured_url: str) -> DemoRedis:
-    """Use the configured Redis if it answers (after checking it holds no real deployment), else start one."""
+def start_redis(configured_url: str, namespace: str) -> DemoRedis:
+    """Use the configured Redis if it answers (after checking the namespace holds no real deployment), else start
+    one."""
     if answers(configured_url):
-        _claim_for_demo(configured_url)
+        _claim_for_demo(configured_url, namespace)
         return DemoRedis(configured_url)
     binary = shutil.which("redis-server")
     if binary is None:
@@ -80,19 +81,20 @@ def start_redis(configured_url: str) -> DemoRedis:
     return DemoRedis(url, process, directory)
 
 
-def _claim_for_demo(url: str) -> None:
-    """A Redis that holds a real deployment's data is never touched; one from an earlier demo is cleared."""
+def _claim_for_demo(url: str, namespace: str) -> None:
+    """A namespace that holds a real deployment's data is never touched; one from an earlier demo is cleared."""
     client = redis_lib.Redis.from_url(url, decode_responses=True)
+    mark, pattern = f"{namespace}:{DEMO_MARK}", f"{namespace}:*"
     try:
-        has_data = next(client.scan_iter("dp:*", count=100), None) is not None
-        if has_data and not client.exists(DEMO_MARK):
+        has_data = next(client.scan_iter(pattern, count=100), None) is not None
+        if has_data and not client.exists(mark):
             raise PreflightError(
-                f"the Redis at {ENV_PREFIX}REDIS_URL holds a deskpilot deployment's data; "
-                "point DESKPILOT_REDIS_URL at another database for the demo (e.g. redis://127.0.0.1:6379/15)"
+                f"the Redis at {ENV_PREFIX}REDIS_URL holds a deskpilot deployment's data under namespace "
+                f"{namespace!r}; point {ENV_PREFIX}REDIS_URL at another database for the demo "
+                f"(e.g. redis://127.0.0.1:6379/15) or set {ENV_PREFIX}REDIS_NAMESPACE to another namespace"
             )
-        for pattern in ("dp:*", "dramatiq:deskpilot.*"):
-            for name in client.scan_iter(pattern, count=1000):
-                client.delete(name)
-        client.set(DEMO_MARK, "1")
+        for name in client.scan_iter(pattern, count=1000):
+            client.delete(name)
+        client.set(mark, "1")
     finally:
         client.close()
