@@ -156,7 +156,8 @@ def _condition_tag(value: Any) -> str | None:
             return None
         return keys[0] if keys and keys[0] != "field" else "field"
     if isinstance(value, BaseModel):
-        return {AllCondition: "all", AnyCondition: "any", NotCondition: "not"}.get(type(value), "field")
+        tags: dict[type[BaseModel], str] = {AllCondition: "all", AnyCondition: "any", NotCondition: "not"}
+        return tags.get(type(value), "field")
     return None
 
 
