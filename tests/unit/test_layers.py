@@ -27,11 +27,7 @@ ALLOWED: dict[str, set[str]] = {
     "worker": set(),  # worker/__init__.py
 }
 # Known exceptions, each to be removed: (module, what it imports).
-EXCEPTIONS = {
-    # own_writes decides which Desk errors mean "the write surely did not land"; that judgement belongs with the
-    # enforcer (actions/), which can pass it in.
-    ("worker.store.own_writes", "worker.desk.errors"),
-}
+EXCEPTIONS: set[tuple[str, str]] = set()
 
 
 def package_of(module: str) -> str | None:

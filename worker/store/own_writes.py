@@ -17,7 +17,6 @@ from typing import Any
 
 import redis as redis_lib
 
-from worker.desk.errors import AuthError, Forbidden, InvalidRequest, NotFound, RateLimited
 from worker.store.keys import Keys, server_ms
 from worker.store.scripts import register
 
@@ -25,8 +24,6 @@ from worker.store.scripts import register
 TTL_S = 600
 # The Desk stamps modifiedTime with its own clock; ours (Redis's) may run this far ahead of it.
 CLOCK_ALLOWANCE_MS = 2_000
-# Errors after which the write is known not to be on the Desk: it answered with a refusal, or no call was made.
-NOT_APPLIED = (InvalidRequest, NotFound, Forbidden, AuthError, RateLimited)
 
 
 class OwnWrites:
@@ -49,11 +46,12 @@ class OwnWrites:
         self._record(action_id, name, {action_id: self._entry(action_id, server_ms(self.redis), marker=marker)})
 
     @contextmanager
-    def attempt(self, action_id: str) -> Iterator[None]:
-        """Around a write: when it fails in a way that proves nothing landed, its expectations are withdrawn."""
+    def attempt(self, action_id: str, not_applied: tuple[type[BaseException], ...]) -> Iterator[None]:
+        """Around a write: when it fails with one of `not_applied` (errors that prove nothing landed; the caller
+        knows its client's errors), its expectations are withdrawn."""
         try:
             yield
-        except NOT_APPLIED:
+        except not_applied:
             self.withdraw(action_id)
             raise
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 
+from worker.actions.enforcer import NOT_APPLIED
 from worker.desk.errors import InvalidData, OutcomeUnknown, ThrottledByDesk
 from worker.store.keys import Keys, server_now
 from worker.store.own_writes import OwnWrites
@@ -31,7 +32,7 @@ def test_a_change_made_before_the_attempt_is_not_ours(own):
 @pytest.mark.parametrize("error", [InvalidData("bad field"), ThrottledByDesk("slow down", retry_after=1.0)])
 def test_a_write_that_surely_did_not_land_expects_nothing(own, error):
     # given an attempt whose write the Desk refused (or that was never sent)
-    with pytest.raises(type(error)), own.attempt("act-1"):
+    with pytest.raises(type(error)), own.attempt("act-1", NOT_APPLIED):
         own.expect_fields(ORG, TICKET, {"priority": "High"}, "act-1")
         own.expect_comment(ORG, TICKET, "act-1", "[deskpilot:r:act-1]")
         raise error
@@ -41,7 +42,7 @@ def test_a_write_that_surely_did_not_land_expects_nothing(own, error):
 
 
 def test_a_write_whose_outcome_is_unknown_keeps_its_expectation(own):
-    with pytest.raises(OutcomeUnknown), own.attempt("act-1"):
+    with pytest.raises(OutcomeUnknown), own.attempt("act-1", NOT_APPLIED):
         own.expect_comment(ORG, TICKET, "act-1", "[deskpilot:r:act-1]")
         raise OutcomeUnknown("timed out")
     assert own.pending_comments(ORG, TICKET) == {"act-1": "[deskpilot:r:act-1]"}
