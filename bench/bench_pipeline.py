@@ -61,6 +61,7 @@ from bench.support import NOOP_ACTOR, NOOP_COUNTER, NOOP_QUEUE, BenchPipeline, p
 from tests.support.pipeline import wait_until  # noqa: E402
 from worker.store.events import event_id  # noqa: E402
 from worker.store.keys import Keys  # noqa: E402
+from worker.store.records import EventRecord  # noqa: E402
 
 key = Keys().key  # the default namespace, as Store.connect() uses
 
@@ -254,13 +255,13 @@ def latency(pipeline: BenchPipeline, tickets: list[dict[str, Any]], interval_s: 
         row = {"ticket": ticket_id, "latency_s": t_comment - t_change}
         event = store.events.get(event_id(org, ticket_id, modified, "ticket.updated"))
         if event is not None:
-            t_poll = parse_iso(event["observed_at"]).timestamp()
+            t_poll = parse_iso(event.observed_at or "").timestamp()
             t_fired = max((moment for moment in fired if moment <= t_poll + 0.001), default=None)
             row["to_poll_start_s"] = t_poll - t_change
             row["tick_to_poll_start_s"] = None if t_fired is None else t_poll - t_fired
-            if event["id"] in evaluated:
-                row["poll_start_to_evaluated_s"] = evaluated[event["id"]] - t_poll
-                row["evaluated_to_comment_s"] = t_comment - evaluated[event["id"]]
+            if event.id in evaluated:
+                row["poll_start_to_evaluated_s"] = evaluated[event.id] - t_poll
+                row["evaluated_to_comment_s"] = t_comment - evaluated[event.id]
         rows.append(row)
     values = [row["latency_s"] for row in rows]
 
@@ -296,11 +297,11 @@ def log_events(pipeline: BenchPipeline, tickets: list[dict[str, Any]]) -> list[s
     for previous in tickets:
         ticket = {**previous, "priority": "High", "modifiedTime": modified}
         new_id = event_id(org, ticket["id"], modified, "ticket.updated")
-        event = {
-            "id": new_id, "org": org, "kind": "ticket.updated", "ticket_id": ticket["id"], "modifiedTime": modified,
-            "changes": {"priority": [previous.get("priority"), "High"]}, "by_deskpilot": False,
-            "ticket": ticket, "previous": previous, "observed_at": now.isoformat(),
-        }
+        event = EventRecord(
+            id=new_id, org=org, kind="ticket.updated", ticket_id=ticket["id"], modified_time=modified,
+            changes={"priority": (previous.get("priority"), "High")}, by_deskpilot=False,
+            ticket=ticket, previous=previous, observed_at=now.isoformat(),
+        )
         if store.events.append(event):
             ids.append(new_id)
     return ids

@@ -27,6 +27,7 @@ from tests.support.sandbox import SandboxProcess  # noqa: E402
 from worker.ingest.diff import compact  # noqa: E402
 from worker.store import Store  # noqa: E402
 from worker.store.events import FINISHED_RETENTION_S, event_id  # noqa: E402
+from worker.store.records import EventRecord  # noqa: E402
 
 ORG = "1"
 BATCH = 500
@@ -58,9 +59,9 @@ def per_item(store: Store, count: int, write) -> float:
 
 def event_of(ticket: dict[str, Any]) -> dict[str, Any]:
     previous = {**ticket, "priority": "Low"}
-    return {"id": event_id(ORG, ticket["id"], ticket["modifiedTime"], "ticket.updated"), "org": ORG, "kind": "ticket.updated",
+    return EventRecord.from_dict({"id": event_id(ORG, ticket["id"], ticket["modifiedTime"], "ticket.updated"), "org": ORG, "kind": "ticket.updated",
             "ticket_id": ticket["id"], "modifiedTime": ticket["modifiedTime"], "changes": {"priority": ["Low", ticket.get("priority")]},
-            "by_deskpilot": False, "ticket": ticket, "previous": previous, "observed_at": ticket["modifiedTime"]}
+            "by_deskpilot": False, "ticket": ticket, "previous": previous, "observed_at": ticket["modifiedTime"]})
 
 
 def measure(tickets: list[dict[str, Any]]) -> dict[str, Any]:
@@ -73,7 +74,7 @@ def measure(tickets: list[dict[str, Any]]) -> dict[str, Any]:
             mirror = per_item(store, count, lambda a, b: store.mirror.put_many(ORG, {t["id"]: t for t in tickets[a:b]}))
             closed = per_item(store, count, lambda a, b: store.closed.put_many(ORG, {t["id"]: compact(t) for t in tickets[a:b]}))
             pending = per_item(store, count, lambda a, b: [store.events.append(event) for event in events[a:b]])
-            freed = -per_item(store, count, lambda a, b: [store.events.finish(event["id"]) for event in events[a:b]])
+            freed = -per_item(store, count, lambda a, b: [store.events.finish(event.id) for event in events[a:b]])
             finished = pending - freed
         finally:
             server.stop()

@@ -60,6 +60,6 @@ def unfinished_actions(store: Store, ticket_ids: set[str]) -> list[str]:
         if name.count(":") != 2:
             continue
         record = store.ledger.get(name.split(":")[2])
-        if record is not None and str(record.action.get("ticket")) in ticket_ids and not record.final:
+        if record is not None and record.action.ticket in ticket_ids and not record.final:
             unfinished.append(record.id)
     return unfinished

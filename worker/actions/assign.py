@@ -2,7 +2,7 @@
 
 The pick needs shared state, so it happens here, not in the engine: the round-robin pointer lives in Redis (one
 per org and department), and the load of each candidate is counted from the mirror (open tickets assigned to
-them), so picking costs no API call. The pick is stored with the action, so a retry assigns the same agent.
+them), so picking costs no API call. The pick is kept with the action in the ledger, so a retry assigns the same agent.
 """
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ from collections import Counter
 
 from worker.actions.base import ActionContext
 from worker.engine.values import is_closed
-
-PICK_FIELD = "picked"
 
 
 def _round_robin(ctx: ActionContext, candidates: list[str]) -> str:
@@ -34,17 +32,14 @@ def choose(ctx: ActionContext) -> str:
     params = ctx.params
     if params.get("agentId"):
         return params["agentId"]
-    name = ctx.store.keys.key("action", ctx.action_id)
-    picked = ctx.store.redis.hget(name, PICK_FIELD)
+    picked = ctx.store.ledger.pick(ctx.action_id)
     if picked:
         return picked
     candidates = [str(candidate.get("id") if isinstance(candidate, dict) else candidate) for candidate in params.get("candidates") or []]
     if not candidates:
         raise NoCandidate(f"no eligible agent in {params.get('department') or 'the department'}")
     agent_id = _least_loaded(ctx, candidates) if params.get("strategy") == "least_loaded" else _round_robin(ctx, candidates)
-    if not ctx.store.redis.hsetnx(name, PICK_FIELD, agent_id):
-        return ctx.store.redis.hget(name, PICK_FIELD)
-    return agent_id
+    return ctx.store.ledger.remember_pick(ctx.action_id, agent_id)  # a racing delivery's earlier pick wins
 
 
 class NoCandidate(Exception):

@@ -6,12 +6,14 @@ effect is already on the Desk, asked before writing again after an attempt whose
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from worker.desk.budget import Priority
 from worker.desk.client import DeskClient
 from worker.store import Store
+from worker.store.records import LedgerAction
 
 MARKER_PREFIX = "deskpilot"
 
@@ -21,28 +23,28 @@ class ActionContext:
     client: DeskClient
     store: Store
     action_id: str
-    action: dict[str, Any]  # PlannedAction.as_dict() plus "org", "event", "version"
+    action: LedgerAction  # as recorded, with its pending values filled in (pending.py)
 
     @property
     def org_id(self) -> str:
-        return self.action["org"]
+        return self.action.org
 
     @property
     def ticket_id(self) -> str:
-        return self.action["ticket"]
+        return self.action.ticket
 
     @property
     def rule(self) -> str:
-        return self.action["rule"]
+        return self.action.rule
 
     @property
-    def params(self) -> dict[str, Any]:
-        return self.action[self.action["type"]]
+    def params(self) -> Mapping[str, Any]:
+        return self.action.params
 
     @property
     def priority(self) -> Priority:
         """Escalations (rules marked high priority) may spend the reserve of the daily credits."""
-        return Priority.HIGH if self.action.get("priority") == "high" else Priority.NORMAL
+        return Priority.HIGH if self.action.priority == "high" else Priority.NORMAL
 
     @property
     def marker(self) -> str:

@@ -33,6 +33,7 @@ from worker.desk.client import DeskClient
 from worker.desk.errors import AuthError, Forbidden, InvalidRequest, NotFound, RateLimited
 from worker.store import Store
 from worker.store.ledger import DEFAULT_LEASE_MS
+from worker.store.records import LedgerAction
 
 log = structlog.get_logger(__name__)
 ClientFor = Callable[[str], DeskClient]  # the Desk client of an org, shared by the threads of a process
@@ -70,10 +71,10 @@ class Enforcer:
         if record.final:
             return ApplyResult.ALREADY_FINAL
         action = record.action
-        if action.get("after") and not self._is_final(action["after"]):
+        if action.after and not self._is_final(action.after):
             return ApplyResult.WAITING  # the action before it sends it on when finished (the reconciler, if lost)
-        bound = log.bind(action=action_id, rule=action["rule"], ticket=action["ticket"], type=action["type"], org=action["org"])
-        if action.get("dry_run"):
+        bound = log.bind(action=action_id, rule=action.rule, ticket=action.ticket, type=action.type, org=action.org)
+        if action.dry_run:
             return self._finish(action_id, action, "dry_run", "shadow mode: planned, not executed", ApplyResult.DRY_RUN, bound)
         if not ledger.claim(action_id, self.owner, self.lease_ms):
             return ApplyResult.BUSY
@@ -81,8 +82,8 @@ class Enforcer:
             record = ledger.get(action_id)  # read again under the claim: another delivery may have finished it
             if record is None or record.final:
                 return ApplyResult.ALREADY_FINAL
-            ctx = ActionContext(client_for(action["org"]), self.store, action_id, resolve(self.store, action))
-            executor = EXECUTORS[action["type"]]
+            ctx = ActionContext(client_for(action.org), self.store, action_id, resolve(self.store, action))
+            executor = EXECUTORS[action.type]
             if record.attempts > 0:
                 settle.wait_for_earlier(self.store, action_id)
                 if executor.verify(ctx):
@@ -91,9 +92,9 @@ class Enforcer:
             return self._finish(action_id, action, "done", outcome, ApplyResult.DONE, bound)
         except PERMANENT_ERRORS as exc:
             if isinstance(exc, RULE_FAULTS):
-                self.store.metrics.incr("action_rule_errors_total", action["rule"])
+                self.store.metrics.incr("action_rule_errors_total", action.rule)
                 bound.warning("action.rule_error", cause=str(exc))
-            self.store.dead_letters.add({"kind": "action", "action_id": action_id, "error": str(exc), "action": action})
+            self.store.dead_letters.add({"kind": "action", "action_id": action_id, "error": str(exc), "action": action.as_dict()})
             return self._finish(action_id, action, "failed", str(exc), ApplyResult.FAILED, bound)
         except RateLimited:
             raise
@@ -113,21 +114,21 @@ class Enforcer:
         record = self.store.ledger.get(action_id)
         return record is None or record.final
 
-    def _finish(self, action_id: str, action: dict, state: str, outcome: str, result: ApplyResult, bound) -> ApplyResult:
-        stop_chain = state == "failed" and action.get("on_action_failure") != "continue"
+    def _finish(self, action_id: str, action: LedgerAction, state: str, outcome: str, result: ApplyResult, bound) -> ApplyResult:
+        stop_chain = state == "failed" and not action.continue_on_failure
         if stop_chain:  # before this one is final: a delivery of a later action waits on it, then finds it skipped
             self._skip_later(action_id, action)
         self.store.ledger.finish(action_id, state, outcome)
         self._audit(action_id, action, result.value, outcome)
         (bound.error if state == "failed" else bound.info)("action." + result.value, outcome=outcome)
-        if action.get("next") and not stop_chain:
-            self.send_next(action["next"])
+        if action.next and not stop_chain:
+            self.send_next(action.next)
         return result
 
-    def _skip_later(self, failed_id: str, action: dict) -> None:
+    def _skip_later(self, failed_id: str, action: LedgerAction) -> None:
         """The rule's later actions are final as skipped, audited with the reason, and never sent."""
         reason = f"an earlier action of this rule failed: {failed_id}"
-        next_id = action.get("next")
+        next_id = action.next
         while next_id:
             record = self.store.ledger.get(next_id)
             if record is None:
@@ -135,21 +136,21 @@ class Enforcer:
             if not record.final:
                 self.store.ledger.finish(next_id, "skipped", reason)
                 self._audit(next_id, record.action, ApplyResult.SKIPPED.value, reason)
-                log.info("action.skipped", action=next_id, rule=record.action["rule"], reason=reason)
-            next_id = record.action.get("next")
+                log.info("action.skipped", action=next_id, rule=record.action.rule, reason=reason)
+            next_id = record.action.next
 
-    def _audit(self, action_id: str, action: dict, outcome: str, detail: str) -> None:
+    def _audit(self, action_id: str, action: LedgerAction, outcome: str, detail: str) -> None:
         self.store.audit.add(
             "action",
             action=action_id,
-            rule=action["rule"],
-            version=action.get("version"),
-            ticket=action["ticket"],
-            org=action["org"],
-            event=action.get("event"),
-            type=action["type"],
-            params=action.get(action["type"]),
+            rule=action.rule,
+            version=action.version,
+            ticket=action.ticket,
+            org=action.org,
+            event=action.event,
+            type=action.type,
+            params=action.params,
             outcome=outcome,
             detail=detail,
         )
-        self.store.metrics.incr("actions_total", action["type"], outcome)
+        self.store.metrics.incr("actions_total", action.type, outcome)

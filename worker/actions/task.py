@@ -13,7 +13,7 @@ def body(ctx: ActionContext) -> dict[str, Any]:
     params = ctx.params
     task: dict[str, Any] = {name: params[name] for name in TASK_FIELDS if params.get(name) is not None}
     task["ticketId"] = ctx.ticket_id
-    task.setdefault("departmentId", ctx.action.get("ticket_department"))
+    task.setdefault("departmentId", ctx.action.ticket_department)
     task["description"] = f"{params.get('description') or ''}\n{ctx.marker}".strip()
     return task
 

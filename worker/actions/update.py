@@ -1,23 +1,24 @@
 """`update`: set ticket fields and custom fields with one PATCH (idempotent: setting a value twice is harmless)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from worker.actions.base import ActionContext
 
 
-def patch_body(params: dict[str, Any]) -> dict[str, Any]:
+def patch_body(params: Mapping[str, Any]) -> dict[str, Any]:
     return dict(params)
 
 
-def expected_fields(params: dict[str, Any]) -> dict[str, Any]:
+def expected_fields(params: Mapping[str, Any]) -> dict[str, Any]:
     """The values the poller will see afterwards, keyed as change paths (customFields.<name>)."""
     flat = {name: value for name, value in params.items() if name != "customFields"}
     flat.update({f"customFields.{name}": value for name, value in (params.get("customFields") or {}).items()})
     return flat
 
 
-def holds(ticket: dict[str, Any], params: dict[str, Any]) -> bool:
+def holds(ticket: dict[str, Any], params: Mapping[str, Any]) -> bool:
     custom = ticket.get("customFields") or {}
     return all(
         (custom.get(name[len("customFields."):]) if name.startswith("customFields.") else ticket.get(name)) == value

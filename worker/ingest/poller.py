@@ -30,6 +30,7 @@ from worker.ingest.search_answers import ItemKeys, item_problem, page_items
 from worker.store import Store
 from worker.store.events import event_id
 from worker.store.keys import server_now
+from worker.store.records import EventRecord
 from worker.ingest.timeline_sync import TimelineKeeper
 
 # The window's upper bound runs this far past our clock, so a Desk whose clock is ahead is not missed.
@@ -227,18 +228,12 @@ class Poller:
         new_id = event_id(self.org_id, ticket["id"], ticket.get("modifiedTime") or "", kind)
         if self.store.events.get(new_id) is not None:
             return
-        event = {
-            "id": new_id,
-            "org": self.org_id,
-            "kind": kind,
-            "ticket_id": ticket["id"],
-            "modifiedTime": ticket.get("modifiedTime"),
-            "changes": {name: list(pair) for name, pair in seen.changes.items()},
-            "by_deskpilot": made_by_deskpilot(self.store.own_writes, self.client, kind, ticket, seen),
-            "ticket": ticket,
-            "previous": previous,
-            "observed_at": result.window[1].isoformat(),
-        }
+        event = EventRecord(
+            id=new_id, org=self.org_id, kind=kind, ticket_id=ticket["id"], modified_time=ticket.get("modifiedTime"),
+            changes=dict(seen.changes),
+            by_deskpilot=made_by_deskpilot(self.store.own_writes, self.client, kind, ticket, seen),
+            ticket=ticket, previous=previous, observed_at=result.window[1].isoformat(),
+        )
         if self.store.events.append(event):
             result.events.append(new_id)
             self.send(new_id)

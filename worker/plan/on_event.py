@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
-
 import structlog
 
 from worker.engine.directory import Directory
@@ -17,14 +15,15 @@ from worker.engine.ruleset import RuleSet
 from worker.plan.recorder import Recorder, SendAction
 from worker.store import Store
 from worker.store.keys import to_ms
+from worker.store.records import EventRecord
 
 log = structlog.get_logger(__name__)
 
 
-def event_of(record: dict[str, Any]) -> Event:
-    changes = {name: tuple(pair) for name, pair in (record.get("changes") or {}).items()}
-    return Event(record["kind"], record["ticket_id"], changes if record["kind"] != "ticket.created" else None,
-                 bool(record.get("by_deskpilot")), record["id"])
+def event_of(record: EventRecord) -> Event:
+    """The engine's view of a logged event (a created ticket has no changes to test)."""
+    changes = dict(record.changes) if record.kind != "ticket.created" else None
+    return Event(record.kind, record.ticket_id, changes, record.by_deskpilot, record.id)
 
 
 def evaluate_event(store: Store, rules: RuleSet, directory_for: Callable[[str], Directory], event_id: str, now: datetime,
@@ -33,11 +32,12 @@ def evaluate_event(store: Store, rules: RuleSet, directory_for: Callable[[str], 
     record = store.events.get_pending(event_id)
     if record is None:
         return []
-    directory = directory_for(record["org"])
+    directory = directory_for(record.org)
     history = store.history.at(to_ms(now))  # the step's Redis time, read once by the caller
-    evaluation = evaluate(rules, event_of(record), record["ticket"], record.get("previous"), directory, now, history=history)
-    store.metrics.incr("events_total", record["kind"])
-    sent = Recorder(store, send).record(evaluation, rules, record["org"], record["ticket"])
+    ticket = record.ticket or {}
+    evaluation = evaluate(rules, event_of(record), ticket, record.previous, directory, now, history=history)
+    store.metrics.incr("events_total", record.kind)
+    sent = Recorder(store, send).record(evaluation, rules, record.org, ticket)
     store.events.finish(event_id, record)
-    log.info("event.evaluated", event_id=event_id, kind=record["kind"], ticket=record["ticket_id"], fired=evaluation.fired_ids, actions=len(sent))
+    log.info("event.evaluated", event_id=event_id, kind=record.kind, ticket=record.ticket_id, fired=evaluation.fired_ids, actions=len(sent))
     return sent

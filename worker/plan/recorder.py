@@ -23,6 +23,7 @@ from worker.engine.ruleset import RuleSet
 from worker.plan.ids import action_id
 from worker.store import Store
 from worker.store.keys import to_ms
+from worker.store.records import LedgerAction
 
 log = structlog.get_logger(__name__)
 AUDITED_STATUSES = frozenset({"fired", "not_matched", "skipped", "failed"})
@@ -100,13 +101,22 @@ def record_plan(store: Store, send: SendAction, planned: list[PlannedAction], or
     ids = [action_id(action, origin.event_id) for action in planned]
     new_first = False
     for position, action in enumerate(planned):
-        record = {**action.as_dict(), "org": origin.org_id, "event": origin.event_id, "version": origin.version,
-                  "ticket_department": origin.ticket_department, "planned_at": origin.planned_at,
-                  "after": ids[position - 1] if position else None,
-                  "next": ids[position + 1] if position + 1 < len(ids) else None}
-        is_new = store.ledger.record(ids[position], record)
+        after = ids[position - 1] if position else None
+        next_ = ids[position + 1] if position + 1 < len(ids) else None
+        is_new = store.ledger.record(ids[position], ledger_action(action, origin, after, next_))
         new_first = new_first or (position == 0 and is_new)
     if new_first:
         send(ids[0])
         return ids[:1]
     return []
+
+
+def ledger_action(planned: PlannedAction, origin: Origin, after: str | None, next_: str | None) -> LedgerAction:
+    """A planned action as the ledger records it: the plan's action, its origin and its place in the chain."""
+    return LedgerAction(
+        rule=planned.rule, type=planned.type, params=planned.as_dict()[planned.type], ticket=planned.ticket,
+        org=origin.org_id, event=origin.event_id, version=origin.version, index=planned.index,
+        batchable=planned.batchable, dry_run=planned.dry_run, pending=planned.pending,
+        continue_on_failure=planned.continue_on_failure, ticket_department=origin.ticket_department,
+        planned_at=origin.planned_at, after=after, next=next_,
+    )

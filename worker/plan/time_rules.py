@@ -22,6 +22,7 @@ from worker.engine.ruleset import RuleSet
 from worker.plan.ids import bulk_id, sweep_event_id, sweep_origin
 from worker.plan.recorder import Recorder, SendAction, is_batched
 from worker.store import Store
+from worker.store.records import LedgerAction
 
 log = structlog.get_logger(__name__)
 MAX_IDS = 100  # ids per updateMany call, as the Desk's mass actions take
@@ -83,10 +84,12 @@ class TimeRuleSweeper:
     def _record_bulk(self, rule_id: str, tick: datetime, org_id: str, field_name: str, value: Any, is_custom: bool, ids: list[str]) -> list[str]:
         new_id = bulk_id(rule_id, tick, org_id, field_name, value, ids)
         rule = self.rules.get(rule_id)
-        action = {"rule": rule_id, "index": 0, "type": "update_many", "ticket": ",".join(ids), "org": org_id,
-                  "event": sweep_origin(rule_id, tick), "version": rule.version if rule else "",
-                  "update_many": {"ids": ids, "fieldName": field_name, "fieldValue": value, "isCustomField": is_custom},
-                  "batchable": True, "dry_run": False}
+        action = LedgerAction(
+            rule=rule_id, type="update_many", ticket=",".join(ids), org=org_id, event=sweep_origin(rule_id, tick),
+            version=rule.version if rule else "", index=0, batchable=True, dry_run=False,
+            params={"ids": ids, "fieldName": field_name, "fieldValue": value, "isCustomField": is_custom},
+            ticket_department=None, planned_at=tick.isoformat(), after=None, next=None,  # one call, no chain
+        )
         if self.store.ledger.record(new_id, action):
             self.send(new_id)
             return [new_id]

@@ -8,12 +8,11 @@ finished one keeps only what dedupe and audit read (kind, ids, modifiedTime, the
 from __future__ import annotations
 
 import hashlib
-import json
-from typing import Any
 
 import redis as redis_lib
 
 from worker.store.keys import Keys, server_ms
+from worker.store.records import EventRecord
 from worker.store.scripts import register
 
 RETENTION_S = 7 * 24 * 3600  # a pending event: the reconciler re-sends it until evaluated
@@ -21,8 +20,6 @@ RETENTION_S = 7 * 24 * 3600  # a pending event: the reconciler re-sends it until
 # is inside a poll window (the overlap, an index lag up to poll_window's bound) or after a crash between logging
 # and the mirror write, which the next poll repairs: minutes. A day leaves room for a stalled poller, at ~0.5 KB.
 FINISHED_RETENTION_S = 24 * 3600
-# What evaluation needed and a finished event no longer does: most of its bytes.
-EVALUATION_ONLY = ("ticket", "previous")
 DEFAULT_DEADLINE_MS = 60_000
 
 
@@ -38,28 +35,28 @@ class EventLog:
         self.deadline_ms = deadline_ms  # after this, an event not yet evaluated is sent again by the reconciler
         self._append = register(redis, "event_append")
 
-    def append(self, event: dict[str, Any]) -> bool:
+    def append(self, event: EventRecord) -> bool:
         """Log the event unless it is already known, atomically with its deadline (a crash between them would
         leave an event no one evaluates); True when it is new (and so must be sent)."""
         stored = self._append(
-            keys=[self.key("event", event["id"]), self.key("events", "pending")],
-            args=[json.dumps(event), RETENTION_S, self.deadline_ms, event["id"]],
+            keys=[self.key("event", event.id), self.key("events", "pending")],
+            args=[event.encode(), RETENTION_S, self.deadline_ms, event.id],
         )
         return bool(stored)
 
-    def get(self, event_id_: str) -> dict[str, Any] | None:
+    def get(self, event_id_: str) -> EventRecord | None:
         raw = self.redis.get(self.key("event", event_id_))
-        return json.loads(raw) if raw else None
+        return EventRecord.decode(raw) if raw else None
 
-    def get_pending(self, event_id_: str) -> dict[str, Any] | None:
+    def get_pending(self, event_id_: str) -> EventRecord | None:
         """The event if it still waits for evaluation (one round trip), else None."""
         pipe = self.redis.pipeline(transaction=False)
         pipe.get(self.key("event", event_id_))
         pipe.zscore(self.key("events", "pending"), event_id_)
         raw, score = pipe.execute()
-        return json.loads(raw) if raw and score is not None else None
+        return EventRecord.decode(raw) if raw and score is not None else None
 
-    def finish(self, event_id_: str, event: dict[str, Any] | None = None) -> None:
+    def finish(self, event_id_: str, event: EventRecord | None = None) -> None:
         """Take the event out of the pending set, then slim it to what dedupe and audit read. `event`: its record
         when the caller has it (saves a read). Pipelined in this order: if the second write is lost, a finished
         event keeps its full bytes until its retention ends, never a slim one left pending."""
@@ -68,8 +65,7 @@ class EventLog:
         pipe = self.redis.pipeline(transaction=False)
         pipe.zrem(self.key("events", "pending"), event_id_)
         if event is not None:
-            slim = {name: value for name, value in event.items() if name not in EVALUATION_ONLY}
-            pipe.set(self.key("event", event_id_), json.dumps(slim), ex=FINISHED_RETENTION_S)
+            pipe.set(self.key("event", event_id_), event.finished().encode(), ex=FINISHED_RETENTION_S)
         pipe.execute()
 
     def is_pending(self, event_id_: str) -> bool:

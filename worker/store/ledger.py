@@ -6,29 +6,30 @@ marks it done for good. A lease that expires (its worker died) lets the reconcil
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from typing import Any
 
 import redis as redis_lib
 
 from worker.store.keys import Keys, server_ms
 from worker.store.leases import Leases
+from worker.store.records import LedgerAction
 from worker.store.scripts import register
 
 RETENTION_S = 7 * 24 * 3600
 DEFAULT_LEASE_MS = 60_000
 DEFAULT_DEADLINE_MS = 120_000
+PICK_FIELD = "picked"  # the agent an assign action's strategy picked, kept with the action
 FINAL_STATES = frozenset({"done", "failed", "dry_run", "skipped"})  # skipped: an earlier action of its rule failed
 
 
 @dataclass(frozen=True)
 class ActionRecord:
     id: str
-    action: dict[str, Any]
+    action: LedgerAction
     state: str
     attempts: int
     outcome: str
+    pick: str | None = None  # an assign action's picked agent (remember_pick)
 
     @property
     def final(self) -> bool:
@@ -43,12 +44,12 @@ class ActionLedger:
         self.deadline_ms = deadline_ms  # after this, an unfinished action is sent again by the reconciler
         self._record = register(redis, "action_record")
 
-    def record(self, action_id: str, action: dict[str, Any]) -> bool:
+    def record(self, action_id: str, action: LedgerAction) -> bool:
         """Write the planned action once, atomically with its state and its deadline (a crash between them would
         leave an action no one sends); True when it is new (and so must be sent)."""
         created = self._record(
             keys=[self.key("action", action_id), self.key("actions", "pending")],
-            args=[json.dumps(action), RETENTION_S, self.deadline_ms, action_id],
+            args=[action.encode(), RETENTION_S, self.deadline_ms, action_id],
         )
         return bool(created)
 
@@ -58,11 +59,24 @@ class ActionLedger:
             return None
         return ActionRecord(
             id=action_id,
-            action=json.loads(data["action"]),
+            action=LedgerAction.decode(data["action"]),
             state=data.get("state", "planned"),
             attempts=int(data.get("attempts", 0)),
             outcome=data.get("outcome", ""),
+            pick=data.get(PICK_FIELD) or None,
         )
+
+    def remember_pick(self, action_id: str, agent_id: str) -> str:
+        """Keep the agent an assign action picked; the first pick wins (a retry, or a racing delivery, assigns
+        the same agent). Returns the pick that is kept."""
+        name = self.key("action", action_id)
+        if self.redis.hsetnx(name, PICK_FIELD, agent_id):
+            return agent_id
+        return self.redis.hget(name, PICK_FIELD) or agent_id
+
+    def pick(self, action_id: str) -> str | None:
+        """The agent remembered for this assign action, if it picked one."""
+        return self.redis.hget(self.key("action", action_id), PICK_FIELD) or None
 
     def claim(self, action_id: str, owner: str, lease_ms: int = DEFAULT_LEASE_MS) -> bool:
         return self.leases.take(self.key("action", action_id, "claim"), owner, lease_ms)

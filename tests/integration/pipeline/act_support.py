@@ -13,6 +13,7 @@ from worker.app.desk_config import desk_config
 from worker.actions.enforcer import ClientFor, Enforcer
 from worker.desk.client import DeskClient
 from worker.store import Store
+from worker.store.records import LedgerAction
 
 
 @contextmanager
@@ -48,9 +49,9 @@ def first_ticket(api: httpx.Client) -> dict[str, Any]:
     return api.get("/tickets", params={"limit": 1}).json()["data"][0]
 
 
-def action(sandbox, ticket: dict[str, Any], kind: str, params: dict[str, Any], index: int = 0) -> dict[str, Any]:
-    return {"rule": "r", "index": index, "type": kind, "ticket": ticket["id"], "org": sandbox.org_ids[0],
-            "event": "ev-1", "version": "1", "ticket_department": ticket["departmentId"], kind: params}
+def action(sandbox, ticket: dict[str, Any], kind: str, params: dict[str, Any], index: int = 0) -> LedgerAction:
+    return LedgerAction(rule="r", index=index, type=kind, ticket=ticket["id"], org=sandbox.org_ids[0], event="ev-1",
+                        version="1", ticket_department=ticket["departmentId"], params=params)
 
 
 def writes(sandbox, method: str, path_part: str) -> list[dict[str, Any]]:

@@ -37,7 +37,7 @@ def world(sandbox, redis_server) -> Iterator[dict[str, Any]]:
 
 def commented_events(world: dict[str, Any]) -> list[dict[str, Any]]:
     events = [world["store"].events.get(event_id) for event_id in world["sent"]]
-    return [event for event in events if event["kind"] == "ticket.commented"]
+    return [event for event in events if event.kind == "ticket.commented"]
 
 
 def comment_action(world, sandbox, action_id: str, text: str) -> ApplyResult:
@@ -54,9 +54,9 @@ def test_after_a_refused_comment_a_persons_comment_fires_the_rule_meant_for_peop
     world["poller"].poll()
     # then the comment is a person's, and the rule meant for people's comments fires
     [event] = commented_events(world)
-    assert event["by_deskpilot"] is False
-    seen = Event("ticket.commented", event["ticket_id"], {}, event["by_deskpilot"], event["id"])
-    assert evaluate(load_rules_text(ANSWER_PEOPLE), seen, event["ticket"], event["previous"]).fired_ids == ["answer-people"]
+    assert event.by_deskpilot is False
+    seen = Event("ticket.commented", event.ticket_id, {}, event.by_deskpilot, event.id)
+    assert evaluate(load_rules_text(ANSWER_PEOPLE), seen, event.ticket, event.previous).fired_ids == ["answer-people"]
 
 
 def test_a_persons_comment_beside_ours_in_one_poll_is_a_persons(world, sandbox):
@@ -67,7 +67,7 @@ def test_a_persons_comment_beside_ours_in_one_poll_is_a_persons(world, sandbox):
     world["poller"].poll()
     # then the change is not all ours: rules for people's comments still run
     [event] = commented_events(world)
-    assert event["by_deskpilot"] is False
+    assert event.by_deskpilot is False
 
 
 def test_our_own_comment_is_ours(world, sandbox):
@@ -76,5 +76,5 @@ def test_our_own_comment_is_ours(world, sandbox):
     # when the poller sees it, then it is tagged as deskpilot's (rules without retrigger skip it)
     world["poller"].poll()
     [event] = commented_events(world)
-    assert event["by_deskpilot"] is True
+    assert event.by_deskpilot is True
     assert world["store"].own_writes.pending_comments(sandbox.org_ids[0], world["ticket"]["id"]) == {}

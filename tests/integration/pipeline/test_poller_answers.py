@@ -81,7 +81,7 @@ def test_a_malformed_item_is_skipped_and_the_rest_of_the_page_is_read(store):
     with capture_logs() as logs:
         Poller(WrongDesk([{"data": page}]), store, sent.append).poll()
     # then each good ticket's change is logged, each malformed item is one warning, and the cursor moved on
-    assert sorted(store.events.get(event_id)["ticket_id"] for event_id in sent) == ["1", "3"]
+    assert sorted(store.events.get(event_id).ticket_id for event_id in sent) == ["1", "3"]
     skipped = [(entry["ticket"], entry["reason"]) for entry in logs if entry["event"] == "poll.item_skipped"]
     assert skipped == [("2", "no modifiedTime"), (None, "not an object"), (None, "no id")]
     assert store.metrics.counters()[("search_items_skipped_total", ORG)] == 3
@@ -123,4 +123,4 @@ def test_a_search_answered_empty_loses_no_change_once_search_answers_again(store
     assert sent == []
     poller.poll()
     # then the change is logged: the window starts at what search last showed, not at the last poll
-    assert [store.events.get(event_id)["changes"] for event_id in sent] == [{"priority": ["Low", "High"]}]
+    assert [store.events.get(event_id).changes for event_id in sent] == [{"priority": ("Low", "High")}]

@@ -58,8 +58,8 @@ def test_reopening_a_ticket_closed_long_ago_is_a_status_change(client, store):
     poller.poll()
     # then the event says what changed, so `status changed_to Open` can match
     events = events_of(store, sent)
-    assert [event["kind"] for event in events] == ["ticket.updated"]
-    assert events[0]["changes"]["status"] == ["Closed", "Open"]
+    assert [event.kind for event in events] == ["ticket.updated"]
+    assert events[0].changes["status"] == ("Closed", "Open")
     # and the reopened ticket is back in the mirror, out of the closed archive
     assert store.mirror.get(client.org_id, ticket["id"])["status"] == "Open"
     assert store.closed.get_many(client.org_id, [ticket["id"]]) == {}
@@ -80,8 +80,8 @@ def test_a_change_the_index_shows_later_than_the_overlap_is_still_seen_and_repor
             time.sleep(0.5)
     # then the change is logged once, and the lag is a warning and a counter
     events = events_of(store, sent)
-    assert [(event["kind"], event["ticket_id"]) for event in events] == [("ticket.updated", ticket["id"])]
-    assert "priority" in events[0]["changes"]
+    assert [(event.kind, event.ticket_id) for event in events] == [("ticket.updated", ticket["id"])]
+    assert "priority" in events[0].changes
     assert [entry["ticket"] for entry in logs if entry["event"] == "poll.index_lag"] == [ticket["id"]]
     assert store.metrics.counters()[("late_changes_total", client.org_id)] == 1
 
@@ -100,4 +100,4 @@ def test_a_mirror_backfilled_before_closed_snapshots_were_kept_gets_them_once(cl
     # then the first poll gave closed tickets their snapshots without events, and the reopen is a status change
     assert filled.backfilled and store.closed.is_filled(client.org_id)
     events = events_of(store, sent)
-    assert [(event["kind"], event["changes"].get("status")) for event in events] == [("ticket.updated", ["Closed", "Open"])]
+    assert [(event.kind, event.changes.get("status")) for event in events] == [("ticket.updated", ("Closed", "Open"))]

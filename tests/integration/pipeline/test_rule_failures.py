@@ -16,6 +16,7 @@ from worker.cli.ops import _audit_line
 from worker.plan.sla_levels import SlaSweeper
 from worker.store import Store
 from worker.plan.time_rules import TimeRuleSweeper
+from worker.store.records import EventRecord
 
 ORG = "2389290"
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc)
@@ -40,14 +41,14 @@ def _warnings(logs: list[dict], event: str) -> list[dict]:
 
 def test_an_event_with_a_failing_rule_records_the_others_and_is_finished(redis_server):
     store = Store.connect(redis_server.client())
-    store.events.append({"id": "ev-1", "org": ORG, "kind": "ticket.updated", "ticket_id": "101", "ticket": TICKET,
-                         "changes": {"priority": ["Medium", "Low"]}})
+    store.events.append(EventRecord(id="ev-1", org=ORG, kind="ticket.updated", ticket_id="101", ticket=TICKET,
+                                    changes={"priority": ("Medium", "Low")}))
     sent: list[str] = []
     # when the event is evaluated
     with capture_logs() as logs:
         evaluate_event(store, load_rules_text(RULES), lambda org: Directory(), "ev-1", NOW, sent.append)
     # then the healthy rule's action is sent, the event is finished, and the failure is audited, counted and logged
-    assert [store.ledger.get(action_id).action["rule"] for action_id in sent] == ["healthy"]
+    assert [store.ledger.get(action_id).action.rule for action_id in sent] == ["healthy"]
     assert not store.events.is_pending("ev-1")
     [audited] = [entry for entry in store.audit.query(rule="divides")]
     assert audited["verdict"]["status"] == "failed" and "ZeroDivisionError" in audited["verdict"]["reason"]

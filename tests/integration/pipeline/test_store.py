@@ -8,6 +8,7 @@ import pytest
 from worker.app.scheduler import Job, Scheduler
 from worker.store import Store
 from worker.store.keys import server_now
+from worker.store.records import EventRecord, LedgerAction
 
 
 @pytest.fixture
@@ -15,7 +16,7 @@ def store(redis_server) -> Store:
     return Store.connect(redis_server.client(), event_deadline_ms=0, action_deadline_ms=0)
 
 
-ACTION = {"rule": "r", "index": 0, "type": "comment", "ticket": "1", "org": "9", "comment": {"text": "hi"}}
+ACTION = LedgerAction(rule="r", index=0, type="comment", ticket="1", org="9", params={"text": "hi"})
 
 
 def test_an_action_is_recorded_once_and_claimed_by_one_worker(store):
@@ -43,12 +44,12 @@ def test_attempts_survive_and_finished_actions_leave_the_pending_set(store):
 
 
 def test_events_are_logged_once_and_stay_pending_until_finished(store):
-    event = {"id": "ev-1", "org": "9", "kind": "ticket.updated", "ticket_id": "1"}
+    event = EventRecord(id="ev-1", org="9", kind="ticket.updated", ticket_id="1")
     assert store.events.append(event) is True
     assert store.events.append(event) is False
     assert store.events.overdue() == ["ev-1"]
     store.events.finish("ev-1")
-    assert not store.events.is_pending("ev-1") and store.events.get("ev-1")["kind"] == "ticket.updated"
+    assert not store.events.is_pending("ev-1") and store.events.get("ev-1").kind == "ticket.updated"
 
 
 def test_own_writes_tag_only_the_values_deskpilot_wrote(store):

@@ -2,6 +2,7 @@
 and Lua scripts cross the wire once per server (EVALSHA after the first load), against a real redis-server."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
@@ -13,10 +14,11 @@ from worker.desk.budget import Budget
 from worker.desk.config import DeskConfig
 from worker.store import Store
 from worker.store.keys import Keys
+from worker.store.records import EventRecord, LedgerAction
 
 ORG = "20240001"
-ACTION = {"rule": "r", "index": 0, "type": "comment", "ticket": "1", "org": ORG, "comment": {"text": "hi"}}
-EVENT = {"id": "ev-1", "kind": "ticket.updated", "org": ORG, "ticket_id": "1", "ticket": {"id": "1"}, "changes": {}}
+ACTION = LedgerAction(rule="r", index=0, type="comment", ticket="1", org=ORG, params={"text": "hi"})
+EVENT = EventRecord(id="ev-1", kind="ticket.updated", org=ORG, ticket_id="1", ticket={"id": "1"})
 
 
 def desk_config(keys: Keys) -> DeskConfig:
@@ -96,7 +98,7 @@ def test_store_scripts_are_loaded_once_and_then_sent_by_sha(redis_server):
         store.ledger.claim(f"a{index}", "worker-a")
         store.ledger.release(f"a{index}", "worker-a")
         store.cursors.advance(ORG, datetime(2026, 12, 1, 0, index, tzinfo=timezone.utc))
-        store.events.append({**EVENT, "id": f"ev-{index}"})
+        store.events.append(replace(EVENT, id=f"ev-{index}"))
     # then no source was sent with EVAL, each script was loaded at most once, and every call went by SHA
     stats = redis.info("commandstats")
     assert "cmdstat_eval" not in stats

@@ -17,7 +17,7 @@ def latencies(store: Store) -> list[float]:
         if entry["entry"] != "action" or entry.get("outcome") not in ("done", "verified"):
             continue
         event = store.events.get(entry.get("event") or "")
-        changed = (event or {}).get("modifiedTime")
+        changed = event.modified_time if event else None
         if changed:
             found.append((entry_time(entry["id"]) - parse_time(changed)).total_seconds())
     return found
