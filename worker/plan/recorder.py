@@ -90,6 +90,7 @@ class Origin:
     version: str
     ticket_department: str | None
     planned_at: str
+    priority: str | None = None  # "high" for SLA escalations: their Desk calls may spend the credits' reserve
 
 
 def record_plan(store: Store, send: SendAction, planned: list[PlannedAction], origin: Origin) -> list[str]:
@@ -118,5 +119,5 @@ def ledger_action(planned: PlannedAction, origin: Origin, after: str | None, nex
         org=origin.org_id, event=origin.event_id, version=origin.version, index=planned.index,
         batchable=planned.batchable, dry_run=planned.dry_run, pending=planned.pending,
         continue_on_failure=planned.continue_on_failure, ticket_department=origin.ticket_department,
-        planned_at=origin.planned_at, after=after, next=next_,
+        planned_at=origin.planned_at, priority=origin.priority, after=after, next=next_,
     )

@@ -97,7 +97,8 @@ class SlaSweeper:
         backlog = level.due_at < self._in_place_since(level.policy, now)
         if not level.error and not backlog:
             version = level.actions[0].version if level.actions else ""
-            origin = Origin(org_id, sla_level_event_id(org_id, ticket["id"], level.key()), version, ticket.get("departmentId"), now.isoformat())
+            origin = Origin(org_id, sla_level_event_id(org_id, ticket["id"], level.key()), version,
+                            ticket.get("departmentId"), now.isoformat(), priority="high")
             record_plan(self.store, self.send, list(level.actions), origin)
         if not self.store.timelines.mark_fired(org_id, ticket["id"], level.key()):
             return

@@ -140,3 +140,14 @@ def test_the_sla_sweep_fires_each_level_when_due_once_and_not_again_on_a_rerun(s
     assert store.ledger.pending_count() == 4  # a: warn, breach comment and update; b: warn
     audited = [(entry["ticket"], entry["level"]) for entry in store.audit.query() if entry["entry"] == "sla"]
     assert sorted(audited) == [("a", 1), ("a", 2), ("b", 1)]
+
+
+def test_sla_escalation_actions_are_high_priority_and_may_spend_the_credit_reserve(store):
+    # given a ticket whose SLA warning is due
+    sla_ticket(store, "a", TICK)
+    sent: list[str] = []
+    sla_sweeper(store, sent).sweep([ORG], TICK)
+    sla_sweeper(store, sent).sweep([ORG], TICK + timedelta(minutes=35))
+    # then the escalation's action is recorded as high priority (the budget lets it use the reserve)
+    [action_id] = sent
+    assert store.ledger.get(action_id).action.priority == "high"
