@@ -15,6 +15,7 @@ the claim and are raised for a retry.
 
 A rule's actions are a unit: when one fails for good, its later actions are marked skipped (final, audited with
 "an earlier action of this rule failed: <id>") and never sent, unless the rule says `on_action_failure: continue`.
+If the failed action is redriven (`deskpilot dlq retry`) and then succeeds, the actions it skipped run after it.
 """
 from __future__ import annotations
 
@@ -122,8 +123,17 @@ class Enforcer:
         self._audit(action_id, action, result.value, outcome)
         (bound.error if state == "failed" else bound.info)("action." + result.value, outcome=outcome)
         if action.next and not stop_chain:
+            self._resume_skipped(action.next)
             self.send_next(action.next)
         return result
+
+    def _resume_skipped(self, next_id: str) -> None:
+        """A later action skipped when this one failed is planned again now that it is finished (a redriven dead
+        letter that succeeded): the rule's chain goes on from here, each skipped action resumed by the one before."""
+        record = self.store.ledger.get(next_id)
+        if record is not None and record.state == "skipped":
+            self.store.ledger.reopen(next_id)
+            log.info("action.resumed", action=next_id, rule=record.action.rule)
 
     def _skip_later(self, failed_id: str, action: LedgerAction) -> None:
         """The rule's later actions are final as skipped, audited with the reason, and never sent."""
