@@ -64,6 +64,7 @@ class Priority(str, Enum):
 class Lease:
     org_id: str
     lease_id: str
+    day: int | None = None  # the Redis day (UTC days since the epoch) it was taken on: release needs no TIME
 
 
 def _text(value: Any) -> str:
@@ -173,7 +174,7 @@ class Budget:
             if state == "ok":
                 if waited_full:
                     log.debug("desk.budget.lease_after_wait", org=org_id)
-                return Lease(org_id=org_id, lease_id=lease_id)
+                return Lease(org_id=org_id, lease_id=lease_id, day=int(answer[2]) if len(answer) > 2 else None)
             left = deadline - time.monotonic()
             if state == "paused":
                 _sleep_out_pause(org_id, int(answer[1]) / 1000.0, left, method=method, path=path)
@@ -202,7 +203,7 @@ class Budget:
         keys = self.keys(lease.org_id)
         self._release(
             keys=[keys["leases"], keys["credits"]],
-            args=[lease.lease_id, "" if remaining is None else int(remaining)],
+            args=[lease.lease_id, "" if remaining is None else int(remaining), "" if lease.day is None else lease.day],
         )
 
     def pause(self, org_id: str, retry_after_s: float | None) -> float:

@@ -202,3 +202,45 @@ def test_given_a_giant_pause_left_in_redis_then_acquire_cuts_it_to_the_cap(redis
         budget.acquire(ORG, timeout_s=0.1)
     assert raised.value.retry_after <= MAX_PAUSE_S
     assert client.pttl(budget.keys(ORG)["pause"]) <= MAX_PAUSE_S * 1000
+
+
+def _commands(client) -> int:
+    return sum(int(value["calls"]) for value in client.info("commandstats").values())
+
+
+def test_a_call_costs_two_scripts_and_few_commands_inside(redis_server):
+    # given a warm budget (scripts loaded, today's credit record written)
+    client = redis_server.client()
+    budget = make_budget(redis_server)
+    budget.release(budget.acquire(ORG, timeout_s=1), remaining=900)
+    # when one call takes and returns a lease with the Desk's figure
+    before = _commands(client)
+    lease = budget.acquire(ORG, timeout_s=1)
+    budget.release(lease, remaining=899)
+    # then: acquire (TIME, PTTL, ZCARD, HMGET, HINCRBY, ZADD, PEXPIRE) and release (ZREM, HMGET, HSET), no TIME
+    # in release (the lease carries its Redis day), expired leases not reaped while the set has room
+    assert _commands(client) - before - 1 == 2 + 7 + 3  # - 1: the INFO of the first count
+    assert lease.day == int(client.time()[0]) // 86400
+
+
+def test_given_expired_leases_filling_the_set_then_acquire_reaps_them(redis_server):
+    # given three leases whose holders died (expired), the limit being three
+    client = redis_server.client()
+    budget = make_budget(redis_server)
+    client.zadd(budget.keys(ORG)["leases"], {"dead-1": 1, "dead-2": 2, "dead-3": 3})
+    # when a call takes a lease, then it gets one at once and only the live lease is left
+    lease = budget.acquire(ORG, timeout_s=0.5)
+    assert client.zrange(budget.keys(ORG)["leases"], 0, -1) == [lease.lease_id]
+
+
+def test_given_a_call_across_midnight_then_its_figure_does_not_replace_the_new_days_record(redis_server):
+    # given a lease taken yesterday (Redis day) and today's record already started by a later call
+    client = redis_server.client()
+    budget = make_budget(redis_server)
+    budget.release(budget.acquire(ORG, timeout_s=1), remaining=700)
+    lease = budget.acquire(ORG, timeout_s=1)
+    yesterday = type(lease)(org_id=lease.org_id, lease_id=lease.lease_id, day=lease.day - 1)
+    # when it is returned with the Desk's figure, then the lease is gone and today's figures stay
+    budget.release(yesterday, remaining=5)
+    assert client.zcard(budget.keys(ORG)["leases"]) == 0
+    assert client.hget(budget.keys(ORG)["credits"], "remaining") == "699"

@@ -1,4 +1,4 @@
--- Take a concurrency lease and a credit for one call, on Redis time.
+-- Take a concurrency lease and a credit for one call, on Redis time. Returns {'ok', held, day} on success.
 -- KEYS: leases, pause, credits. ARGV: lease id, lease ttl ms, limit, high (0/1), reserve share, daily default,
 -- longest pause ms (a longer one, left by an older version, is cut).
 local t = redis.call('TIME')
@@ -9,11 +9,16 @@ if pttl > tonumber(ARGV[7]) then
   pttl = tonumber(ARGV[7])
 end
 if pttl > 0 then return {'paused', pttl} end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+-- expired leases (their holders died) are reaped only when they could stand in the way: the set has at most
+-- `limit` members, and it expires itself
 local held = redis.call('ZCARD', KEYS[1])
 if held >= tonumber(ARGV[3]) then
-  local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  return {'full', tonumber(first[2]) - now}
+  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+  held = redis.call('ZCARD', KEYS[1])
+  if held >= tonumber(ARGV[3]) then
+    local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+    return {'full', tonumber(first[2]) - now}
+  end
 end
 local day = math.floor(now / 86400000)
 local credits = redis.call('HMGET', KEYS[3], 'remaining', 'day', 'peak')
@@ -36,4 +41,4 @@ end
 redis.call('HINCRBY', KEYS[3], 'remaining', -1)
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) * 2)
-return {'ok', held + 1}
+return {'ok', held + 1, day}
