@@ -2,6 +2,7 @@
 set, its plan recorded in the ledger, each action applied by the enforcer against the sandbox Desk over real HTTP,
 with a real redis-server. By default the chain stops (later actions skipped, audited with the reason); a rule with
 `on_action_failure: continue` sends them all the same."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -43,8 +44,9 @@ def run_event(sandbox, redis_server, rules_text: str) -> tuple[Store, list[tuple
     ruleset = load_rules_text(rules_text)
     event = Event("ticket.updated", ticket["id"], {"priority": ("Medium", "Low")}, False, "ev-1")
     queue: list[str] = []
-    Recorder(store, queue.append).record(evaluate(ruleset, event, ticket, None, Directory(), NOW), ruleset,
-                                         sandbox.org_ids[0], ticket)
+    Recorder(store, queue.append).record(
+        evaluate(ruleset, event, ticket, None, Directory(), NOW), ruleset, sandbox.org_ids[0], ticket
+    )
     enforcer = Enforcer(store, "test-worker", send_next=queue.append)
     applied: list[tuple[str, ApplyResult]] = []
     with desk_clients(settings, store) as client_for:
@@ -56,8 +58,11 @@ def run_event(sandbox, redis_server, rules_text: str) -> tuple[Store, list[tuple
 
 def audited_actions(store: Store, rule: str = "escalate") -> list[tuple[str, str, str]]:
     """(action id, outcome, detail) of the rule's audited action outcomes, in the order they were written."""
-    return [(entry["action"], entry["outcome"], entry["detail"])
-            for entry in store.audit.query(rule=rule) if entry["entry"] == "action"]
+    return [
+        (entry["action"], entry["outcome"], entry["detail"])
+        for entry in store.audit.query(rule=rule)
+        if entry["entry"] == "action"
+    ]
 
 
 def test_given_a_rule_whose_first_action_fails_then_its_later_actions_are_skipped_and_never_sent(sandbox, redis_server):
@@ -70,8 +75,9 @@ def test_given_a_rule_whose_first_action_fails_then_its_later_actions_are_skippe
     audited = audited_actions(store)
     assert [action_id for action_id, outcome, _ in audited if outcome == "failed"] == [first]
     later = [entry for entry in audited if entry[0] != first]
-    assert [(outcome, detail) for _, outcome, detail in later] == \
-        [("skipped", f"an earlier action of this rule failed: {first}")] * 2
+    assert [(outcome, detail) for _, outcome, detail in later] == [
+        ("skipped", f"an earlier action of this rule failed: {first}")
+    ] * 2
     assert all(store.ledger.get(action_id).state == "skipped" for action_id, _, _ in later)
     # and nothing but the refused update reached the Desk; the reconciler has nothing left to send
     assert writes(sandbox, "POST", "/comments") == []
@@ -83,8 +89,9 @@ def test_given_a_rule_that_continues_on_failure_then_its_later_actions_are_still
     store, applied = run_event(sandbox, redis_server, rules("on_action_failure: continue"))
     # Then the first failed and the later two were sent and applied, in order
     assert [result for _, result in applied] == [ApplyResult.FAILED, ApplyResult.DONE, ApplyResult.DONE]
-    assert [(action_id, result.value) for action_id, result in applied] == \
-        [(action_id, outcome) for action_id, outcome, _ in audited_actions(store)]
+    assert [(action_id, result.value) for action_id, result in applied] == [
+        (action_id, outcome) for action_id, outcome, _ in audited_actions(store)
+    ]
     assert len(writes(sandbox, "POST", "/comments")) == 1
 
 
@@ -104,17 +111,21 @@ class RefusedOnce:
         return self.executor.execute(ctx)
 
 
-def test_given_a_failed_action_redriven_successfully_then_the_actions_it_skipped_run(sandbox, redis_server,
-                                                                                     monkeypatch):
+def test_given_a_failed_action_redriven_successfully_then_the_actions_it_skipped_run(
+    sandbox, redis_server, monkeypatch
+):
     settings, store, _ = setup(sandbox, redis_server)
     with direct_api(sandbox) as api:
         ticket = first_ticket(api)
     priority = "Low" if ticket.get("priority") == "High" else "High"
-    planned = [PlannedAction("r", 0, "update", {"priority": priority}, ticket["id"], version="v1"),
-               PlannedAction("r", 1, "comment", {"text": "after the update"}, ticket["id"], version="v1")]
+    planned = [
+        PlannedAction("r", 0, "update", {"priority": priority}, ticket["id"], version="v1"),
+        PlannedAction("r", 1, "comment", {"text": "after the update"}, ticket["id"], version="v1"),
+    ]
     queue: list[str] = []
-    record_plan(store, queue.append, planned, Origin(sandbox.org_ids[0], "ev-1", "v1", ticket["departmentId"],
-                                                     NOW.isoformat()))
+    record_plan(
+        store, queue.append, planned, Origin(sandbox.org_ids[0], "ev-1", "v1", ticket["departmentId"], NOW.isoformat())
+    )
     monkeypatch.setitem(EXECUTORS, "update", RefusedOnce(EXECUTORS["update"]))
     enforcer = Enforcer(store, "test-worker", send_next=queue.append)
     with desk_clients(settings, store) as client_for:

@@ -1,6 +1,7 @@
 """The directory cache against the sandbox Desk over real HTTP and a real redis-server: one fetch of an org's names
 per TTL shared by every process through Redis, a local memo in each, and each agent's open-ticket load counted
 from the mirror (no API call)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -63,12 +64,15 @@ def test_after_the_ttl_the_names_are_fetched_again(org):
 def test_open_ticket_loads_are_counted_from_the_mirror(org, sandbox):
     store, client = org
     agent = DirectoryCache(store).get(client).agent(an_agent_id(sandbox))
-    store.mirror.put_many(sandbox.org_ids[0], {
-        "1": {"id": "1", "status": "Open", "assigneeId": agent["id"]},
-        "2": {"id": "2", "status": "On Hold", "assigneeId": agent["id"]},
-        "3": {"id": "3", "status": "Closed", "assigneeId": agent["id"]},
-        "4": {"id": "4", "status": "Open", "assigneeId": None},
-    })
+    store.mirror.put_many(
+        sandbox.org_ids[0],
+        {
+            "1": {"id": "1", "status": "Open", "assigneeId": agent["id"]},
+            "2": {"id": "2", "status": "On Hold", "assigneeId": agent["id"]},
+            "3": {"id": "3", "status": "Closed", "assigneeId": agent["id"]},
+            "4": {"id": "4", "status": "Open", "assigneeId": None},
+        },
+    )
     # When a process without a memo builds the directory
     directory = DirectoryCache(store).get(client)
     # Then the agent's load is its open tickets in the mirror (closed and unassigned ones left out)

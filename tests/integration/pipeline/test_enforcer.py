@@ -4,6 +4,7 @@ errors end (permanent: failed and dead-lettered; transient: raised, claim releas
 
 Delivered twice, answered wrongly, applied late: see test_act_once.py. A rule's chain after a failure:
 test_action_failure_chain.py."""
+
 from __future__ import annotations
 
 import time
@@ -25,13 +26,22 @@ NOW = datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc)
 LEASE_WAIT_S = 10.0
 
 
-def plan(sandbox, store: Store, ticket: dict[str, Any], *actions: tuple[str, dict[str, Any]], dry_run: bool = False,
-         event: str = "ev-1") -> list[str]:
+def plan(
+    sandbox,
+    store: Store,
+    ticket: dict[str, Any],
+    *actions: tuple[str, dict[str, Any]],
+    dry_run: bool = False,
+    event: str = "ev-1",
+) -> list[str]:
     """Record one rule's plan in the ledger, as the recorder does; the chain's ids, first to last."""
-    planned = [PlannedAction("r", index, kind, params, ticket["id"], dry_run=dry_run, version="v1")
-               for index, (kind, params) in enumerate(actions)]
-    record_plan(store, lambda _: None, planned, Origin(sandbox.org_ids[0], event, "v1", ticket["departmentId"],
-                                                       NOW.isoformat()))
+    planned = [
+        PlannedAction("r", index, kind, params, ticket["id"], dry_run=dry_run, version="v1")
+        for index, (kind, params) in enumerate(actions)
+    ]
+    record_plan(
+        store, lambda _: None, planned, Origin(sandbox.org_ids[0], event, "v1", ticket["departmentId"], NOW.isoformat())
+    )
     return [action_id(action, event) for action in planned]
 
 
@@ -116,8 +126,9 @@ def test_given_an_action_whose_previous_is_not_final_then_it_waits_and_is_sent_w
 
 def test_given_a_dry_run_rule_then_its_actions_are_recorded_never_executed_and_the_chain_goes_on(desk, sandbox):
     store, ticket, client_for = desk
-    first, second = plan(sandbox, store, ticket, ("comment", {"text": "shadow"}), ("update", {"priority": "High"}),
-                         dry_run=True)
+    first, second = plan(
+        sandbox, store, ticket, ("comment", {"text": "shadow"}), ("update", {"priority": "High"}), dry_run=True
+    )
     enforcer, sent = enforcer_sending(store)
     assert enforcer.apply(first, client_for) is ApplyResult.DRY_RUN
     assert sent == [second]

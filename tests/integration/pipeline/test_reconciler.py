@@ -3,6 +3,7 @@ are not; an action whose lease is held is left to its worker; a re-sent entry ge
 
 Deadlines are set per store: entries written through a store whose deadline is 0 are overdue at once, those
 written through one with an hour's deadline are not, so no test waits for a clock."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -26,8 +27,15 @@ NOW = datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc)
 
 
 def log_event(store: Store, event_id: str) -> None:
-    data = {"id": event_id, "org": ORG, "kind": "ticket.updated", "ticket_id": "101", "modifiedTime": None,
-            "ticket": {"id": "101", "status": "Open"}, "changes": {"status": ["New", "Open"]}}
+    data = {
+        "id": event_id,
+        "org": ORG,
+        "kind": "ticket.updated",
+        "ticket_id": "101",
+        "modifiedTime": None,
+        "ticket": {"id": "101", "status": "Open"},
+        "changes": {"status": ["New", "Open"]},
+    }
     assert store.events.append(EventRecord.from_dict(data) if EventRecord else data)
 
 
@@ -102,5 +110,5 @@ def test_a_final_action_is_never_sent_again(stores):
     late, timely = stores
     done = plan_action(late, "ev-1")
     late.ledger.finish(done, "done", "ok")
-    events, actions, _ = run(timely)
+    _, actions, _ = run(timely)
     assert actions == [] and timely.ledger.pending_count() == 0

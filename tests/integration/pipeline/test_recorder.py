@@ -1,6 +1,7 @@
 """The plan recorder on a real redis-server: what an evaluation leaves behind (audit entries per verdict, ledger
 actions chained in order, fire history), that recording it twice adds and sends nothing, and that a sweep's
 batched updates are left to the sweep."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -18,8 +19,14 @@ from worker.store.keys import to_ms
 
 ORG = "2389290"
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc)
-TICKET = {"id": "101", "status": "Open", "priority": "Low", "subject": "Printer on fire",
-          "createdTime": "2026-11-30T09:00:00Z", "modifiedTime": "2026-11-30T09:00:00Z"}
+TICKET = {
+    "id": "101",
+    "status": "Open",
+    "priority": "Low",
+    "subject": "Printer on fire",
+    "createdTime": "2026-11-30T09:00:00Z",
+    "modifiedTime": "2026-11-30T09:00:00Z",
+}
 RULES = """
 rules:
   - id: triage
@@ -69,8 +76,9 @@ def chain_from(store: Store, first: str) -> list[str]:
     return chain
 
 
-def evaluation_of(rules: RuleSet, ticket: dict[str, Any] = TICKET, event_id: str = "ev-1",
-                  store: Store | None = None) -> Evaluation:
+def evaluation_of(
+    rules: RuleSet, ticket: dict[str, Any] = TICKET, event_id: str = "ev-1", store: Store | None = None
+) -> Evaluation:
     event = Event("ticket.updated", ticket["id"], {"priority": ("Medium", ticket["priority"])}, False, event_id)
     history = store.history.at(to_ms(NOW)) if store else None
     return evaluate(rules, event, ticket, None, Directory(), NOW, history=history)
@@ -88,7 +96,12 @@ def test_every_audited_verdict_has_one_entry_with_its_status(store):
     # Then each rule has one evaluation entry with its status, ruleset version, event and ticket
     entries = {entry["rule"]: entry for entry in store.audit.query(ticket="101") if entry["entry"] == "evaluation"}
     assert {rule: entry["verdict"]["status"] for rule, entry in entries.items()} == {
-        "broken": "failed", "triage": "fired", "vip": "not_matched", "halt": "fired", "after-halt": "skipped"}
+        "broken": "failed",
+        "triage": "fired",
+        "vip": "not_matched",
+        "halt": "fired",
+        "after-halt": "skipped",
+    }
     assert {entry["ruleset"] for entry in entries.values()} == {rules.version}
     assert {entry["event"] for entry in entries.values()} == {"ev-1"}
     assert store.metrics.counters()[("rule_errors_total", "broken")] == 1

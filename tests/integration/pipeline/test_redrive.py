@@ -2,6 +2,7 @@
 dead-letter middleware, over a real redis-server and the sandbox Desk (real HTTP): a message that failed for good
 goes back to its actor with its arguments and does its work once the cause is fixed; a failed action is reopened
 and applied again (verified first, since it was attempted)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -37,8 +38,9 @@ rules:
 def service(sandbox, redis_server, tmp_path: Path) -> Iterator[tuple[Runtime, Actors, StubBroker, Path]]:
     rules = tmp_path / "rules"
     rules.mkdir()
-    settings = desk_settings(sandbox, redis_server, rules_path=rules, message_max_retries=0,
-                             org_ids=[sandbox.org_ids[0]])
+    settings = desk_settings(
+        sandbox, redis_server, rules_path=rules, message_max_retries=0, org_ids=[sandbox.org_ids[0]]
+    )
     runtime = Runtime.from_settings(settings)
     broker = StubBroker()
     broker.add_middleware(DeadLetterList(runtime.store.dead_letters))

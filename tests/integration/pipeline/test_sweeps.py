@@ -3,6 +3,7 @@ updateMany calls (one per field and value, at most 100 ids each), and that runni
 (a retried or duplicated sweep message) records and sends nothing new.
 
 Backlog at deployment and rule failures in sweeps: test_sla_sweeper.py, test_rule_failures.py."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -53,8 +54,16 @@ def store(redis_server) -> Store:
 
 
 def mirror(store: Store, low: int, high: int) -> None:
-    tickets = {f"{n:04d}": {"id": f"{n:04d}", "status": "Open", "priority": "Low" if n < low else "High",
-                            "createdTime": STAMP, "modifiedTime": STAMP} for n in range(low + high)}
+    tickets = {
+        f"{n:04d}": {
+            "id": f"{n:04d}",
+            "status": "Open",
+            "priority": "Low" if n < low else "High",
+            "createdTime": STAMP,
+            "modifiedTime": STAMP,
+        }
+        for n in range(low + high)
+    }
     store.mirror.put_many(ORG, tickets)
 
 
@@ -72,9 +81,13 @@ def test_a_time_rule_fires_on_matching_tickets_and_batches_its_constant_update_i
     bulk = [params_of(store.ledger.get(each)) for each in sent if "ids" in params_of(store.ledger.get(each))]
     comments = [each for each in sent if "text" in params_of(store.ledger.get(each))]
     # the update became updateMany calls: per field (priority, the custom field), chunks of at most 100 ids
-    assert sorted((call["fieldName"], call["fieldValue"], call["isCustomField"], len(call["ids"])) for call in bulk) == [
-        ("cf_stale", "yes", True, 20), ("cf_stale", "yes", True, 100),
-        ("priority", "High", False, 20), ("priority", "High", False, 100)]
+    calls = sorted((call["fieldName"], call["fieldValue"], call["isCustomField"], len(call["ids"])) for call in bulk)
+    assert calls == [
+        ("cf_stale", "yes", True, 20),
+        ("cf_stale", "yes", True, 100),
+        ("priority", "High", False, 20),
+        ("priority", "High", False, 100),
+    ]
     priority_ids = sorted(ticket for call in bulk if call["fieldName"] == "priority" for ticket in call["ids"])
     assert priority_ids == [f"{n:04d}" for n in range(120)]
     # and the comment is one ledger action per ticket, sent as the first of its rule's chain
@@ -111,8 +124,18 @@ def test_a_dry_run_time_rule_records_every_action_unbatched(store):
 
 def sla_ticket(store: Store, ticket_id: str, created: datetime) -> None:
     stamp = created.isoformat().replace("+00:00", "Z")
-    store.mirror.put_many(ORG, {ticket_id: {"id": ticket_id, "status": "Open", "priority": "High",
-                                            "createdTime": stamp, "modifiedTime": stamp}})
+    store.mirror.put_many(
+        ORG,
+        {
+            ticket_id: {
+                "id": ticket_id,
+                "status": "Open",
+                "priority": "High",
+                "createdTime": stamp,
+                "modifiedTime": stamp,
+            }
+        },
+    )
     store.timelines.put_many(ORG, {ticket_id: Timeline(created, (created,), (), ((created, "Open"),)).to_dict()})
 
 

@@ -1,5 +1,6 @@
 """A rule's `on_action_failure` option: read from the rule file, carried by each planned action (and so into the
 ledger), and the default leaves a rule's version (and so its actions' ids) as it was before the option existed."""
+
 from __future__ import annotations
 
 import pytest

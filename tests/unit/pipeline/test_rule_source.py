@@ -2,6 +2,7 @@
 modification times), a broken set refused with the running one kept, and no re-reading between checks.
 
 Emptied files and unknown names: test_rules_empty_reload.py, test_rules_reload_catalogue.py."""
+
 from __future__ import annotations
 
 import os
