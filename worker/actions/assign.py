@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from worker.actions.base import ActionContext
+from worker.actions.base import ActionContext, Executor
 from worker.engine.values import is_closed
 
 
@@ -46,13 +46,16 @@ class NoCandidate(Exception):
     """Every agent of the department is disabled or over the cap: a permanent failure of this action."""
 
 
-def execute(ctx: ActionContext) -> str:
-    agent_id = choose(ctx)
-    ctx.store.own_writes.expect_fields(ctx.org_id, ctx.ticket_id, {"assigneeId": agent_id}, ctx.action_id)
-    ctx.client.transport.request("PATCH", f"/tickets/{ctx.ticket_id}", json={"assigneeId": agent_id}, idempotent=True, priority=ctx.priority)
-    return f"assigned to {agent_id}"
+class AssignExecutor(Executor):
+    """An update of the ticket's assignee (PATCH, idempotent) to the agent `choose` gives."""
 
+    type = "assign"
 
-def verify(ctx: ActionContext) -> bool:
-    ticket = ctx.client.transport.request("GET", f"/tickets/{ctx.ticket_id}") or {}
-    return ticket.get("assigneeId") == choose(ctx)
+    def execute(self, ctx: ActionContext) -> str:
+        agent_id = choose(ctx)
+        ctx.store.own_writes.expect_fields(ctx.org_id, ctx.ticket_id, {"assigneeId": agent_id}, ctx.action_id)
+        ctx.client.tickets.update(ctx.ticket_id, {"assigneeId": agent_id}, priority=ctx.priority)
+        return f"assigned to {agent_id}"
+
+    def verify(self, ctx: ActionContext) -> bool:
+        return ctx.client.tickets.get(ctx.ticket_id).assigneeId == choose(ctx)

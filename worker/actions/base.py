@@ -1,14 +1,17 @@
-"""What every action family shares: the context an execution gets, the Executor protocol, provenance markers.
+"""What every action type shares: the context an execution gets, the Executor base class, provenance markers.
 
-Each family module exposes `execute(ctx) -> str` (the outcome) and `verify(ctx) -> bool` (whether the action's
-effect is already on the Desk, asked before writing again after an attempt whose outcome is unknown).
+Each type's module defines one Executor subclass: its `type` (the registry's key, actions/__init__.py),
+`execute(ctx) -> str` (the outcome) and `verify(ctx) -> bool` (whether the action's effect is already on the Desk,
+asked before writing again after an attempt whose outcome is unknown). Executors hold no state: the registry keeps
+one instance of each, shared by every thread; everything an execution needs comes in its ActionContext.
 """
 from __future__ import annotations
 
 import html
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, ClassVar
 
 from worker.desk.budget import Priority
 from worker.desk.client import DeskClient
@@ -57,9 +60,21 @@ class ActionContext:
         return f"{body}<!-- {self.marker} -->"
 
 
-class Executor(Protocol):
-    """What the registry (actions/__init__.py) maps each action type to: one module per type implements it."""
+class Executor(ABC):
+    """One action type: how it is written to the Desk (through the typed client, `ctx.client`) and how a retry
+    tells whether an earlier attempt already applied it. Writes pass `ctx.priority` and expect their own changes
+    (`ctx.store.own_writes`) before sending, so the poller can tell them from an agent's."""
 
-    def execute(self, ctx: ActionContext) -> str: ...
+    type: ClassVar[str]  # the planned action's type, the registry's key
 
-    def verify(self, ctx: ActionContext) -> bool: ...
+    @abstractmethod
+    def execute(self, ctx: ActionContext) -> str:
+        """Write the action; return its outcome for the ledger and the audit trail."""
+
+    @abstractmethod
+    def verify(self, ctx: ActionContext) -> bool:
+        """Whether the action's effect is on the Desk already (False when it cannot be told: writing again must
+        then be harmless)."""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(type={self.type!r})"

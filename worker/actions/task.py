@@ -1,10 +1,12 @@
 """`task`: a task on the ticket; its description carries this action's marker (verify before retrying)."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from worker.actions import lookback
 from worker.actions.base import ActionContext
+from worker.desk.models import Task
 
 TASK_FIELDS = ("subject", "dueDate", "ownerId", "priority", "status", "category", "departmentId")
 
@@ -18,12 +20,20 @@ def body(ctx: ActionContext) -> dict[str, Any]:
     return task
 
 
-def execute(ctx: ActionContext) -> str:
-    task = ctx.client.transport.create("/tasks", json=body(ctx), priority=ctx.priority)
-    return f"task {task['id']}"
+class TaskExecutor(lookback.MarkedRecordExecutor):
+    type = "task"
 
+    def execute(self, ctx: ActionContext) -> str:
+        task = ctx.client.tasks.create(body(ctx), priority=ctx.priority)
+        return f"task {task.id}"
 
-def verify(ctx: ActionContext) -> bool:
-    """The ticket's tasks newest first, back to the action's first attempt (they list oldest first by default)."""
-    return lookback.has_marker(ctx, f"/tickets/{ctx.ticket_id}/tasks", {"sortBy": "-createdTime"}, "createdTime",
-                               lambda item: item.get("description"))
+    def candidates(self, ctx: ActionContext) -> Iterator[Task]:
+        """The ticket's tasks newest first, back to the action's first attempt (they list oldest first by default)."""
+
+        def page(from_: int, limit: int) -> list[Task]:
+            return ctx.client.tasks.for_ticket(ctx.ticket_id, from_=from_, limit=limit, sort_by="-createdTime")
+
+        return lookback.items(ctx, page, lambda task: task.createdTime, "tasks")
+
+    def text_of(self, ctx: ActionContext, record: Task) -> str | None:
+        return record.description

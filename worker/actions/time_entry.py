@@ -1,11 +1,12 @@
 """`time_entry`: log time on the ticket; the description carries this action's marker (verify before retrying)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from collections.abc import Iterator
 from typing import Any
 
 from worker.actions import lookback
 from worker.actions.base import ActionContext
+from worker.desk.models import TimeEntry
 from worker.store.keys import server_now
 
 DESCRIPTION_LIMIT = 100
@@ -25,22 +26,25 @@ def body(ctx: ActionContext) -> dict[str, Any]:
     return entry
 
 
-def execute(ctx: ActionContext) -> str:
-    entry = ctx.client.transport.create(f"/tickets/{ctx.ticket_id}/timeEntry", json=body(ctx), priority=ctx.priority)
-    return f"time entry {entry['id']}"
+class TimeEntryExecutor(lookback.MarkedRecordExecutor):
+    type = "time_entry"
 
+    def execute(self, ctx: ActionContext) -> str:
+        entry = ctx.client.time_entries.create(ctx.ticket_id, body(ctx), priority=ctx.priority)
+        return f"time entry {entry.id}"
 
-def verify(ctx: ActionContext) -> bool:
-    """Entries list by executedTime (which a rule may set in the past), not by creation: so only those created
-    since the action's first attempt are asked for, every page of them."""
-    params: dict[str, Any] = {"orderBy": "DESC"}
-    oldest = lookback.since(ctx)
-    if oldest is not None:
-        params["createdTimeRange"] = f"{_iso(oldest)},{_iso(server_now(ctx.store.redis) + lookback.CLOCK_SKEW)}"
-    return lookback.has_marker(ctx, f"/tickets/{ctx.ticket_id}/timeEntry", params, None,
-                               lambda item: item.get("description"))
+    def candidates(self, ctx: ActionContext) -> Iterator[TimeEntry]:
+        """Entries list by executedTime (which a rule may set in the past), not by creation: so only those created
+        since the action's first attempt are asked for, every page of them."""
+        oldest = lookback.since(ctx)
+        newest = server_now(ctx.store.redis) + lookback.CLOCK_SKEW if oldest is not None else None
 
+        def page(from_: int, limit: int) -> list[TimeEntry]:
+            return ctx.client.time_entries.list(
+                ctx.ticket_id, from_=from_, limit=limit, order_by="DESC", created_from=oldest, created_to=newest
+            )
 
-def _iso(when: datetime) -> str:
-    """The Desk's time format: 2016-06-21T13:16:14.000Z."""
-    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
+        return lookback.items(ctx, page, None, "time entries")
+
+    def text_of(self, ctx: ActionContext, record: TimeEntry) -> str | None:
+        return record.description

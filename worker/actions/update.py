@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from worker.actions.base import ActionContext
+from worker.actions.base import ActionContext, Executor
 
 
 def patch_body(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -26,11 +26,14 @@ def holds(ticket: dict[str, Any], params: Mapping[str, Any]) -> bool:
     )
 
 
-def execute(ctx: ActionContext) -> str:
-    ctx.store.own_writes.expect_fields(ctx.org_id, ctx.ticket_id, expected_fields(ctx.params), ctx.action_id)
-    ctx.client.transport.request("PATCH", f"/tickets/{ctx.ticket_id}", json=patch_body(ctx.params), idempotent=True, priority=ctx.priority)
-    return "updated"
+class UpdateExecutor(Executor):
+    type = "update"
 
+    def execute(self, ctx: ActionContext) -> str:
+        ctx.store.own_writes.expect_fields(ctx.org_id, ctx.ticket_id, expected_fields(ctx.params), ctx.action_id)
+        ctx.client.tickets.update(ctx.ticket_id, patch_body(ctx.params), priority=ctx.priority)
+        return "updated"
 
-def verify(ctx: ActionContext) -> bool:
-    return holds(ctx.client.transport.request("GET", f"/tickets/{ctx.ticket_id}") or {}, ctx.params)
+    def verify(self, ctx: ActionContext) -> bool:
+        """Compared with the ticket's fields as the Desk sent them: the values the rule wrote, unparsed."""
+        return holds(ctx.client.tickets.get_fields(ctx.ticket_id), ctx.params)

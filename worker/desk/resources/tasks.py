@@ -49,10 +49,19 @@ class TasksResource(RecordResource[Task, TaskInput, TaskInput]):
         )
 
     def for_ticket(
-        self, ticket_id: str, *, from_: int = 0, limit: int = MAX_LIMIT, is_completed: bool | None = None
+        self,
+        ticket_id: str,
+        *,
+        from_: int = 0,
+        limit: int = MAX_LIMIT,
+        is_completed: bool | None = None,
+        sort_by: str | None = None,
     ) -> list[Task]:
+        """A ticket's tasks, oldest first unless `sort_by="-createdTime"`."""
         return self._get_list(
-            Task, f"/tickets/{seg(ticket_id)}/tasks", {"from": from_, "limit": limit, "isCompleted": is_completed}
+            Task,
+            f"/tickets/{seg(ticket_id)}/tasks",
+            {"from": from_, "limit": limit, "isCompleted": is_completed, "sortBy": sort_by},
         )
 
     def iter_for_ticket(

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from worker.desk.budget import Priority
+from worker.desk.errors import MalformedResponse
 from worker.desk.models import Ticket, TicketCreate, TicketUpdate
 from worker.desk.paging import MAX_LIMIT
 from worker.desk.resources._base import Include, PriorityArg, RecordResource, includes, seg
@@ -74,6 +75,15 @@ class TicketsResource(RecordResource[Ticket, TicketCreate, TicketUpdate]):
         """Every ticket, page by page (ends on 204 or a short page)."""
         params = self._filters(department_id, assignee, channel, status, sort_by, received_in_days, include)
         return self._iter_list(Ticket, "/tickets", params, page_size=page_size, max_items=max_items)
+
+    def get_fields(self, ticket_id: str) -> dict[str, Any]:
+        """The ticket as the Desk sent it, every field and value unparsed: for comparing with values as they were
+        written (an update's fields, custom fields and all). MalformedResponse when the answer is not an object."""
+        path = f"/tickets/{seg(ticket_id)}"
+        body = self._t.request("GET", path)
+        if not isinstance(body, Mapping):
+            raise MalformedResponse("expected a Ticket object", method="GET", path=path)
+        return dict(body)
 
     def merge(
         self,

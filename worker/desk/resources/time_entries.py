@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from datetime import datetime
 from typing import Any
 
 from worker.desk.budget import Priority
 from worker.desk.models import TimeEntry, TimeEntryInput, body_of
-from worker.desk.paging import MAX_LIMIT
+from worker.desk.paging import MAX_LIMIT, time_range
 from worker.desk.resources._base import Include, PriorityArg, Resource, includes, seg
 
 
@@ -31,9 +32,16 @@ class TimeEntriesResource(Resource):
         is_billable: bool | None = None,
         order_by: str | None = None,
         include: Include = None,
+        created_from: datetime | None = None,
+        created_to: datetime | None = None,
     ) -> list[TimeEntry]:
-        """`module`: tickets or tasks; `order_by`: ASC or DESC."""
+        """`module`: tickets or tasks; `order_by`: ASC or DESC (by executedTime). `created_from` / `created_to`
+        (both or neither): only the entries created in that range (`createdTimeRange`)."""
         params = self._filters(module, is_billable, order_by, include)
+        if (created_from is None) != (created_to is None):
+            raise ValueError("give both created_from and created_to, or neither")
+        if created_from is not None and created_to is not None:
+            params["createdTimeRange"] = time_range(created_from, created_to)
         return self._get_list(
             TimeEntry, f"/tickets/{seg(ticket_id)}/timeEntry", {**params, "from": from_, "limit": limit}
         )
