@@ -100,7 +100,7 @@ def test_5xx_429_and_writes_applied_but_answered_500(deployment, faults):
 def test_a_giant_retry_after_pauses_the_org_for_a_bounded_time(deployment, faults):
     faults(throttleRate=1.0, retryAfterS=999_999_999, pathContains="/tickets/search")
     budget = deployment.store().redis
-    pause_key = f"desk:budget:{deployment.sandbox.org_ids[0]}:pause"
+    pause_key = f"{deployment.store().keys.desk_prefix}:budget:{deployment.sandbox.org_ids[0]}:pause"
     try:
         pause_ms = wait_until(lambda: max(budget.pttl(pause_key), 0), FAULTY_S, "a poll to meet the 429")
         ids = drive(deployment, 2)
