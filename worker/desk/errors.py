@@ -21,6 +21,7 @@
     ├── NetworkError                timeouts / connection failures still failing after retries (reads, idempotent)
     ├── OutcomeUnknown              a non-idempotent write may or may not have happened: verify before writing again
     ├── MalformedResponse           a 2xx answer that is not the JSON the Desk documents
+    │   └── BadSearchAnswer         a 2xx page of a search or list without a `data` list (not "no results")
     └── SearchCapExceeded           (local) a search cannot be walked past the 5,000-result cap by time windows
 
 Every message is built from the Desk's own errorCode/message and the request's method and path: no header, token,
@@ -200,6 +201,13 @@ class OutcomeUnknown(DeskError):
 
 class MalformedResponse(DeskError):
     default_code = "MALFORMED_RESPONSE"
+
+
+class BadSearchAnswer(MalformedResponse):
+    """A 2xx page without a `data` list (an error body, `{"data": null}`, a list where the object belongs): not an
+    empty page, so a walk that took it for the end would miss what is past it."""
+
+    default_code = "BAD_SEARCH_ANSWER"
 
 
 class SearchCapExceeded(DeskError):

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from worker.desk.errors import SearchCapExceeded
+from worker.desk.errors import BadSearchAnswer, SearchCapExceeded
 
 T = TypeVar("T")
 
@@ -35,6 +35,18 @@ def iso(moment: datetime) -> str:
 
 def time_range(start: datetime, end: datetime) -> str:
     return f"{iso(start)},{iso(end)}"
+
+
+def page_items(body: Any, path: str, method: str = "GET") -> list[Any]:
+    """The items of one page as the Desk sent them: [] for 204 / an empty body (the transport gives None);
+    BadSearchAnswer for any other answer without a `data` list."""
+    if body is None:
+        return []
+    data = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(data, list):
+        shape = sorted(body)[:5] if isinstance(body, dict) else type(body).__name__
+        raise BadSearchAnswer(f"expected a data list, got {shape}", method=method, path=path)
+    return data
 
 
 def iter_offset(

@@ -22,11 +22,10 @@ from worker.engine.values import is_closed
 from worker.ingest.diff import Observation, compact, observe
 from worker.desk.client import DeskClient
 from worker.desk.errors import Forbidden, MalformedResponse, NotFound, ScopeMismatch
-from worker.desk.paging import MAX_LIMIT, iter_offset, iter_windowed
 from worker.engine.values import parse_time
 from worker.ingest.loop_guard import made_by_deskpilot
 from worker.ingest.window import DEFAULT_MAX_INDEX_LAG, DEFAULT_OVERLAP, LAG_MEMORY, index_lag, window_start
-from worker.ingest.search_answers import ItemKeys, item_problem, page_items
+from worker.ingest.search_answers import ItemKeys, item_problem
 from worker.store import Store
 from worker.store.events import event_id
 from worker.store.keys import server_now
@@ -153,27 +152,15 @@ class Poller:
         try:
             yield from self._search(start, end)
         except (ScopeMismatch, Forbidden, NotFound) as exc:
-            log.warning("poll.search_refused", org=self.org_id, error=exc.code, fallback="list")
+            log.warning("poll.search_refused", org=self.org_id, error=exc.error_code, fallback="list")
             yield from self._list_scan(start)
 
-    def _search(self, start: datetime | None, end: datetime) -> Iterator[dict[str, Any]]:
-        request = self.client.transport.request
+    def _search(self, start: datetime | None, end: datetime) -> Iterator[Any]:
+        """The search's items as the Desk sent them, malformed ones placed by ItemKeys (skipped by _usable)."""
+        return self.client.searches.iter_ticket_items(modified_from=start, modified_to=end, keys=ItemKeys(start))
 
-        def fetch(window: str | None, from_: int, limit: int) -> list[Any]:
-            params = {"from": from_, "limit": limit, "sortBy": "modifiedTime", "modifiedTimeRange": window}
-            return page_items(request("GET", "/tickets/search", params=params), "/tickets/search")
-
-        keys = ItemKeys(start)
-        return iter_windowed(fetch, time_of=keys.time_of, id_of=keys.id_of, start=start, end=end)
-
-    def _list_scan(self, start: datetime | None) -> Iterator[dict[str, Any]]:
-        request = self.client.transport.request
-        include = "contacts,products,assignee,departments"
-
-        def fetch(from_: int, limit: int) -> list[Any]:
-            return page_items(request("GET", "/tickets", params={"from": from_, "limit": limit, "include": include}), "/tickets")
-
-        for ticket in iter_offset(fetch, limit=MAX_LIMIT):
+    def _list_scan(self, start: datetime | None) -> Iterator[Any]:
+        for ticket in self.client.tickets.iter_items(include="contacts,products,assignee,departments"):
             modified = parse_time(ticket.get("modifiedTime")) if isinstance(ticket, dict) else None
             if start is None or modified is None or modified >= start:
                 yield ticket

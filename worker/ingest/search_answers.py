@@ -2,37 +2,24 @@
 
 A page is `{"data": [...]}`, or nothing at all (204: no more results). Anything else answered 2xx (an error body,
 `{"data": null}`, a list where the object belongs) is not "no changes": treating it so would move the cursor past
-changes never read. So it raises BadSearchAnswer, and the poll ends with the cursor where it was.
+changes never read. So it raises BadSearchAnswer, and the poll ends with the cursor where it was. The typed client
+walks the pages (`searches.iter_ticket_items`, `tickets.iter_items`) and raises it (desk/paging.page_items).
 
 One item without a usable id or modifiedTime is the Desk's fault for that item alone: it is skipped (the poller
 logs and counts it) while the rest of the page is read. `ItemKeys` gives the windowed walk a time and an id for
-such an item, so it passes through the walk to be skipped instead of stopping it.
+such an item (the `keys` of `searches.iter_ticket_items`), so it passes through the walk to be skipped instead of
+stopping it.
 """
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from worker.desk.errors import MalformedResponse
-from worker.desk.paging import EPOCH
+from worker.desk.errors import BadSearchAnswer
+from worker.desk.paging import EPOCH, page_items
 from worker.engine.values import parse_time
 
-
-class BadSearchAnswer(MalformedResponse):
-    """A 2xx search answer without a `data` list."""
-
-    default_code = "BAD_SEARCH_ANSWER"
-
-
-def page_items(body: Any, path: str) -> list[Any]:
-    """The items of one page; [] for 204 / an empty body (the transport gives None)."""
-    if body is None:
-        return []
-    data = body.get("data") if isinstance(body, dict) else None
-    if not isinstance(data, list):
-        shape = sorted(body)[:5] if isinstance(body, dict) else type(body).__name__
-        raise BadSearchAnswer(f"expected a data list, got {shape}", method="GET", path=path)
-    return data
+__all__ = ["BadSearchAnswer", "ItemKeys", "item_problem", "page_items"]
 
 
 def item_problem(item: Any) -> str | None:

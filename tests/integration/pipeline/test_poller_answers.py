@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from structlog.testing import capture_logs
 
-from worker.desk.errors import MalformedResponse
+from worker.desk.errors import Forbidden, MalformedResponse
+from worker.desk.resources import SearchesResource, TicketsResource
 from worker.engine.values import parse_time
 from worker.ingest.poller import Poller
 from worker.store import Store
@@ -17,17 +18,29 @@ ORG = "9"
 EARLIER = "2020-01-01T00:00:00.000Z"
 
 
+class FakeClient:
+    """The client's typed resources the poller reads through, over this fake's own `request` (its transport)."""
+
+    @property
+    def transport(self) -> Any:
+        return self
+
+    @property
+    def searches(self) -> SearchesResource:
+        return SearchesResource(self.transport)
+
+    @property
+    def tickets(self) -> TicketsResource:
+        return TicketsResource(self.transport)
+
+
 @dataclass
-class WrongDesk:
+class WrongDesk(FakeClient):
     """Answers each search with the next body of `answers` (then no content)."""
 
     answers: list[Any]
     org_id: str = ORG
     calls: list[tuple[str, str]] = field(default_factory=list)
-
-    @property
-    def transport(self) -> "WrongDesk":
-        return self
 
     def request(self, method: str, path: str, **_: Any) -> Any:
         self.calls.append((method, path))
@@ -89,17 +102,13 @@ def test_a_malformed_item_is_skipped_and_the_rest_of_the_page_is_read(store):
 
 
 @dataclass
-class IndexedDesk:
+class IndexedDesk(FakeClient):
     """Answers a search with the items whose modifiedTime lies in its range; `blank` answers are None first (what
     the transport makes of a 204 or an empty body; a 200 `null` is MalformedResponse there)."""
 
     items: list[dict[str, Any]]
     blank: int = 0
     org_id: str = ORG
-
-    @property
-    def transport(self) -> "IndexedDesk":
-        return self
 
     def request(self, method: str, path: str, params: dict[str, Any] | None = None, **_: Any) -> Any:
         if self.blank:
@@ -124,3 +133,27 @@ def test_a_search_answered_empty_loses_no_change_once_search_answers_again(store
     poller.poll()
     # then the change is logged: the window starts at what search last showed, not at the last poll
     assert [store.events.get(event_id).changes for event_id in sent] == [{"priority": ("Low", "High")}]
+
+
+def test_a_refused_search_falls_back_to_the_ticket_list_through_the_same_tolerance(store):
+    # given a mirrored ticket, and a Desk whose search is refused (a token without the search scope)
+    now = datetime.now(timezone.utc)
+    store.mirror.put_many(ORG, {"1": ticket("1", now - timedelta(hours=1), "Low")})
+    store.cursors.advance(ORG, now - timedelta(seconds=10))
+    refused = Forbidden("search is not allowed", status=403, method="GET", path="/tickets/search")
+    desk = WrongDesk([refused, {"data": [ticket("1", now - timedelta(seconds=5)), "garbage"]}])
+    sent: list[str] = []
+    # when it polls
+    result = Poller(desk, store, sent.append).poll()
+    # then the list is read instead, its change logged and its malformed item skipped
+    assert desk.calls == [("GET", "/tickets/search"), ("GET", "/tickets")]
+    assert [store.events.get(event_id).ticket_id for event_id in sent] == ["1"]
+    assert result.skipped == 1 and not result.failed
+
+
+def test_a_ticket_list_answered_without_a_data_list_keeps_the_cursor(store):
+    cursor = datetime.now(timezone.utc) - timedelta(minutes=1)
+    store.cursors.advance(ORG, cursor)
+    refused = Forbidden("search is not allowed", status=403, method="GET", path="/tickets/search")
+    result = Poller(WrongDesk([refused, {"data": None}]), store, [].append).poll()
+    assert result.failed and store.cursors.get(ORG) == cursor

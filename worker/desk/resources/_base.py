@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from worker.desk.budget import Priority
 from worker.desk.errors import MalformedResponse
 from worker.desk.models import DeskInput, DeskModel, SearchPage, Ticket, body_of
-from worker.desk.paging import MAX_LIMIT, iter_offset
+from worker.desk.paging import MAX_LIMIT, iter_offset, page_items
 from worker.desk.transport import Transport
 
 M = TypeVar("M", bound=DeskModel)
@@ -101,6 +101,19 @@ class Resource:
 
         def fetch(from_: int, limit: int) -> list[M]:
             return self._get_list(model, path, {**base, "from": from_, "limit": limit}, **kw)
+
+        return iter_offset(fetch, limit=page_size, max_items=max_items)
+
+    def _iter_items(
+        self, path: str, params: Mapping[str, Any] | None = None, *, page_size: int = MAX_LIMIT,
+        max_items: int | None = None,
+    ) -> Iterator[Any]:
+        """A list walked page by page with each item as the Desk sent it (unparsed); a 2xx page without a `data`
+        list raises BadSearchAnswer (a MalformedResponse)."""
+        base = dict(params or {})
+
+        def fetch(from_: int, limit: int) -> list[Any]:
+            return page_items(self._t.request("GET", path, params={**base, "from": from_, "limit": limit}), path)
 
         return iter_offset(fetch, limit=page_size, max_items=max_items)
 

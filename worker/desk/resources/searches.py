@@ -4,16 +4,18 @@ Criteria are passed with the Desk's own names (`subject="analysis*"`, `status="O
 `customField1="ModelName:F3*"`): a trailing `*` is a wildcard, a comma list means any of. Sequences are joined.
 
 `iter_*` walk every result past the 5,000 cap: they sort by modifiedTime ascending and split by modifiedTimeRange
-windows (paging.iter_windowed); `modified_from` / `modified_to` bound the walk (the poller passes its cursor).
+windows (paging.iter_windowed); `modified_from` / `modified_to` bound the walk. `iter_ticket_items` is the same
+walk with each item as the Desk sent it (the poller keeps and diffs the Desk's own values, and skips a malformed
+item itself: its `keys` give such an item a place in the walk instead of stopping it).
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime
-from typing import Any, Union
+from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime, timezone
+from typing import Any, Protocol, TypeVar, Union
 
 from worker.desk.models import Account, Contact, DeskModel, SearchPage, Task, Ticket
-from worker.desk.paging import MAX_LIMIT, SEARCH_CAP, iter_windowed, time_range
+from worker.desk.paging import MAX_LIMIT, SEARCH_CAP, iter_windowed, page_items, time_range
 from worker.desk.resources._base import M, Resource
 
 MODULE_MODELS: dict[str, type[DeskModel]] = {
@@ -24,6 +26,35 @@ MODULE_MODELS: dict[str, type[DeskModel]] = {
 }
 Entity = Union[Ticket, Contact, Account, Task]
 SORT_ASCENDING_MODIFIED = "modifiedTime"
+T = TypeVar("T")
+
+
+class WalkKeys(Protocol):
+    """Where an item sits in a windowed walk: its modifiedTime (the order) and its id (to skip it once seen)."""
+
+    def time_of(self, item: Any) -> datetime | None: ...
+
+    def id_of(self, item: Any) -> str: ...
+
+
+class RawKeys:
+    """The keys of an item as the Desk sent it: its `modifiedTime` and `id` (None / "" when it has none: a walk
+    stops on an item without a time, SearchCapExceeded)."""
+
+    @staticmethod
+    def time_of(item: Any) -> datetime | None:
+        value = item.get("modifiedTime") if isinstance(item, Mapping) else None
+        if not isinstance(value, str):
+            return None
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+    @staticmethod
+    def id_of(item: Any) -> str:
+        return str(item.get("id") or "") if isinstance(item, Mapping) else ""
 
 
 def _range(modified_from: datetime | None, modified_to: datetime | None) -> str | None:
@@ -82,20 +113,26 @@ class SearchesResource(Resource):
         path = f"/{module}/search"
         if (modified_from is None) != (modified_to is None):
             raise ValueError("give both modified_from and modified_to, or neither")
+        return self._walk(
+            path, criteria, lambda body: self._search_page(model, body, "GET", path).data,
+            time_of=lambda item: getattr(item, "modifiedTime", None), id_of=lambda item: item.id,
+            modified_from=modified_from, modified_to=modified_to, page_size=page_size, cap=cap,
+        )
 
-        def fetch(window: str | None, from_: int, limit: int) -> list[M]:
+    def _walk(
+        self, path: str, criteria: dict[str, Any], items_of: Callable[[Any], list[T]], *,
+        time_of: Callable[[T], datetime | None], id_of: Callable[[T], str], modified_from: datetime | None,
+        modified_to: datetime | None, page_size: int, cap: int,
+    ) -> Iterator[T]:
+        """The windowed walk of one search: `items_of` turns an answer into its page."""
+
+        def fetch(window: str | None, from_: int, limit: int) -> list[T]:
             params = {**criteria, "from": from_, "limit": limit, "sortBy": SORT_ASCENDING_MODIFIED,
                       "modifiedTimeRange": window}
-            return self._search_page(model, self._t.request("GET", path, params=params), "GET", path).data
+            return items_of(self._t.request("GET", path, params=params))
 
         return iter_windowed(
-            fetch,
-            time_of=lambda item: getattr(item, "modifiedTime", None),
-            id_of=lambda item: item.id,
-            start=modified_from,
-            end=modified_to,
-            limit=page_size,
-            cap=cap,
+            fetch, time_of=time_of, id_of=id_of, start=modified_from, end=modified_to, limit=page_size, cap=cap
         )
 
     def tickets(
@@ -111,6 +148,24 @@ class SearchesResource(Resource):
     ) -> Iterator[Ticket]:
         """Every matching ticket in modifiedTime order, past the 5,000 cap (how the poller reads changes)."""
         return self._iter("tickets", Ticket, criteria, modified_from, modified_to, page_size, cap)
+
+    def iter_ticket_items(
+        self, *, modified_from: datetime | None = None, modified_to: datetime | None = None,
+        keys: WalkKeys | None = None, page_size: int = MAX_LIMIT, cap: int = SEARCH_CAP, **criteria: Any,
+    ) -> Iterator[Any]:
+        """The walk of `iter_tickets` with each item as the Desk sent it (unparsed, malformed ones included).
+
+        `keys` place each item in the walk (default RawKeys: its own modifiedTime and id); a caller that skips
+        malformed items passes keys that give them a place too. `modified_from` None with `modified_to` set walks
+        from the beginning. A 2xx answer without a `data` list raises BadSearchAnswer (a MalformedResponse).
+        """
+        path = "/tickets/search"
+        walk_keys = keys or RawKeys()
+        return self._walk(
+            path, criteria, lambda body: page_items(body, path),
+            time_of=walk_keys.time_of, id_of=walk_keys.id_of, modified_from=modified_from, modified_to=modified_to,
+            page_size=page_size, cap=cap,
+        )
 
     def contacts(
         self, *, from_: int = 0, limit: int = MAX_LIMIT, sort_by: str | None = None,

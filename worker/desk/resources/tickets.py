@@ -76,6 +76,13 @@ class TicketsResource(RecordResource[Ticket, TicketCreate, TicketUpdate]):
         params = self._filters(department_id, assignee, channel, status, sort_by, received_in_days, include)
         return self._iter_list(Ticket, "/tickets", params, page_size=page_size, max_items=max_items)
 
+    def iter_items(
+        self, *, include: Include = None, page_size: int = MAX_LIMIT, max_items: int | None = None
+    ) -> Iterator[Any]:
+        """Every ticket as the Desk sent it (unparsed, malformed ones included), page by page: how the poller scans
+        where search is refused."""
+        return self._iter_items("/tickets", {"include": includes(include)}, page_size=page_size, max_items=max_items)
+
     def get_fields(self, ticket_id: str) -> dict[str, Any]:
         """The ticket as the Desk sent it, every field and value unparsed: for comparing with values as they were
         written (an update's fields, custom fields and all). MalformedResponse when the answer is not an object."""
