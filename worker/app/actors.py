@@ -8,6 +8,7 @@ A 429 re-sends the message with Retry-After as its delay, so throttling does not
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -27,7 +28,7 @@ from worker.plan.on_event import evaluate_event
 from worker.plan.sla_levels import SlaSweeper
 from worker.plan.time_rules import TimeRuleSweeper
 from worker.recovery.reconciler import reconcile as reconcile_overdue
-from worker.store.keys import server_now
+from worker.store.keys import server_now, step_clock
 
 MIN_BACKOFF_MS = 1_000
 MAX_BACKOFF_MS = 60_000
@@ -69,7 +70,7 @@ def declare_actors(broker: dramatiq.Broker, runtime: Runtime) -> Actors:
     work = _Work(runtime)
 
     def declare(name: str, queue: str, fn: Callable[..., None], **options: Any) -> dramatiq.Actor:
-        return dramatiq.actor(fn, broker=broker, actor_name=name, queue_name=queue, **options)
+        return dramatiq.actor(work.counted(fn), broker=broker, actor_name=name, queue_name=queue, **options)
 
     actors = Actors(
         poll=declare("poll", "deskpilot.poll", work.poll, **retries),
@@ -111,6 +112,21 @@ class _Work:
         self.runtime = runtime
         self.actors: Actors | None = None
 
+    def counted(self, fn: Callable[..., None]) -> Callable[..., None]:
+        """`fn`, then this process's counter increments written if due (store/counters.py), whatever happened."""
+
+        @functools.wraps(fn)
+        def run(*args: Any) -> None:
+            try:
+                fn(*args)
+            finally:
+                try:
+                    self.runtime.store.metrics.flush_if_due()
+                except Exception as error:  # noqa: BLE001 - Redis away: the increments are kept for the next flush
+                    log.warning("counters.flush_failed", error=str(error))
+
+        return run
+
     @property
     def _sent(self) -> Actors:
         assert self.actors is not None, "declare_actors sets the actors before any message is processed"
@@ -133,6 +149,10 @@ class _Work:
                 log.warning("poll.throttled", org=org_id, retry_after=error.retry_after)
 
     def evaluate(self, event_id: str) -> None:
+        with step_clock(self.runtime.redis):  # one TIME for the message, the inline action included
+            self._evaluate(event_id)
+
+    def _evaluate(self, event_id: str) -> None:
         """Evaluate the event; the first new action it planned is applied here, in the same message (the others
         are sent as `act` messages). Saves a message per event and changes no promise: the action is in the
         ledger, pending, before it is applied, so a crash mid-act leaves it to the reconciler as a lost `act`
@@ -160,11 +180,15 @@ class _Work:
         """Apply an action in the evaluate message; a failure that `act` would retry becomes an `act` message."""
         try:
             self.act(action_id)
-        except Exception as error:  # the enforcer released its claim and logged it; attempts are counted
+        except Exception as error:  # noqa: BLE001 - the enforcer released its claim and logged it; attempts counted
             self._sent.act.send_with_options(args=(action_id,), delay=MIN_BACKOFF_MS)
             log.info("action.sent_after_inline_failure", action=action_id, error=type(error).__name__)
 
     def act(self, action_id: str) -> None:
+        with step_clock(self.runtime.redis):
+            self._act(action_id)
+
+    def _act(self, action_id: str) -> None:
         runtime = self.runtime
         enforcer = Enforcer(runtime.store, runtime.owner, self._sent.act.send, int(runtime.settings.action_lease_s * 1000))
         try:

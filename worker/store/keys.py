@@ -6,6 +6,10 @@ dramatiq's queues under `<namespace>:dramatiq:` (the broker's own namespace).
 """
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -66,16 +70,42 @@ class Keys:
         return f"{self.namespace}{SEPARATOR}*"
 
 
-def server_now(redis: redis_lib.Redis) -> datetime:
-    """Redis's clock, shared by every process and machine (local clocks may disagree). Read it once per step and
-    hand it down: each read is a round trip."""
+# (Redis ms, local monotonic s) read at the start of the step (an actor message) this thread is running, if any
+_STEP_CLOCK: ContextVar[tuple[int, float] | None] = ContextVar("deskpilot_step_clock", default=None)
+
+
+@contextmanager
+def step_clock(redis: redis_lib.Redis) -> Iterator[None]:
+    """One TIME for a whole step (an actor message): inside it, server_ms/server_now are that reading plus the
+    local monotonic time elapsed since, so they still move (a write's settle mark is its own sending time), at
+    no round trip. A step inside a step keeps the outer reading."""
+    if _STEP_CLOCK.get() is not None:
+        yield
+        return
     seconds, micros = redis.time()
-    return datetime.fromtimestamp(int(seconds) + int(micros) / 1_000_000, tz=timezone.utc)
+    token = _STEP_CLOCK.set((int(seconds) * 1000 + int(micros) // 1000, time.monotonic()))
+    try:
+        yield
+    finally:
+        _STEP_CLOCK.reset(token)
 
 
 def server_ms(redis: redis_lib.Redis) -> int:
+    """Redis's clock in ms, shared by every process and machine (local clocks may disagree); a round trip unless
+    a step_clock is open."""
+    clock = _STEP_CLOCK.get()
+    if clock is not None:
+        return clock[0] + int((time.monotonic() - clock[1]) * 1000)
     seconds, micros = redis.time()
     return int(seconds) * 1000 + int(micros) // 1000
+
+
+def server_now(redis: redis_lib.Redis) -> datetime:
+    """Redis's clock as a datetime (see server_ms). Read it once per step and hand it down."""
+    if _STEP_CLOCK.get() is not None:
+        return datetime.fromtimestamp(server_ms(redis) / 1000, tz=timezone.utc)
+    seconds, micros = redis.time()
+    return datetime.fromtimestamp(int(seconds) + int(micros) / 1_000_000, tz=timezone.utc)
 
 
 def to_ms(moment: datetime) -> int:

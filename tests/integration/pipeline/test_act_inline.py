@@ -82,7 +82,7 @@ def test_the_first_action_is_applied_in_the_evaluate_message_and_the_others_sent
 
 
 def test_a_transient_failure_of_the_inline_action_becomes_a_delayed_act_message(service, sandbox, monkeypatch):
-    runtime, actors, broker = service
+    runtime, actors, _ = service
     ticket = first_ticket(direct_api(sandbox))
 
     def unavailable(self, action_id, client_for):
