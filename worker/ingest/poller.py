@@ -170,6 +170,10 @@ class Poller:
         snapshots = self.store.mirror.get_many(self.org_id, ids)
         archived = self.store.closed.get_many(self.org_id, [ticket_id for ticket_id in ids if ticket_id not in snapshots])
         changed: list[tuple[dict[str, Any] | None, dict[str, Any], Observation]] = []
+        logged: list[str] = []  # sent once the mirror holds the batch: an action taken on an event (which changes
+        # the ticket's modifiedTime) before the mirror knew its change would, if this poll died in between, make
+        # the next poll see the same change again as a new event. Logged events are pending, so one never sent
+        # (a crash right here) is sent by the reconciler.
         for ticket in batch:
             result.seen += 1
             previous = snapshots.get(ticket["id"]) or archived.get(ticket["id"])
@@ -182,8 +186,10 @@ class Poller:
                 log.info("poll.no_snapshot", org=self.org_id, ticket=ticket["id"])
             changed.append((previous, ticket, observation))
             for kind in observation.kinds:
-                self._log_event(kind, ticket, previous, observation, result)
+                self._log_event(kind, ticket, previous, observation, result, send=logged.append)
         kept = self._store_snapshots({ticket["id"]: ticket for _, ticket, _ in changed}, result.window[1], revived=set(archived))
+        for new_id in logged:
+            self.send(new_id)
         if self.timelines is not None:
             self.timelines.observe(item for item in changed if item[1]["id"] in kept)
             self.timelines.drop([ticket["id"] for _, ticket, _ in changed if ticket["id"] not in kept])
@@ -211,7 +217,8 @@ class Poller:
             log.warning("poll.index_lag", org=self.org_id, ticket=ticket["id"], lag_s=round(lag.total_seconds(), 1),
                         overlap_s=self.overlap.total_seconds())
 
-    def _log_event(self, kind: str, ticket: dict[str, Any], previous: dict[str, Any] | None, seen: Observation, result: PollResult) -> None:
+    def _log_event(self, kind: str, ticket: dict[str, Any], previous: dict[str, Any] | None, seen: Observation,
+                   result: PollResult, send: Callable[[str], None] | None = None) -> None:
         new_id = event_id(self.org_id, ticket["id"], ticket.get("modifiedTime") or "", kind)
         if self.store.events.get(new_id) is not None:
             return
@@ -223,7 +230,7 @@ class Poller:
         )
         if self.store.events.append(event):
             result.events.append(new_id)
-            self.send(new_id)
+            (send or self.send)(new_id)
 
 
 def _keep(ticket: dict[str, Any], now: datetime) -> bool:
