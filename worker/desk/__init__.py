@@ -2,6 +2,7 @@
 
 Public surface: DeskClient (client.py), the errors (errors.py), the models (models/) and Priority (budget.py).
 """
+
 from worker.desk.budget import Priority
 from worker.desk.client import DeskClient
 

@@ -1,7 +1,8 @@
 """OAuth for the Desk: one access token per (accounts server, client, refresh token), shared by every process.
 
-- The token lives in Redis (`<key_prefix>:oauth:<fingerprint>:*`) under a key derived from the accounts URL, the client id and a fingerprint of the refresh
-  token, with a TTL a little shorter than its lifetime (Redis expires it on server time).
+- The token lives in Redis (`<key_prefix>:oauth:<fingerprint>:*`) under a key derived from the accounts URL, the
+  client id and a fingerprint of the refresh token, with a TTL a little shorter than its lifetime (Redis expires
+  it on server time).
 - Each process also keeps it in memory for the TTL Redis reported (a relative duration, so local clocks do not
   matter); a 401 drops the memory copy.
 - One refresh at a time across processes: `SET lock NX PX`, released only by its holder (token-fenced Lua). The
@@ -15,6 +16,7 @@
 
 No access token, client secret or refresh token ever reaches a log line, an exception message or a repr.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -156,8 +158,10 @@ class TokenProvider:
                     return cached
                 self._raise_recent_failure()
                 if time.monotonic() > deadline:
-                    raise token_error("TOKEN_REFRESH_WAIT_TIMEOUT",
-                                      "timed out waiting for another process to refresh the access token")
+                    raise token_error(
+                        "TOKEN_REFRESH_WAIT_TIMEOUT",
+                        "timed out waiting for another process to refresh the access token",
+                    )
                 if not self._redis.exists(self.lock_key):
                     break  # the holder finished (or died) without a token we can use: try to take the lock
 
@@ -205,7 +209,9 @@ class TokenProvider:
         self._redis.set(self.failure_key, json.dumps(doc), px=max(int(memory_s * 1000), 1))
 
     def _mint_and_store(self) -> AccessToken:
-        wait_ms = int(self._count_mint(keys=[self.mints_key], args=[MINT_LIMIT, MINT_WINDOW_S * 1000, uuid.uuid4().hex]))
+        wait_ms = int(
+            self._count_mint(keys=[self.mints_key], args=[MINT_LIMIT, MINT_WINDOW_S * 1000, uuid.uuid4().hex])
+        )
         if wait_ms > 0:
             raise token_error(
                 "TOKEN_MINT_LIMIT",

@@ -18,6 +18,7 @@ Keys, per org (`<key_prefix>:budget:<org>:...`, key_prefix from DeskConfig):
 Waiting is bounded: `acquire` sleeps (never spins) until a lease frees or the pause ends, and raises
 BudgetWaitTimeout at its deadline, at once when a pause outlasts the deadline. Spent credits raise CreditsExhausted.
 """
+
 from __future__ import annotations
 
 import random
@@ -129,7 +130,7 @@ class Budget:
         self._pause = register(redis, "budget_pause")
 
     @classmethod
-    def from_config(cls, config: DeskConfig, redis: redis_lib.Redis) -> "Budget":
+    def from_config(cls, config: DeskConfig, redis: redis_lib.Redis) -> Budget:
         return cls(
             redis,
             max_concurrency=config.max_concurrency,
@@ -167,8 +168,15 @@ class Budget:
         while True:
             answer = self._acquire(
                 keys=[keys["leases"], keys["pause"], keys["credits"]],
-                args=[lease_id, self.lease_ttl_ms, self.max_concurrency, high, self.reserve_share, self.daily_credits,
-                      int(MAX_PAUSE_S * 1000)],
+                args=[
+                    lease_id,
+                    self.lease_ttl_ms,
+                    self.max_concurrency,
+                    high,
+                    self.reserve_share,
+                    self.daily_credits,
+                    int(MAX_PAUSE_S * 1000),
+                ],
             )
             state = _text(answer[0])
             if state == "ok":
@@ -190,8 +198,7 @@ class Budget:
         """Every lease is taken: nap briefly (jittered) and try again, or give up at the deadline."""
         if left <= 0:
             raise BudgetWaitTimeout(
-                f"all {self.max_concurrency} concurrent-call leases of org {org_id} stayed taken "
-                f"for {timeout_s:.1f}s",
+                f"all {self.max_concurrency} concurrent-call leases of org {org_id} stayed taken for {timeout_s:.1f}s",
                 retry_after=None,
                 method=method,
                 path=path,

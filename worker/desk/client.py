@@ -10,6 +10,7 @@
 Build one per process and org and share it between threads (dramatiq actors are threads); several clients for
 different orgs can share one TokenProvider and one httpx.Client. `close()` (or `with`) releases what it created.
 """
+
 from __future__ import annotations
 
 from types import TracebackType
@@ -57,9 +58,7 @@ class DeskClient:
         policy: RetryPolicy | None = None,
     ) -> None:
         self.org_id = str(org_id)
-        self.transport = Transport(
-            config, redis, self.org_id, http=http, tokens=tokens, budget=budget, policy=policy
-        )
+        self.transport = Transport(config, redis, self.org_id, http=http, tokens=tokens, budget=budget, policy=policy)
         t = self.transport
         self.tickets = TicketsResource(t)
         self.threads = ThreadsResource(t)
@@ -94,7 +93,7 @@ class DeskClient:
     def close(self) -> None:
         self.transport.close()
 
-    def __enter__(self) -> "DeskClient":
+    def __enter__(self) -> DeskClient:
         return self
 
     def __exit__(

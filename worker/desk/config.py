@@ -3,6 +3,7 @@
 Built by the composition root (worker/app/desk_config.py) from the app's settings; desk/ never reads settings or
 the environment itself, so a test or another program builds one directly.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -27,6 +27,7 @@
 Every message is built from the Desk's own errorCode/message and the request's method and path: no header, token,
 secret or request body is ever part of one, so logging an exception is safe.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

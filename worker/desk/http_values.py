@@ -1,4 +1,5 @@
 """Reading and writing the HTTP values of a Desk call: Retry-After, integer headers, query parameters (pure)."""
+
 from __future__ import annotations
 
 import email.utils

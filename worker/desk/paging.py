@@ -8,6 +8,7 @@
   walked: SearchCapExceeded.
 `from` is 0-based (the vendor's spec; desk-api.md).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterator, Sequence
@@ -120,8 +121,7 @@ def iter_windowed(
         # The cap was reached with more to come: the next window starts at the last instant seen.
         if tail.moment is None or (resume.moment is not None and tail.moment <= resume.moment):
             raise SearchCapExceeded(
-                f"more than {cap} results share the modifiedTime {iso(resume.moment or EPOCH)}; "
-                "narrow the search"
+                f"more than {cap} results share the modifiedTime {iso(resume.moment or EPOCH)}; narrow the search"
             )
         if window_end is None:
             window_end = now() + timedelta(days=1)

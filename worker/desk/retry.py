@@ -10,6 +10,7 @@ The rule, per failure:
 Backoff is exponential with full jitter (sleep a uniform 0..min(cap, base * 2**(n-1))), within a bounded number of
 attempts and a total deadline per call.
 """
+
 from __future__ import annotations
 
 import random
@@ -17,7 +18,6 @@ from dataclasses import dataclass
 from enum import Enum
 
 import httpx
-
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"})
 

@@ -1,5 +1,6 @@
 """The Desk client's Lua scripts (budget, token cache), kept as .lua files in lua/ and registered with each client:
 sent by SHA (EVALSHA), loaded by redis-py only when the server does not know them."""
+
 from __future__ import annotations
 
 from functools import cache

@@ -7,7 +7,10 @@ Failures split in two (worker/desk/errors.py):
   throttling, a 200 without a token, our own mint limit, or another process's refresh taking too long):
   TokenUnavailable, with a `retry_after` so actions wait and are retried once the accounts server recovers.
 """
+
 from __future__ import annotations
+
+from typing import Any
 
 import httpx
 
@@ -44,8 +47,9 @@ def token_error(
     """The error for a failed mint: TokenUnavailable when the failure passes (retry_after defaults per code)."""
     if code in PASSING:
         wait = PASSING[code] if retry_after is None else retry_after
-        return TokenUnavailable(message, error_code=code, status=status, retry_after=wait, method="POST",
-                                path=TOKEN_PATH)
+        return TokenUnavailable(
+            message, error_code=code, status=status, retry_after=wait, method="POST", path=TOKEN_PATH
+        )
     return TokenRefreshError(message, error_code=code, status=status, method="POST", path=TOKEN_PATH)
 
 
@@ -61,21 +65,26 @@ def mint(http: httpx.Client, config: DeskConfig) -> tuple[str, float]:
     try:
         response = http.post(url, data=form)
     except httpx.HTTPError as exc:
-        raise token_error("TOKEN_ENDPOINT_UNREACHABLE",
-                          f"the accounts server did not answer ({type(exc).__name__})") from None
+        raise token_error(
+            "TOKEN_ENDPOINT_UNREACHABLE", f"the accounts server did not answer ({type(exc).__name__})"
+        ) from None
     try:
         body = response.json()
     except ValueError:
         body = None
     if response.status_code != 200 or not isinstance(body, dict):
-        raise token_error("TOKEN_ENDPOINT_ERROR", "the accounts server answered with a non-JSON or non-200 response",
-                          status=response.status_code)
+        raise token_error(
+            "TOKEN_ENDPOINT_ERROR",
+            "the accounts server answered with a non-JSON or non-200 response",
+            status=response.status_code,
+        )
     if "error" in body or not body.get("access_token"):
         code = str(body.get("error") or "no_access_token")
         description = body.get("error_description")
-        raise token_error(code, _describe(code, description if isinstance(description, str) else None),
-                          status=response.status_code)
-    expires_in = body.get("expires_in", body.get("expires_in_sec", DEFAULT_EXPIRES_IN_S))
+        raise token_error(
+            code, _describe(code, description if isinstance(description, str) else None), status=response.status_code
+        )
+    expires_in: Any = body.get("expires_in", body.get("expires_in_sec", DEFAULT_EXPIRES_IN_S))
     try:
         expires_s = float(expires_in)
     except (TypeError, ValueError):

@@ -14,14 +14,15 @@
 
 Logs are structlog events bound to org/method/path; headers (Authorization) and bodies are never logged.
 """
+
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from contextvars import ContextVar
 import time
+from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import httpx
 import redis as redis_lib
@@ -40,7 +41,14 @@ from worker.desk.errors import (
     error_for_response,
 )
 from worker.desk.http_values import Params, clean_params, int_header, parse_retry_after
-from worker.desk.retry import RetryPolicy, RetryVerdict, classify_exception, classify_status, default_idempotent, was_maybe_sent
+from worker.desk.retry import (
+    RetryPolicy,
+    RetryVerdict,
+    classify_exception,
+    classify_status,
+    default_idempotent,
+    was_maybe_sent,
+)
 
 log = structlog.get_logger("worker.desk")
 
@@ -179,8 +187,9 @@ class Transport:
     ) -> dict[str, Any]:
         """POST a write that makes a record (not idempotent) and return that record. An answer without it (empty,
         `null`, no `id`) says nothing of whether the write happened: OutcomeUnknown, verify before sending again."""
-        body = self.request("POST", path, params=params, json=json, files=files, data=data, idempotent=False,
-                            priority=priority)
+        body = self.request(
+            "POST", path, params=params, json=json, files=files, data=data, idempotent=False, priority=priority
+        )
         if isinstance(body, dict) and body.get("id"):
             return body
         log.warning("desk.outcome_unknown", org=self.org_id, method="POST", path=path, reason="no record in the answer")
@@ -213,8 +222,13 @@ class Transport:
         sent_at = time.perf_counter()
         try:
             response = self.http.request(
-                call.method, self._root + call.path, params=call.query, json=call.json, files=call.files,
-                data=call.data, headers=headers,
+                call.method,
+                self._root + call.path,
+                params=call.query,
+                json=call.json,
+                files=call.files,
+                data=call.data,
+                headers=headers,
             )
         except httpx.HTTPError as exc:
             call.http_s += time.perf_counter() - sent_at
@@ -277,8 +291,7 @@ class Transport:
         if verdict is RetryVerdict.UNKNOWN:
             call.log.warning("desk.outcome_unknown", attempt=call.attempt, reason=type(exc).__name__)
             raise OutcomeUnknown(
-                f"no answer ({type(exc).__name__}); the write may have been applied: verify before "
-                "sending it again",
+                f"no answer ({type(exc).__name__}); the write may have been applied: verify before sending it again",
                 cause=exc,
                 method=call.method,
                 path=call.path,
@@ -316,8 +329,7 @@ class Transport:
         if verdict is RetryVerdict.UNKNOWN:
             call.log.warning("desk.outcome_unknown", attempt=call.attempt, status=status)
             raise OutcomeUnknown(
-                f"the Desk answered {status}; the write may have been applied: verify before sending "
-                "it again",
+                f"the Desk answered {status}; the write may have been applied: verify before sending it again",
                 cause=error,
                 error_code=error.error_code,
                 status=status,
@@ -328,8 +340,9 @@ class Transport:
             call.retried_after_doubt = True
             return
         if not isinstance(error, ServerError):
-            error = ServerError(error.message, error_code=error.error_code, status=status,
-                                method=call.method, path=call.path)
+            error = ServerError(
+                error.message, error_code=error.error_code, status=status, method=call.method, path=call.path
+            )
         raise error
 
     def _record(self, call: _Call, elapsed: float) -> None:
@@ -364,10 +377,16 @@ class Transport:
                 return body
             text = f"a {response.status_code} answer whose body is null"
         if not call.idem:
-            call.log.warning("desk.outcome_unknown", attempt=call.attempt, status=response.status_code, reason="not json")
-            raise OutcomeUnknown(f"{text}; the write may have been applied: verify before sending it again",
-                                 error_code="MALFORMED_RESPONSE", status=response.status_code, method=call.method,
-                                 path=call.path)
+            call.log.warning(
+                "desk.outcome_unknown", attempt=call.attempt, status=response.status_code, reason="not json"
+            )
+            raise OutcomeUnknown(
+                f"{text}; the write may have been applied: verify before sending it again",
+                error_code="MALFORMED_RESPONSE",
+                status=response.status_code,
+                method=call.method,
+                path=call.path,
+            )
         raise MalformedResponse(text, status=response.status_code, method=call.method, path=call.path)
 
     @staticmethod
@@ -378,4 +397,3 @@ class Transport:
             return response.json()
         except ValueError:
             return None
-

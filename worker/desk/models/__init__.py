@@ -16,34 +16,57 @@ Modules: common (field types, DeskModel / DeskInput, small references, SearchPag
 entries), threads (threads, comments, attachments, uploads), people (contacts, accounts, agents), tasks, and
 organization (the org, departments, contracts, mail reply addresses). Import from here: `worker.desk.models`.
 """
+
 from __future__ import annotations
 
 from worker.desk.models.common import (
-    Id,
-    OptId,
-    Ids,
-    Count,
-    Money,
-    Timestamp,
-    Day,
-    Flag,
-    CustomFields,
-    DeskModel,
-    DeskInput,
-    body_of,
-    NamedRef,
     AccountRef,
-    ContactRef,
-    Author,
-    AttachmentRef,
     Action,
+    AttachmentRef,
+    Author,
+    ContactRef,
+    Count,
+    CustomFields,
+    Day,
+    DeskInput,
+    DeskModel,
+    Flag,
+    Id,
+    Ids,
+    Money,
+    NamedRef,
+    OptId,
     SearchPage,
+    Timestamp,
+    body_of,
 )
 from worker.desk.models.organization import (
-    Organization,
-    Department,
     Contract,
+    Department,
     MailReplyAddress,
+    Organization,
+)
+from worker.desk.models.people import (
+    Account,
+    AccountInput,
+    Agent,
+    Contact,
+    ContactInput,
+)
+from worker.desk.models.tasks import (
+    Task,
+    TaskInput,
+    TaskTicketRef,
+)
+from worker.desk.models.threads import (
+    Attachment,
+    Comment,
+    CommentInput,
+    CommentUpdate,
+    DraftUpdate,
+    ReplyInput,
+    Thread,
+    Upload,
 )
 from worker.desk.models.tickets import (
     Ticket,
@@ -51,28 +74,6 @@ from worker.desk.models.tickets import (
     TicketUpdate,
     TimeEntry,
     TimeEntryInput,
-)
-from worker.desk.models.threads import (
-    Thread,
-    ReplyInput,
-    DraftUpdate,
-    Comment,
-    CommentInput,
-    CommentUpdate,
-    Attachment,
-    Upload,
-)
-from worker.desk.models.people import (
-    Contact,
-    ContactInput,
-    Account,
-    AccountInput,
-    Agent,
-)
-from worker.desk.models.tasks import (
-    TaskTicketRef,
-    Task,
-    TaskInput,
 )
 
 __all__ = [

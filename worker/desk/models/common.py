@@ -4,10 +4,12 @@ Reading (`DeskModel`): ids stay str, counts become int, "true"/"false" are boole
 timestamp or number is expected is None, unknown fields are ignored. Writing (`DeskInput`): only the fields the
 caller set are sent (`exclude_unset`); extra fields pass through unchanged.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Annotated, Any, ClassVar, Generic, Mapping, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -111,7 +113,6 @@ class Action(DeskModel):
     rel: str | None = None
     href: str | None = None
     method: str | None = None
-
 
 
 # -- lists and searches ---------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 """The organisation and how it is set up: departments, contracts (SLAs), mail reply addresses."""
+
 from __future__ import annotations
 
 from worker.desk.models.common import Count, CustomFields, Day, DeskModel, Flag, Id, OptId, Timestamp
@@ -13,7 +14,6 @@ class Organization(DeskModel):
     isAdminInOrg: Flag = None
     portalURL: str | None = None
     logoURL: str | None = None
-
 
 
 class Department(DeskModel):

@@ -1,4 +1,5 @@
 """The people a Desk knows: contacts, the accounts they belong to, and agents."""
+
 from __future__ import annotations
 
 from typing import Any

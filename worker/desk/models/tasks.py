@@ -1,4 +1,5 @@
 """Tasks, standalone or on a ticket."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """The conversation on a ticket: threads (replies, drafts), comments, attachments and uploads."""
+
 from __future__ import annotations
 
 from typing import ClassVar

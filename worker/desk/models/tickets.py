@@ -1,4 +1,5 @@
 """Tickets, what they are created and updated with, and the time logged on them."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """One module per resource group of the Desk API v1."""
+
 from worker.desk.resources.accounts import AccountsResource
 from worker.desk.resources.agents import AgentsResource
 from worker.desk.resources.attachments import AttachmentsResource
@@ -19,8 +20,22 @@ from worker.desk.resources.time_entries import TimeEntriesResource
 from worker.desk.resources.uploads import UploadsResource
 
 __all__ = [
-    "AccountsResource", "AgentsResource", "AttachmentsResource", "CommentsResource", "ContactsResource",
-    "ContractsResource", "DepartmentsResource", "FieldsResource", "LayoutsResource", "MailReplyAddressesResource",
-    "OrganizationsResource", "SearchesResource", "TasksResource", "TeamsResource", "ThreadsResource",
-    "TicketsResource", "TimeEntriesResource", "UploadsResource",
+    "AccountsResource",
+    "AgentsResource",
+    "AttachmentsResource",
+    "CommentsResource",
+    "ContactsResource",
+    "ContractsResource",
+    "DepartmentsResource",
+    "FieldsResource",
+    "LayoutsResource",
+    "MailReplyAddressesResource",
+    "OrganizationsResource",
+    "SearchesResource",
+    "TasksResource",
+    "TeamsResource",
+    "ThreadsResource",
+    "TicketsResource",
+    "TimeEntriesResource",
+    "UploadsResource",
 ]

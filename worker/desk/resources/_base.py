@@ -1,9 +1,10 @@
 """What every resource group shares: the transport, path quoting, and parsing answers into models; and what the
 record kinds (get, create, update) and the two customer kinds (their tickets) share."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar, overload
 from urllib.parse import quote
 
 from pydantic import ValidationError
@@ -15,7 +16,7 @@ from worker.desk.paging import MAX_LIMIT, iter_offset, page_items
 from worker.desk.transport import Transport
 
 M = TypeVar("M", bound=DeskModel)
-I = TypeVar("I", bound=DeskInput)
+In = TypeVar("In", bound=DeskInput)  # a customer kind's input: the same for create and update
 C = TypeVar("C", bound=DeskInput)
 U = TypeVar("U", bound=DeskInput)
 Include = str | Sequence[str] | None
@@ -64,7 +65,7 @@ class Resource:
             return []
         data = body.get("data") if isinstance(body, Mapping) else None
         if not isinstance(data, list):
-            raise MalformedResponse("expected {\"data\": [...]}", method=method, path=path)
+            raise MalformedResponse('expected {"data": [...]}', method=method, path=path)
         try:
             return [model.model_validate(item) for item in data]
         except ValidationError as exc:
@@ -105,7 +106,11 @@ class Resource:
         return iter_offset(fetch, limit=page_size, max_items=max_items)
 
     def _iter_items(
-        self, path: str, params: Mapping[str, Any] | None = None, *, page_size: int = MAX_LIMIT,
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        page_size: int = MAX_LIMIT,
         max_items: int | None = None,
     ) -> Iterator[Any]:
         """A list walked page by page with each item as the Desk sent it (unparsed); a 2xx page without a `data`
@@ -116,6 +121,36 @@ class Resource:
             return page_items(self._t.request("GET", path, params={**base, "from": from_, "limit": limit}), path)
 
         return iter_offset(fetch, limit=page_size, max_items=max_items)
+
+    @overload
+    def _write(
+        self,
+        model: type[M],
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        files: Mapping[str, Any] | None = None,
+        data: Mapping[str, Any] | None = None,
+        idempotent: bool,
+        priority: PriorityArg,
+    ) -> M: ...
+
+    @overload
+    def _write(
+        self,
+        model: None,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        files: Mapping[str, Any] | None = None,
+        data: Mapping[str, Any] | None = None,
+        idempotent: bool,
+        priority: PriorityArg,
+    ) -> Any: ...
 
     def _write(
         self,
@@ -134,7 +169,13 @@ class Resource:
             body: Any = self._t.create(path, json=json, params=params, files=files, data=data, priority=priority)
         else:
             body = self._t.request(
-                method, path, json=json, params=params, files=files, data=data, idempotent=idempotent,
+                method,
+                path,
+                json=json,
+                params=params,
+                files=files,
+                data=data,
+                idempotent=idempotent,
                 priority=priority,
             )
         if model is None:
@@ -148,7 +189,7 @@ class RecordResource(Resource, Generic[M, C, U]):
     model (`C` and `U`: what create and update take), and add their own lists."""
 
     path: ClassVar[str]
-    model: ClassVar[type[DeskModel]]
+    model: type[M]  # set on each subclass (a class attribute: ClassVar cannot hold a type variable)
 
     def get(self, record_id: str, *, include: Include = None) -> M:
         return self._get_one(self.model, f"/{self.path}/{seg(record_id)}", {"include": includes(include)})
@@ -158,12 +199,16 @@ class RecordResource(Resource, Generic[M, C, U]):
 
     def update(self, record_id: str, data: U | Mapping[str, Any], *, priority: PriorityArg = Priority.NORMAL) -> M:
         return self._write(
-            self.model, "PATCH", f"/{self.path}/{seg(record_id)}", json=body_of(data), idempotent=True,
+            self.model,
+            "PATCH",
+            f"/{self.path}/{seg(record_id)}",
+            json=body_of(data),
+            idempotent=True,
             priority=priority,
         )
 
 
-class CustomerResource(RecordResource[M, I, I], Generic[M, I]):
+class CustomerResource(RecordResource[M, In, In], Generic[M, In]):
     """A customer kind (accounts, contacts): a record kind whose tickets can be listed."""
 
     def tickets(
@@ -180,8 +225,13 @@ class CustomerResource(RecordResource[M, I, I], Generic[M, I]):
         return self._get_list(
             Ticket,
             f"/{self.path}/{seg(customer_id)}/tickets",
-            {"from": from_, "limit": limit, "departmentId": department_id, "sortBy": sort_by,
-             "include": includes(include)},
+            {
+                "from": from_,
+                "limit": limit,
+                "departmentId": department_id,
+                "sortBy": sort_by,
+                "include": includes(include),
+            },
         )
 
     def iter_tickets(
@@ -217,9 +267,9 @@ FileArg = tuple[str, bytes] | tuple[str, bytes, str]
 def file_part(file: FileArg) -> dict[str, Any]:
     """The multipart `file` field from (filename, content[, content type])."""
     if len(file) == 2:
-        name, content = file  # type: ignore[misc]
+        name, content = file
         return {"file": (name, content, "application/octet-stream")}
-    name, content, content_type = file  # type: ignore[misc]
+    name, content, content_type = file
     return {"file": (name, content, content_type)}
 
 

@@ -1,4 +1,5 @@
 """Accounts (customer companies): get, list, create (not idempotent), update (idempotent), an account's tickets."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

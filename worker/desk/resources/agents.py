@@ -1,4 +1,5 @@
 """Agents (read-only here). An agent's `zuid` is what @mentions use."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -22,10 +23,17 @@ class AgentsResource(Resource):
         )
 
     def iter(
-        self, *, status: str | None = None, include: Include = None, page_size: int = MAX_LIMIT,
+        self,
+        *,
+        status: str | None = None,
+        include: Include = None,
+        page_size: int = MAX_LIMIT,
         max_items: int | None = None,
     ) -> Iterator[Agent]:
         return self._iter_list(
-            Agent, "/agents", {"status": status, "include": includes(include)}, page_size=page_size,
+            Agent,
+            "/agents",
+            {"status": status, "include": includes(include)},
+            page_size=page_size,
             max_items=max_items,
         )

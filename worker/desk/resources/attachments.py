@@ -2,6 +2,7 @@
 
 Adding an attachment is not idempotent (a second try adds a second file); setting isPublic and deleting are.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -97,6 +98,9 @@ class AttachmentsResource(Resource):
         priority: PriorityArg = Priority.NORMAL,
     ) -> None:
         self._write(
-            None, "DELETE", f"{self._base(parent, parent_id)}/{seg(attachment_id)}", idempotent=True,
+            None,
+            "DELETE",
+            f"{self._base(parent, parent_id)}/{seg(attachment_id)}",
+            idempotent=True,
             priority=priority,
         )

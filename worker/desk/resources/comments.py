@@ -1,4 +1,5 @@
 """Ticket comments. Creating is not idempotent (OutcomeUnknown when unsure); update and delete are."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
@@ -54,7 +55,11 @@ class CommentsResource(Resource):
     ) -> Comment:
         """Mentions: `zsu[@user:{zuid}]zsu`. Raises OutcomeUnknown when the Desk may or may not have added it."""
         return self._write(
-            Comment, "POST", f"/tickets/{seg(ticket_id)}/comments", json=body_of(comment), idempotent=False,
+            Comment,
+            "POST",
+            f"/tickets/{seg(ticket_id)}/comments",
+            json=body_of(comment),
+            idempotent=False,
             priority=priority,
         )
 
@@ -67,12 +72,19 @@ class CommentsResource(Resource):
         priority: PriorityArg = Priority.NORMAL,
     ) -> Comment:
         return self._write(
-            Comment, "PATCH", f"/tickets/{seg(ticket_id)}/comments/{seg(comment_id)}", json=body_of(data),
-            idempotent=True, priority=priority,
+            Comment,
+            "PATCH",
+            f"/tickets/{seg(ticket_id)}/comments/{seg(comment_id)}",
+            json=body_of(data),
+            idempotent=True,
+            priority=priority,
         )
 
     def delete(self, ticket_id: str, comment_id: str, *, priority: PriorityArg = Priority.NORMAL) -> None:
         self._write(
-            None, "DELETE", f"/tickets/{seg(ticket_id)}/comments/{seg(comment_id)}", idempotent=True,
+            None,
+            "DELETE",
+            f"/tickets/{seg(ticket_id)}/comments/{seg(comment_id)}",
+            idempotent=True,
             priority=priority,
         )

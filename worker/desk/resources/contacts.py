@@ -1,4 +1,5 @@
 """Contacts: get, list, create (not idempotent), update (idempotent), a contact's tickets."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -23,10 +24,17 @@ class ContactsResource(CustomerResource[Contact, ContactInput]):
         )
 
     def iter(
-        self, *, sort_by: str | None = None, include: Include = None, page_size: int = MAX_LIMIT,
+        self,
+        *,
+        sort_by: str | None = None,
+        include: Include = None,
+        page_size: int = MAX_LIMIT,
         max_items: int | None = None,
     ) -> Iterator[Contact]:
         return self._iter_list(
-            Contact, "/contacts", {"sortBy": sort_by, "include": includes(include)}, page_size=page_size,
+            Contact,
+            "/contacts",
+            {"sortBy": sort_by, "include": includes(include)},
+            page_size=page_size,
             max_items=max_items,
         )

@@ -1,4 +1,5 @@
 """Contracts (read-only here)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -15,11 +16,17 @@ class ContractsResource(Resource):
 
     @staticmethod
     def _filters(
-        view_id: str | None, department_id: str | None, account_id: str | None, owner_id: str | None,
+        view_id: str | None,
+        department_id: str | None,
+        account_id: str | None,
+        owner_id: str | None,
         sort_by: str | None,
     ) -> dict[str, Any]:
         return {
-            "viewId": view_id, "departmentId": department_id, "accountId": account_id, "ownerId": owner_id,
+            "viewId": view_id,
+            "departmentId": department_id,
+            "accountId": account_id,
+            "ownerId": owner_id,
             "sortBy": sort_by,
         }
 
@@ -50,6 +57,9 @@ class ContractsResource(Resource):
         max_items: int | None = None,
     ) -> Iterator[Contract]:
         return self._iter_list(
-            Contract, "/contracts", self._filters(view_id, department_id, account_id, owner_id, sort_by),
-            page_size=page_size, max_items=max_items,
+            Contract,
+            "/contracts",
+            self._filters(view_id, department_id, account_id, owner_id, sort_by),
+            page_size=page_size,
+            max_items=max_items,
         )

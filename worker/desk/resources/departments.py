@@ -1,4 +1,5 @@
 """Departments (read-only here)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

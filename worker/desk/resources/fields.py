@@ -2,6 +2,7 @@
 custom (`cf_*`) fields, with a picklist's allowedValues (the status and priority fields list the org's statuses
 and priorities). The Desk sends each allowed value as {"value": ...} (the status field's with its statusType);
 they are read as plain strings, in order."""
+
 from __future__ import annotations
 
 from typing import Any

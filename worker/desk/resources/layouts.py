@@ -1,5 +1,6 @@
 """Layouts of a module (GET /layouts?module=tickets[&departmentId=]; needs Desk.basic.READ), read-only. The Desk
 names the module of a ticket layout "Cases" and its status "active" or "inactive"."""
+
 from __future__ import annotations
 
 from worker.desk.models.common import DeskModel, Id, OptId

@@ -1,4 +1,5 @@
 """Mail reply addresses: the From addresses a reply may use."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -28,6 +29,8 @@ class MailReplyAddressesResource(Resource):
         self, *, department_id: str | None = None, is_active: bool | None = None, page_size: int = MAX_LIMIT
     ) -> Iterator[MailReplyAddress]:
         return self._iter_list(
-            MailReplyAddress, "/mailReplyAddress", {"departmentId": department_id, "isActive": is_active},
+            MailReplyAddress,
+            "/mailReplyAddress",
+            {"departmentId": department_id, "isActive": is_active},
             page_size=page_size,
         )

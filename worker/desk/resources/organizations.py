@@ -1,4 +1,5 @@
 """Organisations: the only endpoints that need no orgId header."""
+
 from __future__ import annotations
 
 from worker.desk.models import Organization

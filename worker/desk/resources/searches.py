@@ -8,15 +8,18 @@ windows (paging.iter_windowed); `modified_from` / `modified_to` bound the walk. 
 walk with each item as the Desk sent it (the poller keeps and diffs the Desk's own values, and skips a malformed
 item itself: its `keys` give such an item a place in the walk instead of stopping it).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timezone
-from typing import Any, Protocol, TypeVar, Union
+from typing import Any, Protocol, TypeVar
 
 from worker.desk.models import Account, Contact, DeskModel, SearchPage, Task, Ticket
 from worker.desk.paging import MAX_LIMIT, SEARCH_CAP, iter_windowed, page_items, time_range
 from worker.desk.resources._base import M, Resource
+
+Record = TypeVar("Record", Ticket, Contact, Account, Task)  # the searchable kinds: each has an id
 
 MODULE_MODELS: dict[str, type[DeskModel]] = {
     "tickets": Ticket,
@@ -24,7 +27,7 @@ MODULE_MODELS: dict[str, type[DeskModel]] = {
     "accounts": Account,
     "tasks": Task,
 }
-Entity = Union[Ticket, Contact, Account, Task]
+Entity = Ticket | Contact | Account | Task
 SORT_ASCENDING_MODIFIED = "modifiedTime"
 T = TypeVar("T")
 
@@ -82,8 +85,14 @@ class SearchesResource(Resource):
         body = self._t.request(
             "GET",
             path,
-            params={"searchStr": search_str, "module": module, "departmentId": department_id, "from": from_,
-                    "limit": limit, "sortBy": sort_by},
+            params={
+                "searchStr": search_str,
+                "module": module,
+                "departmentId": department_id,
+                "from": from_,
+                "limit": limit,
+                "sortBy": sort_by,
+            },
         )
         if body is None:
             return SearchPage[Any](data=[], count=0)
@@ -98,37 +107,74 @@ class SearchesResource(Resource):
 
     # -- per module -----------------------------------------------------------------------------------------------
     def _search(
-        self, module: str, model: type[M], criteria: dict[str, Any], from_: int, limit: int, sort_by: str | None,
-        modified_from: datetime | None, modified_to: datetime | None,
+        self,
+        module: str,
+        model: type[M],
+        criteria: dict[str, Any],
+        from_: int,
+        limit: int,
+        sort_by: str | None,
+        modified_from: datetime | None,
+        modified_to: datetime | None,
     ) -> SearchPage[M]:
         path = f"/{module}/search"
-        params = {**criteria, "from": from_, "limit": limit, "sortBy": sort_by,
-                  "modifiedTimeRange": _range(modified_from, modified_to)}
+        params = {
+            **criteria,
+            "from": from_,
+            "limit": limit,
+            "sortBy": sort_by,
+            "modifiedTimeRange": _range(modified_from, modified_to),
+        }
         return self._search_page(model, self._t.request("GET", path, params=params), "GET", path)
 
     def _iter(
-        self, module: str, model: type[M], criteria: dict[str, Any], modified_from: datetime | None,
-        modified_to: datetime | None, page_size: int, cap: int,
-    ) -> Iterator[M]:
+        self,
+        module: str,
+        model: type[Record],
+        criteria: dict[str, Any],
+        modified_from: datetime | None,
+        modified_to: datetime | None,
+        page_size: int,
+        cap: int,
+    ) -> Iterator[Record]:
         path = f"/{module}/search"
         if (modified_from is None) != (modified_to is None):
             raise ValueError("give both modified_from and modified_to, or neither")
         return self._walk(
-            path, criteria, lambda body: self._search_page(model, body, "GET", path).data,
-            time_of=lambda item: getattr(item, "modifiedTime", None), id_of=lambda item: item.id,
-            modified_from=modified_from, modified_to=modified_to, page_size=page_size, cap=cap,
+            path,
+            criteria,
+            lambda body: self._search_page(model, body, "GET", path).data,
+            time_of=lambda item: getattr(item, "modifiedTime", None),
+            id_of=lambda item: item.id,
+            modified_from=modified_from,
+            modified_to=modified_to,
+            page_size=page_size,
+            cap=cap,
         )
 
     def _walk(
-        self, path: str, criteria: dict[str, Any], items_of: Callable[[Any], list[T]], *,
-        time_of: Callable[[T], datetime | None], id_of: Callable[[T], str], modified_from: datetime | None,
-        modified_to: datetime | None, page_size: int, cap: int,
+        self,
+        path: str,
+        criteria: dict[str, Any],
+        items_of: Callable[[Any], list[T]],
+        *,
+        time_of: Callable[[T], datetime | None],
+        id_of: Callable[[T], str],
+        modified_from: datetime | None,
+        modified_to: datetime | None,
+        page_size: int,
+        cap: int,
     ) -> Iterator[T]:
         """The windowed walk of one search: `items_of` turns an answer into its page."""
 
         def fetch(window: str | None, from_: int, limit: int) -> list[T]:
-            params = {**criteria, "from": from_, "limit": limit, "sortBy": SORT_ASCENDING_MODIFIED,
-                      "modifiedTimeRange": window}
+            params = {
+                **criteria,
+                "from": from_,
+                "limit": limit,
+                "sortBy": SORT_ASCENDING_MODIFIED,
+                "modifiedTimeRange": window,
+            }
             return items_of(self._t.request("GET", path, params=params))
 
         return iter_windowed(
@@ -136,22 +182,39 @@ class SearchesResource(Resource):
         )
 
     def tickets(
-        self, *, from_: int = 0, limit: int = MAX_LIMIT, sort_by: str | None = None,
-        modified_from: datetime | None = None, modified_to: datetime | None = None, **criteria: Any,
+        self,
+        *,
+        from_: int = 0,
+        limit: int = MAX_LIMIT,
+        sort_by: str | None = None,
+        modified_from: datetime | None = None,
+        modified_to: datetime | None = None,
+        **criteria: Any,
     ) -> SearchPage[Ticket]:
         """One page of /tickets/search. `sort_by`: relevance, modifiedTime, createdTime, customerResponseTime."""
         return self._search("tickets", Ticket, criteria, from_, limit, sort_by, modified_from, modified_to)
 
     def iter_tickets(
-        self, *, modified_from: datetime | None = None, modified_to: datetime | None = None,
-        page_size: int = MAX_LIMIT, cap: int = SEARCH_CAP, **criteria: Any,
+        self,
+        *,
+        modified_from: datetime | None = None,
+        modified_to: datetime | None = None,
+        page_size: int = MAX_LIMIT,
+        cap: int = SEARCH_CAP,
+        **criteria: Any,
     ) -> Iterator[Ticket]:
         """Every matching ticket in modifiedTime order, past the 5,000 cap (how the poller reads changes)."""
         return self._iter("tickets", Ticket, criteria, modified_from, modified_to, page_size, cap)
 
     def iter_ticket_items(
-        self, *, modified_from: datetime | None = None, modified_to: datetime | None = None,
-        keys: WalkKeys | None = None, page_size: int = MAX_LIMIT, cap: int = SEARCH_CAP, **criteria: Any,
+        self,
+        *,
+        modified_from: datetime | None = None,
+        modified_to: datetime | None = None,
+        keys: WalkKeys | None = None,
+        page_size: int = MAX_LIMIT,
+        cap: int = SEARCH_CAP,
+        **criteria: Any,
     ) -> Iterator[Any]:
         """The walk of `iter_tickets` with each item as the Desk sent it (unparsed, malformed ones included).
 
@@ -162,43 +225,82 @@ class SearchesResource(Resource):
         path = "/tickets/search"
         walk_keys = keys or RawKeys()
         return self._walk(
-            path, criteria, lambda body: page_items(body, path),
-            time_of=walk_keys.time_of, id_of=walk_keys.id_of, modified_from=modified_from, modified_to=modified_to,
-            page_size=page_size, cap=cap,
+            path,
+            criteria,
+            lambda body: page_items(body, path),
+            time_of=walk_keys.time_of,
+            id_of=walk_keys.id_of,
+            modified_from=modified_from,
+            modified_to=modified_to,
+            page_size=page_size,
+            cap=cap,
         )
 
     def contacts(
-        self, *, from_: int = 0, limit: int = MAX_LIMIT, sort_by: str | None = None,
-        modified_from: datetime | None = None, modified_to: datetime | None = None, **criteria: Any,
+        self,
+        *,
+        from_: int = 0,
+        limit: int = MAX_LIMIT,
+        sort_by: str | None = None,
+        modified_from: datetime | None = None,
+        modified_to: datetime | None = None,
+        **criteria: Any,
     ) -> SearchPage[Contact]:
         return self._search("contacts", Contact, criteria, from_, limit, sort_by, modified_from, modified_to)
 
     def iter_contacts(
-        self, *, modified_from: datetime | None = None, modified_to: datetime | None = None,
-        page_size: int = MAX_LIMIT, cap: int = SEARCH_CAP, **criteria: Any,
+        self,
+        *,
+        modified_from: datetime | None = None,
+        modified_to: datetime | None = None,
+        page_size: int = MAX_LIMIT,
+        cap: int = SEARCH_CAP,
+        **criteria: Any,
     ) -> Iterator[Contact]:
         return self._iter("contacts", Contact, criteria, modified_from, modified_to, page_size, cap)
 
     def accounts(
-        self, *, from_: int = 0, limit: int = MAX_LIMIT, sort_by: str | None = None,
-        modified_from: datetime | None = None, modified_to: datetime | None = None, **criteria: Any,
+        self,
+        *,
+        from_: int = 0,
+        limit: int = MAX_LIMIT,
+        sort_by: str | None = None,
+        modified_from: datetime | None = None,
+        modified_to: datetime | None = None,
+        **criteria: Any,
     ) -> SearchPage[Account]:
         return self._search("accounts", Account, criteria, from_, limit, sort_by, modified_from, modified_to)
 
     def iter_accounts(
-        self, *, modified_from: datetime | None = None, modified_to: datetime | None = None,
-        page_size: int = MAX_LIMIT, cap: int = SEARCH_CAP, **criteria: Any,
+        self,
+        *,
+        modified_from: datetime | None = None,
+        modified_to: datetime | None = None,
+        page_size: int = MAX_LIMIT,
+        cap: int = SEARCH_CAP,
+        **criteria: Any,
     ) -> Iterator[Account]:
         return self._iter("accounts", Account, criteria, modified_from, modified_to, page_size, cap)
 
     def tasks(
-        self, *, from_: int = 0, limit: int = MAX_LIMIT, sort_by: str | None = None,
-        modified_from: datetime | None = None, modified_to: datetime | None = None, **criteria: Any,
+        self,
+        *,
+        from_: int = 0,
+        limit: int = MAX_LIMIT,
+        sort_by: str | None = None,
+        modified_from: datetime | None = None,
+        modified_to: datetime | None = None,
+        **criteria: Any,
     ) -> SearchPage[Task]:
         return self._search("tasks", Task, criteria, from_, limit, sort_by, modified_from, modified_to)
 
     def iter_tasks(
-        self, *, modified_from: datetime | None = None, modified_to: datetime | None = None,
-        page_size: int = MAX_LIMIT, cap: int = SEARCH_CAP, **criteria: Any,
+        self,
+        *,
+        modified_from: datetime | None = None,
+        modified_to: datetime | None = None,
+        page_size: int = MAX_LIMIT,
+        cap: int = SEARCH_CAP,
+        **criteria: Any,
     ) -> Iterator[Task]:
         return self._iter("tasks", Task, criteria, modified_from, modified_to, page_size, cap)

@@ -1,6 +1,8 @@
 """Tasks: get, list, create (not idempotent), update (idempotent), a ticket's tasks."""
+
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterator
 
 from worker.desk.models import Task, TaskInput
@@ -27,8 +29,13 @@ class TasksResource(RecordResource[Task, TaskInput, TaskInput]):
         return self._get_list(
             Task,
             "/tasks",
-            {"from": from_, "limit": limit, "departmentId": department_id, "sortBy": sort_by,
-             "include": includes(include)},
+            {
+                "from": from_,
+                "limit": limit,
+                "departmentId": department_id,
+                "sortBy": sort_by,
+                "include": includes(include),
+            },
         )
 
     def iter(
@@ -56,7 +63,7 @@ class TasksResource(RecordResource[Task, TaskInput, TaskInput]):
         limit: int = MAX_LIMIT,
         is_completed: bool | None = None,
         sort_by: str | None = None,
-    ) -> list[Task]:
+    ) -> builtins.list[Task]:  # `list` in this class is the method above
         """A ticket's tasks, oldest first unless `sort_by="-createdTime"`."""
         return self._get_list(
             Task,
@@ -65,10 +72,17 @@ class TasksResource(RecordResource[Task, TaskInput, TaskInput]):
         )
 
     def iter_for_ticket(
-        self, ticket_id: str, *, is_completed: bool | None = None, page_size: int = MAX_LIMIT,
+        self,
+        ticket_id: str,
+        *,
+        is_completed: bool | None = None,
+        page_size: int = MAX_LIMIT,
         max_items: int | None = None,
     ) -> Iterator[Task]:
         return self._iter_list(
-            Task, f"/tickets/{seg(ticket_id)}/tasks", {"isCompleted": is_completed}, page_size=page_size,
+            Task,
+            f"/tickets/{seg(ticket_id)}/tasks",
+            {"isCompleted": is_completed},
+            page_size=page_size,
             max_items=max_items,
         )

@@ -1,5 +1,6 @@
 """Teams (read-only): GET /teams and GET /departments/{id}/teams answer {"teams": [...]}, not the usual
 {"data": [...]} (the vendor's Team.json); neither is paged nor takes a query parameter."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping

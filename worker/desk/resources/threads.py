@@ -3,6 +3,7 @@
 sendReply and draftReply are not idempotent (a second try sends a second e-mail); updating a draft and deleting an
 attachment are.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
@@ -20,7 +21,9 @@ class ThreadsResource(Resource):
             Thread, f"/tickets/{seg(ticket_id)}/threads/{seg(thread_id)}", {"include": includes(include)}
         )
 
-    def list(self, ticket_id: str, *, from_: int = 0, limit: int = MAX_LIMIT, sort_by: str | None = None) -> list[Thread]:
+    def list(
+        self, ticket_id: str, *, from_: int = 0, limit: int = MAX_LIMIT, sort_by: str | None = None
+    ) -> list[Thread]:
         return self._get_list(
             Thread, f"/tickets/{seg(ticket_id)}/threads", {"from": from_, "limit": limit, "sortBy": sort_by}
         )
@@ -36,7 +39,11 @@ class ThreadsResource(Resource):
         self, ticket_id: str, reply: ReplyInput | Mapping[str, Any], *, priority: PriorityArg = Priority.NORMAL
     ) -> Thread:
         return self._write(
-            Thread, "POST", f"/tickets/{seg(ticket_id)}/sendReply", json=body_of(reply), idempotent=False,
+            Thread,
+            "POST",
+            f"/tickets/{seg(ticket_id)}/sendReply",
+            json=body_of(reply),
+            idempotent=False,
             priority=priority,
         )
 
@@ -44,7 +51,11 @@ class ThreadsResource(Resource):
         self, ticket_id: str, reply: ReplyInput | Mapping[str, Any], *, priority: PriorityArg = Priority.NORMAL
     ) -> Thread:
         return self._write(
-            Thread, "POST", f"/tickets/{seg(ticket_id)}/draftReply", json=body_of(reply), idempotent=False,
+            Thread,
+            "POST",
+            f"/tickets/{seg(ticket_id)}/draftReply",
+            json=body_of(reply),
+            idempotent=False,
             priority=priority,
         )
 
@@ -57,15 +68,21 @@ class ThreadsResource(Resource):
         priority: PriorityArg = Priority.NORMAL,
     ) -> Thread:
         return self._write(
-            Thread, "PATCH", f"/tickets/{seg(ticket_id)}/draftReply/{seg(thread_id)}", json=body_of(data),
-            idempotent=True, priority=priority,
+            Thread,
+            "PATCH",
+            f"/tickets/{seg(ticket_id)}/draftReply/{seg(thread_id)}",
+            json=body_of(data),
+            idempotent=True,
+            priority=priority,
         )
 
     def delete_attachment(
         self, ticket_id: str, thread_id: str, attachment_id: str, *, priority: PriorityArg = Priority.NORMAL
     ) -> None:
         self._write(
-            None, "DELETE",
+            None,
+            "DELETE",
             f"/tickets/{seg(ticket_id)}/threads/{seg(thread_id)}/attachments/{seg(attachment_id)}",
-            idempotent=True, priority=priority,
+            idempotent=True,
+            priority=priority,
         )

@@ -4,6 +4,7 @@ Idempotency (what the transport may retry when the outcome is unknown): PATCH (s
 department), updateMany (sets one field on fixed ids) and markSpam (sets a flag) are idempotent; create, merge and
 split are not (a second try would create or merge again, or fail half-way).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
@@ -147,8 +148,6 @@ class TicketsResource(RecordResource[Ticket, TicketCreate, TicketUpdate]):
         }
         return self._write(None, "POST", "/tickets/updateMany", json=body, idempotent=True, priority=priority)
 
-    def mark_spam(
-        self, ids: Sequence[str], *, is_spam: bool = True, priority: PriorityArg = Priority.NORMAL
-    ) -> Any:
+    def mark_spam(self, ids: Sequence[str], *, is_spam: bool = True, priority: PriorityArg = Priority.NORMAL) -> Any:
         body = {"ids": [str(i) for i in ids], "isSpam": is_spam}
         return self._write(None, "POST", "/tickets/markSpam", json=body, idempotent=True, priority=priority)

@@ -1,4 +1,5 @@
 """Ticket time entries. Adding one is not idempotent; PUT (replace fields) and delete are."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
@@ -19,7 +20,9 @@ class TimeEntriesResource(Resource):
         )
 
     @staticmethod
-    def _filters(module: str | None, is_billable: bool | None, order_by: str | None, include: Include) -> dict:
+    def _filters(
+        module: str | None, is_billable: bool | None, order_by: str | None, include: Include
+    ) -> dict[str, Any]:
         return {"module": module, "isBillable": is_billable, "orderBy": order_by, "include": includes(include)}
 
     def list(
@@ -69,7 +72,11 @@ class TimeEntriesResource(Resource):
         self, ticket_id: str, entry: TimeEntryInput | Mapping[str, Any], *, priority: PriorityArg = Priority.NORMAL
     ) -> TimeEntry:
         return self._write(
-            TimeEntry, "POST", f"/tickets/{seg(ticket_id)}/timeEntry", json=body_of(entry), idempotent=False,
+            TimeEntry,
+            "POST",
+            f"/tickets/{seg(ticket_id)}/timeEntry",
+            json=body_of(entry),
+            idempotent=False,
             priority=priority,
         )
 
@@ -82,12 +89,19 @@ class TimeEntriesResource(Resource):
         priority: PriorityArg = Priority.NORMAL,
     ) -> TimeEntry:
         return self._write(
-            TimeEntry, "PUT", f"/tickets/{seg(ticket_id)}/timeEntry/{seg(entry_id)}", json=body_of(entry),
-            idempotent=True, priority=priority,
+            TimeEntry,
+            "PUT",
+            f"/tickets/{seg(ticket_id)}/timeEntry/{seg(entry_id)}",
+            json=body_of(entry),
+            idempotent=True,
+            priority=priority,
         )
 
     def delete(self, ticket_id: str, entry_id: str, *, priority: PriorityArg = Priority.NORMAL) -> None:
         self._write(
-            None, "DELETE", f"/tickets/{seg(ticket_id)}/timeEntry/{seg(entry_id)}", idempotent=True,
+            None,
+            "DELETE",
+            f"/tickets/{seg(ticket_id)}/timeEntry/{seg(entry_id)}",
+            idempotent=True,
             priority=priority,
         )

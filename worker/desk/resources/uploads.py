@@ -3,6 +3,7 @@
 Retried like an idempotent call: a duplicate upload is an unused temporary file that expires by itself, which is
 cheaper than making the caller verify.
 """
+
 from __future__ import annotations
 
 from worker.desk.budget import Priority
