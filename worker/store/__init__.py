@@ -1,4 +1,5 @@
 """Everything deskpilot keeps in Redis, one module per concern; `Store` bundles them for the pipeline."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,8 +41,13 @@ class Store:
     health: PollHealth
 
     @classmethod
-    def connect(cls, redis: redis_lib.Redis, event_deadline_ms: int = 60_000, action_deadline_ms: int = 120_000,
-                keys: Keys = Keys()) -> "Store":
+    def connect(
+        cls,
+        redis: redis_lib.Redis,
+        event_deadline_ms: int = 60_000,
+        action_deadline_ms: int = 120_000,
+        keys: Keys = Keys(),
+    ) -> Store:
         """`redis` must decode responses (decode_responses=True); deadlines are when the reconciler re-sends;
         `keys` carries the namespace (DESKPILOT_REDIS_NAMESPACE)."""
         return cls(

@@ -1,4 +1,5 @@
 """The audit trail: every evaluation and action outcome, in a capped Redis stream, queryable by ticket/rule/time."""
+
 from __future__ import annotations
 
 import json
@@ -9,6 +10,7 @@ from typing import Any
 import redis as redis_lib
 
 from worker.store.keys import Keys
+from worker.store.replies import stream_entries
 
 MAX_ENTRIES = 100_000
 READ_BATCH = 1000
@@ -32,14 +34,21 @@ class AuditLog:
         """Several entries in one round trip (an event's verdicts)."""
         pipe = self.redis.pipeline(transaction=False)
         for entry, fields in entries:
-            pipe.xadd(self.key("audit"), {"entry": entry, "data": json.dumps(fields, default=str)}, maxlen=MAX_ENTRIES, approximate=True)
+            pipe.xadd(
+                self.key("audit"),
+                {"entry": entry, "data": json.dumps(fields, default=str)},
+                maxlen=MAX_ENTRIES,
+                approximate=True,
+            )
         pipe.execute()
 
-    def query(self, *, ticket: str | None = None, rule: str | None = None, since: datetime | None = None) -> Iterator[dict[str, Any]]:
+    def query(
+        self, *, ticket: str | None = None, rule: str | None = None, since: datetime | None = None
+    ) -> Iterator[dict[str, Any]]:
         """Entries oldest first, filtered; `since` uses the stream ids' server time."""
         start = f"{int(since.timestamp() * 1000)}-0" if since else "-"
         while True:
-            batch = self.redis.xrange(self.key("audit"), min=start, max="+", count=READ_BATCH)
+            batch = stream_entries(self.redis.xrange(self.key("audit"), min=start, max="+", count=READ_BATCH))
             for entry_id, fields in batch:
                 data = json.loads(fields["data"])
                 if ticket and str(data.get("ticket")) != ticket:

@@ -6,6 +6,7 @@ ticket comes back to the mirror; none is dropped by age, so the hash is bounded 
 few hundred bytes each (bench/bench_redis_memory.py measures it). A snapshot is stored as a JSON list: a bit mask
 of the COMPACT_FIELDS it has, then their values in that order (field names would be half its bytes).
 """
+
 from __future__ import annotations
 
 import json
@@ -15,15 +16,37 @@ from typing import Any
 import redis as redis_lib
 
 from worker.store.keys import Keys
+from worker.store.replies import text
 
 # What a closed ticket's snapshot keeps once it leaves the mirror: the fields rules test changes of, and the counts
 # and times that tell a reply or a comment apart. Texts (subject, description, resolution) and search embeds are most
 # of a ticket's bytes and are left out; a field a compact snapshot lacks is not compared (no invented change).
 COMPACT_FIELDS = (
-    "id", "status", "statusType", "priority", "assigneeId", "departmentId", "teamId", "category", "subCategory",
-    "classification", "channel", "productId", "contactId", "accountId", "dueDate", "language", "isSpam",
-    "isEscalated", "customFields", "threadCount", "commentCount", "customerResponseTime", "modifiedTime",
-    "closedTime", "createdTime",
+    "id",
+    "status",
+    "statusType",
+    "priority",
+    "assigneeId",
+    "departmentId",
+    "teamId",
+    "category",
+    "subCategory",
+    "classification",
+    "channel",
+    "productId",
+    "contactId",
+    "accountId",
+    "dueDate",
+    "language",
+    "isSpam",
+    "isEscalated",
+    "customFields",
+    "threadCount",
+    "commentCount",
+    "customerResponseTime",
+    "modifiedTime",
+    "closedTime",
+    "createdTime",
 )
 COMPACT_MARK = "_compact"
 
@@ -37,7 +60,7 @@ def pack(snapshot: Mapping[str, Any]) -> str:
 def unpack(raw: str) -> dict[str, Any]:
     mask, *values = json.loads(raw)
     names = [name for index, name in enumerate(COMPACT_FIELDS) if mask >> index & 1]
-    return {**dict(zip(names, values)), COMPACT_MARK: True}
+    return {**dict(zip(names, values, strict=False)), COMPACT_MARK: True}  # an older pack may carry more values
 
 
 class ClosedTickets:
@@ -49,11 +72,14 @@ class ClosedTickets:
         if not ticket_ids:
             return {}
         raw = self.redis.hmget(self.key("closed", org_id), ticket_ids)
-        return {ticket_id: unpack(value) for ticket_id, value in zip(ticket_ids, raw) if value}
+        return {ticket_id: unpack(text(value)) for ticket_id, value in zip(ticket_ids, raw, strict=True) if value}
 
     def put_many(self, org_id: str, snapshots: Mapping[str, Mapping[str, Any]]) -> None:
         if snapshots:
-            self.redis.hset(self.key("closed", org_id), mapping={ticket_id: pack(snapshot) for ticket_id, snapshot in snapshots.items()})
+            self.redis.hset(
+                self.key("closed", org_id),
+                mapping={ticket_id: pack(snapshot) for ticket_id, snapshot in snapshots.items()},
+            )
 
     def drop(self, org_id: str, ticket_ids: Iterable[str]) -> None:
         ids = list(ticket_ids)

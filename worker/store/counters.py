@@ -6,6 +6,7 @@ FLUSH_INTERVAL_S has passed since the last write or a figure is new to this proc
 by a timer otherwise (at most FLUSH_INTERVAL_S late), at exit, and before this process reads the counters. A
 process killed hard loses at most its last FLUSH_INTERVAL_S of increments: they are metrics, not state.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -18,6 +19,7 @@ import redis as redis_lib
 import structlog
 
 from worker.store.keys import Keys
+from worker.store.replies import text_map
 
 SEPARATOR = "|"
 FLUSH_INTERVAL_S = 0.25
@@ -86,11 +88,11 @@ class Counters:
 
     def counters(self) -> dict[tuple[str, ...], float]:
         self.flush()  # this process's own increments included
-        stored = self.redis.hgetall(self.key("counters"))
+        stored = text_map(self.redis.hgetall(self.key("counters")))
         return {tuple(field.split(SEPARATOR)): float(value) for field, value in stored.items()}
 
     def gauges(self) -> dict[tuple[str, ...], float]:
-        stored = self.redis.hgetall(self.key("gauges"))
+        stored = text_map(self.redis.hgetall(self.key("gauges")))
         return {tuple(field.split(SEPARATOR)): float(value) for field, value in stored.items()}
 
 

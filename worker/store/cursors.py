@@ -1,6 +1,7 @@
 """Per-org poll marks: the cursor (the time of the last poll whose events were all logged) and `shown` (the newest
 modifiedTime the search has shown; see poll_window), both only moving forward; and the largest index lateness
 observed lately (kept for a while, then forgotten)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -8,6 +9,7 @@ from datetime import datetime, timedelta
 import redis as redis_lib
 
 from worker.store.keys import Keys
+from worker.store.replies import optional_text
 from worker.store.scripts import register
 
 
@@ -35,11 +37,13 @@ class Cursors:
         return timedelta(seconds=float(raw)) if raw else timedelta()
 
     def note_lag(self, org_id: str, lag: timedelta, memory: timedelta) -> None:
-        self._max_lag(keys=[self.key("cursor", org_id, "lag")],
-                      args=[f"{lag.total_seconds():.3f}", int(memory.total_seconds() * 1000)])
+        self._max_lag(
+            keys=[self.key("cursor", org_id, "lag")],
+            args=[f"{lag.total_seconds():.3f}", int(memory.total_seconds() * 1000)],
+        )
 
     def _read(self, name: str) -> datetime | None:
-        raw = self.redis.get(name)
+        raw = optional_text(self.redis.get(name))
         return datetime.fromisoformat(raw) if raw else None
 
     def _forward(self, name: str, moment: datetime) -> None:

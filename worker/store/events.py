@@ -5,6 +5,7 @@ nothing new. An event stays in the pending set until `evaluate` finishes it; the
 whose deadline passed. A pending event holds the ticket and its previous snapshot (evaluation needs them); a
 finished one keeps only what dedupe and audit read (kind, ids, modifiedTime, the changes) for FINISHED_RETENTION_S.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -13,6 +14,7 @@ import redis as redis_lib
 
 from worker.store.keys import Keys, server_ms
 from worker.store.records import EventRecord
+from worker.store.replies import texts
 from worker.store.scripts import register
 
 RETENTION_S = 7 * 24 * 3600  # a pending event: the reconciler re-sends it until evaluated
@@ -72,7 +74,9 @@ class EventLog:
         return self.redis.zscore(self.key("events", "pending"), event_id_) is not None
 
     def overdue(self, limit: int = 500) -> list[str]:
-        return list(self.redis.zrangebyscore(self.key("events", "pending"), "-inf", server_ms(self.redis), start=0, num=limit))
+        return texts(
+            self.redis.zrangebyscore(self.key("events", "pending"), "-inf", server_ms(self.redis), start=0, num=limit)
+        )
 
     def extend(self, event_id_: str) -> None:
         self.redis.zadd(self.key("events", "pending"), {event_id_: server_ms(self.redis) + self.deadline_ms}, xx=True)

@@ -2,6 +2,7 @@
 
 Polls run on any worker; /healthz is served by the scheduler, so the record lives in Redis, one hash per org.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 import redis as redis_lib
 
 from worker.store.keys import Keys, server_ms
+from worker.store.replies import text_map
 
 ERROR_TEXT_MAX = 200
 
@@ -49,7 +51,10 @@ class PollHealth:
             self.failed(org_id, outcome.failure)
 
     def succeeded(self, org_id: str) -> None:
-        self.redis.hset(self.key("health", "poll", org_id), mapping={"last_ok_ms": server_ms(self.redis), "failures": 0, "last_error": ""})
+        self.redis.hset(
+            self.key("health", "poll", org_id),
+            mapping={"last_ok_ms": server_ms(self.redis), "failures": 0, "last_error": ""},
+        )
 
     def failed(self, org_id: str, error: str) -> None:
         pipe = self.redis.pipeline()
@@ -58,9 +63,11 @@ class PollHealth:
         pipe.execute()
 
     def get(self, org_id: str) -> PollRecord:
-        raw = self.redis.hgetall(self.key("health", "poll", org_id))
+        raw = text_map(self.redis.hgetall(self.key("health", "poll", org_id)))
         last_ok = raw.get("last_ok_ms")
-        return PollRecord(int(last_ok) if last_ok else None, int(raw.get("failures") or 0), raw.get("last_error") or None)
+        return PollRecord(
+            int(last_ok) if last_ok else None, int(raw.get("failures") or 0), raw.get("last_error") or None
+        )
 
 
 def describe(exc: BaseException) -> str:

@@ -1,4 +1,5 @@
 """What rules remember per ticket: fires in the last hour (loop cap) and `once` marks (per ticket or anchor)."""
+
 from __future__ import annotations
 
 import redis as redis_lib
@@ -41,7 +42,9 @@ class FireHistory:
         pipe.zremrangebyscore(name, "-inf", now - HOUR_MS)
         pipe.pexpire(name, 2 * HOUR_MS)
         if once is not None:
-            pipe.set(self.key("once", rule_id, ticket_id), ANY_ANCHOR if anchor is None else str(anchor), ex=ONCE_RETENTION_S)
+            pipe.set(
+                self.key("once", rule_id, ticket_id), ANY_ANCHOR if anchor is None else str(anchor), ex=ONCE_RETENTION_S
+            )
         pipe.execute()
 
     def _now(self) -> int:

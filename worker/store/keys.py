@@ -4,6 +4,7 @@ Every key deskpilot writes is `<namespace>:<family>:...`, `<family>` one of FAMI
 one place. The Desk client's keys live under `<namespace>:desk:` (desk/ builds them from the prefix it is given);
 dramatiq's queues under `<namespace>:dramatiq:` (the broker's own namespace).
 """
+
 from __future__ import annotations
 
 import time
@@ -18,29 +19,35 @@ import redis as redis_lib
 DEFAULT_NAMESPACE = "dp"
 SEPARATOR = ":"
 
-FAMILIES = frozenset({
-    "action",  # hash per planned action (ledger.py), `:claim` its lease; assign's pick and settle times are fields
-    "actions",  # `:pending` zset of actions by reconcile deadline
-    "audit",  # stream of evaluations and outcomes
-    "closed",  # hash per org of closed-ticket snapshots, `:filled` mark
-    "counters", "gauges",  # metrics hashes
-    "cursor",  # per org poll marks: the cursor, `:shown`, `:lag`
-    "desk",  # the Desk client's budget (`desk:budget:<org>:*`) and OAuth token (`desk:oauth:<fingerprint>:*`)
-    "directory",  # per org cached agents/departments
-    "dlq",  # list of dead letters
-    "dramatiq",  # dramatiq's queues, acks and heartbeats (the broker's namespace)
-    "event",  # one string per event, `events:pending` zset by deadline
-    "events",
-    "fires", "once",  # per rule and ticket: fires in the last hour, `once` marks
-    "health",  # `health:poll:<org>` hash
-    "mirror",  # hash per org of open-ticket snapshots, `:backfilled` mark
-    "own", "own-by-action",  # expected own writes per ticket, and per action for withdrawal
-    "rr",  # round-robin turn per org and department
-    "running", "tick",  # scheduler job leases and claimed ticks
-    "sla",  # `sla:since:<policy>` when a policy was first seen
-    "slafired",  # set per ticket of fired escalation levels
-    "timeline",  # hash per org of SLA timelines, `:missing` set
-})
+FAMILIES = frozenset(
+    {
+        "action",  # hash per planned action (ledger.py), `:claim` its lease; assign's pick and settle times are fields
+        "actions",  # `:pending` zset of actions by reconcile deadline
+        "audit",  # stream of evaluations and outcomes
+        "closed",  # hash per org of closed-ticket snapshots, `:filled` mark
+        "counters",
+        "gauges",  # metrics hashes
+        "cursor",  # per org poll marks: the cursor, `:shown`, `:lag`
+        "desk",  # the Desk client's budget (`desk:budget:<org>:*`) and OAuth token (`desk:oauth:<fingerprint>:*`)
+        "directory",  # per org cached agents/departments
+        "dlq",  # list of dead letters
+        "dramatiq",  # dramatiq's queues, acks and heartbeats (the broker's namespace)
+        "event",  # one string per event, `events:pending` zset by deadline
+        "events",
+        "fires",
+        "once",  # per rule and ticket: fires in the last hour, `once` marks
+        "health",  # `health:poll:<org>` hash
+        "mirror",  # hash per org of open-ticket snapshots, `:backfilled` mark
+        "own",
+        "own-by-action",  # expected own writes per ticket, and per action for withdrawal
+        "rr",  # round-robin turn per org and department
+        "running",
+        "tick",  # scheduler job leases and claimed ticks
+        "sla",  # `sla:since:<policy>` when a policy was first seen
+        "slafired",  # set per ticket of fired escalation levels
+        "timeline",  # hash per org of SLA timelines, `:missing` set
+    }
+)
 
 
 @dataclass(frozen=True)

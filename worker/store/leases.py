@@ -2,6 +2,7 @@
 
 The one mechanism behind an action's claim and a job's exclusive run; release and extend act only for the owner.
 """
+
 from __future__ import annotations
 
 import redis as redis_lib

@@ -4,6 +4,7 @@ Effectively once: `claim` takes a lease (SET NX PX) so one worker acts at a time
 before the Desk is called, so any later attempt knows a write may have happened and verifies first; `finish`
 marks it done for good. A lease that expires (its worker died) lets the reconciler send the action again.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ import redis as redis_lib
 from worker.store.keys import Keys, server_ms
 from worker.store.leases import Leases
 from worker.store.records import LedgerAction
+from worker.store.replies import optional_text, text_map, texts
 from worker.store.scripts import register
 
 RETENTION_S = 7 * 24 * 3600
@@ -54,7 +56,7 @@ class ActionLedger:
         return bool(created)
 
     def get(self, action_id: str) -> ActionRecord | None:
-        data = self.redis.hgetall(self.key("action", action_id))
+        data = text_map(self.redis.hgetall(self.key("action", action_id)))
         if not data or "action" not in data:
             return None
         return ActionRecord(
@@ -72,11 +74,11 @@ class ActionLedger:
         name = self.key("action", action_id)
         if self.redis.hsetnx(name, PICK_FIELD, agent_id):
             return agent_id
-        return self.redis.hget(name, PICK_FIELD) or agent_id
+        return optional_text(self.redis.hget(name, PICK_FIELD)) or agent_id
 
     def pick(self, action_id: str) -> str | None:
         """The agent remembered for this assign action, if it picked one."""
-        return self.redis.hget(self.key("action", action_id), PICK_FIELD) or None
+        return optional_text(self.redis.hget(self.key("action", action_id), PICK_FIELD)) or None
 
     def claim(self, action_id: str, owner: str, lease_ms: int = DEFAULT_LEASE_MS) -> bool:
         return self.leases.take(self.key("action", action_id, "claim"), owner, lease_ms)
@@ -105,7 +107,9 @@ class ActionLedger:
 
     def postpone(self, action_id: str, delay_ms: int) -> None:
         """Move the reconciler's deadline past a planned delay (a 429's Retry-After)."""
-        self.redis.zadd(self.key("actions", "pending"), {action_id: server_ms(self.redis) + delay_ms + self.deadline_ms}, xx=True)
+        self.redis.zadd(
+            self.key("actions", "pending"), {action_id: server_ms(self.redis) + delay_ms + self.deadline_ms}, xx=True
+        )
 
     def drop_pending(self, action_id: str) -> None:
         self.redis.zrem(self.key("actions", "pending"), action_id)
@@ -114,7 +118,9 @@ class ActionLedger:
         return self.leases.held(self.key("action", action_id, "claim"))
 
     def overdue(self, limit: int = 500) -> list[str]:
-        return list(self.redis.zrangebyscore(self.key("actions", "pending"), "-inf", server_ms(self.redis), start=0, num=limit))
+        return texts(
+            self.redis.zrangebyscore(self.key("actions", "pending"), "-inf", server_ms(self.redis), start=0, num=limit)
+        )
 
     def pending_count(self) -> int:
         return int(self.redis.zcard(self.key("actions", "pending")))

@@ -3,6 +3,7 @@
 The poller diffs each fetched ticket against its snapshot; sweeps evaluate time rules over the mirror, so a
 sweep costs no API call. Snapshots are JSON in one Redis hash per org.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,7 +26,7 @@ class Mirror:
         if not ticket_ids:
             return {}
         raw = self.redis.hmget(self.key("mirror", org_id), ticket_ids)
-        return {ticket_id: json.loads(value) for ticket_id, value in zip(ticket_ids, raw) if value}
+        return {ticket_id: json.loads(value) for ticket_id, value in zip(ticket_ids, raw, strict=True) if value}
 
     def get(self, org_id: str, ticket_id: str) -> dict[str, Any] | None:
         raw = self.redis.hget(self.key("mirror", org_id), ticket_id)
@@ -33,7 +34,10 @@ class Mirror:
 
     def put_many(self, org_id: str, tickets: Mapping[str, Mapping[str, Any]]) -> None:
         if tickets:
-            self.redis.hset(self.key("mirror", org_id), mapping={ticket_id: json.dumps(ticket) for ticket_id, ticket in tickets.items()})
+            self.redis.hset(
+                self.key("mirror", org_id),
+                mapping={ticket_id: json.dumps(ticket) for ticket_id, ticket in tickets.items()},
+            )
 
     def drop(self, org_id: str, ticket_ids: Iterable[str]) -> None:
         ids = list(ticket_ids)

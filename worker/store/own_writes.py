@@ -7,6 +7,7 @@ action's marker. An expectation is precise so that a person's change is never ta
 - an attempt that certainly did not land (the Desk refused it, or no call was made) withdraws its expectations;
 - whatever is left (an outcome never learned) lapses after TTL_S.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,10 @@ from datetime import datetime
 from typing import Any
 
 import redis as redis_lib
+from redis.typing import EncodableT, FieldT
 
 from worker.store.keys import Keys, server_ms
+from worker.store.replies import text_map
 from worker.store.scripts import register
 
 # Long enough for a poll to see the write (poll interval plus index lag), short enough that a stale one is harmless.
@@ -38,7 +41,10 @@ class OwnWrites:
         """`fields` are keyed as change paths (customFields.<name>); one expectation per field, the latest wins."""
         name = self.key("own", org_id, ticket_id)
         since = server_ms(self.redis)
-        entries = {field: self._entry(action_id, since, value=json.dumps(value, sort_keys=True)) for field, value in fields.items()}
+        entries = {
+            field: self._entry(action_id, since, value=json.dumps(value, sort_keys=True))
+            for field, value in fields.items()
+        }
         self._record(action_id, name, entries)
 
     def expect_comment(self, org_id: str, ticket_id: str, action_id: str, marker: str) -> None:
@@ -59,7 +65,9 @@ class OwnWrites:
         """Forget what this action expected (where a later action has not replaced it)."""
         self._withdraw(keys=[self.key("own-by-action", action_id)], args=[action_id])
 
-    def consume_fields(self, org_id: str, ticket_id: str, changes: Mapping[str, Any], modified_at: datetime | None) -> set[str]:
+    def consume_fields(
+        self, org_id: str, ticket_id: str, changes: Mapping[str, Any], modified_at: datetime | None
+    ) -> set[str]:
         """The changed fields whose new value deskpilot wrote in this change; those expectations are used up."""
         argv: list[Any] = []
         for field, (_, new) in changes.items():
@@ -75,7 +83,7 @@ class OwnWrites:
         """Action id -> marker of each comment deskpilot may have posted on the ticket and the poller has not seen."""
         oldest = server_ms(self.redis) - self.ttl_s * 1000
         pending = {}
-        for action_id, raw in self.redis.hgetall(self.key("own", org_id, ticket_id, "comments")).items():
+        for action_id, raw in text_map(self.redis.hgetall(self.key("own", org_id, ticket_id, "comments"))).items():
             entry = json.loads(raw)
             if entry["since"] >= oldest:
                 pending[action_id] = entry["marker"]
@@ -93,7 +101,8 @@ class OwnWrites:
         """One round trip, no transaction: a write lost between them leaves an expectation that lapses at TTL_S."""
         index = self.key("own-by-action", action_id)
         pipe = self.redis.pipeline(transaction=False)
-        pipe.hset(name, mapping=dict(entries))
+        fields: dict[FieldT, EncodableT] = {field: entry for field, entry in entries.items()}
+        pipe.hset(name, mapping=fields)
         pipe.sadd(index, *(json.dumps([name, field]) for field in entries))
         for each in (name, index):
             pipe.expire(each, self.ttl_s)

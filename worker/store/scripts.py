@@ -3,6 +3,7 @@
 A registered script is sent by SHA (EVALSHA); redis-py loads it once when the server does not know it (first use,
 a restart, SCRIPT FLUSH), so the source crosses the wire once per server instead of on every call.
 """
+
 from __future__ import annotations
 
 from functools import cache

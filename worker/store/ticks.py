@@ -1,4 +1,5 @@
 """Scheduler ticks claimed in Redis: any number of schedulers may run; exactly one wins each tick."""
+
 from __future__ import annotations
 
 from datetime import datetime
