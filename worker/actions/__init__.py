@@ -1,6 +1,7 @@
 """Planned actions -> Desk writes: one Executor class per action type (base.py; one module each, using the typed
 Desk client), the registry below (one shared, stateless instance per type, keyed by its `type`), and the enforcer
 that applies a ledger action exactly once (enforcer.py)."""
+
 from __future__ import annotations
 
 from worker.actions.assign import AssignExecutor
@@ -15,7 +16,14 @@ from worker.actions.time_entry import TimeEntryExecutor
 from worker.actions.update import UpdateExecutor
 
 EXECUTOR_CLASSES: tuple[type[Executor], ...] = (
-    UpdateExecutor, AssignExecutor, MoveExecutor, CommentExecutor, ReplyExecutor, TimeEntryExecutor, TaskExecutor,
-    MarkSpamExecutor, UpdateManyExecutor,
+    UpdateExecutor,
+    AssignExecutor,
+    MoveExecutor,
+    CommentExecutor,
+    ReplyExecutor,
+    TimeEntryExecutor,
+    TaskExecutor,
+    MarkSpamExecutor,
+    UpdateManyExecutor,
 )
 EXECUTORS: dict[str, Executor] = {cls.type: cls() for cls in EXECUTOR_CLASSES}

@@ -4,6 +4,7 @@ The pick needs shared state, so it happens here, not in the engine: the round-ro
 per org and department), and the load of each candidate is counted from the mirror (open tickets assigned to
 them), so picking costs no API call. The pick is kept with the action in the ledger, so a retry assigns the same agent.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -35,10 +36,15 @@ def choose(ctx: ActionContext) -> str:
     picked = ctx.store.ledger.pick(ctx.action_id)
     if picked:
         return picked
-    candidates = [str(candidate.get("id") if isinstance(candidate, dict) else candidate) for candidate in params.get("candidates") or []]
+    candidates = [
+        str(candidate.get("id") if isinstance(candidate, dict) else candidate)
+        for candidate in params.get("candidates") or []
+    ]
     if not candidates:
         raise NoCandidate(f"no eligible agent in {params.get('department') or 'the department'}")
-    agent_id = _least_loaded(ctx, candidates) if params.get("strategy") == "least_loaded" else _round_robin(ctx, candidates)
+    agent_id = (
+        _least_loaded(ctx, candidates) if params.get("strategy") == "least_loaded" else _round_robin(ctx, candidates)
+    )
     return ctx.store.ledger.remember_pick(ctx.action_id, agent_id)  # a racing delivery's earlier pick wins
 
 

@@ -5,6 +5,7 @@ Each type's module defines one Executor subclass: its `type` (the registry's key
 asked before writing again after an attempt whose outcome is unknown). Executors hold no state: the registry keeps
 one instance of each, shared by every thread; everything an execution needs comes in its ActionContext.
 """
+
 from __future__ import annotations
 
 import html

@@ -3,6 +3,7 @@
 Sweeps group the same batchable `update` over many tickets; each field becomes one call per chunk of ids.
 Setting a field to the value it has is harmless, so a retry after an unknown outcome simply sends it again.
 """
+
 from __future__ import annotations
 
 from worker.actions.base import ActionContext, Executor
@@ -17,7 +18,10 @@ class UpdateManyExecutor(Executor):
         for ticket_id in params["ids"]:
             ctx.store.own_writes.expect_fields(ctx.org_id, ticket_id, {path: params["fieldValue"]}, ctx.action_id)
         ctx.client.tickets.update_many(
-            params["ids"], params["fieldName"], params["fieldValue"], is_custom_field=bool(params.get("isCustomField")),
+            params["ids"],
+            params["fieldName"],
+            params["fieldValue"],
+            is_custom_field=bool(params.get("isCustomField")),
             priority=ctx.priority,
         )
         return f"updated {len(params['ids'])} tickets"

@@ -1,4 +1,5 @@
 """`comment`: a public or private comment carrying this action's marker (not idempotent: verify before retrying)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -13,8 +14,11 @@ class CommentExecutor(lookback.MarkedRecordExecutor):
 
     def execute(self, ctx: ActionContext) -> str:
         ctx.store.own_writes.expect_comment(ctx.org_id, ctx.ticket_id, ctx.action_id, ctx.marker)
-        body = {"content": ctx.html_with_marker(ctx.params["text"]), "isPublic": bool(ctx.params.get("public")),
-                "contentType": "html"}
+        body = {
+            "content": ctx.html_with_marker(ctx.params["text"]),
+            "isPublic": bool(ctx.params.get("public")),
+            "contentType": "html",
+        }
         comment = ctx.client.comments.create(ctx.ticket_id, body, priority=ctx.priority)
         return f"comment {comment.id}"
 

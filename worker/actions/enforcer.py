@@ -17,6 +17,7 @@ A rule's actions are a unit: when one fails for good, its later actions are mark
 "an earlier action of this rule failed: <id>") and never sent, unless the rule says `on_action_failure: continue`.
 If the failed action is redriven (`deskpilot dlq retry`) and then succeeds, the actions it skipped run after it.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -25,9 +26,8 @@ from enum import Enum
 
 import structlog
 
-from worker.actions import EXECUTORS
+from worker.actions import EXECUTORS, settle
 from worker.actions.assign import NoCandidate
-from worker.actions import settle
 from worker.actions.base import ActionContext, Executor
 from worker.actions.pending import AssigneeNotPicked, resolve
 from worker.desk.client import DeskClient
@@ -60,7 +60,7 @@ class ApplyResult(str, Enum):
 class Enforcer:
     store: Store
     owner: str  # who claims: host:pid:thread, so a lease can be traced to a worker
-    send_next: Callable[[str], None]  # hands the plan's next action on when this one is finished
+    send_next: Callable[[str], object]  # hands the plan's next action on when this one is finished
     lease_ms: int = DEFAULT_LEASE_MS
 
     def apply(self, action_id: str, client_for: ClientFor) -> ApplyResult:
@@ -76,7 +76,9 @@ class Enforcer:
             return ApplyResult.WAITING  # the action before it sends it on when finished (the reconciler, if lost)
         bound = log.bind(action=action_id, rule=action.rule, ticket=action.ticket, type=action.type, org=action.org)
         if action.dry_run:
-            return self._finish(action_id, action, "dry_run", "shadow mode: planned, not executed", ApplyResult.DRY_RUN, bound)
+            return self._finish(
+                action_id, action, "dry_run", "shadow mode: planned, not executed", ApplyResult.DRY_RUN, bound
+            )
         if not ledger.claim(action_id, self.owner, self.lease_ms):
             return ApplyResult.BUSY
         try:
@@ -88,14 +90,18 @@ class Enforcer:
             if record.attempts > 0:
                 settle.wait_for_earlier(self.store, action_id)
                 if executor.verify(ctx):
-                    return self._finish(action_id, action, "done", "verified: already applied", ApplyResult.VERIFIED, bound)
+                    return self._finish(
+                        action_id, action, "done", "verified: already applied", ApplyResult.VERIFIED, bound
+                    )
             outcome = self._execute(ctx, executor)
             return self._finish(action_id, action, "done", outcome, ApplyResult.DONE, bound)
         except PERMANENT_ERRORS as exc:
             if isinstance(exc, RULE_FAULTS):
                 self.store.metrics.incr("action_rule_errors_total", action.rule)
                 bound.warning("action.rule_error", cause=str(exc))
-            self.store.dead_letters.add({"kind": "action", "action_id": action_id, "error": str(exc), "action": action.as_dict()})
+            self.store.dead_letters.add(
+                {"kind": "action", "action_id": action_id, "error": str(exc), "action": action.as_dict()}
+            )
             return self._finish(action_id, action, "failed", str(exc), ApplyResult.FAILED, bound)
         except RateLimited:
             raise
@@ -107,15 +113,19 @@ class Enforcer:
 
     def _execute(self, ctx: ActionContext, executor: Executor) -> str:
         """One attempt, counted before anything is sent, noting when each write it sends may still land."""
-        with settle.attempt(self.store, ctx.action_id, ctx.client.transport.config.write_settle_s):
-            with self.store.own_writes.attempt(ctx.action_id, NOT_APPLIED):  # a write surely not landed expects nothing
-                return executor.execute(ctx)
+        with (
+            settle.attempt(self.store, ctx.action_id, ctx.client.transport.config.write_settle_s),
+            self.store.own_writes.attempt(ctx.action_id, NOT_APPLIED),  # a write surely not landed expects nothing
+        ):
+            return executor.execute(ctx)
 
     def _is_final(self, action_id: str) -> bool:
         record = self.store.ledger.get(action_id)
         return record is None or record.final
 
-    def _finish(self, action_id: str, action: LedgerAction, state: str, outcome: str, result: ApplyResult, bound) -> ApplyResult:
+    def _finish(
+        self, action_id: str, action: LedgerAction, state: str, outcome: str, result: ApplyResult, bound
+    ) -> ApplyResult:
         stop_chain = state == "failed" and not action.continue_on_failure
         if stop_chain:  # before this one is final: a delivery of a later action waits on it, then finds it skipped
             self._skip_later(action_id, action)

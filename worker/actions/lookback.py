@@ -6,6 +6,7 @@ older time entries, and was written again). Walks stop at the first item older t
 
 `MarkedRecordExecutor` is the base of the executors whose write makes such a record: their verify is this walk.
 """
+
 from __future__ import annotations
 
 from abc import abstractmethod

@@ -1,4 +1,5 @@
 """`move`: change the ticket's department (POST /tickets/{id}/move, idempotent)."""
+
 from __future__ import annotations
 
 from worker.actions.base import ActionContext, Executor

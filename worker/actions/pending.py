@@ -4,6 +4,7 @@ The engine renders `{assignee.id}` / `{assignee.zuid}` where a template used the
 `assign: {strategy: ...}` of the same rule will pick, and marks the action `pending: ["assignee"]`. The pick
 is kept with the assign action in the ledger (`ledger.remember_pick`), whose id this action's `after` chain leads to.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -30,10 +31,19 @@ def _picked_agent(store: Store, action: LedgerAction) -> tuple[str, str]:
             agent_id = params.get("agentId") or record.pick
             if not agent_id:
                 break
-            zuid = next((str(c.get("zuid") or "") for c in params.get("candidates") or [] if isinstance(c, dict) and str(c.get("id")) == agent_id), "")
+            zuid = next(
+                (
+                    str(c.get("zuid") or "")
+                    for c in params.get("candidates") or []
+                    if isinstance(c, dict) and str(c.get("id")) == agent_id
+                ),
+                "",
+            )
             return agent_id, zuid
         previous = record.action.after
-    raise AssigneeNotPicked(f"no agent was picked for the assignment before action {action.index} of rule {action.rule}")
+    raise AssigneeNotPicked(
+        f"no agent was picked for the assignment before action {action.index} of rule {action.rule}"
+    )
 
 
 def _substitute(value: Any, agent_id: str, zuid: str) -> Any:

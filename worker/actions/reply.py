@@ -1,4 +1,6 @@
-"""`reply`: an email reply from a mail reply address, carrying this action's marker invisibly (verify before retrying)."""
+"""`reply`: an email reply from a mail reply address, carrying this action's marker invisibly (verify before
+retrying)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -31,8 +33,11 @@ class ReplyExecutor(lookback.MarkedRecordExecutor):
         def page(from_: int, limit: int) -> list[Thread]:
             return ctx.client.threads.list(ctx.ticket_id, from_=from_, limit=limit)
 
-        return (thread for thread in lookback.items(ctx, page, lambda thread: thread.createdTime, "threads")
-                if thread.direction == "out")
+        return (
+            thread
+            for thread in lookback.items(ctx, page, lambda thread: thread.createdTime, "threads")
+            if thread.direction == "out"
+        )
 
     def text_of(self, ctx: ActionContext, record: Thread) -> str | None:
         """A listed thread has only a summary: each is read whole."""

@@ -12,6 +12,7 @@ Why waiting rather than idempotent writes: the Desk takes no idempotency key, an
 comments, replies, tasks and time entries are found only by reading, which is what races the late write.
 The first attempt's start is kept too: the action's own record cannot be older (see lookback.py).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator

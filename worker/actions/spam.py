@@ -1,4 +1,5 @@
 """`mark_spam`: POST /tickets/markSpam for the ticket (idempotent)."""
+
 from __future__ import annotations
 
 from worker.actions.base import ActionContext, Executor

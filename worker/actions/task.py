@@ -1,4 +1,5 @@
 """`task`: a task on the ticket; its description carries this action's marker (verify before retrying)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -1,4 +1,5 @@
 """`time_entry`: log time on the ticket; the description carries this action's marker (verify before retrying)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

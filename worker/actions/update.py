@@ -1,4 +1,5 @@
 """`update`: set ticket fields and custom fields with one PATCH (idempotent: setting a value twice is harmless)."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -21,7 +22,7 @@ def expected_fields(params: Mapping[str, Any]) -> dict[str, Any]:
 def holds(ticket: dict[str, Any], params: Mapping[str, Any]) -> bool:
     custom = ticket.get("customFields") or {}
     return all(
-        (custom.get(name[len("customFields."):]) if name.startswith("customFields.") else ticket.get(name)) == value
+        (custom.get(name[len("customFields.") :]) if name.startswith("customFields.") else ticket.get(name)) == value
         for name, value in expected_fields(params).items()
     )
 

@@ -6,6 +6,7 @@ runtime it is given, and returns them (`Actors`); `actors_for(runtime)` does so 
 Retries go through dramatiq (backoff between `MIN_BACKOFF_MS` and `MAX_BACKOFF_MS`), never in-process timers.
 A 429 re-sends the message with Retry-After as its delay, so throttling does not spend the retry count.
 """
+
 from __future__ import annotations
 
 import functools
@@ -60,17 +61,22 @@ class Actors:
 
 def actors_for(runtime: Runtime) -> Actors:
     """The service's actors on a broker of the runtime's Redis, with deskpilot's dead-letter list."""
-    return declare_actors(make_broker(runtime.settings.redis_url, runtime.store.dead_letters, runtime.store.keys), runtime)
+    return declare_actors(
+        make_broker(runtime.settings.redis_url, runtime.store.dead_letters, runtime.store.keys), runtime
+    )
 
 
 def declare_actors(broker: dramatiq.Broker, runtime: Runtime) -> Actors:
     """Declare the six actors on `broker`; each runs its work against `runtime`."""
-    retries = {"max_retries": runtime.settings.message_max_retries, "min_backoff": MIN_BACKOFF_MS,
-               "max_backoff": MAX_BACKOFF_MS}
+    retries = {
+        "max_retries": runtime.settings.message_max_retries,
+        "min_backoff": MIN_BACKOFF_MS,
+        "max_backoff": MAX_BACKOFF_MS,
+    }
     work = _Work(runtime)
 
-    def declare(name: str, queue: str, fn: Callable[..., None], **options: Any) -> dramatiq.Actor:
-        return dramatiq.actor(work.counted(fn), broker=broker, actor_name=name, queue_name=queue, **options)
+    def declare(name: str, queue: str, fn: Callable[..., None], **options: Any) -> dramatiq.Actor[..., None]:
+        return dramatiq.actor(broker=broker, actor_name=name, queue_name=queue, **options)(work.counted(fn))
 
     actors = Actors(
         poll=declare("poll", "deskpilot.poll", work.poll, **retries),
@@ -135,15 +141,26 @@ class _Work:
     def poll(self, org_id: str) -> None:
         runtime, settings = self.runtime, self.runtime.settings
         client = runtime.client(org_id)
-        keeper = TimelineKeeper(client, runtime.store, settings.sla_timeline_fill_per_poll) if runtime.rules.current().sla_policies else None
+        keeper = (
+            TimelineKeeper(client, runtime.store, settings.sla_timeline_fill_per_poll)
+            if runtime.rules.current().sla_policies
+            else None
+        )
         with exclusive(runtime, f"poll:{org_id}") as heartbeat:
             if heartbeat is None:  # the next tick's window starts at the cursor that poll leaves, so nothing is missed
                 log.info("poll.skipped", org=org_id, reason="the previous poll of this org is still running")
                 return
             try:
                 with runtime.store.health.watch(org_id) as outcome:  # what /healthz judges polls by
-                    result = Poller(client, runtime.store, self._sent.evaluate.send, overlap=timedelta(seconds=settings.poll_overlap_s), timelines=keeper,
-                                    heartbeat=heartbeat, max_index_lag=timedelta(seconds=settings.poll_max_index_lag_s)).poll()
+                    result = Poller(
+                        client,
+                        runtime.store,
+                        self._sent.evaluate.send,
+                        overlap=timedelta(seconds=settings.poll_overlap_s),
+                        timelines=keeper,
+                        heartbeat=heartbeat,
+                        max_index_lag=timedelta(seconds=settings.poll_max_index_lag_s),
+                    ).poll()
                     outcome.failure = "a search answer without data" if result.failed else None
             except RateLimited as error:  # the next poll tick covers the window; no retry needed
                 log.warning("poll.throttled", org=org_id, retry_after=error.retry_after)
@@ -160,7 +177,14 @@ class _Work:
         runtime = self.runtime
         planned: list[str] = []
         try:
-            evaluate_event(runtime.store, runtime.rules.current(), runtime.directory, event_id, server_now(runtime.redis), planned.append)
+            evaluate_event(
+                runtime.store,
+                runtime.rules.current(),
+                runtime.directory,
+                event_id,
+                server_now(runtime.redis),
+                planned.append,
+            )
         except RateLimited as error:  # fetching the directory was throttled
             self._send_all(planned)
             later(self._sent.evaluate, error, event_id)
@@ -190,7 +214,9 @@ class _Work:
 
     def _act(self, action_id: str) -> None:
         runtime = self.runtime
-        enforcer = Enforcer(runtime.store, runtime.owner, self._sent.act.send, int(runtime.settings.action_lease_s * 1000))
+        enforcer = Enforcer(
+            runtime.store, runtime.owner, self._sent.act.send, int(runtime.settings.action_lease_s * 1000)
+        )
         try:
             enforcer.apply(action_id, runtime.client)
         except RateLimited as error:
@@ -212,7 +238,9 @@ class _Work:
                 log.info("sla.skipped", reason="the previous SLA sweep is still running")
                 return
             try:
-                sweeper = SlaSweeper(runtime.store, runtime.rules.current(), runtime.directory, self._sent.act.send, heartbeat=heartbeat)
+                sweeper = SlaSweeper(
+                    runtime.store, runtime.rules.current(), runtime.directory, self._sent.act.send, heartbeat=heartbeat
+                )
                 sweeper.sweep(list(runtime.settings.org_ids), server_now(runtime.redis))
             except RateLimited as error:  # the directory fetch was throttled
                 later(self._sent.sla_sweep, error, tick)

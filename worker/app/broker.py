@@ -1,4 +1,5 @@
 """The dramatiq broker on Redis, with deskpilot's dead-letter list and queue names."""
+
 from __future__ import annotations
 
 import dramatiq

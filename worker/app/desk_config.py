@@ -1,4 +1,5 @@
 """The Desk client's own config, built from the app's settings: desk/ never sees Settings."""
+
 from __future__ import annotations
 
 from config.settings import Settings

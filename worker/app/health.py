@@ -10,6 +10,7 @@
 Everything is read from Redis, so the one server (the scheduler's) judges for every worker. The README's operations
 section says what to do for each reason.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -21,6 +22,7 @@ import redis as redis_lib
 from config.settings import Settings
 from worker.store.health import PollHealth
 from worker.store.keys import Keys, server_ms
+from worker.store.replies import scored
 from worker.store.ticks import Ticks
 
 INTERVALS = 3  # missed intervals before the grace's floor is exceeded
@@ -38,8 +40,13 @@ class HealthVerdict:
         return not self.reasons
 
     def as_dict(self) -> dict[str, Any]:
-        return {"status": "ok" if self.healthy else "unhealthy", "reasons": self.reasons, "orgs": self.orgs,
-                "pending": self.pending, "dead_letters": self.dead_letters}
+        return {
+            "status": "ok" if self.healthy else "unhealthy",
+            "reasons": self.reasons,
+            "orgs": self.orgs,
+            "pending": self.pending,
+            "dead_letters": self.dead_letters,
+        }
 
 
 @dataclass
@@ -85,15 +92,22 @@ class HealthCheck:
             }
             catching_up = result.orgs[org_id]["poll_running"] and not record.failures
             if age_s > limit_s and not catching_up:
-                why = f"; {record.failures} failed in a row, the last with {record.last_error}" if record.failures else ""
+                why = (
+                    f"; {record.failures} failed in a row, the last with {record.last_error}" if record.failures else ""
+                )
                 result.reasons.append(f"org {org_id}: no successful poll for {age_s:.0f}s (limit {limit_s:.0f}s){why}")
 
     def _pending(self, now: int, result: HealthVerdict) -> None:
         grace_s = max(INTERVALS * self.settings.reconcile_interval_s, self.settings.health_grace_s)
         for name, what in (("events", "evaluated"), ("actions", "applied")):
-            oldest = self.redis.zrange(self.key(name, "pending"), 0, 0, withscores=True)
+            oldest = scored(self.redis.zrange(self.key(name, "pending"), 0, 0, withscores=True))
             overdue_s = max(now - oldest[0][1], 0) / 1000 if oldest else 0.0
             count = int(self.redis.zcount(self.key(name, "pending"), "-inf", now - grace_s * 1000))
-            result.pending[name] = {"pending": int(self.redis.zcard(self.key(name, "pending"))), "oldest_overdue_s": round(overdue_s, 1)}
+            result.pending[name] = {
+                "pending": int(self.redis.zcard(self.key(name, "pending"))),
+                "oldest_overdue_s": round(overdue_s, 1),
+            }
             if count:
-                result.reasons.append(f"{count} {name} not {what} {grace_s:.0f}s past their deadline: are workers running?")
+                result.reasons.append(
+                    f"{count} {name} not {what} {grace_s:.0f}s past their deadline: are workers running?"
+                )

@@ -3,6 +3,7 @@
 Figures come from Redis (counters every process adds to, gauges, queue lengths, poll lag), so the one process
 that serves them reports for all workers.
 """
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,6 @@ from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import structlog
-
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
@@ -32,13 +32,37 @@ COUNTERS = {
     "rule_matches_total": ("deskpilot_rule_matches_total", "Rules fired, by rule", ["rule"]),
     "actions_total": ("deskpilot_actions_total", "Actions finished, by type and outcome", ["type", "outcome"]),
     "api_calls_total": ("deskpilot_api_calls_total", "Desk API calls, by status", ["status"]),
-    "sla_escalations_total": ("deskpilot_sla_escalations_total", "SLA escalation levels fired", ["policy", "metric", "level"]),
+    "sla_escalations_total": (
+        "deskpilot_sla_escalations_total",
+        "SLA escalation levels fired",
+        ["policy", "metric", "level"],
+    ),
     "rule_errors_total": ("deskpilot_rule_errors_total", "Rule evaluations that failed, by rule", ["rule"]),
-    "action_rule_errors_total": ("deskpilot_action_rule_errors_total", "Actions refused for the rule's fault, by rule", ["rule"]),
-    "search_bad_answers_total": ("deskpilot_search_bad_answers_total", "Search answers without a data list (the poll's cursor stayed)", ["org"]),
-    "search_items_skipped_total": ("deskpilot_search_items_skipped_total", "Search items without an id or modifiedTime, skipped", ["org"]),
-    "late_changes_total": ("deskpilot_late_changes_total", "Changes the search index showed later than the poll overlap", ["org"]),
-    "changes_without_snapshot_total": ("deskpilot_changes_without_snapshot_total", "Changes to tickets with no snapshot to diff against", ["org"]),
+    "action_rule_errors_total": (
+        "deskpilot_action_rule_errors_total",
+        "Actions refused for the rule's fault, by rule",
+        ["rule"],
+    ),
+    "search_bad_answers_total": (
+        "deskpilot_search_bad_answers_total",
+        "Search answers without a data list (the poll's cursor stayed)",
+        ["org"],
+    ),
+    "search_items_skipped_total": (
+        "deskpilot_search_items_skipped_total",
+        "Search items without an id or modifiedTime, skipped",
+        ["org"],
+    ),
+    "late_changes_total": (
+        "deskpilot_late_changes_total",
+        "Changes the search index showed later than the poll overlap",
+        ["org"],
+    ),
+    "changes_without_snapshot_total": (
+        "deskpilot_changes_without_snapshot_total",
+        "Changes to tickets with no snapshot to diff against",
+        ["org"],
+    ),
 }
 
 
@@ -61,7 +85,9 @@ class StoreCollector(Collector):
         yield self._credits()
 
     def _credits(self) -> GaugeMetricFamily:
-        family = GaugeMetricFamily("deskpilot_credits_left", "Daily API credits left, as the Desk last reported", labels=["org"])
+        family = GaugeMetricFamily(
+            "deskpilot_credits_left", "Daily API credits left, as the Desk last reported", labels=["org"]
+        )
         for org_id in self.org_ids:
             left = self.credits_left(org_id)
             if left is not None:
@@ -117,7 +143,9 @@ def serve(collector: StoreCollector, health: Callable[[], HealthVerdict], host: 
             return [generate_latest(registry)]
         if path == "/healthz":
             verdict = health()
-            start_response("200 OK" if verdict.healthy else "503 Service Unavailable", [("Content-Type", "application/json")])
+            start_response(
+                "200 OK" if verdict.healthy else "503 Service Unavailable", [("Content-Type", "application/json")]
+            )
             return [json.dumps(verdict.as_dict()).encode() + b"\n"]
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"not found\n"]
@@ -126,7 +154,8 @@ def serve(collector: StoreCollector, health: Callable[[], HealthVerdict], host: 
         server = make_server(host, port, app, server_class=_ThreadingServer, handler_class=_QuietHandler)
     except OSError as exc:
         raise PreflightError(
-            f"cannot serve /metrics on {host}:{port} ({exc.strerror}); set DESKPILOT_METRICS_PORT to a free port, or 0 for none"
+            f"cannot serve /metrics on {host}:{port} ({exc.strerror}); "
+            "set DESKPILOT_METRICS_PORT to a free port, or 0 for none"
         ) from None
     threading.Thread(target=server.serve_forever, name="metrics", daemon=True).start()
     return server

@@ -1,4 +1,5 @@
 """Checks before a long-running process starts, each failing with one line that says what to fix."""
+
 from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlsplit
@@ -27,7 +28,10 @@ def require_desk_credentials(settings: Settings) -> None:
     missing = [ENV_PREFIX + name.upper() for name in REQUIRED_FOR_DESK if not _is_set(settings, name)]
     if missing:
         raise SettingsError(
-            "\n".join(f"{name}: missing; set it in the environment or in .env (deskpilot sandbox prints values to try)" for name in missing)
+            "\n".join(
+                f"{name}: missing; set it in the environment or in .env (deskpilot sandbox prints values to try)"
+                for name in missing
+            )
         )
 
 
@@ -37,8 +41,8 @@ def require_redis(settings: Settings) -> None:
         client.ping()
     except (redis_lib.ConnectionError, redis_lib.TimeoutError) as exc:
         raise PreflightError(
-            f"cannot reach Redis at {ENV_PREFIX}REDIS_URL={safe_redis_url(settings.redis_url)} ({exc.__class__.__name__}); "
-            "start redis-server or fix the setting"
+            f"cannot reach Redis at {ENV_PREFIX}REDIS_URL={safe_redis_url(settings.redis_url)} "
+            f"({exc.__class__.__name__}); start redis-server or fix the setting"
         ) from None
     finally:
         client.close()

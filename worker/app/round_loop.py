@@ -5,6 +5,7 @@ check reports the same. Anything else is a bug or a surprise: logged with its tr
 way the pause doubles with each failure in a row (up to `MAX_BACKOFF_S`), so a persistent fault neither floods the
 log every 0.25 s nor hammers a Redis that is restarting; the first success returns to the normal pace.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -21,7 +22,7 @@ def pause_after(failures: int, interval_s: float) -> float:
     """How long to wait before the next round, after `failures` failed rounds in a row."""
     if failures <= 0:
         return interval_s
-    return min(interval_s * 2 ** failures, MAX_BACKOFF_S)
+    return min(interval_s * 2**failures, MAX_BACKOFF_S)
 
 
 @dataclass
@@ -41,8 +42,12 @@ class RoundLoop:
             self.run_round()
         except redis.RedisError as exc:
             self.failures += 1
-            log.warning("scheduler.round_failed", error=str(exc) or type(exc).__name__, failures=self.failures,
-                        hint="Redis is not answering; check DESKPILOT_REDIS_URL and the Redis server")
+            log.warning(
+                "scheduler.round_failed",
+                error=str(exc) or type(exc).__name__,
+                failures=self.failures,
+                hint="Redis is not answering; check DESKPILOT_REDIS_URL and the Redis server",
+            )
         except Exception:
             self.failures += 1
             log.exception("scheduler.round_error", failures=self.failures)

@@ -9,6 +9,7 @@ A reload is refused, with every problem logged and the last good set kept runnin
   half-way through a deploy), unless `allow_empty` (DESKPILOT_ALLOW_EMPTY_RULES). A renamed file keeps its rules
   and is not refused. Starting with no rules is refused the same way (a service without rules acts on nothing).
 """
+
 from __future__ import annotations
 
 import threading
@@ -20,12 +21,13 @@ from pathlib import Path
 import redis
 import structlog
 
+from worker.app.preflight import PreflightError
 from worker.desk.errors import DeskError
 from worker.engine.errors import Problem, RuleLoadError
 from worker.engine.loader import DEFAULT_MAX_FILE_BYTES, check_rules, rule_files
 from worker.engine.names import Catalogue, name_problems
-from worker.engine.ruleset import RuleSet
-from worker.app.preflight import PreflightError
+from worker.engine.ruleset import CompiledRule, RuleSet
+from worker.engine.sla.policy import CompiledPolicy
 
 log = structlog.get_logger(__name__)
 Stamp = tuple[tuple[str, int, int], ...]
@@ -53,14 +55,15 @@ def stamp_of(path: Path) -> Stamp:
 def ids_by_file(rules: RuleSet) -> dict[str, set[str]]:
     """The rule and SLA policy ids each file defines."""
     found: dict[str, set[str]] = {}
-    for item in (*rules.rules, *rules.sla_policies):
+    items: tuple[CompiledRule | CompiledPolicy, ...] = (*rules.rules, *rules.sla_policies)
+    for item in items:
         found.setdefault(item.file, set()).add(item.id)
     return found
 
 
 def emptied_files(running: RuleSet, new: RuleSet) -> list[str]:
     """Files of the running set whose rules and policies all vanished from the new set (gone, emptied, cut)."""
-    kept = {item.id for item in (*new.rules, *new.sla_policies)}
+    kept = {rule.id for rule in new.rules} | {policy.id for policy in new.sla_policies}
     return sorted(file for file, ids in ids_by_file(running).items() if not ids & kept)
 
 
@@ -94,11 +97,15 @@ class RuleSource:
             log.warning("rules.warning", problem=str(problem))
         if not rules.rules and not rules.sla_policies:
             if not self.allow_empty:
-                raise PreflightError(f"no rules or SLA policies in {self.path}: the service would act on nothing; "
-                                     f"check DESKPILOT_RULES_PATH, or {EMPTY_HINT}")
+                raise PreflightError(
+                    f"no rules or SLA policies in {self.path}: the service would act on nothing; "
+                    f"check DESKPILOT_RULES_PATH, or {EMPTY_HINT}"
+                )
             log.warning("rules.empty", path=str(self.path), allowed="DESKPILOT_ALLOW_EMPTY_RULES")
-        self._log_unknown_names(self._unknown_names(rules), "these actions will fail at run time; fix the names "
-                                "(reloads with names no org has are refused)")
+        self._log_unknown_names(
+            self._unknown_names(rules),
+            "these actions will fail at run time; fix the names (reloads with names no org has are refused)",
+        )
         self._rules, self._stamp, self._checked_at = rules, stamp, time.monotonic()
         log.info("rules.loaded", rules=len(rules), version=rules.version, path=str(self.path))
         return rules
@@ -112,6 +119,8 @@ class RuleSource:
         return self._rules
 
     def _maybe_reload(self) -> None:
+        running = self._rules
+        assert running is not None, "current() loads the rules before it reloads them"
         now = self._checked_at = time.monotonic()
         stamp = stamp_of(self.path)
         retry = self._retry_at is not None and now >= self._retry_at
@@ -122,17 +131,25 @@ class RuleSource:
         if rules is None:
             self._refuse(stamp, "rules.refused", [str(problem) for problem in problems if problem.is_error])
             return
-        emptied = [] if self.allow_empty else emptied_files(self._rules, rules)
-        if emptied or (not rules.rules and self._rules.rules and not self.allow_empty):
-            self._refuse(stamp, "rules.refused_empty", emptied or [str(self.path)],
-                         reason=f"the new set drops every rule of these files ({len(rules)} rules left); "
-                         f"a deploy may be half-way: fix the files, restart to start anew, or {EMPTY_HINT}")
+        emptied = [] if self.allow_empty else emptied_files(running, rules)
+        if emptied or (not rules.rules and running.rules and not self.allow_empty):
+            self._refuse(
+                stamp,
+                "rules.refused_empty",
+                emptied or [str(self.path)],
+                reason=f"the new set drops every rule of these files ({len(rules)} rules left); "
+                f"a deploy may be half-way: fix the files, restart to start anew, or {EMPTY_HINT}",
+            )
             return
         unknown = self._unknown_names(rules)
         if any(problem.is_error for problem in unknown):
             self._retry_at = now + NAMES_RETRY_S
-            self._refuse(stamp, "rules.refused", [str(problem) for problem in unknown if problem.is_error],
-                         reason="names the Desk does not have")
+            self._refuse(
+                stamp,
+                "rules.refused",
+                [str(problem) for problem in unknown if problem.is_error],
+                reason="names the Desk does not have",
+            )
             return
         self._log_unknown_names(unknown, "these actions fail in the orgs named")
         self._rules, self._stamp, self._refused = rules, stamp, None
@@ -140,7 +157,14 @@ class RuleSource:
 
     def _refuse(self, stamp: Stamp, event: str, problems: list[str], reason: str = "the files do not load") -> None:
         self._refused = stamp
-        log.error(event, problems=problems, reason=reason, kept=self._rules.version, kept_rules=len(self._rules))
+        kept = self._rules
+        log.error(
+            event,
+            problems=problems,
+            reason=reason,
+            kept=kept.version if kept is not None else None,
+            kept_rules=len(kept) if kept is not None else 0,
+        )
 
     @staticmethod
     def _log_unknown_names(unknown: list[Problem], hint: str) -> None:

@@ -5,6 +5,7 @@ command, a test) and handed to what needs it (the actors: `app/actors.declare_ac
 import. The Desk clients of all orgs share one httpx client, built with the hook that counts API answers, and one
 token provider.
 """
+
 from __future__ import annotations
 
 import os
@@ -17,14 +18,14 @@ import redis as redis_lib
 
 from config.settings import Settings
 from worker.app.desk_config import desk_config
-from worker.desk.config import DeskConfig
+from worker.app.rules_source import RuleSource
 from worker.desk.auth import TokenProvider
 from worker.desk.client import DeskClient
+from worker.desk.config import DeskConfig
 from worker.desk.transport import USER_AGENT
-from worker.ingest.directory import DirectoryCache
 from worker.engine.directory import Directory
 from worker.engine.names import Catalogue
-from worker.app.rules_source import RuleSource
+from worker.ingest.directory import DirectoryCache
 from worker.store import Store
 from worker.store.keys import Keys
 
@@ -43,16 +44,25 @@ class Runtime:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "Runtime":
-        redis = redis_lib.Redis.from_url(settings.redis_url, decode_responses=True, socket_timeout=10, socket_connect_timeout=5, health_check_interval=30)
+    def from_settings(cls, settings: Settings) -> Runtime:
+        redis = redis_lib.Redis.from_url(
+            settings.redis_url,
+            decode_responses=True,
+            socket_timeout=10,
+            socket_connect_timeout=5,
+            health_check_interval=30,
+        )
         keys = Keys(settings.redis_namespace)
-        store = Store.connect(redis, int(settings.event_deadline_s * 1000), int(settings.action_deadline_s * 1000), keys)
+        store = Store.connect(
+            redis, int(settings.event_deadline_s * 1000), int(settings.action_deadline_s * 1000), keys
+        )
         runtime = cls(
             settings=settings,
             redis=redis,
             store=store,
-            rules=RuleSource(settings.rules_path, settings.rules_reload_s, settings.allow_empty_rules,
-                             settings.rules_max_file_bytes),
+            rules=RuleSource(
+                settings.rules_path, settings.rules_reload_s, settings.allow_empty_rules, settings.rules_max_file_bytes
+            ),
             directories=DirectoryCache(store, settings.directory_ttl_s),
             desk_config=desk_config(settings, keys),
         )
@@ -108,4 +118,3 @@ class Runtime:
             self._http.close()
         self._http = self._tokens = None
         self.redis.close()
-

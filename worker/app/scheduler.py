@@ -4,6 +4,7 @@ Due times are computed in UTC (a time rule's cron is read in its own IANA timezo
 a job is considered: after downtime the next poll covers the gap ([cursor, now)), so missed ticks are not
 replayed one by one. Any number of schedulers may run; `SET NX` on the tick decides which one sends it.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -56,8 +57,10 @@ def poll_jobs(org_ids: Iterable[str], interval_s: float, poll: dramatiq.Actor) -
 
 def sweep_jobs(time_rules: Iterable[tuple[str, str, str]], sweep: dramatiq.Actor) -> list[Job]:
     """(rule id, cron, timezone) of each enabled time rule."""
-    return [Job(name=f"sweep:{rule_id}", cron=cron, timezone=tz, actor=sweep, args=(rule_id,), due_arg=True)
-            for rule_id, cron, tz in time_rules]
+    return [
+        Job(name=f"sweep:{rule_id}", cron=cron, timezone=tz, actor=sweep, args=(rule_id,), due_arg=True)
+        for rule_id, cron, tz in time_rules
+    ]
 
 
 Fire = Callable[[Job, datetime], None]

@@ -4,6 +4,7 @@ Each stops cleanly on SIGTERM or SIGINT: the scheduler finishes its round, worke
 (dramatiq's graceful stop), the metrics server closes. Nothing is lost by stopping: unsent work is in the
 event log and the ledger, and the reconciler sends it again.
 """
+
 from __future__ import annotations
 
 import signal
@@ -17,14 +18,14 @@ import structlog
 from dramatiq import Worker
 
 from worker.app import log_filters
+from worker.app.actors import Actors, actors_for
 from worker.app.broker import QUEUES
-from worker.desk.budget import Budget
 from worker.app.health import HealthCheck
 from worker.app.metrics import StoreCollector, serve
-from worker.app.actors import Actors, actors_for
 from worker.app.round_loop import RoundLoop
 from worker.app.runtime import Runtime
 from worker.app.scheduler import Job, Scheduler, poll_jobs, redis_clock, send, sweep_jobs
+from worker.desk.budget import Budget
 from worker.store.keys import server_ms
 
 log = structlog.get_logger(__name__)
@@ -43,8 +44,16 @@ def jobs_for(runtime: Runtime, actors: Actors) -> Callable[[], list[Job]]:
 
     def jobs() -> list[Job]:
         rules = runtime.rules.current()
-        timed = [(rule.id, rule.schedule.cron, rule.schedule.timezone) for rule in rules.time_rules if rule.model.enabled and rule.schedule]
-        sla = [Job(name="sla", interval_s=settings.sla_sweep_interval_s, actor=actors.sla_sweep, due_arg=True)] if rules.sla_policies else []
+        timed = [
+            (rule.id, rule.schedule.cron, rule.schedule.timezone)
+            for rule in rules.time_rules
+            if rule.model.enabled and rule.schedule
+        ]
+        sla = (
+            [Job(name="sla", interval_s=settings.sla_sweep_interval_s, actor=actors.sla_sweep, due_arg=True)]
+            if rules.sla_policies
+            else []
+        )
         return [
             *poll_jobs(settings.org_ids, settings.poll_interval_s, actors.poll),
             *sweep_jobs(timed, actors.sweep),
@@ -78,11 +87,23 @@ class Service:
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: self.stop.set())
         budget = Budget.from_config(runtime.desk_config, runtime.redis)
-        collector = StoreCollector(runtime.store, runtime.settings.org_ids, lambda org: budget.snapshot(org)["remaining"])
+        collector = StoreCollector(
+            runtime.store, runtime.settings.org_ids, lambda org: budget.snapshot(org)["remaining"]
+        )
         # Figures live in Redis, so one server per deployment suffices: the scheduler's (workers may be many).
         serves_metrics = self.scheduler and runtime.settings.metrics_port
-        health = HealthCheck(runtime.redis, runtime.settings, server_ms(runtime.redis), lambda org: budget.snapshot(org)["pause_s"], self.scheduler_stalled_s)
-        metrics = serve(collector, health.verdict, runtime.settings.metrics_host, runtime.settings.metrics_port) if serves_metrics else None
+        health = HealthCheck(
+            runtime.redis,
+            runtime.settings,
+            server_ms(runtime.redis),
+            lambda org: budget.snapshot(org)["pause_s"],
+            self.scheduler_stalled_s,
+        )
+        metrics = (
+            serve(collector, health.verdict, runtime.settings.metrics_host, runtime.settings.metrics_port)
+            if serves_metrics
+            else None
+        )
         worker = self._start_workers(actors.broker) if self.workers else None
         log.info("service.started", scheduler=self.scheduler, workers=bool(worker), orgs=runtime.settings.org_ids)
         try:
@@ -99,13 +120,19 @@ class Service:
         return 0
 
     def _start_workers(self, broker: dramatiq.Broker) -> Worker:
-        worker = Worker(broker, queues=set(QUEUES), worker_threads=self.runtime.settings.worker_threads,
-                        worker_timeout=WORKER_IDLE_WAKE_MS)
+        worker = Worker(
+            broker,
+            queues=set(QUEUES),
+            worker_threads=self.runtime.settings.worker_threads,
+            worker_timeout=WORKER_IDLE_WAKE_MS,
+        )
         worker.start()
         return worker
 
     def _schedule(self, actors: Actors) -> None:
-        scheduler = Scheduler(self.runtime.store.ticks, jobs_for(self.runtime, actors), send, redis_clock(self.runtime.redis))
+        scheduler = Scheduler(
+            self.runtime.store.ticks, jobs_for(self.runtime, actors), send, redis_clock(self.runtime.redis)
+        )
 
         def run_round() -> None:
             scheduler.run_once()

@@ -1,4 +1,5 @@
 """`python -m worker.cli ...`: the `deskpilot` command."""
+
 import sys
 
 from worker.cli.main import main

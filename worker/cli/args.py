@@ -1,4 +1,5 @@
 """Argument types shared by the `deskpilot` sub-commands: a bad value is refused by argparse in one line, exit 2."""
+
 from __future__ import annotations
 
 import argparse

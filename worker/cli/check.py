@@ -8,6 +8,7 @@ One line per check, `ok` or `FAIL` with what to fix; exit status 0 only when eve
   org <id>      each DESKPILOT_ORG_IDS entry is one of the token's organisations and answers an org-scoped call
   scope <name>  the token holds each scope deskpilot needs (probes that cannot change anything, see PROBES)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,6 +20,8 @@ from typing import TextIO, TypeVar
 import redis as redis_lib
 
 from config.settings import Settings, SettingsError, load_settings
+from worker.app.desk_config import desk_config
+from worker.app.preflight import safe_redis_url
 from worker.desk.client import DeskClient
 from worker.desk.errors import (
     DeskError,
@@ -31,8 +34,6 @@ from worker.desk.errors import (
 )
 from worker.desk.models import Organization
 from worker.desk.retry import RetryPolicy
-from worker.app.desk_config import desk_config
-from worker.app.preflight import safe_redis_url
 
 # What deskpilot's pollers and actions use: reads, ticket updates (assign, fields, move, updateMany, comments,
 # replies, time entries, spam), searches, agents/departments (basic), contacts, task creation, and ticket fields
@@ -151,11 +152,14 @@ def _check_settings(settings: Settings | None) -> Checked[Settings | None]:
             return None
     problems = _settings_problems(settings)
     if problems:
-        yield CheckResult("settings", False, problems, "set them in the environment or in .env (see config/example.env)")
+        yield CheckResult(
+            "settings", False, problems, "set them in the environment or in .env (see config/example.env)"
+        )
         return None
     yield CheckResult(
-        "settings", True, f"api_root={settings.api_root} accounts_url={settings.accounts_url} "
-        f"orgs={','.join(settings.org_ids)}"
+        "settings",
+        True,
+        f"api_root={settings.api_root} accounts_url={settings.accounts_url} orgs={','.join(settings.org_ids)}",
     )
     return settings
 
@@ -174,7 +178,10 @@ def _settings_problems(settings: Settings) -> str:
     ]
     bad_urls = [
         name
-        for name, value in (("DESKPILOT_API_ROOT", settings.api_root), ("DESKPILOT_ACCOUNTS_URL", settings.accounts_url))
+        for name, value in (
+            ("DESKPILOT_API_ROOT", settings.api_root),
+            ("DESKPILOT_ACCOUNTS_URL", settings.accounts_url),
+        )
         if not value.startswith(("https://", "http://"))
     ]
     return "; ".join(
@@ -189,8 +196,12 @@ def _check_redis(settings: Settings) -> Checked[redis_lib.Redis | None]:
     try:
         redis.ping()
     except redis_lib.RedisError as exc:
-        yield CheckResult("redis", False, f"{safe_redis_url(settings.redis_url)} does not answer ({type(exc).__name__})",
-                     "start redis-server or set DESKPILOT_REDIS_URL")
+        yield CheckResult(
+            "redis",
+            False,
+            f"{safe_redis_url(settings.redis_url)} does not answer ({type(exc).__name__})",
+            "start redis-server or set DESKPILOT_REDIS_URL",
+        )
         return None
     yield CheckResult("redis", True, safe_redis_url(settings.redis_url))
     return redis
@@ -203,13 +214,21 @@ def _check_token(client: DeskClient) -> CheckResult:
     try:
         token = client.tokens.get()
     except TokenRefreshError as exc:
-        return CheckResult("token", False, f"{exc.error_code}: {exc.message}",
-                      "check DESKPILOT_CLIENT_ID / DESKPILOT_CLIENT_SECRET / DESKPILOT_REFRESH_TOKEN "
-                      "and DESKPILOT_ACCOUNTS_URL (the data centre)")
+        return CheckResult(
+            "token",
+            False,
+            f"{exc.error_code}: {exc.message}",
+            "check DESKPILOT_CLIENT_ID / DESKPILOT_CLIENT_SECRET / DESKPILOT_REFRESH_TOKEN "
+            "and DESKPILOT_ACCOUNTS_URL (the data centre)",
+        )
     except TokenUnavailable as exc:
-        return CheckResult("token", False, f"{exc.error_code}: {exc.message}",
-                      f"the accounts server is unreachable or throttling: try again in {exc.retry_after or 0:.0f}s "
-                      "(check DESKPILOT_ACCOUNTS_URL if it persists)")
+        return CheckResult(
+            "token",
+            False,
+            f"{exc.error_code}: {exc.message}",
+            f"the accounts server is unreachable or throttling: try again in {exc.retry_after or 0:.0f}s "
+            "(check DESKPILOT_ACCOUNTS_URL if it persists)",
+        )
     except DeskError as exc:
         return CheckResult("token", False, str(exc), "check the accounts server settings")
     if client.tokens.refreshes > minted:
@@ -231,8 +250,12 @@ def _check_org(client: DeskClient, organisations: dict[str, Organization] | None
     name = f"org {client.org_id}"
     if organisations is not None and client.org_id not in organisations:
         known = ", ".join(f"{o.id} ({o.organizationName})" for o in organisations.values()) or "none"
-        return CheckResult(name, False, f"not one of the token's organisations (it has: {known})",
-                      "fix DESKPILOT_ORG_IDS or mint the refresh token as a user of that org")
+        return CheckResult(
+            name,
+            False,
+            f"not one of the token's organisations (it has: {known})",
+            "fix DESKPILOT_ORG_IDS or mint the refresh token as a user of that org",
+        )
     try:
         client.departments.list(limit=1)
     except ScopeMismatch:
@@ -247,12 +270,18 @@ def _check_scope(client: DeskClient, scope: str) -> CheckResult:
     """Run the scope's probe: SCOPE_MISMATCH means missing; any other refusal of the probe's target means held."""
     probe = PROBES.get(scope)
     if probe is None:
-        return CheckResult(f"scope {scope}", False, "no probe known for this scope", f"known scopes: {', '.join(PROBES)}")
+        return CheckResult(
+            f"scope {scope}", False, "no probe known for this scope", f"known scopes: {', '.join(PROBES)}"
+        )
     try:
         probe(client)
     except ScopeMismatch:
-        return CheckResult(f"scope {scope}", False, "missing (401 SCOPE_MISMATCH)",
-                      f"mint a refresh token whose scope list includes {scope}")
+        return CheckResult(
+            f"scope {scope}",
+            False,
+            "missing (401 SCOPE_MISMATCH)",
+            f"mint a refresh token whose scope list includes {scope}",
+        )
     except (NotFound, InvalidRequest):
         pass  # the scope let the call through; the probe's own target was meant to be refused
     except DeskError as exc:

@@ -2,6 +2,7 @@
 
 Every error a user can cause ends here as one line on stderr and exit status 1 or 2, never a traceback.
 """
+
 from __future__ import annotations
 
 import argparse

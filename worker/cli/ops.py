@@ -1,4 +1,5 @@
 """`deskpilot run | scheduler | worker | audit | dlq`: the service's processes and its operators' views."""
+
 from __future__ import annotations
 
 import argparse
@@ -8,9 +9,9 @@ from datetime import datetime, timedelta, timezone
 
 from config.logging import configure_logging
 from config.settings import load_settings
-from worker.cli.args import duration
 from worker.app.preflight import require_desk_credentials, require_redis, require_rules
 from worker.app.runtime import Runtime
+from worker.cli.args import duration
 from worker.store.audit import entry_time
 
 AUDIT_SINCE_MAX = timedelta(days=3650)
@@ -55,14 +56,28 @@ def audit(args: argparse.Namespace) -> int:
 def _audit_line(entry: dict) -> str:
     moment = entry_time(entry["id"]).strftime("%Y-%m-%d %H:%M:%S")
     if entry["entry"] == "action":
-        return f"{moment}  action      rule={entry['rule']} ticket={entry['ticket']} {entry['type']} -> {entry['outcome']} {entry.get('detail', '')}".rstrip()
+        return (
+            f"{moment}  action      rule={entry['rule']} ticket={entry['ticket']} {entry['type']} -> "
+            f"{entry['outcome']} {entry.get('detail', '')}"
+        ).rstrip()
     if entry["entry"] == "sla":
         outcome = f"failed: {entry['error']}" if entry.get("error") else "backlog" if entry.get("backlog") else "fired"
-        return f"{moment}  sla         rule={entry['rule']} ticket={entry['ticket']} {entry.get('metric', '')} level {entry.get('level', '')} -> {outcome}"
+        return (
+            f"{moment}  sla         rule={entry['rule']} ticket={entry['ticket']} {entry.get('metric', '')} "
+            f"level {entry.get('level', '')} -> {outcome}"
+        )
     verdict = entry.get("verdict") or {}
     failure = verdict.get("failure") or {}
-    why = verdict.get("reason") or (f"{failure.get('path')} {failure.get('operator')} {failure.get('expected')!r} (actual {failure.get('actual')!r})" if failure else "")
-    return f"{moment}  evaluation  rule={entry['rule']} ticket={entry['ticket']} {entry.get('event_kind')} -> {verdict.get('status')} {why}".rstrip()
+    why = verdict.get("reason") or (
+        f"{failure.get('path')} {failure.get('operator')} {failure.get('expected')!r} "
+        f"(actual {failure.get('actual')!r})"
+        if failure
+        else ""
+    )
+    return (
+        f"{moment}  evaluation  rule={entry['rule']} ticket={entry['ticket']} {entry.get('event_kind')} -> "
+        f"{verdict.get('status')} {why}"
+    ).rstrip()
 
 
 def dlq(args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@
 PATH defaults to the rules_path setting (DESKPILOT_RULES_PATH, default `rules`). `worker/cli/main.py` wires this
 module in with `register(subparsers)`; `python -m worker.cli.rules ...` runs it alone.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,14 +36,21 @@ class UsageError(Exception):
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `rules` and its sub-commands to the `deskpilot` parser."""
-    parser = subparsers.add_parser("rules", help="check, test and explain rule files; export their JSON Schema",
-                                   description=__doc__.splitlines()[0])
+    parser = subparsers.add_parser(
+        "rules",
+        help="check, test and explain rule files; export their JSON Schema",
+        description=__doc__.splitlines()[0],
+    )
     sub = parser.add_subparsers(dest="rules_command", required=True, metavar="SUBCOMMAND")
 
     check = sub.add_parser("check", help="validate rule files: every problem as file:line:col: message")
     check.add_argument("path", nargs="?", help="a rule file or folder (default: the rules_path setting)")
-    check.add_argument("--desk", action="store_true", help="also check every department, agent, team, status, "
-                       "priority, picklist value, layout and custom field against the Desk (settings as for run)")
+    check.add_argument(
+        "--desk",
+        action="store_true",
+        help="also check every department, agent, team, status, "
+        "priority, picklist value, layout and custom field against the Desk (settings as for run)",
+    )
     check.set_defaults(handler=_guarded(run_check))
 
     test = sub.add_parser("test", help="run the rule test cases in PATH/tests/*.yaml")
@@ -56,8 +64,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     explain = sub.add_parser("explain", help="show each rule's verdict on one ticket, and why")
     explain.add_argument("--ticket-file", required=True, help="the ticket JSON as the Desk returns it")
     explain.add_argument("--previous", help="the ticket JSON before the change")
-    explain.add_argument("--event", choices=(*EVENT_KINDS, SCHEDULE),
-                         help="default: ticket.updated with --previous, else ticket.created")
+    explain.add_argument(
+        "--event", choices=(*EVENT_KINDS, SCHEDULE), help="default: ticket.updated with --previous, else ticket.created"
+    )
     explain.add_argument("--now", help="evaluation time, ISO 8601 (default: now)")
     explain.add_argument("--directory", help="JSON {agents: [...], departments: [...], mailReplyAddresses: [...]}")
     explain.add_argument("--rules", help="rule file or folder (default: the rules_path setting)")
@@ -116,8 +125,11 @@ def run_check(args: argparse.Namespace) -> int:
         return 1
     policies = f", {len(rules.sla_policies)} SLA policies" if rules.sla_policies else ""
     desk = f"; names checked against org {', '.join(checked)}" if checked else ""
-    print(f"{path}: {len(rules)} rules in {len(rules.files)} files, {len(rules.calendars)} calendars{policies}: ok"
-          + desk + (f" ({warnings} warning(s))" if warnings else ""))
+    print(
+        f"{path}: {len(rules)} rules in {len(rules.files)} files, {len(rules.calendars)} calendars{policies}: ok"
+        + desk
+        + (f" ({warnings} warning(s))" if warnings else "")
+    )
     return 0
 
 

@@ -12,7 +12,7 @@ assigned), and, when the directory carries its load, when that load is under the
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, overload
 
 from jinja2 import Undefined
 
@@ -57,6 +57,14 @@ class Directory:
         self._load = {_key(ref): count for ref, count in (open_tickets or {}).items()}
         self._eligible: dict[tuple[str, int | None], tuple[list[Record], list[tuple[Record, str]]]] = {}
         self._summaries: dict[tuple[str, int | None], tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
+
+    @overload
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any] | Directory) -> Directory: ...
+
+    @overload
+    @classmethod
+    def from_data(cls, data: None) -> None: ...
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any] | Directory | None) -> Directory | None:

@@ -7,6 +7,7 @@ its names go unchecked; any other failure is the caller's (the Desk is unreachab
 scopes (the vendor's spec): teams need Desk.basic.READ or Desk.settings.READ, layouts Desk.basic.READ, and ticket
 fields Desk.settings.READ alone, so a token without it leaves statuses, priorities and custom fields unchecked.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -42,6 +43,11 @@ def fetch_names(client: DeskClient) -> dict[str, Any]:
         try:
             data[name] = _plain(fetch())
         except OPTIONAL_REFUSALS as exc:
-            log.warning("catalogue.list_unavailable", org=client.org_id, list=name, error=str(exc),
-                        hint="names of this kind are not checked")
+            log.warning(
+                "catalogue.list_unavailable",
+                org=client.org_id,
+                list=name,
+                error=str(exc),
+                hint="names of this kind are not checked",
+            )
     return data

@@ -5,6 +5,7 @@ Kinds: `ticket.created` (a ticket the mirror has never seen, created inside the 
 `ticket.updated` (any other field changed). One observation can yield several kinds; each is its own event with
 the same `changes`. Counts and modifiedTime are bookkeeping, not changes a rule tests.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -16,8 +17,17 @@ from worker.store.closed import COMPACT_FIELDS, COMPACT_MARK
 
 VOLATILE_FIELDS = frozenset(
     {
-        "modifiedTime", "modifiedBy", "threadCount", "commentCount", "attachmentCount", "timeEntryCount",
-        "taskCount", "approvalCount", "lastThread", "isOverDue", "customerResponseTime",
+        "modifiedTime",
+        "modifiedBy",
+        "threadCount",
+        "commentCount",
+        "attachmentCount",
+        "timeEntryCount",
+        "taskCount",
+        "approvalCount",
+        "lastThread",
+        "isOverDue",
+        "customerResponseTime",
     }
 )
 Changes = dict[str, tuple[Any, Any]]
@@ -35,7 +45,7 @@ class Observation:
 
 def count_of(ticket: Mapping[str, Any] | None, name: str) -> int:
     """A count field as a number (the Desk sends counts as strings; missing or odd ones count 0)."""
-    value = (ticket or {}).get(name)
+    value: Any = (ticket or {}).get(name)
     try:
         return int(value)
     except (TypeError, ValueError):
@@ -73,7 +83,9 @@ def field_changes(previous: dict[str, Any], current: dict[str, Any]) -> Changes:
     return changes
 
 
-def observe(previous: dict[str, Any] | None, current: dict[str, Any], window_start: datetime, created_at: datetime | None) -> Observation:
+def observe(
+    previous: dict[str, Any] | None, current: dict[str, Any], window_start: datetime, created_at: datetime | None
+) -> Observation:
     """Classify the change from `previous` (None: never seen) to `current`."""
     if previous is None:
         if created_at is not None and created_at >= window_start:

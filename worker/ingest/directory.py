@@ -6,6 +6,7 @@ One fetch per org per `ttl_s` (a few calls, worker/ingest/catalogue.py), kept in
 memoised in each process, plus each agent's open-ticket count, measured from the mirror (no API call), for
 assignment caps.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,11 +18,11 @@ from typing import Any
 
 import structlog
 
-from worker.ingest.catalogue import fetch_names
-from worker.engine.values import is_closed
 from worker.desk.client import DeskClient
 from worker.engine.directory import Directory
 from worker.engine.names import Catalogue
+from worker.engine.values import is_closed
+from worker.ingest.catalogue import fetch_names
 from worker.store import Store
 
 log = structlog.get_logger(__name__)
@@ -62,13 +63,21 @@ class DirectoryCache:
             return json.loads(raw)
         data = fetch_names(client)
         self.store.redis.set(name, json.dumps(data), px=max(1, int(self.ttl_s * 1000)))  # ex=int() was 0 under 1 s
-        log.info("directory.fetched", org=client.org_id, agents=len(data["agents"]),
-                 departments=len(data["departments"]), teams=len(data.get("teams", ())),
-                 ticket_fields=len(data.get("ticketFields", ())))
+        log.info(
+            "directory.fetched",
+            org=client.org_id,
+            agents=len(data["agents"]),
+            departments=len(data["departments"]),
+            teams=len(data.get("teams", ())),
+            ticket_fields=len(data.get("ticketFields", ())),
+        )
         return data
 
     def _open_tickets(self, org_id: str) -> dict[str, int]:
-        return dict(Counter(
-            ticket["assigneeId"] for ticket in self.store.mirror.scan(org_id)
-            if ticket.get("assigneeId") and not is_closed(ticket)
-        ))
+        return dict(
+            Counter(
+                ticket["assigneeId"]
+                for ticket in self.store.mirror.scan(org_id)
+                if ticket.get("assigneeId") and not is_closed(ticket)
+            )
+        )

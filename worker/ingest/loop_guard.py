@@ -4,16 +4,17 @@ Fields are matched by value and time in the store (own_writes.py). Comments show
 so when deskpilot may have posted on the ticket, the newest comments are read and each counts as ours only if it
 carries the marker of an action that expected it: a person's comment is never taken for ours.
 """
+
 from __future__ import annotations
 
 from typing import Any
 
 import structlog
 
-from worker.ingest.diff import Observation
 from worker.desk.client import DeskClient
 from worker.desk.errors import DeskError
 from worker.engine.values import parse_time
+from worker.ingest.diff import Observation
 from worker.store.own_writes import OwnWrites
 
 PAGE = 100  # the most comments one read returns
@@ -35,7 +36,9 @@ def _comments_are_ours(own: OwnWrites, client: DeskClient, ticket_id: str, count
     if not pending or count > PAGE:
         return False  # no comment of ours is awaited: no call spent
     try:
-        answer = client.transport.request("GET", f"/tickets/{ticket_id}/comments", params={"from": 0, "limit": count, "sortBy": "-commentedTime"})
+        answer = client.transport.request(
+            "GET", f"/tickets/{ticket_id}/comments", params={"from": 0, "limit": count, "sortBy": "-commentedTime"}
+        )
     except DeskError as exc:
         # Unreadable now: taking them for a person's is the safe side (a rule fires) unless ours cover every one.
         log.warning("loop_guard.comments_unread", org=client.org_id, ticket=ticket_id, error=str(exc))

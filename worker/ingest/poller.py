@@ -8,29 +8,29 @@ whose modifiedTime equals its snapshot's is skipped, and event ids are determini
 the mirror without events (rules react to changes, not to history). A ticket closed long enough leaves the mirror
 for a compact snapshot (store/closed.py), so its reopening is still a change with a before and an after.
 """
+
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import islice
 from typing import Any, TypeVar
 
 import structlog
 
-from worker.engine.values import is_closed
-from worker.ingest.diff import Observation, compact, observe
 from worker.desk.client import DeskClient
 from worker.desk.errors import Forbidden, MalformedResponse, NotFound, ScopeMismatch
-from worker.engine.values import parse_time
+from worker.engine.values import is_closed, parse_time
+from worker.ingest.diff import Observation, compact, observe
 from worker.ingest.loop_guard import made_by_deskpilot
-from worker.ingest.window import DEFAULT_MAX_INDEX_LAG, DEFAULT_OVERLAP, LAG_MEMORY, index_lag, window_start
 from worker.ingest.search_answers import ItemKeys, item_problem
+from worker.ingest.timeline_sync import TimelineKeeper
+from worker.ingest.window import DEFAULT_MAX_INDEX_LAG, DEFAULT_OVERLAP, LAG_MEMORY, index_lag, window_start
 from worker.store import Store
 from worker.store.events import event_id
 from worker.store.keys import server_now
 from worker.store.records import EventRecord
-from worker.ingest.timeline_sync import TimelineKeeper
 
 # The window's upper bound runs this far past our clock, so a Desk whose clock is ahead is not missed.
 FUTURE_ALLOWANCE = timedelta(days=1)
@@ -39,7 +39,7 @@ MIRROR_BATCH = 100
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
 
-SendEvent = Callable[[str], None]
+SendEvent = Callable[[str], object]  # an actor's send: what it returns is not used
 
 
 @dataclass
@@ -84,8 +84,13 @@ class Poller:
 
     def _poll(self, now: datetime) -> PollResult:
         cursor = self.store.cursors.get(self.org_id) or now
-        start = window_start(cursor, self.store.cursors.shown(self.org_id), self.overlap, self.max_index_lag,
-                             self.store.cursors.recent_lag(self.org_id))
+        start = window_start(
+            cursor,
+            self.store.cursors.shown(self.org_id),
+            self.overlap,
+            self.max_index_lag,
+            self.store.cursors.recent_lag(self.org_id),
+        )
         result = PollResult(self.org_id, (start, now), previous_cursor=cursor)
         for batch in _batches(self._usable(self._changed_since(start, now + FUTURE_ALLOWANCE), result), MIRROR_BATCH):
             self._absorb(batch, start, result)
@@ -121,8 +126,15 @@ class Poller:
             result.seen += len(batch)
             self.heartbeat()
             ids = [ticket["id"] for ticket in batch]
-            known = self.store.mirror.get_many(self.org_id, ids).keys() | self.store.closed.get_many(self.org_id, ids).keys()
-            missing = {ticket["id"]: compact(ticket) for ticket in batch if ticket["id"] not in known and not _keep(ticket, now)}
+            known = (
+                self.store.mirror.get_many(self.org_id, ids).keys()
+                | self.store.closed.get_many(self.org_id, ids).keys()
+            )
+            missing = {
+                ticket["id"]: compact(ticket)
+                for ticket in batch
+                if ticket["id"] not in known and not _keep(ticket, now)
+            }
             self.store.closed.put_many(self.org_id, missing)
         self.store.closed.mark_filled(self.org_id)
         log.info("poll.closed_filled", org=self.org_id, tickets=result.seen, closed=self.store.closed.size(self.org_id))
@@ -141,9 +153,14 @@ class Poller:
                 result.skipped += 1
                 self.store.metrics.incr("search_items_skipped_total", self.org_id)
                 ticket = item.get("id") if isinstance(item, dict) else None
-                log.warning("poll.item_skipped", org=self.org_id, ticket=ticket if isinstance(ticket, str) else None, reason=problem)
+                log.warning(
+                    "poll.item_skipped",
+                    org=self.org_id,
+                    ticket=ticket if isinstance(ticket, str) else None,
+                    reason=problem,
+                )
                 continue
-            modified = parse_time(item["modifiedTime"])
+            modified = modified_time(item)
             result.newest = modified if result.newest is None else max(result.newest, modified)
             yield item
 
@@ -168,7 +185,9 @@ class Poller:
     def _absorb(self, batch: list[dict[str, Any]], window_start: datetime, result: PollResult) -> None:
         ids = [ticket["id"] for ticket in batch]
         snapshots = self.store.mirror.get_many(self.org_id, ids)
-        archived = self.store.closed.get_many(self.org_id, [ticket_id for ticket_id in ids if ticket_id not in snapshots])
+        archived = self.store.closed.get_many(
+            self.org_id, [ticket_id for ticket_id in ids if ticket_id not in snapshots]
+        )
         changed: list[tuple[dict[str, Any] | None, dict[str, Any], Observation]] = []
         logged: list[str] = []  # sent once the mirror holds the batch: an action taken on an event (which changes
         # the ticket's modifiedTime) before the mirror knew its change would, if this poll died in between, make
@@ -187,7 +206,9 @@ class Poller:
             changed.append((previous, ticket, observation))
             for kind in observation.kinds:
                 self._log_event(kind, ticket, previous, observation, result, send=logged.append)
-        kept = self._store_snapshots({ticket["id"]: ticket for _, ticket, _ in changed}, result.window[1], revived=set(archived))
+        kept = self._store_snapshots(
+            {ticket["id"]: ticket for _, ticket, _ in changed}, result.window[1], revived=set(archived)
+        )
         for new_id in logged:
             self.send(new_id)
         if self.timelines is not None:
@@ -209,24 +230,42 @@ class Poller:
         """A change the previous poll should have seen but the index did not show yet: warned past the overlap."""
         if result.previous_cursor is None:
             return
-        lag = index_lag(result.previous_cursor, parse_time(ticket["modifiedTime"]))
+        lag = index_lag(result.previous_cursor, modified_time(ticket))
         if lag > timedelta():
             self.store.cursors.note_lag(self.org_id, lag, LAG_MEMORY)
         if lag > self.overlap:
             self.store.metrics.incr("late_changes_total", self.org_id)
-            log.warning("poll.index_lag", org=self.org_id, ticket=ticket["id"], lag_s=round(lag.total_seconds(), 1),
-                        overlap_s=self.overlap.total_seconds())
+            log.warning(
+                "poll.index_lag",
+                org=self.org_id,
+                ticket=ticket["id"],
+                lag_s=round(lag.total_seconds(), 1),
+                overlap_s=self.overlap.total_seconds(),
+            )
 
-    def _log_event(self, kind: str, ticket: dict[str, Any], previous: dict[str, Any] | None, seen: Observation,
-                   result: PollResult, send: Callable[[str], None] | None = None) -> None:
+    def _log_event(
+        self,
+        kind: str,
+        ticket: dict[str, Any],
+        previous: dict[str, Any] | None,
+        seen: Observation,
+        result: PollResult,
+        send: Callable[[str], None] | None = None,
+    ) -> None:
         new_id = event_id(self.org_id, ticket["id"], ticket.get("modifiedTime") or "", kind)
         if self.store.events.get(new_id) is not None:
             return
         event = EventRecord(
-            id=new_id, org=self.org_id, kind=kind, ticket_id=ticket["id"], modified_time=ticket.get("modifiedTime"),
+            id=new_id,
+            org=self.org_id,
+            kind=kind,
+            ticket_id=ticket["id"],
+            modified_time=ticket.get("modifiedTime"),
             changes=dict(seen.changes),
             by_deskpilot=made_by_deskpilot(self.store.own_writes, self.client, kind, ticket, seen),
-            ticket=ticket, previous=previous, observed_at=result.window[1].isoformat(),
+            ticket=ticket,
+            previous=previous,
+            observed_at=result.window[1].isoformat(),
         )
         if self.store.events.append(event):
             result.events.append(new_id)
@@ -246,3 +285,10 @@ def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
+
+
+def modified_time(item: Mapping[str, Any]) -> datetime:
+    """The change time of a usable item (item_problem skips those without one)."""
+    moment = parse_time(item["modifiedTime"])
+    assert moment is not None, "item_problem lets no item without a modifiedTime through"
+    return moment

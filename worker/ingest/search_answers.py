@@ -10,6 +10,7 @@ logs and counts it) while the rest of the page is read. `ItemKeys` gives the win
 such an item (the `keys` of `searches.iter_ticket_items`), so it passes through the walk to be skipped instead of
 stopping it.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

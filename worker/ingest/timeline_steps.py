@@ -6,15 +6,16 @@ agent's public reply, a private or failed one, or a forward: only the threads te
 would stop a clock. So the threads are read for that, for several new threads between two polls, for a ticket
 first seen with more than one thread, and for a ticket with no timeline yet.
 """
+
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from worker.ingest.diff import Observation, count_of
 from worker.engine.sla.timeline import Timeline
 from worker.engine.values import parse_time
+from worker.ingest.diff import Observation, count_of
 
 
 @dataclass(frozen=True)
@@ -32,21 +33,23 @@ def first_sight(ticket: Mapping[str, Any]) -> Step:
     return Step(Timeline(created, messages, (), ((created, ticket.get("status") or "Open"),)))
 
 
-def advance(timeline: Timeline | None, previous: Mapping[str, Any], ticket: Mapping[str, Any], seen: Observation) -> Step:
+def advance(
+    timeline: Timeline | None, previous: Mapping[str, Any], ticket: Mapping[str, Any], seen: Observation
+) -> Step:
     """The timeline after one observed change of a ticket the mirror knew."""
     customer_moved = ticket.get("customerResponseTime") != previous.get("customerResponseTime")
     customer_at = parse_time(ticket.get("customerResponseTime"))
     if timeline is None or seen.new_threads > 1 or (seen.new_threads == 1 and not (customer_moved and customer_at)):
         return Step(None, needs_threads=True)
     changed_at = parse_time(ticket.get("modifiedTime"))
-    if seen.new_threads == 1:
+    if seen.new_threads == 1 and customer_at is not None:  # (one new thread without it returned above)
         timeline = timeline.with_customer_message(customer_at)
     if ticket.get("status") != previous.get("status") and changed_at is not None:
         timeline = timeline.with_status(changed_at, ticket.get("status") or "Open")
     return Step(timeline)
 
 
-def from_threads(ticket: Mapping[str, Any], threads: list[Mapping[str, Any]], known: Timeline | None) -> Timeline:
+def from_threads(ticket: Mapping[str, Any], threads: Sequence[Mapping[str, Any]], known: Timeline | None) -> Timeline:
     """Rebuilt from the threads, keeping the status history already known (threads do not carry it)."""
     statuses = list(known.statuses) if known is not None else None
     rebuilt = Timeline.from_threads(ticket, threads, statuses)

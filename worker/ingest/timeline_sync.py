@@ -5,6 +5,7 @@ thread that is not a customer message (an agent's reply), when several threads a
 it is first seen with more than one thread, and once after the first backfill (spread over polls,
 `fill_per_poll` at a time, so the first poll stays quick).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -13,13 +14,14 @@ from typing import Any
 
 import structlog
 
-from worker.engine.values import is_closed
-from worker.ingest.diff import Observation
 from worker.desk.client import DeskClient
 from worker.desk.paging import MAX_LIMIT, iter_offset
 from worker.engine.sla.timeline import Timeline
-from worker.store import Store
+from worker.engine.values import is_closed
+from worker.ingest.diff import Observation
 from worker.ingest.timeline_steps import advance, first_sight, from_threads
+from worker.store import Store
+from worker.store.replies import texts
 
 log = structlog.get_logger(__name__)
 DEFAULT_FILL_PER_POLL = 100
@@ -59,7 +61,7 @@ class TimelineKeeper:
         Each timeline is saved as soon as it is read; if a read fails, the ids not done yet go back into the
         missing set for the next poll, so no ticket is left without a clock."""
         missing = self.store.keys.key("timeline", self.org_id, "missing")
-        ids = list(self.store.redis.spop(missing, self.fill_per_poll) or [])
+        ids = texts(self.store.redis.spop(missing, self.fill_per_poll) or [])
         snapshots = self.store.mirror.get_many(self.org_id, ids)
         done = 0
         try:

@@ -14,6 +14,7 @@ shrinks, a change made now shows at once while one made a little earlier is stil
 it. So the window also reaches back twice the lateness recently observed (`recent_lag`, remembered for an hour),
 which covers the changes still hidden when the lag ends.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -26,8 +27,13 @@ LAG_MARGIN = 2  # an observed lateness is a lower bound of the lag: reach back t
 LAG_MEMORY = timedelta(hours=1)  # how long an observed lateness keeps widening the window
 
 
-def window_start(cursor: datetime, shown: datetime | None, overlap: timedelta, max_lag: timedelta,
-                 recent_lag: timedelta = timedelta()) -> datetime:
+def window_start(
+    cursor: datetime,
+    shown: datetime | None,
+    overlap: timedelta,
+    max_lag: timedelta,
+    recent_lag: timedelta = timedelta(),
+) -> datetime:
     """Start of the next window: `cursor` is the last complete poll's time, `shown` the newest modifiedTime seen,
     `recent_lag` the largest lateness observed lately."""
     anchor = cursor if shown is None else min(shown, cursor)

@@ -3,6 +3,7 @@
 Events the poller logs get theirs from the event log (`store/events.py`: org, ticket, modifiedTime, kind), since
 the store dedupes on them; everything planned from an event or a tick gets its id here.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -3,10 +3,12 @@
 The event is finished only after the recorder wrote its consequences (see recorder.py for the order), so a crash
 anywhere is repaired by evaluating it again: deterministic ids make the second run add nothing.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+
 import structlog
 
 from worker.engine.directory import Directory
@@ -26,8 +28,14 @@ def event_of(record: EventRecord) -> Event:
     return Event(record.kind, record.ticket_id, changes, record.by_deskpilot, record.id)
 
 
-def evaluate_event(store: Store, rules: RuleSet, directory_for: Callable[[str], Directory], event_id: str, now: datetime,
-                   send: SendAction) -> list[str]:
+def evaluate_event(
+    store: Store,
+    rules: RuleSet,
+    directory_for: Callable[[str], Directory],
+    event_id: str,
+    now: datetime,
+    send: SendAction,
+) -> list[str]:
     """Evaluate one logged event; returns the ids of the actions sent. Unknown or finished events are ignored."""
     record = store.events.get_pending(event_id)
     if record is None:
@@ -39,5 +47,12 @@ def evaluate_event(store: Store, rules: RuleSet, directory_for: Callable[[str], 
     store.metrics.incr("events_total", record.kind)
     sent = Recorder(store, send).record(evaluation, rules, record.org, ticket)
     store.events.finish(event_id, record)
-    log.info("event.evaluated", event_id=event_id, kind=record.kind, ticket=record.ticket_id, fired=evaluation.fired_ids, actions=len(sent))
+    log.info(
+        "event.evaluated",
+        event_id=event_id,
+        kind=record.kind,
+        ticket=record.ticket_id,
+        fired=evaluation.fired_ids,
+        actions=len(sent),
+    )
     return sent

@@ -9,6 +9,7 @@ A rule that failed (its conditions, plan or a template raised) is that rule's al
 `rule_errors_total{rule}` and logged as `rule.failed`; the other rules' actions are recorded and the event is
 finished as usual (retrying it would fail the same way).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -27,7 +28,7 @@ from worker.store.records import LedgerAction
 
 log = structlog.get_logger(__name__)
 AUDITED_STATUSES = frozenset({"fired", "not_matched", "skipped", "failed"})
-SendAction = Callable[[str], None]
+SendAction = Callable[[str], object]  # an actor's send: what it returns is not used
 
 
 def is_batched(planned: PlannedAction) -> bool:
@@ -42,18 +43,35 @@ class Recorder:
     send: SendAction
     failures: list[tuple[str, str, str]] | None = None  # (rule, ticket, cause) to collect instead of logging each
 
-    def record(self, evaluation: Evaluation, rules: RuleSet, org_id: str, ticket: dict[str, Any], *, batched: bool = False) -> list[str]:
+    def record(
+        self, evaluation: Evaluation, rules: RuleSet, org_id: str, ticket: dict[str, Any], *, batched: bool = False
+    ) -> list[str]:
         """`batched`: a sweep sends batchable live updates as updateMany itself, so they are left out here."""
         sent: list[str] = []
-        self.store.audit.add_many([
-            ("evaluation", {"event": evaluation.event.id, "event_kind": evaluation.event.kind, "org": org_id,
-                            "ticket": evaluation.ticket_id, "rule": verdict.rule, "version": verdict.version,
-                            "ruleset": rules.version, "verdict": verdict.as_dict()})
-            for verdict in evaluation.verdicts if verdict.status in AUDITED_STATUSES
-        ])
+        self.store.audit.add_many(
+            [
+                (
+                    "evaluation",
+                    {
+                        "event": evaluation.event.id,
+                        "event_kind": evaluation.event.kind,
+                        "org": org_id,
+                        "ticket": evaluation.ticket_id,
+                        "rule": verdict.rule,
+                        "version": verdict.version,
+                        "ruleset": rules.version,
+                        "verdict": verdict.as_dict(),
+                    },
+                )
+                for verdict in evaluation.verdicts
+                if verdict.status in AUDITED_STATUSES
+            ]
+        )
         for verdict in evaluation.verdicts:
             if verdict.status == "failed":
-                self._failed(verdict.rule, evaluation.ticket_id, verdict.reason.removeprefix("failed: "), evaluation.event.id)
+                self._failed(
+                    verdict.rule, evaluation.ticket_id, verdict.reason.removeprefix("failed: "), evaluation.event.id
+                )
             if verdict.fired:
                 self.store.metrics.incr("rule_matches_total", verdict.rule)
                 sent += self._record_actions(evaluation, verdict, org_id, ticket, batched)
@@ -69,9 +87,13 @@ class Recorder:
         else:
             rule_failed(self.store, rule, ticket, cause, event_id=event_id)
 
-    def _record_actions(self, evaluation: Evaluation, verdict, org_id: str, ticket: dict[str, Any], batched: bool) -> list[str]:
+    def _record_actions(
+        self, evaluation: Evaluation, verdict, org_id: str, ticket: dict[str, Any], batched: bool
+    ) -> list[str]:
         planned = [action for action in verdict.actions if not (batched and is_batched(action))]
-        origin = Origin(org_id, evaluation.event.id, verdict.version, ticket.get("departmentId"), evaluation.now.isoformat())
+        origin = Origin(
+            org_id, evaluation.event.id, verdict.version, ticket.get("departmentId"), evaluation.now.isoformat()
+        )
         return record_plan(self.store, self.send, planned, origin)
 
 
@@ -115,9 +137,21 @@ def record_plan(store: Store, send: SendAction, planned: list[PlannedAction], or
 def ledger_action(planned: PlannedAction, origin: Origin, after: str | None, next_: str | None) -> LedgerAction:
     """A planned action as the ledger records it: the plan's action, its origin and its place in the chain."""
     return LedgerAction(
-        rule=planned.rule, type=planned.type, params=planned.as_dict()[planned.type], ticket=planned.ticket,
-        org=origin.org_id, event=origin.event_id, version=origin.version, index=planned.index,
-        batchable=planned.batchable, dry_run=planned.dry_run, pending=planned.pending,
-        continue_on_failure=planned.continue_on_failure, ticket_department=origin.ticket_department,
-        planned_at=origin.planned_at, priority=origin.priority, after=after, next=next_,
+        rule=planned.rule,
+        type=planned.type,
+        params=planned.as_dict()[planned.type],
+        ticket=planned.ticket,
+        org=origin.org_id,
+        event=origin.event_id,
+        version=origin.version,
+        index=planned.index,
+        batchable=planned.batchable,
+        dry_run=planned.dry_run,
+        pending=planned.pending,
+        continue_on_failure=planned.continue_on_failure,
+        ticket_department=origin.ticket_department,
+        planned_at=origin.planned_at,
+        priority=origin.priority,
+        after=after,
+        next=next_,
     )

@@ -11,12 +11,13 @@ comment for every old ticket. After an outage the missed levels do fire: the pol
 A level that cannot be planned, or a ticket whose clocks raise, fails alone: audited (a level), counted in
 `rule_errors_total{rule="sla:POLICY"}` and logged as `rule.failed`; the sweep goes on with the other levels and tickets.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from typing import Any, TypeVar
 
 import structlog
@@ -28,6 +29,7 @@ from worker.engine.sla.timeline import Timeline
 from worker.plan.ids import sla_level_event_id
 from worker.plan.recorder import Origin, SendAction, record_plan, rule_failed
 from worker.store import Store
+from worker.store.replies import text
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
@@ -59,10 +61,17 @@ class SlaSweeper:
             for batch in _batches(self.store.mirror.scan(org_id), BATCH):
                 self._sweep_batch(org_id, batch, directory, now, result)
                 self.heartbeat()
-        log.info("sla.swept", tickets=result.tickets, escalations=len(result.escalations), without_timeline=result.without_timeline)
+        log.info(
+            "sla.swept",
+            tickets=result.tickets,
+            escalations=len(result.escalations),
+            without_timeline=result.without_timeline,
+        )
         return result
 
-    def _sweep_batch(self, org_id: str, batch: list[dict[str, Any]], directory: Directory, now: datetime, result: SlaSweepResult) -> None:
+    def _sweep_batch(
+        self, org_id: str, batch: list[dict[str, Any]], directory: Directory, now: datetime, result: SlaSweepResult
+    ) -> None:
         ids = [ticket["id"] for ticket in batch]
         timelines = self.store.timelines.get_many(org_id, ids)
         fired = self.store.timelines.fired_many(org_id, ids)
@@ -72,8 +81,9 @@ class SlaSweeper:
                 result.without_timeline += 1
                 continue
             try:
-                levels = due_levels(self.rules, ticket, Timeline.from_dict(timelines[ticket["id"]]), directory, now,
-                                    fired[ticket["id"]])
+                levels = due_levels(
+                    self.rules, ticket, Timeline.from_dict(timelines[ticket["id"]]), directory, now, fired[ticket["id"]]
+                )
             except Exception as exc:  # noqa: BLE001 - one ticket's clocks must not stop the sweep of the others
                 cause = f"{type(exc).__name__}: {exc}"
                 self.store.audit.add("sla", org=org_id, ticket=ticket["id"], rule="sla", error=cause)
@@ -88,17 +98,25 @@ class SlaSweeper:
         if cached is None:
             name = self.store.keys.key("sla", "since", policy)
             self.store.redis.set(name, now.isoformat(), nx=True)
-            cached = self._since[policy] = datetime.fromisoformat(self.store.redis.get(name))
+            cached = self._since[policy] = datetime.fromisoformat(text(self.store.redis.get(name)))
         return cached
 
-    def _escalate(self, org_id: str, ticket: dict[str, Any], level: DueLevel, now: datetime, result: SlaSweepResult) -> None:
+    def _escalate(
+        self, org_id: str, ticket: dict[str, Any], level: DueLevel, now: datetime, result: SlaSweepResult
+    ) -> None:
         """A level that cannot be planned (say, an unknown agent) is audited with its error and marked fired all
         the same: it would fail again at every sweep. So is a level of the history a new policy found."""
         backlog = level.due_at < self._in_place_since(level.policy, now)
         if not level.error and not backlog:
             version = level.actions[0].version if level.actions else ""
-            origin = Origin(org_id, sla_level_event_id(org_id, ticket["id"], level.key()), version,
-                            ticket.get("departmentId"), now.isoformat(), priority="high")
+            origin = Origin(
+                org_id,
+                sla_level_event_id(org_id, ticket["id"], level.key()),
+                version,
+                ticket.get("departmentId"),
+                now.isoformat(),
+                priority="high",
+            )
             record_plan(self.store, self.send, list(level.actions), origin)
         if not self.store.timelines.mark_fired(org_id, ticket["id"], level.key()):
             return
@@ -108,10 +126,23 @@ class SlaSweeper:
         if not backlog:
             result.escalations.append((ticket["id"], level.key(), lateness))
             self.store.metrics.incr("sla_escalations_total", level.policy, level.metric, str(level.level))
-        self.store.audit.add("sla", org=org_id, ticket=ticket["id"], rule=f"sla:{level.policy}", policy=level.policy,
-                             metric=level.metric, level=level.level, cycle=level.cycle, due_at=level.due_at.isoformat(),
-                             fired_at=now.isoformat(), lateness_s=round(lateness, 3), actions=0 if backlog else len(level.actions),
-                             error=level.error or None, dry_run=level.dry_run, backlog=backlog)
+        self.store.audit.add(
+            "sla",
+            org=org_id,
+            ticket=ticket["id"],
+            rule=f"sla:{level.policy}",
+            policy=level.policy,
+            metric=level.metric,
+            level=level.level,
+            cycle=level.cycle,
+            due_at=level.due_at.isoformat(),
+            fired_at=now.isoformat(),
+            lateness_s=round(lateness, 3),
+            actions=0 if backlog else len(level.actions),
+            error=level.error or None,
+            dry_run=level.dry_run,
+            backlog=backlog,
+        )
 
 
 def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:

@@ -5,6 +5,7 @@ other actions go to the ledger one by one. Every id is derived from (rule, tick,
 records nothing twice. A rule that fails on a ticket is audited and counted per ticket, and logged once per sweep
 and org (`rule.failed` with the first ticket, its cause and how many tickets failed), not once per ticket.
 """
+
 from __future__ import annotations
 
 import json
@@ -51,7 +52,14 @@ class TimeRuleSweeper:
             return result
         for org_id in org_ids:
             self._sweep_org(rule_id, tick, org_id, result)
-        log.info("sweep.done", rule=rule_id, tick=tick.isoformat(), tickets=result.tickets, fired=result.fired, actions=len(result.actions))
+        log.info(
+            "sweep.done",
+            rule=rule_id,
+            tick=tick.isoformat(),
+            tickets=result.tickets,
+            fired=result.fired,
+            actions=len(result.actions),
+        )
         return result
 
     def _sweep_org(self, rule_id: str, tick: datetime, org_id: str, result: SweepResult) -> None:
@@ -61,7 +69,9 @@ class TimeRuleSweeper:
         for ticket in self.store.mirror.scan(org_id):
             result.tickets += 1
             event = Event("schedule", ticket["id"], None, False, sweep_event_id(rule_id, tick, org_id, ticket["id"]))
-            evaluation = evaluate(self.rules, event, ticket, None, directory, tick, history=self.store.history, only={rule_id})
+            evaluation = evaluate(
+                self.rules, event, ticket, None, directory, tick, history=self.store.history, only={rule_id}
+            )
             if not evaluation.fired:
                 if any(verdict.status == "failed" for verdict in evaluation.verdicts):
                     recorder.record(evaluation, self.rules, org_id, ticket, batched=True)  # audited and counted
@@ -75,20 +85,41 @@ class TimeRuleSweeper:
             result.actions += recorder.record(evaluation, self.rules, org_id, ticket, batched=True)
         if recorder.failures:
             rule, ticket_id, cause = recorder.failures[0]
-            log.warning("rule.failed", rule=rule, ticket=ticket_id, cause=cause, tickets=len(recorder.failures),
-                        org=org_id, tick=tick.isoformat())
+            log.warning(
+                "rule.failed",
+                rule=rule,
+                ticket=ticket_id,
+                cause=cause,
+                tickets=len(recorder.failures),
+                org=org_id,
+                tick=tick.isoformat(),
+            )
         for (field_name, value_json, is_custom), ids in groups.items():
             for start in range(0, len(ids), MAX_IDS):
-                result.actions += self._record_bulk(rule_id, tick, org_id, field_name, json.loads(value_json), is_custom, ids[start : start + MAX_IDS])
+                result.actions += self._record_bulk(
+                    rule_id, tick, org_id, field_name, json.loads(value_json), is_custom, ids[start : start + MAX_IDS]
+                )
 
-    def _record_bulk(self, rule_id: str, tick: datetime, org_id: str, field_name: str, value: Any, is_custom: bool, ids: list[str]) -> list[str]:
+    def _record_bulk(
+        self, rule_id: str, tick: datetime, org_id: str, field_name: str, value: Any, is_custom: bool, ids: list[str]
+    ) -> list[str]:
         new_id = bulk_id(rule_id, tick, org_id, field_name, value, ids)
         rule = self.rules.get(rule_id)
         action = LedgerAction(
-            rule=rule_id, type="update_many", ticket=",".join(ids), org=org_id, event=sweep_origin(rule_id, tick),
-            version=rule.version if rule else "", index=0, batchable=True, dry_run=False,
+            rule=rule_id,
+            type="update_many",
+            ticket=",".join(ids),
+            org=org_id,
+            event=sweep_origin(rule_id, tick),
+            version=rule.version if rule else "",
+            index=0,
+            batchable=True,
+            dry_run=False,
             params={"ids": ids, "fieldName": field_name, "fieldValue": value, "isCustomField": is_custom},
-            ticket_department=None, planned_at=tick.isoformat(), after=None, next=None,  # one call, no chain
+            ticket_department=None,
+            planned_at=tick.isoformat(),
+            after=None,
+            next=None,  # one call, no chain
         )
         if self.store.ledger.record(new_id, action):
             self.send(new_id)

@@ -4,6 +4,7 @@ dramatiq over Redis is at-least-once with known holes (a retry whose enqueue fai
 held when Redis restarted). The event log and the ledger are the record; this walks their overdue entries.
 An action whose lease is still held is left to its worker (its deadline moves on).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -14,7 +15,7 @@ import structlog
 from worker.store import Store
 
 log = structlog.get_logger(__name__)
-Send = Callable[[str], None]
+Send = Callable[[str], object]  # an actor's send: what it returns is not used
 
 
 @dataclass

@@ -1,4 +1,5 @@
 """Send dead letters again: failed messages to their actor, failed actions back to `act` with a fresh state."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -4,6 +4,7 @@ It starts Redis when none answers at the configured URL, the sandbox with its se
 generator (customers opening and answering tickets, agents changing them), and the scheduler and workers in this
 process; it shows a live feed of what the rules do, and on Ctrl-C (or --duration) prints a summary.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,11 +20,11 @@ from config.settings import Settings, load_settings
 from sandbox.app import build_app
 from sandbox.runtime import Sandbox
 from sandbox.server import DEFAULT_HOST, DEFAULT_PORT, SandboxOptions, create_sandbox, port_is_free
+from worker.app.preflight import PreflightError, require_rules
+from worker.app.runtime import Runtime
 from worker.cli.demo.feed import Feed
 from worker.cli.demo.redis_child import start_redis
 from worker.cli.demo.summary import render, summarize
-from worker.app.preflight import PreflightError, require_rules
-from worker.app.runtime import Runtime
 
 DEFAULT_ACTIVITY_RATE = 0.5
 DEFAULT_POLL_INTERVAL_S = 2.0
@@ -31,18 +32,36 @@ SERVER_START_TIMEOUT_S = 15.0
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--duration", type=float, default=None, metavar="SECONDS", help="stop after this many seconds (default: Ctrl-C)")
+    parser.add_argument(
+        "--duration", type=float, default=None, metavar="SECONDS", help="stop after this many seconds (default: Ctrl-C)"
+    )
     parser.add_argument("--json", action="store_true", help="print only the summary, as one JSON object")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="sandbox port on 127.0.0.1 (default 8700)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated desk (default 1)")
     parser.add_argument("--tickets", type=int, default=200, help="tickets per organisation (default 200)")
-    parser.add_argument("--activity", type=float, default=DEFAULT_ACTIVITY_RATE, metavar="RATE", help="changes per second on the desk (default 0.5)")
-    parser.add_argument("--poll-interval", type=float, default=DEFAULT_POLL_INTERVAL_S, metavar="SECONDS", help="poll interval (default 2)")
+    parser.add_argument(
+        "--activity",
+        type=float,
+        default=DEFAULT_ACTIVITY_RATE,
+        metavar="RATE",
+        help="changes per second on the desk (default 0.5)",
+    )
+    parser.add_argument(
+        "--poll-interval",
+        type=float,
+        default=DEFAULT_POLL_INTERVAL_S,
+        metavar="SECONDS",
+        help="poll interval (default 2)",
+    )
     parser.add_argument("--verbose", action="store_true", help="show the service's own log lines too")
 
 
 def _serve_sandbox(sandbox: Sandbox, port: int, activity: float) -> uvicorn.Server:
-    server = uvicorn.Server(uvicorn.Config(build_app(sandbox, activity), host=DEFAULT_HOST, port=port, log_level="warning", access_log=False))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            build_app(sandbox, activity), host=DEFAULT_HOST, port=port, log_level="warning", access_log=False
+        )
+    )
     threading.Thread(target=server.run, name="sandbox", daemon=True).start()
     deadline = time.monotonic() + SERVER_START_TIMEOUT_S
     while not server.started:
@@ -52,21 +71,27 @@ def _serve_sandbox(sandbox: Sandbox, port: int, activity: float) -> uvicorn.Serv
     return server
 
 
-def _pipeline_settings(settings: Settings, sandbox: Sandbox, port: int, redis_url: str, poll_interval_s: float) -> Settings:
+def _pipeline_settings(
+    settings: Settings, sandbox: Sandbox, port: int, redis_url: str, poll_interval_s: float
+) -> Settings:
     creds = sandbox.credentials
+    if creds is None:
+        raise RuntimeError("the sandbox has no credentials yet: start it before building the settings")
     base = f"http://{DEFAULT_HOST}:{port}"
-    return settings.model_copy(update={
-        "api_root": f"{base}/api/v1",
-        "accounts_url": base,
-        "client_id": creds.client_id,
-        "client_secret": SecretStr(creds.client_secret),
-        "refresh_token": SecretStr(creds.refresh_token),
-        "org_ids": list(sandbox.desk.orgs),
-        "redis_url": redis_url,
-        "poll_interval_s": poll_interval_s,
-        # /metrics when its port is free; the demo prints its own summary either way
-        "metrics_port": settings.metrics_port if port_is_free(settings.metrics_host, settings.metrics_port) else 0,
-    })
+    return settings.model_copy(
+        update={
+            "api_root": f"{base}/api/v1",
+            "accounts_url": base,
+            "client_id": creds.client_id,
+            "client_secret": SecretStr(creds.client_secret),
+            "refresh_token": SecretStr(creds.refresh_token),
+            "org_ids": list(sandbox.desk.orgs),
+            "redis_url": redis_url,
+            "poll_interval_s": poll_interval_s,
+            # /metrics when its port is free; the demo prints its own summary either way
+            "metrics_port": settings.metrics_port if port_is_free(settings.metrics_host, settings.metrics_port) else 0,
+        }
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -84,8 +109,11 @@ def run(args: argparse.Namespace) -> int:
         sandbox = create_sandbox(SandboxOptions(seed=args.seed, tickets=args.tickets))
         server = _serve_sandbox(sandbox, args.port, args.activity)
         settings = _pipeline_settings(settings, sandbox, args.port, redis.url, args.poll_interval)
-        say(f"deskpilot demo: sandbox Desk on http://{DEFAULT_HOST}:{args.port}/api/v1 (orgs {', '.join(sandbox.desk.orgs)}), "
-            f"Redis {redis.url}, rules from {settings.rules_path}/; Ctrl-C to stop")
+        say(
+            f"deskpilot demo: sandbox Desk on http://{DEFAULT_HOST}:{args.port}/api/v1 "
+            f"(orgs {', '.join(sandbox.desk.orgs)}), Redis {redis.url}, rules from {settings.rules_path}/; "
+            "Ctrl-C to stop"
+        )
         runtime = Runtime.from_settings(settings)
         service = Service(runtime)
         feed = Feed(runtime.store, say)

@@ -1,4 +1,5 @@
 """The demo's live feed: one line per rule that fired and per action finished, read from the audit stream."""
+
 from __future__ import annotations
 
 import json
@@ -7,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from worker.store import Store
+from worker.store.replies import stream_batches
 
 BLOCK_MS = 500
 
@@ -37,10 +39,12 @@ class Feed:
         last = "$"
         while not self.stop.is_set():
             try:
-                batches = self.store.redis.xread({self.store.keys.key("audit"): last}, block=BLOCK_MS, count=100)
-            except Exception:  # Redis stopping at the end of the demo
+                batches = stream_batches(
+                    self.store.redis.xread({self.store.keys.key("audit"): last}, block=BLOCK_MS, count=100)
+                )
+            except Exception:  # noqa: BLE001 - Redis stopping at the end of the demo, whatever it raises
                 return
-            for _, entries in batches or []:
+            for _, entries in batches:
                 for entry_id, fields in entries:
                     last = entry_id
                     line = describe(_parse(fields))

@@ -1,4 +1,5 @@
 """Redis for the demo: the configured server when one answers, otherwise a redis-server child with a temp dir."""
+
 from __future__ import annotations
 
 import shutil
@@ -60,7 +61,9 @@ def start_redis(configured_url: str, namespace: str) -> DemoRedis:
         return DemoRedis(configured_url)
     binary = shutil.which("redis-server")
     if binary is None:
-        raise PreflightError("no Redis answers and redis-server is not installed; run ./bootstrap.sh demo, which installs it")
+        raise PreflightError(
+            "no Redis answers and redis-server is not installed; run ./bootstrap.sh demo, which installs it"
+        )
     parsed = urlparse(configured_url)
     port = parsed.port or 6379
     host = parsed.hostname or "127.0.0.1"

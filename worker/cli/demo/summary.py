@@ -1,4 +1,5 @@
 """What the demo did: events, rules fired, actions by type and outcome, API calls and credits, latency."""
+
 from __future__ import annotations
 
 import statistics
@@ -17,9 +18,9 @@ def latencies(store: Store) -> list[float]:
         if entry["entry"] != "action" or entry.get("outcome") not in ("done", "verified"):
             continue
         event = store.events.get(entry.get("event") or "")
-        changed = event.modified_time if event else None
+        changed = parse_time(event.modified_time) if event and event.modified_time else None
         if changed:
-            found.append((entry_time(entry["id"]) - parse_time(changed)).total_seconds())
+            found.append((entry_time(entry["id"]) - changed).total_seconds())
     return found
 
 
@@ -31,7 +32,9 @@ def percentile(values: list[float], share: float) -> float | None:
     return round(statistics.quantiles(values, n=100, method="inclusive")[int(share * 100) - 1], 3)
 
 
-def summarize(store: Store, api_calls: int, credits_used: int, activity: dict[str, Any], seconds: float) -> dict[str, Any]:
+def summarize(
+    store: Store, api_calls: int, credits_used: int, activity: dict[str, Any], seconds: float
+) -> dict[str, Any]:
     counters = store.metrics.counters()
     events = Counter({key[1]: int(value) for key, value in counters.items() if key[0] == "events_total"})
     fired = Counter({key[1]: int(value) for key, value in counters.items() if key[0] == "rule_matches_total"})
@@ -56,15 +59,23 @@ def render(summary: dict[str, Any]) -> str:
     lines = [f"demo summary after {summary['seconds']} s"]
     lines.append(f"  changes made on the desk by customers and agents: {summary['desk_activity'].get('events', 0)}")
     events = summary["events"]
-    lines.append(f"  events noticed: {events['total']}  " + ", ".join(f"{k} {v}" for k, v in events.items() if k != "total"))
+    lines.append(
+        f"  events noticed: {events['total']}  " + ", ".join(f"{k} {v}" for k, v in events.items() if k != "total")
+    )
     fired = summary["rules_fired"]
     lines.append(f"  rules fired: {fired['total']}  " + ", ".join(f"{k} {v}" for k, v in fired.items() if k != "total"))
     for action_type, outcomes in sorted(summary["actions"].items()):
-        lines.append(f"  actions {action_type}: " + ", ".join(f"{outcome} {count}" for outcome, count in sorted(outcomes.items())))
+        lines.append(
+            f"  actions {action_type}: "
+            + ", ".join(f"{outcome} {count}" for outcome, count in sorted(outcomes.items()))
+        )
     lines.append(f"  API calls: {summary['api_calls']}  credits used: {summary['credits_used']}")
     latency = summary["latency_s"]
     if latency["count"]:
-        lines.append(f"  change-to-action latency: p50 {latency['p50']} s, p95 {latency['p95']} s over {latency['count']} actions")
+        lines.append(
+            f"  change-to-action latency: p50 {latency['p50']} s, p95 {latency['p95']} s "
+            f"over {latency['count']} actions"
+        )
     else:
         lines.append("  change-to-action latency: no change on the desk led to an action yet (run longer)")
     return "\n".join(lines)
