@@ -7,6 +7,7 @@ Overhead = the time a call spends in the client outside the HTTP round trip (tok
 Redis scripts, building the request, parsing the answer into a model), measured on sequential calls.
 Prints human lines, then one JSON line: {"bench": "client", "calls_per_s": ..., "overhead_ms_per_call": ...}.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -92,9 +93,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         sandbox.control.post("/_sandbox/config", json={"concurrencyLimit": args.concurrency})
         settings = Settings(
-            api_root=sandbox.api_root, accounts_url=sandbox.accounts_url, client_id=sandbox.client_id,
-            client_secret=sandbox.client_secret, refresh_token=sandbox.refresh_token, org_ids=sandbox.org_ids,
-            redis_url=redis_server.url, desk_max_concurrency=args.concurrency, _env_file=None,
+            api_root=sandbox.api_root,
+            accounts_url=sandbox.accounts_url,
+            client_id=sandbox.client_id,
+            client_secret=sandbox.client_secret,
+            refresh_token=sandbox.refresh_token,
+            org_ids=sandbox.org_ids,
+            redis_url=redis_server.url,
+            desk_max_concurrency=args.concurrency,
+            _env_file=None,
         )
         client = DeskClient(desk_config(settings), redis_server.client(), sandbox.org_ids[0])
         ticket_id = client.tickets.list(limit=1)[0].id
@@ -116,27 +123,39 @@ def main(argv: list[str] | None = None) -> int:
         redis_server.stop()
 
     print(f"sandbox + redis-server on 127.0.0.1; GET /tickets/{{id}} parsed into a Ticket; {args.calls} calls/phase")
-    print(f"sequential: {sequential['calls_per_s']:.0f} calls/s, p50 {sequential['p50_ms']:.2f} ms, "
-          f"p99 {sequential['p99_ms']:.2f} ms, HTTP round trip {sequential['http_ms']:.2f} ms/call")
-    print(f"client overhead: {sequential['overhead_ms']:.3f} ms/call outside the HTTP round trip "
-          f"({sequential['transport_overhead_ms']:.3f} ms in the transport: token, budget scripts, retry bookkeeping;"
-          f" the rest is parsing the model)")
-    print(f"concurrent ({args.threads} threads, limit {args.concurrency}): {concurrent:.0f} calls/s, "
-          f"sandbox saw at most {observed} in flight")
-    print(f"with {args.latency_ms} ms Desk latency ({args.threads * 4} threads, limit {args.concurrency}): "
-          f"{slow:.0f} calls/s, sandbox saw at most {slow_observed} in flight")
-    print(json.dumps({
-        "bench": "client",
-        "calls_per_s": round(concurrent, 1),
-        "sequential_calls_per_s": round(sequential["calls_per_s"], 1),
-        "overhead_ms_per_call": round(sequential["overhead_ms"], 3),
-        "http_ms_per_call": round(sequential["http_ms"], 3),
-        "threads": args.threads,
-        "max_in_flight": observed,
-        "latency_ms": args.latency_ms,
-        "latency_calls_per_s": round(slow, 1),
-        "latency_max_in_flight": slow_observed,
-    }))
+    print(
+        f"sequential: {sequential['calls_per_s']:.0f} calls/s, p50 {sequential['p50_ms']:.2f} ms, "
+        f"p99 {sequential['p99_ms']:.2f} ms, HTTP round trip {sequential['http_ms']:.2f} ms/call"
+    )
+    print(
+        f"client overhead: {sequential['overhead_ms']:.3f} ms/call outside the HTTP round trip "
+        f"({sequential['transport_overhead_ms']:.3f} ms in the transport: token, budget scripts, retry bookkeeping;"
+        f" the rest is parsing the model)"
+    )
+    print(
+        f"concurrent ({args.threads} threads, limit {args.concurrency}): {concurrent:.0f} calls/s, "
+        f"sandbox saw at most {observed} in flight"
+    )
+    print(
+        f"with {args.latency_ms} ms Desk latency ({args.threads * 4} threads, limit {args.concurrency}): "
+        f"{slow:.0f} calls/s, sandbox saw at most {slow_observed} in flight"
+    )
+    print(
+        json.dumps(
+            {
+                "bench": "client",
+                "calls_per_s": round(concurrent, 1),
+                "sequential_calls_per_s": round(sequential["calls_per_s"], 1),
+                "overhead_ms_per_call": round(sequential["overhead_ms"], 3),
+                "http_ms_per_call": round(sequential["http_ms"], 3),
+                "threads": args.threads,
+                "max_in_flight": observed,
+                "latency_ms": args.latency_ms,
+                "latency_calls_per_s": round(slow, 1),
+                "latency_max_in_flight": slow_observed,
+            }
+        )
+    )
     return 0
 
 

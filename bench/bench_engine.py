@@ -8,6 +8,7 @@ ticket.created / ticket.updated / ticket.replied / schedule events; a few rules 
 planned (templates rendered, names resolved through a directory). Prints human lines, then one JSON line:
 {"bench": "engine", "events_per_s": ..., "rules": 50, ...}. The goal is at least 10,000 events per second.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,9 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from worker.engine.directory import Directory  # noqa: E402
-from worker.engine.evaluate import Event, evaluate  # noqa: E402
-from worker.engine.loader import load_rules_text  # noqa: E402
+from worker.engine.directory import Directory
+from worker.engine.evaluate import Event, evaluate
+from worker.engine.loader import load_rules_text
 
 UTC = timezone.utc
 NOW = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
@@ -33,8 +34,15 @@ DEPARTMENTS = ("Support", "Tier 2", "Billing", "Sales")
 STATUSES = ("Open", "On Hold", "Escalated", "Closed")
 PRIORITIES = ("Low", "Medium", "High", "Urgent")
 CHANNELS = ("Email", "Web", "Phone", "Chat")
-SUBJECTS = ("Order {n} has not shipped yet", "Cannot log in to my account", "Invoice {n} charged twice",
-            "Portal is down", "Feature request: dark mode", "Refund for order {n}", "X1 Pro keeps rebooting")
+SUBJECTS = (
+    "Order {n} has not shipped yet",
+    "Cannot log in to my account",
+    "Invoice {n} charged twice",
+    "Portal is down",
+    "Feature request: dark mode",
+    "Refund for order {n}",
+    "X1 Pro keeps rebooting",
+)
 
 CALENDAR = """
 calendars:
@@ -133,11 +141,21 @@ def build_rules(count: int = 50):
 
 
 def build_directory() -> Directory:
-    departments = [{"id": str(100 + i), "name": name, "associatedAgentIds": [str(200 + j) for j in range(i, i + 3)]}
-                   for i, name in enumerate(DEPARTMENTS)]
-    agents = [{"id": str(200 + j), "emailId": f"agent{j}@zylkercorp.com", "zuid": str(9000 + j),
-               "status": "DISABLED" if j == 4 else "ACTIVE", "isConfirmed": True,
-               "associatedDepartmentIds": [str(100 + i) for i in range(4) if i <= j < i + 3]} for j in range(6)]
+    departments = [
+        {"id": str(100 + i), "name": name, "associatedAgentIds": [str(200 + j) for j in range(i, i + 3)]}
+        for i, name in enumerate(DEPARTMENTS)
+    ]
+    agents = [
+        {
+            "id": str(200 + j),
+            "emailId": f"agent{j}@zylkercorp.com",
+            "zuid": str(9000 + j),
+            "status": "DISABLED" if j == 4 else "ACTIVE",
+            "isConfirmed": True,
+            "associatedDepartmentIds": [str(100 + i) for i in range(4) if i <= j < i + 3],
+        }
+        for j in range(6)
+    ]
     return Directory(agents, departments, (), {f"agent{j}@zylkercorp.com": j * 3 for j in range(6)})
 
 
@@ -146,12 +164,17 @@ def build_ticket(rng: random.Random, number: int) -> dict:
     department = rng.randrange(len(DEPARTMENTS))
     account = rng.choice(ACCOUNTS)
     return {
-        "id": str(1892000000100000 + number), "ticketNumber": str(1000 + number),
+        "id": str(1892000000100000 + number),
+        "ticketNumber": str(1000 + number),
         "subject": rng.choice(SUBJECTS).format(n=rng.randrange(10_000, 99_999)),
-        "status": rng.choice(STATUSES), "priority": rng.choice(PRIORITIES), "channel": rng.choice(CHANNELS),
-        "email": f"someone@{account.lower()}.com", "departmentId": str(100 + department),
+        "status": rng.choice(STATUSES),
+        "priority": rng.choice(PRIORITIES),
+        "channel": rng.choice(CHANNELS),
+        "email": f"someone@{account.lower()}.com",
+        "departmentId": str(100 + department),
         "department": {"id": str(100 + department), "name": DEPARTMENTS[department]},
-        "assigneeId": None if rng.random() < 0.3 else "201", "threadCount": str(rng.randrange(1, 12)),
+        "assigneeId": None if rng.random() < 0.3 else "201",
+        "threadCount": str(rng.randrange(1, 12)),
         "contact": {"id": "1", "firstName": "Hugh", "account": {"id": "2", "accountName": account}},
         "customFields": {"ModelName": rng.choice(("X1 Pro", "F3 2017", "Nimbus 9"))},
         "createdTime": created.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
@@ -200,10 +223,17 @@ def run(events_count: int, seed: int, rounds: int = 5) -> dict:
         finally:
             gc.enable()
     best, median = min(timings), statistics.median(timings)
-    return {"bench": "engine", "events_per_s": round(events_count / best), "rules": len(rules),
-            "events": events_count, "rounds": rounds, "median_events_per_s": round(events_count / median),
-            "fired_per_event": round(fired / events_count, 2), "actions_per_event": round(actions / events_count, 2),
-            "load_ms": round(load_s * 1000, 1)}
+    return {
+        "bench": "engine",
+        "events_per_s": round(events_count / best),
+        "rules": len(rules),
+        "events": events_count,
+        "rounds": rounds,
+        "median_events_per_s": round(events_count / median),
+        "fired_per_event": round(fired / events_count, 2),
+        "actions_per_event": round(actions / events_count, 2),
+        "load_ms": round(load_s * 1000, 1),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -216,8 +246,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"rule set: {result['rules']} rules, loaded and compiled in {result['load_ms']} ms")
     print(f"evaluated {result['events']} events x {result['rounds']} rounds in one process (one core)")
     print(f"fired {result['fired_per_event']} rules and planned {result['actions_per_event']} actions per event")
-    print(f"throughput: {result['events_per_s']} events/s best round, {result['median_events_per_s']} median "
-          "(goal: 10000)")
+    print(
+        f"throughput: {result['events_per_s']} events/s best round, {result['median_events_per_s']} median "
+        "(goal: 10000)"
+    )
     print(json.dumps(result))
     return 0
 

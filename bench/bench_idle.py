@@ -8,6 +8,7 @@ sent to it), waits for it to settle, then measures over `--seconds`: Redis's tot
 (less the bench's own INFO calls), the top commands from INFO commandstats, and the worker's CPU time from
 /proc/<pid>/stat. Prints a few lines and one JSON line.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -61,13 +62,19 @@ def measure(seconds: float) -> dict:
             worker = deployment.add_worker()
             log = root / "worker-0.log"
             redis_client = deployment.redis_server.client()
-            wait_until(lambda: "service.started" in log.read_text() or worker.poll() is not None, 30, "the worker to start")
+            wait_until(
+                lambda: "service.started" in log.read_text() or worker.poll() is not None, 30, "the worker to start"
+            )
             time.sleep(SETTLE_S)
             if worker.poll() is not None:
                 raise SystemExit(f"the worker exited:\n{log.read_text()[-2000:]}")
             before_calls, before_cpu, started = command_calls(redis_client), cpu_seconds(worker.pid), time.monotonic()
             time.sleep(seconds)
-            after_calls, after_cpu, elapsed = command_calls(redis_client), cpu_seconds(worker.pid), time.monotonic() - started
+            after_calls, after_cpu, elapsed = (
+                command_calls(redis_client),
+                cpu_seconds(worker.pid),
+                time.monotonic() - started,
+            )
             stop_started = time.monotonic()
             worker.send_signal(signal.SIGTERM)
             worker.wait(timeout=60)
@@ -79,7 +86,8 @@ def measure(seconds: float) -> dict:
     total = sum(deltas.values())
     top = dict(sorted(((name, count) for name, count in deltas.items() if count > 0), key=lambda item: -item[1])[:6])
     return {
-        "bench": "idle_worker", "seconds": round(elapsed, 1),
+        "bench": "idle_worker",
+        "seconds": round(elapsed, 1),
         "redis_commands_per_s": round(total / elapsed, 1),
         "top_commands_per_s": {name: round(count / elapsed, 1) for name, count in top.items()},
         "worker_cpu_percent": round(100 * (after_cpu - before_cpu) / elapsed, 2),
@@ -92,8 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=20.0, help="how long to measure the idle worker")
     args = parser.parse_args(argv)
     result = measure(args.seconds)
-    print(f"idle worker over {result['seconds']} s: {result['redis_commands_per_s']} Redis commands/s, "
-          f"{result['worker_cpu_percent']}% of a core; SIGTERM to exit: {result['sigterm_stop_s']} s")
+    print(
+        f"idle worker over {result['seconds']} s: {result['redis_commands_per_s']} Redis commands/s, "
+        f"{result['worker_cpu_percent']}% of a core; SIGTERM to exit: {result['sigterm_stop_s']} s"
+    )
     print("top commands/s: " + ", ".join(f"{name} {rate}" for name, rate in result["top_commands_per_s"].items()))
     print(json.dumps(result))
     return 0

@@ -33,9 +33,11 @@ settings (overlap 30 s, deadlines, 8 worker threads) unless an option says other
 
 Prints human lines, then one JSON line {"bench": "pipeline", ...}. Never run by the test suite.
 """
+
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -89,23 +91,40 @@ STAGES = ("to_poll_start_s", "tick_to_poll_start_s", "poll_start_to_evaluated_s"
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a smoke run: 2,000 tickets, fewer polls, changes and events")
+    parser.add_argument(
+        "--quick", action="store_true", help="a smoke run: 2,000 tickets, fewer polls, changes and events"
+    )
     parser.add_argument("--tickets", type=int, help="tickets in the sandbox's org (default 10,000; quick 2,000)")
     parser.add_argument("--idle-polls", type=int, help="idle polls measured at a 1 s interval (default 10; quick 4)")
     parser.add_argument("--changes", type=int, help="priority changes for the latency (default 40; quick 10)")
     parser.add_argument("--events", type=int, help="events for the throughput (default 1,000; quick 200)")
     parser.add_argument("--workers", type=int, default=1, help="worker processes in the throughput phase (default 1)")
-    parser.add_argument("--threads", type=int, default=8, help="threads per worker process (default 8, the setting's default)")
+    parser.add_argument(
+        "--threads", type=int, default=8, help="threads per worker process (default 8, the setting's default)"
+    )
     parser.add_argument("--seed", type=int, default=7, help="seed of the change offsets and ticket choice")
-    parser.add_argument("--appendfsync", choices=("always", "everysec", "no"), default="always",
-                        help="redis-server's AOF fsync policy (default always, as the e2e harness starts it)")
-    parser.add_argument("--worker-timeout-ms", type=int,
-                        help="experiment: dramatiq's idle-queue wake-up (env dramatiq_worker_timeout) for every process; "
-                             "default: dramatiq's own (1000 ms)")
-    parser.add_argument("--keep", action="store_true", help="keep the temp dir (process logs, redis AOF) and print its path")
-    parser.add_argument("--profile", metavar="FILE", type=Path,
-                        help="py-spy (GIL holders only) the worker process during the evaluate+act measurement, folded "
-                             "stacks to FILE (needs py-spy in the venv; its sampling takes CPU, so the rate is lower)")
+    parser.add_argument(
+        "--appendfsync",
+        choices=("always", "everysec", "no"),
+        default="always",
+        help="redis-server's AOF fsync policy (default always, as the e2e harness starts it)",
+    )
+    parser.add_argument(
+        "--worker-timeout-ms",
+        type=int,
+        help="experiment: dramatiq's idle-queue wake-up (env dramatiq_worker_timeout) for every process; "
+        "default: dramatiq's own (1000 ms)",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the temp dir (process logs, redis AOF) and print its path"
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        type=Path,
+        help="py-spy (GIL holders only) the worker process during the evaluate+act measurement, folded "
+        "stacks to FILE (needs py-spy in the venv; its sampling takes CPU, so the rate is lower)",
+    )
     args = parser.parse_args(argv)
     quick = args.quick
     args.tickets = args.tickets or (2_000 if quick else 10_000)
@@ -197,11 +216,14 @@ def idle_polls(pipeline: BenchPipeline, polls: int, interval_s: float) -> dict[s
 
 
 # phase 2 -------------------------------------------------------------------------------------------------------
-def changeable_tickets(pipeline: BenchPipeline, count: int, rng: random.Random, exclude: set[str] = frozenset()) -> list[dict[str, Any]]:
+def changeable_tickets(
+    pipeline: BenchPipeline, count: int, rng: random.Random, exclude: set[str] = frozenset()
+) -> list[dict[str, Any]]:
     """Open mirror snapshots whose priority is not High yet, `count` of them, in random order."""
     store = pipeline.store()
     candidates = [
-        ticket for ticket in store.mirror.scan(pipeline.sandbox.org_ids[0])
+        ticket
+        for ticket in store.mirror.scan(pipeline.sandbox.org_ids[0])
         # `status`, not `statusType`: /tickets/search results carry no statusType (the seed's example has none)
         if ticket.get("status") == "Open" and ticket.get("priority") != "High" and ticket["id"] not in exclude
     ]
@@ -211,7 +233,9 @@ def changeable_tickets(pipeline: BenchPipeline, count: int, rng: random.Random, 
     return candidates[:count]
 
 
-def latency(pipeline: BenchPipeline, tickets: list[dict[str, Any]], interval_s: float, rng: random.Random) -> dict[str, Any]:
+def latency(
+    pipeline: BenchPipeline, tickets: list[dict[str, Any]], interval_s: float, rng: random.Random
+) -> dict[str, Any]:
     seq = write_seq(pipeline)
     changed: dict[str, str] = {}  # ticket id -> modifiedTime after the change (the event id's ingredient)
     deadline = time.monotonic() + len(tickets) * interval_s + 30
@@ -232,20 +256,23 @@ def latency(pipeline: BenchPipeline, tickets: list[dict[str, Any]], interval_s: 
                 found.setdefault(parts[-2], entry)
         return found
 
-    try:
+    with contextlib.suppress(AssertionError):  # reported below as missing
         wait_until(lambda: len(comments()) >= len(changed), 60, "a comment for every change")
-    except AssertionError:
-        pass  # reported below as missing
     writes = writes_since(pipeline, seq)
     patches = {entry["path"].rstrip("/").split("/")[-1]: entry for entry in writes if entry["method"] == "PATCH"}
     found = comments()
 
     store = pipeline.store()
     org = pipeline.sandbox.org_ids[0]
-    fired = sorted(parse_iso(entry["timestamp"]).timestamp() for entry in pipeline.log_events(pipeline.scheduler_logs(), "tick.fired")
-                   if entry.get("job", "").startswith("poll:"))
-    evaluated = {entry["event_id"]: parse_iso(entry["timestamp"]).timestamp()
-                 for entry in pipeline.log_events(pipeline.worker_logs(), "event.evaluated")}
+    fired = sorted(
+        parse_iso(entry["timestamp"]).timestamp()
+        for entry in pipeline.log_events(pipeline.scheduler_logs(), "tick.fired")
+        if entry.get("job", "").startswith("poll:")
+    )
+    evaluated = {
+        entry["event_id"]: parse_iso(entry["timestamp"]).timestamp()
+        for entry in pipeline.log_events(pipeline.worker_logs(), "event.evaluated")
+    }
     rows = []
     for ticket_id, modified in changed.items():
         if ticket_id not in found or ticket_id not in patches:
@@ -298,9 +325,16 @@ def log_events(pipeline: BenchPipeline, tickets: list[dict[str, Any]]) -> list[s
         ticket = {**previous, "priority": "High", "modifiedTime": modified}
         new_id = event_id(org, ticket["id"], modified, "ticket.updated")
         event = EventRecord(
-            id=new_id, org=org, kind="ticket.updated", ticket_id=ticket["id"], modified_time=modified,
-            changes={"priority": (previous.get("priority"), "High")}, by_deskpilot=False,
-            ticket=ticket, previous=previous, observed_at=now.isoformat(),
+            id=new_id,
+            org=org,
+            kind="ticket.updated",
+            ticket_id=ticket["id"],
+            modified_time=modified,
+            changes={"priority": (previous.get("priority"), "High")},
+            by_deskpilot=False,
+            ticket=ticket,
+            previous=previous,
+            observed_at=now.isoformat(),
         )
         if store.events.append(event):
             ids.append(new_id)
@@ -321,7 +355,9 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
-def measure_progress(done: Callable[[], int], total: int, timeout_s: float, pids: dict[str, list[int]], redis) -> dict[str, Any]:
+def measure_progress(
+    done: Callable[[], int], total: int, timeout_s: float, pids: dict[str, list[int]], redis
+) -> dict[str, Any]:
     """Watch a completion count from its first move to `total`: the rate over that span, the CPU seconds each
     group of processes spent in it and the Redis commands run (so start-up and enqueueing are left out of all).
     The bench's own reads (one command per look at the count, one INFO per end) are taken off the commands."""
@@ -329,31 +365,53 @@ def measure_progress(done: Callable[[], int], total: int, timeout_s: float, pids
     first_count, first_at, first_cpu, first_commands, looks = None, None, {}, 0, 0
     cpu = lambda: {name: sum(cpu_seconds(pid) for pid in group) for name, group in pids.items()}  # noqa: E731
     commands = lambda: int(redis.info("stats")["total_commands_processed"])  # noqa: E731
-    by_name = lambda: {name.removeprefix("cmdstat_"): int(value["calls"]) for name, value in redis.info("commandstats").items()}  # noqa: E731
+    by_name = lambda: {  # noqa: E731
+        name.removeprefix("cmdstat_"): int(value["calls"]) for name, value in redis.info("commandstats").items()
+    }
     while True:
         count = done()
         looks += 1
         now = time.perf_counter()
         if first_at is None and count > 0:
-            first_count, first_at, first_cpu, first_commands, first_by_name, looks = count, now, cpu(), commands(), by_name(), 0
+            first_count, first_at, first_cpu, first_commands, first_by_name, looks = (
+                count,
+                now,
+                cpu(),
+                commands(),
+                by_name(),
+                0,
+            )
         if count >= total:
             span = now - first_at
             moved = total - first_count
             spent = {name: value - first_cpu[name] for name, value in cpu().items()}
             ran = commands() - first_commands - looks - 1
             named = {name: calls - first_by_name.get(name, 0) for name, calls in by_name().items()}
-            top = sorted(((name, calls / moved) for name, calls in named.items() if calls), key=lambda item: -item[1])[:12]
-            return {"completed": total, "span_s": span, "rate_per_s": moved / span if span > 0 else float("nan"),
-                    "first_count": first_count, "cpu_s": spent, "cpu_ms_per_unit": {name: 1000 * value / moved for name, value in spent.items()},
-                    "redis_commands_per_unit": ran / moved, "redis_top_commands": top}
+            top = sorted(((name, calls / moved) for name, calls in named.items() if calls), key=lambda item: -item[1])[
+                :12
+            ]
+            return {
+                "completed": total,
+                "span_s": span,
+                "rate_per_s": moved / span if span > 0 else float("nan"),
+                "first_count": first_count,
+                "cpu_s": spent,
+                "cpu_ms_per_unit": {name: 1000 * value / moved for name, value in spent.items()},
+                "redis_commands_per_unit": ran / moved,
+                "redis_top_commands": top,
+            }
         if time.monotonic() > deadline:
             raise AssertionError(f"only {count} of {total} completed in {timeout_s}s")
         time.sleep(PROGRESS_STEP_S)
 
 
 def process_groups(pipeline: BenchPipeline, workers: list) -> dict[str, list[int]]:
-    return {"workers": [process.pid for process in workers], "sandbox": [pipeline.sandbox.process.pid],
-            "redis": [pipeline.redis_server.process.pid], "bench": [os.getpid()]}
+    return {
+        "workers": [process.pid for process in workers],
+        "sandbox": [pipeline.sandbox.process.pid],
+        "redis": [pipeline.redis_server.process.pid],
+        "bench": [os.getpid()],
+    }
 
 
 def profile(pids: list[int], seconds: float, out: Path) -> subprocess.Popen | None:
@@ -361,9 +419,26 @@ def profile(pids: list[int], seconds: float, out: Path) -> subprocess.Popen | No
     spy = Path(sys.executable).with_name("py-spy")
     if not spy.exists() or not pids:
         return None
-    return subprocess.Popen([str(spy), "record", "--pid", str(pids[0]), "--rate", "250", "--duration", str(max(1, int(seconds))),
-                             "--format", "raw", "--output", str(out), "--nonblocking", "--gil"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [
+            str(spy),
+            "record",
+            "--pid",
+            str(pids[0]),
+            "--rate",
+            "250",
+            "--duration",
+            str(max(1, int(seconds))),
+            "--format",
+            "raw",
+            "--output",
+            str(out),
+            "--nonblocking",
+            "--gil",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def summarize_profile(path: Path, top: int = 12) -> dict[str, Any]:
@@ -385,9 +460,20 @@ def summarize_profile(path: Path, top: int = 12) -> dict[str, Any]:
         leaf[frames[-1]] = leaf.get(frames[-1], 0) + samples
         for frame in set(frames):
             inclusive[frame] = inclusive.get(frame, 0) + samples
-    share = lambda table: [(name, round(value / total, 3)) for name, value in sorted(table.items(), key=lambda item: -item[1])[:top]]  # noqa: E731
-    interesting = {name: value for name, value in inclusive.items()
-                   if any(part in name for part in ("worker/", "config/", "redis/", "httpx", "httpcore", "structlog", "json", "dramatiq/"))}
+
+    def share(table: dict[str, int]) -> list[tuple[str, float]]:
+        return [
+            (name, round(value / total, 3)) for name, value in sorted(table.items(), key=lambda item: -item[1])[:top]
+        ]
+
+    interesting = {
+        name: value
+        for name, value in inclusive.items()
+        if any(
+            part in name
+            for part in ("worker/", "config/", "redis/", "httpx", "httpcore", "structlog", "json", "dramatiq/")
+        )
+    }
     return {"samples": total, "self": share(leaf), "inclusive": share(interesting)}
 
 
@@ -397,12 +483,20 @@ def run_noop(pipeline: BenchPipeline, broker: RedisBroker, n: int, workers: int,
     enqueue(broker, NOOP_QUEUE, NOOP_ACTOR, [(index,) for index in range(n)])
     try:
         pipeline.start_noop_workers(workers)
-        return measure_progress(lambda: int(redis.get(NOOP_COUNTER) or 0), n, timeout_s, process_groups(pipeline, pipeline.noop_processes), redis)
+        return measure_progress(
+            lambda: int(redis.get(NOOP_COUNTER) or 0),
+            n,
+            timeout_s,
+            process_groups(pipeline, pipeline.noop_processes),
+            redis,
+        )
     finally:
         pipeline.stop_noop_workers()
 
 
-def throughput(pipeline: BenchPipeline, tickets: list[dict[str, Any]], workers: int, profile_to: Path | None) -> dict[str, Any]:
+def throughput(
+    pipeline: BenchPipeline, tickets: list[dict[str, Any]], workers: int, profile_to: Path | None
+) -> dict[str, Any]:
     store = pipeline.store()
     redis = store.redis
     broker = RedisBroker(url=pipeline.redis_server.url, namespace=Keys().dramatiq_namespace)
@@ -428,8 +522,13 @@ def throughput(pipeline: BenchPipeline, tickets: list[dict[str, Any]], workers: 
             wait_until(lambda: pipeline.log_events(logs, "service.started"), 30, "the worker to start")
             spy = profile([process.pid for process in pipeline.worker_processes], 60, profile_to)
         try:
-            real = measure_progress(lambda: int(float(redis.hget(key("counters"), DONE_COUNTER_FIELD) or 0) - base), len(ids), timeout_s,
-                                    process_groups(pipeline, pipeline.worker_processes), redis)
+            real = measure_progress(
+                lambda: int(float(redis.hget(key("counters"), DONE_COUNTER_FIELD) or 0) - base),
+                len(ids),
+                timeout_s,
+                process_groups(pipeline, pipeline.worker_processes),
+                redis,
+            )
         finally:
             if spy is not None:
                 spy.send_signal(signal.SIGINT)  # py-spy writes what it has and exits
@@ -439,14 +538,20 @@ def throughput(pipeline: BenchPipeline, tickets: list[dict[str, Any]], workers: 
                     spy.kill()
                     spy.wait()
         wait_until(lambda: drained(pipeline), 30, "every event and action to be final")
-        comments = [entry for entry in writes_since(pipeline, seq) if entry["method"] == "POST" and entry["path"].endswith("/comments")]
+        comments = [
+            entry
+            for entry in writes_since(pipeline, seq)
+            if entry["method"] == "POST" and entry["path"].endswith("/comments")
+        ]
         credits = credits_used(pipeline) - credits_before
         pipeline.stop_workers()
 
         noop_after = run_noop(pipeline, broker, n, workers, timeout_s)
     finally:
         broker.close()
-    noop = noop_before if noop_before["rate_per_s"] < noop_after["rate_per_s"] else noop_after  # the slower: the ratio errs high
+    noop = (
+        noop_before if noop_before["rate_per_s"] < noop_after["rate_per_s"] else noop_after
+    )  # the slower: the ratio errs high
     noop_rates = [noop_before["rate_per_s"], noop_after["rate_per_s"]]
     return {
         "events": len(ids),
@@ -473,50 +578,97 @@ def throughput(pipeline: BenchPipeline, tickets: list[dict[str, Any]], workers: 
 
 # main ----------------------------------------------------------------------------------------------------------
 def report_idle(idle: dict[str, Any]) -> None:
-    print(f"idle polls (1 s interval): {idle['credits']} credits over {idle['polls']} polls ({idle['ticks']} poll ticks "
-          f"claimed) = {idle['calls_per_poll']:.2f} API calls per idle poll (goal {IDLE_GOAL_CALLS:g}); deskpilot's own "
-          f"api_calls_total counted {idle['own_count']:g}; window {idle['seconds']:.1f}s, tickets re-read {idle['seen']}, "
-          f"events {idle['events']}, writes {idle['writes']}, directory fetches {idle['directory_fetches']}, tokens minted "
-          f"{idle['tokens_minted']} (accounts server, not in credits)", flush=True)
+    print(
+        f"idle polls (1 s interval): {idle['credits']} credits over {idle['polls']} polls ({idle['ticks']} poll ticks "
+        f"claimed) = {idle['calls_per_poll']:.2f} API calls per idle poll (goal {IDLE_GOAL_CALLS:g}); deskpilot's own "
+        f"api_calls_total counted {idle['own_count']:g}; window {idle['seconds']:.1f}s, tickets re-read "
+        f"{idle['seen']}, "
+        f"events {idle['events']}, writes {idle['writes']}, directory fetches {idle['directory_fetches']}, tokens "
+        "minted "
+        f"{idle['tokens_minted']} (accounts server, not in credits)",
+        flush=True,
+    )
     backfills = idle["backfill_polls_tickets"]
     if len(backfills) > 1:
-        print("  WARNING: more than one backfill poll ran (polls of one org overlap: each tick sends a poll, none waits "
-              "for the one running)", flush=True)
-    print(f"  backfill polls that ran: {len(backfills)} (tickets read by each: {backfills}); {idle['credits_before']} "
-          f"credits used before the window; the poll messages queued meanwhile took {idle['backlog_s']:.1f}s more to "
-          "work off", flush=True)
+        print(
+            "  WARNING: more than one backfill poll ran (polls of one org overlap: each tick sends a poll, none waits "
+            "for the one running)",
+            flush=True,
+        )
+    print(
+        f"  backfill polls that ran: {len(backfills)} (tickets read by each: {backfills}); {idle['credits_before']} "
+        f"credits used before the window; the poll messages queued meanwhile took {idle['backlog_s']:.1f}s more to "
+        "work off",
+        flush=True,
+    )
 
 
 def report_latency(lat: dict[str, Any]) -> None:
-    print(f"change-to-action latency (2 s interval, {lat['acted']}/{lat['changes']} changes acted on): p50 {lat['p50_s']:.2f}s, "
-          f"p95 {lat['p95_s']:.2f}s, max {lat['max_s']:.2f}s (goal p95 < {LATENCY_GOAL_P95_S:g}s)", flush=True)
-    print("  stages p50/p95: " + ", ".join(f"{name[:-2]} {value['p50']:.2f}/{value['p95']:.2f}s"
-                                          for name, value in lat["stages"].items()), flush=True)
+    print(
+        f"change-to-action latency (2 s interval, {lat['acted']}/{lat['changes']} changes acted on): p50 "
+        f"{lat['p50_s']:.2f}s, "
+        f"p95 {lat['p95_s']:.2f}s, max {lat['max_s']:.2f}s (goal p95 < {LATENCY_GOAL_P95_S:g}s)",
+        flush=True,
+    )
+    print(
+        "  stages p50/p95: "
+        + ", ".join(f"{name[:-2]} {value['p50']:.2f}/{value['p95']:.2f}s" for name, value in lat["stages"].items()),
+        flush=True,
+    )
     if lat["missing"]:
         print(f"  no comment within 60 s for tickets {lat['missing']}", flush=True)
 
 
 def report_throughput(thr: dict[str, Any], workers: int, threads: int) -> None:
     before, after = thr["noop_rates"]
-    print(f"throughput ({workers} worker process x {threads} threads, {thr['events']} events): {thr['events_per_s']:.1f} "
-          f"events/s through evaluate + act ({thr['comment_posts_applied']} comments applied, {thr['api_credits']} credits); "
-          f"no-op actor {thr['noop_per_s']:.1f} messages/s (slower of the runs before and after: {before:.0f}, {after:.0f}); "
-          f"ratio {thr['ratio']:.3f} (goal {THROUGHPUT_GOAL_RATIO:g}; per message {thr['per_message_ratio']:.3f})", flush=True)
+    print(
+        f"throughput ({workers} worker process x {threads} threads, {thr['events']} events): {thr['events_per_s']:.1f} "
+        f"events/s through evaluate + act ({thr['comment_posts_applied']} comments applied, {thr['api_credits']} "
+        "credits); "
+        f"no-op actor {thr['noop_per_s']:.1f} messages/s (slower of the runs before and after: {before:.0f}, "
+        f"{after:.0f}); "
+        f"ratio {thr['ratio']:.3f} (goal {THROUGHPUT_GOAL_RATIO:g}; per message {thr['per_message_ratio']:.3f})",
+        flush=True,
+    )
     per_event, per_noop = thr["cpu_ms_per_event"], thr["cpu_ms_per_noop"]
-    print("  CPU ms per event (evaluate + act): " + ", ".join(f"{name} {value:.2f}" for name, value in per_event.items())
-          + "; per no-op message: " + ", ".join(f"{name} {value:.2f}" for name, value in per_noop.items()), flush=True)
-    print(f"  Redis commands per event {thr['redis_commands_per_event']:.1f} (dramatiq's included), per no-op message "
-          f"{thr['redis_commands_per_noop']:.1f}; API calls per event {thr['api_credits'] / max(thr['events'], 1):.2f}", flush=True)
-    print("  Redis commands per event by name (scripts run as evalsha; the bench's own reads included): "
-          + ", ".join(f"{name} {calls:.1f}" for name, calls in thr["redis_top_commands"]), flush=True)
+    print(
+        "  CPU ms per event (evaluate + act): "
+        + ", ".join(f"{name} {value:.2f}" for name, value in per_event.items())
+        + "; per no-op message: "
+        + ", ".join(f"{name} {value:.2f}" for name, value in per_noop.items()),
+        flush=True,
+    )
+    print(
+        f"  Redis commands per event {thr['redis_commands_per_event']:.1f} (dramatiq's included), per no-op message "
+        f"{thr['redis_commands_per_noop']:.1f}; API calls per event {thr['api_credits'] / max(thr['events'], 1):.2f}",
+        flush=True,
+    )
+    print(
+        "  Redis commands per event by name (scripts run as evalsha; the bench's own reads included): "
+        + ", ".join(f"{name} {calls:.1f}" for name, calls in thr["redis_top_commands"]),
+        flush=True,
+    )
     if thr["profile"]:
-        print(f"  py-spy of the worker ({thr['profile']['samples']} samples holding the GIL), self: "
-              + "; ".join(f"{name} {share:.0%}" for name, share in thr["profile"]["self"]), flush=True)
-        print("  inclusive: " + "; ".join(f"{name} {share:.0%}" for name, share in thr["profile"]["inclusive"]), flush=True)
+        print(
+            f"  py-spy of the worker ({thr['profile']['samples']} samples holding the GIL), self: "
+            + "; ".join(f"{name} {share:.0%}" for name, share in thr["profile"]["self"]),
+            flush=True,
+        )
+        print(
+            "  inclusive: " + "; ".join(f"{name} {share:.0%}" for name, share in thr["profile"]["inclusive"]),
+            flush=True,
+        )
 
 
-def figures(args: argparse.Namespace, backfill: dict[str, Any], idle: dict[str, Any], lat: dict[str, Any], thr: dict[str, Any],
-            total_s: float, load: tuple[float, float, float]) -> dict[str, Any]:
+def figures(
+    args: argparse.Namespace,
+    backfill: dict[str, Any],
+    idle: dict[str, Any],
+    lat: dict[str, Any],
+    thr: dict[str, Any],
+    total_s: float,
+    load: tuple[float, float, float],
+) -> dict[str, Any]:
     return {
         "bench": "pipeline",
         "quick": args.quick,
@@ -578,7 +730,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     if args.worker_timeout_ms is not None:
         env["dramatiq_worker_timeout"] = str(args.worker_timeout_ms)
-    pipeline = BenchPipeline(root=root, rules=RULES, tickets=args.tickets, poll_interval_s=1.0, workers=1, extra_env=env)
+    pipeline = BenchPipeline(
+        root=root, rules=RULES, tickets=args.tickets, poll_interval_s=1.0, workers=1, extra_env=env
+    )
     started = time.monotonic()
     try:
         pipeline.start()
@@ -586,8 +740,11 @@ def main(argv: list[str] | None = None) -> int:
         backfill_started = time.monotonic()
         wait_until(pipeline.backfilled, 300, "the first poll to backfill the mirror")
         backfill = {"seconds": time.monotonic() - backfill_started}
-        print(f"sandbox: 1 org, {args.tickets} tickets; the first backfill finished after {backfill['seconds']:.1f}s; "
-              f"mirror holds {pipeline.store().mirror.size(pipeline.sandbox.org_ids[0])} tickets", flush=True)
+        print(
+            f"sandbox: 1 org, {args.tickets} tickets; the first backfill finished after {backfill['seconds']:.1f}s; "
+            f"mirror holds {pipeline.store().mirror.size(pipeline.sandbox.org_ids[0])} tickets",
+            flush=True,
+        )
 
         idle = idle_polls(pipeline, args.idle_polls, 1.0)
         report_idle(idle)
@@ -597,7 +754,7 @@ def main(argv: list[str] | None = None) -> int:
         lat = latency(pipeline, chosen[: args.changes], 2.0, rng)
         report_latency(lat)
 
-        thr = throughput(pipeline, chosen[args.changes:], args.workers, profile_to)
+        thr = throughput(pipeline, chosen[args.changes :], args.workers, profile_to)
         report_throughput(thr, args.workers, args.threads)
     finally:
         pipeline.stop()
@@ -607,8 +764,12 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(root, ignore_errors=True)
     total_s = time.monotonic() - started
     load = os.getloadavg()
-    print(f"total {total_s:.0f}s; load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs "
-          "(other work on the machine skews every figure)", flush=True)
+    print(
+        f"total {total_s:.0f}s; load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} "
+        "CPUs "
+        "(other work on the machine skews every figure)",
+        flush=True,
+    )
     print(json.dumps(figures(args, backfill, idle, lat, thr, total_s, load)))
     return 0
 

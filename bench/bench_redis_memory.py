@@ -7,6 +7,7 @@ Ticket bodies are real /tickets/search items from the sandbox Desk (its seed), r
 divided by the count, written through deskpilot's own store classes. Events are the poller's shape (the ticket
 and its previous snapshot) while pending, and what EventLog.finish leaves. Prints a few lines and one JSON line.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -59,9 +60,20 @@ def per_item(store: Store, count: int, write) -> float:
 
 def event_of(ticket: dict[str, Any]) -> dict[str, Any]:
     previous = {**ticket, "priority": "Low"}
-    return EventRecord.from_dict({"id": event_id(ORG, ticket["id"], ticket["modifiedTime"], "ticket.updated"), "org": ORG, "kind": "ticket.updated",
-            "ticket_id": ticket["id"], "modifiedTime": ticket["modifiedTime"], "changes": {"priority": ["Low", ticket.get("priority")]},
-            "by_deskpilot": False, "ticket": ticket, "previous": previous, "observed_at": ticket["modifiedTime"]})
+    return EventRecord.from_dict(
+        {
+            "id": event_id(ORG, ticket["id"], ticket["modifiedTime"], "ticket.updated"),
+            "org": ORG,
+            "kind": "ticket.updated",
+            "ticket_id": ticket["id"],
+            "modifiedTime": ticket["modifiedTime"],
+            "changes": {"priority": ["Low", ticket.get("priority")]},
+            "by_deskpilot": False,
+            "ticket": ticket,
+            "previous": previous,
+            "observed_at": ticket["modifiedTime"],
+        }
+    )
 
 
 def measure(tickets: list[dict[str, Any]]) -> dict[str, Any]:
@@ -72,16 +84,21 @@ def measure(tickets: list[dict[str, Any]]) -> dict[str, Any]:
         try:
             store = Store.connect(server.client())
             mirror = per_item(store, count, lambda a, b: store.mirror.put_many(ORG, {t["id"]: t for t in tickets[a:b]}))
-            closed = per_item(store, count, lambda a, b: store.closed.put_many(ORG, {t["id"]: compact(t) for t in tickets[a:b]}))
+            closed = per_item(
+                store, count, lambda a, b: store.closed.put_many(ORG, {t["id"]: compact(t) for t in tickets[a:b]})
+            )
             pending = per_item(store, count, lambda a, b: [store.events.append(event) for event in events[a:b]])
             freed = -per_item(store, count, lambda a, b: [store.events.finish(event.id) for event in events[a:b]])
             finished = pending - freed
         finally:
             server.stop()
     return {
-        "bench": "redis_memory", "tickets": count,
-        "bytes_per_mirrored_ticket": round(mirror), "bytes_per_closed_snapshot": round(closed),
-        "bytes_per_pending_event": round(pending), "bytes_per_finished_event": round(finished),
+        "bench": "redis_memory",
+        "tickets": count,
+        "bytes_per_mirrored_ticket": round(mirror),
+        "bytes_per_closed_snapshot": round(closed),
+        "bytes_per_pending_event": round(pending),
+        "bytes_per_finished_event": round(finished),
         "mb_per_100k_closed_tickets": round(closed * 100_000 / 2**20, 1),
         "mb_held_per_sustained_event_per_s": round(finished * FINISHED_RETENTION_S / 2**20, 1),
     }
@@ -92,10 +109,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tickets", type=int, default=5000, help="how many tickets and events to write")
     args = parser.parse_args(argv)
     result = measure(search_items(args.tickets))
-    print(f"per mirrored ticket: {result['bytes_per_mirrored_ticket']} B; per closed snapshot: {result['bytes_per_closed_snapshot']} B "
-          f"({result['mb_per_100k_closed_tickets']} MB per 100k closed tickets)")
-    print(f"per event: {result['bytes_per_pending_event']} B pending, {result['bytes_per_finished_event']} B finished "
-          f"({result['mb_held_per_sustained_event_per_s']} MB held per sustained event/s over the finished retention)")
+    print(
+        f"per mirrored ticket: {result['bytes_per_mirrored_ticket']} B; per closed snapshot: "
+        f"{result['bytes_per_closed_snapshot']} B "
+        f"({result['mb_per_100k_closed_tickets']} MB per 100k closed tickets)"
+    )
+    print(
+        f"per event: {result['bytes_per_pending_event']} B pending, {result['bytes_per_finished_event']} B finished "
+        f"({result['mb_held_per_sustained_event_per_s']} MB held per sustained event/s over the finished retention)"
+    )
     print(json.dumps(result))
     return 0
 

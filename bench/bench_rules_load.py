@@ -5,9 +5,10 @@
 Generates about `--mb` megabytes of realistic rules (event and schedule rules, varied conditions and actions, a
 calendar, like rules/*.yaml) into a temporary folder, then checks them with the real loader (`check_rules`) in a
 fresh child process, so the figures are one cold load: wall time and the peak resident set size (ru_maxrss) of
-that process, before and after loading, and its CPU time (wall time on a busy machine is longer). Prints a short report and one JSON line. `--profile` prints the top of a
-cProfile run instead.
+that process, before and after loading, and its CPU time (wall time on a busy machine is longer). Prints a short
+report and one JSON line. `--profile` prints the top of a cProfile run instead.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,7 +43,9 @@ def rule_text(index: int) -> str:
     kind = index % 4
     head = f"  - id: rule-{index:05d}\n    name: Rule {index} routes {word} tickets to {department}\n"
     if kind == 0:
-        return head + f"""    on: ticket.created
+        return (
+            head
+            + f"""    on: ticket.created
     if:
       all:
         - {{field: subject, matches: "\\\\b({word}|{word}s)\\\\b", ignore_case: true}}
@@ -51,8 +54,11 @@ def rule_text(index: int) -> str:
       - move: {{department: {department}}}
       - update: {{category: {word}}}
 """
+        )
     if kind == 1:
-        return head + f"""    on: [ticket.created, ticket.updated]
+        return (
+            head
+            + f"""    on: [ticket.created, ticket.updated]
     if:
       any:
         - {{field: priority, in: [High, Urgent]}}
@@ -62,8 +68,11 @@ def rule_text(index: int) -> str:
           public: false
           text: "Ticket #{{{{ ticket.ticketNumber }}}} about {word}: {{{{ ticket.subject }}}}"
 """
+        )
     if kind == 2:
-        return head + f"""    on: {{schedule: {{cron: "{index % 60} * * * *", timezone: Europe/Berlin}}}}
+        return (
+            head
+            + f"""    on: {{schedule: {{cron: "{index % 60} * * * *", timezone: Europe/Berlin}}}}
     if:
       all:
         - {{field: status, equals: On Hold}}
@@ -75,7 +84,10 @@ def rule_text(index: int) -> str:
           due_in: 2h
           calendar: support
 """
-    return head + f"""    on: ticket.updated
+        )
+    return (
+        head
+        + f"""    on: ticket.updated
     if:
       all:
         - {{field: status, changed_to: Open}}
@@ -84,6 +96,7 @@ def rule_text(index: int) -> str:
     then:
       - assign: {{strategy: round_robin, department: {department}}}
 """
+    )
 
 
 def generate(folder: Path, megabytes: float, files: int) -> tuple[int, int]:
@@ -112,8 +125,18 @@ def child(folder: str) -> None:
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     errors = [str(problem) for problem in problems if problem.is_error][:3]
-    print(json.dumps({"seconds": round(elapsed, 3), "cpu_seconds": round(cpu, 3), "peak_mb": round(peak, 1), "import_mb": round(before, 1),
-                      "rules": len(rules.rules) if rules else 0, "errors": errors}))
+    print(
+        json.dumps(
+            {
+                "seconds": round(elapsed, 3),
+                "cpu_seconds": round(cpu, 3),
+                "peak_mb": round(peak, 1),
+                "import_mb": round(before, 1),
+                "rules": len(rules.rules) if rules else 0,
+                "errors": errors,
+            }
+        )
+    )
 
 
 def profile(folder: str) -> None:
@@ -142,15 +165,22 @@ def main() -> int:
         if args.profile:
             profile(folder)
             return 0
-        output = subprocess.run([sys.executable, __file__, "--child", folder], capture_output=True, text=True,
-                                check=True, cwd=ROOT).stdout
+        output = subprocess.run(
+            [sys.executable, __file__, "--child", folder], capture_output=True, text=True, check=True, cwd=ROOT
+        ).stdout
     figures = json.loads(output.strip().splitlines()[-1])
-    figures.update(generated_rules=count, bytes=size, files=args.files,
-                   ok=figures["seconds"] < GOAL_S and figures["peak_mb"] < GOAL_MB)
-    print(f"{count} rules, {size / 1e6:.2f} MB in {args.files} files: checked in {figures['seconds']:.2f} s "
-          f"({figures['cpu_seconds']:.2f} s of CPU: more wall time means a busy machine), "
-          f"peak RSS {figures['peak_mb']:.0f} MB (after imports {figures['import_mb']:.0f} MB); "
-          f"goal < {GOAL_S:.0f} s and < {GOAL_MB:.0f} MB: {'met' if figures['ok'] else 'NOT met'}")
+    figures.update(
+        generated_rules=count,
+        bytes=size,
+        files=args.files,
+        ok=figures["seconds"] < GOAL_S and figures["peak_mb"] < GOAL_MB,
+    )
+    print(
+        f"{count} rules, {size / 1e6:.2f} MB in {args.files} files: checked in {figures['seconds']:.2f} s "
+        f"({figures['cpu_seconds']:.2f} s of CPU: more wall time means a busy machine), "
+        f"peak RSS {figures['peak_mb']:.0f} MB (after imports {figures['import_mb']:.0f} MB); "
+        f"goal < {GOAL_S:.0f} s and < {GOAL_MB:.0f} MB: {'met' if figures['ok'] else 'NOT met'}"
+    )
     if figures["errors"]:
         print("errors:", *figures["errors"], sep="\n  ")
     print(json.dumps(figures))

@@ -16,6 +16,7 @@ about 10x the client work per request, so on one client core it saturates before
 
 Prints human lines, then one JSON line: {"bench": "sandbox", "requests_per_s": ..., "p50_ms": ..., ...}.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -92,19 +93,38 @@ def start_server(args: argparse.Namespace) -> Server:
     port = free_port()
     profile_path = Path(tempfile.mkdtemp(prefix="bench-sandbox-")) / "server.prof" if args.profile else None
     profiler = ["-m", "cProfile", "-o", str(profile_path)] if profile_path else []
-    command = [sys.executable, *profiler, "-m", "sandbox", "--port", str(port), "--seed", str(args.seed),
-               "--orgs", "1", "--tickets", str(args.tickets)]
+    command = [
+        sys.executable,
+        *profiler,
+        "-m",
+        "sandbox",
+        "--port",
+        str(port),
+        "--seed",
+        str(args.seed),
+        "--orgs",
+        "1",
+        "--tickets",
+        str(args.tickets),
+    ]
     cpu = args.server_cpu
     control_token = secrets.token_urlsafe(16)
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               env={**os.environ, "SANDBOX_CONTROL_TOKEN": control_token},
-                               preexec_fn=lambda: os.sched_setaffinity(0, {cpu}))
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "SANDBOX_CONTROL_TOKEN": control_token},
+        preexec_fn=lambda: os.sched_setaffinity(0, {cpu}),
+    )
     deadline = time.monotonic() + START_TIMEOUT_S
     while True:
         if process.poll() is not None:
             raise RuntimeError(f"sandbox exited: {process.stderr.read().decode()[-2000:]}")
         try:
-            info = httpx.get(f"http://127.0.0.1:{port}/_sandbox/info", headers={"X-Sandbox-Token": control_token}, timeout=2).json()
+            info = httpx.get(
+                f"http://127.0.0.1:{port}/_sandbox/info", headers={"X-Sandbox-Token": control_token}, timeout=2
+            ).json()
             return Server(port, process, info, control_token, profile_path)
         except httpx.TransportError:
             if time.monotonic() > deadline:
@@ -115,13 +135,21 @@ def start_server(args: argparse.Namespace) -> Server:
 
 def prepare(server: Server, seed: int) -> tuple[str, str, list[str]]:
     """(token, org id, seeded ticket ids), with the org's limits raised out of the way."""
-    with httpx.Client(base_url=server.base_url, timeout=10, headers={"X-Sandbox-Token": server.control_token}) as control:
+    with httpx.Client(
+        base_url=server.base_url, timeout=10, headers={"X-Sandbox-Token": server.control_token}
+    ) as control:
         config = control.post("/_sandbox/config", json={"concurrencyLimit": 1000, "dailyCredits": 100_000_000})
         assert config.status_code == 200, config.text
         info = server.info
-        token = control.post("/oauth/v2/token", params={
-            "grant_type": "refresh_token", "client_id": info["clientId"], "client_secret": info["clientSecret"],
-            "refresh_token": info["refreshToken"]}).json()["access_token"]
+        token = control.post(
+            "/oauth/v2/token",
+            params={
+                "grant_type": "refresh_token",
+                "client_id": info["clientId"],
+                "client_secret": info["clientSecret"],
+                "refresh_token": info["refreshToken"],
+            },
+        ).json()["access_token"]
         org_id = info["orgIds"][0]
         headers = {"Authorization": f"Zoho-oauthtoken {token}", "orgId": org_id}
         ids: list[str] = []
@@ -176,8 +204,10 @@ class Plan:
 async def _raw_connection(plan: Plan, tally: Tally, rng: random.Random) -> None:
     """One keep-alive connection speaking HTTP/1.1 itself: a request, its answer (Content-Length), the next."""
     reader, writer = await asyncio.open_connection("127.0.0.1", plan.port)
-    head = (f"Host: 127.0.0.1:{plan.port}\r\nAuthorization: Zoho-oauthtoken {plan.token}\r\n"
-            f"orgId: {plan.org_id}\r\nAccept: application/json\r\n\r\n").encode()
+    head = (
+        f"Host: 127.0.0.1:{plan.port}\r\nAuthorization: Zoho-oauthtoken {plan.token}\r\n"
+        f"orgId: {plan.org_id}\r\nAccept: application/json\r\n\r\n"
+    ).encode()
     try:
         while (ticket_id := plan.next_id(rng)) is not None:
             started = time.perf_counter()
@@ -216,8 +246,9 @@ async def drive(plan: Plan, connections: int, client_kind: str, duration: float)
     else:
         limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
         headers = {"Authorization": f"Zoho-oauthtoken {plan.token}", "orgId": plan.org_id}
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{plan.port}", headers=headers, limits=limits,
-                                     timeout=30) as client:
+        async with httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{plan.port}", headers=headers, limits=limits, timeout=30
+        ) as client:
             await asyncio.gather(*(_httpx_connection(client, plan, tally, rng) for rng in rngs))
     return tally, time.perf_counter() - started
 
@@ -248,8 +279,9 @@ def print_profile(path: Path, top: int) -> list[dict[str, Any]]:
     print(f"top {top} by cumulative time")
     stats.sort_stats("cumulative").print_stats(top)
     rows = sorted(stats.stats.items(), key=lambda item: item[1][2], reverse=True)[:10]  # type: ignore[attr-defined]
-    return [{"function": f"{file}:{line}({name})", "tottime_s": round(values[2], 3)}
-            for (file, line, name), values in rows]
+    return [
+        {"function": f"{file}:{line}({name})", "tottime_s": round(values[2], 3)} for (file, line, name), values in rows
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -274,22 +306,34 @@ def main(argv: list[str] | None = None) -> int:
     done = len(tally.latencies)
     rate = done / elapsed if elapsed else 0.0
     p50, p99 = percentile(tally.latencies, 0.50) * 1000, percentile(tally.latencies, 0.99) * 1000
-    print(f"sandbox on core {args.server_cpu} ({args.tickets} tickets, 1 org), {args.client} client on core "
-          f"{args.client_cpu}, {args.connections} keep-alive connections, GET /api/v1/tickets/{{id}} "
-          f"(random of {len(ticket_ids)} ids){' under cProfile' if args.profile else ''}")
-    print(f"{done} requests in {elapsed:.2f} s: {rate:.0f} requests/s "
-          f"(goal >= {GOAL_REQUESTS_PER_S}: {'met' if rate >= GOAL_REQUESTS_PER_S else 'NOT met'})")
-    print(f"latency p50 {p50:.2f} ms, p99 {p99:.2f} ms; errors {tally.errors} "
-          f"(statuses {dict(sorted(tally.statuses.items()))}, transport errors {tally.transport_errors})")
-    print(f"CPU during the load: server {server_cpu:.2f} s ({server_cpu / elapsed:.0%} of its core), "
-          f"client {client_cpu:.2f} s ({client_cpu / elapsed:.0%} of its core)")
+    print(
+        f"sandbox on core {args.server_cpu} ({args.tickets} tickets, 1 org), {args.client} client on core "
+        f"{args.client_cpu}, {args.connections} keep-alive connections, GET /api/v1/tickets/{{id}} "
+        f"(random of {len(ticket_ids)} ids){' under cProfile' if args.profile else ''}"
+    )
+    print(
+        f"{done} requests in {elapsed:.2f} s: {rate:.0f} requests/s "
+        f"(goal >= {GOAL_REQUESTS_PER_S}: {'met' if rate >= GOAL_REQUESTS_PER_S else 'NOT met'})"
+    )
+    print(
+        f"latency p50 {p50:.2f} ms, p99 {p99:.2f} ms; errors {tally.errors} "
+        f"(statuses {dict(sorted(tally.statuses.items()))}, transport errors {tally.transport_errors})"
+    )
+    print(
+        f"CPU during the load: server {server_cpu:.2f} s ({server_cpu / elapsed:.0%} of its core), "
+        f"client {client_cpu:.2f} s ({client_cpu / elapsed:.0%} of its core)"
+    )
     per_request_ms = server_cpu / done * 1000 if done else 0.0
     capacity = done / server_cpu if server_cpu else 0.0
-    print(f"server CPU per request {per_request_ms:.3f} ms: {capacity:.0f} requests per second of server CPU "
-          f"(what one whole core would serve)")
+    print(
+        f"server CPU per request {per_request_ms:.3f} ms: {capacity:.0f} requests per second of server CPU "
+        f"(what one whole core would serve)"
+    )
     if server_cpu / elapsed < 0.9:
-        print("note: the server's core was not saturated (the load generator, the connection count, or other "
-              "processes on the machine bound the wall-clock figure); the per-CPU-second figure is the capacity")
+        print(
+            "note: the server's core was not saturated (the load generator, the connection count, or other "
+            "processes on the machine bound the wall-clock figure); the per-CPU-second figure is the capacity"
+        )
     hot = print_profile(server.profile_path, args.profile_top) if server.profile_path else []
     result = {
         "bench": "sandbox",

@@ -36,6 +36,7 @@ process (tests/support/sandbox.py), and in phase 2 `deskpilot scheduler` and `de
 
 Prints human lines, then one JSON line {"bench": "sla", ...}. Never run by the test suite.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -68,13 +69,13 @@ from config.settings import load_settings  # noqa: E402
 from tests.support.pipeline import wait_until  # noqa: E402
 from tests.support.redis_server import RedisServer  # noqa: E402
 from tests.support.sandbox import SandboxProcess  # noqa: E402
-from worker.ingest.directory import DirectoryCache  # noqa: E402
-from worker.engine.loader import load_rules  # noqa: E402
-from worker.ingest.poller import CLOSED_RETENTION, Poller  # noqa: E402
 from worker.app.runtime import Runtime  # noqa: E402
+from worker.engine.loader import load_rules  # noqa: E402
+from worker.ingest.directory import DirectoryCache  # noqa: E402
+from worker.ingest.poller import CLOSED_RETENTION, Poller  # noqa: E402
+from worker.ingest.timeline_sync import TimelineKeeper  # noqa: E402
 from worker.plan.sla_levels import SlaSweeper  # noqa: E402
 from worker.store.keys import Keys, server_now  # noqa: E402
-from worker.ingest.timeline_sync import TimelineKeeper  # noqa: E402
 
 key = Keys().key  # the default namespace, as Store.connect() uses
 
@@ -112,17 +113,29 @@ START_TIMEOUT_S = 60.0
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a smoke run: 2,000 tickets, 3 warm sweeps, 10 lateness tickets")
-    parser.add_argument("--tickets", type=int, help="tickets seeded in the org (default 15,400: ~10,000 not Closed; quick 2,000)")
+    parser.add_argument(
+        "--quick", action="store_true", help="a smoke run: 2,000 tickets, 3 warm sweeps, 10 lateness tickets"
+    )
+    parser.add_argument(
+        "--tickets", type=int, help="tickets seeded in the org (default 15,400: ~10,000 not Closed; quick 2,000)"
+    )
     parser.add_argument("--rounds", type=int, help="warm sweeps timed (default 5; quick 3)")
-    parser.add_argument("--lateness-tickets", type=int, help="tickets with the short-target policy (default 30; quick 10)")
+    parser.add_argument(
+        "--lateness-tickets", type=int, help="tickets with the short-target policy (default 30; quick 10)"
+    )
     parser.add_argument("--spread", type=float, help="seconds over which they are created (default 30; quick 10)")
     parser.add_argument("--interval", type=float, default=5.0, help="SLA sweep interval in phase 2 (default 5 s)")
     parser.add_argument("--poll-interval", type=float, default=2.0, help="poll interval in phase 2 (default 2 s)")
     parser.add_argument("--seed", type=int, default=7, help="seed of the creation gaps")
-    parser.add_argument("--appendfsync", choices=("always", "everysec", "no"), default="always",
-                        help="redis-server's AOF fsync policy (default always, as the e2e harness starts it)")
-    parser.add_argument("--keep", action="store_true", help="keep the temp dir (process logs, redis AOF) and print its path")
+    parser.add_argument(
+        "--appendfsync",
+        choices=("always", "everysec", "no"),
+        default="always",
+        help="redis-server's AOF fsync policy (default always, as the e2e harness starts it)",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the temp dir (process logs, redis AOF) and print its path"
+    )
     args = parser.parse_args(argv)
     quick = args.quick
     args.tickets = args.tickets or (2_000 if quick else 15_400)
@@ -185,7 +198,9 @@ def fill_mirror(runtime: Runtime, client, counter: ApiCounter, sandbox: SandboxP
     store = runtime.store
     keeper = TimelineKeeper(client, store, FILL_PER_POLL)
     events: list[str] = []
-    poller = Poller(client, store, events.append, overlap=timedelta(seconds=runtime.settings.poll_overlap_s), timelines=keeper)
+    poller = Poller(
+        client, store, events.append, overlap=timedelta(seconds=runtime.settings.poll_overlap_s), timelines=keeper
+    )
 
     calls0, credits0 = counter.snapshot(), credits_used(sandbox)
     started = time.perf_counter()
@@ -194,8 +209,12 @@ def fill_mirror(runtime: Runtime, client, counter: ApiCounter, sandbox: SandboxP
     backfill_calls, backfill_credits = counter.since(calls0), credits_used(sandbox) - credits0
     missing = key("timeline", org, "missing")
     scheduled = int(store.redis.scard(missing))
-    print(f"  backfill: {backfill_s:.1f}s, {backfill_credits} credits ({backfill_calls}); mirror {store.mirror.size(org)} "
-          f"tickets, {scheduled} scheduled for a timeline fill", flush=True)
+    print(
+        f"  backfill: {backfill_s:.1f}s, {backfill_credits} credits ({backfill_calls}); mirror "
+        f"{store.mirror.size(org)} "
+        f"tickets, {scheduled} scheduled for a timeline fill",
+        flush=True,
+    )
 
     calls1, credits1 = counter.snapshot(), credits_used(sandbox)
     started = time.perf_counter()
@@ -215,23 +234,42 @@ def fill_mirror(runtime: Runtime, client, counter: ApiCounter, sandbox: SandboxP
     tickets = list(store.mirror.scan(org))
     closed_ids = [ticket["id"] for ticket in tickets if ticket.get("status") == "Closed"]
     now = server_now(store.redis)
-    stale_closed = sum(1 for ticket in tickets if ticket.get("status") == "Closed" and ticket.get("closedTime")
-                       and now - parse_iso(ticket["closedTime"]) > CLOSED_RETENTION)
+    stale_closed = sum(
+        1
+        for ticket in tickets
+        if ticket.get("status") == "Closed"
+        and ticket.get("closedTime")
+        and now - parse_iso(ticket["closedTime"]) > CLOSED_RETENTION
+    )
     timelines = int(store.redis.hlen(key("timeline", org)))
-    closed_with_timeline = sum(len(store.timelines.get_many(org, closed_ids[i:i + 1000])) for i in range(0, len(closed_ids), 1000))
+    closed_with_timeline = sum(
+        len(store.timelines.get_many(org, closed_ids[i : i + 1000])) for i in range(0, len(closed_ids), 1000)
+    )
     return {
-        "backfill_s": backfill_s, "backfill_credits": backfill_credits, "backfill_calls": backfill_calls,
-        "scheduled": scheduled, "fill_polls": polls, "fill_s": fill_s, "fill_poll_s": poll_seconds,
-        "fill_credits": fill_credits, "fill_calls": fill_calls, "mirror": len(tickets), "mirror_closed": len(closed_ids),
+        "backfill_s": backfill_s,
+        "backfill_credits": backfill_credits,
+        "backfill_calls": backfill_calls,
+        "scheduled": scheduled,
+        "fill_polls": polls,
+        "fill_s": fill_s,
+        "fill_poll_s": poll_seconds,
+        "fill_credits": fill_credits,
+        "fill_calls": fill_calls,
+        "mirror": len(tickets),
+        "mirror_closed": len(closed_ids),
         "mirror_stale_closed": stale_closed,
         "mirror_with_status_type": sum(1 for ticket in tickets if ticket.get("statusType")),
-        "timelines": timelines, "closed_with_timeline": closed_with_timeline, "events": len(events),
+        "timelines": timelines,
+        "closed_with_timeline": closed_with_timeline,
+        "events": len(events),
         "threads_per_timeline": fill_calls.get("threads", 0) / timelines if timelines else math.nan,
         "threads_per_open": fill_calls.get("threads", 0) / max(len(tickets) - len(closed_ids), 1),
     }
 
 
-def timed_sweep(runtime: Runtime, rules, client, counter: ApiCounter, sandbox: SandboxProcess, org: str) -> dict[str, Any]:
+def timed_sweep(
+    runtime: Runtime, rules, client, counter: ApiCounter, sandbox: SandboxProcess, org: str
+) -> dict[str, Any]:
     """One SlaSweeper.sweep over the mirror with a fresh DirectoryCache; `send` only collects (no action runs)."""
     store = runtime.store
     cache = DirectoryCache(store, runtime.settings.directory_ttl_s)
@@ -245,11 +283,20 @@ def timed_sweep(runtime: Runtime, rules, client, counter: ApiCounter, sandbox: S
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu0
     commands = redis_commands(store.redis) - commands0 - 2  # less the two INFO calls
     return {
-        "seconds": seconds, "cpu_s": cpu, "tickets": result.tickets, "without_timeline": result.without_timeline,
-        "escalations": len(result.escalations), "actions_recorded": store.ledger.pending_count() - pending0,
-        "first_actions_handed_to_send": len(sent), "credits": credits_used(sandbox) - credits0, "calls": counter.since(calls0),
+        "seconds": seconds,
+        "cpu_s": cpu,
+        "tickets": result.tickets,
+        "without_timeline": result.without_timeline,
+        "escalations": len(result.escalations),
+        "actions_recorded": store.ledger.pending_count() - pending0,
+        "first_actions_handed_to_send": len(sent),
+        "credits": credits_used(sandbox) - credits0,
+        "calls": counter.since(calls0),
         "redis_commands": commands,
-        "levels": Counter(level.split("|")[0] + "|" + level.split("|")[1] + "|" + level.split("|")[-1] for _, level, _ in result.escalations),
+        "levels": Counter(
+            level.split("|")[0] + "|" + level.split("|")[1] + "|" + level.split("|")[-1]
+            for _, level, _ in result.escalations
+        ),
     }
 
 
@@ -263,10 +310,19 @@ def directory_seconds(runtime: Runtime, client) -> float:
 def sweep_cost(args: argparse.Namespace, redis_server: RedisServer, sandbox: SandboxProcess) -> dict[str, Any]:
     org = sandbox.org_ids[0]
     settings = load_settings(
-        api_root=sandbox.api_root, accounts_url=sandbox.accounts_url, client_id=sandbox.client_id,
-        client_secret=sandbox.client_secret, refresh_token=sandbox.refresh_token, org_ids=[org],
-        redis_url=redis_server.url, rules_path=SHIPPED_RULES, sla_timeline_fill_per_poll=FILL_PER_POLL,
-        poll_overlap_s=30.0, metrics_port=0, log_level="warning", log_format="console",
+        api_root=sandbox.api_root,
+        accounts_url=sandbox.accounts_url,
+        client_id=sandbox.client_id,
+        client_secret=sandbox.client_secret,
+        refresh_token=sandbox.refresh_token,
+        org_ids=[org],
+        redis_url=redis_server.url,
+        rules_path=SHIPPED_RULES,
+        sla_timeline_fill_per_poll=FILL_PER_POLL,
+        poll_overlap_s=30.0,
+        metrics_port=0,
+        log_level="warning",
+        log_format="console",
     )
     runtime = Runtime.from_settings(settings)
     try:
@@ -275,26 +331,51 @@ def sweep_cost(args: argparse.Namespace, redis_server: RedisServer, sandbox: San
         counter = ApiCounter(settings.api_root)
         counter.attach(client)
         seq0 = len(write_log(sandbox))
-        print(f"phase 1: sweep cost; shipped rules {rules.version}: {len(rules.sla_policies)} SLA policies "
-              f"({', '.join(policy.id for policy in rules.sla_policies)})", flush=True)
+        print(
+            f"phase 1: sweep cost; shipped rules {rules.version}: {len(rules.sla_policies)} SLA policies "
+            f"({', '.join(policy.id for policy in rules.sla_policies)})",
+            flush=True,
+        )
         fill = fill_mirror(runtime, client, counter, sandbox, org)
-        print(f"  timeline fill: {fill['fill_polls']} polls in {fill['fill_s']:.1f}s (per poll {min(fill['fill_poll_s']):.1f}-"
-              f"{max(fill['fill_poll_s']):.1f}s), {fill['fill_credits']} credits ({fill['fill_calls']}): "
-              f"{fill['threads_per_timeline']:.2f} thread reads per timeline filled; {fill['timelines']} timelines for "
-              f"{fill['mirror'] - fill['mirror_closed']} open tickets = {fill['threads_per_open']:.2f} calls per open ticket", flush=True)
-        print(f"  mirror: {fill['mirror']} tickets, {fill['mirror_closed']} of them Closed ({fill['mirror_stale_closed']} closed "
-              f"longer ago than the {CLOSED_RETENTION.days}-day retention; statusType on {fill['mirror_with_status_type']} "
-              f"snapshots: search answers lack it); {fill['closed_with_timeline']} Closed tickets got a timeline", flush=True)
+        print(
+            f"  timeline fill: {fill['fill_polls']} polls in {fill['fill_s']:.1f}s (per poll "
+            f"{min(fill['fill_poll_s']):.1f}-"
+            f"{max(fill['fill_poll_s']):.1f}s), {fill['fill_credits']} credits ({fill['fill_calls']}): "
+            f"{fill['threads_per_timeline']:.2f} thread reads per timeline filled; {fill['timelines']} timelines for "
+            f"{fill['mirror'] - fill['mirror_closed']} open tickets = {fill['threads_per_open']:.2f} calls per open "
+            "ticket",
+            flush=True,
+        )
+        print(
+            f"  mirror: {fill['mirror']} tickets, {fill['mirror_closed']} of them Closed "
+            f"({fill['mirror_stale_closed']} closed "
+            f"longer ago than the {CLOSED_RETENTION.days}-day retention; statusType on "
+            f"{fill['mirror_with_status_type']} "
+            f"snapshots: search answers lack it); {fill['closed_with_timeline']} Closed tickets got a timeline",
+            flush=True,
+        )
         if fill["mirror_stale_closed"] or fill["closed_with_timeline"]:
-            print("  WARNING: Closed tickets kept past the retention or filled (one thread read each): is `Closed` recognised "
-                  "without statusType?", flush=True)
+            print(
+                "  WARNING: Closed tickets kept past the retention or filled (one thread read each): is `Closed` "
+                "recognised "
+                "without statusType?",
+                flush=True,
+            )
 
         first = timed_sweep(runtime, rules, client, counter, sandbox, org)
-        print(f"  first sweep: {first['seconds']:.2f}s (CPU {first['cpu_s']:.2f}s) over {first['tickets']} tickets "
-              f"({first['without_timeline']} without timeline): {first['escalations']} levels fired, "
-              f"{first['actions_recorded']} actions recorded (not executed); {first['credits']} API calls {first['calls']} "
-              f"(the directory, not cached yet); {first['redis_commands']} Redis commands", flush=True)
-        print("    levels fired by policy|metric|level: " + ", ".join(f"{name} {count}" for name, count in first["levels"].most_common()), flush=True)
+        print(
+            f"  first sweep: {first['seconds']:.2f}s (CPU {first['cpu_s']:.2f}s) over {first['tickets']} tickets "
+            f"({first['without_timeline']} without timeline): {first['escalations']} levels fired, "
+            f"{first['actions_recorded']} actions recorded (not executed); {first['credits']} API calls "
+            f"{first['calls']} "
+            f"(the directory, not cached yet); {first['redis_commands']} Redis commands",
+            flush=True,
+        )
+        print(
+            "    levels fired by policy|metric|level: "
+            + ", ".join(f"{name} {count}" for name, count in first["levels"].most_common()),
+            flush=True,
+        )
 
         warm = []
         for _ in range(args.rounds):
@@ -302,22 +383,39 @@ def sweep_cost(args: argparse.Namespace, redis_server: RedisServer, sandbox: San
         seconds = [sweep["seconds"] for sweep in warm]
         warm_credits = sum(sweep["credits"] for sweep in warm)
         dir_s = statistics.median(directory_seconds(runtime, client) for _ in range(3))
-        print(f"  warm sweeps ({len(warm)}, every due level already fired): median {statistics.median(seconds):.2f}s, "
-              f"max {max(seconds):.2f}s (CPU median {statistics.median(s['cpu_s'] for s in warm):.2f}s) over "
-              f"{warm[-1]['tickets']} tickets ({1e6 * statistics.median(seconds) / max(warm[-1]['tickets'], 1):.0f} us per ticket); API calls {warm_credits} in all (goal 0); levels newly due "
-              f"{[s['escalations'] for s in warm]}; Redis commands {warm[-1]['redis_commands']} per sweep; of each sweep, "
-              f"the directory (Redis read + open-ticket count over the mirror) takes ~{dir_s:.2f}s", flush=True)
+        print(
+            f"  warm sweeps ({len(warm)}, every due level already fired): median {statistics.median(seconds):.2f}s, "
+            f"max {max(seconds):.2f}s (CPU median {statistics.median(s['cpu_s'] for s in warm):.2f}s) over "
+            f"{warm[-1]['tickets']} tickets ({1e6 * statistics.median(seconds) / max(warm[-1]['tickets'], 1):.0f} us "
+            f"per ticket); API calls {warm_credits} in all (goal 0); levels newly due "
+            f"{[s['escalations'] for s in warm]}; Redis commands {warm[-1]['redis_commands']} per sweep; of each "
+            "sweep, "
+            f"the directory (Redis read + open-ticket count over the mirror) takes ~{dir_s:.2f}s",
+            flush=True,
+        )
 
         runtime.redis.delete(key("directory", org))
         ttl = timed_sweep(runtime, rules, client, counter, sandbox, org)
-        print(f"  sweep after the cached directory expired: {ttl['seconds']:.2f}s, {ttl['credits']} API calls {ttl['calls']} "
-              f"(once per directory_ttl_s = {settings.directory_ttl_s:g}s, even with nothing due)", flush=True)
+        print(
+            f"  sweep after the cached directory expired: {ttl['seconds']:.2f}s, {ttl['credits']} API calls "
+            f"{ttl['calls']} "
+            f"(once per directory_ttl_s = {settings.directory_ttl_s:g}s, even with nothing due)",
+            flush=True,
+        )
 
         writes = write_log(sandbox)[seq0:]
         if writes:
             print(f"  WARNING: {len(writes)} writes reached the Desk during phase 1", flush=True)
-        return {"fill": fill, "first": first, "warm": warm, "ttl": ttl, "directory_s": dir_s, "writes": len(writes),
-                "rules_version": rules.version, "directory_ttl_s": settings.directory_ttl_s}
+        return {
+            "fill": fill,
+            "first": first,
+            "warm": warm,
+            "ttl": ttl,
+            "directory_s": dir_s,
+            "writes": len(writes),
+            "rules_version": rules.version,
+            "directory_ttl_s": settings.directory_ttl_s,
+        }
     finally:
         runtime.close()
 
@@ -336,8 +434,16 @@ def close_planned_actions(redis_server: RedisServer) -> int:
 
 # phase 2: lateness ---------------------------------------------------------------------------------------------
 def open_ticket(api: httpx.Client, contact_id: str, department_id: str, number: int) -> dict[str, Any]:
-    answer = api.post("/tickets", json={"subject": f"{SUBJECT_PREFIX} order {number} is stuck", "contactId": contact_id,
-                                        "departmentId": department_id, "description": "Where is my order?", "channel": "Email"})
+    answer = api.post(
+        "/tickets",
+        json={
+            "subject": f"{SUBJECT_PREFIX} order {number} is stuck",
+            "contactId": contact_id,
+            "departmentId": department_id,
+            "description": "Where is my order?",
+            "channel": "Email",
+        },
+    )
     answer.raise_for_status()
     return answer.json()
 
@@ -349,7 +455,9 @@ def bench_comments(sandbox: SandboxProcess, ids: set[str], since: int) -> list[d
         if entry["method"] == "POST" and parts[-1] == "comments" and parts[-2] in ids and entry["applied"]:
             text = (entry.get("body") or {}).get("content") or ""
             if text.startswith("SLA-BENCH "):
-                out.append({"ticket": parts[-2], "level": text.split("<!--")[0].split()[1], "time": parse_iso(entry["time"])})
+                out.append(
+                    {"ticket": parts[-2], "level": text.split("<!--")[0].split()[1], "time": parse_iso(entry["time"])}
+                )
     return out
 
 
@@ -357,8 +465,11 @@ def tick_to_swept(pipeline: BenchPipeline) -> list[float]:
     """Seconds from each sla tick's due time to the next `sla.swept` line (queue wait + sweep), once the worker has
     swept (ticks from before it was up are left out)."""
     swept = sorted(parse_iso(entry["timestamp"]) for entry in pipeline.log_events(pipeline.worker_logs(), "sla.swept"))
-    ticks = sorted(due for entry in pipeline.log_events(pipeline.scheduler_logs(), "tick.fired")
-                   if entry.get("job") == "sla" and swept and (due := parse_iso(entry["due"])) >= swept[0])
+    ticks = sorted(
+        due
+        for entry in pipeline.log_events(pipeline.scheduler_logs(), "tick.fired")
+        if entry.get("job") == "sla" and swept and (due := parse_iso(entry["due"])) >= swept[0]
+    )
     out = []
     for tick in ticks:
         later = [moment for moment in swept if moment >= tick]
@@ -367,7 +478,9 @@ def tick_to_swept(pipeline: BenchPipeline) -> list[float]:
     return out
 
 
-def lateness(args: argparse.Namespace, root: Path, redis_server: RedisServer, sandbox: SandboxProcess, rng: random.Random) -> dict[str, Any]:
+def lateness(
+    args: argparse.Namespace, root: Path, redis_server: RedisServer, sandbox: SandboxProcess, rng: random.Random
+) -> dict[str, Any]:
     rules_dir = root / "rules"
     rules_dir.mkdir(exist_ok=True)
     (rules_dir / "00_bench_sla.yaml").write_text(FAST_POLICY)
@@ -376,10 +489,22 @@ def lateness(args: argparse.Namespace, root: Path, redis_server: RedisServer, sa
     rules = load_rules(rules_dir)  # fail here, not in a child process
     closed = close_planned_actions(redis_server)
     env = {**PHASE2_ENV, "DESKPILOT_SLA_SWEEP_INTERVAL_S": str(args.interval)}
-    pipeline = BenchPipeline(root=root, rules="", tickets=args.tickets, poll_interval_s=args.poll_interval, workers=0,
-                             extra_env=env, redis_server=redis_server, sandbox=sandbox)
-    print(f"phase 2: lateness; policies {[policy.id for policy in rules.sla_policies]}, sweep interval {args.interval:g}s, "
-          f"poll interval {args.poll_interval:g}s; {closed} actions of phase 1 closed unexecuted", flush=True)
+    pipeline = BenchPipeline(
+        root=root,
+        rules="",
+        tickets=args.tickets,
+        poll_interval_s=args.poll_interval,
+        workers=0,
+        extra_env=env,
+        redis_server=redis_server,
+        sandbox=sandbox,
+    )
+    print(
+        f"phase 2: lateness; policies {[policy.id for policy in rules.sla_policies]}, sweep interval "
+        f"{args.interval:g}s, "
+        f"poll interval {args.poll_interval:g}s; {closed} actions of phase 1 closed unexecuted",
+        flush=True,
+    )
     pipeline.token = sandbox.access_token()
     pipeline.restart_scheduler(args.poll_interval)
     pipeline.start_workers(1)
@@ -391,7 +516,9 @@ def lateness(args: argparse.Namespace, root: Path, redis_server: RedisServer, sa
         with pipeline.api() as api:
             contact_id = api.get("/contacts", params={"limit": 1}).json()["data"][0]["id"]
             department_id = api.get("/departments").json()["data"][0]["id"]
-            gaps = [rng.uniform(0, 2 * args.spread / max(args.lateness_tickets, 1)) for _ in range(args.lateness_tickets)]
+            gaps = [
+                rng.uniform(0, 2 * args.spread / max(args.lateness_tickets, 1)) for _ in range(args.lateness_tickets)
+            ]
             scale = args.spread / sum(gaps) if sum(gaps) > 0 else 0.0
             for number, gap in enumerate(gaps):
                 time.sleep(gap * scale)
@@ -401,12 +528,17 @@ def lateness(args: argparse.Namespace, root: Path, redis_server: RedisServer, sa
         expected = len(ids) * len(LEVELS)
         deadline = max(LEVELS.values()) + args.interval + 60
         try:
-            wait_until(lambda: len(bench_comments(sandbox, ids, seq)) >= expected, deadline, f"{expected} escalation comments")
+            wait_until(
+                lambda: len(bench_comments(sandbox, ids, seq)) >= expected, deadline, f"{expected} escalation comments"
+            )
         except AssertionError as error:
             print(f"  WARNING: {error}", flush=True)
         time.sleep(args.interval + 1)  # a duplicate from the next sweep would show here
         comments = bench_comments(sandbox, ids, seq)
-        samples = [(c["time"] - (created[c["ticket"]] + timedelta(seconds=LEVELS[c["level"]]))).total_seconds() for c in comments]
+        samples = [
+            (c["time"] - (created[c["ticket"]] + timedelta(seconds=LEVELS[c["level"]]))).total_seconds()
+            for c in comments
+        ]
         fired = Counter((c["ticket"], c["level"]) for c in comments)
         store = pipeline.store()
         audit = [entry for entry in store.audit.query() if entry["entry"] == "sla" and entry.get("ticket") in ids]
@@ -414,16 +546,30 @@ def lateness(args: argparse.Namespace, root: Path, redis_server: RedisServer, sa
         # comment lateness = (sweep start - due, the audit's lateness_s) + (sweep start -> comment written)
         names = list(LEVELS)
         decided = {(entry["ticket"], names[int(entry["level"]) - 1]): float(entry["lateness_s"]) for entry in audit}
-        after_start = [sample - decided[(c["ticket"], c["level"])] for c, sample in zip(comments, samples) if (c["ticket"], c["level"]) in decided]
+        after_start = [
+            sample - decided[(c["ticket"], c["level"])]
+            for c, sample in zip(comments, samples, strict=False)
+            if (c["ticket"], c["level"]) in decided
+        ]
         store.redis.close()
         ticks = tick_to_swept(pipeline)
-        other_writes = [entry for entry in write_log(sandbox, seq)
-                        if not (entry["method"] == "POST" and entry["path"].endswith("/tickets"))
-                        and entry["path"].rstrip("/").split("/")[-2] not in ids]
+        other_writes = [
+            entry
+            for entry in write_log(sandbox, seq)
+            if not (entry["method"] == "POST" and entry["path"].endswith("/tickets"))
+            and entry["path"].rstrip("/").split("/")[-2] not in ids
+        ]
         return {
-            "tickets": len(ids), "expected": expected, "comments": len(comments), "samples": samples,
-            "duplicates": sum(count - 1 for count in fired.values() if count > 1), "early": sum(1 for s in samples if s < 0),
-            "audit_lateness": audit_lateness, "after_start": after_start, "tick_to_swept": ticks, "other_writes": len(other_writes),
+            "tickets": len(ids),
+            "expected": expected,
+            "comments": len(comments),
+            "samples": samples,
+            "duplicates": sum(count - 1 for count in fired.values() if count > 1),
+            "early": sum(1 for s in samples if s < 0),
+            "audit_lateness": audit_lateness,
+            "after_start": after_start,
+            "tick_to_swept": ticks,
+            "other_writes": len(other_writes),
             "sweeps": len(swept()),
         }
     finally:
@@ -452,8 +598,12 @@ def main(argv: list[str] | None = None) -> int:
         redis_server.client().config_set("appendfsync", args.appendfsync)
         seeding = time.monotonic()
         sandbox = SandboxProcess(orgs=1, tickets=args.tickets).start()
-        print(f"sandbox: 1 org, {args.tickets} tickets seeded in {time.monotonic() - seeding:.1f}s; redis-server with AOF "
-              f"(appendfsync {args.appendfsync})", flush=True)
+        print(
+            f"sandbox: 1 org, {args.tickets} tickets seeded in {time.monotonic() - seeding:.1f}s; redis-server with "
+            "AOF "
+            f"(appendfsync {args.appendfsync})",
+            flush=True,
+        )
         cost = sweep_cost(args, redis_server, sandbox)
         late = lateness(args, root, redis_server, sandbox, rng)
     finally:
@@ -470,83 +620,104 @@ def main(argv: list[str] | None = None) -> int:
     goal = args.interval + LATENESS_SLACK_S
     audit = summary(late["audit_lateness"])
     ticks = summary(late["tick_to_swept"])
-    print(f"  lateness of {late['comments']}/{late['expected']} escalation comments on {late['tickets']} tickets "
-          f"(comment write - due): p50 {stats['p50']:.2f}s, p95 {stats['p95']:.2f}s, max {stats['max']:.2f}s; goal p95 < "
-          f"interval + {LATENESS_SLACK_S:g}s = {goal:g}s: {'met' if stats['p95'] < goal else 'NOT met'}", flush=True)
+    print(
+        f"  lateness of {late['comments']}/{late['expected']} escalation comments on {late['tickets']} tickets "
+        f"(comment write - due): p50 {stats['p50']:.2f}s, p95 {stats['p95']:.2f}s, max {stats['max']:.2f}s; goal p95 < "
+        f"interval + {LATENESS_SLACK_S:g}s = {goal:g}s: {'met' if stats['p95'] < goal else 'NOT met'}",
+        flush=True,
+    )
     after = summary(late["after_start"])
-    print(f"    = sweeper's own lateness_s (audit: the sweep's `now`, taken as it starts, - due): p50 {audit['p50']:.2f}s, "
-          f"p95 {audit['p95']:.2f}s, max {audit['max']:.2f}s over {len(late['audit_lateness'])} entries; + sweep start -> "
-          f"comment written (scan up to the ticket, act queue, POST): p50 {after['p50']:.2f}s, p95 {after['p95']:.2f}s, "
-          f"max {after['max']:.2f}s", flush=True)
-    print(f"    sla tick due -> sla.swept line (queue wait + whole sweep, once the worker is up): p50 {ticks['p50']:.2f}s, max {ticks['max']:.2f}s over "
-          f"{len(late['tick_to_swept'])} sweeps", flush=True)
+    print(
+        "    = sweeper's own lateness_s (audit: the sweep's `now`, taken as it starts, - due): p50 "
+        f"{audit['p50']:.2f}s, "
+        f"p95 {audit['p95']:.2f}s, max {audit['max']:.2f}s over {len(late['audit_lateness'])} entries; + sweep start "
+        "-> "
+        f"comment written (scan up to the ticket, act queue, POST): p50 {after['p50']:.2f}s, p95 {after['p95']:.2f}s, "
+        f"max {after['max']:.2f}s",
+        flush=True,
+    )
+    print(
+        "    sla tick due -> sla.swept line (queue wait + whole sweep, once the worker is up): p50 "
+        f"{ticks['p50']:.2f}s, max {ticks['max']:.2f}s over "
+        f"{len(late['tick_to_swept'])} sweeps",
+        flush=True,
+    )
     if late["duplicates"] or late["early"]:
         print(f"    WARNING: {late['duplicates']} duplicate and {late['early']} early escalation comments", flush=True)
-    print(f"    other writes during phase 2 (levels of seeded tickets coming due meanwhile): {late['other_writes']}", flush=True)
+    print(
+        f"    other writes during phase 2 (levels of seeded tickets coming due meanwhile): {late['other_writes']}",
+        flush=True,
+    )
     total_s = time.monotonic() - started
     print(f"total {total_s:.0f}s", flush=True)
 
     fill, first, warm, ttl = cost["fill"], cost["first"], cost["warm"], cost["ttl"]
     warm_seconds = [sweep["seconds"] for sweep in warm]
-    print(json.dumps({
-        "bench": "sla",
-        "quick": args.quick,
-        "tickets_seeded": args.tickets,
-        "mirror_tickets": fill["mirror"],
-        "mirror_closed": fill["mirror_closed"],
-        "mirror_stale_closed": fill["mirror_stale_closed"],
-        "open_tickets": fill["mirror"] - fill["mirror_closed"],
-        "rules_version": cost["rules_version"],
-        "backfill_s": round(fill["backfill_s"], 2),
-        "backfill_credits": fill["backfill_credits"],
-        "fill_per_poll": FILL_PER_POLL,
-        "fill_polls": fill["fill_polls"],
-        "fill_s": round(fill["fill_s"], 2),
-        "fill_credits": fill["fill_credits"],
-        "fill_calls": fill["fill_calls"],
-        "fill_timelines": fill["timelines"],
-        "fill_closed_with_timeline": fill["closed_with_timeline"],
-        "fill_calls_per_timeline": round(fill["threads_per_timeline"], 3),
-        "fill_calls_per_open_ticket": round(fill["threads_per_open"], 3),
-        "first_sweep_s": round(first["seconds"], 3),
-        "first_sweep_tickets": first["tickets"],
-        "first_sweep_levels_fired": first["escalations"],
-        "first_sweep_actions_recorded": first["actions_recorded"],
-        "first_sweep_api_calls": first["credits"],
-        "warm_sweeps": len(warm),
-        "warm_sweep_s_median": round(statistics.median(warm_seconds), 3),
-        "warm_sweep_s_max": round(max(warm_seconds), 3),
-        "warm_sweep_cpu_s_median": round(statistics.median(sweep["cpu_s"] for sweep in warm), 3),
-        "warm_sweep_tickets": warm[-1]["tickets"],
-        "warm_sweep_us_per_ticket": round(1e6 * statistics.median(warm_seconds) / max(warm[-1]["tickets"], 1), 1),
-        "warm_sweep_api_calls": sum(sweep["credits"] for sweep in warm),
-        "warm_sweep_levels_fired": sum(sweep["escalations"] for sweep in warm),
-        "warm_sweep_redis_commands": warm[-1]["redis_commands"],
-        "sweep_directory_s": round(cost["directory_s"], 3),
-        "ttl_sweep_api_calls": ttl["credits"],
-        "directory_ttl_s": cost["directory_ttl_s"],
-        "phase1_writes": cost["writes"],
-        "sweep_interval_s": args.interval,
-        "lateness_tickets": late["tickets"],
-        "lateness_samples": len(late["samples"]),
-        "lateness_expected": late["expected"],
-        "lateness_p50_s": round(stats["p50"], 3),
-        "lateness_p95_s": round(stats["p95"], 3),
-        "lateness_max_s": round(stats["max"], 3),
-        "lateness_goal_s": goal,
-        "lateness_goal_met": bool(stats["p95"] < goal),
-        "audit_lateness_p50_s": round(audit["p50"], 3),
-        "audit_lateness_p95_s": round(audit["p95"], 3),
-        "audit_lateness_max_s": round(audit["max"], 3),
-        "after_start_p50_s": round(after["p50"], 3),
-        "after_start_p95_s": round(after["p95"], 3),
-        "tick_to_swept_p50_s": round(ticks["p50"], 3),
-        "tick_to_swept_max_s": round(ticks["max"], 3),
-        "duplicates": late["duplicates"],
-        "early": late["early"],
-        "appendfsync": args.appendfsync,
-        "total_s": round(total_s, 1),
-    }))
+    print(
+        json.dumps(
+            {
+                "bench": "sla",
+                "quick": args.quick,
+                "tickets_seeded": args.tickets,
+                "mirror_tickets": fill["mirror"],
+                "mirror_closed": fill["mirror_closed"],
+                "mirror_stale_closed": fill["mirror_stale_closed"],
+                "open_tickets": fill["mirror"] - fill["mirror_closed"],
+                "rules_version": cost["rules_version"],
+                "backfill_s": round(fill["backfill_s"], 2),
+                "backfill_credits": fill["backfill_credits"],
+                "fill_per_poll": FILL_PER_POLL,
+                "fill_polls": fill["fill_polls"],
+                "fill_s": round(fill["fill_s"], 2),
+                "fill_credits": fill["fill_credits"],
+                "fill_calls": fill["fill_calls"],
+                "fill_timelines": fill["timelines"],
+                "fill_closed_with_timeline": fill["closed_with_timeline"],
+                "fill_calls_per_timeline": round(fill["threads_per_timeline"], 3),
+                "fill_calls_per_open_ticket": round(fill["threads_per_open"], 3),
+                "first_sweep_s": round(first["seconds"], 3),
+                "first_sweep_tickets": first["tickets"],
+                "first_sweep_levels_fired": first["escalations"],
+                "first_sweep_actions_recorded": first["actions_recorded"],
+                "first_sweep_api_calls": first["credits"],
+                "warm_sweeps": len(warm),
+                "warm_sweep_s_median": round(statistics.median(warm_seconds), 3),
+                "warm_sweep_s_max": round(max(warm_seconds), 3),
+                "warm_sweep_cpu_s_median": round(statistics.median(sweep["cpu_s"] for sweep in warm), 3),
+                "warm_sweep_tickets": warm[-1]["tickets"],
+                "warm_sweep_us_per_ticket": round(
+                    1e6 * statistics.median(warm_seconds) / max(warm[-1]["tickets"], 1), 1
+                ),
+                "warm_sweep_api_calls": sum(sweep["credits"] for sweep in warm),
+                "warm_sweep_levels_fired": sum(sweep["escalations"] for sweep in warm),
+                "warm_sweep_redis_commands": warm[-1]["redis_commands"],
+                "sweep_directory_s": round(cost["directory_s"], 3),
+                "ttl_sweep_api_calls": ttl["credits"],
+                "directory_ttl_s": cost["directory_ttl_s"],
+                "phase1_writes": cost["writes"],
+                "sweep_interval_s": args.interval,
+                "lateness_tickets": late["tickets"],
+                "lateness_samples": len(late["samples"]),
+                "lateness_expected": late["expected"],
+                "lateness_p50_s": round(stats["p50"], 3),
+                "lateness_p95_s": round(stats["p95"], 3),
+                "lateness_max_s": round(stats["max"], 3),
+                "lateness_goal_s": goal,
+                "lateness_goal_met": bool(stats["p95"] < goal),
+                "audit_lateness_p50_s": round(audit["p50"], 3),
+                "audit_lateness_p95_s": round(audit["p95"], 3),
+                "audit_lateness_max_s": round(audit["max"], 3),
+                "after_start_p50_s": round(after["p50"], 3),
+                "after_start_p95_s": round(after["p95"], 3),
+                "tick_to_swept_p50_s": round(ticks["p50"], 3),
+                "tick_to_swept_max_s": round(ticks["max"], 3),
+                "duplicates": late["duplicates"],
+                "early": late["early"],
+                "appendfsync": args.appendfsync,
+                "total_s": round(total_s, 1),
+            }
+        )
+    )
     return 0
 
 

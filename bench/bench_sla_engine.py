@@ -11,6 +11,7 @@ some On Hold, some closed and reopened), and times three passes over all of them
 Prints human lines, then one JSON line {"bench": "sla_engine", ...}. The goal: a steady sweep of 10,000
 tickets well under 1 s.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,11 +40,21 @@ PRIORITIES = ("Low", "Medium", "High", "Urgent")
 
 
 def build_directory() -> Directory:
-    agents = [{"id": "1892000000042001", "firstName": "Jade", "lastName": "Tywin",
-               "emailId": "jade.tywin@zylkercorp.com", "zuid": "10657727", "status": "ACTIVE", "isConfirmed": True,
-               "associatedDepartmentIds": [ident for ident, _ in DEPARTMENTS]}]
-    departments = [{"id": ident, "name": name, "associatedAgentIds": ["1892000000042001"]}
-                   for ident, name in DEPARTMENTS]
+    agents = [
+        {
+            "id": "1892000000042001",
+            "firstName": "Jade",
+            "lastName": "Tywin",
+            "emailId": "jade.tywin@zylkercorp.com",
+            "zuid": "10657727",
+            "status": "ACTIVE",
+            "isConfirmed": True,
+            "associatedDepartmentIds": [ident for ident, _ in DEPARTMENTS],
+        }
+    ]
+    departments = [
+        {"id": ident, "name": name, "associatedAgentIds": ["1892000000042001"]} for ident, name in DEPARTMENTS
+    ]
     return Directory(agents, departments)
 
 
@@ -70,12 +81,18 @@ def build_ticket(rng: random.Random, number: int) -> tuple[dict, Timeline]:
         timeline = timeline.with_status(closed, "Closed").with_customer_message(closed + timedelta(minutes=1))
         timeline = timeline.with_status(closed + timedelta(minutes=1), "Open")
     ticket = {
-        "id": str(1892000001000000 + number), "ticketNumber": str(10_000 + number),
-        "subject": f"Order {number} has not shipped yet", "status": status, "priority": rng.choice(PRIORITIES),
-        "departmentId": department_id, "department": {"id": department_id, "name": department},
-        "assigneeId": None, "assignee": None,
+        "id": str(1892000001000000 + number),
+        "ticketNumber": str(10_000 + number),
+        "subject": f"Order {number} has not shipped yet",
+        "status": status,
+        "priority": rng.choice(PRIORITIES),
+        "departmentId": department_id,
+        "department": {"id": department_id, "name": department},
+        "assigneeId": None,
+        "assignee": None,
         "contact": {"account": {"accountName": rng.choice(ACCOUNTS)}},
-        "createdTime": iso(created), "modifiedTime": iso(max(cursor, created)),
+        "createdTime": iso(created),
+        "modifiedTime": iso(max(cursor, created)),
         "webUrl": f"https://desk.zoho.com/support/zylkercorp/ShowHomePage.do#Cases/dv/{number}",
     }
     return ticket, timeline
@@ -108,11 +125,19 @@ def run(count: int, seed: int, rounds: int) -> dict:
     steady_s = statistics.median(seconds for seconds, _ in steady)
     assert all(not result for _, result in steady), "a steady sweep found levels already fired"
     forecast_s, rows = _timed(lambda: forecast(rules, tickets, NOW, timedelta(hours=4)))
-    return {"bench": "sla_engine", "tickets": count, "policies": len(rules.sla_policies),
-            "cold_sweep_s": round(cold_s, 4), "levels_due_cold": len(due),
-            "actions_planned": sum(len(level.actions) for level in due),
-            "steady_sweep_s": round(steady_s, 4), "steady_per_ticket_us": round(steady_s / count * 1e6, 2),
-            "forecast_4h_s": round(forecast_s, 4), "forecast_rows": len(rows), "api_calls": 0}
+    return {
+        "bench": "sla_engine",
+        "tickets": count,
+        "policies": len(rules.sla_policies),
+        "cold_sweep_s": round(cold_s, 4),
+        "levels_due_cold": len(due),
+        "actions_planned": sum(len(level.actions) for level in due),
+        "steady_sweep_s": round(steady_s, 4),
+        "steady_per_ticket_us": round(steady_s / count * 1e6, 2),
+        "forecast_4h_s": round(forecast_s, 4),
+        "forecast_rows": len(rows),
+        "api_calls": 0,
+    }
 
 
 def main() -> int:
@@ -123,10 +148,14 @@ def main() -> int:
     args = parser.parse_args()
     result = run(args.tickets, args.seed, args.rounds)
     print(f"SLA sweep over {result['tickets']} tickets, {result['policies']} policies (engine only, no I/O)")
-    print(f"  cold sweep:   {result['cold_sweep_s']:.3f} s, {result['levels_due_cold']} levels due, "
-          f"{result['actions_planned']} actions planned")
-    print(f"  steady sweep: {result['steady_sweep_s']:.3f} s ({result['steady_per_ticket_us']:.1f} us per ticket; "
-          f"median of {args.rounds})")
+    print(
+        f"  cold sweep:   {result['cold_sweep_s']:.3f} s, {result['levels_due_cold']} levels due, "
+        f"{result['actions_planned']} actions planned"
+    )
+    print(
+        f"  steady sweep: {result['steady_sweep_s']:.3f} s ({result['steady_per_ticket_us']:.1f} us per ticket; "
+        f"median of {args.rounds})"
+    )
     print(f"  forecast 4h:  {result['forecast_4h_s']:.3f} s, {result['forecast_rows']} rows")
     print(json.dumps(result))
     return 0

@@ -16,6 +16,7 @@ Prints a line every `--report-every` s (changes driven and acted on, duplicates,
 one JSON line {"bench": "chaos", ...}. Exit status 1 when a change was missed or acted on twice. Never run by the
 test suite.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -83,7 +84,7 @@ class Targets:
     reopen: list[str]
 
     @classmethod
-    def read(cls, api: httpx.Client, rng: random.Random) -> "Targets":
+    def read(cls, api: httpx.Client, rng: random.Random) -> Targets:
         tickets: list[dict[str, Any]] = []
         while True:
             page = api.get("/tickets", params={"from": len(tickets), "limit": 100})
@@ -92,8 +93,11 @@ class Targets:
             tickets += page.json()["data"]
         cutoff = datetime.now(timezone.utc) - OLD_CLOSED
         raise_ids = [t["id"] for t in tickets if t.get("statusType") != "Closed" and t.get("priority") != "High"]
-        reopen_ids = [t["id"] for t in tickets if t.get("statusType") == "Closed" and t.get("closedTime")
-                      and parse_time(t["closedTime"]) < cutoff]
+        reopen_ids = [
+            t["id"]
+            for t in tickets
+            if t.get("statusType") == "Closed" and t.get("closedTime") and parse_time(t["closedTime"]) < cutoff
+        ]
         rng.shuffle(raise_ids)
         rng.shuffle(reopen_ids)
         return cls(raise_ids, reopen_ids)
@@ -114,7 +118,7 @@ class Driver:
     targets: Targets
     rate: float
     rng: random.Random
-    chaos: "Chaos"
+    chaos: Chaos
     driven: dict[str, str] = field(default_factory=dict)  # ticket id -> the field changed
     when: dict[str, tuple[float, str]] = field(default_factory=dict)  # ticket id -> (seconds into the run, phase)
     not_driven: int = 0
@@ -250,7 +254,9 @@ class Chaos:
         name, settings = FAULT_PHASES[self.phase_index]
         if name == "token-outage":
             control.post("/_sandbox/tokens/revoke")
-            self.pipeline.token = self.pipeline.sandbox.access_token()  # the driver's changes go on; deskpilot's token is gone
+            self.pipeline.token = (
+                self.pipeline.sandbox.access_token()
+            )  # the driver's changes go on; deskpilot's token is gone
         answer = control.post("/_sandbox/faults", json=settings)
         answer.raise_for_status()
         self.phase, self.next_phase = name, now + FAULT_ON_S
@@ -263,9 +269,11 @@ class Chaos:
 
 def report_line(elapsed: float, chaos: Chaos, figures: dict[str, int], pipeline: Pipeline) -> str:
     memory = redis_memory_mb(pipeline)
-    return (f"t={elapsed:6.1f}s phase={chaos.phase:<16} driven={figures['driven']:4d} acted={figures['acted_on']:4d} "
-            f"dup={figures['duplicates']} kills={chaos.kills} redis_kills={chaos.redis_kills} "
-            f"redis_mem={'down' if memory is None else f'{memory}MB'} worker_rss_mb={worker_rss_mb(pipeline)}")
+    return (
+        f"t={elapsed:6.1f}s phase={chaos.phase:<16} driven={figures['driven']:4d} acted={figures['acted_on']:4d} "
+        f"dup={figures['duplicates']} kills={chaos.kills} redis_kills={chaos.redis_kills} "
+        f"redis_mem={'down' if memory is None else f'{memory}MB'} worker_rss_mb={worker_rss_mb(pipeline)}"
+    )
 
 
 def settled(pipeline: Pipeline, tally: Tally, driven: dict[str, str]) -> bool:
@@ -281,9 +289,16 @@ def settled(pipeline: Pipeline, tally: Tally, driven: dict[str, str]) -> bool:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     rng = random.Random(args.seed)
     root = Path(tempfile.mkdtemp(prefix="deskpilot-chaos-"))
-    pipeline = Pipeline(root=root, rules=RULES, tickets=args.tickets, workers=2,
-                        extra_env={"DESKPILOT_HTTP_TIMEOUT_S": str(HTTP_TIMEOUT_S),
-                                   "DESKPILOT_DESK_WRITE_SETTLE_S": str(WRITE_SETTLE_S)})
+    pipeline = Pipeline(
+        root=root,
+        rules=RULES,
+        tickets=args.tickets,
+        workers=2,
+        extra_env={
+            "DESKPILOT_HTTP_TIMEOUT_S": str(HTTP_TIMEOUT_S),
+            "DESKPILOT_DESK_WRITE_SETTLE_S": str(WRITE_SETTLE_S),
+        },
+    )
     pipeline.start()
     try:
         return _drive_and_measure(pipeline, rng, args)
@@ -310,7 +325,10 @@ def _drive_and_measure(pipeline: Pipeline, rng: random.Random, args: argparse.Na
         chaos.step()
         if time.monotonic() >= next_report:
             tally.refresh(pipeline)
-            print(report_line(time.monotonic() - chaos.started, chaos, tally.figures(dict(driver.driven)), pipeline), flush=True)
+            print(
+                report_line(time.monotonic() - chaos.started, chaos, tally.figures(dict(driver.driven)), pipeline),
+                flush=True,
+            )
             memory_peak = max(memory_peak, redis_memory_mb(pipeline) or 0.0)
             rss_peak = max([rss_peak, *worker_rss_mb(pipeline)])
             next_report += args.report_every
@@ -327,17 +345,29 @@ def _drive_and_measure(pipeline: Pipeline, rng: random.Random, args: argparse.Na
     print(report_line(time.monotonic() - chaos.started, chaos, figures, pipeline), flush=True)
     kinds = list(driver.driven.values())
     counts = applied_comments(tally.writes)
-    odd = {ticket_id: [driver.driven[ticket_id], *driver.when[ticket_id], counts[ticket_id]]
-           for ticket_id in driver.driven if counts[ticket_id] != 1}
+    odd = {
+        ticket_id: [driver.driven[ticket_id], *driver.when[ticket_id], counts[ticket_id]]
+        for ticket_id in driver.driven
+        if counts[ticket_id] != 1
+    }
     return {
-        "bench": "chaos", "duration_s": args.duration, "seed": args.seed, **figures,
-        "driven_priority": kinds.count("priority"), "driven_reopen": kinds.count("status"),
-        "not_driven": driver.not_driven, "worker_kills": chaos.kills, "redis_kills": chaos.redis_kills,
-        "fault_phases": chaos.phases_run, "settle_s": round(settle_s, 1),
+        "bench": "chaos",
+        "duration_s": args.duration,
+        "seed": args.seed,
+        **figures,
+        "driven_priority": kinds.count("priority"),
+        "driven_reopen": kinds.count("status"),
+        "not_driven": driver.not_driven,
+        "worker_kills": chaos.kills,
+        "redis_kills": chaos.redis_kills,
+        "fault_phases": chaos.phases_run,
+        "settle_s": round(settle_s, 1),
         "not_once": odd,  # ticket id -> [field changed, seconds into the run, phase then, comments applied]
         "settled": settle_s < args.settle_timeout,
-        "redis_used_memory_mb": redis_memory_mb(pipeline), "redis_used_memory_peak_mb": memory_peak,
-        "worker_rss_mb": worker_rss_mb(pipeline), "worker_rss_peak_mb": rss_peak,
+        "redis_used_memory_mb": redis_memory_mb(pipeline),
+        "redis_used_memory_peak_mb": memory_peak,
+        "worker_rss_mb": worker_rss_mb(pipeline),
+        "worker_rss_peak_mb": rss_peak,
     }
 
 

@@ -8,6 +8,7 @@ the same broker (imported from worker.app.actors, so the same middleware, dead-l
 Worker with the same `DESKPILOT_WORKER_THREADS`, consuming only the bench queue `bench.noop`. Its actor does
 nothing but INCR one Redis counter, so the bench can see when every message has been processed.
 """
+
 from __future__ import annotations
 
 import json
@@ -128,9 +129,11 @@ class BenchPipeline(Pipeline):
 
     def start_noop_workers(self, count: int) -> None:
         for _ in range(count):
-            log = open(self.root / f"{self._name('noop')}.log", "ab")
+            log = open(self.root / f"{self._name('noop')}.log", "ab")  # noqa: SIM115 - the worker's, open while it runs
             command = [sys.executable, str(Path(__file__).resolve()), "noop-worker"]
-            self.noop_processes.append(subprocess.Popen(command, env=self.env(), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT))
+            self.noop_processes.append(
+                subprocess.Popen(command, env=self.env(), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+            )
 
     def stop_noop_workers(self) -> None:
         _stop(self.noop_processes)

@@ -1,4 +1,5 @@
 """Fixtures shared by every test folder: a real redis-server per test."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

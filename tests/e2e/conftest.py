@@ -1,4 +1,5 @@
 """End-to-end fixtures: a whole deployment per test (real redis-server, sandbox, scheduler and workers)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator

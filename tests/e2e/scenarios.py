@@ -1,4 +1,5 @@
 """Shared steps of the end-to-end tests: rule texts, making changes on the Desk, counting effects."""
+
 from __future__ import annotations
 
 import re

@@ -4,6 +4,7 @@ exactly once, as the sandbox's write log counts it.
 
 Each test drives its own tickets and checks only them; the faults are cleared whatever happens.
 """
+
 from __future__ import annotations
 
 import time
@@ -28,8 +29,14 @@ QUIET_S = 2  # after settling, time for a late duplicate to show
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory) -> Iterator[Pipeline]:
     started = Pipeline(
-        root=tmp_path_factory.mktemp("faults"), rules=COMMENT_ON_HIGH, tickets=120, workers=2,
-        extra_env={"DESKPILOT_HTTP_TIMEOUT_S": str(HTTP_TIMEOUT_S), "DESKPILOT_DESK_WRITE_SETTLE_S": str(WRITE_SETTLE_S)},
+        root=tmp_path_factory.mktemp("faults"),
+        rules=COMMENT_ON_HIGH,
+        tickets=120,
+        workers=2,
+        extra_env={
+            "DESKPILOT_HTTP_TIMEOUT_S": str(HTTP_TIMEOUT_S),
+            "DESKPILOT_DESK_WRITE_SETTLE_S": str(WRITE_SETTLE_S),
+        },
     ).start()
     try:
         wait_backfilled(started)
@@ -61,7 +68,9 @@ def drive(deployment: Pipeline, count: int) -> list[str]:
 
 def comment_attempts(deployment: Pipeline, ids: list[str]) -> int:
     """deskpilot's comment POSTs on these tickets so far, whatever their answer."""
-    return sum(1 for entry in deployment.writes("POST", "/comments") if any(f"/tickets/{i}/" in entry["path"] for i in ids))
+    return sum(
+        1 for entry in deployment.writes("POST", "/comments") if any(f"/tickets/{i}/" in entry["path"] for i in ids)
+    )
 
 
 def assert_each_acted_on_once(deployment: Pipeline, ids: list[str]) -> None:
@@ -85,8 +94,10 @@ def describe(deployment: Pipeline, ids: list[str]) -> str:
     counts = applied_comments(deployment.writes())
     store = deployment.store()
     states = {action_id: store.ledger.get(action_id) for action_id in unfinished_actions(store, set(ids))}
-    unfinished = {action_id: (record.state, record.attempts, record.outcome) for action_id, record in states.items() if record}
-    return f"applied comments {({i: counts[i] for i in ids})}, unfinished actions {unfinished}"
+    unfinished = {
+        action_id: (record.state, record.attempts, record.outcome) for action_id, record in states.items() if record
+    }
+    return f"applied comments { ({i: counts[i] for i in ids}) }, unfinished actions {unfinished}"
 
 
 def test_5xx_429_and_writes_applied_but_answered_500(deployment, faults):
@@ -140,7 +151,9 @@ def test_a_comment_answered_200_with_an_error_body_is_written_again(deployment, 
 def test_dropped_connections(deployment, faults):
     faults(dropRate=0.3)
     ids = drive(deployment, 3)
-    wait_until(lambda: comment_attempts(deployment, ids) >= 3, FAULTY_S, "deskpilot to write through dropped connections")
+    wait_until(
+        lambda: comment_attempts(deployment, ids) >= 3, FAULTY_S, "deskpilot to write through dropped connections"
+    )
     deployment.sandbox.control.delete("/_sandbox/faults")
     assert_each_acted_on_once(deployment, ids)
 

@@ -1,5 +1,6 @@
 """Changes the Desk shows in awkward ways are still acted on, once: a reply reopening a ticket closed long ago, and
 a search index that lags longer than the poll overlap (real processes: redis-server, sandbox, scheduler, worker)."""
+
 from __future__ import annotations
 
 import time
@@ -35,7 +36,9 @@ rules:
 
 
 def comments_on(deployment: Pipeline, ticket_id: str) -> list[str]:
-    return [str(entry["body"]) for entry in deployment.writes("POST", f"/tickets/{ticket_id}/comments") if entry["applied"]]
+    return [
+        str(entry["body"]) for entry in deployment.writes("POST", f"/tickets/{ticket_id}/comments") if entry["applied"]
+    ]
 
 
 def closed_long_ago(deployment: Pipeline) -> str:
@@ -107,8 +110,11 @@ def test_changes_hidden_by_searches_answered_null_are_acted_on_once_search_answe
     raise_priority(deployment, tickets)
     store, org = deployment.store(), deployment.sandbox.org_ids[0]
     before = store.cursors.get(org)
-    wait_until(lambda: store.metrics.counters().get(("search_bad_answers_total", org), 0) >= 2, ACT_TIMEOUT_S,
-               "polls answered null")
+    wait_until(
+        lambda: store.metrics.counters().get(("search_bad_answers_total", org), 0) >= 2,
+        ACT_TIMEOUT_S,
+        "polls answered null",
+    )
     time.sleep(8)
     assert store.cursors.get(org) == before  # a null answer is no "nothing changed": the cursor stayed
     deployment.sandbox.control.delete("/_sandbox/faults")

@@ -1,5 +1,6 @@
 """Every key a running deployment writes is under its namespace and in a family store/keys.py lists, so two
 deployments can share one Redis database and a reader of keys.py sees the whole keyspace."""
+
 from __future__ import annotations
 
 import time

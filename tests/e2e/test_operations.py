@@ -1,4 +1,5 @@
 """Operating a deployment: metrics and health, audit and dead letters from the CLI, clean shutdown, the demo."""
+
 from __future__ import annotations
 
 import json
@@ -25,7 +26,9 @@ rules:
 
 
 def cli(deployment, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "worker.cli", *args], env=deployment.env(), capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "worker.cli", *args], env=deployment.env(), capture_output=True, text=True, timeout=60
+    )
 
 
 def test_metrics_health_audit_and_a_clean_stop(pipeline):
@@ -34,10 +37,21 @@ def test_metrics_health_audit_and_a_clean_stop(pipeline):
     wait_backfilled(deployment)
     ticket = open_tickets(deployment, 1)[0]
     raise_priority(deployment, [ticket["id"]])
-    wait_until(lambda: [e for e in deployment.writes("POST", f"/tickets/{ticket['id']}/comments") if e["applied"]], 60, "the comment")
+    wait_until(
+        lambda: [e for e in deployment.writes("POST", f"/tickets/{ticket['id']}/comments") if e["applied"]],
+        60,
+        "the comment",
+    )
     # /metrics and /healthz on 127.0.0.1
     metrics = wait_until(lambda: _get(f"http://127.0.0.1:{port}/metrics"), 30, "the metrics server")
-    for name in ("deskpilot_events_total", "deskpilot_rule_matches_total", "deskpilot_actions_total", "deskpilot_poll_lag_seconds", "deskpilot_queue_depth", "deskpilot_credits_left"):
+    for name in (
+        "deskpilot_events_total",
+        "deskpilot_rule_matches_total",
+        "deskpilot_actions_total",
+        "deskpilot_poll_lag_seconds",
+        "deskpilot_queue_depth",
+        "deskpilot_credits_left",
+    ):
         assert name in metrics
     assert 'deskpilot_actions_total{outcome="done",type="comment"}' in metrics
     assert httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200
@@ -65,15 +79,35 @@ def test_a_permanently_refused_action_lands_in_the_dead_letter_list_and_can_be_r
     retry = cli(deployment, "dlq", "retry")
     assert retry.returncode == 0 and "re-sent 1" in retry.stderr
     # refused again, it comes back once
-    wait_until(lambda: len(_status_patches(deployment, ticket["id"])) == 2 and len(_dead_letters(deployment)) == 1, 60, "the retried update to fail again")
+    wait_until(
+        lambda: len(_status_patches(deployment, ticket["id"])) == 2 and len(_dead_letters(deployment)) == 1,
+        60,
+        "the retried update to fail again",
+    )
 
 
 def test_the_demo_runs_and_prints_its_summary_as_json(tmp_path):
     env = {key: value for key, value in __import__("os").environ.items() if not key.startswith("DESKPILOT_")}
     env["DESKPILOT_REDIS_URL"] = f"redis://127.0.0.1:{free_port()}/0"  # nothing answers there: the demo starts its own
     result = subprocess.run(
-        [sys.executable, "-m", "worker.cli", "demo", "--duration", "12", "--json", "--port", str(free_port()), "--activity", "2"],
-        env=env, capture_output=True, text=True, timeout=120, cwd=str(__import__("pathlib").Path(__file__).resolve().parents[2]),
+        [
+            sys.executable,
+            "-m",
+            "worker.cli",
+            "demo",
+            "--duration",
+            "12",
+            "--json",
+            "--port",
+            str(free_port()),
+            "--activity",
+            "2",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=str(__import__("pathlib").Path(__file__).resolve().parents[2]),
     )
     assert result.returncode == 0, result.stderr[-2000:]
     summary = json.loads(result.stdout.strip().splitlines()[-1])

@@ -1,4 +1,5 @@
 """The pipeline end to end: changes on the sandbox Desk are noticed, evaluated and acted on exactly once."""
+
 from __future__ import annotations
 
 import time
@@ -33,7 +34,11 @@ def test_a_change_is_acted_on_and_audited(pipeline):
     wait_until(lambda: comments_on(deployment, ticket["id"]), ACT_TIMEOUT_S, "the rule's comment")
     latency = time.monotonic() - changed_at
     entries = list(deployment.store().audit.query(ticket=ticket["id"], rule="note-high-priority"))
-    assert [entry["entry"] for entry in entries if entry.get("verdict", {}).get("status") == "fired" or entry["entry"] == "action"] == ["evaluation", "action"]
+    assert [
+        entry["entry"]
+        for entry in entries
+        if entry.get("verdict", {}).get("status") == "fired" or entry["entry"] == "action"
+    ] == ["evaluation", "action"]
     assert entries[-1]["outcome"] == "done"
     print(f"change-to-action latency: {latency:.2f}s at a {deployment.poll_interval_s}s poll interval")
     # and deskpilot's own comment does not make the rule fire again
@@ -68,9 +73,13 @@ def test_redis_restart_loses_no_event_and_repeats_no_action(pipeline):
     deployment.redis_server.restart()
     raise_priority(deployment, tickets[5:])
     # then every change is acted on, once
-    wait_until(lambda: all(comments_on(deployment, ticket_id) for ticket_id in tickets), 120, "a comment on every ticket")
+    wait_until(
+        lambda: all(comments_on(deployment, ticket_id) for ticket_id in tickets), 120, "a comment on every ticket"
+    )
     time.sleep(3)
-    assert {ticket_id: len(comments_on(deployment, ticket_id)) for ticket_id in tickets} == {ticket_id: 1 for ticket_id in tickets}
+    assert {ticket_id: len(comments_on(deployment, ticket_id)) for ticket_id in tickets} == {
+        ticket_id: 1 for ticket_id in tickets
+    }
 
 
 def test_faults_and_expiring_tokens_still_apply_each_action_once(pipeline):
@@ -121,8 +130,14 @@ def test_a_rules_actions_run_in_order_and_later_texts_see_the_picked_agent(pipel
     wait_backfilled(deployment)
     ticket = open_tickets(deployment, 1)[0]
     raise_priority(deployment, [ticket["id"]])
-    wait_until(lambda: comments_on(deployment, ticket["id"]), ACT_TIMEOUT_S, "the comment after the move and assignment")
-    writes = [entry for entry in deployment.writes() if entry["applied"] and ticket["id"] in entry["path"] and entry["body"] != {"priority": "High"}]
+    wait_until(
+        lambda: comments_on(deployment, ticket["id"]), ACT_TIMEOUT_S, "the comment after the move and assignment"
+    )
+    writes = [
+        entry
+        for entry in deployment.writes()
+        if entry["applied"] and ticket["id"] in entry["path"] and entry["body"] != {"priority": "High"}
+    ]
     assert [entry["path"].rsplit("/", 1)[-1] for entry in writes] == ["move", ticket["id"], "comments"]
     agent_id = writes[1]["body"]["assigneeId"]
     with deployment.api() as api:

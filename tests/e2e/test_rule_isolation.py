@@ -1,5 +1,6 @@
 """One rule's failure is that rule's alone, through the running workers: a template dividing by zero next to a
 healthy rule on the same event; the healthy rule writes, the broken one is audited as failed, the event is done."""
+
 from __future__ import annotations
 
 from tests.e2e.scenarios import open_tickets, raise_priority, wait_backfilled
@@ -32,13 +33,19 @@ def test_a_template_dividing_by_zero_fails_its_rule_alone(pipeline):
     # when a person raises the ticket's priority (both rules match the event)
     raise_priority(deployment, [ticket["id"]])
     # then the healthy rule's comment is written on the Desk
-    comments = wait_until(lambda: [entry for entry in deployment.writes("POST", f"/tickets/{ticket['id']}/comments")
-                                   if entry["applied"]], 60, "the healthy rule's comment")
+    comments = wait_until(
+        lambda: [entry for entry in deployment.writes("POST", f"/tickets/{ticket['id']}/comments") if entry["applied"]],
+        60,
+        "the healthy rule's comment",
+    )
     assert [entry["body"]["content"].split("<!--")[0] for entry in comments] == ["Priority is now High."]
     store = deployment.store()
     # and the broken rule is audited as failed, with the template's place and the cause, once
-    failed = [entry for entry in store.audit.query(ticket=ticket["id"], rule="divides-by-zero")
-              if entry["entry"] == "evaluation"]
+    failed = [
+        entry
+        for entry in store.audit.query(ticket=ticket["id"], rule="divides-by-zero")
+        if entry["entry"] == "evaluation"
+    ]
     assert [entry["verdict"]["status"] for entry in failed] == ["failed"]
     assert "then[0].comment.text" in failed[0]["verdict"]["reason"]
     assert "ZeroDivisionError" in failed[0]["verdict"]["reason"]

@@ -1,4 +1,5 @@
 """SLA escalation end to end: every level fires once, on time, and none after an agent responds."""
+
 from __future__ import annotations
 
 import json
@@ -33,14 +34,24 @@ def when(text: str) -> datetime:
 def open_ticket(api, subject: str) -> dict:
     contact = api.get("/contacts", params={"limit": 1}).json()["data"][0]
     department = api.get("/departments").json()["data"][0]
-    answer = api.post("/tickets", json={"subject": subject, "contactId": contact["id"], "departmentId": department["id"],
-                                        "description": "Our order is stuck", "channel": "Email"})
+    answer = api.post(
+        "/tickets",
+        json={
+            "subject": subject,
+            "contactId": contact["id"],
+            "departmentId": department["id"],
+            "description": "Our order is stuck",
+            "channel": "Email",
+        },
+    )
     assert answer.status_code == 200, answer.text
     return answer.json()
 
 
 def _cli_lines(deployment, *args: str) -> list[dict]:
-    result = subprocess.run([sys.executable, "-m", "worker.cli", *args], env=deployment.env(), capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "worker.cli", *args], env=deployment.env(), capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
 
@@ -60,16 +71,29 @@ def test_every_level_fires_once_on_time_and_none_after_a_response(pipeline):
         # when one ticket waits for an answer and another is answered at once
         waiting = open_ticket(api, "[sla-e2e] nobody answers this one")
         answered = open_ticket(api, "[sla-e2e] an agent answers this one")
-        address = next(item["address"] for item in api.get("/mailReplyAddress").json()["data"] if item.get("isActive", True))
-        reply = api.post(f"/tickets/{answered['id']}/sendReply",
-                         json={"channel": "EMAIL", "fromEmailAddress": address, "to": "customer@example.com", "content": "On it!"})
+        address = next(
+            item["address"] for item in api.get("/mailReplyAddress").json()["data"] if item.get("isActive", True)
+        )
+        reply = api.post(
+            f"/tickets/{answered['id']}/sendReply",
+            json={"channel": "EMAIL", "fromEmailAddress": address, "to": "customer@example.com", "content": "On it!"},
+        )
         assert reply.status_code == 200, reply.text
     # and ops can see it coming and have it explained
-    forecast = wait_until(lambda: _cli_lines(deployment, "sla", "forecast", "--within", "1m", "--json"), 30, "the forecast")
+    forecast = wait_until(
+        lambda: _cli_lines(deployment, "sla", "forecast", "--within", "1m", "--json"), 30, "the forecast"
+    )
     assert {row["ticket"] for row in forecast} >= {waiting["id"]}
-    explained = subprocess.run([sys.executable, "-m", "worker.cli", "sla", "explain", "--ticket", waiting["id"]],
-                               env=deployment.env(), capture_output=True, text=True, timeout=60)
-    assert explained.returncode == 0 and "fast-first-response" in explained.stdout and "first_response" in explained.stdout
+    explained = subprocess.run(
+        [sys.executable, "-m", "worker.cli", "sla", "explain", "--ticket", waiting["id"]],
+        env=deployment.env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (
+        explained.returncode == 0 and "fast-first-response" in explained.stdout and "first_response" in explained.stdout
+    )
     # then the waiting ticket gets each level once, never before its due time
     wait_until(lambda: len(escalation_comments(deployment, waiting["id"])) == 3, 90, "the three levels")
     time.sleep(4 * SWEEP_INTERVAL_S)

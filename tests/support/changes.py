@@ -1,5 +1,6 @@
 """Changes a test or the chaos bench drives on the sandbox Desk, and what deskpilot did about them, counted from the
 sandbox's write log (the Desk's own record of side effects) and the action ledger."""
+
 from __future__ import annotations
 
 import re

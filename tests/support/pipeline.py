@@ -1,5 +1,6 @@
 """A whole deskpilot deployment for end-to-end tests, all real: redis-server (AOF), the sandbox Desk,
 `deskpilot scheduler` and `deskpilot worker` child processes, with a rules folder of the test's own."""
+
 from __future__ import annotations
 
 import os
@@ -54,7 +55,7 @@ class Pipeline:
     def rules_dir(self) -> Path:
         return self.root / "rules"
 
-    def start(self) -> "Pipeline":
+    def start(self) -> Pipeline:
         self.rules_dir.mkdir(parents=True, exist_ok=True)
         (self.rules_dir / "rules.yaml").write_text(self.rules)
         (self.root / "redis").mkdir(exist_ok=True)
@@ -98,8 +99,10 @@ class Pipeline:
         return env
 
     def _spawn(self, command: str, name: str) -> subprocess.Popen:
-        log = open(self.root / f"{name}.log", "ab")
-        return subprocess.Popen([sys.executable, "-m", "worker.cli", command], env=self.env(), stdout=log, stderr=subprocess.STDOUT)
+        log = open(self.root / f"{name}.log", "ab")  # noqa: SIM115 - the process's, open while it runs
+        return subprocess.Popen(
+            [sys.executable, "-m", "worker.cli", command], env=self.env(), stdout=log, stderr=subprocess.STDOUT
+        )
 
     def add_worker(self) -> subprocess.Popen:
         process = self._spawn("worker", f"worker-{len(self.worker_processes)}")
@@ -121,7 +124,9 @@ class Pipeline:
 
     def writes(self, method: str | None = None, path_part: str = "") -> list[dict[str, Any]]:
         entries = self.sandbox.control.get("/_sandbox/writes").json()["data"]
-        return [entry for entry in entries if (method is None or entry["method"] == method) and path_part in entry["path"]]
+        return [
+            entry for entry in entries if (method is None or entry["method"] == method) and path_part in entry["path"]
+        ]
 
     def backfilled(self) -> bool:
         return self.store().mirror.is_backfilled(self.sandbox.org_ids[0])

@@ -1,4 +1,5 @@
 """A real redis-server for tests: a free port on 127.0.0.1, a temp dir, stopped when the test ends."""
+
 from __future__ import annotations
 
 import shutil
@@ -32,7 +33,7 @@ class RedisServer:
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
-    def start(self) -> "RedisServer":
+    def start(self) -> RedisServer:
         binary = shutil.which("redis-server")
         if binary is None:
             raise RuntimeError("redis-server is not installed; run ./bootstrap.sh test, which installs it")
@@ -40,12 +41,18 @@ class RedisServer:
         self.process = subprocess.Popen(
             [
                 binary,
-                "--port", str(self.port),
-                "--bind", "127.0.0.1",
-                "--dir", str(self.directory),
-                "--save", "",
-                "--appendonly", "yes" if self.appendonly else "no",
-                "--appendfsync", "always",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(self.directory),
+                "--save",
+                "",
+                "--appendonly",
+                "yes" if self.appendonly else "no",
+                "--appendfsync",
+                "always",
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

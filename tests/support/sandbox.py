@@ -1,5 +1,6 @@
 """A real sandbox Desk for tests: `python -m sandbox` in a child process on a free 127.0.0.1 port, its controls
 guarded by a control token of the test's own (so every test goes through the guard, as an exposed sandbox does)."""
+
 from __future__ import annotations
 
 import os
@@ -47,16 +48,27 @@ class SandboxProcess:
     def accounts_url(self) -> str:
         return self.base_url
 
-    def start(self) -> "SandboxProcess":
+    def start(self) -> SandboxProcess:
         self.port = self.port or free_port()
         command = [
-            sys.executable, "-m", "sandbox",
-            "--port", str(self.port), "--seed", str(self.seed),
-            "--orgs", str(self.orgs), "--tickets", str(self.tickets), *self.extra_args,
+            sys.executable,
+            "-m",
+            "sandbox",
+            "--port",
+            str(self.port),
+            "--seed",
+            str(self.seed),
+            "--orgs",
+            str(self.orgs),
+            "--tickets",
+            str(self.tickets),
+            *self.extra_args,
         ]
         env = {**os.environ, "SANDBOX_CONTROL_TOKEN": self.control_token}
         self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        self.control = httpx.Client(base_url=self.base_url, timeout=10.0, headers={"X-Sandbox-Token": self.control_token})
+        self.control = httpx.Client(
+            base_url=self.base_url, timeout=10.0, headers={"X-Sandbox-Token": self.control_token}
+        )
         info = self._wait_ready()
         self.org_ids = info["orgIds"]
         self.client_id = info["clientId"]

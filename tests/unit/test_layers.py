@@ -4,6 +4,7 @@ The four stages do not import each other; engine/ imports nothing of the service
 nothing above it, and sandbox/ (the fake Desk) nothing from worker/. Every import counts, lazy ones in functions
 included. A new module belongs in one of the folders below (worker/ holds no flat modules).
 """
+
 from __future__ import annotations
 
 import ast
@@ -69,8 +70,11 @@ def test_imports_flow_one_way(path: Path) -> None:
     own = package_of(module_name(path))
     assert own in ALLOWED, f"{path} is in no known package"
     wrong = sorted(
-        name for name in imports_of(path)
-        if (target := package_of(name)) is not None and target != own and target not in ALLOWED[own]
+        name
+        for name in imports_of(path)
+        if (target := package_of(name)) is not None
+        and target != own
+        and target not in ALLOWED[own]
         and (module_name(path), name) not in EXCEPTIONS
     )
     assert wrong == [], f"{own} may import only {sorted(ALLOWED[own]) or 'itself'}, not {wrong}"

@@ -3,6 +3,7 @@
 The composition root (worker/app) builds a Runtime and declares the actors on a broker it hands in, at run time.
 A fresh interpreter imports every module with settings that could not load and a Redis that is not there.
 """
+
 from __future__ import annotations
 
 import os
@@ -30,8 +31,15 @@ print(len(names))
 
 def test_importing_every_module_reads_no_settings_and_opens_nothing() -> None:
     env = {key: value for key, value in os.environ.items() if not key.startswith("DESKPILOT_")}
-    env.update({"DESKPILOT_REDIS_URL": "redis://127.0.0.1:1/0", "DESKPILOT_MESSAGE_MAX_RETRIES": "not a number",
-                "DESKPILOT_ORG_IDS": "[not json"})
-    done = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    env.update(
+        {
+            "DESKPILOT_REDIS_URL": "redis://127.0.0.1:1/0",
+            "DESKPILOT_MESSAGE_MAX_RETRIES": "not a number",
+            "DESKPILOT_ORG_IDS": "[not json",
+        }
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert int(done.stdout.strip()) > 100

@@ -2,6 +2,7 @@
 
 Each case runs the real `deskpilot` command (no Redis, no Desk: the value is refused before either is reached).
 """
+
 from __future__ import annotations
 
 import os
@@ -17,7 +18,9 @@ DESKPILOT = Path(sys.executable).with_name("deskpilot")
 def deskpilot(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
     clean = {name: value for name, value in os.environ.items() if not name.startswith("DESKPILOT_")}
     # tmp_path as the working directory: no .env of the developer's is read
-    return subprocess.run([str(DESKPILOT), *args], env={**clean, **env}, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [str(DESKPILOT), *args], env={**clean, **env}, cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
 """Fixtures for the Desk client's integration tests: settings pointing at the sandbox and a real redis-server."""
+
 from __future__ import annotations
 
 import threading
@@ -48,8 +49,9 @@ def desk(settings, sandbox, redis_server) -> Iterator[DeskClient]:
 
 def limited_refresh_token(sandbox, scopes: list[str]) -> str:
     """A refresh token holding only `scopes`, obtained as a user would: authorize, then exchange the code."""
-    import httpx
     from urllib.parse import parse_qs, urlparse
+
+    import httpx
 
     answer = sandbox.control.get(
         "/oauth/v2/auth",

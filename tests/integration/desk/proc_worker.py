@@ -4,6 +4,7 @@ Run as `python -m tests.integration.desk.proc_worker '<json>'`; prints one JSON 
 Options: settings (dict for Settings), org_id, threads, calls (per thread), seconds (run for a duration instead),
 ticket_id, label, mode ("mixed": alternate GET ticket and POST comment with a unique marker; "read").
 """
+
 from __future__ import annotations
 
 import json
@@ -78,19 +79,24 @@ def main(raw: str) -> int:
     for thread in threads:
         thread.join()
     ended = time.time()
-    print(json.dumps({
-        "label": label,
-        "started": started,
-        "ended": ended,
-        "done": done,
-        "failures": failures,
-        "refreshes": client.tokens.refreshes,
-        "refreshed_at": refreshed_at,
-        "tokens_refused": client.transport.stats.tokens_refused,
-        "calls": client.transport.stats.calls,
-        "attempts": client.transport.stats.attempts,
-        "throttled": client.transport.stats.throttled,
-    }), flush=True)
+    print(
+        json.dumps(
+            {
+                "label": label,
+                "started": started,
+                "ended": ended,
+                "done": done,
+                "failures": failures,
+                "refreshes": client.tokens.refreshes,
+                "refreshed_at": refreshed_at,
+                "tokens_refused": client.transport.stats.tokens_refused,
+                "calls": client.transport.stats.calls,
+                "attempts": client.transport.stats.attempts,
+                "throttled": client.transport.stats.throttled,
+            }
+        ),
+        flush=True,
+    )
     client.close()
     return 0
 

@@ -1,4 +1,5 @@
 """OAuth against the sandbox's accounts server: the shared token, expiry mid-run, revocation, failures, secrecy."""
+
 from __future__ import annotations
 
 import pytest
@@ -49,7 +50,10 @@ def test_given_revoked_tokens_when_a_call_gets_401_then_it_refreshes_once_and_su
         tickets = desk.tickets.list(limit=2)
     assert len(tickets) == 2
     assert token_stats(sandbox)["minted"] == 2
-    assert [e["event"] for e in logs if e["event"].startswith("desk.token")] == ["desk.token.refused", "desk.token.refreshed"]
+    assert [e["event"] for e in logs if e["event"].startswith("desk.token")] == [
+        "desk.token.refused",
+        "desk.token.refreshed",
+    ]
 
 
 def test_given_tokens_that_expire_every_second_when_calls_go_on_then_each_expiry_costs_one_refresh(desk, sandbox):

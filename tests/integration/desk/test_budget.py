@@ -1,4 +1,5 @@
 """The shared rate budget against a real redis-server: leases, crash safety, the shared pause, credits, reserve."""
+
 from __future__ import annotations
 
 import subprocess
@@ -53,7 +54,9 @@ def test_given_a_waiter_when_a_lease_is_released_then_the_waiter_gets_it_promptl
 
 
 def test_given_a_holder_that_dies_then_its_lease_expires_and_the_slot_heals(redis_server):
-    budget = make_budget(redis_server, max_concurrency=2, lease_ttl_s=3.0)  # long enough to look before expiry on a busy machine
+    budget = make_budget(
+        redis_server, max_concurrency=2, lease_ttl_s=3.0
+    )  # long enough to look before expiry on a busy machine
     # A separate process takes both leases and is killed without releasing them.
     script = (
         "import sys, time, redis\n"
@@ -192,7 +195,9 @@ def test_given_a_retry_after_of_years_then_the_pause_is_capped_with_a_warning(re
         pause_s = budget.pause(ORG, 999_999_999)
     assert pause_s == MAX_PAUSE_S
     assert redis_server.client().pttl(budget.keys(ORG)["pause"]) <= MAX_PAUSE_S * 1000
-    assert [entry["retry_after_s"] for entry in logs if entry["event"] == "desk.budget.retry_after_capped"] == [999_999_999]
+    assert [entry["retry_after_s"] for entry in logs if entry["event"] == "desk.budget.retry_after_capped"] == [
+        999_999_999
+    ]
 
 
 def test_given_a_giant_pause_left_in_redis_then_acquire_cuts_it_to_the_cap(redis_server):

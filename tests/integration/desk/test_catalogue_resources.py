@@ -1,16 +1,19 @@
 """The client's catalogue resources against the sandbox over real HTTP: teams ({"teams": [...]}), ticket fields
 with picklist values, layouts; and the fetch the names check and the directory cache share."""
+
 from __future__ import annotations
 
 from tests.integration.desk.conftest import FAST_POLICY, desk_settings
 from worker.app.desk_config import desk_config
-from worker.ingest.catalogue import fetch_names
 from worker.desk.client import DeskClient
+from worker.ingest.catalogue import fetch_names
 
 
 def test_teams_fields_and_layouts_are_read_with_the_typed_client(shared_sandbox, redis_server) -> None:
     settings = desk_settings(shared_sandbox, redis_server)
-    with DeskClient(desk_config(settings), redis_server.client(), shared_sandbox.org_ids[0], policy=FAST_POLICY) as client:
+    with DeskClient(
+        desk_config(settings), redis_server.client(), shared_sandbox.org_ids[0], policy=FAST_POLICY
+    ) as client:
         departments = {department.id: department.name for department in client.departments.iter()}
         teams = client.teams.list()
         fields = {field.apiName: field for field in client.fields.list("tickets")}

@@ -1,4 +1,5 @@
 """`deskpilot check` against the sandbox: one line per check, exit 0 only when all pass, never a secret."""
+
 from __future__ import annotations
 
 import argparse
@@ -44,9 +45,14 @@ def test_given_a_refresh_token_missing_scopes_then_each_missing_scope_fails(sand
     status, lines = run_check(settings)
     assert status == 1
     failed = sorted(line.split("]")[1].split(":")[0].strip() for line in lines if line.startswith("[FAIL]"))
-    assert failed == ["scope Desk.contacts.READ", "scope Desk.settings.READ", "scope Desk.tasks.CREATE",
-                      "scope Desk.tasks.READ", "scope Desk.tickets.UPDATE"]
-    assert all("mint a refresh token whose scope list includes" in l for l in lines if l.startswith("[FAIL]"))
+    assert failed == [
+        "scope Desk.contacts.READ",
+        "scope Desk.settings.READ",
+        "scope Desk.tasks.CREATE",
+        "scope Desk.tasks.READ",
+        "scope Desk.tickets.UPDATE",
+    ]
+    assert all("mint a refresh token whose scope list includes" in line for line in lines if line.startswith("[FAIL]"))
 
 
 def test_given_a_bad_refresh_token_then_the_token_check_fails_and_stops_there(sandbox, redis_server):

@@ -1,4 +1,5 @@
 """Limits the Desk states over real HTTP: a Retry-After of years is capped; the reserve follows the org's budget."""
+
 from __future__ import annotations
 
 import pytest
@@ -25,7 +26,9 @@ def test_given_an_org_of_5000_credits_and_the_default_setting_then_normal_calls_
     # Given the default desk_daily_credits (50,000: a 5,000-credit reserve) and a Desk whose org has 5,000
     settings = desk_settings(free_edition_sandbox, redis_server)
     assert settings.desk_daily_credits == 50_000
-    client = DeskClient(desk_config(settings), redis_server.client(), free_edition_sandbox.org_ids[0], policy=FAST_POLICY)
+    client = DeskClient(
+        desk_config(settings), redis_server.client(), free_edition_sandbox.org_ids[0], policy=FAST_POLICY
+    )
     try:
         # When the poller-like normal calls follow one another, then each is answered
         for _ in range(5):

@@ -1,4 +1,5 @@
 """Paging over real HTTP: 204 for empty lists, short last pages, and walking a search past its 5,000 cap."""
+
 from __future__ import annotations
 
 import tempfile
@@ -26,8 +27,13 @@ def record_calls(desk) -> list[tuple[str, str, dict]]:
 
 
 def test_given_an_empty_list_then_the_204_gives_nothing_in_one_call(desk):
-    created = desk.tickets.create({"subject": "no comments yet", "departmentId": desk.departments.list()[0].id,
-                                   "contact": {"lastName": "Empty", "email": "empty@example.com"}})
+    created = desk.tickets.create(
+        {
+            "subject": "no comments yet",
+            "departmentId": desk.departments.list()[0].id,
+            "contact": {"lastName": "Empty", "email": "empty@example.com"},
+        }
+    )
     calls = record_calls(desk)
     assert desk.comments.list(created.id) == []
     assert list(desk.comments.iter(created.id)) == []
@@ -53,8 +59,9 @@ def test_given_more_search_results_than_the_cap_then_time_windows_walk_them_all_
     directory = Path(tempfile.mkdtemp(prefix="desk-cap-"))
     redis_server = RedisServer(directory=directory).start()
     sandbox = SandboxProcess(orgs=1, tickets=SEARCH_CAP + 300).start()
-    desk = DeskClient(desk_config(desk_settings(sandbox, redis_server)), redis_server.client(), sandbox.org_ids[0],
-                      policy=FAST_POLICY)
+    desk = DeskClient(
+        desk_config(desk_settings(sandbox, redis_server)), redis_server.client(), sandbox.org_ids[0], policy=FAST_POLICY
+    )
     try:
         every_id = {t.id for t in desk.tickets.iter()}
         assert len(every_id) == SEARCH_CAP + 300

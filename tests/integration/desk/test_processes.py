@@ -1,6 +1,8 @@
 """Several worker processes sharing one org's limits through Redis, against the sandbox over real HTTP."""
+
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -37,7 +39,8 @@ def any_ticket_id(sandbox, org: str) -> str:
     """A ticket id read with a token of its own (not through Redis), so the workers start with no cached token."""
     token = sandbox.access_token()
     answer = httpx.get(
-        f"{sandbox.api_root}/tickets", params={"limit": 1},
+        f"{sandbox.api_root}/tickets",
+        params={"limit": 1},
         headers={"Authorization": f"Zoho-oauthtoken {token}", "orgId": org},
     )
     return answer.json()["data"][0]["id"]
@@ -50,10 +53,15 @@ def run_processes(count: int, options: dict) -> list[dict]:
     children = []
     for n in range(count):
         payload = json.dumps({**options, "label": f"p{n}", "start_at": start_at})
-        children.append(subprocess.Popen(
-            [sys.executable, "-m", "tests.integration.desk.proc_worker", payload],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        ))
+        children.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "tests.integration.desk.proc_worker", payload],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+        )
     reports = []
     try:
         for child in children:
@@ -78,10 +86,17 @@ def test_given_4_processes_of_8_threads_and_a_limit_of_5_then_concurrency_never_
     sandbox.control.post("/_sandbox/concurrency/reset")
     seq = last_write_seq(sandbox)
 
-    reports = run_processes(4, {
-        "settings": settings_for(sandbox, redis_server, desk_max_concurrency=5),
-        "org_id": org, "ticket_id": ticket_id, "threads": 8, "calls": 6, "mode": "mixed",
-    })
+    reports = run_processes(
+        4,
+        {
+            "settings": settings_for(sandbox, redis_server, desk_max_concurrency=5),
+            "org_id": org,
+            "ticket_id": ticket_id,
+            "threads": 8,
+            "calls": 6,
+            "mode": "mixed",
+        },
+    )
 
     observed = sandbox.control.get("/_sandbox/concurrency").json()
     assert 3 <= observed["orgs"][org] <= 5  # contended, never over the limit
@@ -105,10 +120,17 @@ def test_given_tokens_expiring_every_2s_and_4_processes_then_at_most_one_refresh
     before = sandbox.control.get("/_sandbox/tokens/stats").json()["minted"]
     seconds = 6.0
 
-    reports = run_processes(4, {
-        "settings": settings_for(sandbox, redis_server),
-        "org_id": org, "ticket_id": ticket_id, "threads": 4, "seconds": seconds, "mode": "read",
-    })
+    reports = run_processes(
+        4,
+        {
+            "settings": settings_for(sandbox, redis_server),
+            "org_id": org,
+            "ticket_id": ticket_id,
+            "threads": 4,
+            "seconds": seconds,
+            "mode": "read",
+        },
+    )
 
     minted = sandbox.control.get("/_sandbox/tokens/stats").json()["minted"] - before
     assert all(r["failures"] == [] for r in reports), [r["failures"][:3] for r in reports]
@@ -117,6 +139,9 @@ def test_given_tokens_expiring_every_2s_and_4_processes_then_at_most_one_refresh
     expiries = window / (ttl_s * 0.9)  # tokens are cached for 90% of their life, then refreshed
     assert minted == sum(r["refreshes"] for r in reports)
     mints = sorted(t for r in reports for t in r["refreshed_at"])
-    detail = {"minted": minted, "gaps": [round(b - a, 2) for a, b in zip(mints, mints[1:])],
-              "refused": [r["tokens_refused"] for r in reports]}
+    detail = {
+        "minted": minted,
+        "gaps": [round(b - a, 2) for a, b in itertools.pairwise(mints)],
+        "refused": [r["tokens_refused"] for r in reports],
+    }
     assert 2 <= minted <= int(expiries) + 1, detail  # not one per process per expiry (that would be ~4x)

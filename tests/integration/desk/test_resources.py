@@ -1,4 +1,5 @@
 """Every resource group through DeskClient against one sandbox over real HTTP (module-scoped for speed)."""
+
 from __future__ import annotations
 
 import tempfile
@@ -34,8 +35,9 @@ def desk() -> Iterator[DeskClient]:
     directory = Path(tempfile.mkdtemp(prefix="desk-resources-"))
     redis_server = RedisServer(directory=directory).start()
     sandbox = SandboxProcess(tickets=60).start()
-    client = DeskClient(desk_config(desk_settings(sandbox, redis_server)), redis_server.client(), sandbox.org_ids[0],
-                        policy=FAST_POLICY)
+    client = DeskClient(
+        desk_config(desk_settings(sandbox, redis_server)), redis_server.client(), sandbox.org_ids[0], policy=FAST_POLICY
+    )
     client.sandbox = sandbox  # type: ignore[attr-defined]
     yield client
     client.close()
@@ -62,8 +64,14 @@ def test_tickets_read_create_update_move_merge_updatemany_spam(desk, ticket):
     assert [t.id for t in desk.tickets.list(limit=3)] == [t.id for t in everything[:3]]
 
     departments = desk.departments.list()
-    created = desk.tickets.create(TicketCreate(subject="client test", departmentId=ticket.departmentId,
-                                               contactId=ticket.contactId, description="first words"))
+    created = desk.tickets.create(
+        TicketCreate(
+            subject="client test",
+            departmentId=ticket.departmentId,
+            contactId=ticket.contactId,
+            description="first words",
+        )
+    )
     assert created.subject == "client test" and created.id
     updated = desk.tickets.update(created.id, TicketUpdate(priority="High", status="On Hold"))
     assert (updated.priority, updated.status) == ("High", "On Hold")
@@ -87,12 +95,15 @@ def test_threads_replies_drafts_and_split(desk, ticket):
     threads = list(desk.threads.iter(ticket.id))
     assert threads and desk.threads.get(ticket.id, threads[0].id).id == threads[0].id
     address = desk.mail_reply_addresses.list(department_id=ticket.departmentId)[0]
-    sent = desk.threads.send_reply(ticket.id, ReplyInput(content="we fixed it", fromEmailAddress=address.address,
-                                                         contentType="plainText"))
+    sent = desk.threads.send_reply(
+        ticket.id, ReplyInput(content="we fixed it", fromEmailAddress=address.address, contentType="plainText")
+    )
     assert sent.direction == "out" and sent.content == "we fixed it"
     upload = desk.uploads.upload(("note.txt", b"draft attachment", "text/plain"))
-    draft = desk.threads.draft_reply(ticket.id, {"channel": "EMAIL", "content": "draft",
-                                                 "fromEmailAddress": address.address, "attachmentIds": [upload.id]})
+    draft = desk.threads.draft_reply(
+        ticket.id,
+        {"channel": "EMAIL", "content": "draft", "fromEmailAddress": address.address, "attachmentIds": [upload.id]},
+    )
     assert draft.status == "DRAFT"
     edited = desk.threads.update_draft(ticket.id, draft.id, {"content": "better draft"})
     assert edited.content == "better draft"
@@ -163,8 +174,15 @@ def test_contacts_and_accounts(desk, ticket):
 
 
 def test_tasks(desk, ticket):
-    task = desk.tasks.create(TaskInput(subject="call back", departmentId=ticket.departmentId, ticketId=ticket.id,
-                                       priority="High", status="Not Started"))
+    task = desk.tasks.create(
+        TaskInput(
+            subject="call back",
+            departmentId=ticket.departmentId,
+            ticketId=ticket.id,
+            priority="High",
+            status="Not Started",
+        )
+    )
     assert isinstance(task, Task) and task.ticketId == ticket.id
     assert desk.tasks.update(task.id, {"status": "In Progress"}).status == "In Progress"
     assert desk.tasks.get(task.id, include="tickets").id == task.id
@@ -194,7 +212,9 @@ def test_searches(desk, ticket):
     assert page.data and page.count is not None and page.count >= len(page.data)
     assert desk.searches.contacts(lastName=ticket.contact.lastName).data
     now = datetime.now(timezone.utc)
-    recent = list(desk.searches.iter_tickets(modified_from=now - timedelta(days=3650), modified_to=now + timedelta(days=1)))
+    recent = list(
+        desk.searches.iter_tickets(modified_from=now - timedelta(days=3650), modified_to=now + timedelta(days=1))
+    )
     assert ticket.id in {t.id for t in recent}
     assert [t.modifiedTime for t in recent] == sorted(t.modifiedTime for t in recent)
     assert isinstance(desk.searches.accounts(limit=1).data, list)

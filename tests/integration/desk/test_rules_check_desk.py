@@ -1,5 +1,6 @@
 """`deskpilot rules check --desk` against the sandbox over real HTTP: every wrong name at file:line:col with a
 suggestion; the shipped rules pass for the org they were written for; a Desk it cannot reach is one line."""
+
 from __future__ import annotations
 
 import os
@@ -27,17 +28,28 @@ rules:
 
 def cli_env(sandbox, redis_server, org_ids: list[str], **extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("DESKPILOT_")}
-    env.update(DESKPILOT_API_ROOT=sandbox.api_root, DESKPILOT_ACCOUNTS_URL=sandbox.accounts_url,
-               DESKPILOT_CLIENT_ID=sandbox.client_id, DESKPILOT_CLIENT_SECRET=sandbox.client_secret,
-               DESKPILOT_REFRESH_TOKEN=sandbox.refresh_token, DESKPILOT_ORG_IDS=",".join(org_ids),
-               DESKPILOT_REDIS_URL=redis_server.url)
+    env.update(
+        DESKPILOT_API_ROOT=sandbox.api_root,
+        DESKPILOT_ACCOUNTS_URL=sandbox.accounts_url,
+        DESKPILOT_CLIENT_ID=sandbox.client_id,
+        DESKPILOT_CLIENT_SECRET=sandbox.client_secret,
+        DESKPILOT_REFRESH_TOKEN=sandbox.refresh_token,
+        DESKPILOT_ORG_IDS=",".join(org_ids),
+        DESKPILOT_REDIS_URL=redis_server.url,
+    )
     env.update(extra)
     return env
 
 
 def check_desk(path: Path | str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "worker.cli", "rules", "check", "--desk", str(path)], env=env,
-                          capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[3])
+    return subprocess.run(
+        [sys.executable, "-m", "worker.cli", "rules", "check", "--desk", str(path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).parents[3],
+    )
 
 
 def an_agent_email(sandbox) -> str:
@@ -83,8 +95,9 @@ def test_the_shipped_rules_name_only_what_their_org_has(shared_sandbox, redis_se
 def test_an_unreachable_desk_is_one_line(shared_sandbox, redis_server, tmp_path) -> None:
     rules = tmp_path / "rules.yaml"
     rules.write_text(WRONG_NAMES.format(agent="someone@example.com"))
-    env = cli_env(shared_sandbox, redis_server, shared_sandbox.org_ids[:1],
-                  DESKPILOT_API_ROOT="http://127.0.0.1:9/api/v1")
+    env = cli_env(
+        shared_sandbox, redis_server, shared_sandbox.org_ids[:1], DESKPILOT_API_ROOT="http://127.0.0.1:9/api/v1"
+    )
     result = check_desk(rules, env)
     assert result.returncode == 2
     [line] = result.stderr.splitlines()

@@ -1,4 +1,5 @@
 """The request path over real HTTP: typed errors, 5xx and 429 storms, timeouts, unknown outcomes, credits."""
+
 from __future__ import annotations
 
 import time

@@ -1,4 +1,5 @@
 """Applying actions against the real thing: the sandbox Desk over HTTP and a real redis-server, no processes."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -9,8 +10,8 @@ import httpx
 
 from config.settings import Settings
 from tests.integration.desk.conftest import FAST_POLICY, desk_settings
-from worker.app.desk_config import desk_config
 from worker.actions.enforcer import ClientFor, Enforcer
+from worker.app.desk_config import desk_config
 from worker.desk.client import DeskClient
 from worker.store import Store
 from worker.store.records import LedgerAction
@@ -50,8 +51,17 @@ def first_ticket(api: httpx.Client) -> dict[str, Any]:
 
 
 def action(sandbox, ticket: dict[str, Any], kind: str, params: dict[str, Any], index: int = 0) -> LedgerAction:
-    return LedgerAction(rule="r", index=index, type=kind, ticket=ticket["id"], org=sandbox.org_ids[0], event="ev-1",
-                        version="1", ticket_department=ticket["departmentId"], params=params)
+    return LedgerAction(
+        rule="r",
+        index=index,
+        type=kind,
+        ticket=ticket["id"],
+        org=sandbox.org_ids[0],
+        event="ev-1",
+        version="1",
+        ticket_department=ticket["departmentId"],
+        params=params,
+    )
 
 
 def writes(sandbox, method: str, path_part: str) -> list[dict[str, Any]]:

@@ -52,10 +52,18 @@ def service(sandbox, redis_server, tmp_path: Path) -> Iterator[tuple[Runtime, Ac
 def log_event(runtime: Runtime, org: str, ticket: dict) -> str:
     modified = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
     new_id = event_id(org, ticket["id"], modified, "ticket.updated")
-    event = EventRecord(id=new_id, org=org, kind="ticket.updated", ticket_id=ticket["id"], modified_time=modified,
-                        changes={"priority": (ticket.get("priority"), "High")}, by_deskpilot=False,
-                        ticket={**ticket, "priority": "High", "modifiedTime": modified}, previous=ticket,
-                        observed_at=datetime.now(timezone.utc).isoformat())
+    event = EventRecord(
+        id=new_id,
+        org=org,
+        kind="ticket.updated",
+        ticket_id=ticket["id"],
+        modified_time=modified,
+        changes={"priority": (ticket.get("priority"), "High")},
+        by_deskpilot=False,
+        ticket={**ticket, "priority": "High", "modifiedTime": modified},
+        previous=ticket,
+        observed_at=datetime.now(timezone.utc).isoformat(),
+    )
     assert runtime.store.events.append(event)
     return new_id
 

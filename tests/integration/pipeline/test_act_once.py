@@ -1,5 +1,6 @@
 """Actions applied exactly once against the real thing (the sandbox over HTTP, a real redis-server) when the Desk
 answers wrongly, applies late, hides the write behind older records, or a message is delivered twice."""
+
 from __future__ import annotations
 
 import time
@@ -7,8 +8,8 @@ import time
 import pytest
 
 from tests.integration.pipeline.act_support import action, desk_clients, direct_api, first_ticket, setup, writes
-from worker.actions.enforcer import Enforcer, ApplyResult
 from worker.actions import settle
+from worker.actions.enforcer import ApplyResult, Enforcer
 from worker.actions.settle import WriteSettling
 from worker.desk.errors import OutcomeUnknown, RateLimited
 from worker.desk.transport import WRITE_SENDING
@@ -35,13 +36,16 @@ def apply_until_final(enforcer: Enforcer, action_id: str, client_for) -> tuple[A
 
 # -- item 3: a 200 that carries an error is not a success ------------------------------------------------------------
 @pytest.mark.parametrize("mode", ["errorBody", "null"])
-def test_given_a_comment_answered_200_without_the_comment_then_it_is_not_done_until_it_is_applied(sandbox, redis_server, mode):
+def test_given_a_comment_answered_200_without_the_comment_then_it_is_not_done_until_it_is_applied(
+    sandbox, redis_server, mode
+):
     settings, store, enforcer = setup(sandbox, redis_server)
     with direct_api(sandbox) as api:
         ticket = first_ticket(api)
     store.ledger.record("a1", action(sandbox, ticket, "comment", {"text": "hello"}))
-    sandbox.control.post("/_sandbox/faults", json={"wrongAnswerRate": 1.0, "wrongAnswerModes": [mode],
-                                                    "pathContains": "/comments"})
+    sandbox.control.post(
+        "/_sandbox/faults", json={"wrongAnswerRate": 1.0, "wrongAnswerModes": [mode], "pathContains": "/comments"}
+    )
     with desk_clients(settings, store) as client_for:
         with pytest.raises(OutcomeUnknown):
             enforcer.apply("a1", client_for)
@@ -53,7 +57,9 @@ def test_given_a_comment_answered_200_without_the_comment_then_it_is_not_done_un
 
 
 # -- item 8: a write the Desk applies after the client gave up ----------------------------------------------------
-def test_given_a_write_applied_after_the_client_timeout_then_the_retry_waits_for_it_and_writes_once(sandbox, redis_server):
+def test_given_a_write_applied_after_the_client_timeout_then_the_retry_waits_for_it_and_writes_once(
+    sandbox, redis_server
+):
     # Given a client that waits 1 s, a Desk that applies writes 2.5 s late, and a settle time of 4 s
     settings, store, enforcer = setup(sandbox, redis_server, http_timeout_s=1.0, desk_write_settle_s=4.0)
     with direct_api(sandbox) as api:
@@ -74,10 +80,18 @@ def test_given_a_write_applied_after_the_client_timeout_then_the_retry_waits_for
 @pytest.mark.parametrize(
     ("kind", "params", "path", "older"),
     [
-        ("time_entry", {"hoursSpent": 0, "minutesSpent": 15, "description": "billing"}, "/timeEntry",
-         {"minutesSpent": 5, "description": "older"}),
-        ("task", {"subject": "follow up", "description": "call back"}, "/tasks",
-         {"subject": "older", "status": "Not Started"}),
+        (
+            "time_entry",
+            {"hoursSpent": 0, "minutesSpent": 15, "description": "billing"},
+            "/timeEntry",
+            {"minutesSpent": 5, "description": "older"},
+        ),
+        (
+            "task",
+            {"subject": "follow up", "description": "call back"},
+            "/tasks",
+            {"subject": "older", "status": "Not Started"},
+        ),
     ],
 )
 def test_given_100_older_records_when_a_write_is_applied_but_answered_500_then_the_retry_finds_it(
@@ -131,9 +145,8 @@ def test_given_a_worker_killed_mid_write_then_the_next_delivery_waits_before_che
     with pytest.raises(KeyboardInterrupt), settle.attempt(store, "a1", settle_s=30.0):
         WRITE_SENDING.get()()  # the write left...
         raise KeyboardInterrupt  # ...and the worker died before any answer
-    with desk_clients(settings, store) as client_for:
-        with pytest.raises(WriteSettling) as raised:
-            enforcer.apply("a1", client_for)
+    with desk_clients(settings, store) as client_for, pytest.raises(WriteSettling) as raised:
+        enforcer.apply("a1", client_for)
     assert 0 < raised.value.retry_after <= 30.0
     assert writes(sandbox, "POST", "/comments") == []
 

@@ -1,5 +1,6 @@
 """Counters added up in the process and written in batches (real redis-server): every process's deltas count,
 a message's increments are written at its end when due, the rest by the timer at most an interval late."""
+
 from __future__ import annotations
 
 import subprocess
@@ -55,8 +56,9 @@ def test_a_new_figure_is_written_at_the_end_of_the_message_and_later_ones_when_d
 
 
 def test_an_actor_message_writes_its_counts_when_it_ends(redis_server, tmp_path):
-    runtime = Runtime.from_settings(Settings(redis_url=redis_server.url, rules_path=tmp_path, allow_empty_rules=True,
-                                             _env_file=None))
+    runtime = Runtime.from_settings(
+        Settings(redis_url=redis_server.url, rules_path=tmp_path, allow_empty_rules=True, _env_file=None)
+    )
     broker = StubBroker()
     try:
         actors = declare_actors(broker, runtime)

@@ -1,5 +1,6 @@
 """A message delayed for a RateLimited (429, token outage, settling write) is re-sent once and the actor returns
 cleanly: a failure after the re-send would make dramatiq deliver it a second time."""
+
 from __future__ import annotations
 
 from dramatiq.brokers.stub import StubBroker
@@ -11,8 +12,9 @@ from worker.desk.errors import RateLimited
 
 
 def test_a_delayed_resend_queues_one_message_and_raises_nothing(redis_server, tmp_path):
-    runtime = Runtime.from_settings(Settings(redis_url=redis_server.url, rules_path=tmp_path, allow_empty_rules=True,
-                                             _env_file=None))
+    runtime = Runtime.from_settings(
+        Settings(redis_url=redis_server.url, rules_path=tmp_path, allow_empty_rules=True, _env_file=None)
+    )
     broker = StubBroker()
     try:
         actors = declare_actors(broker, runtime)
@@ -27,8 +29,9 @@ def test_a_delayed_resend_queues_one_message_and_raises_nothing(redis_server, tm
 
 
 def test_a_retry_after_below_the_minimum_backoff_waits_the_minimum(redis_server, tmp_path):
-    runtime = Runtime.from_settings(Settings(redis_url=redis_server.url, rules_path=tmp_path, allow_empty_rules=True,
-                                             _env_file=None))
+    runtime = Runtime.from_settings(
+        Settings(redis_url=redis_server.url, rules_path=tmp_path, allow_empty_rules=True, _env_file=None)
+    )
     broker = StubBroker()
     try:
         actors = declare_actors(broker, runtime)

@@ -1,4 +1,5 @@
 """The demo's Redis claim: it clears only its own namespace, and never a real deployment's (real redis-server)."""
+
 from __future__ import annotations
 
 import pytest

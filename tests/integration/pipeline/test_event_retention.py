@@ -1,4 +1,5 @@
 """A finished event keeps what dedupe and audit read, for a bounded time (real redis-server)."""
+
 from __future__ import annotations
 
 import json
@@ -11,9 +12,20 @@ from worker.store.records import EventRecord
 key = Keys().key  # the default namespace, as Store.connect() uses
 
 TICKET = {"id": "1", "status": "Open", "priority": "High", "description": "x" * 2000, "customFields": {"a": "b"}}
-EVENT = EventRecord.from_dict({"id": "ev-1", "org": "9", "kind": "ticket.updated", "ticket_id": "1", "modifiedTime": "2026-11-28T10:00:00.000Z",
-         "changes": {"priority": ["Low", "High"]}, "by_deskpilot": False, "ticket": TICKET,
-         "previous": {**TICKET, "priority": "Low"}, "observed_at": "2026-11-28T10:00:01+00:00"})
+EVENT = EventRecord.from_dict(
+    {
+        "id": "ev-1",
+        "org": "9",
+        "kind": "ticket.updated",
+        "ticket_id": "1",
+        "modifiedTime": "2026-11-28T10:00:00.000Z",
+        "changes": {"priority": ["Low", "High"]},
+        "by_deskpilot": False,
+        "ticket": TICKET,
+        "previous": {**TICKET, "priority": "Low"},
+        "observed_at": "2026-11-28T10:00:01+00:00",
+    }
+)
 
 
 def test_a_finished_event_drops_the_tickets_and_expires_sooner(redis_server):

@@ -1,4 +1,5 @@
 """The /healthz verdict against a real redis-server: each reason, and a clean bill when work flows."""
+
 from __future__ import annotations
 
 import pytest

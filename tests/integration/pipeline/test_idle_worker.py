@@ -1,4 +1,5 @@
 """An idle worker process looks for work at a modest pace (a real worker, a real redis-server) and stops promptly."""
+
 from __future__ import annotations
 
 import signal
@@ -8,7 +9,10 @@ from tests.support.pipeline import Pipeline, wait_until
 from tests.support.redis_server import RedisServer
 from tests.support.sandbox import SandboxProcess
 
-RULES = "rules:\n  - id: idle\n    on: ticket.updated\n    if: {field: priority, changed_to: High}\n    then: [{comment: {text: idle}}]\n"
+RULES = (
+    "rules:\n  - id: idle\n    on: ticket.updated\n    if: {field: priority, changed_to: High}\n"
+    "    then: [{comment: {text: idle}}]\n"
+)
 QUEUES_WITH_DELAY_QUEUES = 10
 # Fetches per idle consumer per second: dramatiq backs off to between half and all of the idle wake-up, so 1 s
 # allows at most 2; the old 100 ms made 10 or more.

@@ -1,5 +1,6 @@
 """The loop guard against the sandbox over real HTTP and a real redis-server: a person's change is never taken for
 deskpilot's own, and deskpilot's own still is."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -32,7 +33,15 @@ def world(sandbox, redis_server) -> Iterator[dict[str, Any]]:
         poller = Poller(client_for(sandbox.org_ids[0]), store, sent.append, overlap=timedelta(seconds=5))
         poller.poll()  # the backfill: later polls log events
         ticket = api.get("/tickets", params={"limit": 1, "status": "Open"}).json()["data"][0]
-        yield {"store": store, "enforcer": enforcer, "client_for": client_for, "api": api, "poller": poller, "sent": sent, "ticket": ticket}
+        yield {
+            "store": store,
+            "enforcer": enforcer,
+            "client_for": client_for,
+            "api": api,
+            "poller": poller,
+            "sent": sent,
+            "ticket": ticket,
+        }
 
 
 def commented_events(world: dict[str, Any]) -> list[dict[str, Any]]:
@@ -41,7 +50,9 @@ def commented_events(world: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def comment_action(world, sandbox, action_id: str, text: str) -> ApplyResult:
-    world["store"].ledger.record(action_id, action(sandbox, world["ticket"], "comment", {"public": False, "text": text}))
+    world["store"].ledger.record(
+        action_id, action(sandbox, world["ticket"], "comment", {"public": False, "text": text})
+    )
     return world["enforcer"].apply(action_id, world["client_for"])
 
 
@@ -49,7 +60,9 @@ def test_after_a_refused_comment_a_persons_comment_fires_the_rule_meant_for_peop
     # given a comment action the Desk refused for good
     assert comment_action(world, sandbox, "act-refused", TOO_LONG) == ApplyResult.FAILED
     # when a person comments on the same ticket and the poller sees it
-    person = world["api"].post(f"/tickets/{world['ticket']['id']}/comments", json={"content": "Any news?", "isPublic": True})
+    person = world["api"].post(
+        f"/tickets/{world['ticket']['id']}/comments", json={"content": "Any news?", "isPublic": True}
+    )
     assert person.status_code == 200
     world["poller"].poll()
     # then the comment is a person's, and the rule meant for people's comments fires

@@ -1,4 +1,6 @@
-"""Expectations of deskpilot's own writes, against a real redis-server: precise, and withdrawn when a write surely failed."""
+"""Expectations of deskpilot's own writes, against a real redis-server: precise, and withdrawn when a write surely
+failed."""
+
 from __future__ import annotations
 
 from datetime import timedelta

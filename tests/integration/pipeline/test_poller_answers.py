@@ -1,4 +1,5 @@
 """The poller against a Desk answering wrongly on purpose (a fake transport) and a real redis-server."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -59,14 +60,26 @@ def store(redis_server) -> Store:
 
 
 def ticket(ticket_id: str, modified: datetime, priority: str = "High") -> dict[str, Any]:
-    return {"id": ticket_id, "status": "Open", "priority": priority, "modifiedTime": modified.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"}
+    return {
+        "id": ticket_id,
+        "status": "Open",
+        "priority": priority,
+        "modifiedTime": modified.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+    }
 
 
 NULL_BODY = MalformedResponse("a 200 answer whose body is null", status=200, method="GET", path="/tickets/search")
 
 
-@pytest.mark.parametrize("body", [{"errorCode": "INTERNAL_SERVER_ERROR", "message": "An internal server error occurred"},
-                                  {"data": None}, ["not", "a", "page"], NULL_BODY])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"errorCode": "INTERNAL_SERVER_ERROR", "message": "An internal server error occurred"},
+        {"data": None},
+        ["not", "a", "page"],
+        NULL_BODY,
+    ],
+)
 def test_a_search_answered_without_a_data_list_keeps_the_cursor(store, body):
     # given an org polled before
     cursor = datetime.now(timezone.utc) - timedelta(minutes=1)
@@ -85,10 +98,17 @@ def test_a_search_answered_without_a_data_list_keeps_the_cursor(store, body):
 def test_a_malformed_item_is_skipped_and_the_rest_of_the_page_is_read(store):
     # given two mirrored tickets
     now = datetime.now(timezone.utc)
-    store.mirror.put_many(ORG, {"1": ticket("1", now - timedelta(hours=1), "Low"), "3": ticket("3", now - timedelta(hours=1), "Low")})
+    store.mirror.put_many(
+        ORG, {"1": ticket("1", now - timedelta(hours=1), "Low"), "3": ticket("3", now - timedelta(hours=1), "Low")}
+    )
     store.cursors.advance(ORG, now - timedelta(seconds=10))
-    page = [ticket("1", now - timedelta(seconds=5)), {"id": "2", "status": "Open"}, "garbage", {"modifiedTime": EARLIER},
-            ticket("3", now - timedelta(seconds=4))]
+    page = [
+        ticket("1", now - timedelta(seconds=5)),
+        {"id": "2", "status": "Open"},
+        "garbage",
+        {"modifiedTime": EARLIER},
+        ticket("3", now - timedelta(seconds=4)),
+    ]
     sent: list[str] = []
     # when one search page holds malformed items among good ones
     with capture_logs() as logs:

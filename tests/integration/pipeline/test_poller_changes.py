@@ -1,4 +1,5 @@
 """The poller against the sandbox over real HTTP and a real redis-server: old closed tickets and a lagging index."""
+
 from __future__ import annotations
 
 import time
@@ -24,7 +25,9 @@ NO_RETRY = RetryPolicy(attempts=1, base_s=0.01, cap_s=0.01, deadline_s=5.0)
 
 @pytest.fixture
 def client(sandbox, redis_server) -> Iterator[DeskClient]:
-    with DeskClient(desk_config(desk_settings(sandbox, redis_server)), redis_server.client(), sandbox.org_ids[0], policy=NO_RETRY) as desk:
+    with DeskClient(
+        desk_config(desk_settings(sandbox, redis_server)), redis_server.client(), sandbox.org_ids[0], policy=NO_RETRY
+    ) as desk:
         yield desk
 
 
@@ -73,7 +76,9 @@ def test_a_change_the_index_shows_later_than_the_overlap_is_still_seen_and_repor
     sandbox.control.post("/_sandbox/config", json={"searchLagS": 3})
     ticket = client.transport.request("GET", "/tickets", params={"limit": 1, "status": "Open"})["data"][0]
     # when a person changes a ticket and polls run while the index has not caught up, and after
-    client.transport.request("PATCH", f"/tickets/{ticket['id']}", json={"priority": "High" if ticket.get("priority") != "High" else "Low"})
+    client.transport.request(
+        "PATCH", f"/tickets/{ticket['id']}", json={"priority": "High" if ticket.get("priority") != "High" else "Low"}
+    )
     with capture_logs() as logs:
         for _ in range(12):
             poller.poll()

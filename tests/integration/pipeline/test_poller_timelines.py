@@ -1,4 +1,5 @@
 """The poller against the sandbox over real HTTP: backfill, events, SLA timelines read with few calls."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -11,9 +12,9 @@ from worker.desk.client import DeskClient
 from worker.desk.errors import DeskError
 from worker.desk.retry import RetryPolicy
 from worker.ingest.poller import Poller
+from worker.ingest.timeline_sync import TimelineKeeper
 from worker.store import Store
 from worker.store.keys import Keys
-from worker.ingest.timeline_sync import TimelineKeeper
 
 key = Keys().key  # the default namespace, as Store.connect() uses
 
@@ -22,7 +23,9 @@ NO_RETRY = RetryPolicy(attempts=1, base_s=0.01, cap_s=0.01, deadline_s=5.0)
 
 @pytest.fixture
 def client(sandbox, redis_server) -> Iterator[DeskClient]:
-    with DeskClient(desk_config(desk_settings(sandbox, redis_server)), redis_server.client(), sandbox.org_ids[0], policy=NO_RETRY) as desk:
+    with DeskClient(
+        desk_config(desk_settings(sandbox, redis_server)), redis_server.client(), sandbox.org_ids[0], policy=NO_RETRY
+    ) as desk:
         yield desk
 
 

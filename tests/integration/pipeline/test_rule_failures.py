@@ -1,5 +1,6 @@
 """A rule's failure is visible and that rule's alone, through the worker's parts on a real redis-server: audited,
 counted in deskpilot_rule_errors_total{rule}, logged as rule.failed; the others act and the event is finished."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -8,14 +9,14 @@ from structlog.testing import capture_logs
 
 from tests.integration.pipeline.act_support import action, desk_clients, direct_api, first_ticket, setup
 from worker.actions.enforcer import ApplyResult
+from worker.cli.ops import _audit_line
 from worker.engine.directory import Directory
 from worker.engine.loader import load_rules_text
 from worker.engine.sla.timeline import Timeline
 from worker.plan.on_event import evaluate_event
-from worker.cli.ops import _audit_line
 from worker.plan.sla_levels import SlaSweeper
-from worker.store import Store
 from worker.plan.time_rules import TimeRuleSweeper
+from worker.store import Store
 from worker.store.records import EventRecord
 
 ORG = "2389290"
@@ -31,8 +32,13 @@ rules:
     then:
       - update: {priority: High}
 """
-TICKET = {"id": "101", "status": "Open", "priority": "Low", "createdTime": "2026-11-30T09:00:00Z",
-          "modifiedTime": "2026-11-30T09:00:00Z"}
+TICKET = {
+    "id": "101",
+    "status": "Open",
+    "priority": "Low",
+    "createdTime": "2026-11-30T09:00:00Z",
+    "modifiedTime": "2026-11-30T09:00:00Z",
+}
 
 
 def _warnings(logs: list[dict], event: str) -> list[dict]:
@@ -41,8 +47,16 @@ def _warnings(logs: list[dict], event: str) -> list[dict]:
 
 def test_an_event_with_a_failing_rule_records_the_others_and_is_finished(redis_server):
     store = Store.connect(redis_server.client())
-    store.events.append(EventRecord(id="ev-1", org=ORG, kind="ticket.updated", ticket_id="101", ticket=TICKET,
-                                    changes={"priority": ("Medium", "Low")}))
+    store.events.append(
+        EventRecord(
+            id="ev-1",
+            org=ORG,
+            kind="ticket.updated",
+            ticket_id="101",
+            ticket=TICKET,
+            changes={"priority": ("Medium", "Low")},
+        )
+    )
     sent: list[str] = []
     # when the event is evaluated
     with capture_logs() as logs:
@@ -121,8 +135,13 @@ sla_policies:
 """)
     created = NOW - timedelta(minutes=10)
     stamp = created.isoformat().replace("+00:00", "Z")
-    store.mirror.put_many(ORG, {ticket_id: {**TICKET, "id": ticket_id, "createdTime": stamp, "modifiedTime": stamp}
-                                for ticket_id in ("bad", "good")})
+    store.mirror.put_many(
+        ORG,
+        {
+            ticket_id: {**TICKET, "id": ticket_id, "createdTime": stamp, "modifiedTime": stamp}
+            for ticket_id in ("bad", "good")
+        },
+    )
     timeline = Timeline(created, (created,), (), ((created, "Open"),)).to_dict()
     store.timelines.put_many(ORG, {"bad": {**timeline, "created": "not a time"}, "good": timeline})
     sent: list[str] = []
@@ -140,8 +159,14 @@ def test_an_action_the_desk_refuses_for_the_rules_fault_is_a_warning_and_a_count
     settings, store, enforcer = setup(sandbox, redis_server)
     with direct_api(sandbox) as api:
         ticket = first_ticket(api)
-    entry = {"hoursSpent": "1", "minutesSpent": "0", "secondsSpent": "0", "executedTime": "2026-12-01T10:00:00.000Z",
-             "owner": "gone@zylker.com", "ownerId": "1"}  # an agent the Desk does not have
+    entry = {
+        "hoursSpent": "1",
+        "minutesSpent": "0",
+        "secondsSpent": "0",
+        "executedTime": "2026-12-01T10:00:00.000Z",
+        "owner": "gone@zylker.com",
+        "ownerId": "1",
+    }  # an agent the Desk does not have
     store.ledger.record("a1", action(sandbox, ticket, "time_entry", entry))
     with desk_clients(settings, store) as client_for, capture_logs() as logs:
         assert enforcer.apply("a1", client_for) is ApplyResult.FAILED

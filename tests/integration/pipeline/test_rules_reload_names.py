@@ -1,5 +1,6 @@
 """A running service refuses a reload naming something its Desk lacks (checked against the cached catalogue in
 a real Redis, fetched from the sandbox over HTTP): the last good set keeps running, the log says what and where."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,14 +20,16 @@ rules:
 """
 
 
-def test_a_reload_naming_an_unknown_department_is_refused_and_the_old_set_kept(shared_sandbox, redis_server,
-                                                                               tmp_path: Path) -> None:
+def test_a_reload_naming_an_unknown_department_is_refused_and_the_old_set_kept(
+    shared_sandbox, redis_server, tmp_path: Path
+) -> None:
     # given a running service whose rules move tickets to Billing
     rules_file = tmp_path / "rules" / "billing.yaml"
     rules_file.parent.mkdir()
     rules_file.write_text(RULE.format(department="Billing"))
-    settings = desk_settings(shared_sandbox, redis_server, org_ids=shared_sandbox.org_ids[:1],
-                             rules_path=rules_file.parent)
+    settings = desk_settings(
+        shared_sandbox, redis_server, org_ids=shared_sandbox.org_ids[:1], rules_path=rules_file.parent
+    )
     runtime = Runtime.from_settings(settings)
     runtime.rules.reload_s = 0.0  # look at the files on every call
     try:
@@ -39,8 +42,10 @@ def test_a_reload_naming_an_unknown_department_is_refused_and_the_old_set_kept(s
         assert kept is good
         [refused] = [entry for entry in logs if entry["event"] == "rules.refused"]
         assert refused["log_level"] == "error" and refused["kept"] == good.version
-        assert refused["problems"] == [f"{rules_file}:6:28: unknown department 'Biling' (did you mean 'Billing'?); "
-                                       "the Desk has: " + refused["problems"][0].split("the Desk has: ")[1]]
+        assert refused["problems"] == [
+            f"{rules_file}:6:28: unknown department 'Biling' (did you mean 'Billing'?); "
+            "the Desk has: " + refused["problems"][0].split("the Desk has: ")[1]
+        ]
         # and the catalogue is the directory's, shared through Redis (one fetch at load, none at the reload)
         assert [entry["event"] for entry in logs].count("directory.fetched") == 1
         # when the name is fixed, the new set is taken

@@ -1,4 +1,5 @@
 """The SLA sweep over the mirror: levels fire once per cycle; a new policy does not escalate old history."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -24,7 +25,18 @@ START = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
 
 def mirror_ticket(store: Store, ticket_id: str, created: datetime) -> None:
     stamp = created.isoformat().replace("+00:00", "Z")
-    store.mirror.put_many(ORG, {ticket_id: {"id": ticket_id, "status": "Open", "priority": "High", "createdTime": stamp, "modifiedTime": stamp}})
+    store.mirror.put_many(
+        ORG,
+        {
+            ticket_id: {
+                "id": ticket_id,
+                "status": "Open",
+                "priority": "High",
+                "createdTime": stamp,
+                "modifiedTime": stamp,
+            }
+        },
+    )
     store.timelines.put_many(ORG, {ticket_id: Timeline(created, (created,), (), ((created, "Open"),)).to_dict()})
 
 

@@ -1,5 +1,6 @@
 """One Redis TIME per step (an actor message): server_ms inside a step_clock is that reading moved on by the local
 monotonic clock (real redis-server)."""
+
 from __future__ import annotations
 
 import time

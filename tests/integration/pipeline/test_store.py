@@ -1,4 +1,5 @@
 """What deskpilot keeps in Redis, against a real redis-server: ledger, events, own writes, history, ticks."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -82,11 +83,16 @@ def test_two_schedulers_fire_each_tick_once(store):
     now = datetime(2026, 11, 28, 10, 0, 7, tzinfo=timezone.utc)
     jobs = lambda: [Job(name="poll:9", interval_s=5), Job(name="sweep:r", cron="* * * * *")]  # noqa: E731
     first = Scheduler(store.ticks, jobs, lambda job, due: fired.append((job.name, due)), lambda: now)
-    second = Scheduler(Store.connect(store.redis).ticks, jobs, lambda job, due: fired.append((job.name, due)), lambda: now)
+    second = Scheduler(
+        Store.connect(store.redis).ticks, jobs, lambda job, due: fired.append((job.name, due)), lambda: now
+    )
     first.run_once()
     second.run_once()
     first.run_once()
-    assert sorted(fired) == [("poll:9", datetime(2026, 11, 28, 10, 0, 5, tzinfo=timezone.utc)), ("sweep:r", datetime(2026, 11, 28, 10, 0, tzinfo=timezone.utc))]
+    assert sorted(fired) == [
+        ("poll:9", datetime(2026, 11, 28, 10, 0, 5, tzinfo=timezone.utc)),
+        ("sweep:r", datetime(2026, 11, 28, 10, 0, tzinfo=timezone.utc)),
+    ]
 
 
 def test_dead_letters_are_listed_and_taken_by_id(store):

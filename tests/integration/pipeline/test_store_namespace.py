@@ -1,5 +1,6 @@
 """The store owns Redis: two deployments in one database under their own namespaces never see each other's keys,
 and Lua scripts cross the wire once per server (EVALSHA after the first load), against a real redis-server."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -22,8 +23,9 @@ EVENT = EventRecord(id="ev-1", kind="ticket.updated", org=ORG, ticket_id="1", ti
 
 
 def desk_config(keys: Keys) -> DeskConfig:
-    return DeskConfig(client_id="c", client_secret=SecretStr("s"), refresh_token=SecretStr("r"),
-                      key_prefix=keys.desk_prefix)
+    return DeskConfig(
+        client_id="c", client_secret=SecretStr("s"), refresh_token=SecretStr("r"), key_prefix=keys.desk_prefix
+    )
 
 
 def budget(redis, keys: Keys) -> Budget:
@@ -72,8 +74,12 @@ def test_given_two_namespaces_then_the_desk_budgets_and_token_caches_are_apart(r
 
 def test_given_two_namespaces_then_dramatiq_queues_are_apart(redis_server):
     # given a message sent on namespace a's broker
-    brokers = {name: make_broker(redis_server.url, Store.connect(redis_server.client(), keys=Keys(name)).dead_letters,
-                                 Keys(name)) for name in ("a", "b")}
+    brokers = {
+        name: make_broker(
+            redis_server.url, Store.connect(redis_server.client(), keys=Keys(name)).dead_letters, Keys(name)
+        )
+        for name in ("a", "b")
+    }
     message = brokers["a"].enqueue(dramatiq_message("deskpilot.evaluate"))
     # then its queue is under "a:dramatiq:", and b's queue of the same name is empty
     redis = redis_server.client()

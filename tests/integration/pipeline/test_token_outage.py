@@ -1,17 +1,20 @@
 """A short accounts-server outage does not dead-letter actions: they wait, and are applied after recovery."""
+
 from __future__ import annotations
 
 import pytest
 
 from tests.integration.pipeline.act_support import action, desk_clients, direct_api, first_ticket, setup, writes
 from tests.support.redis_server import free_port
-from worker.app.desk_config import desk_config
 from worker.actions.enforcer import ApplyResult
+from worker.app.desk_config import desk_config
 from worker.desk.auth import MINT_LIMIT, TokenProvider
 from worker.desk.errors import TokenUnavailable
 
 
-def test_given_the_accounts_server_throttling_then_the_action_waits_and_is_applied_after_recovery(sandbox, redis_server):
+def test_given_the_accounts_server_throttling_then_the_action_waits_and_is_applied_after_recovery(
+    sandbox, redis_server
+):
     settings, store, enforcer = setup(sandbox, redis_server)
     with direct_api(sandbox) as api:
         ticket = first_ticket(api)
@@ -38,8 +41,7 @@ def test_given_an_unreachable_accounts_server_then_calls_fail_as_passing_not_as_
     with direct_api(sandbox) as api:
         ticket = first_ticket(api)
     store.ledger.record("a1", action(sandbox, ticket, "comment", {"text": "hello"}))
-    with desk_clients(settings, store) as client_for:
-        with pytest.raises(TokenUnavailable) as raised:
-            enforcer.apply("a1", client_for)
+    with desk_clients(settings, store) as client_for, pytest.raises(TokenUnavailable) as raised:
+        enforcer.apply("a1", client_for)
     assert raised.value.error_code == "TOKEN_ENDPOINT_UNREACHABLE"
     assert not store.ledger.get("a1").final and store.dead_letters.list() == []

@@ -1,6 +1,7 @@
 """The sandbox every test module here talks to: one per module (its writes stay its own), and a client on it.
 
 A module seeds a different number of tickets per org by naming `TICKETS_PER_ORG` itself."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

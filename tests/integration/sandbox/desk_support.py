@@ -1,4 +1,5 @@
 """What the ticket-children tests share: the sandbox's size, its seeded tickets, the upload limit, multipart bodies."""
+
 from __future__ import annotations
 
 import uuid
@@ -31,8 +32,10 @@ def chunked_multipart(name: str, content: bytes) -> tuple[Iterator[bytes], dict[
     """A multipart body with one `file` part, sent chunked: no Content-Length, so only the file's measured size
     can tell that it is too large."""
     boundary = uuid.uuid4().hex
-    head = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
-            "Content-Type: application/octet-stream\r\n\r\n").encode()
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+    ).encode()
     tail = f"\r\n--{boundary}--\r\n".encode()
 
     def chunks() -> Iterator[bytes]:

@@ -1,4 +1,5 @@
 """Small helpers for talking to a sandbox over real HTTP in tests: clients, scoped tokens, its clock, its write log."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -10,7 +11,9 @@ from tests.support.sandbox import SandboxProcess
 REDIRECT_URI = "http://127.0.0.1/oauthgrant"
 
 
-def api(sandbox: SandboxProcess, token: str | None = None, org_id: str | None = None, scheme: str = "Zoho-oauthtoken") -> httpx.Client:
+def api(
+    sandbox: SandboxProcess, token: str | None = None, org_id: str | None = None, scheme: str = "Zoho-oauthtoken"
+) -> httpx.Client:
     """An httpx client on the API root with the Desk's two headers set."""
     headers = {"Authorization": f"{scheme} {token or sandbox.access_token()}"}
     if org_id is not False:
@@ -21,15 +24,27 @@ def api(sandbox: SandboxProcess, token: str | None = None, org_id: str | None = 
 def scoped_token(desk: SandboxProcess, *scopes: str) -> str:
     """An access token granted only `scopes` (each may be a comma list), through the authorization-code flow as a
     client would get it."""
-    redirect = httpx.get(f"{desk.accounts_url}/oauth/v2/auth", params={
-        "response_type": "code", "client_id": desk.client_id, "scope": ",".join(scopes), "redirect_uri": REDIRECT_URI,
-        "access_type": "offline",
-    })
+    redirect = httpx.get(
+        f"{desk.accounts_url}/oauth/v2/auth",
+        params={
+            "response_type": "code",
+            "client_id": desk.client_id,
+            "scope": ",".join(scopes),
+            "redirect_uri": REDIRECT_URI,
+            "access_type": "offline",
+        },
+    )
     code = httpx.URL(redirect.headers["location"]).params["code"]
-    answer = httpx.post(f"{desk.accounts_url}/oauth/v2/token", params={
-        "grant_type": "authorization_code", "code": code, "client_id": desk.client_id,
-        "client_secret": desk.client_secret, "redirect_uri": REDIRECT_URI,
-    }).json()
+    answer = httpx.post(
+        f"{desk.accounts_url}/oauth/v2/token",
+        params={
+            "grant_type": "authorization_code",
+            "code": code,
+            "client_id": desk.client_id,
+            "client_secret": desk.client_secret,
+            "redirect_uri": REDIRECT_URI,
+        },
+    ).json()
     return answer["access_token"]
 
 

@@ -12,6 +12,7 @@ shows them) -- see `shape_differences`.
 Replaying: `Replayer` swaps host, token, orgId and the example's ids for the sandbox's, finding or making records of
 the kind the example shows.
 """
+
 from __future__ import annotations
 
 import json
@@ -73,10 +74,18 @@ class Seed:
 def load_seed(path: Path = FIXTURE) -> Seed:
     seed = json.loads(path.read_text(encoding="utf-8"))
     examples = tuple(
-        Example(each["line"], each["method"], each["path"], tuple((name, value) for name, value in each["query"]),
-                tuple(each["headers"]), each["body"], Shown(each["shown"]["shape"], each["shown"]["status"]),
-                each["kind"])
-        for each in seed["examples"])
+        Example(
+            each["line"],
+            each["method"],
+            each["path"],
+            tuple((name, value) for name, value in each["query"]),
+            tuple(each["headers"]),
+            each["body"],
+            Shown(each["shown"]["shape"], each["shown"]["status"]),
+            each["kind"],
+        )
+        for each in seed["examples"]
+    )
     return Seed(seed["brand"], tuple(seed["deprecated_endpoint_lines"]), examples)
 
 
@@ -121,8 +130,14 @@ def _record_differences(shown: dict[str, Any], actual: dict[str, Any], where: st
         example, answer = shown[key], actual[key]
         if isinstance(example, dict) and example and isinstance(answer, dict):
             problems += _record_differences(example, answer, f"{where}.{key}")
-        elif (isinstance(example, list) and example and isinstance(example[0], dict)
-              and isinstance(answer, list) and answer and isinstance(answer[0], dict)):
+        elif (
+            isinstance(example, list)
+            and example
+            and isinstance(example[0], dict)
+            and isinstance(answer, list)
+            and answer
+            and isinstance(answer[0], dict)
+        ):
             problems += _record_differences(example[0], answer[0], f"{where}.{key}[0]")
     return problems
 
@@ -141,8 +156,10 @@ def counterparts(shown_items: list[dict[str, Any]], item: dict[str, Any]) -> lis
     if "module" in item:
         same = [shown for shown in shown_items if shown.get("module") == item["module"]]
     elif "direction" in item and "channel" in item:
+
         def sort(record: dict[str, Any]) -> tuple[Any, bool]:
             return record.get("direction"), record.get("channel") == "EMAIL"
+
         same = [shown for shown in shown_items if sort(shown) == sort(item)]
     else:
         same = []
@@ -178,20 +195,43 @@ FILE_PARENTS = {"tickets": "ticket", "contacts": "contact", "accounts": "account
 PARENT_COLLECTIONS = {kind: collection for collection, kind in FILE_PARENTS.items()}
 # The kind of record an id names, from the path segment before it (attachments: from their parent's kind).
 SEGMENT_KINDS = {
-    "organizations": "org", "tickets": "ticket", "threads": "thread", "draftReply": "draft", "comments": "comment",
-    "timeEntry": "time_entry", "contacts": "contact", "accounts": "account", "tasks": "task", "agents": "agent",
-    "departments": "department", "contracts": "contract", "uploads": "upload",
+    "organizations": "org",
+    "tickets": "ticket",
+    "threads": "thread",
+    "draftReply": "draft",
+    "comments": "comment",
+    "timeEntry": "time_entry",
+    "contacts": "contact",
+    "accounts": "account",
+    "tasks": "task",
+    "agents": "agent",
+    "departments": "department",
+    "contracts": "contract",
+    "uploads": "upload",
 }
 # The kind of record a body field (or a query parameter) names.
 FIELD_KINDS = {
-    "contactId": "contact", "departmentId": "department", "assigneeId": "agent", "ownerId": "agent",
-    "accountId": "account", "ticketId": "ticket", "ids": "ticket", "attachmentIds": "upload",
+    "contactId": "contact",
+    "departmentId": "department",
+    "assigneeId": "agent",
+    "ownerId": "agent",
+    "accountId": "account",
+    "ticketId": "ticket",
+    "ids": "ticket",
+    "attachmentIds": "upload",
 }
 # The kind of record a POST to a collection makes: its doc id in the shown answer then names that record. Not
 # draftReply: the draft the PATCH example edits shows no attachment, while the one the POST example made has one.
 CREATED_KINDS = {
-    "tickets": "ticket", "comments": "comment", "timeEntry": "time_entry", "contacts": "contact",
-    "accounts": "account", "tasks": "task", "uploads": "upload", "sendReply": "thread", "attachments": None,
+    "tickets": "ticket",
+    "comments": "comment",
+    "timeEntry": "time_entry",
+    "contacts": "contact",
+    "accounts": "account",
+    "tasks": "task",
+    "uploads": "upload",
+    "sendReply": "thread",
+    "attachments": None,
 }
 # A list example shows items: when its parent has none, one is made (path suffix -> kind; None: an attachment).
 LISTED_CHILDREN = {"/comments": "comment", "/timeEntry": "time_entry", "/tasks": "task", "/attachments": None}
@@ -210,8 +250,11 @@ class Replayer:
         self.desk = desk
         self.org_id = desk.org_ids[0]
         self.token = desk.access_token()
-        self.client = httpx.Client(base_url=desk.api_root, timeout=10.0,
-                                   headers={"Authorization": f"Zoho-oauthtoken {self.token}", "orgId": self.org_id})
+        self.client = httpx.Client(
+            base_url=desk.api_root,
+            timeout=10.0,
+            headers={"Authorization": f"Zoho-oauthtoken {self.token}", "orgId": self.org_id},
+        )
         self.value_changes = value_changes or {}
         self.ids: dict[tuple[str, str], str] = {}
         self.brand = brand_placeholder()
@@ -248,8 +291,11 @@ class Replayer:
     def admin(self) -> dict[str, Any]:
         """The active agent in every department: a valid assignee and owner anywhere."""
         departments = {department["id"] for department in self.departments}
-        return next(agent for agent in self.items("/agents")
-                    if agent["status"] == "ACTIVE" and departments <= set(agent["associatedDepartmentIds"]))
+        return next(
+            agent
+            for agent in self.items("/agents")
+            if agent["status"] == "ACTIVE" and departments <= set(agent["associatedDepartmentIds"])
+        )
 
     @cached_property
     def reply_addresses(self) -> list[dict[str, Any]]:
@@ -275,32 +321,62 @@ class Replayer:
         return self.post("/uploads", files=self.file("atach.png"))["id"]
 
     def new_ticket(self, **fields: Any) -> dict[str, Any]:
-        return self.post("/tickets", {"subject": MADE, "departmentId": self.departments[0]["id"],
-                                      "contactId": self.contacts()[0]["id"], "description": "Hello.", **fields})
+        return self.post(
+            "/tickets",
+            {
+                "subject": MADE,
+                "departmentId": self.departments[0]["id"],
+                "contactId": self.contacts()[0]["id"],
+                "description": "Hello.",
+                **fields,
+            },
+        )
 
     def new_child(self, kind: str, parent: str) -> str:
         """A new record of `kind` under `parent` (a ticket, or for attachments their parent's kind)."""
         if kind == "comment":
             made = self.post(f"/tickets/{parent}/comments", {"content": f"{MADE}."})
         elif kind == "time_entry":
-            made = self.post(f"/tickets/{parent}/timeEntry", {
-                "hoursSpent": "1", "minutesSpent": "5", "ownerId": self.admin["id"], "agentCostPerHour": "3.0",
-                "executedTime": "2016-06-22T20:30:00.000Z", "requestChargeType": "Customer Service"})
+            made = self.post(
+                f"/tickets/{parent}/timeEntry",
+                {
+                    "hoursSpent": "1",
+                    "minutesSpent": "5",
+                    "ownerId": self.admin["id"],
+                    "agentCostPerHour": "3.0",
+                    "executedTime": "2016-06-22T20:30:00.000Z",
+                    "requestChargeType": "Customer Service",
+                },
+            )
         elif kind == "task":
-            made = self.post("/tasks", {"subject": MADE, "ticketId": parent, "ownerId": self.admin["id"],
-                                        "departmentId": self.get(f"/tickets/{parent}")["departmentId"]})
+            made = self.post(
+                "/tasks",
+                {
+                    "subject": MADE,
+                    "ticketId": parent,
+                    "ownerId": self.admin["id"],
+                    "departmentId": self.get(f"/tickets/{parent}")["departmentId"],
+                },
+            )
         elif kind.endswith("_attachment"):
-            made = self.post(f"/{PARENT_COLLECTIONS[kind.removesuffix('_attachment')]}/{parent}/attachments",
-                             files=self.file())
+            made = self.post(
+                f"/{PARENT_COLLECTIONS[kind.removesuffix('_attachment')]}/{parent}/attachments", files=self.file()
+            )
         else:
             raise AssertionError(f"no way to make a {kind}")
         return made["id"]
 
     def draft(self, ticket_id: str, *uploads: str) -> dict[str, Any]:
         department = self.get(f"/tickets/{ticket_id}")["departmentId"]
-        return self.post(f"/tickets/{ticket_id}/draftReply", {
-            "channel": "EMAIL", "content": f"{MADE}.", "attachmentIds": list(uploads),
-            "fromEmailAddress": self.reply_address(department)})
+        return self.post(
+            f"/tickets/{ticket_id}/draftReply",
+            {
+                "channel": "EMAIL",
+                "content": f"{MADE}.",
+                "attachmentIds": list(uploads),
+                "fromEmailAddress": self.reply_address(department),
+            },
+        )
 
     def draft_with_attachment(self, ticket_id: str) -> tuple[str, str]:
         """(a draft of the ticket carrying an attachment, that attachment): only a draft's attachment can go."""
@@ -348,8 +424,12 @@ class Replayer:
             return self.admin["id"]
         if kind == "upload":
             return self.upload()
-        listed = {"contact": self.contacts, "account": lambda: self.items("/accounts"),
-                  "department": lambda: self.departments, "contract": lambda: self.items("/contracts")}
+        listed = {
+            "contact": self.contacts,
+            "account": lambda: self.items("/accounts"),
+            "department": lambda: self.departments,
+            "contract": lambda: self.items("/contracts"),
+        }
         if kind in listed:
             return self._distinct(kind, [record["id"] for record in listed[kind]()])
         raise AssertionError(f"no way to find a {kind}")
@@ -422,8 +502,9 @@ class Replayer:
         mine = [contact for contact in self.contacts() if contact.get("accountId") == account_id]
         if mine:
             return mine[0]["id"]
-        return self.post("/contacts", {"lastName": "Made", "accountId": account_id,
-                                       "email": f"made.{self.made}@example.com"})["id"]
+        return self.post(
+            "/contacts", {"lastName": "Made", "accountId": account_id, "email": f"made.{self.made}@example.com"}
+        )["id"]
 
     # the request ----------------------------------------------------------------------------------------------
     def path_of(self, example: Example) -> tuple[str, dict[str, str]]:
@@ -454,8 +535,13 @@ class Replayer:
         return "/" + "/".join(out), path_ids
 
     def query_of(self, example: Example) -> list[tuple[str, str]]:
-        return [(name, self.resolve(FIELD_KINDS[name], value, example) if name in FIELD_KINDS and value.isdigit()
-                 else value) for name, value in example.query]
+        return [
+            (
+                name,
+                self.resolve(FIELD_KINDS[name], value, example) if name in FIELD_KINDS and value.isdigit() else value,
+            )
+            for name, value in example.query
+        ]
 
     def body_of(self, example: Example, path_ids: dict[str, str]) -> Any:
         if example.body is None:
@@ -463,8 +549,9 @@ class Replayer:
         ticket = self.get(f"/tickets/{path_ids['ticket']}") if "ticket" in path_ids else None
         return {**self._swap(example.body, example, ticket, example.body), **self.value_changes.get(example.line, {})}
 
-    def _swap(self, value: Any, example: Example, ticket: dict[str, Any] | None, whole: dict[str, Any],
-              name: str = "") -> Any:
+    def _swap(
+        self, value: Any, example: Example, ticket: dict[str, Any] | None, whole: dict[str, Any], name: str = ""
+    ) -> Any:
         if name == "source" and isinstance(value, dict):  # merge: each field names the ticket whose value stays
             return {key: self.resolve("ticket", str(item), example) for key, item in value.items()}
         if isinstance(value, dict):
@@ -478,8 +565,9 @@ class Replayer:
             return self._swap_text(value, example, ticket, whole, name)
         return value
 
-    def _swap_text(self, value: str, example: Example, ticket: dict[str, Any] | None, whole: dict[str, Any],
-                   name: str) -> str:
+    def _swap_text(
+        self, value: str, example: Example, ticket: dict[str, Any] | None, whole: dict[str, Any], name: str
+    ) -> str:
         """Addresses (masked, or on the brand's domain) become seeded ones; @mentions name a seeded agent."""
         value = MENTION.sub(f"zsu[@user:{self.admin['zuid']}]zsu", value)
         if MASKED_EMAIL not in value and self.brand not in value:
@@ -505,8 +593,13 @@ class Replayer:
     def replay(self, example: Example) -> tuple[httpx.Request, httpx.Response]:
         path, path_ids = self.path_of(example)
         self.ensure(example, path_ids)
-        request = self.client.build_request(example.method, path, params=self.query_of(example),
-                                            json=self.body_of(example, path_ids), files=self.files_of(example))
+        request = self.client.build_request(
+            example.method,
+            path,
+            params=self.query_of(example),
+            json=self.body_of(example, path_ids),
+            files=self.files_of(example),
+        )
         if "orgId" not in example.headers:  # /organizations: the example sends none
             del request.headers["orgId"]
         answer = self.client.send(request)

@@ -1,4 +1,5 @@
 """Accounts over real HTTP: the seed's examples replayed, validation, an account's tickets (its contacts'), files."""
+
 from __future__ import annotations
 
 import itertools
@@ -82,7 +83,10 @@ def test_create_names_every_bad_field(client):
     body = {"email": "nope", "ownerId": "3", "annualrevenue": "lots", "associatedSLAIds": "x"}
     answer = client.post("/accounts", json=body)
     assert invalid_fields(answer) == {
-        "/accountName": "missing", "/email": "invalid", "/ownerId": "invalid", "/annualrevenue": "invalid",
+        "/accountName": "missing",
+        "/email": "invalid",
+        "/ownerId": "invalid",
+        "/annualrevenue": "invalid",
         "/associatedSLAIds": "invalid",
     }
     assert invalid_fields(client.post("/accounts", json={"accountName": "zylker"})) == {"/accountName": "duplicate"}
@@ -93,7 +97,9 @@ def test_create_names_every_bad_field(client):
 def test_update_replays_the_seed_example(desk, client):
     account = fresh_account(client)
     advance(desk, 2)
-    answer = client.patch(f"/accounts/{account['id']}", json={"accountName": "Zylker Agents", "phone": "82301023900123"})
+    answer = client.patch(
+        f"/accounts/{account['id']}", json={"accountName": "Zylker Agents", "phone": "82301023900123"}
+    )
     assert answer.status_code == 200
     updated = answer.json()
     assert set(updated) == ACCOUNT_KEYS

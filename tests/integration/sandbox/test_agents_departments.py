@@ -1,4 +1,5 @@
 """Agents and departments over real HTTP: the seed's examples replayed, filters, embeds, paging, scopes."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -11,12 +12,34 @@ from tests.integration.sandbox.helpers import api, ids, scoped_token
 TICKETS_PER_ORG = 5  # seeded per org in this module's sandbox (conftest.py)
 
 AGENT_KEYS = {
-    "lastName", "extn", "roleId", "langCode", "mobile", "emailId", "associatedChatDepartmentIds", "zuid",
-    "associatedDepartmentIds", "firstName", "photoURL", "phone", "profileId", "countryCode", "isConfirmed", "id", "status",
+    "lastName",
+    "extn",
+    "roleId",
+    "langCode",
+    "mobile",
+    "emailId",
+    "associatedChatDepartmentIds",
+    "zuid",
+    "associatedDepartmentIds",
+    "firstName",
+    "photoURL",
+    "phone",
+    "profileId",
+    "countryCode",
+    "isConfirmed",
+    "id",
+    "status",
 }
 DEPARTMENT_KEYS = {
-    "hasLogo", "isVisibleInCustomerPortal", "isEnabled", "creatorId", "name", "description", "associatedAgentIds",
-    "id", "nameInCustomerPortal",
+    "hasLogo",
+    "isVisibleInCustomerPortal",
+    "isEnabled",
+    "creatorId",
+    "name",
+    "description",
+    "associatedAgentIds",
+    "id",
+    "nameInCustomerPortal",
 }
 NAMED = {"name", "id"}
 
@@ -60,7 +83,8 @@ def test_list_agents_filters(client, agents):
     assert members == [agent["id"] for agent in agents if department in agent["associatedDepartmentIds"]]
     assert ids(client.get("/agents", params={"rolePermissionType": "Admin"})) == [agents[0]["id"]]
     assert ids(client.get("/agents", params={"roleIds": first["roleId"], "limit": 200})) == [
-        agent["id"] for agent in agents if agent["roleId"] == first["roleId"]]
+        agent["id"] for agent in agents if agent["roleId"] == first["roleId"]
+    ]
     assert client.get("/agents", params={"isConfirmed": "false"}).status_code == 204
     assert first["id"] in ids(client.get("/agents", params={"searchStr": first["lastName"].upper()}))
     assert first["id"] in ids(client.get("/agents", params={"searchStr": first["emailId"][:3] + "*"}))
@@ -83,7 +107,9 @@ def test_list_departments_replays_the_seed_example_with_filters(client, agents):
     assert answer.status_code == 200
     departments = answer.json()["data"]
     assert all(set(item) == DEPARTMENT_KEYS | {"isDefault"} for item in departments)
-    assert [item["name"] for item in departments][:3] == ["Support", "Tier 2", "Billing"] and departments[0]["isDefault"]
+    assert [item["name"] for item in departments][:3] == ["Support", "Tier 2", "Billing"] and departments[0][
+        "isDefault"
+    ]
     members = [agent["id"] for agent in agents if departments[0]["id"] in agent["associatedDepartmentIds"]]
     assert departments[0]["associatedAgentIds"] == members
     assert ids(client.get("/departments", params={"isEnabled": "true"})) == ids(answer)

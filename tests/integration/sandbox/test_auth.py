@@ -1,4 +1,5 @@
 """The sandbox's auth behaves like the real Desk: schemes, expiry, scopes, org mismatch, mint limits."""
+
 from __future__ import annotations
 
 import httpx
@@ -29,7 +30,12 @@ def test_refresh_grant_answers_like_zoho(sandbox):
 def test_token_endpoint_errors_are_http_200(sandbox):
     response = httpx.post(
         f"{sandbox.accounts_url}/oauth/v2/token",
-        params={"grant_type": "refresh_token", "client_id": sandbox.client_id, "client_secret": sandbox.client_secret, "refresh_token": "1000.bad.bad"},
+        params={
+            "grant_type": "refresh_token",
+            "client_id": sandbox.client_id,
+            "client_secret": sandbox.client_secret,
+            "refresh_token": "1000.bad.bad",
+        },
     )
     assert response.status_code == 200
     assert response.json() == {"error": "invalid_code"}
@@ -68,7 +74,13 @@ def test_authorization_code_flow(sandbox):
         denied = client.get("/contacts", params={"limit": 1})
     assert denied.status_code == 401 and denied.json()["errorCode"] == "SCOPE_MISMATCH"
     # and a code works once only
-    again = token_call(sandbox, grant_type="authorization_code", code=code, client_id=sandbox.client_id, client_secret=sandbox.client_secret)
+    again = token_call(
+        sandbox,
+        grant_type="authorization_code",
+        code=code,
+        client_id=sandbox.client_id,
+        client_secret=sandbox.client_secret,
+    )
     assert again == {"error": "invalid_code"}
 
 
@@ -118,7 +130,12 @@ def test_tokens_expire_and_revoke(sandbox):
 
 
 def test_refresh_token_mints_at_most_ten_per_ten_minutes(sandbox):
-    params = dict(grant_type="refresh_token", client_id=sandbox.client_id, client_secret=sandbox.client_secret, refresh_token=sandbox.refresh_token)
+    params = dict(
+        grant_type="refresh_token",
+        client_id=sandbox.client_id,
+        client_secret=sandbox.client_secret,
+        refresh_token=sandbox.refresh_token,
+    )
     answers = [token_call(sandbox, **params) for _ in range(MINTS_PER_WINDOW + 1)]
     assert all("access_token" in answer for answer in answers[:MINTS_PER_WINDOW])
     assert answers[-1]["error"] == "Access Denied"

@@ -1,5 +1,6 @@
 """Teams, layouts and ticket fields over real HTTP, checked against the vendor's spec (Team.json, Layout.json,
 Field.json of zoho/zohodesk-oas): paths, envelopes, key sets, required and refused parameters, scopes."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -12,22 +13,72 @@ from tests.integration.sandbox.helpers import api, ids, scoped_token
 TICKETS_PER_ORG = 3  # seeded per org in this module's sandbox (conftest.py)
 
 TEAM_KEYS = {  # teamResponse: teamJson (teamRequestJson + rolesWithSubordinates) + derivedAgents, id, logoUrl
-    "roles", "departmentId", "name", "description", "subTeams", "agents", "rolesWithSubordinates",
-    "derivedAgents", "id", "logoUrl",
+    "roles",
+    "departmentId",
+    "name",
+    "description",
+    "subTeams",
+    "agents",
+    "rolesWithSubordinates",
+    "derivedAgents",
+    "id",
+    "logoUrl",
 }
 LAYOUT_KEYS = {  # basicLayoutJson + layoutProfiles + module + departmentId (getLayoutSpecificModuleResponse)
-    "createdBy", "createdTime", "hasLogo", "id", "isDefaultLayout", "isStandardLayout", "layoutDesc",
-    "layoutDisplayName", "layoutName", "modifiedBy", "modifiedTime", "photoURL", "skipDeptAccessValidation",
-    "status", "layoutProfiles", "module", "departmentId",
+    "createdBy",
+    "createdTime",
+    "hasLogo",
+    "id",
+    "isDefaultLayout",
+    "isStandardLayout",
+    "layoutDesc",
+    "layoutDisplayName",
+    "layoutName",
+    "modifiedBy",
+    "modifiedTime",
+    "photoURL",
+    "skipDeptAccessValidation",
+    "status",
+    "layoutProfiles",
+    "module",
+    "departmentId",
 }
 PROFILE_KEYS = {"id", "isDefault", "profileName", "type"}
 FIELD_KEYS = {  # commonFieldResponse + showToHelpCenter (the *ForTickets variants)
-    "apiName", "displayLabel", "i18NLabel", "id", "isCustomField", "isEncryptedField", "isMandatory",
-    "isTrackLastActivityTime", "maxLength", "name", "type", "showToHelpCenter",
+    "apiName",
+    "displayLabel",
+    "i18NLabel",
+    "id",
+    "isCustomField",
+    "isEncryptedField",
+    "isMandatory",
+    "isTrackLastActivityTime",
+    "maxLength",
+    "name",
+    "type",
+    "showToHelpCenter",
 }
 FIELD_TYPES = {  # the spec's type enum
-    "Text", "URL", "Textarea", "Email", "Phone", "Multiselect", "Date", "DateTime", "Number", "Checkbox",
-    "Percent", "Decimal", "Currency", "Picklist", "LookUp", "Lookup", "AutoNumber", "Boolean", "Fax", "LargeText",
+    "Text",
+    "URL",
+    "Textarea",
+    "Email",
+    "Phone",
+    "Multiselect",
+    "Date",
+    "DateTime",
+    "Number",
+    "Checkbox",
+    "Percent",
+    "Decimal",
+    "Currency",
+    "Picklist",
+    "LookUp",
+    "Lookup",
+    "AutoNumber",
+    "Boolean",
+    "Fax",
+    "LargeText",
 }
 
 
@@ -78,7 +129,8 @@ def test_layouts_need_a_module_and_answer_data_with_the_vendor_keys(client, depa
     layouts = answer.json()["data"]
     assert all(set(layout) == LAYOUT_KEYS for layout in layouts)
     assert {layout["module"] for layout in layouts} == {"Cases"} and {layout["status"] for layout in layouts} == {
-        "active"}
+        "active"
+    }
     assert {layout["departmentId"] for layout in layouts} == {department["id"] for department in departments}
     profiles = layouts[0]["layoutProfiles"]
     assert profiles and all(set(profile) == PROFILE_KEYS for profile in profiles)
@@ -100,8 +152,10 @@ def test_ticket_fields_have_the_vendor_keys_and_picklist_objects(fields):
     assert all(set(field) - {"allowedValues"} == FIELD_KEYS for field in fields.values())
     assert {field["type"] for field in fields.values()} <= FIELD_TYPES
     assert fields["status"]["allowedValues"] == [
-        {"value": "Open", "statusType": "Open"}, {"value": "On Hold", "statusType": "On Hold"},
-        {"value": "Escalated", "statusType": "Open"}, {"value": "Closed", "statusType": "Closed"},
+        {"value": "Open", "statusType": "Open"},
+        {"value": "On Hold", "statusType": "On Hold"},
+        {"value": "Escalated", "statusType": "Open"},
+        {"value": "Closed", "statusType": "Closed"},
     ]
     assert all(set(item) == {"value"} for item in fields["priority"]["allowedValues"])
     assert "allowedValues" not in fields["subject"] and fields["subject"]["isMandatory"] is True

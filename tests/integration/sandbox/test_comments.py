@@ -1,4 +1,5 @@
 """Ticket comments over real HTTP: the seed's examples replayed, derived counts, mentions, paging, errors."""
+
 from __future__ import annotations
 
 import httpx
@@ -98,8 +99,10 @@ def test_update_replays_the_seed_example(desk, client, assigned):
     created = comment(client, assigned["id"], attachmentIds=[upload(client, "Attachment.png")])
     edited_id = upload(client, "Attachment_edited.png")
     # when the seed's PATCH example is replayed
-    answer = client.patch(f"/tickets/{assigned['id']}/comments/{created['id']}",
-                          json={"attachmentIds": [edited_id], "content": "Edited comment."})
+    answer = client.patch(
+        f"/tickets/{assigned['id']}/comments/{created['id']}",
+        json={"attachmentIds": [edited_id], "content": "Edited comment."},
+    )
     # then the content and attachments are replaced and modifiedTime is stamped
     assert answer.status_code == 200
     updated = answer.json()

@@ -1,4 +1,5 @@
 """Contacts over real HTTP: the seed's examples replayed, validation, contactCount, a contact's tickets, files."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -53,8 +54,12 @@ def test_get_embeds_account_and_owner(client, contacts):
 
 
 def test_unknown_contact_is_404(client):
-    for answer in (client.get("/contacts/1"), client.patch("/contacts/1", json={"lastName": "x"}),
-                   client.get("/contacts/1/tickets"), client.get("/contacts/1/attachments")):
+    for answer in (
+        client.get("/contacts/1"),
+        client.patch("/contacts/1", json={"lastName": "x"}),
+        client.get("/contacts/1/tickets"),
+        client.get("/contacts/1/attachments"),
+    ):
         assert answer.status_code == 404 and answer.json()["errorCode"] == "URL_NOT_FOUND"
 
 
@@ -78,18 +83,36 @@ def test_list_refuses_bad_parameters(client):
     assert client.get("/contacts", params={"limit": 0}).status_code == 422
     assert client.get("/contacts", params={"sortBy": "zip"}).status_code == 422
     extra = client.get("/contacts", params={"colour": "red"})
-    assert extra.status_code == 422 and extra.json()["message"] == "Extra query parameter 'colour' is present in the input."
+    assert (
+        extra.status_code == 422
+        and extra.json()["message"] == "Extra query parameter 'colour' is present in the input."
+    )
 
 
 def test_create_replays_the_seed_example(desk, client, contacts):
     # given the seed's create body with its ids swapped for seeded ones
     seeded = next(item for item in contacts if item["accountId"] and item["ownerId"])
     before = int(contact_count(client, seeded["accountId"]))
-    body = {"zip": "123902", "lastName": "Jack", "country": "USA", "secondaryEmail": "hugh.jack@zylker.com",
-            "city": "Texas", "facebook": "hugh jacks", "mobile": "+10 2328829010", "description": "first priority contact",
-            "ownerId": seeded["ownerId"], "type": "paidUser", "title": "The contact", "accountId": seeded["accountId"],
-            "firstName": "hugh", "twitter": "Hugh jack", "phone": "91020080878", "street": "North street",
-            "state": "Austin", "email": "jack@zylker.com"}
+    body = {
+        "zip": "123902",
+        "lastName": "Jack",
+        "country": "USA",
+        "secondaryEmail": "hugh.jack@zylker.com",
+        "city": "Texas",
+        "facebook": "hugh jacks",
+        "mobile": "+10 2328829010",
+        "description": "first priority contact",
+        "ownerId": seeded["ownerId"],
+        "type": "paidUser",
+        "title": "The contact",
+        "accountId": seeded["accountId"],
+        "firstName": "hugh",
+        "twitter": "Hugh jack",
+        "phone": "91020080878",
+        "street": "North street",
+        "state": "Austin",
+        "email": "jack@zylker.com",
+    }
     seq = last_seq(desk)
     # when it is posted
     answer = client.post("/contacts", json=body)
@@ -106,9 +129,15 @@ def test_create_replays_the_seed_example(desk, client, contacts):
 
 
 def test_create_names_every_bad_field(client):
-    answer = client.post("/contacts", json={"email": "not-an-address", "accountId": "1", "ownerId": "2", "colour": "red"})
+    answer = client.post(
+        "/contacts", json={"email": "not-an-address", "accountId": "1", "ownerId": "2", "colour": "red"}
+    )
     assert invalid_fields(answer) == {
-        "/lastName": "missing", "/email": "invalid", "/accountId": "invalid", "/ownerId": "invalid", "/colour": "invalid",
+        "/lastName": "missing",
+        "/email": "invalid",
+        "/accountId": "invalid",
+        "/ownerId": "invalid",
+        "/colour": "invalid",
     }
     assert invalid_fields(client.post("/contacts", json={"lastName": ""})) == {"/lastName": "missing"}
     assert invalid_fields(client.post("/contacts", json={"lastName": "x" * 201})) == {"/lastName": "invalid"}
@@ -138,13 +167,19 @@ def test_update_replays_the_seed_example_and_moves_modified_time(desk, client):
     assert merged["customFields"] == {"permanentAddress": "Wall Street", "lastContactedOn": "2024-01-02"}
     advance(desk, 2)
     same = client.patch(f"/contacts/{contact['id']}", json={"lastName": "john", "id": "1", "createdTime": "x"}).json()
-    assert same["modifiedTime"] == merged["modifiedTime"] and same["id"] == contact["id"]  # no change, read-only ignored
+    assert (
+        same["modifiedTime"] == merged["modifiedTime"] and same["id"] == contact["id"]
+    )  # no change, read-only ignored
 
 
 def test_update_refuses_emptying_the_last_name(client):
     contact = fresh_contact(client)
-    assert invalid_fields(client.patch(f"/contacts/{contact['id']}", json={"lastName": None})) == {"/lastName": "missing"}
-    assert invalid_fields(client.patch(f"/contacts/{contact['id']}", json={"accountId": "7"})) == {"/accountId": "invalid"}
+    assert invalid_fields(client.patch(f"/contacts/{contact['id']}", json={"lastName": None})) == {
+        "/lastName": "missing"
+    }
+    assert invalid_fields(client.patch(f"/contacts/{contact['id']}", json={"accountId": "7"})) == {
+        "/accountId": "invalid"
+    }
 
 
 def test_moving_a_contact_recounts_both_accounts(client):
@@ -171,7 +206,9 @@ def test_tickets_replay_the_seed_example(client):
     data = answer.json()["data"]
     assert [t["id"] for t in data] == [t["id"] for t in sorted(mine, key=lambda t: t["createdTime"])][:10]
     assert all(set(t) == CUSTOMER_TICKET_KEYS for t in data)
-    assert all(set(t["lastThread"]) == {"channel", "isDraft", "isForward", "direction"} for t in data if t["lastThread"])
+    assert all(
+        set(t["lastThread"]) == {"channel", "isDraft", "isForward", "direction"} for t in data if t["lastThread"]
+    )
     newest = client.get(f"/contacts/{contact_id}/tickets", params={"sortBy": "-createdTime", "limit": 1}).json()["data"]
     assert newest[0]["createdTime"] == max(t["createdTime"] for t in mine)
     department = mine[0]["departmentId"]
@@ -214,7 +251,13 @@ def test_attachments_replay_the_seed_examples(desk, client):
     assert [item["id"] for item in listed.json()["data"]] == [first.json()["id"], second.json()["id"]]
     assert all(set(item) == ATTACHMENT_KEYS for item in listed.json()["data"])
     [item] = newest.json()["data"]
-    assert item["id"] == second.json()["id"] and set(item["creator"]) == {"firstName", "lastName", "photoURL", "id", "email"}
+    assert item["id"] == second.json()["id"] and set(item["creator"]) == {
+        "firstName",
+        "lastName",
+        "photoURL",
+        "id",
+        "email",
+    }
     assert deleted.status_code == 200 and deleted.content == b""
     assert [item["id"] for item in client.get(url).json()["data"]] == [second.json()["id"]]
     assert client.delete(f"{url}/{first.json()['id']}").status_code == 404

@@ -1,4 +1,5 @@
 """Contracts and mail reply addresses over real HTTP: the seed's examples replayed, filters, sorting, embeds."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -11,12 +12,36 @@ from tests.integration.sandbox.helpers import api, ids, scoped_token
 TICKETS_PER_ORG = 5  # seeded per org in this module's sandbox (conftest.py)
 
 CONTRACT_KEYS = {
-    "associatedSLAId", "modifiedTime", "productId", "endDate", "customFields", "departmentId", "notifyBefore",
-    "contractNumber", "description", "ownerId", "notificationAgentIds", "accountId", "createdBy", "notifyOn",
-    "createdTime", "contractName", "modifiedBy", "id", "startDate",
+    "associatedSLAId",
+    "modifiedTime",
+    "productId",
+    "endDate",
+    "customFields",
+    "departmentId",
+    "notifyBefore",
+    "contractNumber",
+    "description",
+    "ownerId",
+    "notificationAgentIds",
+    "accountId",
+    "createdBy",
+    "notifyOn",
+    "createdTime",
+    "contractName",
+    "modifiedBy",
+    "id",
+    "startDate",
 }
 CONTRACT_LIST_KEYS = {
-    "associatedSLAId", "accountId", "productId", "endDate", "departmentId", "contractName", "id", "ownerId", "startDate",
+    "associatedSLAId",
+    "accountId",
+    "productId",
+    "endDate",
+    "departmentId",
+    "contractName",
+    "id",
+    "ownerId",
+    "startDate",
 }
 REPLY_ADDRESS_KEYS = {"address", "displayName", "departmentId", "id", "isActive"}
 
@@ -40,7 +65,9 @@ def test_get_contract_replays_the_seed_example(client, contracts):
 
 def test_list_contracts_replays_the_seed_example(client, contracts):
     assert len(contracts) == 3 and all(set(item) == CONTRACT_LIST_KEYS for item in contracts)
-    names = [item["contractName"] for item in client.get("/contracts", params={"sortBy": "-contractName"}).json()["data"]]
+    names = [
+        item["contractName"] for item in client.get("/contracts", params={"sortBy": "-contractName"}).json()["data"]
+    ]
     assert names == sorted(names, reverse=True)
     ends = [item["endDate"] for item in client.get("/contracts", params={"sortBy": "contractEndDate"}).json()["data"]]
     assert ends == sorted(ends)
@@ -50,10 +77,13 @@ def test_list_contracts_replays_the_seed_example(client, contracts):
 def test_list_contracts_filters_embeds_and_fields(client, contracts):
     first = contracts[0]
     assert ids(client.get("/contracts", params={"accountId": first["accountId"]})) == [first["id"]]
-    assert ids(client.get("/contracts", params={"departmentId": first["departmentId"]})) == ids(client.get("/contracts"))
+    assert ids(client.get("/contracts", params={"departmentId": first["departmentId"]})) == ids(
+        client.get("/contracts")
+    )
     assert client.get("/contracts", params={"ownerIds": "1,2"}).status_code == 204
     assert ids(client.get("/contracts", params={"contractName": "Premium Support for Acme"})) == [
-        item["id"] for item in contracts if item["contractName"].endswith("Acme")]
+        item["id"] for item in contracts if item["contractName"].endswith("Acme")
+    ]
     assert len(ids(client.get("/contracts", params={"contractName": "premium*"}))) == 3
     embedded = client.get("/contracts", params={"include": "accounts,owner,departments", "limit": 1}).json()["data"][0]
     assert set(embedded) == CONTRACT_LIST_KEYS | {"account", "owner", "department"}

@@ -1,10 +1,10 @@
 """The sandbox's controls: a bad body is a 422 that changes nothing, bad query values are the Desk's 422, and
 every control needs the control token the sandbox was started with."""
+
 from __future__ import annotations
 
 import httpx
 import pytest
-
 
 
 @pytest.mark.parametrize(
@@ -52,7 +52,12 @@ def test_bad_query_values_get_the_desks_422(client, path, params):
 
 
 def test_every_control_needs_the_control_token(desk):
-    routes = [("GET", "/_sandbox/info"), ("POST", "/_sandbox/faults"), ("GET", "/_sandbox/writes"), ("POST", "/_sandbox/tokens/revoke")]
+    routes = [
+        ("GET", "/_sandbox/info"),
+        ("POST", "/_sandbox/faults"),
+        ("GET", "/_sandbox/writes"),
+        ("POST", "/_sandbox/tokens/revoke"),
+    ]
     for method, path in routes:
         for headers in ({}, {"X-Sandbox-Token": "guess"}):
             answer = httpx.request(method, f"{desk.base_url}{path}", headers=headers, json={})

@@ -1,4 +1,5 @@
 """Errors and limits like the real Desk: 404/405/422/400 shapes, rate headers, 429s, faults, write log."""
+
 from __future__ import annotations
 
 import threading
@@ -19,7 +20,10 @@ def test_unknown_query_parameter_and_limit_range(shared_sandbox):
         extra = client.get("/organizations", params={"x": "1"})
         too_many = client.get("/tickets", params={"limit": 101})
     assert extra.status_code == 422
-    assert extra.json() == {"errorCode": "UNPROCESSABLE_ENTITY", "message": "Extra query parameter 'x' is present in the input."}
+    assert extra.json() == {
+        "errorCode": "UNPROCESSABLE_ENTITY",
+        "message": "Extra query parameter 'x' is present in the input.",
+    }
     assert too_many.status_code == 422
     assert too_many.json()["message"] == "The value passed for field 'limit' exceeds the range of '1-100'."
 

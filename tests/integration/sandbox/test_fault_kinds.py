@@ -1,5 +1,6 @@
 """Each fault kind over real HTTP: writes applied late, wrong 200 answers, dropped connections, index lag and an
 accounts-server outage; each cleared by DELETE /_sandbox/faults."""
+
 from __future__ import annotations
 
 import httpx
@@ -36,7 +37,10 @@ def test_wrong_answers_to_reads_are_200_with_a_broken_body(sandbox):
             ("null", lambda answer: answer.content == b"null"),
             ("errorBody", lambda answer: answer.json()["errorCode"] == "INTERNAL_SERVER_ERROR"),
             ("nonList", lambda answer: isinstance(answer.json()["data"], dict)),
-            ("missingField", lambda answer: any("id" not in item or "modifiedTime" not in item for item in answer.json()["data"])),
+            (
+                "missingField",
+                lambda answer: any("id" not in item or "modifiedTime" not in item for item in answer.json()["data"]),
+            ),
         ]:
             set_faults(sandbox, wrongAnswerRate=1.0, wrongAnswerModes=[mode], pathContains="/tickets/search")
             answer = client.get("/tickets/search", params={"limit": 10})
@@ -88,8 +92,12 @@ def test_index_lag_hides_changes_from_search_until_it_has_passed(sandbox):
 
 
 def refresh(sandbox) -> httpx.Response:
-    params = {"grant_type": "refresh_token", "client_id": sandbox.client_id, "client_secret": sandbox.client_secret,
-              "refresh_token": sandbox.refresh_token}
+    params = {
+        "grant_type": "refresh_token",
+        "client_id": sandbox.client_id,
+        "client_secret": sandbox.client_secret,
+        "refresh_token": sandbox.refresh_token,
+    }
     return httpx.post(f"{sandbox.accounts_url}/oauth/v2/token", params=params)
 
 

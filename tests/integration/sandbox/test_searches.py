@@ -1,5 +1,6 @@
 """Searches over real HTTP: the seed's examples replayed, exact/wildcard/any-of filters, ranges, sorting, the
 5000-result window, the search index's lag, and scopes (search.READ and the module's READ, both)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -14,32 +15,145 @@ from tests.integration.sandbox.people_support import CONTACT_KEYS
 TICKETS_PER_ORG = 40  # seeded per org in this module's sandbox (conftest.py)
 
 TICKET_KEYS = {
-    "ticketNumber", "modifiedTime", "subCategory", "subject", "customFields", "dueDate", "departmentId", "channel",
-    "description", "resolution", "closedTime", "isOverDue", "responseDueDate", "contact", "createdTime", "modifiedBy",
-    "id", "department", "email", "customerResponseTime", "productId", "contactId", "threadCount", "lastThread",
-    "priority", "classification", "assigneeId", "commentCount", "accountId", "phone", "assignee", "category", "status",
+    "ticketNumber",
+    "modifiedTime",
+    "subCategory",
+    "subject",
+    "customFields",
+    "dueDate",
+    "departmentId",
+    "channel",
+    "description",
+    "resolution",
+    "closedTime",
+    "isOverDue",
+    "responseDueDate",
+    "contact",
+    "createdTime",
+    "modifiedBy",
+    "id",
+    "department",
+    "email",
+    "customerResponseTime",
+    "productId",
+    "contactId",
+    "threadCount",
+    "lastThread",
+    "priority",
+    "classification",
+    "assigneeId",
+    "commentCount",
+    "accountId",
+    "phone",
+    "assignee",
+    "category",
+    "status",
 }
 ASSIGNEE_KEYS = {"firstName", "lastName", "photoURL", "emailId", "id", "zuid"}
 ACCOUNT_KEYS = {
-    "country", "modifiedTime", "website", "code", "accountName", "city", "customFields", "description", "industry",
-    "ownerId", "phone", "street", "annualrevenue", "createdTime", "state", "id", "fax", "email",
+    "country",
+    "modifiedTime",
+    "website",
+    "code",
+    "accountName",
+    "city",
+    "customFields",
+    "description",
+    "industry",
+    "ownerId",
+    "phone",
+    "street",
+    "annualrevenue",
+    "createdTime",
+    "state",
+    "id",
+    "fax",
+    "email",
 }
 CONTACT_SEARCH_KEYS = CONTACT_KEYS - {"zohoCRMContact", "customerHappiness", "isDeleted"} | {"account"}
 TASK_KEYS = {
-    "modifiedTime", "ticket", "customFields", "subject", "completedTime", "departmentId", "dueDate", "creatorId",
-    "description", "ownerId", "priority", "isCommented", "createdTime", "assignee", "id", "department", "category",
-    "ticketId", "status",
+    "modifiedTime",
+    "ticket",
+    "customFields",
+    "subject",
+    "completedTime",
+    "departmentId",
+    "dueDate",
+    "creatorId",
+    "description",
+    "ownerId",
+    "priority",
+    "isCommented",
+    "createdTime",
+    "assignee",
+    "id",
+    "department",
+    "category",
+    "ticketId",
+    "status",
 }
 GLOBAL_KEYS = {  # /search: one example item per module
-    "tickets": {"customerResponseTime", "productId", "contactId", "subject", "customFields", "module", "departmentId",
-                "dueDate", "channel", "threadCount", "priority", "assigneeId", "closedTime", "commentCount", "number",
-                "phone", "contact", "createdTime", "assignee", "id", "department", "email", "status"},
-    "tasks": {"ticket", "subject", "completedTime", "customFields", "module", "dueDate", "description", "ownerId",
-              "priority", "isCommented", "createdBy", "contact", "createdTime", "id", "assignee", "category",
-              "department", "ticketId", "status"},
+    "tickets": {
+        "customerResponseTime",
+        "productId",
+        "contactId",
+        "subject",
+        "customFields",
+        "module",
+        "departmentId",
+        "dueDate",
+        "channel",
+        "threadCount",
+        "priority",
+        "assigneeId",
+        "closedTime",
+        "commentCount",
+        "number",
+        "phone",
+        "contact",
+        "createdTime",
+        "assignee",
+        "id",
+        "department",
+        "email",
+        "status",
+    },
+    "tasks": {
+        "ticket",
+        "subject",
+        "completedTime",
+        "customFields",
+        "module",
+        "dueDate",
+        "description",
+        "ownerId",
+        "priority",
+        "isCommented",
+        "createdBy",
+        "contact",
+        "createdTime",
+        "id",
+        "assignee",
+        "category",
+        "department",
+        "ticketId",
+        "status",
+    },
     "accounts": {"website", "phone", "accountName", "customFields", "module", "id", "email"},
-    "contacts": {"lastName", "accountId", "firstName", "photoURL", "phone", "customFields", "module", "fullName", "id",
-                 "ownerId", "email", "account"},
+    "contacts": {
+        "lastName",
+        "accountId",
+        "firstName",
+        "photoURL",
+        "phone",
+        "customFields",
+        "module",
+        "fullName",
+        "id",
+        "ownerId",
+        "email",
+        "account",
+    },
 }
 
 
@@ -51,8 +165,13 @@ def tickets(client: httpx.Client) -> list[dict[str, Any]]:
 @pytest.fixture(scope="module")
 def analysis(client: httpx.Client, tickets: list[dict[str, Any]]) -> dict[str, Any]:
     """The seed example's ticket: "Real Time analysis Requirement", High, with a model name."""
-    body = {"subject": "Real Time analysis Requirement", "departmentId": tickets[0]["departmentId"], "priority": "High",
-            "contactId": tickets[0]["contactId"], "customFields": {"ModelName": "F3 Turbo"}}
+    body = {
+        "subject": "Real Time analysis Requirement",
+        "departmentId": tickets[0]["departmentId"],
+        "priority": "High",
+        "contactId": tickets[0]["contactId"],
+        "customFields": {"ModelName": "F3 Turbo"},
+    }
     answer = client.post("/tickets", json=body)
     assert answer.status_code == 200, answer.text
     return answer.json()
@@ -116,10 +235,14 @@ def test_ticket_paging_sorting_and_ranges(client, tickets):
     oldest_first = client.get("/tickets/search", params={"sortBy": "modifiedTime", "limit": 100}).json()["data"]
     times = [item["modifiedTime"] for item in oldest_first]
     assert times == sorted(times) and count == len(newest_first) == len(oldest_first)
-    assert search(client, sortBy="modifiedTime", **{"from": 5, "limit": 3})[0] == [item["id"] for item in oldest_first[5:8]]
+    assert search(client, sortBy="modifiedTime", **{"from": 5, "limit": 3})[0] == [
+        item["id"] for item in oldest_first[5:8]
+    ]
     middle = times[len(times) // 2]
     later = [item["id"] for item in oldest_first if item["modifiedTime"] >= middle]
-    found, total = search(client, modifiedTimeRange=f"{middle},2999-01-01T00:00:00.000Z", sortBy="modifiedTime", limit=100)
+    found, total = search(
+        client, modifiedTimeRange=f"{middle},2999-01-01T00:00:00.000Z", sortBy="modifiedTime", limit=100
+    )
     assert found == later and total == len(later)
     created = sorted(t["createdTime"] for t in tickets)
     assert search(client, createdTimeRange=f"{created[0]},{created[0]}")[1] >= 1
@@ -193,8 +316,12 @@ def test_account_search_replays_the_seed_example(client):
 
 def test_task_search_replays_the_seed_example(client, analysis):
     # given a High task on the example ticket
-    body = {"subject": "Bug Fix #121", "departmentId": analysis["departmentId"], "priority": "High",
-            "ticketId": analysis["id"]}
+    body = {
+        "subject": "Bug Fix #121",
+        "departmentId": analysis["departmentId"],
+        "priority": "High",
+        "ticketId": analysis["id"],
+    }
     task = client.post("/tasks", json=body).json()
     # when the seed's example is replayed
     answer = client.get("/tasks/search", params={"limit": 1, "priority": "High,Low"})

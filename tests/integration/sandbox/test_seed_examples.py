@@ -20,6 +20,7 @@ authtoken example (replayed with the OAuth scheme, as every example is), the acc
 a heading only: its example is clean.
 What cannot be replayed is listed in EXCLUDED with the reason, and the counts are asserted.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -39,7 +40,7 @@ ACCOUNTS_EXAMPLES = [example for example in EXAMPLES if example.kind == "account
 # What the reference asks that cannot be replayed: line -> reason. Nothing else is left out.
 EXCLUDED: dict[int, str] = {
     line: "the deprecated authtoken endpoint (accounts server /apiauthtoken/nb/create): a bare URL with no request "
-          "or answer shown; the Desk has retired authtokens and the sandbox, like the Desk today, has no such endpoint"
+    "or answer shown; the Desk has retired authtokens and the sandbox, like the Desk today, has no such endpoint"
     for line in load_seed().deprecated_endpoint_lines
 }
 EXPECTED_CURL_EXAMPLES = 74
@@ -52,9 +53,11 @@ CODE_TOKEN_KEYS = TOKEN_KEYS | {"refresh_token"}
 
 # Body values an example must change to be valid on the seeded desk: line -> ({field: value}, why).
 VALUE_CHANGES: dict[int, tuple[dict[str, Any], str]] = {
-    2852: ({"accountName": "Zylker Replayed"},
-           "the seeded desk has an account named Zylker already, and the sandbox refuses a duplicate accountName "
-           "(422 INVALID_DATA duplicate)"),
+    2852: (
+        {"accountName": "Zylker Replayed"},
+        "the seeded desk has an account named Zylker already, and the sandbox refuses a duplicate accountName "
+        "(422 INVALID_DATA duplicate)",
+    ),
 }
 
 TICKETS_PER_ORG = 30  # seeded per org in this module's sandbox (conftest.py)
@@ -74,13 +77,15 @@ def replayer(desk: SandboxProcess) -> Iterator[Replayer]:
 
 def describe(example: Example, request: httpx.Request, answer: httpx.Response, problems: list[str]) -> str:
     body = request.content.decode(errors="replace")[:400] if request.content else ""
-    return "\n".join([
-        f"doc line {example.line}: {example.method} {example.path} {example.query or ''}",
-        f"replayed: {request.method} {request.url} {body}",
-        f"answer: {answer.status_code} {answer.text[:600]}",
-        f"seed shows: {example.shown.text[:400]}",
-        *problems,
-    ])
+    return "\n".join(
+        [
+            f"doc line {example.line}: {example.method} {example.path} {example.query or ''}",
+            f"replayed: {request.method} {request.url} {body}",
+            f"answer: {answer.status_code} {answer.text[:600]}",
+            f"seed shows: {example.shown.text[:400]}",
+            *problems,
+        ]
+    )
 
 
 # the tests ----------------------------------------------------------------------------------------------------
@@ -130,8 +135,12 @@ def test_curl_example_answers_as_the_seed_shows(replayer: Replayer, desk: Sandbo
 def test_accounts_server_example_answers(desk: SandboxProcess, example: Example):
     """The OAuth examples, with the sandbox's client, redirect URI and a code or refresh token of its own."""
     redirect_uri = "http://127.0.0.1/oauthgrant"  # the sandbox client's registered redirect URI
-    sandbox_values = {"client_id": desk.client_id, "client_secret": desk.client_secret, "redirect_uri": redirect_uri,
-                      "refresh_token": desk.refresh_token}
+    sandbox_values = {
+        "client_id": desk.client_id,
+        "client_secret": desk.client_secret,
+        "redirect_uri": redirect_uri,
+        "refresh_token": desk.refresh_token,
+    }
     query = dict(example.query)
     if query.get("grant_type") == "authorization_code":
         sandbox_values["code"] = _authorization_code(desk, redirect_uri)
@@ -146,16 +155,25 @@ def test_accounts_server_example_answers(desk: SandboxProcess, example: Example)
     assert answer.status_code == 200, answer.text
     expected = CODE_TOKEN_KEYS if query["grant_type"] == "authorization_code" else TOKEN_KEYS
     assert set(answer.json()) == expected, answer.text
-    check = httpx.get(f"{desk.api_root}/tickets", params={"limit": 1},
-                      headers={"Authorization": f"Zoho-oauthtoken {answer.json()['access_token']}",
-                               "orgId": desk.org_ids[0]})
+    check = httpx.get(
+        f"{desk.api_root}/tickets",
+        params={"limit": 1},
+        headers={"Authorization": f"Zoho-oauthtoken {answer.json()['access_token']}", "orgId": desk.org_ids[0]},
+    )
     assert check.status_code == 200, check.text  # Desk.tickets.READ, as the example's scope asks
 
 
 def _authorization_code(desk: SandboxProcess, redirect_uri: str) -> str:
-    redirect = httpx.get(f"{desk.accounts_url}/oauth/v2/auth", params={
-        "response_type": "code", "client_id": desk.client_id, "scope": "Desk.tickets.READ,Desk.basic.READ",
-        "redirect_uri": redirect_uri, "access_type": "offline"})
+    redirect = httpx.get(
+        f"{desk.accounts_url}/oauth/v2/auth",
+        params={
+            "response_type": "code",
+            "client_id": desk.client_id,
+            "scope": "Desk.tickets.READ,Desk.basic.READ",
+            "redirect_uri": redirect_uri,
+            "access_type": "offline",
+        },
+    )
     return dict(parse_qsl(urlsplit(redirect.headers["location"]).query))["code"]
 
 

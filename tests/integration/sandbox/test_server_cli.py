@@ -1,4 +1,5 @@
 """`deskpilot sandbox` options: limits and token lifetime from the command line, clear refusals of bad options."""
+
 from __future__ import annotations
 
 import subprocess
@@ -21,13 +22,18 @@ def test_limits_and_token_lifetime_come_from_the_command_line():
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "worker.cli", "sandbox", *args], capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "worker.cli", "sandbox", *args], capture_output=True, text=True, timeout=60
+    )
 
 
 def test_bad_options_are_refused_in_one_line():
     refused = run_cli("--token-ttl", "0")
     assert refused.returncode == 2
-    assert refused.stderr.strip() == "deskpilot sandbox: --token-ttl, --concurrency-limit and --daily-credits must be positive"
+    assert (
+        refused.stderr.strip()
+        == "deskpilot sandbox: --token-ttl, --concurrency-limit and --daily-credits must be positive"
+    )
 
 
 def test_a_port_in_use_is_refused_in_one_line(shared_sandbox):

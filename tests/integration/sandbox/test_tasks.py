@@ -1,4 +1,5 @@
 """Tasks and task attachments over real HTTP: the seed's examples replayed, taskCount, filters, sorting, errors."""
+
 from __future__ import annotations
 
 import httpx
@@ -9,8 +10,22 @@ from tests.integration.sandbox.helpers import advance, api, last_write, scoped_t
 
 # The union of the seed's task examples (GET one has completedTime, the list isCommented, creates customFields).
 TASK_KEYS = {
-    "modifiedTime", "customFields", "subject", "completedTime", "departmentId", "dueDate", "creatorId", "description",
-    "ownerId", "priority", "createdTime", "id", "category", "ticketId", "status", "isCommented",
+    "modifiedTime",
+    "customFields",
+    "subject",
+    "completedTime",
+    "departmentId",
+    "dueDate",
+    "creatorId",
+    "description",
+    "ownerId",
+    "priority",
+    "createdTime",
+    "id",
+    "category",
+    "ticketId",
+    "status",
+    "isCommented",
 }
 CREATE_EXAMPLE_KEYS = TASK_KEYS - {"completedTime", "isCommented"}
 TICKET_EMBED_KEYS = {"ticketNumber", "contact", "id"}
@@ -24,8 +39,15 @@ def tickets(client: httpx.Client) -> list[dict]:
 
 def example_body(department_id: str, **changes) -> dict:
     """The seed's POST /tasks example."""
-    return {"subject": "Bug Fix #120", "departmentId": department_id, "dueDate": "2016-07-21T16:16:16.000Z",
-            "category": None, "priority": "High", "status": "In Progress", **changes}
+    return {
+        "subject": "Bug Fix #120",
+        "departmentId": department_id,
+        "dueDate": "2016-07-21T16:16:16.000Z",
+        "category": None,
+        "priority": "High",
+        "status": "In Progress",
+        **changes,
+    }
 
 
 def new_task(client: httpx.Client, department_id: str, **changes) -> dict:
@@ -115,8 +137,11 @@ def test_ticket_tasks_filter_by_completion(client, tickets):
     completed = client.get(f"/tickets/{ticket_id}/tasks", params={"isCompleted": "true"}).json()["data"]
     pending = client.get(f"/tickets/{ticket_id}/tasks", params={"isCompleted": "false"}).json()["data"]
     assert done in completed and open_task not in completed and open_task in pending and done not in pending
-    quiet = next(item for item in seeded_tickets(client) if item["id"] not in {t["id"] for t in tickets[:6]}
-                 and ticket(client, item["id"])["taskCount"] == "0")
+    quiet = next(
+        item
+        for item in seeded_tickets(client)
+        if item["id"] not in {t["id"] for t in tickets[:6]} and ticket(client, item["id"])["taskCount"] == "0"
+    )
     assert client.get(f"/tickets/{quiet['id']}/tasks").status_code == 204
 
 
@@ -124,8 +149,12 @@ def test_invalid_bodies_name_each_field(client, tickets):
     missing = client.post("/tasks", json={"priority": "Urgent", "status": "Done", "ticketId": "999", "dueDate": "soon"})
     assert missing.status_code == 422 and missing.json()["errorCode"] == "INVALID_DATA"
     assert {(error["fieldName"], error["errorType"]) for error in missing.json()["errors"]} == {
-        ("/subject", "missing"), ("/departmentId", "missing"), ("/priority", "invalid"), ("/status", "invalid"),
-        ("/ticketId", "invalid"), ("/dueDate", "invalid"),
+        ("/subject", "missing"),
+        ("/departmentId", "missing"),
+        ("/priority", "invalid"),
+        ("/status", "invalid"),
+        ("/ticketId", "invalid"),
+        ("/dueDate", "invalid"),
     }
     task = new_task(client, tickets[0]["departmentId"])
     nulled = client.patch(f"/tasks/{task['id']}", json={"subject": None, "departmentId": "1"})

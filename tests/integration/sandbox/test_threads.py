@@ -1,4 +1,5 @@
 """A ticket's threads over real HTTP: read, list, sendReply, draftReply, draft edits, draft attachment removal."""
+
 from __future__ import annotations
 
 import httpx
@@ -10,16 +11,38 @@ from tests.integration.sandbox.ticket_support import AUTHOR_KEYS, REPLY_KEYS, ma
 
 # The GET thread example (an incoming EMAIL thread with an attachment).
 THREAD_KEYS = {
-    "cc", "summary", "attachments", "bcc", "visibility", "author", "channel", "content", "isForward", "hasAttach",
-    "createdTime", "to", "id", "fromEmailAddress", "actions", "status", "direction",
+    "cc",
+    "summary",
+    "attachments",
+    "bcc",
+    "visibility",
+    "author",
+    "channel",
+    "content",
+    "isForward",
+    "hasAttach",
+    "createdTime",
+    "to",
+    "id",
+    "fromEmailAddress",
+    "actions",
+    "status",
+    "direction",
 }
 # The list example's outgoing EMAIL item: no content, no attachments.
 LIST_REPLY_KEYS = REPLY_KEYS - {"content", "attachments"}
-SEND_EXAMPLE = {"channel": "EMAIL", "to": "carol@zylker.com", "contentType": "plainText",
-                "content": "We have identified the root cause and fixed it.", "isForward": "true"}
+SEND_EXAMPLE = {
+    "channel": "EMAIL",
+    "to": "carol@zylker.com",
+    "contentType": "plainText",
+    "content": "We have identified the root cause and fixed it.",
+    "isForward": "true",
+}
 DRAFT_EXAMPLE = {**SEND_EXAMPLE, "content": "We have escaled the issue.Will update you regarding the progress."}
 DRAFT_UPDATE_EXAMPLE = {
-    "channel": "EMAIL", "to": "carol@zylker.com", "contentType": "plainText",
+    "channel": "EMAIL",
+    "to": "carol@zylker.com",
+    "contentType": "plainText",
     "content": "We are analysing the issue currently , will update you with a solution as early as possible",
 }
 
@@ -135,12 +158,17 @@ def test_send_reply_refuses_a_sender_that_is_no_active_reply_address(client):
     assert ticket(client, created["id"])["threadCount"] == "1"
 
 
-@pytest.mark.parametrize("change, field, kind", [
-    ({"content": None}, "/content", "missing"), ({"channel": "CARRIER_PIGEON"}, "/channel", "invalid"),
-    ({"attachmentIds": ["1"]}, "/attachmentIds", "invalid"), ({"colour": "red"}, "/colour", "invalid"),
-    ({"ticketStatus": "Done"}, "/ticketStatus", "invalid"),
-    ({"inReplyToThreadId": "1"}, "/inReplyToThreadId", "invalid"),
-])
+@pytest.mark.parametrize(
+    "change, field, kind",
+    [
+        ({"content": None}, "/content", "missing"),
+        ({"channel": "CARRIER_PIGEON"}, "/channel", "invalid"),
+        ({"attachmentIds": ["1"]}, "/attachmentIds", "invalid"),
+        ({"colour": "red"}, "/colour", "invalid"),
+        ({"ticketStatus": "Done"}, "/ticketStatus", "invalid"),
+        ({"inReplyToThreadId": "1"}, "/inReplyToThreadId", "invalid"),
+    ],
+)
 def test_send_reply_refuses_bad_fields(client, sender, change, field, kind):
     created = make_ticket(client)
     body = {**SEND_EXAMPLE, "fromEmailAddress": sender, **change}
@@ -175,8 +203,9 @@ def test_draft_reply_replays_the_example_and_leaves_the_ticket_alone(desk, clien
 
 def test_draft_reply_checks_the_sender_too(client):
     created = make_ticket(client)
-    answer = client.post(f"/tickets/{created['id']}/draftReply",
-                         json={**DRAFT_EXAMPLE, "fromEmailAddress": reply_addresses(client)[1]})
+    answer = client.post(
+        f"/tickets/{created['id']}/draftReply", json={**DRAFT_EXAMPLE, "fromEmailAddress": reply_addresses(client)[1]}
+    )
     assert answer.status_code == 422 and answer.json()["errors"][0]["fieldName"] == "/fromEmailAddress"
 
 

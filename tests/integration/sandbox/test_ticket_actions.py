@@ -1,4 +1,5 @@
 """merge, move, split, updateMany and markSpam over real HTTP."""
+
 from __future__ import annotations
 
 import json
@@ -40,8 +41,12 @@ def test_merge_replays_the_example_and_folds_everything_in(desk, client):
     second = with_one_of_each_child(client, make_ticket(client, status="On Hold"))
     threads = set(thread_ids(client, target["id"]) + thread_ids(client, first["id"]) + thread_ids(client, second["id"]))
     # when merged as the seed's example does, the subject and model taken from the first, the status from the second
-    source = {"subject": first["id"], "status": second["id"], "customFields": {"ModelName": first["id"]},
-              "priority": target["id"]}
+    source = {
+        "subject": first["id"],
+        "status": second["id"],
+        "customFields": {"ModelName": first["id"]},
+        "priority": target["id"],
+    }
     answer = client.post(f"/tickets/{target['id']}/merge", json={"ids": [first["id"], second["id"]], "source": source})
     # then
     assert answer.status_code == 200
@@ -60,12 +65,18 @@ def test_merge_replays_the_example_and_folds_everything_in(desk, client):
     assert last_write(desk)["path"] == f"/api/v1/tickets/{target['id']}/merge"
 
 
-@pytest.mark.parametrize("body, field", [
-    ({}, "/ids"), ({"ids": []}, "/ids"), ({"ids": ["1"]}, "/ids"), ({"ids": "x"}, "/ids"),
-    ({"ids": ["<other>"], "source": {"subject": "1"}}, "/source/subject"),
-    ({"ids": ["<other>"], "source": {"colour": "<other>"}}, "/source/colour"),
-    ({"ids": ["<other>"], "colour": 1}, "/colour"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({}, "/ids"),
+        ({"ids": []}, "/ids"),
+        ({"ids": ["1"]}, "/ids"),
+        ({"ids": "x"}, "/ids"),
+        ({"ids": ["<other>"], "source": {"subject": "1"}}, "/source/subject"),
+        ({"ids": ["<other>"], "source": {"colour": "<other>"}}, "/source/colour"),
+        ({"ids": ["<other>"], "colour": 1}, "/colour"),
+    ],
+)
 def test_merge_refuses_bad_bodies(client, body, field):
     target, other = make_ticket(client), make_ticket(client)
     text = json.dumps(body).replace("<other>", other["id"])
@@ -186,14 +197,17 @@ def test_update_many_fails_one_ticket_whose_department_the_assignee_is_not_in(cl
     assert (ticket(client, inside["id"])["assigneeId"], ticket(client, outside["id"])["assigneeId"]) == (agent, None)
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"fieldName": "subject", "fieldValue": "x"}, "/ids"),
-    ({"ids": ["<id>"], "fieldValue": "x"}, "/fieldName"),
-    ({"ids": ["<id>"], "fieldName": "colour", "fieldValue": "x"}, "/fieldName"),
-    ({"ids": ["<id>"], "fieldName": "shoeSize", "isCustomField": True, "fieldValue": "x"}, "/fieldName"),
-    ({"ids": ["<id>"], "fieldName": "status", "fieldValue": "Nope"}, "/fieldValue"),
-    ({"ids": ["<id>"], "fieldName": "status"}, "/fieldValue"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"fieldName": "subject", "fieldValue": "x"}, "/ids"),
+        ({"ids": ["<id>"], "fieldValue": "x"}, "/fieldName"),
+        ({"ids": ["<id>"], "fieldName": "colour", "fieldValue": "x"}, "/fieldName"),
+        ({"ids": ["<id>"], "fieldName": "shoeSize", "isCustomField": True, "fieldValue": "x"}, "/fieldName"),
+        ({"ids": ["<id>"], "fieldName": "status", "fieldValue": "Nope"}, "/fieldValue"),
+        ({"ids": ["<id>"], "fieldName": "status"}, "/fieldValue"),
+    ],
+)
 def test_update_many_refuses_bad_bodies(client, body, field):
     created = make_ticket(client)
     body = {key: [created["id"]] if key == "ids" else value for key, value in body.items()}

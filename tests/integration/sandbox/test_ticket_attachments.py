@@ -1,4 +1,5 @@
 """Ticket attachments over real HTTP: the seed's examples replayed, attachmentCount, visibility, size and type rules."""
+
 from __future__ import annotations
 
 import httpx
@@ -44,8 +45,9 @@ def test_create_replays_the_seed_example(desk, client, tickets):
 
 def test_visibility_from_query_or_form(client, tickets):
     by_query = attach(client, tickets[0], params={"isPublic": "true"}).json()
-    by_form = client.post(f"/tickets/{tickets[0]}/attachments",
-                          files={"file": ("a.txt", b"a")}, data={"isPublic": "true"}).json()
+    by_form = client.post(
+        f"/tickets/{tickets[0]}/attachments", files={"file": ("a.txt", b"a")}, data={"isPublic": "true"}
+    ).json()
     bad = client.post(f"/tickets/{tickets[0]}/attachments", files={"file": ("a.txt", b"a")}, data={"isPublic": "yes"})
     assert by_query["isPublic"] is True and by_form["isPublic"] is True
     assert bad.status_code == 422 and bad.json()["errors"] == [{"fieldName": "/isPublic", "errorType": "invalid"}]

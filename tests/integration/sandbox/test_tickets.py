@@ -1,4 +1,5 @@
 """GET /tickets/{id}, GET /tickets, POST /tickets, PATCH /tickets/{id} over real HTTP."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -19,12 +20,28 @@ from tests.integration.sandbox.ticket_support import (
 
 # The seed's create example body (ids swapped for seeded ones by `example_body`).
 CREATE_EXAMPLE = {
-    "subCategory": "Sub General", "productId": "", "subject": "Real Time analysis Requirement",
-    "customFields": {"secondaryEmail": None, "ModelName": "F3 2017", "severityPercentage": "0.0", "phone": None,
-                     "numberOfItems": None, "dateofPurchase": None, "permanentAddress": None, "url": None},
-    "dueDate": "2016-06-21T16:16:16.000Z", "channel": "Email", "description": "Hai This is Description",
-    "priority": "High", "classification": "", "phone": "1 888 900 9646", "category": "general",
-    "email": "carol@zylker.com", "status": "Open",
+    "subCategory": "Sub General",
+    "productId": "",
+    "subject": "Real Time analysis Requirement",
+    "customFields": {
+        "secondaryEmail": None,
+        "ModelName": "F3 2017",
+        "severityPercentage": "0.0",
+        "phone": None,
+        "numberOfItems": None,
+        "dateofPurchase": None,
+        "permanentAddress": None,
+        "url": None,
+    },
+    "dueDate": "2016-06-21T16:16:16.000Z",
+    "channel": "Email",
+    "description": "Hai This is Description",
+    "priority": "High",
+    "classification": "",
+    "phone": "1 888 900 9646",
+    "category": "general",
+    "email": "carol@zylker.com",
+    "status": "Open",
 }
 
 
@@ -35,8 +52,13 @@ def seeded(client: httpx.Client) -> list[dict]:
 
 def example_body(seeded: list[dict], **changes: str) -> dict:
     assigned = next(t for t in seeded if t["assigneeId"] and t["status"] != "Closed")
-    return {**CREATE_EXAMPLE, "contactId": seeded[0]["contactId"], "departmentId": assigned["departmentId"],
-            "assigneeId": assigned["assigneeId"], **changes}
+    return {
+        **CREATE_EXAMPLE,
+        "contactId": seeded[0]["contactId"],
+        "departmentId": assigned["departmentId"],
+        "assigneeId": assigned["assigneeId"],
+        **changes,
+    }
 
 
 # GET /tickets/{id} ------------------------------------------------------------------------------------
@@ -188,13 +210,26 @@ def test_create_names_every_missing_field(client):
     body = answer.json()
     assert body["errorCode"] == "INVALID_DATA"
     assert {(e["fieldName"], e["errorType"]) for e in body["errors"]} == {
-        ("/subject", "missing"), ("/departmentId", "missing"), ("/contactId", "missing"), ("/colour", "invalid")}
+        ("/subject", "missing"),
+        ("/departmentId", "missing"),
+        ("/contactId", "missing"),
+        ("/colour", "invalid"),
+    }
 
 
-@pytest.mark.parametrize("field, value", [
-    ("departmentId", "1"), ("contactId", "1"), ("status", "Done"), ("dueDate", "tomorrow"), ("productId", "5"),
-    ("customFields", {"shoeSize": "9"}), ("email", "not-an-address"), ("subject", 42),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("departmentId", "1"),
+        ("contactId", "1"),
+        ("status", "Done"),
+        ("dueDate", "tomorrow"),
+        ("productId", "5"),
+        ("customFields", {"shoeSize": "9"}),
+        ("email", "not-an-address"),
+        ("subject", 42),
+    ],
+)
 def test_create_refuses_an_invalid_field(client, seeded, field, value):
     answer = client.post("/tickets", json={**example_body(seeded), field: value})
     assert answer.status_code == 422
@@ -203,8 +238,11 @@ def test_create_refuses_an_invalid_field(client, seeded, field, value):
 
 def test_create_with_a_contact_object_finds_or_creates_the_contact(client, seeded):
     department = seeded[0]["departmentId"]
-    body = {"subject": "New customer", "departmentId": department,
-            "contact": {"lastName": "Newman", "email": "newman@example.org"}}
+    body = {
+        "subject": "New customer",
+        "departmentId": department,
+        "contact": {"lastName": "Newman", "email": "newman@example.org"},
+    }
     first = client.post("/tickets", json=body).json()
     again = client.post("/tickets", json=body).json()
     assert first["contactId"] not in {t["contactId"] for t in seeded}
@@ -214,9 +252,16 @@ def test_create_with_a_contact_object_finds_or_creates_the_contact(client, seede
 
 
 def test_create_refuses_an_assignee_outside_the_department(client):
-    agent, member, outsider = member_and_outsider(client)
-    answer = client.post("/tickets", json={"subject": "x", "departmentId": outsider,
-                                           "contactId": make_ticket(client)["contactId"], "assigneeId": agent})
+    agent, _member, outsider = member_and_outsider(client)
+    answer = client.post(
+        "/tickets",
+        json={
+            "subject": "x",
+            "departmentId": outsider,
+            "contactId": make_ticket(client)["contactId"],
+            "assigneeId": agent,
+        },
+    )
     assert answer.status_code == 422 and answer.json()["errors"][0]["fieldName"] == "/assigneeId"
 
 

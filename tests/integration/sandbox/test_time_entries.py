@@ -1,4 +1,5 @@
 """Ticket time entries over real HTTP: the seed's examples replayed, totalCost, timeEntryCount, filters, errors."""
+
 from __future__ import annotations
 
 import httpx
@@ -9,8 +10,20 @@ from tests.integration.sandbox.helpers import last_write
 
 # The seed's create answer; GET with include=owner adds "owner" {photoURL, name}.
 ENTRY_KEYS = {
-    "secondsSpent", "executedTime", "customFields", "minutesSpent", "creatorId", "agentCostPerHour", "description",
-    "hoursSpent", "ownerId", "createdTime", "id", "requestChargeType", "additionalCost", "totalCost",
+    "secondsSpent",
+    "executedTime",
+    "customFields",
+    "minutesSpent",
+    "creatorId",
+    "agentCostPerHour",
+    "description",
+    "hoursSpent",
+    "ownerId",
+    "createdTime",
+    "id",
+    "requestChargeType",
+    "additionalCost",
+    "totalCost",
 }
 OWNER_KEYS = {"photoURL", "name"}
 
@@ -22,10 +35,20 @@ def tickets(client: httpx.Client) -> list[dict]:
 
 def example_body(owner_id: str, **changes) -> dict:
     """The seed's POST example (its totalCost is read-only and must be ignored)."""
-    return {"secondsSpent": "21", "executedTime": "2016-06-22T20:30:00.000Z",
-            "customFields": {"timeEntryName": "time2"}, "minutesSpent": "23", "agentCostPerHour": "3.0",
-            "description": "Time Entry description", "hoursSpent": "3", "ownerId": owner_id,
-            "requestChargeType": "Customer Service", "additionalCost": "10.0", "totalCost": "999.99", **changes}
+    return {
+        "secondsSpent": "21",
+        "executedTime": "2016-06-22T20:30:00.000Z",
+        "customFields": {"timeEntryName": "time2"},
+        "minutesSpent": "23",
+        "agentCostPerHour": "3.0",
+        "description": "Time Entry description",
+        "hoursSpent": "3",
+        "ownerId": owner_id,
+        "requestChargeType": "Customer Service",
+        "additionalCost": "10.0",
+        "totalCost": "999.99",
+        **changes,
+    }
 
 
 def log_time(client: httpx.Client, ticket: dict, **changes) -> dict:
@@ -124,12 +147,26 @@ def test_delete_removes_and_uncounts(client, tickets):
 
 def test_invalid_bodies_name_each_field(client, tickets):
     url = f"/tickets/{tickets[0]['id']}/timeEntry"
-    bad = client.post(url, json={"minutesSpent": 75, "hoursSpent": "two", "ownerId": "123", "agentCostPerHour": "-1",
-                                 "requestChargeType": "Lunch", "executedTime": "yesterday", "description": "x" * 101})
+    bad = client.post(
+        url,
+        json={
+            "minutesSpent": 75,
+            "hoursSpent": "two",
+            "ownerId": "123",
+            "agentCostPerHour": "-1",
+            "requestChargeType": "Lunch",
+            "executedTime": "yesterday",
+            "description": "x" * 101,
+        },
+    )
     assert bad.status_code == 422 and bad.json()["errorCode"] == "INVALID_DATA"
     assert {(error["fieldName"], error["errorType"]) for error in bad.json()["errors"]} == {
-        ("/minutesSpent", "invalid"), ("/hoursSpent", "invalid"), ("/ownerId", "invalid"),
-        ("/agentCostPerHour", "invalid"), ("/requestChargeType", "invalid"), ("/executedTime", "invalid"),
+        ("/minutesSpent", "invalid"),
+        ("/hoursSpent", "invalid"),
+        ("/ownerId", "invalid"),
+        ("/agentCostPerHour", "invalid"),
+        ("/requestChargeType", "invalid"),
+        ("/executedTime", "invalid"),
         ("/description", "invalid"),
     }
     entry = log_time(client, tickets[0])

@@ -1,4 +1,5 @@
 """POST /uploads over real HTTP: the temporary file, its limits, and attaching it by id until it expires."""
+
 from __future__ import annotations
 
 import httpx

@@ -1,4 +1,5 @@
 """Query parameters the vendor's spec documents beyond the seed: accepted and applied, not refused as unknown."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -28,7 +29,9 @@ def test_ticket_list_filters_by_closing_and_due_periods(shared_sandbox):
         teams = client.get("/tickets", params={"teamIds": "1"})
         bad = client.get("/tickets", params={"closedTime": "lastYear"})
     now = datetime.now(timezone.utc)
-    assert closed and all(t["closedTime"] and now - when(t["closedTime"]) <= timedelta(days=30, minutes=5) for t in closed)
+    assert closed and all(
+        t["closedTime"] and now - when(t["closedTime"]) <= timedelta(days=30, minutes=5) for t in closed
+    )
     assert len(closed) < len(everything)
     assert overdue and all(t["dueDate"] and when(t["dueDate"]) < now and t["status"] != "Closed" for t in overdue)
     assert teams.status_code == 204  # the sandbox has no teams

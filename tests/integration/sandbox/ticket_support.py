@@ -1,4 +1,5 @@
 """What the ticket and thread tests share: the seed examples' key sets and ways to make fresh records over HTTP."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -9,22 +10,82 @@ from tests.integration.sandbox.desk_support import seeded_tickets
 
 # Key sets of the seed's examples (desk-api-v1.zh.txt).
 TICKET_KEYS = {
-    "modifiedTime", "ticketNumber", "subCategory", "statusType", "subject", "customFields", "dueDate",
-    "departmentId", "channel", "description", "resolution", "closedTime", "approvalCount", "timeEntryCount",
-    "isDeleted", "createdTime", "id", "email", "customerResponseTime", "productId", "contactId", "threadCount",
-    "priority", "classification", "assigneeId", "commentCount", "taskCount", "phone", "webUrl", "attachmentCount",
-    "category", "status",
+    "modifiedTime",
+    "ticketNumber",
+    "subCategory",
+    "statusType",
+    "subject",
+    "customFields",
+    "dueDate",
+    "departmentId",
+    "channel",
+    "description",
+    "resolution",
+    "closedTime",
+    "approvalCount",
+    "timeEntryCount",
+    "isDeleted",
+    "createdTime",
+    "id",
+    "email",
+    "customerResponseTime",
+    "productId",
+    "contactId",
+    "threadCount",
+    "priority",
+    "classification",
+    "assigneeId",
+    "commentCount",
+    "taskCount",
+    "phone",
+    "webUrl",
+    "attachmentCount",
+    "category",
+    "status",
 }
 LIST_KEYS = {
-    "ticketNumber", "customerResponseTime", "statusType", "productId", "contactId", "subject", "dueDate",
-    "departmentId", "channel", "threadCount", "priority", "assigneeId", "closedTime", "commentCount", "phone",
-    "webUrl", "createdTime", "id", "email", "status",
+    "ticketNumber",
+    "customerResponseTime",
+    "statusType",
+    "productId",
+    "contactId",
+    "subject",
+    "dueDate",
+    "departmentId",
+    "channel",
+    "threadCount",
+    "priority",
+    "assigneeId",
+    "closedTime",
+    "commentCount",
+    "phone",
+    "webUrl",
+    "createdTime",
+    "id",
+    "email",
+    "status",
 }
 CONTACT_KEYS = {"firstName", "lastName", "phone", "id", "type", "email", "account"}
 ACCOUNT_KEYS = {"website", "accountName", "id"}
 REPLY_KEYS = {  # sendReply / draftReply examples
-    "summary", "cc", "bcc", "attachments", "visibility", "author", "channel", "content", "isForward", "hasAttach",
-    "responderId", "createdTime", "id", "to", "fromEmailAddress", "actions", "status", "direction",
+    "summary",
+    "cc",
+    "bcc",
+    "attachments",
+    "visibility",
+    "author",
+    "channel",
+    "content",
+    "isForward",
+    "hasAttach",
+    "responderId",
+    "createdTime",
+    "id",
+    "to",
+    "fromEmailAddress",
+    "actions",
+    "status",
+    "direction",
 }
 AUTHOR_KEYS = {"photoURL", "name", "type", "email"}
 
@@ -43,8 +104,13 @@ def reply_addresses(client: httpx.Client) -> tuple[str, str]:
 def make_ticket(client: httpx.Client, **fields: Any) -> dict[str, Any]:
     """A fresh ticket in a seeded department for a seeded contact; `fields` override."""
     seeded = seeded_tickets(client)[0]
-    body = {"subject": "Printer on fire", "departmentId": seeded["departmentId"], "contactId": seeded["contactId"],
-            "description": "It is on fire.", **fields}
+    body = {
+        "subject": "Printer on fire",
+        "departmentId": seeded["departmentId"],
+        "contactId": seeded["contactId"],
+        "description": "It is on fire.",
+        **fields,
+    }
     answer = client.post("/tickets", json=body)
     assert answer.status_code == 200, answer.text
     return answer.json()

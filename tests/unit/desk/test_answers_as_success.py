@@ -1,5 +1,6 @@
 """A 2xx is only a success when it carries what was asked for: an error object, a body that is not JSON or a create
 without its record are errors of the right kind (fakes for the token and the budget; no Redis, no Desk)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -15,8 +16,9 @@ from worker.desk.errors import InvalidData, MalformedResponse, NotFound, Outcome
 from worker.desk.retry import RetryPolicy
 from worker.desk.transport import Transport
 
-CONFIG = DeskConfig(api_root="https://desk.example/api/v1", client_id="c", client_secret=SecretStr("s"),
-                    refresh_token=SecretStr("r"))
+CONFIG = DeskConfig(
+    api_root="https://desk.example/api/v1", client_id="c", client_secret=SecretStr("s"), refresh_token=SecretStr("r")
+)
 QUICK = RetryPolicy(attempts=3, base_s=0.0, cap_s=0.0, deadline_s=10.0)
 
 
@@ -49,8 +51,18 @@ def transport(answers: list[httpx.Response]) -> tuple[Transport, list[httpx.Requ
 
 
 def test_given_a_write_answered_200_with_invalid_data_then_the_permanent_error_is_raised():
-    t, _ = transport([httpx.Response(200, json={"errorCode": "INVALID_DATA", "message": "bad",
-                                                "errors": [{"fieldName": "/content", "errorType": "missing"}]})])
+    t, _ = transport(
+        [
+            httpx.Response(
+                200,
+                json={
+                    "errorCode": "INVALID_DATA",
+                    "message": "bad",
+                    "errors": [{"fieldName": "/content", "errorType": "missing"}],
+                },
+            )
+        ]
+    )
     with pytest.raises(InvalidData) as raised:
         t.create("/tickets/1/comments", json={"content": "x"})
     assert raised.value.field_names == ["/content"]
@@ -64,8 +76,9 @@ def test_given_a_write_answered_200_with_a_server_error_then_its_outcome_is_unkn
 
 
 def test_given_a_read_answered_200_with_a_server_error_then_it_is_retried_like_a_500():
-    t, sent = transport([httpx.Response(200, json={"errorCode": "INTERNAL_SERVER_ERROR"}),
-                         httpx.Response(200, json={"data": []})])
+    t, sent = transport(
+        [httpx.Response(200, json={"errorCode": "INTERNAL_SERVER_ERROR"}), httpx.Response(200, json={"data": []})]
+    )
     assert t.request("GET", "/tickets") == {"data": []}
     assert len(sent) == 2
 

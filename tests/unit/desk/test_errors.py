@@ -1,4 +1,5 @@
 """Mapping Desk answers to the typed error hierarchy."""
+
 from __future__ import annotations
 
 import pytest
@@ -43,7 +44,10 @@ def test_given_invalid_data_when_mapped_then_field_names_are_kept():
     body = {
         "errorCode": "INVALID_DATA",
         "message": "An invalid value was passed",
-        "errors": [{"fieldName": "/contactId", "errorType": "invalid"}, {"fieldName": "/subject", "errorType": "missing"}],
+        "errors": [
+            {"fieldName": "/contactId", "errorType": "invalid"},
+            {"fieldName": "/subject", "errorType": "missing"},
+        ],
     }
     error = e.error_for_response(422, body, method="POST", path="/tickets")
     assert isinstance(error, e.InvalidData)

@@ -1,4 +1,5 @@
 """Paging: 204, short pages, limits, and walking a search past the 5,000-result cap by time windows."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -58,7 +59,7 @@ def test_max_items_and_cap_stop_early():
 
 def test_limit_outside_1_100_is_refused():
     with pytest.raises(ValueError):
-        list(iter_offset(lambda f, l: [], limit=101))
+        list(iter_offset(lambda from_, limit: [], limit=101))
 
 
 @dataclass
@@ -106,7 +107,11 @@ def test_given_bounds_then_every_window_stays_inside_them():
     items = _items(120)
     start, end = items[10].modifiedTime, items[99].modifiedTime
     fetch = FakeSearch(items, cap=30)
-    got = list(iter_windowed(fetch, time_of=lambda i: i.modifiedTime, id_of=lambda i: i.id, start=start, end=end, limit=10, cap=30))
+    got = list(
+        iter_windowed(
+            fetch, time_of=lambda i: i.modifiedTime, id_of=lambda i: i.id, start=start, end=end, limit=10, cap=30
+        )
+    )
     assert [i.id for i in got] == [i.id for i in items[10:100]]
     assert all(w.endswith(iso(end)) for w in fetch.windows)
 

@@ -1,5 +1,6 @@
 """The walks that give items as the Desk sent them (searches.iter_ticket_items, tickets.iter_items): unparsed,
 placed by the caller's keys, and a 2xx page without a data list is an error, never the end (fake transport)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -62,6 +63,10 @@ def test_ticket_list_items_come_unparsed_page_by_page():
     first = [{"id": str(number)} for number in range(2)]
     transport = Transport([{"data": first}, {"data": ["garbage"]}])
     assert list(TicketsResource(transport).iter_items(include=["contacts", "assignee"], page_size=2)) == [
-        *first, "garbage"]
+        *first,
+        "garbage",
+    ]
     assert [call[2] for call in transport.calls] == [
-        {"include": "contacts,assignee", "from": 0, "limit": 2}, {"include": "contacts,assignee", "from": 2, "limit": 2}]
+        {"include": "contacts,assignee", "from": 0, "limit": 2},
+        {"include": "contacts,assignee", "from": 2, "limit": 2},
+    ]

@@ -1,4 +1,5 @@
 """The retry policy: what is retried, and the jittered, bounded backoff."""
+
 from __future__ import annotations
 
 import random
@@ -6,19 +7,32 @@ import random
 import httpx
 import pytest
 
-from worker.desk.retry import RetryPolicy, RetryVerdict, classify_exception, classify_status, default_idempotent, was_maybe_sent
+from worker.desk.retry import (
+    RetryPolicy,
+    RetryVerdict,
+    classify_exception,
+    classify_status,
+    default_idempotent,
+    was_maybe_sent,
+)
 
 REQUEST = httpx.Request("POST", "http://127.0.0.1/api/v1/tickets/1/comments")
 
 
-@pytest.mark.parametrize("method,expected", [("GET", True), ("PATCH", True), ("PUT", True), ("DELETE", True), ("POST", False)])
+@pytest.mark.parametrize(
+    "method,expected", [("GET", True), ("PATCH", True), ("PUT", True), ("DELETE", True), ("POST", False)]
+)
 def test_default_idempotency_by_method(method, expected):
     assert default_idempotent(method) is expected
 
 
 @pytest.mark.parametrize(
     "exc",
-    [httpx.ConnectError("refused", request=REQUEST), httpx.ConnectTimeout("t", request=REQUEST), httpx.PoolTimeout("t", request=REQUEST)],
+    [
+        httpx.ConnectError("refused", request=REQUEST),
+        httpx.ConnectTimeout("t", request=REQUEST),
+        httpx.PoolTimeout("t", request=REQUEST),
+    ],
 )
 def test_given_the_request_never_left_then_even_a_non_idempotent_write_is_retried(exc):
     assert classify_exception(exc, idempotent=False) is RetryVerdict.RETRY

@@ -1,4 +1,5 @@
 """What each answer of the accounts server means: refused credentials are permanent, an outage passes."""
+
 from __future__ import annotations
 
 import httpx
@@ -9,8 +10,9 @@ from worker.desk.config import DeskConfig
 from worker.desk.errors import RateLimited, TokenRefreshError, TokenUnavailable
 from worker.desk.token_endpoint import THROTTLED_RETRY_S, mint
 
-CONFIG = DeskConfig(accounts_url="https://accounts.example", client_id="c", client_secret=SecretStr("s"),
-                    refresh_token=SecretStr("r"))
+CONFIG = DeskConfig(
+    accounts_url="https://accounts.example", client_id="c", client_secret=SecretStr("s"), refresh_token=SecretStr("r")
+)
 
 
 def answering(handler) -> httpx.Client:
@@ -37,7 +39,10 @@ def test_given_refused_credentials_then_the_error_is_permanent(code):
         (httpx.Response(500, json={"error": "internal"}), "TOKEN_ENDPOINT_ERROR"),
         (httpx.Response(200, text="not json"), "TOKEN_ENDPOINT_ERROR"),
         (httpx.Response(200, json={"token_type": "Bearer"}), "no_access_token"),
-        (httpx.Response(200, json={"error": "Access Denied", "error_description": "too many requests"}), "Access Denied"),
+        (
+            httpx.Response(200, json={"error": "Access Denied", "error_description": "too many requests"}),
+            "Access Denied",
+        ),
     ],
 )
 def test_given_an_outage_or_throttling_then_the_error_passes_with_a_retry_after(answer, code):

@@ -1,4 +1,5 @@
 """Pure helpers of the transport: Retry-After and query parameters."""
+
 from __future__ import annotations
 
 import email.utils
@@ -18,7 +19,10 @@ def test_retry_after_in_seconds_or_as_an_http_date():
 
 def test_query_parameters_drop_none_and_speak_the_desks_forms():
     assert clean_params({"from": 0, "limit": 100, "departmentId": None}) == {"from": 0, "limit": 100}
-    assert clean_params({"isPublic": True, "status": ["Open", "On Hold"]}) == {"isPublic": "true", "status": "Open,On Hold"}
+    assert clean_params({"isPublic": True, "status": ["Open", "On Hold"]}) == {
+        "isPublic": "true",
+        "status": "Open,On Hold",
+    }
     assert clean_params({"x": None}) is None
 
 

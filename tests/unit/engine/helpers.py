@@ -1,4 +1,5 @@
 """Builders shared by the engine's unit tests: rule sets from YAML text, tickets, a directory."""
+
 from __future__ import annotations
 
 import textwrap
@@ -12,8 +13,13 @@ from worker.engine.ruleset import RuleSet
 NOW = "2026-12-01T10:00:00Z"  # a Tuesday: 11:00 in Berlin, 05:00 in New York
 
 SUPPORT, TIER2, BILLING = "1892000000006907", "1892000000082069", "1892000000639717"
-JADE, LUCAS, STEVE, PRIYA, OMAR = ("1892000000042001", "1892000000056007", "1892000000888059",
-                                   "1892000000070001", "1892000000070002")
+JADE, LUCAS, STEVE, PRIYA, OMAR = (
+    "1892000000042001",
+    "1892000000056007",
+    "1892000000888059",
+    "1892000000070001",
+    "1892000000070002",
+)
 
 
 def rules(text: str, file: str = "rules.yaml") -> RuleSet:
@@ -35,8 +41,9 @@ def errors(text: str, file: str = "rules.yaml") -> list[str]:
     return []
 
 
-def one_rule(condition: str = "", then: str = "- update: {priority: High}", on: str = "ticket.updated",
-             extra: str = "") -> RuleSet:
+def one_rule(
+    condition: str = "", then: str = "- update: {priority: High}", on: str = "ticket.updated", extra: str = ""
+) -> RuleSet:
     """A rule set with one rule `r`; `condition` is the YAML of its `if:` (flow style, one line)."""
     lines = ["rules:", "  - id: r", f"    on: {on}"]
     if condition:
@@ -49,17 +56,35 @@ def one_rule(condition: str = "", then: str = "- update: {priority: High}", on: 
 def ticket(**fields: Any) -> dict[str, Any]:
     """A ticket as the Desk returns it with include=contacts,products,assignee,departments."""
     base: dict[str, Any] = {
-        "id": "1892000000143237", "ticketNumber": "1042", "subject": "Order 48213 has not shipped yet",
-        "status": "Open", "statusType": "Open", "priority": "Medium", "channel": "Email", "category": "general",
-        "email": "hugh.jack@globex.com", "departmentId": SUPPORT,
-        "department": {"id": SUPPORT, "name": "Support"}, "assigneeId": None, "assignee": None,
-        "contact": {"id": "1892000000045028", "firstName": "Hugh", "lastName": "Jack",
-                    "email": "hugh.jack@globex.com",
-                    "account": {"id": "1892000000980421", "accountName": "Globex", "website": "www.globex.com"}},
+        "id": "1892000000143237",
+        "ticketNumber": "1042",
+        "subject": "Order 48213 has not shipped yet",
+        "status": "Open",
+        "statusType": "Open",
+        "priority": "Medium",
+        "channel": "Email",
+        "category": "general",
+        "email": "hugh.jack@globex.com",
+        "departmentId": SUPPORT,
+        "department": {"id": SUPPORT, "name": "Support"},
+        "assigneeId": None,
+        "assignee": None,
+        "contact": {
+            "id": "1892000000045028",
+            "firstName": "Hugh",
+            "lastName": "Jack",
+            "email": "hugh.jack@globex.com",
+            "account": {"id": "1892000000980421", "accountName": "Globex", "website": "www.globex.com"},
+        },
         "customFields": {"ModelName": "X1 Pro", "numberOfItems": "2"},
-        "createdTime": "2026-12-01T09:00:00.000Z", "modifiedTime": "2026-12-01T09:00:00.000Z",
-        "customerResponseTime": "2026-12-01T09:00:00.000Z", "dueDate": "2026-12-02T09:00:00.000Z",
-        "threadCount": "1", "commentCount": "0", "timeEntryCount": "0", "isDeleted": "false",
+        "createdTime": "2026-12-01T09:00:00.000Z",
+        "modifiedTime": "2026-12-01T09:00:00.000Z",
+        "customerResponseTime": "2026-12-01T09:00:00.000Z",
+        "dueDate": "2026-12-02T09:00:00.000Z",
+        "threadCount": "1",
+        "commentCount": "0",
+        "timeEntryCount": "0",
+        "isDeleted": "false",
         "webUrl": "https://desk.zoho.com/support/zylkercorp/ShowHomePage.do#Cases/dv/1892000000143237",
     }
     base.update(fields)
@@ -91,13 +116,30 @@ def directory() -> dict[str, Any]:
 
 
 def _agent(ident: str, first: str, last: str, zuid: str | None, departments: list[str]) -> dict[str, Any]:
-    return {"id": ident, "firstName": first, "lastName": last, "emailId": f"{first}.{last}@zylkercorp.com".lower(),
-            "zuid": zuid, "status": "ACTIVE", "isConfirmed": True, "associatedDepartmentIds": departments}
+    return {
+        "id": ident,
+        "firstName": first,
+        "lastName": last,
+        "emailId": f"{first}.{last}@zylkercorp.com".lower(),
+        "zuid": zuid,
+        "status": "ACTIVE",
+        "isConfirmed": True,
+        "associatedDepartmentIds": departments,
+    }
 
 
-def run(rule_set: RuleSet, kind: str = "ticket.updated", the_ticket: dict | None = None,
-        previous: dict | None = None, *, now: str = NOW, changes: dict | None = None, by_deskpilot: bool = False,
-        with_directory: bool = True, **options: Any) -> Evaluation:
+def run(
+    rule_set: RuleSet,
+    kind: str = "ticket.updated",
+    the_ticket: dict | None = None,
+    previous: dict | None = None,
+    *,
+    now: str = NOW,
+    changes: dict | None = None,
+    by_deskpilot: bool = False,
+    with_directory: bool = True,
+    **options: Any,
+) -> Evaluation:
     the_ticket = the_ticket if the_ticket is not None else ticket()
     event = Event(kind, the_ticket.get("id", ""), changes, by_deskpilot, "event-1")
     return evaluate(rule_set, event, the_ticket, previous, directory() if with_directory else None, now, **options)

@@ -1,5 +1,6 @@
 """Business days: with a calendar, `d` and `w` count working days (the same local time N working days later),
 in elapsed conditions and SLA targets; `rules check` warns wherever a `d` or `w` meets a calendar."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -14,18 +15,20 @@ from worker.engine.sla import clocks_for
 CHRISTMAS = [{"date": "2026-12-24", "hours": ["09:00-12:00"]}, {"date": "2026-12-25"}]
 
 
-@pytest.mark.parametrize(("start", "days", "reached"), [
-    ("2026-12-07 10:00", 1, "2026-12-08 10:00"),  # Monday -> Tuesday, same time
-    ("2026-12-07 10:00", 5, "2026-12-14 10:00"),  # five working days: next Monday
-    ("2026-12-04 15:00", 1, "2026-12-07 15:00"),  # Friday -> Monday: the weekend is skipped
-    ("2026-12-05 12:00", 1, "2026-12-07 17:00"),  # Saturday counts from Monday's opening: a full day of hours
-    ("2026-12-07 20:00", 1, "2026-12-08 17:00"),  # after closing: counts from Tuesday's opening
-    ("2026-12-07 08:00", 1, "2026-12-07 17:00"),  # before opening: Monday's hours are the whole day
-    ("2026-12-23 10:00", 2, "2026-12-28 10:00"),  # Christmas Eve (partial) is a working day, Christmas Day not
-    ("2026-12-23 15:00", 1, "2026-12-24 12:00"),  # 15:00 on the short day is past its closing: reached at 12:00
-])
-def test_n_business_days_end_at_the_same_local_time_n_working_days_later(start: str, days: int,
-                                                                        reached: str) -> None:
+@pytest.mark.parametrize(
+    ("start", "days", "reached"),
+    [
+        ("2026-12-07 10:00", 1, "2026-12-08 10:00"),  # Monday -> Tuesday, same time
+        ("2026-12-07 10:00", 5, "2026-12-14 10:00"),  # five working days: next Monday
+        ("2026-12-04 15:00", 1, "2026-12-07 15:00"),  # Friday -> Monday: the weekend is skipped
+        ("2026-12-05 12:00", 1, "2026-12-07 17:00"),  # Saturday counts from Monday's opening: a full day of hours
+        ("2026-12-07 20:00", 1, "2026-12-08 17:00"),  # after closing: counts from Tuesday's opening
+        ("2026-12-07 08:00", 1, "2026-12-07 17:00"),  # before opening: Monday's hours are the whole day
+        ("2026-12-23 10:00", 2, "2026-12-28 10:00"),  # Christmas Eve (partial) is a working day, Christmas Day not
+        ("2026-12-23 15:00", 1, "2026-12-24 12:00"),  # 15:00 on the short day is past its closing: reached at 12:00
+    ],
+)
+def test_n_business_days_end_at_the_same_local_time_n_working_days_later(start: str, days: int, reached: str) -> None:
     # given Berlin office hours with Christmas Eve 09-12 and Christmas Day closed
     support = calendar(holidays=CHRISTMAS)
     # when N business days are measured from a moment / then they are reached where a person would say
@@ -80,10 +83,13 @@ def test_a_holiday_pushes_business_days_out_by_a_day_and_hours_add_on_top() -> N
 
 def test_the_failure_shows_business_hours_elapsed_and_what_the_days_amount_to() -> None:
     rule_set = rules(CALENDAR_RULE.replace("OPERATOR", "older_than").replace("AMOUNT", "2d"))
-    verdict = run(rule_set, "ticket.replied", ticket(customerResponseTime="2026-12-07T09:00:00.000Z"),
-                  now="2026-12-08T09:00:00Z").verdict("r")
-    assert verdict.reason == ("customerResponseTime older_than '2d': actual '2026-12-07T09:00:00.000Z (8h ago in "
-                              "business hours of 'berlin'; 2d from it is 16h)'")
+    verdict = run(
+        rule_set, "ticket.replied", ticket(customerResponseTime="2026-12-07T09:00:00.000Z"), now="2026-12-08T09:00:00Z"
+    ).verdict("r")
+    assert verdict.reason == (
+        "customerResponseTime older_than '2d': actual '2026-12-07T09:00:00.000Z (8h ago in "
+        "business hours of 'berlin'; 2d from it is 16h)'"
+    )
 
 
 def test_an_sla_target_in_days_counts_working_days_from_the_cycle_start() -> None:

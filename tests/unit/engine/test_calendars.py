@@ -1,4 +1,5 @@
 """Business calendars: open hours, business time between instants, adding business time, across DST and holidays."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -8,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import ValidationError
 
-from worker.engine.calendars import ALL_DAY, CALENDAR_24x7, WEEKDAYS, Calendar, CalendarSpec
+from worker.engine.calendars import ALL_DAY, WEEKDAYS, Calendar, CALENDAR_24x7, CalendarSpec
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

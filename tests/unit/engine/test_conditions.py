@@ -1,4 +1,5 @@
 """all / any / not nesting, and the first failing condition every verdict reports."""
+
 from __future__ import annotations
 
 from tests.unit.engine.helpers import one_rule, run, ticket
@@ -11,15 +12,20 @@ def test_a_rule_without_conditions_always_matches() -> None:
 
 def test_all_reports_its_first_failing_condition_in_order() -> None:
     # given all of three tests, the second and third failing
-    rule_set = one_rule("{all: [{field: status, equals: Open}, {field: priority, equals: High}, "
-                        "{field: channel, equals: Phone}]}")
+    rule_set = one_rule(
+        "{all: [{field: status, equals: Open}, {field: priority, equals: High}, {field: channel, equals: Phone}]}"
+    )
     # when evaluated / then the verdict names the second test, with what the ticket had
     verdict = run(rule_set).verdict("r")
     assert verdict.status == "not_matched"
     assert verdict.failure == Failure("priority", "equals", "High", "Medium")
     assert verdict.reason == "priority equals 'High': actual 'Medium'"
-    assert verdict.as_dict()["failure"] == {"path": "priority", "operator": "equals", "expected": "High",
-                                            "actual": "Medium"}
+    assert verdict.as_dict()["failure"] == {
+        "path": "priority",
+        "operator": "equals",
+        "expected": "High",
+        "actual": "Medium",
+    }
 
 
 def test_any_matches_when_one_alternative_does_and_otherwise_lists_every_failure() -> None:
@@ -28,9 +34,12 @@ def test_any_matches_when_one_alternative_does_and_otherwise_lists_every_failure
     verdict = run(rule_set).verdict("r")
     assert verdict.failure.operator == "any"
     assert [child[:4] for child in verdict.failure.children] == [
-        ("priority", "equals", "High", "Medium"), ("channel", "in", ["Phone", "Chat"], "Email")]
-    assert verdict.reason == ("none of: (priority equals 'High': actual 'Medium'); "
-                              "(channel in ['Phone', 'Chat']: actual 'Email')")
+        ("priority", "equals", "High", "Medium"),
+        ("channel", "in", ["Phone", "Chat"], "Email"),
+    ]
+    assert verdict.reason == (
+        "none of: (priority equals 'High': actual 'Medium'); (channel in ['Phone', 'Chat']: actual 'Email')"
+    )
 
 
 def test_not_of_a_test_fails_with_the_test_that_held() -> None:
@@ -53,7 +62,8 @@ def test_deep_nesting_evaluates_as_written() -> None:
         "{all: [{any: [{field: contact.account.accountName, in: [Zylker]}, {field: priority, equals: Urgent}]},"
         " {not: {field: status, equals: Closed}},"
         " {any: [{field: channel, equals: Email}, {all: [{field: channel, equals: Phone}, "
-        "{field: priority, in: [High, Urgent]}]}]}]}")
+        "{field: priority, in: [High, Urgent]}]}]}]}"
+    )
     urgent_phone = ticket(priority="Urgent", channel="Phone")
     assert run(rule_set, the_ticket=urgent_phone).fired_ids == ["r"]
     assert run(rule_set, the_ticket=ticket(priority="Urgent", channel="Chat")).fired_ids == []

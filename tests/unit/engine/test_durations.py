@@ -1,4 +1,5 @@
 """Durations as ops write them in rules: parsing, formatting, and the round trip between the two."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -79,13 +80,16 @@ def test_parse_then_format_of_canonical_text_gives_back_the_text(text: str) -> N
     assert format_duration(parse_duration(text)) == text
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("5d", (0, 5, timedelta())),
-    ("1w2d3h", (1, 2, timedelta(hours=3))),
-    ("4h30m", (0, 0, timedelta(hours=4, minutes=30))),
-    ("-1d12h", (0, 1, timedelta(hours=12))),
-    ("0", (0, 0, timedelta())),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("5d", (0, 5, timedelta())),
+        ("1w2d3h", (1, 2, timedelta(hours=3))),
+        ("4h30m", (0, 0, timedelta(hours=4, minutes=30))),
+        ("-1d12h", (0, 1, timedelta(hours=12))),
+        ("0", (0, 0, timedelta())),
+    ],
+)
 def test_split_days_keeps_weeks_and_days_apart_from_the_hours(text: str, expected: tuple) -> None:
     # given a duration as written / when split / then weeks and days stay counts (a calendar makes them working days)
     from worker.engine.durations import split_days

@@ -1,4 +1,5 @@
 """Elapsed-time conditions (older_than / newer_than) in calendar time and in business time of YAML calendars."""
+
 from __future__ import annotations
 
 import pytest
@@ -81,10 +82,13 @@ def test_business_time_skips_holidays_and_counts_partial_days() -> None:
 
 def test_the_failure_shows_the_business_time_elapsed() -> None:
     rule_set = _rule("older_than", "4h", "berlin")
-    verdict = run(rule_set, "ticket.replied", ticket(customerResponseTime="2026-12-04T14:00:00.000Z"),
-                  now="2026-12-07T09:30:00Z").verdict("r")
-    assert verdict.reason == ("customerResponseTime older_than '4h': actual "
-                              "'2026-12-04T14:00:00.000Z (3h30m ago in business hours of 'berlin')'")
+    verdict = run(
+        rule_set, "ticket.replied", ticket(customerResponseTime="2026-12-04T14:00:00.000Z"), now="2026-12-07T09:30:00Z"
+    ).verdict("r")
+    assert verdict.reason == (
+        "customerResponseTime older_than '4h': actual "
+        "'2026-12-04T14:00:00.000Z (3h30m ago in business hours of 'berlin')'"
+    )
 
 
 @pytest.mark.parametrize(
@@ -100,8 +104,9 @@ def test_the_failure_shows_the_business_time_elapsed() -> None:
         ("newyork", "2026-10-30T20:00:00.000Z", "2026-11-02T15:00:00Z", "2h", "2h1m"),
     ],
 )
-def test_business_time_across_both_dst_transitions(calendar: str, since: str, now: str, at_least: str,
-                                                   less_than: str) -> None:
+def test_business_time_across_both_dst_transitions(
+    calendar: str, since: str, now: str, at_least: str, less_than: str
+) -> None:
     # given Friday 16:00 to Monday 10:00 local across a DST change: 1h on Friday + 1h on Monday, wall clock
     # when measured in the calendar's business hours / then it is 2h exactly, whatever the UTC offsets did
     assert _fires(_rule("older_than", at_least, calendar), since, now)

@@ -1,4 +1,5 @@
 """Lints at load: time rules that would act on every sweep, time tests inside any, unknown fields, dead rules."""
+
 from __future__ import annotations
 
 import pytest
@@ -25,7 +26,8 @@ def test_a_time_rule_without_once_or_a_nullifying_condition_is_refused() -> None
     assert found == [
         "rules.yaml:4:9: time rule 'sweep' would act on every sweep: add once: per_ticket, once: {per_anchor: "
         "FIELD}, or a condition its own actions make false (e.g. set status On Hold and require status not_in "
-        "[On Hold])"]
+        "[On Hold])"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -33,8 +35,11 @@ def test_a_time_rule_without_once_or_a_nullifying_condition_is_refused() -> None
     [
         ("{field: status, equals: Open}", "[{update: {priority: High}}]", "once: per_ticket"),
         ("{field: status, equals: Open}", "[{update: {priority: High}}]", "once: {per_anchor: customerResponseTime}"),
-        ("{all: [{field: priority, in: [High]}, {field: status, not_in: [On Hold]}]}",
-         "[{update: {status: On Hold}}]", ""),
+        (
+            "{all: [{field: priority, in: [High]}, {field: status, not_in: [On Hold]}]}",
+            "[{update: {status: On Hold}}]",
+            "",
+        ),
         ("{not: {field: status, equals: Escalated}}", "[{update: {status: Escalated}}]", ""),
         ("{field: assigneeId, exists: false}", "[{assign: {strategy: round_robin}}]", ""),
         ("{field: department.name, is_empty: true}", "[{move: {department: Support}}]", ""),
@@ -42,8 +47,9 @@ def test_a_time_rule_without_once_or_a_nullifying_condition_is_refused() -> None
         ("{field: priority, not_in: [Urgent]}", "[{comment: {text: hi}}, {update: {priority: Urgent}}]", ""),
     ],
 )
-def test_a_time_rule_with_once_or_a_condition_its_actions_make_false_loads(condition: str, then: str,
-                                                                           extra: str) -> None:
+def test_a_time_rule_with_once_or_a_condition_its_actions_make_false_loads(
+    condition: str, then: str, extra: str
+) -> None:
     assert errors(_time_rule(condition, then, extra)) == []
 
 
@@ -51,8 +57,10 @@ def test_a_time_rule_with_once_or_a_condition_its_actions_make_false_loads(condi
     ("condition", "then"),
     [
         # the test sits inside any: the other alternative can keep the rule matching
-        ("{any: [{field: status, not_in: [On Hold]}, {field: priority, equals: High}]}",
-         "[{update: {status: On Hold}}]"),
+        (
+            "{any: [{field: status, not_in: [On Hold]}, {field: priority, equals: High}]}",
+            "[{update: {status: On Hold}}]",
+        ),
         # a template value is not known at load
         ("{field: status, not_in: [On Hold]}", "[{update: {status: '{{ ticket.category }}'}}]"),
         # setting another value that still passes the test
@@ -148,7 +156,8 @@ def test_a_rule_after_an_unconditional_stop_on_the_same_events_is_a_warning() ->
         """)
     assert found == [
         "rules.yaml:7:5: warning: rule 'never' never runs: rule 'catch-all' (rules.yaml:3) has stop: true and no "
-        "condition, so it stops every ticket.created event first"]
+        "condition, so it stops every ticket.created event first"
+    ]
 
 
 @pytest.mark.parametrize("stopper", ["if: {field: status, equals: Open}", "dry_run: true", "enabled: false"])

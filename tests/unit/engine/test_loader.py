@@ -1,4 +1,5 @@
 """Loading one file or a folder: files found, ids and calendars unique across files, evaluation order."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -35,12 +36,15 @@ def test_a_folder_loads_every_yaml_file_below_it_in_path_order_with_tests_aside(
     # then the rules come from the three rule files, in the order of their paths
     assert [rule.id for rule in rule_set] == ["a", "b", "c"]
     assert [Path(name).name for name in rule_set.files] == ["a.yml", "b.yaml", "c.yaml"]
-    assert [name for name, _ in rule_files(tmp_path)][0] == str(tmp_path / "a.yml")
+    assert next(name for name, _ in rule_files(tmp_path)) == str(tmp_path / "a.yml")
 
 
 def test_explicit_order_comes_before_file_and_position(tmp_path: Path) -> None:
-    _write(tmp_path, "a.yaml", RULE.format(id="late", extra="    order: 10\n") + RULE.format(id="plain", extra="")
-           .removeprefix("rules:\n"))
+    _write(
+        tmp_path,
+        "a.yaml",
+        RULE.format(id="late", extra="    order: 10\n") + RULE.format(id="plain", extra="").removeprefix("rules:\n"),
+    )
     _write(tmp_path, "b.yaml", RULE.format(id="early", extra="    order: -5\n"))
     assert [rule.id for rule in load_rules(tmp_path)] == ["early", "plain", "late"]
 
@@ -52,18 +56,20 @@ def test_rule_ids_must_be_unique_across_files(tmp_path: Path) -> None:
     assert rule_set is None
     assert [str(problem) for problem in found] == [
         f"{tmp_path / 'b.yaml'}:2:9: duplicate rule id 'same'; first defined at {tmp_path / 'a.yaml'}:2:9; "
-        "ids must be unique across files"]
+        "ids must be unique across files"
+    ]
 
 
 def test_calendars_are_shared_across_files_and_their_names_unique() -> None:
-    calendar = "calendars:\n  support:\n    timezone: UTC\n    hours: {mon: [\"09:00-17:00\"]}\n"
-    uses = ("rules:\n  - id: r\n    on: ticket.replied\n    if: {field: createdTime, older_than: 1h, "
-            "calendar: support}\n    then: [{mark_spam: true}]\n")
+    calendar = 'calendars:\n  support:\n    timezone: UTC\n    hours: {mon: ["09:00-17:00"]}\n'
+    uses = (
+        "rules:\n  - id: r\n    on: ticket.replied\n    if: {field: createdTime, older_than: 1h, "
+        "calendar: support}\n    then: [{mark_spam: true}]\n"
+    )
     rule_set, found = check_sources([("calendars.yaml", calendar), ("sla.yaml", uses)])
     assert found == [] and rule_set is not None and set(rule_set.calendars) == {"support"}
     _, found = check_sources([("a.yaml", calendar), ("b.yaml", calendar)])
-    assert [str(problem) for problem in found] == [
-        "b.yaml:2:3: calendar 'support' is already defined at a.yaml:2:3"]
+    assert [str(problem) for problem in found] == ["b.yaml:2:3: calendar 'support' is already defined at a.yaml:2:3"]
 
 
 def test_problems_in_several_files_are_all_reported(tmp_path: Path) -> None:
@@ -85,7 +91,8 @@ def test_warnings_do_not_refuse_the_set_and_are_kept_on_it() -> None:
         """)
     assert [str(w) for w in rule_set.warnings] == [
         "rules.yaml:5:17: warning: 'cf.tier': cf. takes a custom field's API name, which starts with cf_ (e.g. "
-        "cf.cf_tier); for the field's label write customFields.tier"]
+        "cf.cf_tier); for the field's label write customFields.tier"
+    ]
 
 
 def test_an_empty_file_is_a_warning_and_a_missing_path_an_error(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
 """Every condition operator, with the Desk's habits (numeric strings, "false", ISO times with milliseconds)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -115,8 +116,10 @@ def test_string_operators_ignore_case_when_asked(operator: str, expected: Any, a
 
 def test_operators_read_nested_paths_and_custom_fields_through_the_rule() -> None:
     # given a rule on an embedded account name and a custom field
-    rule_set = one_rule("{all: [{field: contact.account.accountName, in: [Globex]}, "
-                        "{field: customFields.ModelName, starts_with: X1}, {field: cf.cf_missing, exists: false}]}")
+    rule_set = one_rule(
+        "{all: [{field: contact.account.accountName, in: [Globex]}, "
+        "{field: customFields.ModelName, starts_with: X1}, {field: cf.cf_missing, exists: false}]}"
+    )
     # when a Globex ticket about an X1 is evaluated / then the rule fires
     assert run(rule_set).fired_ids == ["r"]
     # and a number in a path steps into a list
@@ -224,11 +227,14 @@ def test_the_pollers_changes_are_used_and_win_over_previous() -> None:
     changes = {"priority": ["Low", "High"]}
     # when evaluated / then the change list decides
     assert run(rule_set, the_ticket=ticket(priority="High"), changes=changes).fired_ids == ["r"]
-    assert run(rule_set, the_ticket=ticket(priority="High"), previous=ticket(priority="Medium"),
-               changes=changes).fired_ids == ["r"]
+    assert run(
+        rule_set, the_ticket=ticket(priority="High"), previous=ticket(priority="Medium"), changes=changes
+    ).fired_ids == ["r"]
     # and a field absent from the change list did not change, whatever previous says
-    assert run(one_rule("{field: status, changed: true}"), previous=ticket(status="Closed"),
-               changes=changes).fired_ids == []
+    assert (
+        run(one_rule("{field: status, changed: true}"), previous=ticket(status="Closed"), changes=changes).fired_ids
+        == []
+    )
 
 
 def test_a_nested_path_is_found_in_the_change_of_its_top_level_field() -> None:

@@ -1,4 +1,5 @@
 """`matches` runs on RE2: linear in the ticket's text whatever the pattern; what RE2 cannot run is refused at load."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,16 +27,23 @@ def test_the_catastrophic_pattern_still_matches_where_it_should() -> None:
     assert run(rule_set, the_ticket=ticket(subject="b" + "a" * 100_000)).verdict("r").status == "fired"
 
 
-@pytest.mark.parametrize(("pattern", "reason"), [
-    ("(?=urgent)", "lookahead (?=...) is not supported: RE2 matches in linear time and has no lookaround"),
-    ("(?<!not )urgent", "negative lookbehind (?<!...) is not supported: RE2 matches in linear time and has no "
-                        "lookaround"),
-    (r"(\w+) \1", r"backreferences (\1) are not supported: RE2 matches in linear time and has no backreferences"),
-    ("(?P<w>a)(?P=w)", "the backreference (?P=name) is not supported: RE2 matches in linear time and has no "
-                       "backreferences"),
-    (r"done\Z", r"\Z is not supported; write \z for the end of the text"),
-    ("a++", "possessive repeats (++) are not supported: RE2 matches in linear time and has no backtracking"),
-])
+@pytest.mark.parametrize(
+    ("pattern", "reason"),
+    [
+        ("(?=urgent)", "lookahead (?=...) is not supported: RE2 matches in linear time and has no lookaround"),
+        (
+            "(?<!not )urgent",
+            "negative lookbehind (?<!...) is not supported: RE2 matches in linear time and has no lookaround",
+        ),
+        (r"(\w+) \1", r"backreferences (\1) are not supported: RE2 matches in linear time and has no backreferences"),
+        (
+            "(?P<w>a)(?P=w)",
+            "the backreference (?P=name) is not supported: RE2 matches in linear time and has no backreferences",
+        ),
+        (r"done\Z", r"\Z is not supported; write \z for the end of the text"),
+        ("a++", "possessive repeats (++) are not supported: RE2 matches in linear time and has no backtracking"),
+    ],
+)
 def test_a_pattern_re2_cannot_run_is_refused_at_load_with_its_position_and_reason(pattern: str, reason: str) -> None:
     # given a rule whose pattern needs backtracking
     text = f"""\

@@ -1,5 +1,6 @@
 """Bounded rule files: alias bombs, oversized files and deep nesting are refused with file:line:col before they cost
 time or memory; anchors and aliases for shared blocks keep working, with their positions."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,9 +24,11 @@ def test_a_seven_level_alias_bomb_is_refused_at_the_alias_that_crosses_the_node_
     # given the 7-level bomb (about 5 million strings once expanded; 7.3 s and 188 MB before)
     # when it is checked / then one error at the level that crosses the budget, naming the limit and what to do
     found = problems(alias_bomb(7), "rules/bomb.yaml")
-    assert found == ["rules/bomb.yaml:7:1: the file expands to more than 524,288 YAML nodes once its aliases (*name) "
-                     "are replaced by their anchored blocks; an alias bomb? Share smaller blocks, or split the rules "
-                     "over several files"]
+    assert found == [
+        "rules/bomb.yaml:7:1: the file expands to more than 524,288 YAML nodes once its aliases (*name) "
+        "are replaced by their anchored blocks; an alias bomb? Share smaller blocks, or split the rules "
+        "over several files"
+    ]
 
 
 def test_a_nine_level_alias_bomb_is_refused_instead_of_running_out_of_memory() -> None:
@@ -40,14 +43,16 @@ def test_too_many_alias_uses_are_refused_at_the_first_alias_over_the_count() -> 
     _, found = parse_yaml(text, "rules/many.yaml")
     assert [str(problem) for problem in found] == [
         "rules/many.yaml:10003:3: more than 10,000 alias uses (*name) in one file; share fewer blocks, or write the "
-        "repeated parts out"]
+        "repeated parts out"
+    ]
 
 
 def test_an_alias_inside_its_own_anchor_is_refused() -> None:
     _, found = parse_yaml("rules: &r\n  - id: a\n    then: *r\n", "rules/loop.yaml")
     assert [problem.message for problem in found] == [
         "this alias (*name) is used inside the block its anchor names, which would repeat forever; use the alias "
-        "after that block"]
+        "after that block"
+    ]
 
 
 def test_shared_condition_blocks_through_anchors_and_merge_keys_load_with_their_positions() -> None:
@@ -71,9 +76,11 @@ def test_shared_condition_blocks_through_anchors_and_merge_keys_load_with_their_
     assert [rule.id for rule in loaded.rules] == ["a", "b", "c"]
     assert [rule.source for rule in loaded.rules] == ["rules.yaml:2", "rules.yaml:6", "rules.yaml:9"]
     # and an error inside a merged rule's own keys points at its own line
-    assert problems(text.replace("Low}", "Low, bogus: 1}"))[0] == ("rules.yaml:12:37: unknown key 'bogus'; expected one of subject, status, priority, "
-                                 "category, subCategory, classification, channel, language, dueDate, responseDueDate, "
-                                 "email, phone, description, resolution, productId, contactId, customFields, cf")
+    assert problems(text.replace("Low}", "Low, bogus: 1}"))[0] == (
+        "rules.yaml:12:37: unknown key 'bogus'; expected one of subject, status, priority, "
+        "category, subCategory, classification, channel, language, dueDate, responseDueDate, "
+        "email, phone, description, resolution, productId, contactId, customFields, cf"
+    )
 
 
 def test_a_file_over_the_size_limit_is_refused_unread_naming_the_setting(tmp_path: Path) -> None:
@@ -85,7 +92,8 @@ def test_a_file_over_the_size_limit_is_refused_unread_naming_the_setting(tmp_pat
     assert loaded is None
     assert [str(problem) for problem in found] == [
         f"{tmp_path / 'big.yaml'}:1:1: the file is 2,097,163 bytes, over the limit of 2,097,152 bytes for one rule "
-        "file (DESKPILOT_RULES_MAX_FILE_BYTES); split it into several files in the rules folder, or raise the setting"]
+        "file (DESKPILOT_RULES_MAX_FILE_BYTES); split it into several files in the rules folder, or raise the setting"
+    ]
     # and a raised limit (the service passes the setting) accepts it
     assert check_rules(tmp_path, max_file_bytes=3 * DEFAULT_MAX_FILE_BYTES)[0] is not None
 
@@ -101,15 +109,19 @@ def test_nesting_deeper_than_any_parser_can_follow_is_one_error_not_a_crash() ->
         # when parsed / then one error, no segfault, no RecursionError
         _, found = parse_yaml(text, "rules/deep.yaml")
         assert [str(problem) for problem in found] == [
-            "rules/deep.yaml:1:1: the YAML nests too deeply; flatten the lists and mappings"]
+            "rules/deep.yaml:1:1: the YAML nests too deeply; flatten the lists and mappings"
+        ]
 
 
 def test_yaml_1_2_scalars_and_block_texts_read_as_before() -> None:
-    tree, found = parse_yaml("a: [on, yes, true, 017, 0o17, 0x1f, 1_000, 1.5, .inf, ~, 2026-12-24, '7']\n"
-                             "b: |\n  line\n", "f.yaml")
+    tree, found = parse_yaml(
+        "a: [on, yes, true, 017, 0o17, 0x1f, 1_000, 1.5, .inf, ~, 2026-12-24, '7']\nb: |\n  line\n", "f.yaml"
+    )
     assert found == []
-    assert tree == {"a": ["on", "yes", True, 17, 15, 31, 1000, 1.5, float("inf"), None, "2026-12-24", "7"],
-                    "b": "line\n"}
+    assert tree == {
+        "a": ["on", "yes", True, 17, 15, 31, 1000, 1.5, float("inf"), None, "2026-12-24", "7"],
+        "b": "line\n",
+    }
 
 
 def test_the_service_start_check_uses_the_file_size_setting(tmp_path: Path) -> None:
@@ -156,4 +168,5 @@ def test_the_cyclic_collector_is_paused_while_a_set_loads_and_left_as_it_was(mon
 def test_an_explicit_tag_on_a_value_of_another_type_is_one_positioned_error() -> None:
     _, found = parse_yaml("rules:\n  - order: !!int first\n", "rules/tag.yaml")
     assert [str(problem) for problem in found] == [
-        "rules/tag.yaml:2:12: 'first' is not a valid int; remove the !! tag or fix the value"]
+        "rules/tag.yaml:2:12: 'first' is not a valid int; remove the !! tag or fix the value"
+    ]

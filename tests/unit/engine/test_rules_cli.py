@@ -1,4 +1,5 @@
 """`deskpilot rules check|test|schema|explain`, driven through a tiny argparse harness (as worker/cli/main.py does)."""
+
 from __future__ import annotations
 
 import argparse
@@ -36,7 +37,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "rules" / "tests" / "main.yaml").write_text(
         "cases:\n  - name: vip\n    now: '2026-12-01T10:00:00Z'\n    event: ticket.created\n"
         "    ticket: {id: '1', subject: Hi, contact: {account: {accountName: Zylker}}}\n"
-        "    expect: {fired: [vip], actions: [{rule: vip, move: {department: Tier 2}}]}\n")
+        "    expect: {fired: [vip], actions: [{rule: vip, move: {department: Tier 2}}]}\n"
+    )
     monkeypatch.chdir(tmp_path)
     for name in ("DESKPILOT_RULES_PATH",):
         monkeypatch.delenv(name, raising=False)
@@ -49,14 +51,17 @@ def test_check_passes_valid_rules_and_defaults_to_the_rules_path_setting(project
 
 
 def test_check_fails_listing_every_problem_on_stderr(project: Path, capsys) -> None:
-    (project / "rules" / "bad.yaml").write_text("rules:\n  - id: x\n    on: ticket.created\n    then: [{mov: {}}]\n"
-                                                "  - {id: y, on: ticket.created, then: [{move: {}}]}\n")
+    (project / "rules" / "bad.yaml").write_text(
+        "rules:\n  - id: x\n    on: ticket.created\n    then: [{mov: {}}]\n"
+        "  - {id: y, on: ticket.created, then: [{move: {}}]}\n"
+    )
     assert deskpilot("rules", "check", "rules/") == 1
     captured = capsys.readouterr()
     assert captured.err.splitlines() == [
         "rules/bad.yaml:4:12: unknown action 'mov'; expected one of update, assign, move, comment, time_entry, "
         "task, reply, mark_spam",
-        "rules/bad.yaml:5:47: missing required key 'department'"]
+        "rules/bad.yaml:5:47: missing required key 'department'",
+    ]
     assert captured.out == "rules/: refused: 2 error(s), 0 warning(s)\n"
 
 
@@ -102,8 +107,12 @@ def test_schema_prints_the_json_schema_of_rule_files_and_of_test_files(project: 
 def test_explain_prints_each_verdict_and_why(project: Path, capsys) -> None:
     (project / "t.json").write_text(json.dumps(ticket(subject="Invoice 7")))
     (project / "d.json").write_text(json.dumps(directory()))
-    assert deskpilot("rules", "explain", "--ticket-file", "t.json", "--now", "2026-12-01T10:00:00Z",
-                     "--directory", "d.json") == 0
+    assert (
+        deskpilot(
+            "rules", "explain", "--ticket-file", "t.json", "--now", "2026-12-01T10:00:00Z", "--directory", "d.json"
+        )
+        == 0
+    )
     assert capsys.readouterr().out.splitlines() == [
         "Event ticket.created on ticket 1892000000143237 at 2026-12-01T10:00:00Z: 1 of 2 rules fired",
         "  NOT MATCHED    vip      rules/main.yaml:2",

@@ -1,4 +1,5 @@
 """`rules test`: running rule test cases and saying readably what differs."""
+
 from __future__ import annotations
 
 import textwrap
@@ -66,7 +67,10 @@ def test_passing_cases_pass(tmp_path: Path) -> None:
     report = run_rule_tests(_project(tmp_path))
     assert report.passed, report.text()
     assert [result.name for result in report.results] == [
-        "VIP goes to Tier 2", "Reopened tickets get High priority", "The poller's changes, ours, and the loop cap"]
+        "VIP goes to Tier 2",
+        "Reopened tickets get High priority",
+        "The poller's changes, ours, and the loop cap",
+    ]
     assert report.text().endswith("3 cases: 3 passed, 0 failed")
 
 
@@ -133,7 +137,8 @@ def test_problems_in_test_files_and_rule_files_are_reported_at_their_lines(tmp_p
     assert [str(p) for p in report.problems] == [
         f"{file}:2:5: missing required key 'expect'",
         f"{file}:4:5: unknown key 'expectt'; expected one of name, now, event, ticket, previous, changes, "
-        "by_deskpilot, directory, history, threads, statuses, timeline, sla_fired, expect"]
+        "by_deskpilot, directory, history, threads, statuses, timeline, sla_fired, expect",
+    ]
     assert not report.passed
     broken = run_rule_tests(_project(tmp_path / "b", rules="rules: [{id: x}]\n"))
     assert not broken.passed and broken.results == []

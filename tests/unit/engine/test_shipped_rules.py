@@ -1,4 +1,5 @@
 """The example rules shipped in rules/ load cleanly and pass their own tests (as CI runs them)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -28,8 +29,9 @@ def test_every_shipped_rule_has_a_case_where_it_fires_and_every_file_a_case_wher
     rule_set, _ = check_rules(RULES)
     fired: set[str] = set()
     for path in sorted((RULES / "tests").glob("*.yaml")):
-        cases = [case for case in to_plain(parse_yaml(path.read_text(), str(path))[0])["cases"]
-                 if "fired" in case["expect"]]
+        cases = [
+            case for case in to_plain(parse_yaml(path.read_text(), str(path))[0])["cases"] if "fired" in case["expect"]
+        ]
         if not cases:
             continue
         fired.update(rule_id for case in cases for rule_id in case["expect"]["fired"])

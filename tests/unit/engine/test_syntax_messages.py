@@ -1,4 +1,5 @@
 """Messages people can act on: YAML structure errors and cron expressions explained at their line and column."""
+
 from __future__ import annotations
 
 import pytest
@@ -98,8 +99,7 @@ CRON_CASES = {
     "0 9 * FOO *": "month 'FOO' is not a number or name (allowed: 1-12 or JAN-DEC)",
     "0 9 * * 8": "day of week 8 is out of 0-7 or SUN-SAT",
     "*/0 * * * *": "minute step '0' must be a whole number of at least 1, as in */5",
-    "0 9 * *": ("expected 5 fields (minute hour day-of-month month day-of-week), found 4; like "
-                "'*/5 * * * *'"),
+    "0 9 * *": ("expected 5 fields (minute hour day-of-month month day-of-week), found 4; like '*/5 * * * *'"),
 }
 
 
@@ -108,7 +108,8 @@ def test_a_cron_error_names_the_field_and_its_range(expression: str) -> None:
     # given a time rule with a wrong cron expression / when checked / then the field and its range are named
     text = f'rules:\n  - id: a\n    on: {{schedule: {{cron: "{expression}"}}}}\n    then: [{{mark_spam: true}}]\n'
     assert problems(text, "rules/cron.yaml") == [
-        f"rules/cron.yaml:3:27: invalid cron expression {expression!r}: {CRON_CASES[expression]}"]
+        f"rules/cron.yaml:3:27: invalid cron expression {expression!r}: {CRON_CASES[expression]}"
+    ]
 
 
 def test_valid_cron_forms_stay_accepted() -> None:

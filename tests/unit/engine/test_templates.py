@@ -1,4 +1,5 @@
 """Templates: sandboxed Jinja with StrictUndefined, compiled at load; helpers mention, now, durations, URLs."""
+
 from __future__ import annotations
 
 import pytest
@@ -35,8 +36,14 @@ def test_templates_render_the_ticket_and_the_helpers(text: str, rendered: str) -
 
 
 def test_previous_is_the_ticket_before_the_change() -> None:
-    assert _comment("{{ previous.priority }} -> {{ ticket.priority }}", the_ticket=ticket(priority="High"),
-                    previous=ticket(priority="Low")) == "Low -> High"
+    assert (
+        _comment(
+            "{{ previous.priority }} -> {{ ticket.priority }}",
+            the_ticket=ticket(priority="High"),
+            previous=ticket(priority="Low"),
+        )
+        == "Low -> High"
+    )
 
 
 @pytest.mark.parametrize(
@@ -58,8 +65,10 @@ def test_mention_writes_the_desks_mention_markup(agent: str, fields: dict) -> No
     ("text", "reason"),
     [
         ("{{ mention('nobody@zylkercorp.com') }}", "mention(): no agent 'nobody@zylkercorp.com' in the directory"),
-        ("{{ mention('steve.waugh@zylkercorp.com') }}",
-         "mention(): agent 'steve.waugh@zylkercorp.com' has no zuid (not confirmed yet)"),
+        (
+            "{{ mention('steve.waugh@zylkercorp.com') }}",
+            "mention(): agent 'steve.waugh@zylkercorp.com' has no zuid (not confirmed yet)",
+        ),
         ("{{ mention(ticket.assignee) }}", "mention(): no agent given (is the ticket assigned?)"),
         ("{{ ticket.nosuchfield }}", "'dict object' has no attribute 'nosuchfield'"),
         ("{{ ticket.contact.nosuch.deeper }}", "has no attribute 'nosuch'"),

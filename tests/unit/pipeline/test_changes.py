@@ -1,4 +1,5 @@
 """Change detection: what a fetched ticket and its snapshot become (pure)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -7,8 +8,13 @@ from worker.ingest.diff import compact, field_changes, observe
 
 WINDOW_START = datetime(2026, 11, 28, 10, 0, tzinfo=timezone.utc)
 BASE = {
-    "id": "1", "status": "Open", "priority": "Low", "threadCount": "2", "commentCount": "0",
-    "customerResponseTime": "2026-11-28T09:00:00.000Z", "modifiedTime": "2026-11-28T09:00:00.000Z",
+    "id": "1",
+    "status": "Open",
+    "priority": "Low",
+    "threadCount": "2",
+    "commentCount": "0",
+    "customerResponseTime": "2026-11-28T09:00:00.000Z",
+    "modifiedTime": "2026-11-28T09:00:00.000Z",
     "customFields": {"ModelName": "F3"},
 }
 
@@ -24,7 +30,13 @@ def test_an_old_ticket_never_seen_is_an_update():
 
 
 def test_field_and_custom_field_changes_ignore_bookkeeping():
-    current = {**BASE, "priority": "High", "modifiedTime": "later", "threadCount": "3", "customFields": {"ModelName": "F4"}}
+    current = {
+        **BASE,
+        "priority": "High",
+        "modifiedTime": "later",
+        "threadCount": "3",
+        "customFields": {"ModelName": "F4"},
+    }
     assert field_changes(BASE, current) == {"priority": ("Low", "High"), "customFields.ModelName": ("F3", "F4")}
 
 
@@ -57,12 +69,23 @@ def test_a_compact_snapshot_keeps_what_diffing_needs_and_leaves_texts_out():
 
 def test_a_reply_reopening_a_ticket_known_only_compactly_is_replied_with_the_status_change_only():
     closed = compact({**BASE, "status": "Closed", "statusType": "Closed", "closedTime": "2026-06-01T00:00:00.000Z"})
-    current = {**BASE, "status": "Open", "statusType": "Open", "closedTime": None, "threadCount": "3",
-               "customerResponseTime": "2026-11-28T10:01:00.000Z", "subject": "never compared", "description": "long"}
+    current = {
+        **BASE,
+        "status": "Open",
+        "statusType": "Open",
+        "closedTime": None,
+        "threadCount": "3",
+        "customerResponseTime": "2026-11-28T10:01:00.000Z",
+        "subject": "never compared",
+        "description": "long",
+    }
     observation = observe(closed, current, WINDOW_START, None)
     assert observation.kinds == ("ticket.replied", "ticket.updated")
-    assert observation.changes == {"status": ("Closed", "Open"), "statusType": ("Closed", "Open"),
-                                   "closedTime": ("2026-06-01T00:00:00.000Z", None)}
+    assert observation.changes == {
+        "status": ("Closed", "Open"),
+        "statusType": ("Closed", "Open"),
+        "closedTime": ("2026-06-01T00:00:00.000Z", None),
+    }
 
 
 def test_a_compact_snapshot_survives_its_packing_and_drops_only_empty_custom_fields():

@@ -1,4 +1,5 @@
 """The action registry: one stateless Executor instance per action type, keyed by the class's `type`."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,8 +11,17 @@ from worker.actions.base import Executor
 def test_every_action_type_has_one_executor_keyed_by_its_type():
     assert sorted(EXECUTORS) == sorted(cls.type for cls in EXECUTOR_CLASSES)
     assert len({cls.type for cls in EXECUTOR_CLASSES}) == len(EXECUTOR_CLASSES)
-    assert set(EXECUTORS) == {"update", "assign", "move", "comment", "reply", "time_entry", "task", "mark_spam",
-                              "update_many"}
+    assert set(EXECUTORS) == {
+        "update",
+        "assign",
+        "move",
+        "comment",
+        "reply",
+        "time_entry",
+        "task",
+        "mark_spam",
+        "update_many",
+    }
     for action_type, executor in EXECUTORS.items():
         assert isinstance(executor, Executor) and executor.type == action_type
 

@@ -1,18 +1,27 @@
 """Operational failures log one clear line with a hint; a bug keeps its traceback."""
+
 from __future__ import annotations
 
 import logging
 import sys
 
-from worker.desk.errors import NetworkError
 from worker.app.log_filters import OperationalErrors
+from worker.desk.errors import NetworkError
 
 
 def record_for(error: BaseException) -> logging.LogRecord:
     try:
         raise error
     except BaseException:
-        return logging.LogRecord("dramatiq.worker.WorkerThread", logging.ERROR, __file__, 1, "Failed to process message %s", ("poll('1')",), sys.exc_info())
+        return logging.LogRecord(
+            "dramatiq.worker.WorkerThread",
+            logging.ERROR,
+            __file__,
+            1,
+            "Failed to process message %s",
+            ("poll('1')",),
+            sys.exc_info(),
+        )
 
 
 def test_an_unreachable_desk_is_one_line_with_what_to_check():

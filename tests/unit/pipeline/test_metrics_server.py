@@ -1,4 +1,5 @@
 """The metrics server answers /healthz while another connection sits idle (a stuck scraper, a port scan)."""
+
 from __future__ import annotations
 
 import socket

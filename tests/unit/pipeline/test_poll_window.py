@@ -1,4 +1,5 @@
 """Where a poll's window starts: at what the search index has shown, bounded (pure)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone

@@ -1,5 +1,6 @@
 """A reload that would leave no rules, or drop every rule of a file (a deploy caught half-way), is refused and
 the last good set keeps running, unless DESKPILOT_ALLOW_EMPTY_RULES; starting with no rules is refused too."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -74,7 +75,7 @@ def test_an_emptied_file_is_accepted_when_the_operator_allows_it(tmp_path: Path)
 def test_starting_with_no_rules_is_refused_unless_allowed(tmp_path: Path) -> None:
     root = folder(tmp_path)
     (root / "empty.yaml").write_text("rules: []\n")
-    with pytest.raises(PreflightError, match="no rules or SLA policies in .*DESKPILOT_ALLOW_EMPTY_RULES=true"):
+    with pytest.raises(PreflightError, match=r"no rules or SLA policies in .*DESKPILOT_ALLOW_EMPTY_RULES=true"):
         RuleSource(root).load()
     with capture_logs() as logs:
         assert len(RuleSource(root, allow_empty=True).load()) == 0

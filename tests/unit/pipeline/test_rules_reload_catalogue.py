@@ -1,5 +1,6 @@
 """Reloads checked against catalogues given by hand: unknown names refuse the set (and are tried again, as the
 Desk may gain the name); a Desk that cannot be asked leaves the names unchecked, with a warning."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,9 +8,9 @@ from pathlib import Path
 from structlog.testing import capture_logs
 
 from worker.app import rules_source
+from worker.app.rules_source import RuleSource
 from worker.desk.errors import NetworkError
 from worker.engine.names import Catalogue
-from worker.app.rules_source import RuleSource
 
 RULE = "rules:\n  - id: r\n    on: ticket.updated\n    then: [{{move: {{department: {department}}}}}]\n"
 
@@ -30,8 +31,7 @@ def test_an_unknown_name_is_refused_then_taken_once_the_desk_has_it(tmp_path: Pa
     with capture_logs() as logs:
         first = source.current()
     assert first.rules[0].model.then[0].move.department == "Support"
-    assert [entry["reason"] for entry in logs if entry["event"] == "rules.refused"] == [
-        "names the Desk does not have"]
+    assert [entry["reason"] for entry in logs if entry["event"] == "rules.refused"] == ["names the Desk does not have"]
     # when the Desk gains the department, the refused set is tried again (after NAMES_RETRY_S) and taken
     desk["departments"].append({"id": "2", "name": "Sales Team"})
     assert source.current().rules[0].model.then[0].move.department == "Sales Team"

@@ -1,4 +1,5 @@
 """One masking of Redis URLs for every line that shows one (the service's preflight and `deskpilot check`)."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
-"""Scheduler jobs (pure): due times (intervals in UTC, cron in the rule's timezone, only the latest tick) and the message
-each sends."""
+"""Scheduler jobs (pure): due times (intervals in UTC, cron in the rule's timezone, only the latest tick) and the
+message each sends."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -11,7 +12,9 @@ UTC = timezone.utc
 
 def test_interval_ticks_are_aligned_to_the_epoch():
     job = Job(name="poll:1", interval_s=10)
-    assert job.latest_due(datetime(2026, 11, 28, 10, 0, 17, tzinfo=UTC)) == datetime(2026, 11, 28, 10, 0, 10, tzinfo=UTC)
+    assert job.latest_due(datetime(2026, 11, 28, 10, 0, 17, tzinfo=UTC)) == datetime(
+        2026, 11, 28, 10, 0, 10, tzinfo=UTC
+    )
 
 
 def test_cron_is_read_in_the_rules_timezone():
@@ -48,8 +51,11 @@ class _Recorder:
 def test_a_job_sends_its_actor_its_args_and_the_due_time_when_asked() -> None:
     poll, sweep, reconcile = _Recorder(), _Recorder(), _Recorder()
     due = datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)
-    jobs = [*poll_jobs(["7", "8"], 10, poll), *sweep_jobs([("nightly", "0 3 * * *", "UTC")], sweep),  # type: ignore[arg-type]
-            Job(name="reconcile", interval_s=30, actor=reconcile)]  # type: ignore[arg-type]
+    jobs = [
+        *poll_jobs(["7", "8"], 10, poll),
+        *sweep_jobs([("nightly", "0 3 * * *", "UTC")], sweep),  # type: ignore[arg-type]
+        Job(name="reconcile", interval_s=30, actor=reconcile),
+    ]  # type: ignore[arg-type]
     for job in jobs:
         send(job, due)
     assert poll.sent == [("7",), ("8",)]

@@ -1,5 +1,6 @@
 """Shared by the sandbox tests: a clock that moves only when told, and what must hold in any desk the seed or
 the activity generator leaves behind."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """The activity generator: random but reproducible changes that keep the desk consistent."""
+
 from __future__ import annotations
 
 import asyncio

@@ -1,4 +1,5 @@
 """Control bodies are typed and ranged, and the wrong answers the faults give are wrong in the named way."""
+
 from __future__ import annotations
 
 import argparse
@@ -30,7 +31,9 @@ def test_a_bad_fault_body_names_the_field(raw, field):
     assert str(refused.value).startswith(f"{field}: ")
 
 
-@pytest.mark.parametrize("raw", [b'{"concurrencyLimit": -3}', b'{"dailyCredits": 0}', b'{"tokenTtlS": "x"}', b"[1]", b"{bad"])
+@pytest.mark.parametrize(
+    "raw", [b'{"concurrencyLimit": -3}', b'{"dailyCredits": 0}', b'{"tokenTtlS": "x"}', b"[1]", b"{bad"]
+)
 def test_a_bad_config_body_is_refused(raw):
     with pytest.raises(BadControl):
         parse_body(ConfigBody, raw)

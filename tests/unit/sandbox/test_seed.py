@@ -1,4 +1,5 @@
 """The seeded desk: deterministic from its seed, realistic, and consistent."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -12,13 +13,28 @@ from sandbox.state import Desk, Org, public
 from tests.unit.sandbox.helpers import FrozenClock, check_org
 
 ANCHOR = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
-COLLECTIONS = ("tickets", "threads", "comments", "attachments", "timeEntries", "tasks", "contacts", "accounts",
-               "agents", "departments", "contracts", "mail_reply_addresses")
+COLLECTIONS = (
+    "tickets",
+    "threads",
+    "comments",
+    "attachments",
+    "timeEntries",
+    "tasks",
+    "contacts",
+    "accounts",
+    "agents",
+    "departments",
+    "contracts",
+    "mail_reply_addresses",
+)
 
 
 def snapshot(desk: Desk) -> dict:
-    return {org_id: {name: [public(r) for r in getattr(org, name).values()] for name in COLLECTIONS}
-            | {"profile": org.profile} for org_id, org in desk.orgs.items()}
+    return {
+        org_id: {name: [public(r) for r in getattr(org, name).values()] for name in COLLECTIONS}
+        | {"profile": org.profile}
+        for org_id, org in desk.orgs.items()
+    }
 
 
 def seeded(seed: int, **options) -> tuple[Desk, SeedInfo]:
@@ -72,8 +88,9 @@ def test_each_org_has_its_cast(default_desk) -> None:
         for department in org.departments.values():
             members = [org.agents[i] for i in department["associatedAgentIds"]]
             assert sum(m["status"] == "ACTIVE" for m in members) >= 2
-            assert [a for a in org.mail_reply_addresses.values()
-                    if a["departmentId"] == department["id"] and a["isActive"]]
+            assert [
+                a for a in org.mail_reply_addresses.values() if a["departmentId"] == department["id"] and a["isActive"]
+            ]
         assert [a for a in org.mail_reply_addresses.values() if not a["isActive"]]
         accounts = {a["accountName"]: a for a in org.accounts.values()}
         assert len(accounts) == 20 and {"Zylker", "Acme"} <= set(accounts)

@@ -1,4 +1,5 @@
 """Builders for the SLA engine's unit tests: policies from YAML, timelines from short time strings, a fixed clock."""
+
 from __future__ import annotations
 
 import textwrap
@@ -57,12 +58,20 @@ def one_policy(metrics: str, *, calendar: str | None = "berlin", extra: str = ""
     return policies("\n".join(lines) + "\n")
 
 
-def timeline(created: str, *, customer: tuple[str, ...] | None = None, agent: tuple[str, ...] = (),
-             statuses: tuple[tuple[str, str], ...] | None = None) -> Timeline:
+def timeline(
+    created: str,
+    *,
+    customer: tuple[str, ...] | None = None,
+    agent: tuple[str, ...] = (),
+    statuses: tuple[tuple[str, str], ...] | None = None,
+) -> Timeline:
     """A timeline: the opening customer message at `created` unless `customer` says otherwise."""
-    return Timeline(at(created), tuple(at(item) for item in (customer if customer is not None else (created,))),
-                    tuple(at(item) for item in agent),
-                    tuple((at(moment), status) for moment, status in (statuses or ((created, "Open"),))))
+    return Timeline(
+        at(created),
+        tuple(at(item) for item in (customer if customer is not None else (created,))),
+        tuple(at(item) for item in agent),
+        tuple((at(moment), status) for moment, status in (statuses or ((created, "Open"),))),
+    )
 
 
 def sla_ticket(**fields: Any) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 Times are UTC. Berlin (the `berlin` calendar, Mon-Fri 09:00-17:00) is UTC+1 in winter and UTC+2 in summer;
 New York (`newyork`, 08:00-12:00 and 13:00-17:00) is UTC-5 in winter and UTC-4 in summer.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -15,8 +16,9 @@ from worker.engine.sla import ClockState, Timeline, clocks_for
 FOUR_HOURS = "first_response: {targets: {default: 4h}}"
 
 
-def _clock(rule_set, created: str, now: str, *, metric: str | None = None, ticket: dict | None = None,
-           **history) -> ClockState:
+def _clock(
+    rule_set, created: str, now: str, *, metric: str | None = None, ticket: dict | None = None, **history
+) -> ClockState:
     """The clock of a ticket whose status is the timeline's last one at `now` (as the mirror would have it)."""
     history_ = timeline(created, **history)
     ticket = ticket or sla_ticket(status=history_.status_at(at(now)))
@@ -25,16 +27,19 @@ def _clock(rule_set, created: str, now: str, *, metric: str | None = None, ticke
 
 
 # ---------------------------------------------------------------------------------------------- business time
-@pytest.mark.parametrize(("created", "now", "elapsed", "due"), [
-    # Fri 15:00 Berlin: 2h on Friday, the weekend is closed, 2h more on Monday from 09:00
-    ("2026-12-04T14:00", "2026-12-07T09:30", "3h30m", "2026-12-07T10:00"),
-    # Christmas Eve is 09:00-12:00 only and Christmas Day closed: 3h, then Monday 28th 09:00 + 1h
-    ("2026-12-24T08:00", "2026-12-28T08:30", "3h30m", "2026-12-28T09:00"),
-    # created at 11:00 on Christmas Eve: one hour left that day, three on Monday
-    ("2026-12-24T10:00", "2026-12-26T12:00", "1h", "2026-12-28T11:00"),
-    # created on a holiday: nothing counts until it ends
-    ("2026-12-25T10:00", "2026-12-27T10:00", "0m", "2026-12-28T12:00"),
-])
+@pytest.mark.parametrize(
+    ("created", "now", "elapsed", "due"),
+    [
+        # Fri 15:00 Berlin: 2h on Friday, the weekend is closed, 2h more on Monday from 09:00
+        ("2026-12-04T14:00", "2026-12-07T09:30", "3h30m", "2026-12-07T10:00"),
+        # Christmas Eve is 09:00-12:00 only and Christmas Day closed: 3h, then Monday 28th 09:00 + 1h
+        ("2026-12-24T08:00", "2026-12-28T08:30", "3h30m", "2026-12-28T09:00"),
+        # created at 11:00 on Christmas Eve: one hour left that day, three on Monday
+        ("2026-12-24T10:00", "2026-12-26T12:00", "1h", "2026-12-28T11:00"),
+        # created on a holiday: nothing counts until it ends
+        ("2026-12-25T10:00", "2026-12-27T10:00", "0m", "2026-12-28T12:00"),
+    ],
+)
 def test_weekends_holidays_and_partial_day_holidays_count_only_open_hours(created, now, elapsed, due) -> None:
     # given a 4h first response target in Berlin business hours
     rule_set = one_policy(FOUR_HOURS)
@@ -42,26 +47,30 @@ def test_weekends_holidays_and_partial_day_holidays_count_only_open_hours(create
     clock = _clock(rule_set, created, now)
     # then weekends and holidays did not count, and the breach lands in open hours
     assert clock.state == "running"
-    assert clock.elapsed == timedelta(hours=int(elapsed.split("h")[0]) if "h" in elapsed else 0,
-                                      minutes=int(elapsed.split("h")[-1].rstrip("m") or 0))
+    assert clock.elapsed == timedelta(
+        hours=int(elapsed.split("h")[0]) if "h" in elapsed else 0, minutes=int(elapsed.split("h")[-1].rstrip("m") or 0)
+    )
     assert clock.due_at == at(due)
     assert clock.breached is False
 
 
-@pytest.mark.parametrize(("calendar", "target", "created", "due"), [
-    # Berlin springs forward on Sun 2026-03-29: Friday 15:00 CET (14:00Z) + 2h, Monday 09:00 CEST (07:00Z) + 2h
-    ("berlin", "4h", "2026-03-27T14:00", "2026-03-30T09:00"),
-    # Berlin falls back on Sun 2026-10-25: Friday 15:00 CEST (13:00Z) + 2h, Monday 09:00 CET (08:00Z) + 2h
-    ("berlin", "4h", "2026-10-23T13:00", "2026-10-26T10:00"),
-    # New York springs forward on Sun 2026-03-08: Friday 16:00 EST (21:00Z) + 1h, Monday 08:00 EDT (12:00Z) + 1h
-    ("newyork", "2h", "2026-03-06T21:00", "2026-03-09T13:00"),
-    # New York falls back on Sun 2026-11-01: Friday 16:00 EDT (20:00Z) + 1h, Monday 08:00 EST (13:00Z) + 1h
-    ("newyork", "2h", "2026-10-30T20:00", "2026-11-02T14:00"),
-    # a Sunday 01:00-05:00 night shift in Berlin loses the skipped hour in spring (3h) ...
-    ("berlin-nights", "3h30m", "2026-03-28T12:00", "2026-04-04T23:30"),
-    # ... and keeps the repeated one in autumn (5h)
-    ("berlin-nights", "4h30m", "2026-10-24T12:00", "2026-10-25T03:30"),
-])
+@pytest.mark.parametrize(
+    ("calendar", "target", "created", "due"),
+    [
+        # Berlin springs forward on Sun 2026-03-29: Friday 15:00 CET (14:00Z) + 2h, Monday 09:00 CEST (07:00Z) + 2h
+        ("berlin", "4h", "2026-03-27T14:00", "2026-03-30T09:00"),
+        # Berlin falls back on Sun 2026-10-25: Friday 15:00 CEST (13:00Z) + 2h, Monday 09:00 CET (08:00Z) + 2h
+        ("berlin", "4h", "2026-10-23T13:00", "2026-10-26T10:00"),
+        # New York springs forward on Sun 2026-03-08: Friday 16:00 EST (21:00Z) + 1h, Monday 08:00 EDT (12:00Z) + 1h
+        ("newyork", "2h", "2026-03-06T21:00", "2026-03-09T13:00"),
+        # New York falls back on Sun 2026-11-01: Friday 16:00 EDT (20:00Z) + 1h, Monday 08:00 EST (13:00Z) + 1h
+        ("newyork", "2h", "2026-10-30T20:00", "2026-11-02T14:00"),
+        # a Sunday 01:00-05:00 night shift in Berlin loses the skipped hour in spring (3h) ...
+        ("berlin-nights", "3h30m", "2026-03-28T12:00", "2026-04-04T23:30"),
+        # ... and keeps the repeated one in autumn (5h)
+        ("berlin-nights", "4h30m", "2026-10-24T12:00", "2026-10-25T03:30"),
+    ],
+)
 def test_business_hours_are_wall_clock_hours_across_dst_transitions(calendar, target, created, due) -> None:
     # given a first response target in a calendar whose zone changes its offset over the weekend
     rule_set = one_policy(f"first_response: {{targets: {{default: {target}}}}}", calendar=calendar)
@@ -112,23 +121,38 @@ def test_while_paused_the_clock_stands_still_and_its_due_time_is_unknown() -> No
 
 def test_a_clock_paused_after_its_breach_keeps_its_breach_time() -> None:
     rule_set = one_policy(FOUR_HOURS)
-    clock = _clock(rule_set, "2026-12-01T09:00", "2026-12-01T20:00",
-                   statuses=(("2026-12-01T09:00", "Open"), ("2026-12-01T14:00", "On Hold")))
+    clock = _clock(
+        rule_set,
+        "2026-12-01T09:00",
+        "2026-12-01T20:00",
+        statuses=(("2026-12-01T09:00", "Open"), ("2026-12-01T14:00", "On Hold")),
+    )
     assert (clock.state, clock.elapsed, clock.breached, clock.due_at) == (
-        "paused", timedelta(hours=5), True, at("2026-12-01T13:00"))
+        "paused",
+        timedelta(hours=5),
+        True,
+        at("2026-12-01T13:00"),
+    )
 
 
 def test_pause_statuses_are_per_policy_and_a_metric_may_override_them() -> None:
     # given a policy pausing in "Waiting on customer", and a metric that never pauses
-    rule_set = one_policy("""\
+    rule_set = one_policy(
+        """\
         first_response: {targets: {default: 8h}, pause_statuses: []}
         resolution: {targets: {default: 40h}}
-        """, extra="pause_statuses: [Waiting on customer]")
-    history = (("2026-12-01T09:00", "Open"), ("2026-12-01T10:00", "waiting on customer"),
-               ("2026-12-01T12:00", "On Hold"))
+        """,
+        extra="pause_statuses: [Waiting on customer]",
+    )
+    history = (
+        ("2026-12-01T09:00", "Open"),
+        ("2026-12-01T10:00", "waiting on customer"),
+        ("2026-12-01T12:00", "On Hold"),
+    )
     # when both clocks are read
-    first, resolution = clocks_for(rule_set, sla_ticket(status="On Hold"),
-                                   timeline("2026-12-01T09:00", statuses=history), at("2026-12-01T14:00"))
+    first, resolution = clocks_for(
+        rule_set, sla_ticket(status="On Hold"), timeline("2026-12-01T09:00", statuses=history), at("2026-12-01T14:00")
+    )
     # then only the policy's status paused resolution (case-insensitively); On Hold is not a pause here
     assert first.elapsed == timedelta(hours=5)
     assert resolution.elapsed == timedelta(hours=3)
@@ -139,20 +163,32 @@ def test_pause_statuses_are_per_policy_and_a_metric_may_override_them() -> None:
 def test_the_first_response_stops_at_the_first_agent_reply_and_never_restarts() -> None:
     # given a ticket answered at 11:00, then a customer reply and a reopen
     rule_set = one_policy(FOUR_HOURS)
-    clock = _clock(rule_set, "2026-12-01T09:00", "2026-12-02T12:00",
-                   customer=("2026-12-01T09:00", "2026-12-02T09:00"), agent=("2026-12-01T11:00",),
-                   statuses=(("2026-12-01T09:00", "Open"), ("2026-12-01T12:00", "Closed"),
-                             ("2026-12-02T09:00", "Open")))
+    clock = _clock(
+        rule_set,
+        "2026-12-01T09:00",
+        "2026-12-02T12:00",
+        customer=("2026-12-01T09:00", "2026-12-02T09:00"),
+        agent=("2026-12-01T11:00",),
+        statuses=(("2026-12-01T09:00", "Open"), ("2026-12-01T12:00", "Closed"), ("2026-12-02T09:00", "Open")),
+    )
     # then the first cycle is the only one: stopped (met) at the reply
     assert (clock.state, clock.stopped_by, clock.stopped_at) == ("stopped", "agent_response", at("2026-12-01T11:00"))
     assert (clock.elapsed, clock.breached, clock.due_at, clock.cycles) == (timedelta(hours=2), False, None, 1)
 
 
 def test_closing_an_unanswered_ticket_stops_its_first_response_clock() -> None:
-    clock = _clock(one_policy(FOUR_HOURS), "2026-12-01T09:00", "2026-12-01T16:00",
-                   statuses=(("2026-12-01T09:00", "Open"), ("2026-12-01T14:00", "Closed")))
+    clock = _clock(
+        one_policy(FOUR_HOURS),
+        "2026-12-01T09:00",
+        "2026-12-01T16:00",
+        statuses=(("2026-12-01T09:00", "Open"), ("2026-12-01T14:00", "Closed")),
+    )
     assert (clock.state, clock.stopped_by, clock.breached, clock.due_at) == (
-        "stopped", "closed", True, at("2026-12-01T13:00"))
+        "stopped",
+        "closed",
+        True,
+        at("2026-12-01T13:00"),
+    )
 
 
 def test_a_reply_exactly_at_the_due_time_is_on_time() -> None:
@@ -161,23 +197,29 @@ def test_a_reply_exactly_at_the_due_time_is_on_time() -> None:
 
 
 def test_a_ticket_an_agent_opened_with_a_reply_has_its_first_response_met_at_once() -> None:
-    clock = _clock(one_policy(FOUR_HOURS), "2026-12-01T09:00", "2026-12-01T16:00", customer=(),
-                   agent=("2026-12-01T09:00",))
+    clock = _clock(
+        one_policy(FOUR_HOURS), "2026-12-01T09:00", "2026-12-01T16:00", customer=(), agent=("2026-12-01T09:00",)
+    )
     assert (clock.state, clock.elapsed) == ("stopped", timedelta())
 
 
 NEXT = "next_response: {targets: {default: 2h}}"
-CONVERSATION = {"customer": ("2026-12-01T09:00", "2026-12-01T11:00", "2026-12-01T11:30", "2026-12-01T13:00"),
-                "agent": ("2026-12-01T10:00", "2026-12-01T12:00")}
+CONVERSATION = {
+    "customer": ("2026-12-01T09:00", "2026-12-01T11:00", "2026-12-01T11:30", "2026-12-01T13:00"),
+    "agent": ("2026-12-01T10:00", "2026-12-01T12:00"),
+}
 
 
-@pytest.mark.parametrize(("now", "state", "cycle", "cycles", "elapsed"), [
-    ("2026-12-01T09:30", "not_started", "", 0, "0"),      # before any agent reply: that is the first response
-    ("2026-12-01T10:30", "not_started", "", 0, "0"),      # answered, the customer has not written again
-    ("2026-12-01T11:45", "running", "2026-12-01T11:00:00Z", 1, "45"),  # 11:30 is a second message: no restart
-    ("2026-12-01T12:30", "stopped", "2026-12-01T11:00:00Z", 1, "60"),
-    ("2026-12-01T14:00", "running", "2026-12-01T13:00:00Z", 2, "60"),
-])
+@pytest.mark.parametrize(
+    ("now", "state", "cycle", "cycles", "elapsed"),
+    [
+        ("2026-12-01T09:30", "not_started", "", 0, "0"),  # before any agent reply: that is the first response
+        ("2026-12-01T10:30", "not_started", "", 0, "0"),  # answered, the customer has not written again
+        ("2026-12-01T11:45", "running", "2026-12-01T11:00:00Z", 1, "45"),  # 11:30 is a second message: no restart
+        ("2026-12-01T12:30", "stopped", "2026-12-01T11:00:00Z", 1, "60"),
+        ("2026-12-01T14:00", "running", "2026-12-01T13:00:00Z", 2, "60"),
+    ],
+)
 def test_each_customer_reply_after_an_answer_starts_a_next_response_cycle(now, state, cycle, cycles, elapsed) -> None:
     clock = _clock(one_policy(NEXT), "2026-12-01T09:00", now, **CONVERSATION)
     assert (clock.state, clock.cycle, clock.cycles) == (state, cycle, cycles)
@@ -187,14 +229,17 @@ def test_each_customer_reply_after_an_answer_starts_a_next_response_cycle(now, s
 def test_resolution_runs_from_creation_and_again_from_each_reopen() -> None:
     # given a ticket closed at 11:00 and reopened the next morning
     rule_set = one_policy("resolution: {targets: {default: 8h}}")
-    history = {"statuses": (("2026-12-01T09:00", "Open"), ("2026-12-01T11:00", "Closed"),
-                            ("2026-12-02T09:00", "Open"))}
+    history = {"statuses": (("2026-12-01T09:00", "Open"), ("2026-12-01T11:00", "Closed"), ("2026-12-02T09:00", "Open"))}
     closed = _clock(rule_set, "2026-12-01T09:00", "2026-12-01T20:00", **history)
     reopened = _clock(rule_set, "2026-12-01T09:00", "2026-12-02T10:00", **history)
     # then the first cycle stopped at the close; the reopen started a second cycle, counted afresh
     assert (closed.state, closed.stopped_by, closed.elapsed) == ("stopped", "closed", timedelta(hours=2))
     assert (reopened.state, reopened.cycle, reopened.cycles, reopened.elapsed) == (
-        "running", "2026-12-02T09:00:00Z", 2, timedelta(hours=1))
+        "running",
+        "2026-12-02T09:00:00Z",
+        2,
+        timedelta(hours=1),
+    )
     assert reopened.due_at == at("2026-12-03T09:00")  # Wed 10:00-17:00 Berlin is 7h, then Thu 09:00 + 1h
 
 
@@ -217,7 +262,11 @@ def test_a_custom_metric_starts_at_a_time_field_and_stops_when_its_condition_hol
     assert (running.state, running.started_at, running.breached) == ("running", at("2026-12-01T10:00"), True)
     [stopped] = clocks_for(rule_set, approved, history, now)
     assert (stopped.state, stopped.stopped_by, stopped.stopped_at, stopped.elapsed) == (
-        "stopped", "condition", at("2026-12-01T11:30"), timedelta(hours=1, minutes=30))
+        "stopped",
+        "condition",
+        at("2026-12-01T11:30"),
+        timedelta(hours=1, minutes=30),
+    )
     [idle] = clocks_for(rule_set, never, history, now)
     assert (idle.state, idle.started_at, idle.elapsed, idle.due_at) == ("not_started", None, timedelta(), None)
 
@@ -254,7 +303,9 @@ def test_targets_follow_the_priority_then_the_default_and_without_either_there_i
     low = clocks_for(rule_set, sla_ticket(priority="Low"), history, now)
     none = clocks_for(rule_set, sla_ticket(priority=None), history, now)
     assert [(clock.metric, clock.target) for clock in urgent] == [
-        ("first_response", timedelta(hours=1)), ("resolution", timedelta(hours=8))]
+        ("first_response", timedelta(hours=1)),
+        ("resolution", timedelta(hours=8)),
+    ]
     assert [clock.target for clock in high] == [timedelta(hours=2), timedelta(hours=40)]
     assert [(clock.metric, clock.target) for clock in low] == [("resolution", timedelta(hours=40))]
     assert [clock.metric for clock in none] == ["resolution"]
@@ -277,30 +328,49 @@ POLICIES = """\
 """
 
 
-@pytest.mark.parametrize(("fields", "policy"), [
-    ({"contact": {"account": {"accountName": "Zylker"}}, "department": {"name": "Billing"}}, "vip"),
-    ({"department": {"name": "Billing"}}, "billing"),
-    ({}, "rest"),
-])
+@pytest.mark.parametrize(
+    ("fields", "policy"),
+    [
+        ({"contact": {"account": {"accountName": "Zylker"}}, "department": {"name": "Billing"}}, "vip"),
+        ({"department": {"name": "Billing"}}, "billing"),
+        ({}, "rest"),
+    ],
+)
 def test_the_first_enabled_policy_that_applies_governs_the_ticket(fields, policy) -> None:
     [clock] = clocks_for(policies(POLICIES), sla_ticket(**fields), timeline("2026-12-01T09:00"), at("2026-12-01T10:00"))
     assert clock.policy == policy
 
 
 def test_no_policy_no_clocks() -> None:
-    rule_set = policies("- id: vip\n  if: {field: priority, equals: Urgent}\n"
-                        "  metrics: {first_response: {targets: {default: 1h}}}\n")
+    rule_set = policies(
+        "- id: vip\n  if: {field: priority, equals: Urgent}\n  metrics: {first_response: {targets: {default: 1h}}}\n"
+    )
     assert clocks_for(rule_set, sla_ticket(), timeline("2026-12-01T09:00"), at("2026-12-01T10:00")) == []
 
 
 def test_a_clock_reads_as_plain_data() -> None:
-    [clock, *_] = clocks_for(one_policy(FIRST_RESPONSE_4H), sla_ticket(status="On Hold"),
-                             timeline("2026-12-01T09:00", statuses=PAUSED_OVERNIGHT), at("2026-12-01T16:00"))
+    [clock, *_] = clocks_for(
+        one_policy(FIRST_RESPONSE_4H),
+        sla_ticket(status="On Hold"),
+        timeline("2026-12-01T09:00", statuses=PAUSED_OVERNIGHT),
+        at("2026-12-01T16:00"),
+    )
     assert clock.as_dict() == {
-        "policy": "p", "metric": "first_response", "state": "paused", "cycle": "2026-12-01T09:00:00Z",
-        "started_at": "2026-12-01T09:00:00Z", "target": "4h", "elapsed": "6h", "remaining": "-2h",
-        "due_at": "2026-12-01T13:00:00Z", "breached": True, "pauses": [["2026-12-01T15:00:00Z", None]],
-        "stopped_at": None, "stopped_by": None, "cycles": 1}
+        "policy": "p",
+        "metric": "first_response",
+        "state": "paused",
+        "cycle": "2026-12-01T09:00:00Z",
+        "started_at": "2026-12-01T09:00:00Z",
+        "target": "4h",
+        "elapsed": "6h",
+        "remaining": "-2h",
+        "due_at": "2026-12-01T13:00:00Z",
+        "breached": True,
+        "pauses": [["2026-12-01T15:00:00Z", None]],
+        "stopped_at": None,
+        "stopped_by": None,
+        "cycles": 1,
+    }
 
 
 def test_now_may_be_an_iso_string_but_not_nonsense() -> None:

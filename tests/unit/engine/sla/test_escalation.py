@@ -4,6 +4,7 @@ when the clock stops; planned like rule actions.
 The policy under test (FIRST_RESPONSE_4H, Berlin hours): a ticket created Tue 2026-12-01 09:00Z (10:00 Berlin)
 has its warning (level 1, -30m) due at 12:30Z, its breach (level 2, 0) at 13:00Z and level 3 (+2h) at 15:00Z.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -53,7 +54,10 @@ def test_a_key_does_not_change_when_the_policys_actions_are_edited() -> None:
 
 def test_levels_missed_during_an_outage_all_fire_oldest_first() -> None:
     assert _levels(_due("2026-12-01T16:00")) == [
-        ("first_response", 1, "12:30"), ("first_response", 2, "13:00"), ("first_response", 3, "15:00")]
+        ("first_response", 1, "12:30"),
+        ("first_response", 2, "13:00"),
+        ("first_response", 3, "15:00"),
+    ]
 
 
 def test_an_agent_response_cancels_the_remaining_levels_even_one_due_but_not_fired() -> None:
@@ -64,8 +68,12 @@ def test_an_agent_response_cancels_the_remaining_levels_even_one_due_but_not_fir
     much_later = _due("2026-12-01T18:00", fired=fired, agent=("2026-12-01T13:05",))
     # then nothing fires, and nothing is to come
     assert after_reply == much_later == []
-    assert next_level(RULES, sla_ticket(), timeline("2026-12-01T09:00", agent=("2026-12-01T13:05",)),
-                      at("2026-12-01T13:06")) is None
+    assert (
+        next_level(
+            RULES, sla_ticket(), timeline("2026-12-01T09:00", agent=("2026-12-01T13:05",)), at("2026-12-01T13:06")
+        )
+        is None
+    )
 
 
 def test_closing_the_ticket_cancels_the_remaining_levels() -> None:
@@ -81,8 +89,16 @@ def test_a_level_that_came_due_before_a_pause_still_fires_and_the_next_ones_wait
     due = _due("2026-12-01T18:00", fired=fired, statuses=statuses)
     # then the breach fires (it was due), level 3 waits: the clock stood still at 4h10m
     assert _levels(due) == [("first_response", 2, "13:00")]
-    assert next_level(RULES, sla_ticket(status="On Hold"), timeline("2026-12-01T09:00", statuses=statuses),
-                      at("2026-12-01T18:00"), fired | {KEY.format(2)}) is None
+    assert (
+        next_level(
+            RULES,
+            sla_ticket(status="On Hold"),
+            timeline("2026-12-01T09:00", statuses=statuses),
+            at("2026-12-01T18:00"),
+            fired | {KEY.format(2)},
+        )
+        is None
+    )
 
 
 def test_a_pause_moves_the_levels_that_are_still_to_come() -> None:
@@ -97,8 +113,11 @@ resolution:
   targets: {default: 2h}
   escalations: [{at: 0, then: [{comment: {text: "overdue since {{ desk_time(sla.breach_at) }}"}}]}]
 """
-REOPENED = {"agent": ("2026-12-01T09:30",), "customer": ("2026-12-01T09:00", "2026-12-02T09:00"),
-            "statuses": (("2026-12-01T09:00", "Open"), ("2026-12-01T12:00", "Closed"), ("2026-12-02T09:00", "Open"))}
+REOPENED = {
+    "agent": ("2026-12-01T09:30",),
+    "customer": ("2026-12-01T09:00", "2026-12-02T09:00"),
+    "statuses": (("2026-12-01T09:00", "Open"), ("2026-12-01T12:00", "Closed"), ("2026-12-02T09:00", "Open")),
+}
 
 
 def test_a_reopen_re_arms_the_resolution_levels_with_a_new_cycle() -> None:
@@ -117,10 +136,13 @@ def test_a_reopen_re_arms_the_resolution_levels_with_a_new_cycle() -> None:
 
 
 def test_a_customer_reply_re_arms_next_response() -> None:
-    rule_set = one_policy("next_response: {targets: {default: 1h}, escalations: [{at: 0, then: [{comment: "
-                          "{text: late}}]}]}")
-    history = {"agent": ("2026-12-01T09:30", "2026-12-01T11:30"),
-               "customer": ("2026-12-01T09:00", "2026-12-01T10:00", "2026-12-01T12:00")}
+    rule_set = one_policy(
+        "next_response: {targets: {default: 1h}, escalations: [{at: 0, then: [{comment: {text: late}}]}]}"
+    )
+    history = {
+        "agent": ("2026-12-01T09:30", "2026-12-01T11:30"),
+        "customer": ("2026-12-01T09:00", "2026-12-01T10:00", "2026-12-01T12:00"),
+    }
     first = _due("2026-12-01T11:00", rule_set=rule_set, **history)
     second = _due("2026-12-01T13:00", {level.key() for level in first}, rule_set, **history)
     assert [level.key() for level in first] == ["p|next_response|2026-12-01T10:00:00Z|1"]
@@ -133,10 +155,19 @@ def test_levels_are_planned_like_rule_actions_with_the_sla_variables() -> None:
     assert texts == ["warn 1 -30m", "breach 4h 6h", "level 3 at 2026-12-01T15:00:00.000Z"]
     warning = due[0]
     assert (warning.name, warning.offset, warning.breach_at, warning.ticket_id) == (
-        "warning", timedelta(minutes=-30), at("2026-12-01T13:00"), "1892000000143237")
+        "warning",
+        timedelta(minutes=-30),
+        at("2026-12-01T13:00"),
+        "1892000000143237",
+    )
     action = warning.actions[0]
     assert (action.rule, action.type, action.index, action.version, action.dry_run) == (
-        "p", "comment", 0, RULES.sla_policies[0].version, False)
+        "p",
+        "comment",
+        0,
+        RULES.sla_policies[0].version,
+        False,
+    )
     assert action.action_id(warning.key()) == action.action_id(KEY.format(1)) != action.action_id(KEY.format(2))
     assert warning.as_dict()["key"] == KEY.format(1) and warning.as_dict()["offset"] == "-30m"
 
@@ -152,7 +183,10 @@ def test_names_are_resolved_through_the_directory_and_a_missing_one_is_an_error_
         """)
     breach, second = _due("2026-12-01T16:00", rule_set=rule_set)
     assert [(action.type, action.batchable) for action in breach.actions] == [
-        ("update", True), ("assign", False), ("comment", False)]
+        ("update", True),
+        ("assign", False),
+        ("comment", False),
+    ]
     assert breach.actions[1].params == {"agent": "jade.tywin@zylkercorp.com", "agentId": "1892000000042001"}
     assert breach.actions[2].params["text"] == "zsu[@user:10657727]zsu take it"
     assert second.actions == () and "no agent 'nobody@zylkercorp.com'" in second.error
@@ -166,8 +200,9 @@ def test_a_dry_run_policy_plans_its_levels_as_dry_runs() -> None:
 
 
 def test_an_offset_before_the_clocks_start_is_due_at_the_start() -> None:
-    rule_set = one_policy("first_response: {targets: {default: 1h}, escalations: [{at: -2h, then: "
-                          "[{comment: {text: heads up}}]}]}")
+    rule_set = one_policy(
+        "first_response: {targets: {default: 1h}, escalations: [{at: -2h, then: [{comment: {text: heads up}}]}]}"
+    )
     [level] = _due("2026-12-01T09:00", rule_set=rule_set)
     assert level.due_at == at("2026-12-01T09:00")
 

@@ -1,4 +1,5 @@
 """`sla forecast` rows and `sla explain` text."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -18,8 +19,9 @@ def test_the_forecast_lists_the_levels_due_in_the_window_breaches_first() -> Non
     tickets = [
         _ticket("2", "2026-12-01T10:00"),
         _ticket("10", "2026-12-01T09:00"),
-        _ticket("3", "2026-12-01T09:00", "On Hold", statuses=(("2026-12-01T09:00", "Open"),
-                                                              ("2026-12-01T11:00", "On Hold"))),
+        _ticket(
+            "3", "2026-12-01T09:00", "On Hold", statuses=(("2026-12-01T09:00", "Open"), ("2026-12-01T11:00", "On Hold"))
+        ),
         _ticket("4", "2026-12-01T09:00", agent=("2026-12-01T09:30",)),
     ]
     # when the next two hours are forecast at 12:00
@@ -35,8 +37,16 @@ def test_the_forecast_lists_the_levels_due_in_the_window_breaches_first() -> Non
         ("2", "first_response", 1, "warning", "13:30"),
     ]
     assert rows[0].as_dict() == {
-        "ticket_id": "t10", "ticket_number": "10", "policy": "p", "metric": "first_response", "level": 2,
-        "name": "breach", "offset": "0", "due_at": "2026-12-01T13:00:00Z", "breach_at": "2026-12-01T13:00:00Z"}
+        "ticket_id": "t10",
+        "ticket_number": "10",
+        "policy": "p",
+        "metric": "first_response",
+        "level": 2,
+        "name": "breach",
+        "offset": "0",
+        "due_at": "2026-12-01T13:00:00Z",
+        "breach_at": "2026-12-01T13:00:00Z",
+    }
 
 
 def test_the_window_is_open_at_now_and_closed_at_its_end_in_business_time() -> None:
@@ -48,12 +58,15 @@ def test_the_window_is_open_at_now_and_closed_at_its_end_in_business_time() -> N
     assert forecast(RULES, friday, at("2026-12-04T16:00"), timedelta(hours=24)) == []
     monday = forecast(RULES, friday, at("2026-12-04T16:00"), timedelta(days=3))
     assert [(row.metric, row.level, row.due_at) for row in monday][:2] == [
-        ("first_response", 2, at("2026-12-07T10:00")), ("resolution", 0, at("2026-12-07T11:00"))]
+        ("first_response", 2, at("2026-12-07T10:00")),
+        ("resolution", 0, at("2026-12-07T11:00")),
+    ]
 
 
 def test_no_policies_no_forecast() -> None:
-    assert forecast(policies("[]\n"), [_ticket("1", "2026-12-01T09:00")], at("2026-12-01T12:00"),
-                    timedelta(hours=4)) == []
+    assert (
+        forecast(policies("[]\n"), [_ticket("1", "2026-12-01T09:00")], at("2026-12-01T12:00"), timedelta(hours=4)) == []
+    )
 
 
 EXPLAINED = policies("""\
@@ -83,8 +96,9 @@ WARNED = {"support|first_response|2026-12-01T09:00:00Z|1"}
 
 
 def test_explain_shows_the_policy_why_not_the_others_and_each_clock_with_its_levels() -> None:
-    text = explain(EXPLAINED, sla_ticket(), timeline("2026-12-01T09:00", statuses=PAUSED_AN_HOUR),
-                   at("2026-12-01T14:30"), WARNED)
+    text = explain(
+        EXPLAINED, sla_ticket(), timeline("2026-12-01T09:00", statuses=PAUSED_AN_HOUR), at("2026-12-01T14:30"), WARNED
+    )
     assert text.splitlines() == [
         "Ticket #1042 (1892000000143237) at 2026-12-01T14:30:00Z",
         'Policy support (rules.yaml:24) "Support hours": calendar berlin (Europe/Berlin), pauses in On Hold',
@@ -112,8 +126,11 @@ def test_explain_shows_the_policy_why_not_the_others_and_each_clock_with_its_lev
 
 
 def test_explain_says_when_clocks_stopped_or_wait_and_that_their_levels_are_cancelled() -> None:
-    answered = (timeline("2026-12-01T09:00", statuses=PAUSED_AN_HOUR).with_agent_response(at("2026-12-01T12:00"))
-                .with_status(at("2026-12-01T13:00"), "Closed"))
+    answered = (
+        timeline("2026-12-01T09:00", statuses=PAUSED_AN_HOUR)
+        .with_agent_response(at("2026-12-01T12:00"))
+        .with_status(at("2026-12-01T13:00"), "Closed")
+    )
     stopped = explain(EXPLAINED, sla_ticket(status="Closed"), answered, at("2026-12-01T14:30"), WARNED)
     assert "  first_response  STOPPED" in stopped
     assert "    stopped   2026-12-01T12:00:00Z (met: an agent responded)" in stopped
@@ -128,13 +145,20 @@ def test_explain_says_when_clocks_stopped_or_wait_and_that_their_levels_are_canc
 
 
 def test_explain_without_a_governing_policy() -> None:
-    text = explain(policies("- id: vip\n  if: {field: priority, equals: Urgent}\n"
-                            "  metrics: {first_response: {targets: {default: 1h}}}\n"),
-                   sla_ticket(ticketNumber=None), timeline("2026-12-01T09:00"), at("2026-12-01T10:00"))
+    text = explain(
+        policies(
+            "- id: vip\n  if: {field: priority, equals: Urgent}\n"
+            "  metrics: {first_response: {targets: {default: 1h}}}\n"
+        ),
+        sla_ticket(ticketNumber=None),
+        timeline("2026-12-01T09:00"),
+        at("2026-12-01T10:00"),
+    )
     assert text.splitlines() == [
         "Ticket (1892000000143237) at 2026-12-01T10:00:00Z",
         "No SLA policy applies",
         "  not vip (rules.yaml:18): priority equals 'Urgent': actual 'High'",
     ]
     assert explain(policies("[]\n"), sla_ticket(), timeline("2026-12-01T09:00"), at("2026-12-01T10:00")).endswith(
-        "No SLA policy applies (no policies defined)")
+        "No SLA policy applies (no policies defined)"
+    )

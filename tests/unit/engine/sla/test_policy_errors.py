@@ -1,4 +1,5 @@
 """Broken SLA policies: every problem reported as file:line:col: message, like broken rules; and the lints."""
+
 from __future__ import annotations
 
 from tests.unit.engine.helpers import problems
@@ -31,8 +32,10 @@ sla_policies:
     iff: {field: priority, equals: High}
     metrics: {}
 """
-OPERATORS = ("equals, not_equals, in, not_in, contains, starts_with, ends_with, matches, exists, is_empty, gt, gte, "
-             "lt, lte, changed, changed_to, changed_from, not_changed, older_than, newer_than")
+OPERATORS = (
+    "equals, not_equals, in, not_in, contains, starts_with, ends_with, matches, exists, is_empty, gt, gte, "
+    "lt, lte, changed, changed_to, changed_from, not_changed, older_than, newer_than"
+)
 ACTIONS = "update, assign, move, comment, time_entry, task, reply, mark_spam"
 
 
@@ -116,7 +119,8 @@ def test_the_sla_variable_is_for_policies_only() -> None:
     text = "rules:\n  - id: r\n    on: ticket.created\n    then: [{comment: {text: '{{ sla.level }}'}}]\n"
     assert problems(text) == [
         "rules.yaml:4:29: unknown template variable 'sla'; expected one of ticket, previous, event, rule, now, "
-        "ticket_url, mention, duration, format_duration, desk_time"]
+        "ticket_url, mention, duration, format_duration, desk_time"
+    ]
 
 
 def test_a_level_before_the_clocks_start_is_a_warning_and_ids_are_unique_across_files() -> None:
@@ -128,14 +132,16 @@ sla_policies:
         targets: {Urgent: 30m, default: 4h}
         escalations: [{at: -1h, then: [{comment: {text: x}}]}]
 """
-    assert problems(early) == ["rules.yaml:6:28: warning: level 1 at -1h is before the clock starts for a 30m "
-                               "target: it is due at once"]
+    assert problems(early) == [
+        "rules.yaml:6:28: warning: level 1 at -1h is before the clock starts for a 30m target: it is due at once"
+    ]
     from worker.engine.loader import check_sources
 
     _, found = check_sources([("a.yaml", early), ("b.yaml", early)])
     assert [str(problem) for problem in found if problem.is_error] == [
         "b.yaml:2:9: duplicate id 'p'; first defined at a.yaml:2:9; ids must be unique among rules and SLA "
-        "policies, across files"]
+        "policies, across files"
+    ]
 
 
 def test_policies_load_compiled_in_file_order_and_change_the_rule_sets_version() -> None:
@@ -158,8 +164,14 @@ def test_policies_load_compiled_in_file_order_and_change_the_rule_sets_version()
     resolution, approval = policy.metrics
     assert resolution.start_kinds == {"created", "reopened"} and resolution.stop_kinds == {"closed"}
     assert [path for path, _ in approval.start_fields] == ["customFields.asked"]
-    assert policy.describe() == {"id": "a", "version": policy.version, "source": "rules.yaml:20",
-                                 "metrics": ["resolution", "approval"]}
+    assert policy.describe() == {
+        "id": "a",
+        "version": policy.version,
+        "source": "rules.yaml:20",
+        "metrics": ["resolution", "approval"],
+    }
     assert rule_set.policy("zzz") is None
-    assert one_policy("first_response: {targets: {default: 1h}}").version != \
-        one_policy("first_response: {targets: {default: 2h}}").version
+    assert (
+        one_policy("first_response: {targets: {default: 1h}}").version
+        != one_policy("first_response: {targets: {default: 2h}}").version
+    )

@@ -1,4 +1,5 @@
 """`rules test` cases for SLA policies: threads or a timeline, fired levels, and the clock expectations."""
+
 from __future__ import annotations
 
 import textwrap
@@ -44,7 +45,9 @@ def _run(tmp_path: Path, cases: str):
 
 
 def test_sla_cases_check_the_policy_clocks_levels_and_what_comes_next(tmp_path: Path) -> None:
-    report, _ = _run(tmp_path, """\
+    report, _ = _run(
+        tmp_path,
+        """\
   - name: warning due, threads as the Desk gives them, times in any ISO form
     now: "2026-12-01T12:30:00Z"
     ticket: *ticket
@@ -72,13 +75,16 @@ def test_sla_cases_check_the_policy_clocks_levels_and_what_comes_next(tmp_path: 
     ticket: *ticket
     sla_fired: ["support|first_response|2026-12-01T09:00:00Z|1", {metric: first_response, level: 2}]
     expect: {escalations: [], next_level: null}
-""")
+""",
+    )
     assert report.passed, report.text()
     assert report.text().endswith("3 cases: 3 passed, 0 failed")
 
 
 def test_a_failing_sla_case_says_what_differs(tmp_path: Path) -> None:
-    report, file = _run(tmp_path, """\
+    report, file = _run(
+        tmp_path,
+        """\
   - name: wrong
     now: "2026-12-01T13:00:00Z"
     ticket: *ticket
@@ -96,7 +102,8 @@ def test_a_failing_sla_case_says_what_differs(tmp_path: Path) -> None:
     now: "2026-12-01T10:00:00Z"
     ticket: *ticket
     expect: {next_level: null}
-""")
+""",
+    )
     assert report.text().splitlines() == [
         file,
         f"  FAIL  wrong  ({file}:6)",
@@ -116,10 +123,14 @@ def test_a_failing_sla_case_says_what_differs(tmp_path: Path) -> None:
 
 
 def test_a_case_must_expect_something(tmp_path: Path) -> None:
-    report, file = _run(tmp_path, """\
+    report, file = _run(
+        tmp_path,
+        """\
   - name: nothing
     ticket: *ticket
     expect: {}
-""")
+""",
+    )
     assert [str(problem) for problem in report.problems] == [
-        f"{file}:8:11: expect nothing? give fired (rules) and/or policy, sla, escalations, next_level (SLA)"]
+        f"{file}:8:11: expect nothing? give fired (rules) and/or policy, sla, escalations, next_level (SLA)"
+    ]
