@@ -1,7 +1,7 @@
 #!/usr/bin/env sh
 # One entry point for a fresh Debian machine with Python 3.11 and pip:
 #   ./bootstrap.sh demo [ARGS]   set up, then run the demo (sandbox Desk, Redis, scheduler, workers, rules/)
-#   ./bootstrap.sh test [ARGS]   set up, then run the test suite
+#   ./bootstrap.sh test [ARGS]   set up, then ruff (lint and format check), mypy, and the test suite
 # Set-up is idempotent: a virtualenv in .venv with the project installed, and redis-server from Debian's
 # packages when it is missing.
 set -eu
@@ -34,10 +34,21 @@ ensure_redis() {
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
 }
 
+# Lint, format and type checks (configured in pyproject.toml), before the tests; each stops the run with its own
+# output and a line saying which check failed and how to fix what it can.
+run_checks() {
+    .venv/bin/ruff check --quiet . \
+        || { echo "bootstrap: ruff check failed (.venv/bin/ruff check --fix . fixes some)" >&2; exit 1; }
+    .venv/bin/ruff format --check --quiet . \
+        || { echo "bootstrap: ruff format --check failed (.venv/bin/ruff format . fixes it)" >&2; exit 1; }
+    .venv/bin/mypy \
+        || { echo "bootstrap: mypy failed" >&2; exit 1; }
+}
+
 cmd=${1:-}
 [ $# -gt 0 ] && shift
 case "$cmd" in
     demo) ensure_venv; ensure_redis; exec .venv/bin/deskpilot demo "$@" ;;
-    test) ensure_venv; ensure_redis; exec .venv/bin/python -m pytest "$@" ;;
+    test) ensure_venv; ensure_redis; run_checks; exec .venv/bin/python -m pytest "$@" ;;
     *) echo "usage: ./bootstrap.sh demo|test [ARGS]" >&2; exit 2 ;;
 esac
