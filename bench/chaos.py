@@ -39,7 +39,12 @@ import httpx  # noqa: E402
 import redis  # noqa: E402
 
 from sandbox.clock import parse_time  # noqa: E402
-from tests.support.changes import applied_comments, applied_markers, patch_through_faults, unfinished_actions  # noqa: E402
+from tests.support.changes import (  # noqa: E402
+    applied_comments,
+    applied_markers,
+    patch_through_faults,
+    unfinished_actions,
+)
 from tests.support.pipeline import Pipeline  # noqa: E402
 
 RULES = """
