@@ -166,47 +166,20 @@ class _Work:
                 log.warning("poll.throttled", org=org_id, retry_after=error.retry_after)
 
     def evaluate(self, event_id: str) -> None:
-        with step_clock(self.runtime.redis):  # one TIME for the message, the inline action included
-            self._evaluate(event_id)
-
-    def _evaluate(self, event_id: str) -> None:
-        """Evaluate the event; the first new action it planned is applied here, in the same message (the others
-        are sent as `act` messages). Saves a message per event and changes no promise: the action is in the
-        ledger, pending, before it is applied, so a crash mid-act leaves it to the reconciler as a lost `act`
-        message would; the claim, verify-before-write and finish are the enforcer's as in `act`."""
+        """Evaluate the event; each action it planned is sent as an `act` message."""
         runtime = self.runtime
-        planned: list[str] = []
-        try:
-            evaluate_event(
-                runtime.store,
-                runtime.rules.current(),
-                runtime.directory,
-                event_id,
-                server_now(runtime.redis),
-                planned.append,
-            )
-        except RateLimited as error:  # fetching the directory was throttled
-            self._send_all(planned)
-            later(self._sent.evaluate, error, event_id)
-            return
-        except BaseException:
-            self._send_all(planned)  # recorded before the failure: sent as they would have been
-            raise
-        self._send_all(planned[1:])
-        if planned:
-            self._act_inline(planned[0])
-
-    def _send_all(self, action_ids: list[str]) -> None:
-        for action_id in action_ids:
-            self._sent.act.send(action_id)
-
-    def _act_inline(self, action_id: str) -> None:
-        """Apply an action in the evaluate message; a failure that `act` would retry becomes an `act` message."""
-        try:
-            self.act(action_id)
-        except Exception as error:  # noqa: BLE001 - the enforcer released its claim and logged it; attempts counted
-            self._sent.act.send_with_options(args=(action_id,), delay=MIN_BACKOFF_MS)
-            log.info("action.sent_after_inline_failure", action=action_id, error=type(error).__name__)
+        with step_clock(runtime.redis):  # one TIME for the message
+            try:
+                evaluate_event(
+                    runtime.store,
+                    runtime.rules.current(),
+                    runtime.directory,
+                    event_id,
+                    server_now(runtime.redis),
+                    self._sent.act.send,
+                )
+            except RateLimited as error:  # fetching the directory was throttled
+                later(self._sent.evaluate, error, event_id)
 
     def act(self, action_id: str) -> None:
         with step_clock(self.runtime.redis):
