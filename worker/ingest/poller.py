@@ -53,6 +53,7 @@ class PollResult:
     newest: datetime | None = None  # the newest modifiedTime the search showed
     skipped: int = 0  # malformed items
     failed: bool = False  # the search answered something that is not a page: the marks did not move
+    latest_lag: timedelta = timedelta()  # the largest index lateness seen in this poll
 
 
 @dataclass
@@ -96,6 +97,8 @@ class Poller:
             self._absorb(batch, start, result)
             self.heartbeat()
         self._move_marks(now, result.newest)
+        if result.latest_lag > timedelta():  # one write per poll, not one per late change
+            self.store.cursors.note_lag(self.org_id, result.latest_lag, LAG_MEMORY)
         if self.timelines is not None:
             self.timelines.fill()
         log.info("poll.done", org=self.org_id, seen=result.seen, events=len(result.events), skipped=result.skipped)
@@ -231,8 +234,7 @@ class Poller:
         if result.previous_cursor is None:
             return
         lag = index_lag(result.previous_cursor, modified_time(ticket))
-        if lag > timedelta():
-            self.store.cursors.note_lag(self.org_id, lag, LAG_MEMORY)
+        result.latest_lag = max(result.latest_lag, lag)
         if lag > self.overlap:
             self.store.metrics.incr("late_changes_total", self.org_id)
             log.warning(
