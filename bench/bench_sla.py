@@ -71,8 +71,9 @@ from tests.support.redis_server import RedisServer  # noqa: E402
 from tests.support.sandbox import SandboxProcess  # noqa: E402
 from worker.app.runtime import Runtime  # noqa: E402
 from worker.engine.loader import load_rules  # noqa: E402
+from worker.ingest.absorb import CLOSED_RETENTION  # noqa: E402
 from worker.ingest.directory import DirectoryCache  # noqa: E402
-from worker.ingest.poller import CLOSED_RETENTION, Poller  # noqa: E402
+from worker.ingest.poller import Poller  # noqa: E402
 from worker.ingest.timeline_sync import TimelineKeeper  # noqa: E402
 from worker.plan.sla_levels import SlaSweeper  # noqa: E402
 from worker.store.keys import Keys, server_now  # noqa: E402

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from tests.e2e.scenarios import open_tickets, raise_priority, wait_backfilled
 from tests.support.pipeline import Pipeline, wait_until
 from worker.engine.values import parse_time
-from worker.ingest.poller import CLOSED_RETENTION
+from worker.ingest.absorb import CLOSED_RETENTION
 
 ACT_TIMEOUT_S = 60
 ON_REOPEN = """

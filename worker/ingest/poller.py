@@ -1,11 +1,11 @@
 """Change detection for one org: search by modifiedTime from where the index has shown changes (poll_window), diff
-with the mirror, log events.
+with the mirror and log events (ingest/absorb.py, the path the webhook ingress shares).
 
 Order matters for "no change is missed": each event is written to the durable event log before the mirror is
 updated, and the marks move only after the whole window was read; an answer that is not a page (search_pages)
 ends the poll with the marks where they were. Re-reading (the overlap, a crash mid-poll) is harmless: a ticket
-whose modifiedTime equals its snapshot's is skipped, and event ids are deterministic. The first poll backfills
-the mirror without events (rules react to changes, not to history). A ticket closed long enough leaves the mirror
+not newer than its snapshot is skipped, and event ids are deterministic. The first poll backfills the mirror
+without events (rules react to changes, not to history). A ticket closed long enough leaves the mirror
 for a compact snapshot (store/closed.py), so its reopening is still a change with a before and an after.
 """
 
@@ -21,25 +21,20 @@ import structlog
 
 from worker.desk.client import DeskClient
 from worker.desk.errors import Forbidden, MalformedResponse, NotFound, ScopeMismatch
-from worker.engine.values import is_closed, parse_time
-from worker.ingest.diff import Observation, compact, observe
-from worker.ingest.loop_guard import made_by_deskpilot
+from worker.engine.values import parse_time
+from worker.ingest.absorb import Absorber, SendEvent, keeps
+from worker.ingest.diff import compact
 from worker.ingest.search_answers import ItemKeys, item_problem
 from worker.ingest.timeline_sync import TimelineKeeper
 from worker.ingest.window import DEFAULT_MAX_INDEX_LAG, DEFAULT_OVERLAP, LAG_MEMORY, index_lag, window_start
 from worker.store import Store
-from worker.store.events import event_id
 from worker.store.keys import server_now
-from worker.store.records import EventRecord
 
 # The window's upper bound runs this far past our clock, so a Desk whose clock is ahead is not missed.
 FUTURE_ALLOWANCE = timedelta(days=1)
-CLOSED_RETENTION = timedelta(days=7)
 MIRROR_BATCH = 100
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
-
-SendEvent = Callable[[str], object]  # an actor's send: what it returns is not used
 
 
 @dataclass
@@ -69,6 +64,10 @@ class Poller:
     @property
     def org_id(self) -> str:
         return self.client.org_id
+
+    @property
+    def absorber(self) -> Absorber:
+        return Absorber(self.client, self.store, self.send, self.timelines)
 
     def poll(self) -> PollResult:
         now = server_now(self.store.redis)
@@ -111,7 +110,7 @@ class Poller:
             # A ticket changed while the backfill runs is left to the next poll, which sees it as an event.
             self.heartbeat()
             settled = [ticket for ticket in batch if (parse_time(ticket.get("modifiedTime")) or now) <= now]
-            self._store_snapshots({ticket["id"]: ticket for ticket in settled}, now, revived=set())
+            self.absorber.store_snapshots({ticket["id"]: ticket for ticket in settled}, now, revived=set())
             if self.timelines is not None:
                 self.timelines.schedule_fill(settled)
         self._move_marks(now, min(result.newest, now) if result.newest else None)
@@ -136,7 +135,7 @@ class Poller:
             missing = {
                 ticket["id"]: compact(ticket)
                 for ticket in batch
-                if ticket["id"] not in known and not _keep(ticket, now)
+                if ticket["id"] not in known and not keeps(ticket, now)
             }
             self.store.closed.put_many(self.org_id, missing)
         self.store.closed.mark_filled(self.org_id)
@@ -186,48 +185,11 @@ class Poller:
                 yield ticket
 
     def _absorb(self, batch: list[dict[str, Any]], window_start: datetime, result: PollResult) -> None:
-        ids = [ticket["id"] for ticket in batch]
-        snapshots = self.store.mirror.get_many(self.org_id, ids)
-        archived = self.store.closed.get_many(
-            self.org_id, [ticket_id for ticket_id in ids if ticket_id not in snapshots]
+        result.seen += len(batch)
+        absorbed = self.absorber.absorb(
+            batch, window_start, result.window[1], on_change=lambda ticket: self._note_lateness(ticket, result)
         )
-        changed: list[tuple[dict[str, Any] | None, dict[str, Any], Observation]] = []
-        logged: list[str] = []  # sent once the mirror holds the batch: an action taken on an event (which changes
-        # the ticket's modifiedTime) before the mirror knew its change would, if this poll died in between, make
-        # the next poll see the same change again as a new event. Logged events are pending, so one never sent
-        # (a crash right here) is sent by the reconciler.
-        for ticket in batch:
-            result.seen += 1
-            previous = snapshots.get(ticket["id"]) or archived.get(ticket["id"])
-            if previous is not None and previous.get("modifiedTime") == ticket.get("modifiedTime"):
-                continue
-            self._note_lateness(ticket, result)
-            observation = observe(previous, ticket, window_start, parse_time(ticket.get("createdTime")))
-            if previous is None and observation.kinds == ("ticket.updated",):
-                self.store.metrics.incr("changes_without_snapshot_total", self.org_id)
-                log.info("poll.no_snapshot", org=self.org_id, ticket=ticket["id"])
-            changed.append((previous, ticket, observation))
-            for kind in observation.kinds:
-                self._log_event(kind, ticket, previous, observation, result, send=logged.append)
-        kept = self._store_snapshots(
-            {ticket["id"]: ticket for _, ticket, _ in changed}, result.window[1], revived=set(archived)
-        )
-        for new_id in logged:
-            self.send(new_id)
-        if self.timelines is not None:
-            self.timelines.observe(item for item in changed if item[1]["id"] in kept)
-            self.timelines.drop([ticket["id"] for _, ticket, _ in changed if ticket["id"] not in kept])
-
-    def _store_snapshots(self, tickets: dict[str, dict[str, Any]], now: datetime, revived: set[str]) -> set[str]:
-        """Open and recently closed tickets go to the mirror, the others to the closed archive, compact; returns
-        the ids the mirror keeps. `revived`: ids that came from the archive (taken out when the mirror keeps them)."""
-        keep = {ticket_id: ticket for ticket_id, ticket in tickets.items() if _keep(ticket, now)}
-        archive = {ticket_id: compact(ticket) for ticket_id, ticket in tickets.items() if ticket_id not in keep}
-        self.store.mirror.put_many(self.org_id, keep)
-        self.store.closed.drop(self.org_id, revived & keep.keys())
-        self.store.closed.put_many(self.org_id, archive)
-        self.store.mirror.drop(self.org_id, archive)
-        return set(keep)
+        result.events.extend(absorbed.events)
 
     def _note_lateness(self, ticket: dict[str, Any], result: PollResult) -> None:
         """A change the previous poll should have seen but the index did not show yet: warned past the overlap."""
@@ -244,42 +206,6 @@ class Poller:
                 lag_s=round(lag.total_seconds(), 1),
                 overlap_s=self.overlap.total_seconds(),
             )
-
-    def _log_event(
-        self,
-        kind: str,
-        ticket: dict[str, Any],
-        previous: dict[str, Any] | None,
-        seen: Observation,
-        result: PollResult,
-        send: Callable[[str], None] | None = None,
-    ) -> None:
-        new_id = event_id(self.org_id, ticket["id"], ticket.get("modifiedTime") or "", kind)
-        if self.store.events.get(new_id) is not None:
-            return
-        event = EventRecord(
-            id=new_id,
-            org=self.org_id,
-            kind=kind,
-            ticket_id=ticket["id"],
-            modified_time=ticket.get("modifiedTime"),
-            changes=dict(seen.changes),
-            by_deskpilot=made_by_deskpilot(self.store.own_writes, self.client, kind, ticket, seen),
-            ticket=ticket,
-            previous=previous,
-            observed_at=result.window[1].isoformat(),
-        )
-        if self.store.events.append(event):
-            result.events.append(new_id)
-            (send or self.send)(new_id)
-
-
-def _keep(ticket: dict[str, Any], now: datetime) -> bool:
-    """The mirror holds open tickets and those closed within the retention window."""
-    if not is_closed(ticket):
-        return True
-    closed = parse_time(ticket.get("closedTime"))
-    return closed is None or now - closed < CLOSED_RETENTION
 
 
 def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:

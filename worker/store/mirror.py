@@ -13,6 +13,7 @@ from typing import Any
 import redis as redis_lib
 
 from worker.store.keys import Keys
+from worker.store.scripts import register
 
 SCAN_BATCH = 500
 
@@ -21,6 +22,7 @@ class Mirror:
     def __init__(self, redis: redis_lib.Redis, keys: Keys) -> None:
         self.redis = redis
         self.key = keys.key
+        self._put_newer = register(redis, "mirror_put_newer")
 
     def get_many(self, org_id: str, ticket_ids: list[str]) -> dict[str, dict[str, Any]]:
         if not ticket_ids:
@@ -38,6 +40,15 @@ class Mirror:
                 self.key("mirror", org_id),
                 mapping={ticket_id: json.dumps(ticket) for ticket_id, ticket in tickets.items()},
             )
+
+    def put_newer(self, org_id: str, tickets: Mapping[str, Mapping[str, Any]]) -> None:
+        """put_many, except that a stored snapshot with a later modifiedTime stays (two writers racing on one
+        ticket: the later state wins whichever writes last)."""
+        if tickets:
+            args: list[str] = []
+            for ticket_id, ticket in tickets.items():
+                args += [ticket_id, str(ticket.get("modifiedTime") or ""), json.dumps(ticket)]
+            self._put_newer(keys=[self.key("mirror", org_id)], args=args)
 
     def drop(self, org_id: str, ticket_ids: Iterable[str]) -> None:
         ids = list(ticket_ids)

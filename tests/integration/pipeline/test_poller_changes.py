@@ -14,7 +14,8 @@ from worker.app.desk_config import desk_config
 from worker.desk.client import DeskClient
 from worker.desk.retry import RetryPolicy
 from worker.engine.values import parse_time
-from worker.ingest.poller import CLOSED_RETENTION, Poller
+from worker.ingest.absorb import CLOSED_RETENTION
+from worker.ingest.poller import Poller
 from worker.store import Store
 from worker.store.keys import Keys
 

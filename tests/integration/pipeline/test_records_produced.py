@@ -11,8 +11,8 @@ import pytest
 from worker.engine.directory import Directory
 from worker.engine.loader import load_rules_text
 from worker.engine.planned import PlannedAction
+from worker.ingest.absorb import Absorber
 from worker.ingest.diff import Observation
-from worker.ingest.poller import Poller, PollResult
 from worker.plan.recorder import Origin, record_plan
 from worker.plan.time_rules import TimeRuleSweeper
 from worker.store import Store
@@ -44,12 +44,11 @@ def stored_action(store: Store, action_id: str) -> dict:
 def test_the_pollers_event_is_stored_whole_and_decodes(store):
     # given a poller that saw a priority change
     sent: list[str] = []
-    poller = Poller(SimpleNamespace(org_id=ORG), store, sent.append)
+    absorber = Absorber(SimpleNamespace(org_id=ORG), store, sent.append)
     seen = Observation(("ticket.updated",), {"priority": ("Low", "High")})
     # when it logs the event
-    poller._log_event("ticket.updated", TICKET, {**TICKET, "priority": "Low"}, seen, PollResult(ORG, (None, NOW)))
+    event_id = absorber.log_event("ticket.updated", TICKET, {**TICKET, "priority": "Low"}, seen, NOW)
     # then the stored JSON has every field and decodes to the record evaluation reads
-    [event_id] = sent
     raw = store.redis.get(store.keys.key("event", event_id))
     assert set(json.loads(raw)) == set(
         EventRecord(id="", org="", kind="", ticket_id="", ticket={}, previous={}).as_dict()

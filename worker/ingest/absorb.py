@@ -1,0 +1,151 @@
+"""One path from "these tickets as the Desk shows them now" to events: diff with the mirror, loop guard, append to
+the event log, then the mirror. The poller and the webhook ingress both call it, so a change seen by both yields
+one event by construction: ids are deterministic (org, ticket, modifiedTime, kind), a ticket whose modifiedTime is
+not newer than its snapshot's is skipped (a re-read, or an older delivery arriving late never overwrites newer
+state), and the mirror write itself keeps the newer snapshot when two paths race (Mirror.put_newer).
+
+Order matters for "no change is missed": each event is written to the durable event log before the mirror is
+updated, and sent only once the mirror holds the batch (an action taken on an event before the mirror knew its
+change would make the next read see the same change again as a new event; a logged event never sent, after a
+crash right there, is pending and the reconciler sends it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import structlog
+
+from worker.desk.client import DeskClient
+from worker.engine.values import is_closed, parse_time
+from worker.ingest.diff import Observation, compact, observe
+from worker.ingest.loop_guard import made_by_deskpilot
+from worker.ingest.timeline_sync import TimelineKeeper
+from worker.store import Store
+from worker.store.events import event_id
+from worker.store.records import EventRecord
+
+CLOSED_RETENTION = timedelta(days=7)
+log = structlog.get_logger(__name__)
+
+SendEvent = Callable[[str], object]  # an actor's send: what it returns is not used
+Changed = tuple[dict[str, Any] | None, dict[str, Any], Observation]
+
+
+@dataclass
+class Absorbed:
+    """What one batch brought: the new events (logged and sent) and the tickets that changed."""
+
+    events: list[str] = field(default_factory=list)
+    changed: list[Changed] = field(default_factory=list)
+    stale: int = 0  # tickets older than their snapshot: skipped
+
+
+@dataclass
+class Absorber:
+    client: DeskClient
+    store: Store
+    send: SendEvent
+    timelines: TimelineKeeper | None = None  # kept only when SLA policies need them
+
+    @property
+    def org_id(self) -> str:
+        return self.client.org_id
+
+    def absorb(
+        self,
+        batch: list[dict[str, Any]],
+        window_start: datetime,
+        observed_at: datetime,
+        on_change: Callable[[dict[str, Any]], None] = lambda _ticket: None,
+    ) -> Absorbed:
+        """Diff `batch` (usable tickets: each has an id and a modifiedTime) with the mirror and log its events.
+        `window_start`: a ticket the mirror never saw is `ticket.created` if created since; `on_change` is called
+        for each ticket that changed (the poller measures index lateness with it)."""
+        ids = [ticket["id"] for ticket in batch]
+        snapshots = self.store.mirror.get_many(self.org_id, ids)
+        archived = self.store.closed.get_many(
+            self.org_id, [ticket_id for ticket_id in ids if ticket_id not in snapshots]
+        )
+        result = Absorbed()
+        logged: list[str] = []
+        for ticket in batch:
+            previous = snapshots.get(ticket["id"]) or archived.get(ticket["id"])
+            if previous is not None and not _newer(ticket, previous):
+                result.stale += previous.get("modifiedTime") != ticket.get("modifiedTime")
+                continue
+            on_change(ticket)
+            observation = observe(previous, ticket, window_start, parse_time(ticket.get("createdTime")))
+            if previous is None and observation.kinds == ("ticket.updated",):
+                self.store.metrics.incr("changes_without_snapshot_total", self.org_id)
+                log.info("ingest.no_snapshot", org=self.org_id, ticket=ticket["id"])
+            result.changed.append((previous, ticket, observation))
+            for kind in observation.kinds:
+                new_id = self.log_event(kind, ticket, previous, observation, observed_at)
+                if new_id is not None:
+                    logged.append(new_id)
+        kept = self.store_snapshots(
+            {ticket["id"]: ticket for _, ticket, _ in result.changed}, observed_at, revived=set(archived)
+        )
+        for new_id in logged:
+            self.send(new_id)
+        result.events = logged
+        if self.timelines is not None:
+            self.timelines.observe(item for item in result.changed if item[1]["id"] in kept)
+            self.timelines.drop([ticket["id"] for _, ticket, _ in result.changed if ticket["id"] not in kept])
+        return result
+
+    def store_snapshots(self, tickets: dict[str, dict[str, Any]], now: datetime, revived: set[str]) -> set[str]:
+        """Open and recently closed tickets go to the mirror, the others to the closed archive, compact; returns
+        the ids the mirror keeps. `revived`: ids that came from the archive (taken out when the mirror keeps them)."""
+        keep = {ticket_id: ticket for ticket_id, ticket in tickets.items() if keeps(ticket, now)}
+        archive = {ticket_id: compact(ticket) for ticket_id, ticket in tickets.items() if ticket_id not in keep}
+        self.store.mirror.put_newer(self.org_id, keep)
+        self.store.closed.drop(self.org_id, revived & keep.keys())
+        self.store.closed.put_many(self.org_id, archive)
+        self.store.mirror.drop(self.org_id, archive)
+        return set(keep)
+
+    def log_event(
+        self,
+        kind: str,
+        ticket: dict[str, Any],
+        previous: dict[str, Any] | None,
+        seen: Observation,
+        observed_at: datetime,
+    ) -> str | None:
+        """Append the event unless it is known; its id when it is new (the caller sends it)."""
+        new_id = event_id(self.org_id, ticket["id"], ticket.get("modifiedTime") or "", kind)
+        if self.store.events.get(new_id) is not None:
+            return None
+        event = EventRecord(
+            id=new_id,
+            org=self.org_id,
+            kind=kind,
+            ticket_id=ticket["id"],
+            modified_time=ticket.get("modifiedTime"),
+            changes=dict(seen.changes),
+            by_deskpilot=made_by_deskpilot(self.store.own_writes, self.client, kind, ticket, seen),
+            ticket=ticket,
+            previous=previous,
+            observed_at=observed_at.isoformat(),
+        )
+        return new_id if self.store.events.append(event) else None
+
+
+def _newer(ticket: dict[str, Any], previous: dict[str, Any]) -> bool:
+    """True when `ticket` is a later state than its snapshot (an unreadable snapshot time counts as older)."""
+    then = parse_time(previous.get("modifiedTime"))
+    now = parse_time(ticket.get("modifiedTime"))
+    return then is None or (now is not None and now > then)
+
+
+def keeps(ticket: dict[str, Any], now: datetime) -> bool:
+    """The mirror holds open tickets and those closed within the retention window."""
+    if not is_closed(ticket):
+        return True
+    closed = parse_time(ticket.get("closedTime"))
+    return closed is None or now - closed < CLOSED_RETENTION
