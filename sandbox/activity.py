@@ -1,5 +1,5 @@
 """Background life for the demo and the tests: customers open and answer tickets, agents reply, re-prioritise,
-re-assign and change statuses, at a chosen rate.
+re-assign and change statuses, at a chosen rate; agents sign in and out (their presence).
 
 Every change goes through the record builders and state helpers (set_status, touch, add_child) exactly as an API
 write would, so the poller sees it like any other change; but it is not an API request, so it is not in the
@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 import structlog
 
+from sandbox.presence import OFFLINE, ONLINE, presence, set_presence
 from sandbox.state import Desk, Org, Record
 from sandbox.story import (
     PRIORITY_WEIGHTS,
@@ -40,6 +41,7 @@ KIND_WEIGHTS = {
 STATUSES, PRIORITIES = tuple(STATUS_WEIGHTS), tuple(PRIORITY_WEIGHTS)
 NEW_TICKET_ASSIGNED_SHARE = 0.5  # the rest wait unassigned, as new tickets do before routing
 SAMPLE_TRIES = 20  # random picks before falling back to a scan for an eligible ticket
+PRESENCE_SHARE = 0.2  # steps that also sign one agent in or out (own random stream: the ticket changes stay the same)
 
 
 class ActivityGenerator:
@@ -58,6 +60,8 @@ class ActivityGenerator:
             raise ValueError("rate_per_s must be positive")
         self.desk, self.rate_per_s, self.org_ids, self.max_events = desk, rate_per_s, org_ids, max_events
         self._rng = random.Random(seed)
+        self._presence_rng = random.Random(f"presence:{seed}")
+        self.presence_changes = 0
         self._counts: Counter[str] = Counter()
         self._moves: dict[str, tuple[Callable[[Org, Record], bool], Callable[[Org, Record], None]]] = {
             "customer.replied": (self._can_customer_reply, self._customer_reply),
@@ -86,6 +90,7 @@ class ActivityGenerator:
         if ticket is None:
             kind, ticket = "ticket.opened", self._open(org)
         self._counts[kind] += 1
+        self._maybe_toggle_presence(org)
         return {"kind": kind, "orgId": org.id, "ticketId": ticket["id"]}
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -170,6 +175,14 @@ class ActivityGenerator:
     def _change_priority(self, org: Org, ticket: Record) -> None:
         ticket["priority"] = self._rng.choice([p for p in PRIORITIES if p != ticket.get("priority")])
         org.touch(ticket)
+
+    def _maybe_toggle_presence(self, org: Org) -> None:
+        """Now and then an ACTIVE agent signs in or out (not a ticket change: counted apart from `stats`)."""
+        agents = active_agents(org)
+        if agents and self._presence_rng.random() < PRESENCE_SHARE:
+            agent = self._presence_rng.choice(agents)
+            set_presence(agent, OFFLINE if presence(agent) == ONLINE else ONLINE)
+            self.presence_changes += 1
 
     def _reassign(self, org: Org, ticket: Record) -> None:
         others = [a for a in active_agents(org, ticket["departmentId"]) if a["id"] != ticket.get("assigneeId")]

@@ -37,6 +37,9 @@ RESOURCE_MODULES = (
     "searches",
     "mail_reply_addresses",
     "teams",
+    "team_members",
+    "tags",
+    "agent_availability",
     "layouts",
     "organization_fields",
 )

@@ -28,6 +28,7 @@ from sandbox.control_bodies import (
     parse_query,
 )
 from sandbox.faults import Faults
+from sandbox.presence_control import presence_handler
 from sandbox.runtime import Sandbox
 from sandbox.state import Org
 from sandbox.story import customer_reply
@@ -192,5 +193,6 @@ def routes(sandbox: Sandbox) -> list[Route]:
         ("/_sandbox/activity", "POST", controls.start_activity),
         ("/_sandbox/activity", "DELETE", controls.stop_activity),
         ("/_sandbox/activity", "GET", controls.activity_stats),
+        ("/_sandbox/presence", "POST", presence_handler(sandbox)),
     ]
     return [Route(path, guarded(handler, sandbox.control_token), methods=[method]) for path, method, handler in table]
