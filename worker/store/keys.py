@@ -21,6 +21,7 @@ SEPARATOR = ":"
 
 FAMILIES = frozenset(
     {
+        "activity",  # hash per org of ticket activity: time anchors, counters, latest texts (activity.py)
         "action",  # hash per planned action (ledger.py), `:claim` its lease; assign's pick and settle times are fields
         "actions",  # `:pending` zset of actions by reconcile deadline
         "audit",  # stream of evaluations and outcomes
