@@ -71,6 +71,16 @@ def read_file(file: str) -> str:
     return Path(file).read_text(encoding="utf-8")
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """The last refused reload, kept while it stands (the console shows it above the rules)."""
+
+    event: str  # rules.refused | rules.refused_empty
+    reason: str
+    problems: list[str]
+    at: float  # time.time()
+
+
 @dataclass
 class RuleSource:
     path: Path
@@ -83,6 +93,7 @@ class RuleSource:
     _checked_at: float = 0.0
     _refused: Stamp | None = None
     _retry_at: float | None = None  # a set refused for its names is tried again from then
+    refusal: Refusal | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def load(self) -> RuleSet:
@@ -124,6 +135,8 @@ class RuleSource:
         now = self._checked_at = time.monotonic()
         stamp = stamp_of(self.path)
         retry = self._retry_at is not None and now >= self._retry_at
+        if stamp == self._stamp:
+            self.refusal = None  # the files are back to the running set's
         if stamp == self._stamp or (stamp == self._refused and not retry):
             return
         rules, problems = check_rules(self.path, self.max_file_bytes)
@@ -152,11 +165,12 @@ class RuleSource:
             )
             return
         self._log_unknown_names(unknown, "these actions fail in the orgs named")
-        self._rules, self._stamp, self._refused = rules, stamp, None
+        self._rules, self._stamp, self._refused, self.refusal = rules, stamp, None, None
         log.info("rules.reloaded", rules=len(rules), version=rules.version)
 
     def _refuse(self, stamp: Stamp, event: str, problems: list[str], reason: str = "the files do not load") -> None:
         self._refused = stamp
+        self.refusal = Refusal(event, reason, problems, time.time())
         kept = self._rules
         log.error(
             event,
