@@ -3,14 +3,18 @@
 Each member shows firstName, lastName, photoURL, roleId, profileId, emailId, id and zuid; `include=profile,role`
 adds {"profile": {id, name}} and {"role": {id, name}}. Scopes: Desk.basic.READ, Desk.settings.READ,
 Desk.agents.READ or Desk.teams.READ. Choices where the spec is silent: the members are the team's `agents`
-and `derivedAgents` (each once, in that order); an unknown team is 404.
+and `derivedAgents` (each once, in that order); an unknown team is 404. A ticket's `teamId` (PATCH /tickets/{id})
+must name a team of the ticket's department (else 422 INVALID_DATA); tickets show it once set.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from sandbox.api import Call, Endpoint, Reply, ok
-from sandbox.errors import not_found
+from sandbox.errors import invalid_data, not_found
 from sandbox.params import Param, include
+from sandbox.resources.body_fields import BadValue, Field
 from sandbox.state import Org, Record
 
 SCOPES = ("Desk.basic.READ", "Desk.settings.READ", "Desk.agents.READ", "Desk.teams.READ")
@@ -23,6 +27,23 @@ def find_team(org: Org, team_id: str) -> Record | None:
             if str(team.get("id")) == team_id:
                 return dict(team)
     return None
+
+
+class TeamRef(Field):
+    """A ticket's `teamId`: the id of an existing team (null clears it)."""
+
+    def parse(self, org: Org, value: Any) -> str:
+        text = str(value).strip() if isinstance(value, (int, str)) and not isinstance(value, bool) else ""
+        if not text.isdigit() or find_team(org, text) is None:
+            raise BadValue()
+        return text
+
+
+def check_team(org: Org, team_id: str | None, department_id: str) -> None:
+    """A ticket's team must be a team of its department."""
+    team = find_team(org, team_id) if team_id else None
+    if team_id and (team is None or str(team.get("departmentId")) != department_id):
+        raise invalid_data(("teamId", "invalid"))
 
 
 def _member(agent: Record, embeds: list[str]) -> Record:

@@ -50,6 +50,7 @@ from sandbox.resources.body_fields import (
     body_object,
     read_fields,
 )
+from sandbox.resources.team_members import TeamRef, check_team
 from sandbox.resources.ticket_children import path_ticket
 from sandbox.resources.uploads import take_uploads
 from sandbox.state import Org, Record
@@ -163,6 +164,7 @@ TICKET_FIELDS: dict[str, Field] = {
     "customFields": LayoutFields(),
     "uploads": IdList(),
     "sharedDepartments": SharedDepartments(),
+    "teamId": TeamRef(),
 }
 CREATE_ONLY_FIELDS = frozenset({"contact"})
 SHARED = "_sharedDepartments"  # kept, not shown: the seed's ticket shapes have no sharedDepartments
@@ -362,6 +364,8 @@ def update_ticket(call: Call) -> Reply:
     if "assigneeId" in changes:
         department_id = changes["departmentId"] if "departmentId" in changes else ticket["departmentId"]
         check_assignee(org, changes["assigneeId"], department_id)
+    if "teamId" in changes:
+        check_team(org, changes["teamId"], changes.get("departmentId") or ticket["departmentId"])
     uploads = take_uploads(org, changes.pop("uploads", []), "uploads")
     _attach(call, ticket, uploads)
     if not apply_changes(org, ticket, changes) and uploads:

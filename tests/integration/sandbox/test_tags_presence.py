@@ -85,3 +85,15 @@ def test_presence_lists_and_control(desk, client):
     bad = desk.control.post("/_sandbox/presence", json={"orgId": org_id, "status": "AWAY"})
     assert bad.status_code == 422
     desk.control.post("/_sandbox/presence", json={"orgId": org_id, "status": "ONLINE"})
+
+
+def test_ticket_team_must_be_of_its_department(client):
+    ticket = _ticket(client)
+    teams = client.get("/teams").json()["teams"]
+    own = next(team for team in teams if team["departmentId"] == ticket["departmentId"])
+    other = next(team for team in teams if team["departmentId"] != ticket["departmentId"])
+    updated = client.patch(f"/tickets/{ticket['id']}", json={"teamId": own["id"]})
+    assert updated.status_code == 200 and updated.json()["teamId"] == own["id"]
+    refused = client.patch(f"/tickets/{ticket['id']}", json={"teamId": other["id"]})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["fieldName"] == "/teamId"
+    assert client.patch(f"/tickets/{ticket['id']}", json={"teamId": None}).json()["teamId"] is None
