@@ -41,6 +41,8 @@ from worker.desk.resources import (
     TimeEntriesResource,
     UploadsResource,
 )
+from worker.desk.resources.presence import PresenceResource
+from worker.desk.resources.tags import TagsResource
 from worker.desk.retry import RetryPolicy
 from worker.desk.transport import Transport
 
@@ -78,6 +80,8 @@ class DeskClient:
         self.teams = TeamsResource(t)
         self.fields = FieldsResource(t)
         self.layouts = LayoutsResource(t)
+        self.tags = TagsResource(t)
+        self.presence = PresenceResource(t)
 
     @property
     def tokens(self) -> TokenProvider:
