@@ -7,19 +7,22 @@ for `all` the first failing child; for `any` a failure listing every child's; fo
 Change operators read the change of their field from the event (`Event.changes`, keyed by field path or by its
 top-level field) or, without changes, from the previous ticket; on ticket.created every non-empty field counts as
 changed from empty. Elapsed-time operators count from the field's time to `now`, in calendar time or in the
-business hours of a named calendar.
+business hours of a named calendar; `business_hours` asks whether a named calendar is open at `now`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from worker.engine.business_days import elapsed_days_probe, has_days
 from worker.engine.calendars import Calendar
+from worker.engine.changed_by import describe as describe_actor
+from worker.engine.changed_by import matches as actor_matches
 from worker.engine.durations import format_duration, parse_duration
+from worker.engine.lists import Lists
 from worker.engine.operators import ChangeTest, ElapsedTest, ValueTest, change_test, elapsed_test, value_test
 from worker.engine.paths import Getter, make_getter, split_path
 from worker.engine.schema import (
@@ -27,6 +30,8 @@ from worker.engine.schema import (
     ELAPSED_OPERATORS,
     AllCondition,
     AnyCondition,
+    BusinessHoursCondition,
+    ChangedByCondition,
     FieldCondition,
     NotCondition,
 )
@@ -97,6 +102,8 @@ def show(value: Any) -> str:
         return "{" + ", ".join(f"{key}: {show(item)}" for key, item in value.items()) + "}"
     if value is None:
         return "null"
+    if isinstance(value, timedelta):
+        return format_duration(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
@@ -133,10 +140,13 @@ class CompiledCondition:
 ALWAYS = CompiledCondition(check=lambda ctx: None)
 
 
-def compile_condition(model: Any, calendars: Mapping[str, Calendar], loc: Path, report: Report) -> CompiledCondition:
-    """Compile the `if:` of a rule (None means "always"); unknown calendars are reported, not raised."""
+def compile_condition(
+    model: Any, calendars: Mapping[str, Calendar], loc: Path, report: Report, lists: Lists | None = None
+) -> CompiledCondition:
+    """Compile the `if:` of a rule (None means "always"); unknown calendars and lists are reported, not raised."""
     if model is None:
         return ALWAYS
+    model = (lists or Lists()).resolve(model, loc, report)
     compiled = CompiledCondition(check=ALWAYS.check)
     compiled.check = _compile(model, calendars, loc, report, compiled.leaves, (False, False, True))
     return compiled
@@ -171,7 +181,11 @@ def _compile(
         leaves.extend(inner_leaves)
         single = inner_leaves[0] if isinstance(model.not_, FieldCondition) else None
         return _not(inner, single)
-    leaf = _leaf(model, calendars, loc, report)
+    if isinstance(model, BusinessHoursCondition):
+        return _business_hours(model, calendars, loc + ("business_hours",), report)
+    leaf = (
+        _changed_by_leaf(model, loc) if isinstance(model, ChangedByCondition) else _leaf(model, calendars, loc, report)
+    )
     leaf.under_any, leaf.under_not, leaf.top_level = under_any, under_not, top
     leaves.append(leaf)
     return _leaf_check(leaf)
@@ -260,6 +274,29 @@ def _leaf_check(leaf: Leaf) -> Check:
     return check
 
 
+def _business_hours(
+    model: BusinessHoursCondition, calendars: Mapping[str, Calendar], loc: Path, report: Report
+) -> Check:
+    """Open (or closed) at the evaluation's `now`: the event's time, or a time rule's tick."""
+    name, want = model.business_hours.calendar, model.business_hours.is_
+    path = f"business_hours.{name}"
+    calendar = calendars.get(name)
+    if calendar is None:
+        known = ", ".join(sorted(calendars)) or "none defined"
+        report(loc + ("calendar",), f"unknown calendar {name!r}; expected one of: {known}")
+        return lambda ctx: Failure(path, "is", want, "unknown calendar")
+    zone = calendar.zone
+
+    def check(ctx: EvalContext) -> Failure | None:
+        state = "open" if calendar.is_open(ctx.now) else "closed"
+        if state == want:
+            return None
+        local = ctx.now.astimezone(zone).strftime("%a %Y-%m-%d %H:%M")
+        return Failure(path, "is", want, f"{state} ({local} {zone.key})")
+
+    return check
+
+
 def _leaf(model: FieldCondition, calendars: Mapping[str, Calendar], loc: Path, report: Report) -> Leaf:
     operator, expected, path = model.operator, model.value, model.field
     getter = make_getter(path)
@@ -285,6 +322,19 @@ def _leaf(model: FieldCondition, calendars: Mapping[str, Calendar], loc: Path, r
         else (lambda value: test(value, datetime.min))
     )
     return Leaf(path, operator, expected, "value", loc, getter, accepts, probe, test)
+
+
+def _changed_by_leaf(model: ChangedByCondition, loc: Path) -> Leaf:
+    """Who made the event's change, from the actor the event's ticket carries (`changed_by`, set at ingest)."""
+    values = model.values
+    getter = make_getter("changed_by")
+
+    def probe(ctx: EvalContext) -> tuple[bool, Any]:
+        record = getter(ctx.ticket)
+        return any(actor_matches(record, value) for value in values), describe_actor(record)
+
+    expected = values[0] if len(values) == 1 else values
+    return Leaf("changed_by", "is", expected, "change", loc, getter, None, probe)
 
 
 def _value_probe(getter: Getter, test: ValueTest) -> Probe:

@@ -1,7 +1,8 @@
 """Match one event against the rule set: a verdict for every rule and, for those that fire, their plans.
 
-`evaluate(rules, event, ticket, previous, directory, now, *, history=None, only=None)` is pure: all it needs is
-passed in. For each rule, in evaluation order, the verdict's status is one of
+`evaluate(rules, event, ticket, previous, directory, now, *, history=None, only=None, facts=None)` is pure: all
+it needs is passed in (`facts`: the contact, account and SLA state facts.py names, fetched by the caller). For
+each rule, in evaluation order, the verdict's status is one of
 
     not_triggered  the rule does not listen to this event kind (or, with `only`, is not due in this sweep)
     disabled       enabled: false
@@ -28,6 +29,7 @@ from worker.engine.conditions import EvalContext, Failure
 from worker.engine.directory import Directory
 from worker.engine.effects import effect, mentions_pending
 from worker.engine.errors import PlanError
+from worker.engine.facts import needs, view
 from worker.engine.planned import PlannedAction
 from worker.engine.planner import PlanContext
 from worker.engine.ruleset import CompiledRule, RuleSet
@@ -172,13 +174,19 @@ def evaluate(
     *,
     history: History | None = None,
     only: Collection[str] | None = None,
+    facts: Mapping[str, Any] | None = None,
 ) -> Evaluation:
     """Verdicts for every rule of `rules` on this event (see the module docstring).
 
     `event` may be a kind string; `now` defaults to the current UTC time; `history` defaults to an empty one;
-    `only` restricts evaluation to these rule ids (a sweep passes the time rules due at this tick).
+    `only` restricts evaluation to these rule ids (a sweep passes the time rules due at this tick); `facts` are
+    the fields fetched beyond the ticket (contact, account, sla: facts.py), laid over it for conditions and plans.
     """
     event = event if isinstance(event, Event) else Event(str(event), str(ticket.get("id") or ""))
+    wanted = needs(rules)
+    if facts or wanted.text:
+        ticket = view(ticket, facts, wanted)
+        previous = None if previous is None else view(previous, None, wanted)
     moment = _as_now(now)
     ticket_id = event.ticket_id or str(ticket.get("id") or "")
     run = _Run(event, ticket, previous, Directory.from_data(directory), moment, ticket_id, history or NO_HISTORY)

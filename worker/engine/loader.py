@@ -8,9 +8,9 @@ Steps, each collecting problems instead of stopping at the first:
 1. parse each file (YAML syntax errors, duplicate keys);
 2. validate the top level, then each rule, calendar and SLA policy on its own, so one bad rule hides no other
    problem;
-3. across files: calendar names must be unique, and ids among rules and SLA policies together;
+3. across files: calendar and list names must be unique, and ids among rules and SLA policies together;
 4. compile each valid rule (conditions, templates, calendars referenced) and lint it; then lint the order;
-5. compile each valid SLA policy (sla/policy.py) and lint it; policies keep file order.
+5. compile each valid SLA policy (sla/policy.py) and lint it; policies keep file order; warn about unused lists.
 Errors refuse the whole set (`RuleLoadError`); warnings are kept on the RuleSet.
 """
 
@@ -27,10 +27,13 @@ from worker.engine.calendars import Calendar, CalendarSpec
 from worker.engine.conditions import compile_condition
 from worker.engine.errors import Problem, RuleLoadError, Severity
 from worker.engine.lint import lint_order, lint_policies, lint_rule
+from worker.engine.lists import Lists
+from worker.engine.notify_targets import bind_targets, merge_targets, read_targets
 from worker.engine.paths import make_getter
 from worker.engine.planner import compile_action
 from worker.engine.ruleset import CompiledRule, RuleSet
 from worker.engine.schema import OncePerAnchor, Rule, RuleFileEnvelope, SlaPolicy
+from worker.engine.schema_outbound import NotifyTarget
 from worker.engine.sla.policy import CompiledPolicy, compile_policy
 from worker.engine.validation import validate
 from worker.engine.yamlsource import Locator, Path, parse_yaml, to_plain
@@ -73,6 +76,8 @@ class _Source:
     rules: list[tuple[int, Rule]] = field(default_factory=list)
     calendars: dict[str, CalendarSpec] = field(default_factory=dict)
     policies: list[tuple[int, SlaPolicy]] = field(default_factory=list)
+    targets: dict[str, NotifyTarget] = field(default_factory=dict)
+    lists: dict[str, list[str]] = field(default_factory=dict)
 
 
 def rule_files(path: str | FilePath) -> list[tuple[str, FilePath]]:
@@ -177,7 +182,8 @@ def _check_sources(sources: Iterable[tuple[str, str]], max_file_bytes: int) -> t
         if (source := _read_source(name, text, rank, problems, max_file_bytes)) is not None
     ]
     calendars = _calendars(parsed, problems)
-    compiled = _compile_rules(parsed, calendars, problems)
+    lists = _lists(parsed, problems)
+    compiled = _compile_rules(parsed, calendars, problems, lists)
     ordered = sorted(compiled, key=lambda rule: rule.sort_key)
     reporters = {source.file: FileReporter(source.locator, problems) for source in parsed}
 
@@ -189,7 +195,8 @@ def _check_sources(sources: Iterable[tuple[str, str]], max_file_bytes: int) -> t
     for rule in ordered:
         lint_rule(rule, report)
     lint_order(ordered, report)
-    policies = _compile_policies(parsed, calendars, {rule.id: rule.source for rule in compiled}, problems)
+    policies = _compile_policies(parsed, calendars, {rule.id: rule.source for rule in compiled}, problems, lists)
+    _lint_lists(parsed, lists, problems)
 
     def report_policy(
         policy: CompiledPolicy, path: Path, message: str, severity: Severity = "error", at_key: bool = False
@@ -197,12 +204,19 @@ def _check_sources(sources: Iterable[tuple[str, str]], max_file_bytes: int) -> t
         reporters[policy.file](path, message, severity=severity, at_key=at_key)
 
     lint_policies(policies, report_policy)
+    targets = merge_targets(((source.locator, source.targets) for source in parsed), problems)
+    bind_targets(ordered, policies, targets, lambda file: reporters[file])
     problems = sorted(set(problems))
     if any(problem.is_error for problem in problems):
         return None, problems
     warnings = tuple(problem for problem in problems if not problem.is_error)
     return RuleSet(
-        tuple(ordered), calendars, warnings, tuple(source.file for source in parsed), tuple(policies)
+        tuple(ordered),
+        calendars,
+        warnings,
+        tuple(source.file for source in parsed),
+        tuple(policies),
+        notify_targets=targets,
     ), problems
 
 
@@ -239,6 +253,8 @@ def _read_source(name: str, text: str, rank: int, problems: list[Problem], max_f
         problems.extend(found)
         if spec is not None:
             source.calendars[name_] = spec
+    source.lists = {name_: list(items) for name_, items in envelope.lists.items()}
+    source.targets = read_targets(envelope.notify_targets, locator, problems)
     for index, item in enumerate(envelope.sla_policies):
         policy, found = validate(SlaPolicy, item, locator, ("sla_policies", index))
         problems.extend(found)
@@ -263,8 +279,33 @@ def _calendars(sources: list[_Source], problems: list[Problem]) -> dict[str, Cal
     return calendars
 
 
+def _lists(sources: list[_Source], problems: list[Problem]) -> Lists:
+    """The lists of every file; a name is defined once across files (lists.py)."""
+    lists: dict[str, tuple[str, ...]] = {}
+    where: dict[str, str] = {}
+    for source in sources:
+        for name, items in source.lists.items():
+            line, col = source.locator.position(("lists", name), at_key=True)
+            if name in lists:
+                problems.append(Problem(source.file, line, col, f"list {name!r} is already defined at {where[name]}"))
+                continue
+            lists[name] = tuple(items)
+            where[name] = f"{source.file}:{line}:{col}"
+    return Lists(lists)
+
+
+def _lint_lists(sources: list[_Source], lists: Lists, problems: list[Problem]) -> None:
+    for source in sources:
+        for name in source.lists:
+            if name not in lists.used:
+                line, col = source.locator.position(("lists", name), at_key=True)
+                problems.append(
+                    Problem(source.file, line, col, f"list {name!r} is not used by any condition", "warning")
+                )
+
+
 def _compile_rules(
-    sources: list[_Source], calendars: dict[str, Calendar], problems: list[Problem]
+    sources: list[_Source], calendars: dict[str, Calendar], problems: list[Problem], lists: Lists
 ) -> list[CompiledRule]:
     compiled: list[CompiledRule] = []
     first_seen: dict[str, str] = {}
@@ -280,16 +321,20 @@ def _compile_rules(
                 )
                 continue
             first_seen[model.id] = f"{source.file}:{line}:{col}"
-            compiled.append(_compile_rule(model, source, index, calendars, report))
+            compiled.append(_compile_rule(model, source, index, calendars, report, lists))
     return compiled
 
 
 def _compile_rule(
-    model: Rule, source: _Source, index: int, calendars: dict[str, Calendar], report: FileReporter
+    model: Rule, source: _Source, index: int, calendars: dict[str, Calendar], report: FileReporter, lists: Lists
 ) -> CompiledRule:
     loc: Path = ("rules", index)
     line, col = source.locator.position(loc)
-    condition = compile_condition(model.if_, calendars, loc + ("if",), report)
+    condition = compile_condition(model.if_, calendars, loc + ("if",), report, lists)
+    gate = model.schedule.only_when_open if model.schedule else None
+    if gate is not None and gate not in calendars:
+        known = ", ".join(sorted(calendars)) or "none defined"
+        report(loc + ("on",), f"only_when_open: unknown calendar {gate!r}; expected one of: {known}")
     actions = tuple(
         compile_action(action, position, loc + ("then", position), calendars, report)
         for position, action in enumerate(model.then)
@@ -299,7 +344,11 @@ def _compile_rule(
 
 
 def _compile_policies(
-    sources: list[_Source], calendars: dict[str, Calendar], rule_ids: dict[str, str], problems: list[Problem]
+    sources: list[_Source],
+    calendars: dict[str, Calendar],
+    rule_ids: dict[str, str],
+    problems: list[Problem],
+    lists: Lists,
 ) -> list[CompiledPolicy]:
     """Compile every valid policy in file order; ids are unique among policies and rules together."""
     compiled: list[CompiledPolicy] = []
@@ -319,7 +368,9 @@ def _compile_policies(
             first_seen[model.id] = f"{source.file}:{line}:{col}"
             policy_line, policy_col = source.locator.position(("sla_policies", index))
             compiled.append(
-                compile_policy(model, source.file, policy_line, policy_col, source.rank, index, calendars, report)
+                compile_policy(
+                    model, source.file, policy_line, policy_col, source.rank, index, calendars, report, lists
+                )
             )
     return compiled
 

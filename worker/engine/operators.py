@@ -3,7 +3,8 @@
 Three families, by what the test needs:
 
 - value tests `(actual, now) -> bool` on the field's current value: equals, not_equals, in, not_in, contains,
-  starts_with, ends_with, matches, exists, is_empty, gt, gte, lt, lte;
+  starts_with, ends_with, matches, contains_any, matches_any (one of several texts or patterns), exists,
+  is_empty, gt, gte, lt, lte;
 - change tests `(change) -> bool` where change is None (unchanged) or (old, new): changed, not_changed,
   changed_to, changed_from (Zendesk semantics: a first value set from empty counts as a change, and so does
   clearing a field; `changed_to: null` means "was cleared", `changed_from: null` "was set for the first time");
@@ -13,8 +14,9 @@ Three families, by what the test needs:
 Semantics shared by the value tests (see values.py for comparisons):
 - a list-valued field matches equals/in/contains when any element does; not_equals/not_in when none does;
 - a missing field is None: it fails every positive test and passes not_equals / not_in / exists: false;
-- gt/gte/lt/lte compare numbers with numbers (numeric strings included) and times with times; the bound may be
-  a number, an ISO time, or `now`, `now - 4h`, `now + 30m`; an uncoercible actual value fails the test.
+- gt/gte/lt/lte compare numbers with numbers (numeric strings included), times with times and durations with
+  durations; the bound may be a number, an ISO time, `now`, `now - 4h`, `now + 30m`, or a duration (`30m`, for
+  a field holding one: the SLA state's remaining and elapsed); an uncoercible actual value fails the test.
 """
 
 from __future__ import annotations
@@ -129,6 +131,17 @@ def _matches(expected: str, ignore_case: bool) -> ValueTest:
     return test
 
 
+def _contains_any(expected: list[str], ignore_case: bool) -> ValueTest:
+    tests = [_contains(item, ignore_case) for item in expected]
+    return lambda actual, now: any(test(actual, now) for test in tests)
+
+
+def _matches_any(expected: list[str], ignore_case: bool) -> ValueTest:
+    if not expected:
+        return lambda actual, now: False
+    return _matches("|".join(f"(?:{pattern})" for pattern in expected), ignore_case)  # one RE2 pass over the text
+
+
 def _exists(expected: bool, ignore_case: bool) -> ValueTest:
     return lambda actual, now: (actual is not None) == expected
 
@@ -146,6 +159,8 @@ def _ordering(name: str) -> Callable[[Any, bool], ValueTest]:
             return lambda actual, now: (number := to_number(actual)) is not None and compare(number, bound)
         if kind == "time":
             return lambda actual, now: (moment := parse_time(actual)) is not None and compare(moment, bound)
+        if kind == "duration":
+            return lambda actual, now: isinstance(actual, timedelta) and compare(actual, bound)
         return lambda actual, now: (moment := parse_time(actual)) is not None and compare(moment, now + bound)
 
     return factory
@@ -160,6 +175,8 @@ _VALUE_FACTORIES: dict[str, Callable[[Any, bool], ValueTest]] = {
     "starts_with": _affix("startswith"),
     "ends_with": _affix("endswith"),
     "matches": _matches,
+    "contains_any": _contains_any,
+    "matches_any": _matches_any,
     "exists": _exists,
     "is_empty": _is_empty,
     "gt": _ordering("gt"),

@@ -4,7 +4,8 @@ A path is dot-separated: `priority`, `customFields.ModelName`, `cf.cf_model_name
 a number steps into a list (`secondaryContacts.0`). Getters are compiled once (at load) into small closures; a
 missing key, an index past the end or a scalar on the way yields None.
 
-`KNOWN_FIELDS` lists the paths a Desk ticket can have (the seed's examples plus the vendor's OpenAPI file); a
+`KNOWN_FIELDS` lists the paths a Desk ticket can have (the seed's examples plus the vendor's OpenAPI file, plus
+the fields facts.py adds: text, the fetched contact and account, sla.METRIC.KEY); a
 condition on any other path is an error (a typo such as `priorty` would never match). Anything under
 `customFields.` or `cf.` (of the ticket, or of an embedded record: `contact.cf.cf_tier`) is the org's own field:
 accepted offline, checked against the Desk by `rules check --desk` (names.py); a `cf.` key must still look like
@@ -17,6 +18,8 @@ import difflib
 import re
 from collections.abc import Callable
 from typing import Any
+
+from worker.engine.activity import ACTIVITY_FIELDS
 
 Getter = Callable[[Any], Any]
 
@@ -83,9 +86,54 @@ TICKET_FIELDS = (
     "assignee",
     "department",
     "team",
+    # beyond the ticket (worker/engine/facts.py): subject and description as one text, the requester's account,
+    # the SLA clocks
+    "text",
+    "account",
+    "sla",
 )
+EMBEDDED_CONTACT = ("id", "firstName", "lastName", "email", "phone", "mobile", "type", "account")
+FETCHED_CONTACT = (  # GET /contacts/{id}: read only when a rule names one of these (facts.py)
+    "secondaryEmail",
+    "facebook",
+    "twitter",
+    "city",
+    "country",
+    "state",
+    "street",
+    "zip",
+    "description",
+    "title",
+    "ownerId",
+    "accountId",
+    "isDeleted",
+    "photoURL",
+    "createdTime",
+    "modifiedTime",
+)
+ACCOUNT_FIELDS = (  # GET /accounts/{id}
+    "id",
+    "accountName",
+    "email",
+    "website",
+    "fax",
+    "ownerId",
+    "industry",
+    "city",
+    "country",
+    "state",
+    "street",
+    "code",
+    "description",
+    "phone",
+    "annualrevenue",
+    "createdTime",
+    "modifiedTime",
+)
+SLA_KEYS = ("state", "remaining", "elapsed", "target", "breached", "due_at", "started_at", "level", "cycles")
 NESTED_FIELDS = {
-    "contact": ("id", "firstName", "lastName", "email", "phone", "mobile", "type", "account"),
+    "contact": EMBEDDED_CONTACT + FETCHED_CONTACT,
+    "account": ACCOUNT_FIELDS,
     "contact.account": ("id", "accountName", "website"),
     "product": ("id", "productName", "productCode"),
     "assignee": ("id", "firstName", "lastName", "email", "emailId", "photoURL", "zuid"),
@@ -95,8 +143,15 @@ NESTED_FIELDS = {
     "layoutDetails": ("id", "layoutName"),
     "sharedDepartments": ("id", "name"),
 }
-KNOWN_FIELDS: frozenset[str] = frozenset(TICKET_FIELDS) | frozenset(
-    f"{parent}.{child}" for parent, children in NESTED_FIELDS.items() for child in children
+# Kept by deskpilot beside each ticket (engine/activity.py), and carried by each event: who made the change
+# (engine/changed_by.py) and the new thread it brought.
+DESKPILOT_FIELDS = (*ACTIVITY_FIELDS, "changed_by", "thread")
+DESKPILOT_NESTED = {
+    "changed_by": ("kind", "id", "email", "name", "teams", "source"),
+    "thread": ("id", "direction", "channel", "author_type", "author_email", "visibility", "created_at"),
+}
+KNOWN_FIELDS: frozenset[str] = frozenset((*TICKET_FIELDS, *DESKPILOT_FIELDS)) | frozenset(
+    f"{parent}.{child}" for parent, children in (NESTED_FIELDS | DESKPILOT_NESTED).items() for child in children
 )
 
 
@@ -140,6 +195,8 @@ def _custom_split(parts: tuple[str, ...]) -> tuple[str, tuple[str, ...]] | None:
 def is_known_path(path: str) -> bool:
     """Whether some ticket can have `path` (list indexes are skipped: sharedDepartments.0.name)."""
     parts = tuple(part for part in split_path(path) if not part.isdigit())
+    if parts[0] == "sla":  # sla.policy, sla.METRIC.KEY (metric names are the policies')
+        return parts[1:] == ("policy",) or (len(parts) == 3 and bool(parts[1]) and parts[2] in SLA_KEYS)
     custom = _custom_split(parts)
     if custom is not None:
         rest = custom[1]

@@ -1,7 +1,7 @@
 """The rule file schema: pydantic models with extra keys forbidden, exported as JSON Schema for editors.
 
-A rule file is a mapping with `rules:` (a list of `Rule`), `calendars:` (name -> `CalendarSpec`) and
-`sla_policies:` (a list of `SlaPolicy`, schema_sla.py). Conditions
+A rule file is a mapping with `rules:` (a list of `Rule`), `calendars:` (name -> `CalendarSpec`),
+`sla_policies:` (a list of `SlaPolicy`, schema_sla.py) and `lists:` (name -> strings). Conditions
 (schema_conditions.py) and actions (schema_actions.py) are tagged unions chosen by their keys. The models only
 check shape and self-contained values (cron, timezone, regex, durations); what needs the whole rule set
 (calendars, templates, lints) is checked in `loader.py`, `planner.py` and `lint.py`.
@@ -41,16 +41,34 @@ from worker.engine.schema_conditions import (
     VALUE_OPERATORS,
     AllCondition,
     AnyCondition,
+    BusinessHoursCondition,
+    ChangedByCondition,
     Condition,
     FieldCondition,
+    ListRef,
     NotCondition,
 )
+from worker.engine.schema_outbound import NotifyTarget
 from worker.engine.schema_sla import SlaPolicy
-from worker.engine.schema_types import StrictModel, invalid
+from worker.engine.schema_types import StrictModel, Text, invalid
 
-EVENT_KINDS = ("ticket.created", "ticket.updated", "ticket.replied", "ticket.commented")
+EVENT_KINDS = (
+    "ticket.created",
+    "ticket.updated",
+    "ticket.replied",
+    "ticket.agent_replied",
+    "ticket.reopened",
+    "ticket.commented",
+)
 SCHEDULE = "schedule"
-EventKind = Literal["ticket.created", "ticket.updated", "ticket.replied", "ticket.commented"]
+EventKind = Literal[
+    "ticket.created",
+    "ticket.updated",
+    "ticket.replied",
+    "ticket.agent_replied",
+    "ticket.reopened",
+    "ticket.commented",
+]
 DEFAULT_MAX_FIRES_PER_HOUR = 3
 _RULE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
@@ -70,10 +88,13 @@ __all__ = [  # this module is the schema's one import point; the condition and a
     "AllCondition",
     "AnyCondition",
     "AssignParams",
+    "BusinessHoursCondition",
+    "ChangedByCondition",
     "CommentParams",
     "Condition",
     "EventKind",
     "FieldCondition",
+    "ListRef",
     "MoveParams",
     "NotCondition",
     "Once",
@@ -100,6 +121,9 @@ __all__ = [  # this module is the schema's one import point; the condition and a
 class ScheduleSpec(StrictModel):
     cron: str = Field(description="a cron expression, e.g. '*/5 * * * *'")
     timezone: str = Field("UTC", description="the IANA timezone the cron expression is read in")
+    only_when_open: str | None = Field(
+        None, description="a calendar: ticks when it is closed (nights, weekends, holidays) are skipped, not queued"
+    )
 
     @field_validator("cron")
     @classmethod
@@ -214,6 +238,12 @@ class RuleFile(StrictModel):
     rules: list[Rule] = []
     calendars: dict[str, CalendarSpec] = {}
     sla_policies: list[SlaPolicy] = []
+    lists: dict[str, list[Text]] = Field(
+        {}, description="shared lists (name -> strings) that conditions name as {list: NAME}; names unique across files"
+    )
+    notify_targets: dict[str, NotifyTarget] = Field(
+        {}, description="webhook receivers (name -> url or url_env, secret_env, format) that notify actions name"
+    )
 
 
 class RuleFileEnvelope(StrictModel):
@@ -222,6 +252,8 @@ class RuleFileEnvelope(StrictModel):
     rules: list[Any] = []
     calendars: dict[str, Any] = {}
     sla_policies: list[Any] = []
+    lists: dict[str, list[Text]] = {}
+    notify_targets: dict[str, Any] = {}
 
 
 for _model in (Rule, RuleFile):

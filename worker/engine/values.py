@@ -126,7 +126,8 @@ def same_value(old: Any, new: Any) -> bool:
 
 
 def parse_bound(value: Any, parse_duration: Any) -> tuple[str, Any]:
-    """The right-hand side of gt/gte/lt/lte: ("number", float), ("time", datetime) or ("now", timedelta offset).
+    """The right-hand side of gt/gte/lt/lte: ("number", float), ("time", datetime), ("now", timedelta offset) or
+    ("duration", timedelta), which compares with a field holding a duration (the SLA state's remaining time).
 
     Raises ValueError saying what is expected.
     """
@@ -142,7 +143,13 @@ def parse_bound(value: Any, parse_duration: Any) -> tuple[str, Any]:
             sign, amount = match.groups()
             offset = parse_duration(amount) if amount else timedelta()
             return "now", -offset if sign == "-" else offset
-    raise ValueError(f"expected a number, an ISO time or now[+/-duration] like 'now - 4h', got {value!r}")
+        try:  # a duration compares with a duration field (sla.first_response.remaining lt 30m)
+            return "duration", parse_duration(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(
+        f"expected a number, an ISO time or now[+/-duration] like 'now - 4h', or a duration like 30m, got {value!r}"
+    )
 
 
 def type_name(value: Any) -> str:

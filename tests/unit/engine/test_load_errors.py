@@ -10,8 +10,8 @@ import pytest
 from tests.unit.engine.helpers import problems
 
 OPERATORS = (
-    "equals, not_equals, in, not_in, contains, starts_with, ends_with, matches, exists, is_empty, "
-    "gt, gte, lt, lte, changed, changed_to, changed_from, not_changed, older_than, newer_than"
+    "equals, not_equals, in, not_in, contains, starts_with, ends_with, matches, contains_any, matches_any, exists, "
+    "is_empty, gt, gte, lt, lte, changed, changed_to, changed_from, not_changed, older_than, newer_than"
 )
 ACTIONS = "update, assign, move, comment, time_entry, task, reply, mark_spam"
 UPDATE_FIELDS = (
@@ -140,12 +140,12 @@ rules:
 """,
         [
             (
-                "rules/conditions.yaml:6:11: expected a condition: {all: [...]}, {any: [...]}, {not: {...}} or "
-                "{field: PATH, OPERATOR: VALUE}"
+                "rules/conditions.yaml:6:11: expected a condition: {all: [...]}, {any: [...]}, {not: {...}}, "
+                "{business_hours: {calendar: NAME}} or {field: PATH, OPERATOR: VALUE}"
             ),
             (
-                "rules/conditions.yaml:7:11: expected a condition: {all: [...]}, {any: [...]}, {not: {...}} or "
-                "{field: PATH, OPERATOR: VALUE}"
+                "rules/conditions.yaml:7:11: expected a condition: {all: [...]}, {any: [...]}, {not: {...}}, "
+                "{business_hours: {calendar: NAME}} or {field: PATH, OPERATOR: VALUE}"
             ),
             (
                 "rules/conditions.yaml:8:11: condition on 'priority' has 2 operators (equals, in); give one per "
@@ -154,7 +154,8 @@ rules:
             "rules/conditions.yaml:9:11: condition on 'priority' has no operator; expected one of " + OPERATORS,
             (
                 "rules/conditions.yaml:10:11: ignore_case applies to string operators (changed_from, changed_to, "
-                "contains, ends_with, equals, in, matches, not_equals, not_in, starts_with), not to gt"
+                "contains, contains_any, ends_with, equals, in, matches, matches_any, not_equals, not_in, "
+                "starts_with), not to gt"
             ),
             "rules/conditions.yaml:11:11: calendar applies to older_than/newer_than, not to equals",
             "rules/conditions.yaml:12:37: invalid regular expression '(unclosed': missing ) at '(unclosed'",
@@ -266,7 +267,7 @@ rule:
 calendars: [support]
 """,
         [
-            "rules/top_keys.yaml:1:1: unknown key 'rule'; expected one of rules, calendars, sla_policies",
+            "rules/top_keys.yaml:1:1: unknown key 'rule'; expected one of rules, calendars, sla_policies, lists",
             "rules/top_keys.yaml:3:12: expected a mapping, got a list",
         ],
     ),

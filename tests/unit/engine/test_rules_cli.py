@@ -94,7 +94,7 @@ def test_schema_prints_the_json_schema_of_rule_files_and_of_test_files(project: 
     schema = json.loads(capsys.readouterr().out)
     assert schema["title"] == "deskpilot rule file"
     assert schema["additionalProperties"] is False
-    assert set(schema["properties"]) == {"rules", "calendars", "sla_policies"}
+    assert set(schema["properties"]) == {"rules", "calendars", "sla_policies", "lists"}
     assert {"id", "if", "calendar", "metrics", "pause_statuses"} <= set(schema["$defs"]["SlaPolicy"]["properties"])
     rule = schema["$defs"]["Rule"]
     assert {"id", "on", "if", "then", "once", "dry_run"} <= set(rule["properties"])

@@ -24,6 +24,7 @@ from worker.engine.business_days import business_span, has_days
 from worker.engine.calendars import Calendar, CALENDAR_24x7
 from worker.engine.conditions import ALWAYS, CompiledCondition, compile_condition
 from worker.engine.durations import parse_duration
+from worker.engine.lists import Lists
 from worker.engine.paths import Getter, make_getter
 from worker.engine.planner import CompiledAction, compile_action
 from worker.engine.schema_sla import (
@@ -175,10 +176,14 @@ def compile_policy(
     position: int,
     calendars: Mapping[str, Calendar],
     report: Report,
+    lists: Lists | None = None,
 ) -> CompiledPolicy:
-    """Compile one validated policy found at sla_policies[position]; problems go to `report`."""
+    """Compile one validated policy found at sla_policies[position]; problems go to `report`; `lists` serve the
+    policy's `if` (its stop conditions take inline lists only)."""
     loc: Path = ("sla_policies", position)
-    condition = compile_condition(model.if_, calendars, loc + ("if",), report) if model.if_ is not None else ALWAYS
+    condition = (
+        compile_condition(model.if_, calendars, loc + ("if",), report, lists) if model.if_ is not None else ALWAYS
+    )
     calendar = CALENDAR_24x7
     if model.calendar is not None:
         if model.calendar in calendars:

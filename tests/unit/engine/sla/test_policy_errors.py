@@ -33,8 +33,8 @@ sla_policies:
     metrics: {}
 """
 OPERATORS = (
-    "equals, not_equals, in, not_in, contains, starts_with, ends_with, matches, exists, is_empty, gt, gte, "
-    "lt, lte, changed, changed_to, changed_from, not_changed, older_than, newer_than"
+    "equals, not_equals, in, not_in, contains, starts_with, ends_with, matches, contains_any, matches_any, exists, "
+    "is_empty, gt, gte, lt, lte, changed, changed_to, changed_from, not_changed, older_than, newer_than"
 )
 ACTIONS = "update, assign, move, comment, time_entry, task, reply, mark_spam"
 

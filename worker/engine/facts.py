@@ -1,0 +1,90 @@
+"""Fields rules read beyond the ticket the poller mirrors, and which of them a loaded rule set needs.
+
+- `text`: the subject, the description and (when the ticket carries it) the latest customer message, one per
+  line: one field for "subject or description matches". Derived here, no call.
+- `contact.*` beyond the embedded contact (id, names, email, phone, mobile, type, account): the requester's full
+  record (custom fields as `contact.cf.cf_NAME` / `contact.customFields.LABEL`), GET /contacts/{id}.
+- `account.*`: the requester's account, GET /accounts/{id} (the ticket's accountId, else the contact's).
+- `sla.*`: the governing policy's clocks at the evaluation's time (sla/state.py), from the ticket's timeline.
+
+The engine stays pure: the caller fetches what `needs(rules)` names before evaluating and passes it in as
+`facts` ({"contact": {...}, "account": {...}, "sla": {...}}); `view` lays them over the ticket. Conditions are
+what count: a field named only in a template is not fetched (it reads as missing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from worker.engine.paths import EMBEDDED_CONTACT, split_path
+
+if TYPE_CHECKING:
+    from worker.engine.ruleset import RuleSet
+
+LATEST_CUSTOMER_TEXT = "lastCustomerReplyText"  # the timeline's copy of the latest customer message, if kept
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What a rule set's conditions read beyond the ticket."""
+
+    text: bool = False
+    contact: bool = False
+    account: bool = False
+    sla: bool = False
+
+    @property
+    def fetches(self) -> bool:
+        return self.contact or self.account
+
+
+NOTHING = Needs()
+
+
+def needs(rules: RuleSet) -> Needs:
+    """Which extra fields the rule set's conditions (rules and SLA policies) read; memoised on the rule set."""
+    found = rules.memo.get("needs")
+    if found is None:
+        found = rules.memo["needs"] = _needs_of(_paths(rules))
+    result: Needs = found
+    return result
+
+
+def _paths(rules: RuleSet) -> Iterator[str]:
+    for rule in rules.rules:
+        yield from (leaf.path for leaf in rule.condition.leaves)
+    for policy in rules.sla_policies:
+        yield from (leaf.path for leaf in policy.condition.leaves)
+
+
+def _needs_of(paths: Iterator[str]) -> Needs:
+    text = contact = account = sla = False
+    for path in paths:
+        parts = split_path(path)
+        text = text or parts[0] == "text"
+        sla = sla or parts[0] == "sla"
+        account = account or parts[0] == "account"
+        contact = contact or (parts[0] == "contact" and len(parts) > 1 and parts[1] not in EMBEDDED_CONTACT)
+    return Needs(text, contact, account, sla)
+
+
+def ticket_text(ticket: Mapping[str, Any]) -> str:
+    """Subject, description and the latest customer message, the present ones, one per line."""
+    parts = (ticket.get("subject"), ticket.get("description"), ticket.get(LATEST_CUSTOMER_TEXT))
+    return "\n".join(str(part) for part in parts if part not in (None, ""))
+
+
+def view(ticket: Mapping[str, Any], facts: Mapping[str, Any] | None, wanted: Needs) -> Mapping[str, Any]:
+    """The ticket as conditions see it: `text` derived when wanted, `facts` laid over (a fetched contact over
+    the embedded one, keeping the embedded keys it lacks). The ticket itself when there is nothing to add."""
+    if not facts and not wanted.text:
+        return ticket
+    seen = dict(ticket)
+    if wanted.text:
+        seen["text"] = ticket_text(ticket)
+    for key, value in (facts or {}).items():
+        embedded = seen.get(key)
+        seen[key] = {**embedded, **value} if isinstance(embedded, dict) and isinstance(value, dict) else value
+    return seen
