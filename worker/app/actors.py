@@ -25,6 +25,7 @@ from worker.app.runtime import Runtime
 from worker.desk.errors import RateLimited
 from worker.ingest.poller import Poller
 from worker.ingest.timeline_sync import TimelineKeeper
+from worker.plan.facts import FactsFetcher
 from worker.plan.on_event import evaluate_event
 from worker.plan.sla_levels import SlaSweeper
 from worker.plan.time_rules import TimeRuleSweeper
@@ -117,6 +118,7 @@ class _Work:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.actors: Actors | None = None
+        self.facts = FactsFetcher(runtime.store, runtime.client)  # fetches only what loaded rules read
 
     def counted(self, fn: Callable[..., None]) -> Callable[..., None]:
         """`fn`, then this process's counter increments written if due (store/counters.py), whatever happened."""
@@ -177,6 +179,7 @@ class _Work:
                     event_id,
                     server_now(runtime.redis),
                     self._sent.act.send,
+                    self.facts.for_ticket,
                 )
             except RateLimited as error:  # fetching the directory was throttled
                 later(self._sent.evaluate, error, event_id)
@@ -188,7 +191,11 @@ class _Work:
     def _act(self, action_id: str) -> None:
         runtime = self.runtime
         enforcer = Enforcer(
-            runtime.store, runtime.owner, self._sent.act.send, int(runtime.settings.action_lease_s * 1000)
+            runtime.store,
+            runtime.owner,
+            self._sent.act.send,
+            int(runtime.settings.action_lease_s * 1000),
+            outbound=runtime.outbound(),
         )
         try:
             enforcer.apply(action_id, runtime.client)
@@ -199,7 +206,9 @@ class _Work:
     def sweep(self, rule_id: str, tick: str) -> None:
         runtime = self.runtime
         try:
-            sweeper = TimeRuleSweeper(runtime.store, runtime.rules.current(), runtime.directory, self._sent.act.send)
+            sweeper = TimeRuleSweeper(
+                runtime.store, runtime.rules.current(), runtime.directory, self._sent.act.send, self.facts.for_ticket
+            )
             sweeper.sweep(rule_id, datetime.fromisoformat(tick), list(runtime.settings.org_ids))
         except RateLimited as error:
             later(self._sent.sweep, error, rule_id, tick)

@@ -2,12 +2,14 @@
 
 Due times are computed in UTC (a time rule's cron is read in its own IANA timezone). Only the latest due tick of
 a job is considered: after downtime the next poll covers the gap ([cursor, now)), so missed ticks are not
-replayed one by one. Any number of schedulers may run; `SET NX` on the tick decides which one sends it.
+replayed one by one. Any number of schedulers may run; `SET NX` on the tick decides which one sends it. A time
+rule with `only_when_open: CALENDAR` has its ticks that fall in closed hours (holidays included) skipped here:
+nothing is claimed or sent for them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -35,6 +37,7 @@ class Job:
     actor: dramatiq.Actor | None = None
     args: tuple[str, ...] = ()
     due_arg: bool = False
+    open_at: Callable[[datetime], bool] | None = None  # only_when_open: a tick when this is false is skipped
 
     def send(self, due: datetime) -> None:
         assert self.actor is not None, f"job {self.name} has no actor to send"
@@ -55,10 +58,23 @@ def poll_jobs(org_ids: Iterable[str], interval_s: float, poll: dramatiq.Actor) -
     return [Job(name=f"poll:{org_id}", interval_s=interval_s, actor=poll, args=(org_id,)) for org_id in org_ids]
 
 
-def sweep_jobs(time_rules: Iterable[tuple[str, str, str]], sweep: dramatiq.Actor) -> list[Job]:
-    """(rule id, cron, timezone) of each enabled time rule."""
+def sweep_jobs(
+    time_rules: Iterable[tuple[str, str, str]],
+    sweep: dramatiq.Actor,
+    gates: Mapping[str, Callable[[datetime], bool]] | None = None,
+) -> list[Job]:
+    """(rule id, cron, timezone) of each enabled time rule; `gates`: by rule id, whether its only_when_open
+    calendar is open at a tick."""
     return [
-        Job(name=f"sweep:{rule_id}", cron=cron, timezone=tz, actor=sweep, args=(rule_id,), due_arg=True)
+        Job(
+            name=f"sweep:{rule_id}",
+            cron=cron,
+            timezone=tz,
+            actor=sweep,
+            args=(rule_id,),
+            due_arg=True,
+            open_at=(gates or {}).get(rule_id),
+        )
         for rule_id, cron, tz in time_rules
     ]
 
@@ -89,6 +105,9 @@ class Scheduler:
             if self._last.get(job.name) == due:
                 continue  # already handled here; saves a Redis round trip per job per loop
             self._last[job.name] = due
+            if job.open_at is not None and not job.open_at(due):
+                log.info("tick.skipped", job=job.name, due=due.isoformat(), reason="calendar closed")
+                continue  # skipped, not queued: the next tick in open hours sweeps as usual
             if self.ticks.claim(job.name, due):
                 self.fire(job, due)
                 fired.append((job.name, due))

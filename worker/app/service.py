@@ -20,6 +20,7 @@ from dramatiq import Worker
 from worker.app import log_filters
 from worker.app.actors import Actors, actors_for
 from worker.app.broker import QUEUES
+from worker.app.console.server import console_for
 from worker.app.health import HealthCheck
 from worker.app.metrics import StoreCollector, serve
 from worker.app.round_loop import RoundLoop
@@ -49,6 +50,11 @@ def jobs_for(runtime: Runtime, actors: Actors) -> Callable[[], list[Job]]:
             for rule in rules.time_rules
             if rule.model.enabled and rule.schedule
         ]
+        gates = {
+            rule.id: calendar.is_open
+            for rule in rules.time_rules
+            if rule.schedule and (calendar := rules.calendars.get(rule.schedule.only_when_open or ""))
+        }
         sla = (
             [Job(name="sla", interval_s=settings.sla_sweep_interval_s, actor=actors.sla_sweep, due_arg=True)]
             if rules.sla_policies
@@ -56,7 +62,7 @@ def jobs_for(runtime: Runtime, actors: Actors) -> Callable[[], list[Job]]:
         )
         return [
             *poll_jobs(settings.org_ids, settings.poll_interval_s, actors.poll),
-            *sweep_jobs(timed, actors.sweep),
+            *sweep_jobs(timed, actors.sweep, gates),
             *sla,
             Job(name="reconcile", interval_s=settings.reconcile_interval_s, actor=actors.reconcile),
         ]
@@ -104,6 +110,12 @@ class Service:
             if serves_metrics
             else None
         )
+        # The operations console, beside /metrics in the scheduler; a refused bind stops the start (PreflightError).
+        console = (
+            console_for(runtime, actors, health, budget) if self.scheduler and runtime.settings.console_port else None
+        )
+        if console is not None:
+            log.info("console.started", url=console.url)
         worker = self._start_workers(actors.broker) if self.workers else None
         log.info("service.started", scheduler=self.scheduler, workers=bool(worker), orgs=runtime.settings.org_ids)
         try:
@@ -116,6 +128,8 @@ class Service:
                 worker.stop(timeout=WORKER_STOP_TIMEOUT_MS)
             if metrics is not None:
                 metrics.shutdown()
+            if console is not None:
+                console.stop()
             log.info("service.stopped")
         return 0
 

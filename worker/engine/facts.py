@@ -23,7 +23,7 @@ from worker.engine.paths import EMBEDDED_CONTACT, split_path
 if TYPE_CHECKING:
     from worker.engine.ruleset import RuleSet
 
-LATEST_CUSTOMER_TEXT = "lastCustomerReplyText"  # the timeline's copy of the latest customer message, if kept
+LATEST_CUSTOMER_TEXT = "latest_customer_reply_text"  # kept by the ticket activity (engine/activity.py)
 
 
 @dataclass(frozen=True)

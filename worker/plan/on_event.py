@@ -6,8 +6,9 @@ anywhere is repaired by evaluating it again: deterministic ids make the second r
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
+from typing import Any
 
 import structlog
 
@@ -20,6 +21,7 @@ from worker.store.keys import to_ms
 from worker.store.records import EventRecord
 
 log = structlog.get_logger(__name__)
+FactsFor = Callable[[RuleSet, str, Mapping[str, Any], datetime], dict[str, Any]]
 
 
 def event_of(record: EventRecord) -> Event:
@@ -35,15 +37,20 @@ def evaluate_event(
     event_id: str,
     now: datetime,
     send: SendAction,
+    facts_for: FactsFor | None = None,
 ) -> list[str]:
-    """Evaluate one logged event; returns the ids of the actions sent. Unknown or finished events are ignored."""
+    """Evaluate one logged event; returns the ids of the actions sent. Unknown or finished events are ignored.
+    `facts_for(rules, org, ticket, now)` fetches what the rules read beyond the ticket (plan/facts.py)."""
     record = store.events.get_pending(event_id)
     if record is None:
         return []
     directory = directory_for(record.org)
     history = store.history.at(to_ms(now))  # the step's Redis time, read once by the caller
     ticket = record.ticket or {}
-    evaluation = evaluate(rules, event_of(record), ticket, record.previous, directory, now, history=history)
+    facts = facts_for(rules, record.org, ticket, now) if facts_for is not None else None
+    evaluation = evaluate(
+        rules, event_of(record), ticket, record.previous, directory, now, history=history, facts=facts
+    )
     store.metrics.incr("events_total", record.kind)
     sent = Recorder(store, send).record(evaluation, rules, record.org, ticket)
     store.events.finish(event_id, record)

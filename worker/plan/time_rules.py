@@ -21,6 +21,7 @@ from worker.engine.directory import Directory
 from worker.engine.evaluate import Event, evaluate
 from worker.engine.ruleset import RuleSet
 from worker.plan.ids import bulk_id, sweep_event_id, sweep_origin
+from worker.plan.on_event import FactsFor
 from worker.plan.recorder import Recorder, SendAction, is_batched
 from worker.store import Store
 from worker.store.records import LedgerAction
@@ -44,6 +45,7 @@ class TimeRuleSweeper:
     rules: RuleSet
     directory_for: Callable[[str], Directory]
     send: SendAction
+    facts_for: FactsFor | None = None  # what the rules read beyond the ticket (plan/facts.py)
 
     def sweep(self, rule_id: str, tick: datetime, org_ids: list[str]) -> SweepResult:
         result = SweepResult(rule_id, tick)
@@ -69,8 +71,17 @@ class TimeRuleSweeper:
         for ticket in self.store.mirror.scan(org_id):
             result.tickets += 1
             event = Event("schedule", ticket["id"], None, False, sweep_event_id(rule_id, tick, org_id, ticket["id"]))
+            facts = self.facts_for(self.rules, org_id, ticket, tick) if self.facts_for is not None else None
             evaluation = evaluate(
-                self.rules, event, ticket, None, directory, tick, history=self.store.history, only={rule_id}
+                self.rules,
+                event,
+                ticket,
+                None,
+                directory,
+                tick,
+                history=self.store.history,
+                only={rule_id},
+                facts=facts,
             )
             if not evaluation.fired:
                 if any(verdict.status == "failed" for verdict in evaluation.verdicts):

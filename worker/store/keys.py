@@ -41,6 +41,7 @@ FAMILIES = frozenset(
         "mirror",  # hash per org of open-ticket snapshots, `:backfilled` mark
         "own",
         "own-by-action",  # expected own writes per ticket, and per action for withdrawal
+        "people",  # `people:<org>:contact|account:<id>`: a requester's record for rules, short TTL (plan/facts.py)
         "rr",  # round-robin turn per org and department
         "running",
         "tick",  # scheduler job leases and claimed ticks

@@ -194,6 +194,15 @@ class RecordResource(Resource, Generic[M, C, U]):
     def get(self, record_id: str, *, include: Include = None) -> M:
         return self._get_one(self.model, f"/{self.path}/{seg(record_id)}", {"include": includes(include)})
 
+    def get_raw(self, record_id: str) -> dict[str, Any]:
+        """The record as the Desk sent it, unparsed (its `cf` custom fields included, which the model drops).
+        MalformedResponse when the answer is not an object."""
+        path = f"/{self.path}/{seg(record_id)}"
+        body = self._t.request("GET", path)
+        if not isinstance(body, Mapping):
+            raise MalformedResponse(f"expected a {self.model.__name__} object", method="GET", path=path)
+        return dict(body)
+
     def create(self, data: C | Mapping[str, Any], *, priority: PriorityArg = Priority.NORMAL) -> M:
         return self._write(self.model, "POST", f"/{self.path}", json=body_of(data), idempotent=False, priority=priority)
 
