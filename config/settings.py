@@ -140,6 +140,17 @@ class Settings(BaseSettings):
     # (never less than 3 poll or reconcile intervals).
     health_grace_s: Seconds = 60.0
 
+    # The webhook fast path (served by the scheduler; port 0: none, polling alone). The receiver answers the
+    # Desk's deliveries (HTTPS in front of it: see the README); with subscriptions installed and deliveries
+    # arriving, the poll runs every webhook_poll_interval_s as the safety net, and falls back to poll_interval_s
+    # when a poll finds changes no delivery brought and none arrived for webhook_silence_s. The Desk's signing
+    # keys are read from webhook_jwks_url (default: <api_root's host>/.well-known/jwks.json).
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = Field(0, ge=0, le=65535)
+    webhook_poll_interval_s: Seconds = 60.0
+    webhook_silence_s: Seconds = 120.0
+    webhook_jwks_url: str = ""
+
     # Logging.
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["auto", "console", "json"] = "auto"
