@@ -1,9 +1,13 @@
 """Turn a fetched ticket and its mirror snapshot into events (pure: no I/O).
 
 Kinds: `ticket.created` (a ticket the mirror has never seen, created inside the poll window), `ticket.replied`
-(a new incoming thread: threadCount grew and customerResponseTime moved), `ticket.commented` (commentCount grew),
+(a new incoming thread: threadCount grew and customerResponseTime moved), `ticket.agent_replied` (a new outgoing
+thread: threadCount grew and the ticket's lastThread, where the answer has it, is outgoing, or several threads
+came and customerResponseTime did not move; without lastThread, customerResponseTime did not move),
+`ticket.reopened` (the status category went from closed to open), `ticket.commented` (commentCount grew),
 `ticket.updated` (any other field changed). One observation can yield several kinds; each is its own event with
-the same `changes`. Counts and modifiedTime are bookkeeping, not changes a rule tests.
+the same `changes`. Counts and modifiedTime are bookkeeping, not changes a rule tests. Deciding the kinds costs
+no API call (the search's items carry lastThread).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from worker.engine.values import is_closed
 from worker.store.closed import COMPACT_FIELDS, COMPACT_MARK
 
 VOLATILE_FIELDS = frozenset(
@@ -95,10 +100,25 @@ def observe(
     new_threads = max(0, count_of(current, "threadCount") - count_of(previous, "threadCount"))
     new_comments = max(0, count_of(current, "commentCount") - count_of(previous, "commentCount"))
     kinds = []
-    if new_threads and current.get("customerResponseTime") != previous.get("customerResponseTime"):
+    customer_moved = current.get("customerResponseTime") != previous.get("customerResponseTime")
+    if new_threads and customer_moved:
         kinds.append("ticket.replied")
+    if new_threads and _agent_replied(current, customer_moved, new_threads):
+        kinds.append("ticket.agent_replied")
+    if is_closed(previous) and not is_closed(current):
+        kinds.append("ticket.reopened")
     if new_comments:
         kinds.append("ticket.commented")
     if changes:
         kinds.append("ticket.updated")
     return Observation(kinds=tuple(kinds), changes=changes, new_threads=new_threads, new_comments=new_comments)
+
+
+def _agent_replied(current: Mapping[str, Any], customer_moved: bool, new_threads: int) -> bool:
+    """Whether the new threads include an agent's: the newest is outgoing (lastThread), or, where the answer does
+    not show lastThread, customerResponseTime did not move (a customer message always moves it)."""
+    last = current.get("lastThread")
+    direction = str(last.get("direction") or "").lower() if isinstance(last, Mapping) else ""
+    if direction:
+        return direction == "out" or (new_threads > 1 and not customer_moved)
+    return not customer_moved

@@ -102,7 +102,8 @@ rules:
             ),
             (
                 "rules/rule_keys.yaml:3:10: unknown event kind 'ticket.create'; expected one of ticket.created, "
-                "ticket.updated, ticket.replied, ticket.commented or {schedule: ...}"
+                "ticket.updated, ticket.replied, ticket.agent_replied, ticket.reopened, ticket.commented or "
+                "{schedule: ...}"
             ),
             "rules/rule_keys.yaml:3:43: invalid cron expression '61 * * * *': minute 61 is out of 0-59",
             "rules/rule_keys.yaml:3:67: unknown timezone 'Mars/Olympus': expected an IANA name like Europe/Berlin",

@@ -44,13 +44,13 @@ def test_a_customer_reply_is_replied_and_a_reopen_is_also_an_update():
     current = {**BASE, "threadCount": "3", "customerResponseTime": "2026-11-28T10:01:00.000Z", "status": "Open"}
     previous = {**BASE, "status": "Closed"}
     observation = observe(previous, current, WINDOW_START, None)
-    assert observation.kinds == ("ticket.replied", "ticket.updated")
+    assert observation.kinds == ("ticket.replied", "ticket.reopened", "ticket.updated")
     assert observation.new_threads == 1
 
 
-def test_an_agent_reply_alone_is_no_event():
+def test_an_agent_reply_alone_is_agent_replied():
     current = {**BASE, "threadCount": "3", "modifiedTime": "later"}
-    assert observe(BASE, current, WINDOW_START, None).kinds == ()
+    assert observe(BASE, current, WINDOW_START, None).kinds == ("ticket.agent_replied",)
 
 
 def test_a_new_comment_is_commented():
@@ -80,7 +80,7 @@ def test_a_reply_reopening_a_ticket_known_only_compactly_is_replied_with_the_sta
         "description": "long",
     }
     observation = observe(closed, current, WINDOW_START, None)
-    assert observation.kinds == ("ticket.replied", "ticket.updated")
+    assert observation.kinds == ("ticket.replied", "ticket.reopened", "ticket.updated")
     assert observation.changes == {
         "status": ("Closed", "Open"),
         "statusType": ("Closed", "Open"),
