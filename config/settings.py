@@ -89,6 +89,11 @@ class Settings(BaseSettings):
     http_timeout_s: Seconds = 30.0
     metrics_host: str = "127.0.0.1"
     metrics_port: int = Field(9464, ge=0, le=65535)
+    # The operations console (served by the scheduler; port 0: none). Any host but a loopback one needs the token,
+    # which people then give once as ?token=... (the scheduler refuses to start without it).
+    console_host: str = "127.0.0.1"
+    console_port: int = Field(9465, ge=0, le=65535)
+    console_token: SecretStr = SecretStr("")
 
     # The Desk client (worker/desk): shared rate budget, retries and waits. All limits are per organisation and
     # shared by every worker process through Redis.

@@ -91,6 +91,7 @@ class Pipeline:
                 "DESKPILOT_DESK_WRITE_SETTLE_S": "10",
                 "DESKPILOT_WORKER_THREADS": "4",
                 "DESKPILOT_METRICS_PORT": "0",
+                "DESKPILOT_CONSOLE_PORT": "0",
                 "DESKPILOT_LOG_FORMAT": "json",
                 "DESKPILOT_LOG_LEVEL": "info",
             }

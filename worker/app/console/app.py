@@ -1,0 +1,144 @@
+"""The console's routes: read-mostly pages rendered on the server, one POST (re-drive dead letters), and the live
+feed as server-sent events. Handlers are plain functions (Starlette runs them in its thread pool), since the
+store's Redis client is synchronous."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response, StreamingResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from worker.app.console import pages
+from worker.app.console.access import COOKIE
+from worker.app.console.context import ConsoleContext
+from worker.app.console.overview import overview
+from worker.app.console.tailer import parse_entry
+from worker.app.console.ticket_view import ticket_view
+from worker.store.replies import stream_batches
+
+HERE = Path(__file__).parent
+FEED_BLOCK_MS = 1000
+FEED_KEEPALIVE_S = 15.0
+
+
+def build_app(ctx: ConsoleContext, stop: threading.Event) -> Starlette:
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.globals["csrf"] = ctx.access.csrf_token
+
+    def page(request: Request, name: str, **data: Any) -> Response:
+        return templates.TemplateResponse(request, name, {"page": name.removesuffix(".html"), **data})
+
+    def home(request: Request) -> Response:
+        return page(request, "overview.html", o=overview(ctx))
+
+    def rules(request: Request) -> Response:
+        return page(request, "rules.html", r=pages.rules_page(ctx))
+
+    def ticket(request: Request) -> Response:
+        query = request.query_params.get("q", "").strip()
+        return page(request, "ticket.html", query=query, t=ticket_view(ctx, query) if query else None)
+
+    def sla(request: Request) -> Response:
+        return page(request, "sla.html", s=pages.sla_page(ctx))
+
+    def dead_letters(request: Request) -> Response:
+        retried = request.query_params.get("retried")
+        return page(request, "dead_letters.html", d=pages.dead_letters(ctx), retried=retried)
+
+    async def retry(request: Request) -> Response:
+        form = await request.form()
+        refused = ctx.access.same_site_post(request, str(form.get("csrf") or ""))
+        if refused:
+            return PlainTextResponse(f"refused: {refused}", status_code=403)
+        entry_id = str(form.get("id") or "") or None
+        if entry_id is None and form.get("all") != "1":
+            return PlainTextResponse("name a dead letter (id) or all=1", status_code=400)
+        count = await run_in_threadpool(pages.retry, ctx, entry_id)
+        return RedirectResponse(f"/dead-letters?retried={count}", status_code=303)
+
+    def feed(request: Request) -> Response:
+        rows, last = pages.feed_backlog(ctx)
+        return page(request, "feed.html", rows=rows, last=last)
+
+    def feed_events(request: Request) -> Response:
+        start = request.headers.get("last-event-id") or request.query_params.get("after") or "$"
+        return StreamingResponse(
+            _stream(ctx, start, stop), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
+        )
+
+    routes = [
+        Route("/", home),
+        Route("/rules", rules),
+        Route("/ticket", ticket),
+        Route("/sla", sla),
+        Route("/dead-letters", dead_letters),
+        Route("/dead-letters/retry", retry, methods=["POST"]),
+        Route("/feed", feed),
+        Route("/feed/events", feed_events),
+        Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+    ]
+    return Starlette(routes=routes, middleware=[Middleware(_Guard, ctx=ctx)])
+
+
+def _stream(ctx: ConsoleContext, start: str, stop: threading.Event) -> Iterator[str]:
+    """Feed rows as server-sent events (the id lets a reconnecting browser continue where it was), with a
+    comment line as keep-alive; ends when the service stops."""
+    key, idle = ctx.store.keys.key("audit"), 0.0
+    last = _newest(ctx, key) if start == "$" else start
+    yield "retry: 2000\n\n"
+    while not stop.is_set():
+        reply = stream_batches(ctx.store.redis.xread({key: last}, block=FEED_BLOCK_MS, count=100))
+        sent = False
+        for _, entries in reply:
+            for entry_id, fields in entries:
+                last = entry_id
+                row = pages.feed_row(entry_id, parse_entry(fields))
+                if row is not None:
+                    sent = True
+                    yield f"id: {entry_id}\ndata: {json.dumps(row)}\n\n"
+        idle = 0.0 if sent else idle + FEED_BLOCK_MS / 1000
+        if idle >= FEED_KEEPALIVE_S:
+            idle = 0.0
+            yield ": keep-alive\n\n"
+
+
+def _newest(ctx: ConsoleContext, key: str) -> str:
+    """The newest entry id: reading on from it misses nothing that lands between two reads (as '$' would)."""
+    newest = ctx.store.redis.xrevrange(key, count=1)
+    return str(newest[0][0]) if newest else "0-0"
+
+
+class _Guard(BaseHTTPMiddleware):
+    """The access token (see access.py); `?token=` is swapped for a cookie and a clean address."""
+
+    def __init__(self, app: Any, ctx: ConsoleContext) -> None:
+        super().__init__(app)
+        self.ctx = ctx
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        access = self.ctx.access
+        if not access.allowed(request):
+            return PlainTextResponse(
+                "the console needs its access token: open it with ?token=<DESKPILOT_CONSOLE_TOKEN>", status_code=401
+            )
+        if access.token and "token" in request.query_params:
+            clean = request.url.remove_query_params("token")
+            response: Response = RedirectResponse(str(clean), status_code=303)
+            response.set_cookie(COOKIE, access.token, httponly=True, samesite="strict")
+            return response
+        response = await call_next(request)
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
