@@ -42,6 +42,18 @@ RESOURCE_MODULES = (
     "agent_availability",
     "layouts",
     "organization_fields",
+    "accessible_orgs",
+    "agents_by_ids",
+    "account_contracts",
+    "ticket_history",
+    "roles_profiles",
+    "channels",
+    "products",
+    "articles",
+    "calls_events",
+    "help_center_users",
+    "organization_modules",
+    "dashboards",
 )
 
 

@@ -1,7 +1,9 @@
 """The accounts server: OAuth clients, grants, refresh tokens and access tokens, as Zoho's behaves.
 
 Token endpoint failures answer HTTP 200 with `{"error": ...}`; a refresh token mints at most
-`MINTS_PER_WINDOW` access tokens per `MINT_WINDOW`, and is never rotated.
+`MINTS_PER_WINDOW` access tokens per `MINT_WINDOW`, and is never rotated. At most `ACTIVE_PER_REFRESH` of its
+access tokens are live at once: minting one more invalidates its oldest, as Zoho's accounts server documents
+("a maximum of 15 active access tokens per refresh token; when the 16th is requested, the oldest is invalidated").
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sandbox.clock import Clock
 DEFAULT_TOKEN_TTL = timedelta(seconds=3600)
 MINTS_PER_WINDOW = 10
 MINT_WINDOW = timedelta(minutes=10)
+ACTIVE_PER_REFRESH = 15
 CODE_TTL = timedelta(minutes=2)
 ALL_SCOPES = (
     "Desk.tickets.ALL",
@@ -25,6 +28,10 @@ ALL_SCOPES = (
     "Desk.basic.CREATE",
     "Desk.settings.ALL",
     "Desk.search.READ",
+    "Desk.activities.ALL",
+    "Desk.calls.ALL",
+    "Desk.events.ALL",
+    "Desk.articles.READ",
 )
 THROTTLED = {  # the accounts server's answer past the mint limit (and to everyone while it throttles)
     "error": "Access Denied",
@@ -134,6 +141,8 @@ class AuthServer:
 
     def _mint(self, grant: Grant, refresh_token: str | None) -> dict[str, object]:
         token = _token()
+        if refresh_token is not None:
+            self._invalidate_oldest(refresh_token)
         self.access_tokens[token] = AccessToken(grant, self.clock.now() + self.token_ttl, refresh_token)
         self.minted += 1
         return {
@@ -142,6 +151,17 @@ class AuthServer:
             "api_domain": "https://www.zohoapis.com",
             "token_type": "Bearer",
         }
+
+    def _invalidate_oldest(self, refresh_token: str) -> None:
+        """Make room for one more live token of `refresh_token` (tokens are kept in minting order)."""
+        now = self.clock.now()
+        live = [
+            token
+            for token, entry in self.access_tokens.items()
+            if entry.refresh_token == refresh_token and entry.expires_at > now
+        ]
+        for token in live[: max(0, len(live) - ACTIVE_PER_REFRESH + 1)]:
+            del self.access_tokens[token]
 
     def lookup(self, token: str) -> AccessToken | None:
         """The live access token, or None when unknown, revoked or expired."""

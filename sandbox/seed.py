@@ -29,6 +29,7 @@ from sandbox.records import (
     new_task,
     new_time_entry,
 )
+from sandbox.records.catalogue import seed_catalogue
 from sandbox.state import Desk, Org, Record
 from sandbox.story import (
     AGENT_LINES,
@@ -205,6 +206,7 @@ class _Seeder:
         for start in sorted(self.anchor - timedelta(seconds=self.rng.uniform(60, seconds)) for _ in range(tickets)):
             self._ticket(start)
         self._teams_and_layouts()  # last: earlier records keep the ids they had before teams existed
+        seed_catalogue(self.org, self.anchor)  # after that, drawing nothing: roles, products, calls, articles...
 
     def _before_history(self) -> datetime:
         return self.anchor - HISTORY - timedelta(days=self.rng.uniform(1, 400))

@@ -70,6 +70,8 @@ class Org:
     contact_attachments: dict[str, Record] = field(default_factory=dict)
     account_attachments: dict[str, Record] = field(default_factory=dict)
     task_attachments: dict[str, Record] = field(default_factory=dict)
+    # fidelity v2's collections by name (roles, profiles, calls, events, articles...: records/catalogue.py)
+    catalogue: dict[str, dict[str, Record]] = field(default_factory=dict)
     search_lag: timedelta = timedelta()
     _children: dict[str, dict[str, dict[str, None]]] = field(default_factory=dict)
     _index: dict[str, list[tuple[datetime, Record]]] = field(default_factory=dict)

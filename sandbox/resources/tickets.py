@@ -39,6 +39,7 @@ from sandbox.records import (
     new_thread,
     new_ticket,
 )
+from sandbox.records.history import record_update
 from sandbox.resources.body_fields import (
     BadValue,
     Field,
@@ -225,6 +226,7 @@ def apply_changes(org: Org, ticket: Record, changes: dict[str, Any]) -> bool:
         keep_assignee_in(org, ticket, changes["departmentId"])
     changed = any(ticket.get(name) != before[name] for name in changes) or ticket.get("assigneeId") != before_assignee
     if changed:
+        record_update(org, ticket, {"assigneeId": before_assignee, **before}, next(iter(org.agents.values())))
         org.touch(ticket)
     return changed
 
