@@ -84,4 +84,6 @@ def mentions_pending(params: Any) -> bool:
         return PENDING_MARK in params
     if isinstance(params, Mapping):
         return any(mentions_pending(value) for value in params.values())
+    if isinstance(params, (list, tuple)):  # an email's recipients
+        return any(mentions_pending(value) for value in params)
     return False

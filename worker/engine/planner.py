@@ -384,6 +384,13 @@ def compile_action(
         )
     if kind == "reply":
         return CompiledReply(kind, index, {}, params, templates(("to",), params.to), templates(("text",), params.text))
+    if kind in ("notify", "email"):
+        # imported here: plan_outbound builds on this module's CompiledAction and PlanContext
+        from worker.engine.plan_outbound import compile_email, compile_notify
+
+        if kind == "notify":
+            return compile_notify(params, index, loc, templates)
+        return compile_email(params, index, templates)
     return CompiledMarkSpam(kind, index, {"isSpam": SOME_VALUE})
 
 

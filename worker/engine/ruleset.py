@@ -20,6 +20,7 @@ from worker.engine.planner import CompiledAction
 from worker.engine.schema import SCHEDULE, Rule, ScheduleSpec
 
 if TYPE_CHECKING:
+    from worker.engine.notify_targets import DeclaredTarget
     from worker.engine.sla.policy import CompiledPolicy
 
 
@@ -91,6 +92,7 @@ class RuleSet:
     warnings: tuple[Problem, ...] = ()
     files: tuple[str, ...] = ()
     sla_policies: tuple[CompiledPolicy, ...] = ()
+    notify_targets: Mapping[str, DeclaredTarget] = field(default_factory=dict)  # by name, across files
     _by_id: dict[str, CompiledRule] = field(init=False, repr=False)
     _by_kind: dict[str, tuple[CompiledRule, ...]] = field(init=False, repr=False)
     memo: dict[Any, Any] = field(init=False, repr=False)  # the evaluator's per-rule-set precomputations

@@ -9,9 +9,21 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, Discriminator, Field, Tag, field_validator, model_validator
 
+from worker.engine.schema_outbound import EmailAction, NotifyAction
 from worker.engine.schema_types import EMAIL, AgentRef, Duration, Scalar, StrictModel, Text, invalid
 
-ACTION_TYPES = ("update", "assign", "move", "comment", "time_entry", "task", "reply", "mark_spam")
+ACTION_TYPES = (
+    "update",
+    "assign",
+    "move",
+    "comment",
+    "time_entry",
+    "task",
+    "reply",
+    "mark_spam",
+    "notify",
+    "email",
+)
 ASSIGN_STRATEGIES = ("round_robin", "least_loaded")
 
 
@@ -189,7 +201,9 @@ Action = Annotated[
     | Annotated[TimeEntryAction, Tag("time_entry")]
     | Annotated[TaskAction, Tag("task")]
     | Annotated[ReplyAction, Tag("reply")]
-    | Annotated[MarkSpamAction, Tag("mark_spam")],
+    | Annotated[MarkSpamAction, Tag("mark_spam")]
+    | Annotated[NotifyAction, Tag("notify")]
+    | Annotated[EmailAction, Tag("email")],
     Discriminator(_action_tag, custom_error_type="action_shape", custom_error_message=ACTION_SHAPE),
 ]
 

@@ -50,8 +50,19 @@ VALID = {
         "{from: department, to: '{{ ticket.contact.email }}', text: '<b>Hi</b>', content_type: html}",
     ],
     "mark_spam": ["true"],
+    "notify": [
+        "{target: hook, text: hello}",
+        "{target: hook, text: '#{{ ticket.ticketNumber }}', fields: {subject: '{{ ticket.subject }}', n: 1}}",
+    ],
+    "email": [
+        "{to: assignee, subject: s, body: b}",
+        "{to: [ops@example.com, {agent: a@b.co}, {team: Tier 2}, '{{ ticket.email }}'], subject: s, body: b}",
+    ],
 }
-CALENDAR = "calendars: {support: {timezone: Europe/Berlin, hours: {mon: ['09:00-17:00']}}}\n"
+CALENDAR = (
+    "calendars: {support: {timezone: Europe/Berlin, hours: {mon: ['09:00-17:00']}}}\n"
+    "notify_targets: {hook: {url: 'http://127.0.0.1:9/hook'}}\n"
+)
 
 
 def test_every_action_type_has_valid_examples() -> None:

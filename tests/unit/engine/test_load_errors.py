@@ -8,12 +8,14 @@ from __future__ import annotations
 import pytest
 
 from tests.unit.engine.helpers import problems
+from worker.engine.schema import ACTION_TYPES, RuleFileEnvelope
 
 OPERATORS = (
     "equals, not_equals, in, not_in, contains, starts_with, ends_with, matches, contains_any, matches_any, exists, "
     "is_empty, gt, gte, lt, lte, changed, changed_to, changed_from, not_changed, older_than, newer_than"
 )
-ACTIONS = "update, assign, move, comment, time_entry, task, reply, mark_spam"
+ACTIONS = ", ".join(ACTION_TYPES)
+TOP_KEYS = ", ".join(RuleFileEnvelope.model_fields)
 UPDATE_FIELDS = (
     "subject, status, priority, category, subCategory, classification, channel, language, dueDate, "
     "responseDueDate, email, phone, description, resolution, productId, contactId, customFields, cf"
@@ -268,7 +270,7 @@ rule:
 calendars: [support]
 """,
         [
-            "rules/top_keys.yaml:1:1: unknown key 'rule'; expected one of rules, calendars, sla_policies, lists",
+            f"rules/top_keys.yaml:1:1: unknown key 'rule'; expected one of {TOP_KEYS}",
             "rules/top_keys.yaml:3:12: expected a mapping, got a list",
         ],
     ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.unit.engine.helpers import problems
 from tests.unit.engine.sla.support import one_policy, policies
+from worker.engine.schema import ACTION_TYPES
 from worker.engine.sla.policy import CompiledPolicy
 
 SHAPES = """\
@@ -24,7 +25,7 @@ sla_policies:
         escalations:
           - {at: 30 min, then: [{comment: {text: x}}]}
           - {at: 0, then: []}
-          - {at: +1h, then: [{notify: x}]}
+          - {at: +1h, then: [{notifyy: x}]}
       next_response:
         targets: {default: 2h}
         mode: strict
@@ -36,7 +37,7 @@ OPERATORS = (
     "equals, not_equals, in, not_in, contains, starts_with, ends_with, matches, contains_any, matches_any, exists, "
     "is_empty, gt, gte, lt, lte, changed, changed_to, changed_from, not_changed, older_than, newer_than"
 )
-ACTIONS = "update, assign, move, comment, time_entry, task, reply, mark_spam"
+ACTIONS = ", ".join(ACTION_TYPES)
 
 
 def test_shape_problems_are_reported_where_they_are() -> None:
@@ -56,7 +57,7 @@ def test_shape_problems_are_reported_where_they_are() -> None:
         "rules/sla.yaml:16:18: invalid offset '30 min': expected a signed duration like -30m (before the breach), "
         "0 (at it) or +2h (after it)",
         "rules/sla.yaml:17:27: expected at least 1 item",
-        f"rules/sla.yaml:18:30: unknown action 'notify'; expected one of {ACTIONS}",
+        f"rules/sla.yaml:18:30: unknown action 'notifyy'; expected one of {ACTIONS}",
         "rules/sla.yaml:21:9: unknown key 'mode'; expected one of start, stop, targets, pause_statuses, escalations",
         "rules/sla.yaml:23:5: unknown key 'iff'; expected one of id, name, description, if, calendar, pause_statuses, "
         "closed_statuses, metrics, enabled, dry_run",
