@@ -21,7 +21,6 @@ from worker.app import log_filters
 from worker.app.actors import Actors, actors_for
 from worker.app.broker import QUEUES
 from worker.app.console.server import console_for
-from worker.app.console.server import console_for
 from worker.app.health import HealthCheck
 from worker.app.metrics import StoreCollector, serve
 from worker.app.round_loop import RoundLoop
@@ -112,11 +111,6 @@ class Service:
             else None
         )
         # The operations console, beside /metrics in the scheduler; a refused bind stops the start (PreflightError).
-        console = (
-            console_for(runtime, actors, health, budget) if self.scheduler and runtime.settings.console_port else None
-        )
-        if console is not None:
-            log.info("console.started", url=console.url)
         # The operations console, beside /metrics in the scheduler; a refused bind stops the start (PreflightError).
         console = (
             console_for(runtime, actors, health, budget) if self.scheduler and runtime.settings.console_port else None
@@ -135,8 +129,6 @@ class Service:
                 worker.stop(timeout=WORKER_STOP_TIMEOUT_MS)
             if metrics is not None:
                 metrics.shutdown()
-            if console is not None:
-                console.stop()
             if console is not None:
                 console.stop()
             log.info("service.stopped")
