@@ -111,7 +111,6 @@ class Service:
             else None
         )
         # The operations console, beside /metrics in the scheduler; a refused bind stops the start (PreflightError).
-        # The operations console, beside /metrics in the scheduler; a refused bind stops the start (PreflightError).
         console = (
             console_for(runtime, actors, health, budget) if self.scheduler and runtime.settings.console_port else None
         )
