@@ -156,9 +156,28 @@ class Settings(BaseSettings):
     webhook_silence_s: Seconds = 120.0
     webhook_jwks_url: str = ""
 
+    # Outbound messages. notify: the time one webhook delivery may take (connect, send, answer). email: the SMTP
+    # server email actions send through (host and from are required once an email rule is loaded); tls: none,
+    # starttls (upgrade a plain connection, port 587) or tls (implicit TLS, port 465).
+    notify_timeout_s: Seconds = 10.0
+    smtp_host: str = ""
+    smtp_port: int = Field(587, ge=1, le=65535)
+    smtp_user: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_from: str = ""
+    smtp_tls: Literal["none", "starttls", "tls"] = "starttls"
+    smtp_timeout_s: Seconds = 30.0
+
     # Logging.
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["auto", "console", "json"] = "auto"
+
+    @field_validator("smtp_from")
+    @classmethod
+    def _check_sender(cls, value: str) -> str:
+        if value and not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+", value):
+            raise ValueError(f"expected one email address, like deskpilot@example.com, not {value!r}")
+        return value
 
     @field_validator("org_ids", mode="before")
     @classmethod

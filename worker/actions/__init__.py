@@ -8,7 +8,9 @@ from worker.actions.assign import AssignExecutor
 from worker.actions.base import Executor
 from worker.actions.bulk import UpdateManyExecutor
 from worker.actions.comment import CommentExecutor
+from worker.actions.mail import EmailExecutor
 from worker.actions.move import MoveExecutor
+from worker.actions.notify import NotifyExecutor
 from worker.actions.reply import ReplyExecutor
 from worker.actions.spam import MarkSpamExecutor
 from worker.actions.task import TaskExecutor
@@ -25,5 +27,7 @@ EXECUTOR_CLASSES: tuple[type[Executor], ...] = (
     TaskExecutor,
     MarkSpamExecutor,
     UpdateManyExecutor,
+    NotifyExecutor,
+    EmailExecutor,
 )
 EXECUTORS: dict[str, Executor] = {cls.type: cls() for cls in EXECUTOR_CLASSES}

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from worker.actions.outbound import Outbound, OutboundSetupError
 from worker.desk.budget import Priority
 from worker.desk.client import DeskClient
 from worker.store import Store
@@ -28,6 +29,12 @@ class ActionContext:
     store: Store
     action_id: str
     action: LedgerAction  # as recorded, with its pending values filled in (pending.py)
+    outbound: Outbound | None = None  # webhooks and mail (notify, email); None where a process sends neither
+
+    def outbound_required(self) -> Outbound:
+        if self.outbound is None:
+            raise OutboundSetupError(f"this process cannot deliver {self.action.type} actions (no outbound setup)")
+        return self.outbound
 
     @property
     def org_id(self) -> str:

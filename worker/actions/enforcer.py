@@ -29,6 +29,7 @@ import structlog
 from worker.actions import EXECUTORS, settle
 from worker.actions.assign import NoCandidate
 from worker.actions.base import ActionContext, Executor
+from worker.actions.outbound import DeliveryRefused, Outbound, OutboundSetupError
 from worker.actions.pending import AssigneeNotPicked, resolve
 from worker.desk.client import DeskClient
 from worker.desk.errors import AuthError, Forbidden, InvalidRequest, NotFound, RateLimited
@@ -38,7 +39,16 @@ from worker.store.records import LedgerAction
 
 log = structlog.get_logger(__name__)
 ClientFor = Callable[[str], DeskClient]  # the Desk client of an org, shared by the threads of a process
-PERMANENT_ERRORS = (InvalidRequest, NotFound, Forbidden, AuthError, NoCandidate, AssigneeNotPicked)
+PERMANENT_ERRORS = (
+    InvalidRequest,
+    NotFound,
+    Forbidden,
+    AuthError,
+    NoCandidate,
+    AssigneeNotPicked,
+    DeliveryRefused,  # a webhook receiver's 4xx, an SMTP 5xx (notify, email)
+    OutboundSetupError,  # a variable a notify target names, or the SMTP settings, are missing
+)
 # Errors after which a write is known not to be on the Desk: it answered with a refusal, or no call was made.
 NOT_APPLIED = (InvalidRequest, NotFound, Forbidden, AuthError, RateLimited)
 RULE_FAULTS = (InvalidRequest, NotFound)  # a value the Desk refuses, a named thing that is not there: fix the rule
@@ -62,6 +72,7 @@ class Enforcer:
     owner: str  # who claims: host:pid:thread, so a lease can be traced to a worker
     send_next: Callable[[str], object]  # hands the plan's next action on when this one is finished
     lease_ms: int = DEFAULT_LEASE_MS
+    outbound: Outbound | None = None  # what notify and email deliver through
 
     def apply(self, action_id: str, client_for: ClientFor) -> ApplyResult:
         ledger = self.store.ledger
@@ -85,7 +96,9 @@ class Enforcer:
             record = ledger.get(action_id)  # read again under the claim: another delivery may have finished it
             if record is None or record.final:
                 return ApplyResult.ALREADY_FINAL
-            ctx = ActionContext(client_for(action.org), self.store, action_id, resolve(self.store, action))
+            ctx = ActionContext(
+                client_for(action.org), self.store, action_id, resolve(self.store, action), self.outbound
+            )
             executor = EXECUTORS[action.type]
             if record.attempts > 0:
                 settle.wait_for_earlier(self.store, action_id)

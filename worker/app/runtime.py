@@ -17,6 +17,7 @@ import httpx
 import redis as redis_lib
 
 from config.settings import Settings
+from worker.actions.outbound import Outbound, SmtpConfig
 from worker.app.desk_config import desk_config
 from worker.app.rules_source import RuleSource
 from worker.desk.auth import TokenProvider
@@ -41,6 +42,7 @@ class Runtime:
     _clients: dict[str, DeskClient] = field(default_factory=dict)
     _http: httpx.Client | None = None
     _tokens: TokenProvider | None = None
+    _outbound: Outbound | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
@@ -101,6 +103,32 @@ class Runtime:
             event_hooks={"response": [count]},
         )
 
+    def outbound(self) -> Outbound:
+        """What notify and email deliver through: one HTTP client for webhooks, the SMTP settings (None when
+        DESKPILOT_SMTP_HOST or _FROM is not set: preflight refuses to start with an email rule then)."""
+        with self._lock:
+            if self._outbound is None:
+                settings = self.settings
+                timeout = settings.notify_timeout_s
+                smtp = (
+                    SmtpConfig(
+                        settings.smtp_host,
+                        settings.smtp_port,
+                        settings.smtp_from,
+                        settings.smtp_user,
+                        settings.smtp_password.get_secret_value(),
+                        settings.smtp_tls,
+                        settings.smtp_timeout_s,
+                    )
+                    if settings.smtp_host and settings.smtp_from
+                    else None
+                )
+                http = httpx.Client(
+                    timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)), headers={"User-Agent": USER_AGENT}
+                )
+                self._outbound = Outbound(http, smtp)
+            return self._outbound
+
     def directory(self, org_id: str) -> Directory:
         return self.directories.get(self.client(org_id))
 
@@ -116,5 +144,8 @@ class Runtime:
             self._tokens.close()
         if self._http is not None:
             self._http.close()
+        if self._outbound is not None:
+            self._outbound.close()
+            self._outbound = None
         self._http = self._tokens = None
         self.redis.close()
