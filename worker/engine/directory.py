@@ -39,8 +39,11 @@ class Directory:
         departments: Iterable[Record] = (),
         mail_reply_addresses: Iterable[Record] = (),
         open_tickets: Mapping[str, int] | None = None,
+        teams: Iterable[Record] = (),
     ) -> None:
         self.agents = tuple(agents)
+        self.teams = tuple(teams)
+        self._teams = {_key(ref): team for team in self.teams for ref in (team.get("id"), team.get("name")) if ref}
         self.departments = tuple(departments)
         self.mail_reply_addresses = tuple(mail_reply_addresses)
         self._agents: dict[str, Record] = {}
@@ -68,7 +71,8 @@ class Directory:
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any] | Directory | None) -> Directory | None:
-        """From a mapping like {agents: [...], departments: [...], mailReplyAddresses: [...], openTickets: {}}."""
+        """From a mapping like {agents: [...], departments: [...], mailReplyAddresses: [...], openTickets: {},
+        teams: [...]}."""
         if data is None or isinstance(data, Directory):
             return data
         return cls(
@@ -76,6 +80,7 @@ class Directory:
             data.get("departments") or (),
             data.get("mailReplyAddresses") or (),
             data.get("openTickets") or {},
+            data.get("teams") or (),
         )
 
     # ------------------------------------------------------------------------------------------- lookups
@@ -84,6 +89,10 @@ class Directory:
 
     def department(self, ref: Any) -> Record | None:
         return self._departments.get(_key(ref)) if ref not in (None, "") else None
+
+    def team(self, ref: Any) -> Record | None:
+        """A team by id or name (case-insensitive)."""
+        return self._teams.get(_key(ref)) if ref not in (None, "") else None
 
     def reply_address(self, address: str) -> Record | None:
         return self._addresses.get(_key(address))

@@ -49,6 +49,13 @@ def effect(
 
 
 def _assignee(params: Mapping[str, Any], directory: Directory | None) -> dict[str, Any]:
+    team = {"teamId": params["teamId"]} if params.get("teamId") else {}
+    if "strategy" not in params and "agent" not in params:  # to a team only: the assignee stays
+        return team
+    return {**team, **_agent(params, directory)}
+
+
+def _agent(params: Mapping[str, Any], directory: Directory | None) -> dict[str, Any]:
     if "strategy" in params:
         return {
             "assigneeId": PENDING_ASSIGNEE_ID,

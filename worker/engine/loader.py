@@ -31,6 +31,7 @@ from worker.engine.lists import Lists
 from worker.engine.notify_targets import bind_targets, merge_targets, read_targets
 from worker.engine.paths import make_getter
 from worker.engine.planner import compile_action
+from worker.engine.routing import RoutingSource, bind_routing, merge_routing, read_routing
 from worker.engine.ruleset import CompiledRule, RuleSet
 from worker.engine.schema import OncePerAnchor, Rule, RuleFileEnvelope, SlaPolicy
 from worker.engine.schema_outbound import NotifyTarget
@@ -78,6 +79,7 @@ class _Source:
     policies: list[tuple[int, SlaPolicy]] = field(default_factory=list)
     targets: dict[str, NotifyTarget] = field(default_factory=dict)
     lists: dict[str, list[str]] = field(default_factory=dict)
+    routing: RoutingSource | None = None
 
 
 def rule_files(path: str | FilePath) -> list[tuple[str, FilePath]]:
@@ -206,6 +208,8 @@ def _check_sources(sources: Iterable[tuple[str, str]], max_file_bytes: int) -> t
     lint_policies(policies, report_policy)
     targets = merge_targets(((source.locator, source.targets) for source in parsed), problems)
     bind_targets(ordered, policies, targets, lambda file: reporters[file])
+    routing = merge_routing((source.routing for source in parsed if source.routing), calendars, problems)
+    bind_routing(ordered, policies, routing)
     problems = sorted(set(problems))
     if any(problem.is_error for problem in problems):
         return None, problems
@@ -255,6 +259,7 @@ def _read_source(name: str, text: str, rank: int, problems: list[Problem], max_f
             source.calendars[name_] = spec
     source.lists = {name_: list(items) for name_, items in envelope.lists.items()}
     source.targets = read_targets(envelope.notify_targets, locator, problems)
+    source.routing = read_routing(envelope.skills, envelope.shifts, locator, problems)
     for index, item in enumerate(envelope.sla_policies):
         policy, found = validate(SlaPolicy, item, locator, ("sla_policies", index))
         problems.extend(found)

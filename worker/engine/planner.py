@@ -4,8 +4,7 @@ Each `Compiled*` class takes its schema params; `plan(ctx)` returns the paramete
 (see planned.py for the shapes). Names are resolved through the directory when one is given; with no directory
 (`None`: not known, e.g. a rule test without one) names stay as written and ids are left out, except values that
 already are ids. A name a given directory lacks raises DirectoryError, which evaluate() reports as a failed
-verdict. Assignment strategies are resolved to their eligible candidates here; the pick itself (rotation, least
-loaded) needs shared state and happens in the pipeline.
+verdict. Assignments are planned in plan_assign.py, tags in plan_tags.py.
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ from worker.engine.errors import DirectoryError
 from worker.engine.planned import Params
 from worker.engine.schema import (
     REPLY_FROM_DEPARTMENT,
-    AssignParams,
     ReplyParams,
     TaskParams,
     TimeEntryParams,
@@ -32,6 +30,7 @@ from worker.engine.schema import (
     action_params,
     action_type,
 )
+from worker.engine.schema_routing import is_template
 from worker.engine.templates import Template, TemplateCompileError, compile_template
 from worker.engine.values import desk_time
 from worker.engine.yamlsource import Path
@@ -178,30 +177,7 @@ def _lint_value(value: Any) -> Any:
     return value
 
 
-@dataclass
-class CompiledAssign(CompiledAction):
-    params: AssignParams
-
-    @property
-    def reads_ticket(self) -> bool:
-        return self.params.strategy is not None and self.params.department is None
-
-    def plan(self, ctx: PlanContext) -> dict[str, Any]:
-        spec = self.params
-        if spec.agent is not None:
-            ref, agent_id = ctx.agent(spec.agent)
-            return Params().put("agent", ref).put("agentId", agent_id).data
-        out = Params().put("strategy", spec.strategy)
-        dept_ref = spec.department or ctx.view.get("departmentId")
-        name, dept_id, department = _department(ctx, dept_ref)
-        out.put("department", name).put("departmentId", dept_id).put("maxOpenTickets", spec.max_open_tickets)
-        if ctx.directory is not None and department is not None:
-            candidates, skipped = ctx.directory.eligible_summaries(department, spec.max_open_tickets)
-            out.put("candidates", candidates).put("skipped", skipped)
-        return out.data
-
-
-def _department(ctx: PlanContext, ref: Any) -> tuple[Any, str | None, Mapping[str, Any] | None]:
+def department_of(ctx: PlanContext, ref: Any) -> tuple[Any, str | None, Mapping[str, Any] | None]:
     """(name as written or known, department id, the directory record) for a name or id."""
     if ref is None:
         raise DirectoryError("the ticket has no departmentId and the action names no department")
@@ -218,7 +194,7 @@ class CompiledMove(CompiledAction):
     department: str = ""
 
     def plan(self, ctx: PlanContext) -> dict[str, Any]:
-        name, dept_id, _ = _department(ctx, self.department)
+        name, dept_id, _ = department_of(ctx, self.department)
         return Params().put("department", name).put("departmentId", dept_id).data
 
 
@@ -363,8 +339,16 @@ def compile_action(
     templates = _Templates(loc + (kind,), report, extra_variables)
     if kind == "update":
         return _compile_update(params, index, templates)
-    if kind == "assign":
-        return CompiledAssign(kind, index, dict.fromkeys(_ASSIGNEE_PATHS, SOME_VALUE), params)
+    if kind in ("assign", "add_tags", "remove_tags"):
+        # imported here: plan_assign and plan_tags build on this module's CompiledAction and PlanContext
+        from worker.engine.plan_assign import CompiledAssign
+        from worker.engine.plan_tags import compile_tags
+
+        if kind != "assign":
+            return compile_tags(kind, params, index, templates)
+        agent = templates(("agent",), params.agent) if params.agent and is_template(params.agent) else None
+        sets = dict.fromkeys(_ASSIGNEE_PATHS + (("teamId",) if params.team else ()), SOME_VALUE)
+        return CompiledAssign(kind, index, sets, params, agent)
     if kind == "move":
         return CompiledMove(kind, index, dict.fromkeys(_DEPARTMENT_PATHS, SOME_VALUE), params.department)
     if kind == "comment":

@@ -49,6 +49,7 @@ from worker.engine.schema_conditions import (
     NotCondition,
 )
 from worker.engine.schema_outbound import NotifyTarget
+from worker.engine.schema_routing import Shifts, Skills
 from worker.engine.schema_sla import SlaPolicy
 from worker.engine.schema_types import StrictModel, Text, invalid
 
@@ -244,6 +245,8 @@ class RuleFile(StrictModel):
     notify_targets: dict[str, NotifyTarget] = Field(
         {}, description="webhook receivers (name -> url or url_env, secret_env, format) that notify actions name"
     )
+    skills: Skills = Field({}, description="agent email or id -> the skills they hold (assign strategies' skills:)")
+    shifts: Shifts = Field({}, description="agent email or id, or team name -> the calendar of their working hours")
 
 
 class RuleFileEnvelope(StrictModel):
@@ -254,6 +257,8 @@ class RuleFileEnvelope(StrictModel):
     sla_policies: list[Any] = []
     lists: dict[str, list[Text]] = {}
     notify_targets: dict[str, Any] = {}
+    skills: dict[str, Any] = {}
+    shifts: dict[str, Any] = {}
 
 
 for _model in (Rule, RuleFile):

@@ -10,6 +10,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, Discriminator, Field, Tag, field_validator, model_validator
 
 from worker.engine.schema_outbound import EmailAction, NotifyAction
+from worker.engine.schema_routing import AddTagsAction, AssignAgent, RemoveTagsAction
 from worker.engine.schema_types import EMAIL, AgentRef, Duration, Scalar, StrictModel, Text, invalid
 
 ACTION_TYPES = (
@@ -23,6 +24,8 @@ ACTION_TYPES = (
     "mark_spam",
     "notify",
     "email",
+    "add_tags",
+    "remove_tags",
 )
 ASSIGN_STRATEGIES = ("round_robin", "least_loaded")
 
@@ -72,19 +75,38 @@ class UpdateParams(StrictModel):
 
 
 class AssignParams(StrictModel):
-    """Assign to one agent (`agent`: id or email) or by a `strategy` within a department."""
+    """Assign to one agent (`agent`: id, email, `previous` or a template), to a `team`, or by a `strategy` within a
+    department or team (among agents online, on shift and holding the `skills`)."""
 
-    agent: AgentRef | None = None
+    agent: AssignAgent | None = None
     strategy: Literal["round_robin", "least_loaded"] | None = None
+    team: Text | None = Field(
+        None, description="team name or id: the ticket's team; a strategy picks among its members"
+    )
     department: Text | None = Field(None, description="department name or id; default: the ticket's department")
     max_open_tickets: int | None = Field(None, ge=1, description="skip agents with at least this many open tickets")
+    skills: list[Text] | None = Field(None, description="pick only agents holding every one (top-level skills:)")
+    online_only: bool = Field(True, description="pick only agents the Desk shows online (cached 30 s)")
+    fallback: Literal["fail", "unassigned", "team"] = Field(
+        "fail", description="when nobody qualifies: fail (dead-lettered), unassigned (leave it), team (to the team)"
+    )
 
     @model_validator(mode="after")
     def _agent_or_strategy(self) -> AssignParams:
-        if (self.agent is None) == (self.strategy is None):
-            raise invalid("assign takes either agent (an id or email) or strategy (round_robin or least_loaded)")
-        if self.agent is not None and (self.department is not None or self.max_open_tickets is not None):
-            raise invalid("department and max_open_tickets go with a strategy, not with agent")
+        if self.agent is not None and self.strategy is not None:
+            raise invalid("assign takes agent or strategy, not both")
+        if self.agent is None and self.strategy is None and self.team is None:
+            raise invalid(
+                "assign takes agent (an id, email or 'previous'), team, or strategy (round_robin or least_loaded)"
+            )
+        strategy_only = ("department", "max_open_tickets", "skills", "online_only", "fallback")
+        misplaced = [name for name in strategy_only if name in self.model_fields_set]
+        if self.strategy is None and misplaced:
+            raise invalid(f"{', '.join(misplaced)}: only with a strategy")
+        if self.team is not None and self.department is not None:
+            raise invalid("give team or department, not both: a team's department is its own")
+        if self.fallback == "team" and self.team is None:
+            raise invalid("fallback: team needs the team to fall back to")
         return self
 
 
@@ -203,7 +225,9 @@ Action = Annotated[
     | Annotated[ReplyAction, Tag("reply")]
     | Annotated[MarkSpamAction, Tag("mark_spam")]
     | Annotated[NotifyAction, Tag("notify")]
-    | Annotated[EmailAction, Tag("email")],
+    | Annotated[EmailAction, Tag("email")]
+    | Annotated[AddTagsAction, Tag("add_tags")]
+    | Annotated[RemoveTagsAction, Tag("remove_tags")],
     Discriminator(_action_tag, custom_error_type="action_shape", custom_error_message=ACTION_SHAPE),
 ]
 

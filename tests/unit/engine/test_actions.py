@@ -33,7 +33,13 @@ VALID = {
         f"{{agent: '{JADE}'}}",
         "{strategy: round_robin}",
         "{strategy: least_loaded, department: Tier 2, max_open_tickets: 10}",
+        "{agent: previous}",
+        "{agent: '{{ previous.assigneeId }}'}",
+        "{team: Tier 2 Team}",
+        "{strategy: round_robin, team: Tier 2 Team, skills: [billing], online_only: false, fallback: team}",
     ],
+    "add_tags": ["[vip]", "[vip, '{{ ticket.channel }}-queue']"],
+    "remove_tags": ["[triage]"],
     "move": ["{department: Tier 2}", f"{{department: {TIER2}}}"],
     "comment": ["{text: hello}", "{text: '{{ mention(ticket.assignee) }} hi', public: true}"],
     "time_entry": [
@@ -81,11 +87,28 @@ def test_valid_actions_load(kind: str, params: str) -> None:
         ("update: {priority: [High]}", "5:28: expected a string, number, true/false or null, got a list"),
         ("update: {customFields: {A: {b: 1}}}", "5:36: expected a string, number, true/false or null, got a mapping"),
         ("update: {assigneeId: '1'}", "5:17: update cannot set assigneeId; use the assign action"),
-        ("assign: {}", "5:17: assign takes either agent (an id or email) or strategy (round_robin or least_loaded)"),
+        (
+            "assign: {}",
+            "5:17: assign takes agent (an id, email or 'previous'), team, or strategy (round_robin or least_loaded)",
+        ),
+        ("assign: {agent: a@b.co, strategy: round_robin}", "5:17: assign takes agent or strategy, not both"),
+        ("assign: {team: T, fallback: team}", "5:17: fallback: only with a strategy"),
+        ("assign: {strategy: round_robin, fallback: team}", "5:17: fallback: team needs the team to fall back to"),
+        (
+            "assign: {agent: jane}",
+            "5:25: expected an agent id (digits), an email address, 'previous' (the ticket's assignee before this "
+            "change) or a template like '{{ previous.assigneeId }}', got 'jane'",
+        ),
+        (
+            "add_tags: [ab]",
+            "5:20: invalid tag 'ab': the Desk takes 3 to 50 characters: letters, digits, spaces and _ . - + % "
+            "(or a template)",
+        ),
+        ("remove_tags: []", "5:22: expected at least 1 item"),
         ("assign: {strategy: fastest}", "5:28: unexpected value 'fastest'; expected 'round_robin' or 'least_loaded'"),
         (
             "assign: {agent: a@b.co, department: Billing}",
-            "5:17: department and max_open_tickets go with a strategy, not with agent",
+            "5:17: department: only with a strategy",
         ),
         ("assign: {strategy: round_robin, max_open_tickets: 0}", "5:59: expected a number >= 1, got 0"),
         ("move: {}", "5:15: missing required key 'department'"),

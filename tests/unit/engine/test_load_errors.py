@@ -63,11 +63,9 @@ rules:
         [
             "rules/actions.yaml:5:9: unknown action 'mov'; expected one of " + ACTIONS,
             "rules/actions.yaml:6:9: expected an action: a mapping with one key, the action type (" + ACTIONS + ")",
-            "rules/actions.yaml:7:25: expected an agent id (digits) or email address, got 'jane'",
-            (
-                "rules/actions.yaml:8:17: assign takes either agent (an id or email) or strategy (round_robin or "
-                "least_loaded)"
-            ),
+            "rules/actions.yaml:7:25: expected an agent id (digits), an email address, 'previous' (the ticket's "
+            "assignee before this change) or a template like '{{ previous.assigneeId }}', got 'jane'",
+            "rules/actions.yaml:8:17: assign takes agent or strategy, not both",
             "rules/actions.yaml:9:18: unknown key 'prio'; expected one of " + UPDATE_FIELDS,
             "rules/actions.yaml:10:17: update cannot set departmentId; use the move action",
             "rules/actions.yaml:11:17: update sets no field; expected one or more of " + UPDATE_FIELDS,

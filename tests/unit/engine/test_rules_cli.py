@@ -59,7 +59,7 @@ def test_check_fails_listing_every_problem_on_stderr(project: Path, capsys) -> N
     captured = capsys.readouterr()
     assert captured.err.splitlines() == [
         "rules/bad.yaml:4:12: unknown action 'mov'; expected one of update, assign, move, comment, time_entry, "
-        "task, reply, mark_spam, notify, email",
+        "task, reply, mark_spam, notify, email, add_tags, remove_tags",
         "rules/bad.yaml:5:47: missing required key 'department'",
     ]
     assert captured.out == "rules/: refused: 2 error(s), 0 warning(s)\n"
@@ -94,7 +94,15 @@ def test_schema_prints_the_json_schema_of_rule_files_and_of_test_files(project: 
     schema = json.loads(capsys.readouterr().out)
     assert schema["title"] == "deskpilot rule file"
     assert schema["additionalProperties"] is False
-    assert set(schema["properties"]) == {"rules", "calendars", "sla_policies", "lists", "notify_targets"}
+    assert set(schema["properties"]) == {
+        "rules",
+        "calendars",
+        "sla_policies",
+        "lists",
+        "notify_targets",
+        "skills",
+        "shifts",
+    }
     assert {"id", "if", "calendar", "metrics", "pause_statuses"} <= set(schema["$defs"]["SlaPolicy"]["properties"])
     rule = schema["$defs"]["Rule"]
     assert {"id", "on", "if", "then", "once", "dry_run"} <= set(rule["properties"])
