@@ -6,7 +6,8 @@
     deskpilot rules test [PATH]       run PATH/tests/*.yaml; exit 0 when every case passes, 1 with a diff otherwise
     deskpilot rules schema [--tests]  print the JSON Schema of rule files (or of rule test files)
     deskpilot rules explain --ticket-file T.json [--previous P.json] [--event KIND] [--now ISO]
-                            [--directory D.json] [--rules PATH] [--json]
+                            [--directory D.json] [--contact C.json] [--account A.json] [--timeline TL.json]
+                            [--rules PATH] [--json]
 
 PATH defaults to the rules_path setting (DESKPILOT_RULES_PATH, default `rules`). `worker/cli/main.py` wires this
 module in with `register(subparsers)`; `python -m worker.cli.rules ...` runs it alone.
@@ -19,15 +20,20 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from worker.engine.errors import Problem
 from worker.engine.evaluate import Event, evaluate
 from worker.engine.explain import explain_text
+from worker.engine.facts import needs
 from worker.engine.loader import check_rules
 from worker.engine.ruletests import RuleTestFile, run_rule_tests
 from worker.engine.schema import EVENT_KINDS, SCHEDULE, json_schema
+from worker.engine.sla.state import sla_fields
+from worker.engine.sla.timeline import Timeline
+from worker.engine.values import parse_time
 
 
 class UsageError(Exception):
@@ -69,6 +75,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     explain.add_argument("--now", help="evaluation time, ISO 8601 (default: now)")
     explain.add_argument("--directory", help="JSON {agents: [...], departments: [...], mailReplyAddresses: [...]}")
+    explain.add_argument("--contact", help="the requester's JSON as GET /contacts/{id} returns it (contact.* fields)")
+    explain.add_argument("--account", help="the account's JSON as GET /accounts/{id} returns it (account.* fields)")
+    explain.add_argument(
+        "--timeline", help="the ticket's SLA timeline JSON {created, customer_messages, ...} for sla.* (default: none)"
+    )
     explain.add_argument("--rules", help="rule file or folder (default: the rules_path setting)")
     explain.add_argument("--json", action="store_true", help="print the verdicts as JSON")
     explain.set_defaults(handler=_guarded(run_explain))
@@ -155,7 +166,10 @@ def run_explain(args: argparse.Namespace) -> int:
     directory = _read_json(args.directory, "directory") if args.directory else None
     kind = args.event or ("ticket.updated" if previous is not None else "ticket.created")
     try:
-        evaluation = evaluate(rules, Event(kind, str(ticket.get("id") or "")), ticket, previous, directory, args.now)
+        facts = _explain_facts(args, rules, ticket)
+        evaluation = evaluate(
+            rules, Event(kind, str(ticket.get("id") or "")), ticket, previous, directory, args.now, facts=facts
+        )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     if args.json:
@@ -163,6 +177,23 @@ def run_explain(args: argparse.Namespace) -> int:
     else:
         print(explain_text(rules, evaluation))
     return 0
+
+
+def _explain_facts(args: argparse.Namespace, rules: Any, ticket: dict[str, Any]) -> dict[str, Any]:
+    """The fields beyond the ticket (engine/facts.py), from --contact, --account and --timeline."""
+    facts: dict[str, Any] = {}
+    if args.contact:
+        facts["contact"] = _read_json(args.contact, "contact")
+    if args.account:
+        facts["account"] = _read_json(args.account, "account")
+    if needs(rules).sla:
+        data = _read_json(args.timeline, "timeline") if args.timeline else None
+        timeline = Timeline.from_dict(data) if data is not None else Timeline.from_threads(ticket, [])
+        now = parse_time(args.now) if args.now else datetime.now(timezone.utc)
+        if now is None:
+            raise ValueError(f"now: expected an ISO time like 2026-11-28T10:00:00Z, got {args.now!r}")
+        facts["sla"] = sla_fields(rules, ticket, timeline, now)
+    return facts
 
 
 def _read_json(path: str, what: str) -> Any:

@@ -59,9 +59,14 @@ class Lists:
             items = ()
         self.used.add(name)
         if operator == "matches_any":
-            for item in items:
-                try:
-                    compile_pattern(item)
-                except PatternError as exc:
-                    report(loc + (operator, "list"), f"list {name!r}: {exc}")
+            items = tuple(item for item in items if self._pattern_ok(name, item, loc + (operator, "list"), report))
         return model.model_copy(update={attribute: list(items)})
+
+    @staticmethod
+    def _pattern_ok(name: str, pattern: str, loc: Path, report: Report) -> bool:
+        try:
+            compile_pattern(pattern)
+        except PatternError as exc:
+            report(loc, f"list {name!r}: {exc}")
+            return False
+        return True

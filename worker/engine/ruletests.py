@@ -15,6 +15,11 @@ The format (more keys may be added; these stay):
           actions:                      # optional: exactly the planned actions, in order; each listed key must
             - {rule: vip-to-tier2, move: {department: Tier 2}}   # equal the planned one's (mappings: listed keys)
 
+Fields beyond the ticket (engine/facts.py): `contact` and `account` ({...} as GET /contacts/{id} and
+/accounts/{id} return them) stand for what the pipeline fetches; `sla.*` is computed from the case's `threads` /
+`statuses` / `timeline` (below) at `now`, which is also the time `business_hours` and `only_when_open` read;
+`lists:` come from the rule files.
+
 Added keys: top-level `fixtures` (free-form, ignored: a home for YAML anchors such as &ticket), and per case
 `changes` ({field: [old, new]}, as the poller sends them), `by_deskpilot` (the change was ours),
 `history` ({fires_last_hour: {rule: n}, fired_once: [rule] or {rule: anchor value}}), and under `expect`,
@@ -57,10 +62,12 @@ from pydantic import Field, model_validator
 
 from worker.engine.errors import Problem
 from worker.engine.evaluate import Evaluation, Event, MemoryHistory, evaluate
+from worker.engine.facts import needs
 from worker.engine.loader import TESTS_FOLDER, check_rules
 from worker.engine.ruleset import RuleSet
 from worker.engine.schema import StrictModel, invalid
 from worker.engine.sla.cases import case_timeline, compare_sla, fired_keys
+from worker.engine.sla.state import sla_fields
 from worker.engine.validation import validate
 from worker.engine.values import loose_equal, parse_time
 from worker.engine.yamlsource import Locator, parse_yaml, to_plain
@@ -107,6 +114,8 @@ class Case(StrictModel):
     changes: dict[str, list[Any]] | None = None
     by_deskpilot: bool = False
     directory: dict[str, Any] | None = None
+    contact: dict[str, Any] | None = Field(None, description="the requester as GET /contacts/{id} returns it")
+    account: dict[str, Any] | None = Field(None, description="the account as GET /accounts/{id} returns it")
     history: HistorySpec | None = None
     threads: list[dict[str, Any]] | None = None
     statuses: list[Any] | None = None
@@ -275,13 +284,39 @@ def run_case(rules: RuleSet, case: Case, file: str = "", line: int = 0) -> CaseR
         ticket_id = str(case.ticket.get("id") or "")
         changes = {key: tuple(value) for key, value in case.changes.items()} if case.changes is not None else None
         event = Event(kind, ticket_id, changes, case.by_deskpilot, f"test:{case.name}")
+        try:
+            facts = _facts(rules, case, parse_time(now))
+        except ValueError as exc:
+            result.diffs.append(f"timeline: {exc}")
+            return result
         evaluation = evaluate(
-            rules, event, case.ticket, case.previous, case.directory, now, history=_history(case.history, ticket_id)
+            rules,
+            event,
+            case.ticket,
+            case.previous,
+            case.directory,
+            now,
+            history=_history(case.history, ticket_id),
+            facts=facts,
         )
         result.diffs.extend(compare(case.expect, evaluation))
     if case.expect.checks_sla:
         result.diffs.extend(_compare_sla(rules, case, parse_time(now)))
     return result
+
+
+def _facts(rules: RuleSet, case: Case, now: Any) -> dict[str, Any]:
+    """What the pipeline would fetch for the case (plan/facts.py): its contact and account, and the SLA state
+    from its timeline when a rule reads sla.*; raises ValueError for a bad timeline."""
+    facts: dict[str, Any] = {}
+    if case.contact is not None:
+        facts["contact"] = case.contact
+    if case.account is not None:
+        facts["account"] = case.account
+    if needs(rules).sla:
+        timeline = case_timeline(case.ticket, case.threads, case.statuses, case.timeline)
+        facts["sla"] = sla_fields(rules, case.ticket, timeline, now)
+    return facts
 
 
 def _compare_sla(rules: RuleSet, case: Case, now: Any) -> list[str]:
