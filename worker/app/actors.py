@@ -20,6 +20,7 @@ import dramatiq
 import structlog
 
 from worker.actions.enforcer import Enforcer
+from worker.app.activity import activity_keeper
 from worker.app.broker import make_broker
 from worker.app.runtime import Runtime
 from worker.desk.errors import RateLimited
@@ -160,6 +161,7 @@ class _Work:
                         self._sent.evaluate.send,
                         overlap=timedelta(seconds=settings.poll_overlap_s),
                         timelines=keeper,
+                        activity=activity_keeper(runtime, client),
                         heartbeat=heartbeat,
                         max_index_lag=timedelta(seconds=settings.poll_max_index_lag_s),
                     ).poll()

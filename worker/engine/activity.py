@@ -61,7 +61,7 @@ class ThreadFact:
         status = str(thread.get("status") or "").upper()
         if at is None or thread.get("isDraft") is True or status == "DRAFT":
             return None
-        author = thread.get("author") if isinstance(thread.get("author"), Mapping) else {}
+        author = as_mapping(thread.get("author"))
         return cls(
             id=str(thread.get("id") or ""),
             at=at,
@@ -126,6 +126,11 @@ class Activity:
     def from_dict(cls, data: Mapping[str, Any]) -> Activity:
         known = {item.name for item in fields(cls)}
         return cls(**{name: value for name, value in data.items() if name in known})
+
+
+def as_mapping(value: Any) -> Mapping[str, Any]:
+    """`value` when it is a mapping (a record the Desk nested), else an empty one."""
+    return value if isinstance(value, Mapping) else {}
 
 
 def iso(moment: datetime) -> str:

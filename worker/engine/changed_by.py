@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from worker.engine.activity import ThreadFact, newest_thread
+from worker.engine.activity import ThreadFact, as_mapping, newest_thread
 from worker.engine.values import parse_time
 
 KINDS = ("customer", "agent", "automation", "deskpilot", "unknown")
@@ -84,7 +84,7 @@ def derive(
         return actor("agent", "threads")
     if kind == "ticket.commented" and comments:
         newest = max(comments, key=lambda item: parse_time(item.get("commentedTime")) or datetime.min)
-        commenter = newest.get("commenter") if isinstance(newest.get("commenter"), Mapping) else {}
+        commenter = as_mapping(newest.get("commenter"))
         return actor("agent", "comments", newest.get("commenterId") or commenter.get("id"), agents)
     if history:
         entry = _history_entry(history, parse_time(ticket.get("modifiedTime")))
@@ -107,7 +107,7 @@ def _history_entry(history: Sequence[Mapping[str, Any]], modified: datetime | No
 
 
 def _from_history(entry: Mapping[str, Any], agents: Mapping[str, AgentInfo] | None) -> dict[str, Any]:
-    who = entry.get("actor") if isinstance(entry.get("actor"), Mapping) else {}
+    who = as_mapping(entry.get("actor"))
     kind = str(who.get("type") or "").casefold()
     if kind == HISTORY_AGENT:
         return actor("agent", "history", who.get("id"), agents, name=who.get("name"))

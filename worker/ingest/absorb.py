@@ -21,6 +21,7 @@ import structlog
 
 from worker.desk.client import DeskClient
 from worker.engine.values import is_closed, parse_time
+from worker.ingest.activity_sync import ActivityKeeper
 from worker.ingest.diff import Observation, compact, observe
 from worker.ingest.loop_guard import made_by_deskpilot
 from worker.ingest.timeline_sync import TimelineKeeper
@@ -50,6 +51,7 @@ class Absorber:
     store: Store
     send: SendEvent
     timelines: TimelineKeeper | None = None  # kept only when SLA policies need them
+    activity: ActivityKeeper | None = None  # anchors, counters and actors rules read (activity_sync.py)
 
     @property
     def org_id(self) -> str:
@@ -83,10 +85,14 @@ class Absorber:
                 self.store.metrics.incr("changes_without_snapshot_total", self.org_id)
                 log.info("ingest.no_snapshot", org=self.org_id, ticket=ticket["id"])
             result.changed.append((previous, ticket, observation))
+            if self.activity is not None:
+                self.activity.observe(previous, ticket, observation)
             for kind in observation.kinds:
                 new_id = self.log_event(kind, ticket, previous, observation, observed_at)
                 if new_id is not None:
                     logged.append(new_id)
+        if self.activity is not None:  # after the events, before the mirror: a replay finds it and folds nothing twice
+            self.activity.save()
         kept = self.store_snapshots(
             {ticket["id"]: ticket for _, ticket, _ in result.changed}, observed_at, revived=set(archived)
         )
@@ -121,6 +127,7 @@ class Absorber:
         new_id = event_id(self.org_id, ticket["id"], ticket.get("modifiedTime") or "", kind)
         if self.store.events.get(new_id) is not None:
             return None
+        by_deskpilot = made_by_deskpilot(self.store.own_writes, self.client, kind, ticket, seen)
         event = EventRecord(
             id=new_id,
             org=self.org_id,
@@ -128,8 +135,8 @@ class Absorber:
             ticket_id=ticket["id"],
             modified_time=ticket.get("modifiedTime"),
             changes=dict(seen.changes),
-            by_deskpilot=made_by_deskpilot(self.store.own_writes, self.client, kind, ticket, seen),
-            ticket=ticket,
+            by_deskpilot=by_deskpilot,
+            ticket=ticket if self.activity is None else self.activity.event_view(kind, ticket, by_deskpilot),
             previous=previous,
             observed_at=observed_at.isoformat(),
         )

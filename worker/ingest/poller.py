@@ -23,6 +23,7 @@ from worker.desk.client import DeskClient
 from worker.desk.errors import Forbidden, MalformedResponse, NotFound, ScopeMismatch
 from worker.engine.values import parse_time
 from worker.ingest.absorb import Absorber, SendEvent, keeps
+from worker.ingest.activity_sync import ActivityKeeper
 from worker.ingest.diff import compact
 from worker.ingest.search_answers import ItemKeys, item_problem
 from worker.ingest.timeline_sync import TimelineKeeper
@@ -59,6 +60,7 @@ class Poller:
     overlap: timedelta = DEFAULT_OVERLAP
     max_index_lag: timedelta = DEFAULT_MAX_INDEX_LAG
     timelines: TimelineKeeper | None = None  # kept only when SLA policies need them
+    activity: ActivityKeeper | None = None  # ticket activity and event actors (ingest/activity_sync.py)
     heartbeat: Callable[[], None] = lambda: None  # called as pages are read: keeps this poll's lease alive
 
     @property
@@ -67,7 +69,7 @@ class Poller:
 
     @property
     def absorber(self) -> Absorber:
-        return Absorber(self.client, self.store, self.send, self.timelines)
+        return Absorber(self.client, self.store, self.send, self.timelines, self.activity)
 
     def poll(self) -> PollResult:
         now = server_now(self.store.redis)

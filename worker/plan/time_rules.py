@@ -20,6 +20,7 @@ import structlog
 from worker.engine.directory import Directory
 from worker.engine.evaluate import Event, evaluate
 from worker.engine.ruleset import RuleSet
+from worker.plan.activity_view import sweep_activity, with_activity
 from worker.plan.ids import bulk_id, sweep_event_id, sweep_origin
 from worker.plan.on_event import FactsFor
 from worker.plan.recorder import Recorder, SendAction, is_batched
@@ -68,7 +69,9 @@ class TimeRuleSweeper:
         directory = self.directory_for(org_id)
         recorder = Recorder(self.store, self.send, failures=[])
         groups: dict[tuple[str, str, bool], list[str]] = defaultdict(list)
-        for ticket in self.store.mirror.scan(org_id):
+        activities = sweep_activity(self.store, self.rules, rule_id, org_id)
+        for mirrored in self.store.mirror.scan(org_id):
+            ticket = with_activity(mirrored, activities)
             result.tickets += 1
             event = Event("schedule", ticket["id"], None, False, sweep_event_id(rule_id, tick, org_id, ticket["id"]))
             facts = self.facts_for(self.rules, org_id, ticket, tick) if self.facts_for is not None else None
