@@ -5,7 +5,8 @@ sandbox's printed refresh token holds as `Desk.events.ALL`; `Desk.settings.*` an
     POST   /api/v1/webhooks                 create; answers 200 with the webhook (its `id` a digit string)
     GET    /api/v1/webhooks                 {"data": [webhook, ...]}, or 204 when there are none
     GET    /api/v1/webhooks/{webhookId}     the webhook
-    PATCH  /api/v1/webhooks/{webhookId}     the given keys replace the stored ones (`subscriptions` as a whole)
+    PATCH  /api/v1/webhooks/{webhookId}     the given keys replace the stored ones; `subscriptions` is required
+                                            here too (the vendor's spec) and replaces the stored map as a whole
     DELETE /api/v1/webhooks/{webhookId}     200, empty body
   A webhook: {"id", "url", "name", "description", "subscriptions", "isEnabled", "ignoreSourceId",
   "includeEventsFrom", "type": "CUSTOMER_WEBHOOK", "createdBy", "createdTime", "modifiedTime"}.
@@ -52,9 +53,10 @@ event per delivery in the sandbox; receivers should accept several) of
   carry "ticketId". Ticket_Delete's payload is the ticket as it was last. prevState is the ticket before the
   change, same shape. Two changes of one ticket give two deliveries, in order unless the controls reorder them.
   The JWT: RS256, header {"alg": "RS256", "typ": "JWT", "kid": "<key id>"}, claims iss = "orgId:<orgId>",
-  aud = "webhookId:<webhookId>", iat (s), exp = iat + 300, jti (a fresh UUID per send: a duplicate delivery is
+  aud = "webhookId:<webhookId>", iat (s, wall clock: not the sandbox clock that tests move ahead; eventTime is the
+  sandbox clock, like modifiedTime), exp = iat + 300, jti (a fresh UUID per send: a duplicate delivery is
   a new send with a new jti; a replay, below, resends the very same JWT). Keys: one RSA 2048 key pair made per
-  sandbox process (at first use); the public keys at `GET /.well-known/jwks.json` (no auth):
+  sandbox process (when the first webhook is created); the public keys at `GET /.well-known/jwks.json` (no auth):
   {"keys": [{"kty": "RSA", "kid", "use": "sig", "alg": "RS256", "n", "e"}]}.
   The sandbox waits 5 s (timeoutMs) for an answer; a non-2xx status, a timeout or a refused connection is a
   failed delivery, recorded and not retried. `410 Gone` deletes the webhook (later queued deliveries to it are
