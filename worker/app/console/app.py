@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import redis as redis_lib
+
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -99,7 +101,10 @@ def _stream(ctx: ConsoleContext, start: str, stop: threading.Event) -> Iterator[
     last = _newest(ctx, key) if start == "$" else start
     yield "retry: 2000\n\n"
     while not stop.is_set():
-        reply = stream_batches(ctx.store.redis.xread({key: last}, block=FEED_BLOCK_MS, count=100))
+        try:
+            reply = stream_batches(ctx.store.redis.xread({key: last}, block=FEED_BLOCK_MS, count=100))
+        except (redis_lib.RedisError, OSError, ValueError):  # Redis away, or the service closing its client
+            return  # the browser reconnects from the last id it got
         sent = False
         for _, entries in reply:
             for entry_id, fields in entries:

@@ -73,12 +73,13 @@ class Snapshots:
     def refresh(self) -> None:
         started = time.monotonic()
         numbers: dict[str, tuple[str, str]] = {}
-        now = server_now(self.store.redis)
-        rows = forecast(self.rules(), self._tickets(numbers), now, FORECAST_WITHIN)
+        now, rules = server_now(self.store.redis), self.rules()
+        tickets = list(self._tickets(numbers, with_timelines=bool(rules.sla_policies)))
+        rows = forecast(rules, tickets, now, FORECAST_WITHIN)
         self.current = Snapshot(rows, numbers, now, round(time.monotonic() - started, 3))
 
-    def _tickets(self, numbers: dict[str, tuple[str, str]]) -> Iterator[tuple[dict, Timeline]]:
-        """Every mirrored ticket with a timeline, noting each ticket's number on the way."""
+    def _tickets(self, numbers: dict[str, tuple[str, str]], with_timelines: bool) -> Iterator[tuple[dict, Timeline]]:
+        """Every mirrored ticket with a timeline (none when no policy needs them), noting each number on the way."""
         redis, key = self.store.redis, self.store.keys.key
         for org_id in self.org_ids:
             batch: list[tuple[str, str]] = []
@@ -86,7 +87,8 @@ class Snapshots:
                 found = NUMBER.search(raw)
                 if found:
                     numbers[found.group(1)] = (org_id, ticket_id)
-                batch.append((ticket_id, raw))
+                if with_timelines:
+                    batch.append((ticket_id, raw))
                 if len(batch) >= SCAN_BATCH:
                     yield from self._with_timelines(org_id, batch)
                     batch = []
