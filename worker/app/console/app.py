@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import redis as redis_lib
-
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
