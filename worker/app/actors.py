@@ -1,5 +1,5 @@
-"""dramatiq actors: poll, evaluate, act, sweep, sla_sweep, reconcile. Thin: each hands its work to the module that
-owns it.
+"""dramatiq actors: poll, evaluate, act, sweep, sla_sweep, reconcile, ticket_hint. Thin: each hands its work to the
+module that owns it.
 
 Nothing happens at import: `declare_actors(broker, runtime)` declares them on the broker it is given, for the
 runtime it is given, and returns them (`Actors`); `actors_for(runtime)` does so on a broker of the runtime's Redis.
@@ -22,8 +22,9 @@ import structlog
 from worker.actions.enforcer import Enforcer
 from worker.app.activity import activity_keeper
 from worker.app.broker import make_broker
+from worker.app.intake import intake_for
 from worker.app.runtime import Runtime
-from worker.desk.errors import RateLimited
+from worker.desk.errors import NotFound, RateLimited
 from worker.ingest.poller import Poller
 from worker.ingest.timeline_sync import TimelineKeeper
 from worker.plan.facts import FactsFetcher
@@ -32,6 +33,7 @@ from worker.plan.sla_levels import SlaSweeper
 from worker.plan.time_rules import TimeRuleSweeper
 from worker.recovery.reconciler import reconcile as reconcile_overdue
 from worker.store.keys import server_now, step_clock
+from worker.store.webhooks import WebhookState
 
 MIN_BACKOFF_MS = 1_000
 MAX_BACKOFF_MS = 60_000
@@ -52,6 +54,7 @@ class Actors:
     sweep: dramatiq.Actor
     sla_sweep: dramatiq.Actor
     reconcile: dramatiq.Actor
+    ticket_hint: dramatiq.Actor  # a webhook delivery that needs the ticket read (worker/ingest/webhook_intake.py)
 
     @property
     def broker(self) -> dramatiq.Broker:
@@ -69,7 +72,7 @@ def actors_for(runtime: Runtime) -> Actors:
 
 
 def declare_actors(broker: dramatiq.Broker, runtime: Runtime) -> Actors:
-    """Declare the six actors on `broker`; each runs its work against `runtime`."""
+    """Declare the actors on `broker`; each runs its work against `runtime`."""
     retries = {
         "max_retries": runtime.settings.message_max_retries,
         "min_backoff": MIN_BACKOFF_MS,
@@ -87,6 +90,7 @@ def declare_actors(broker: dramatiq.Broker, runtime: Runtime) -> Actors:
         sweep=declare("sweep", "deskpilot.sweep", work.sweep, **retries),
         sla_sweep=declare("sla_sweep", "deskpilot.sweep", work.sla_sweep, **retries),
         reconcile=declare("reconcile", "deskpilot.reconcile", work.reconcile, max_retries=0),
+        ticket_hint=declare("ticket_hint", "deskpilot.evaluate", work.ticket_hint, **retries),
     )
     work.actors = actors
     return actors
@@ -166,6 +170,8 @@ class _Work:
                         max_index_lag=timedelta(seconds=settings.poll_max_index_lag_s),
                     ).poll()
                     outcome.failure = "a search answer without data" if result.failed else None
+                if result.events and not result.backfilled:  # changes no delivery brought: the safety net's evidence
+                    WebhookState(runtime.redis, runtime.store.keys).note_missed(org_id, len(result.events))
             except RateLimited as error:  # the next poll tick covers the window; no retry needed
                 log.warning("poll.throttled", org=org_id, retry_after=error.retry_after)
 
@@ -228,6 +234,18 @@ class _Work:
                 sweeper.sweep(list(runtime.settings.org_ids), server_now(runtime.redis))
             except RateLimited as error:  # the directory fetch was throttled
                 later(self._sent.sla_sweep, error, tick)
+
+    def ticket_hint(self, org_id: str, ticket_id: str, seen_time: str) -> None:
+        """Read a hinted ticket from the Desk and absorb it (nothing when the mirror already holds the change)."""
+        sent = self._sent
+        try:
+            intake_for(self.runtime, sent.evaluate.send, sent.ticket_hint.send).fetch(
+                self.runtime.client(org_id), ticket_id, seen_time
+            )
+        except NotFound:
+            log.info("webhook.hint_gone", org=org_id, ticket=ticket_id)
+        except RateLimited as error:
+            later(sent.ticket_hint, error, org_id, ticket_id, seen_time)
 
     def reconcile(self) -> None:
         reconcile_overdue(self.runtime.store, self._sent.evaluate.send, self._sent.act.send)

@@ -3,12 +3,14 @@
 - Redis does not answer (nothing can be noticed, recorded or sent);
 - the scheduler's loop has stalled (no poll or sweep tick is sent);
 - an org has had no successful poll for max(3 poll intervals, the grace): its changes go unnoticed (unless a poll
-  is making progress and none failed since the last success: a long first backfill or catch-up is not a failure);
+  is making progress and none failed since the last success: a long first backfill or catch-up is not a failure),
+  the interval being the org's current one (the safety net's long one while webhooks deliver: app/poll_pace.py);
 - events or actions are overdue past their deadline by more than max(3 reconcile intervals, the grace): nothing
   is evaluating or applying them (no worker runs, or every one is stuck).
 
-Everything is read from Redis, so the one server (the scheduler's) judges for every worker. The README's operations
-section says what to do for each reason.
+Webhooks that stopped delivering (the poll fell back to the short interval) are a warning, not a 503: polling
+still notices every change, only later. Everything is read from Redis, so the one server (the scheduler's)
+judges for every worker. The README's operations section says what to do for each reason.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ INTERVALS = 3  # missed intervals before the grace's floor is exceeded
 @dataclass
 class HealthVerdict:
     reasons: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     orgs: dict[str, dict[str, Any]] = field(default_factory=dict)
     pending: dict[str, dict[str, Any]] = field(default_factory=dict)
     dead_letters: int | None = None
@@ -43,6 +46,7 @@ class HealthVerdict:
         return {
             "status": "ok" if self.healthy else "unhealthy",
             "reasons": self.reasons,
+            "warnings": self.warnings,
             "orgs": self.orgs,
             "pending": self.pending,
             "dead_letters": self.dead_letters,
@@ -56,6 +60,7 @@ class HealthCheck:
     started_ms: int  # Redis time the service started: an org not polled yet is judged from then
     pause_s: Callable[[str], float]  # how long the Desk calls of an org are paused (429 Retry-After)
     scheduler_stalled_s: Callable[[], float | None] = lambda: None  # seconds past due, None when fine or not run here
+    webhooks: Callable[[str], dict[str, Any]] | None = None  # an org's poll pace and deliveries (PollPace.info)
 
     @property
     def key(self) -> Callable[..., str]:
@@ -76,10 +81,12 @@ class HealthCheck:
         return result
 
     def _polls(self, now: int, result: HealthVerdict) -> None:
-        limit_s = max(INTERVALS * self.settings.poll_interval_s, self.settings.health_grace_s)
         keys = Keys(self.settings.redis_namespace)
         polls, ticks = PollHealth(self.redis, keys), Ticks(self.redis, keys)
         for org_id in self.settings.org_ids:
+            hooks = self.webhooks(org_id) if self.webhooks else None
+            interval_s = hooks["poll_interval_s"] if hooks else self.settings.poll_interval_s
+            limit_s = max(INTERVALS * interval_s, self.settings.health_grace_s)
             record = polls.get(org_id)
             since = max(record.last_ok_ms or 0, self.started_ms)
             age_s = max(now - since, 0) / 1000
@@ -90,6 +97,13 @@ class HealthCheck:
                 "paused_for_s": self.pause_s(org_id),
                 "poll_running": ticks.running(f"poll:{org_id}"),
             }
+            if hooks is not None:
+                result.orgs[org_id]["webhooks"] = hooks
+                if hooks["mode"] == "fallback":
+                    result.warnings.append(
+                        f"org {org_id}: polls found changes no webhook delivered and none arrived for "
+                        f"{self.settings.webhook_silence_s:.0f}s; polling every {interval_s:.0f}s until one does"
+                    )
             catching_up = result.orgs[org_id]["poll_running"] and not record.failures
             if age_s > limit_s and not catching_up:
                 why = (

@@ -7,6 +7,8 @@ One line per check, `ok` or `FAIL` with what to fix; exit status 0 only when eve
                 (the accounts server mints at most 10 per 10 minutes: a check must not spend them)
   org <id>      each DESKPILOT_ORG_IDS entry is one of the token's organisations and answers an org-scoped call
   scope <name>  the token holds each scope deskpilot needs (probes that cannot change anything, see PROBES)
+  webhooks      with a receiver set up (DESKPILOT_WEBHOOK_PORT): each org's subscriptions are on the Desk and
+                deliveries arrive (cli/webhooks.py webhook_health)
 """
 
 from __future__ import annotations
@@ -136,6 +138,7 @@ def checks(*, settings: Settings | None = None, scopes: Sequence[str] = REQUIRED
         if reachable:  # scopes are probed through the first reachable org
             for scope in scopes:
                 yield _check_scope(reachable[0], scope)
+        yield from _check_webhooks(settings, reachable)
     finally:
         for client in clients:
             client.close()
@@ -287,6 +290,18 @@ def _check_scope(client: DeskClient, scope: str) -> CheckResult:
     except DeskError as exc:
         return CheckResult(f"scope {scope}", False, f"could not tell: {exc}", _fix_for(exc))
     return CheckResult(f"scope {scope}", True, "granted")
+
+
+def _check_webhooks(settings: Settings, clients: list[DeskClient]) -> Iterator[CheckResult]:
+    from worker.app.runtime import Runtime
+    from worker.cli.webhooks import webhook_health
+
+    runtime = Runtime.from_settings(settings)
+    try:
+        for ok, name, detail, fix in webhook_health(settings, runtime, clients):
+            yield CheckResult(name, ok, detail, fix)
+    finally:
+        runtime.redis.close()
 
 
 def _fix_for(exc: DeskError) -> str:

@@ -50,6 +50,12 @@ def _register_sla(sub: argparse._SubParsersAction) -> None:
     register(sub)
 
 
+def _register_webhooks(sub: argparse._SubParsersAction) -> None:
+    from worker.cli.webhooks import register
+
+    register(sub)
+
+
 def _register_check(sub: argparse._SubParsersAction) -> None:
     from worker.cli.check import register
 
@@ -61,6 +67,7 @@ REGISTRARS: tuple[Register, ...] = (
     _register_rules,
     _register_sla,
     _register_check,
+    _register_webhooks,
     _register_sandbox,
     _register_demo,
 )

@@ -1,0 +1,27 @@
+"""The webhook intake of one process, built from its runtime: the ingress answers deliveries with it, the
+`ticket_hint` actor fetches hinted tickets with it. Each org's absorber is the poller's (same store, same event
+sender, SLA timelines kept when policies need them)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from worker.app.runtime import Runtime
+from worker.ingest.absorb import Absorber, SendEvent
+from worker.ingest.timeline_sync import TimelineKeeper
+from worker.ingest.webhook_intake import Intake, SendHint
+
+
+def intake_for(runtime: Runtime, send_event: SendEvent, send_hint: SendHint) -> Intake:
+    settings = runtime.settings
+
+    def absorber(org_id: str) -> Absorber:
+        client = runtime.client(org_id)
+        keeper = (
+            TimelineKeeper(client, runtime.store, settings.sla_timeline_fill_per_poll)
+            if runtime.rules.current().sla_policies
+            else None
+        )
+        return Absorber(client, runtime.store, send_event, keeper)
+
+    return Intake(runtime.store, absorber, send_hint, overlap=timedelta(seconds=settings.poll_overlap_s))
