@@ -105,4 +105,5 @@ def ticket_history(org: Org, ticket: Record) -> list[Record]:
             items = [info(property_name, "Entity", record["id"])]
             events.append(event(name, record[time_field], _child_actor(org, record), items))
     events += list(ticket.get(HISTORY_KEY, ()))
-    return sorted(events, key=lambda item: item["eventTime"], reverse=True)
+    order = {id(item): index for index, item in enumerate(events)}  # at the same moment, the later step first
+    return sorted(events, key=lambda item: (item["eventTime"], order[id(item)]), reverse=True)

@@ -3,7 +3,8 @@
 From the vendor's spec (Organization.json, organizationListArray): it takes the orgId (header or query) like any
 org call, needs Desk.basic.READ or Desk.settings.READ, and lists each org with every key of its schema (address,
 currency, edition, portal and sandbox flags). Choices: the keys the sandbox has no value for are null; `edition`
-is the org's plan; `portalName` its portal; the list is not paged (the spec has no paging here).
+is the org's plan in the spec's capitals (PROFESSIONAL); `portalName` its portal (the seed's organizationName,
+which this shape does not have); the list is not paged (the spec has no paging here).
 """
 
 from __future__ import annotations
@@ -30,10 +31,12 @@ UNKNOWN_KEYS = (
 
 
 def accessible_view(org: Org) -> Record:
+    profile = public(org.profile)
+    profile.pop("organizationName")  # the seed's name of the portal: this shape calls it portalName
     return {
         **dict.fromkeys(UNKNOWN_KEYS),
-        **public(org.profile),
-        "edition": org.edition,
+        **profile,
+        "edition": org.edition.upper(),
         "portalName": org.portal,
         "currencyLocale": "US",
         "currencySymbol": "$",

@@ -103,7 +103,7 @@ DEFAULTS: dict[str, Any] = {
     "isTemplate": False,
     "isTrashed": False,
     "isFollowing": False,
-    "translationState": "UP_TO_DATE",
+    "translationState": "UP-TO-DATE",
 }
 
 
