@@ -10,6 +10,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
@@ -18,6 +19,8 @@ from sandbox import accounts_server, controls
 from sandbox.api import Endpoint, error_response, make_route
 from sandbox.errors import ApiError
 from sandbox.runtime import Sandbox
+from sandbox.webhooks.origin import SourceIdMiddleware
+from sandbox.webhooks.routes import jwks_route
 
 RESOURCE_MODULES = (
     "organizations",
@@ -25,6 +28,7 @@ RESOURCE_MODULES = (
     "ticket_actions",
     "threads",
     "comments",
+    "webhooks",
     "ticket_attachments",
     "time_entries",
     "contacts",
@@ -106,13 +110,15 @@ def build_app(sandbox: Sandbox, activity_rate: float = 0.0) -> Starlette:
             sandbox.activity.start(activity_rate)
         yield
         sandbox.activity.stop()
+        await sandbox.webhooks.sender.aclose()
 
-    routes: list[BaseRoute] = [*accounts_server.routes(sandbox), *controls.routes(sandbox)]
+    routes: list[BaseRoute] = [*accounts_server.routes(sandbox), *controls.routes(sandbox), jwks_route(sandbox)]
     routes.extend(make_route(sandbox, endpoint) for endpoint in endpoints())
     app = Starlette(
         routes=routes,
         exception_handlers={HTTPException: http_error, Exception: server_error},
         lifespan=lifespan,
+        middleware=[Middleware(SourceIdMiddleware)],
     )
     app.state.sandbox = sandbox
     return app

@@ -32,6 +32,7 @@ from sandbox.presence_control import presence_handler
 from sandbox.runtime import Sandbox
 from sandbox.state import Org
 from sandbox.story import customer_reply
+from sandbox.webhooks.routes import control_table as webhook_controls
 
 TOKEN_HEADER = "X-Sandbox-Token"
 ControlHandler = Callable[[Request], Awaitable[Response]]
@@ -194,5 +195,6 @@ def routes(sandbox: Sandbox) -> list[Route]:
         ("/_sandbox/activity", "DELETE", controls.stop_activity),
         ("/_sandbox/activity", "GET", controls.activity_stats),
         ("/_sandbox/presence", "POST", presence_handler(sandbox)),
+        *webhook_controls(sandbox),
     ]
     return [Route(path, guarded(handler, sandbox.control_token), methods=[method]) for path, method, handler in table]

@@ -9,6 +9,7 @@ from sandbox.faults import Faults
 from sandbox.limits import Limits, OrgLimits
 from sandbox.oauth import AuthServer, Client
 from sandbox.state import Desk, Org
+from sandbox.webhooks.hub import Webhooks
 from sandbox.writelog import WriteLog
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -35,9 +36,11 @@ class Sandbox:
     credentials: Credentials | None = None
     control_token: str | None = None  # when set, every /_sandbox/ control needs it (X-Sandbox-Token)
     activity: ActivityRunner = field(init=False)
+    webhooks: Webhooks = field(init=False)
 
     def __post_init__(self) -> None:
         self.activity = ActivityRunner(self.desk)
+        self.webhooks = Webhooks(self.desk)
 
     @classmethod
     def create(cls, desk: Desk) -> Sandbox:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,6 +28,9 @@ COUNT_FIELDS = {
 }
 CLOSED_STATUSES = frozenset({"Closed"})
 ON_HOLD_STATUSES = frozenset({"On Hold"})
+
+
+TicketObserver = Callable[["Org", Record, Record | None, bool], None]  # (org, ticket, before or None, removed)
 
 
 def status_type(status: str | None) -> str:
@@ -73,6 +77,7 @@ class Org:
     # fidelity v2's collections by name (roles, profiles, calls, events, articles...: records/catalogue.py)
     catalogue: dict[str, dict[str, Record]] = field(default_factory=dict)
     search_lag: timedelta = timedelta()
+    observer: TicketObserver | None = None  # told of every ticket write (the webhooks set it: sandbox.webhooks)
     _children: dict[str, dict[str, dict[str, None]]] = field(default_factory=dict)
     _index: dict[str, list[tuple[datetime, Record]]] = field(default_factory=dict)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -155,7 +160,9 @@ class Org:
 
     def remove_ticket(self, ticket_id: str) -> Record | None:
         ticket = self.tickets.pop(ticket_id, None)
-        self._index.pop(ticket_id, None)
+        versions = self._index.pop(ticket_id, None)
+        if ticket is not None and self.observer is not None:
+            self.observer(self, ticket, versions[-1][1] if versions else None, True)
         return ticket
 
     def set_status(self, ticket: Record, status: str) -> None:
@@ -175,8 +182,11 @@ class Org:
 
     # search index (lags writes by `search_lag`, like the real one) ------------------------------
     def reindex(self, ticket: Record) -> None:
+        """Every ticket write passes here (add_ticket, touch): the observer hears of it with the version before."""
         visible_at = self.now() + self.search_lag
         versions = self._index.setdefault(ticket["id"], [])
+        if self.observer is not None:
+            self.observer(self, ticket, versions[-1][1] if versions else None, False)
         versions.append((visible_at, copy.deepcopy(public(ticket))))
         now = self.now()
         visible = [index for index, (at, _) in enumerate(versions) if at <= now]
