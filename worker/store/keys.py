@@ -48,6 +48,7 @@ FAMILIES = frozenset(
         "sla",  # `sla:since:<policy>` when a policy was first seen
         "slafired",  # set per ticket of fired escalation levels
         "timeline",  # hash per org of SLA timelines, `:missing` set
+        "webhooks",  # per org: installed webhooks, `:retired`, `:status` (deliveries, missed); `webhooks:jti:<jti>`
     }
 )
 
