@@ -183,7 +183,7 @@ def evaluate(
     the fields fetched beyond the ticket (contact, account, sla: facts.py), laid over it for conditions and plans.
     """
     event = event if isinstance(event, Event) else Event(str(event), str(ticket.get("id") or ""))
-    wanted = needs(rules)
+    wanted = needs(rules, event.kind)
     if facts or wanted.text:
         ticket = view(ticket, facts, wanted)
         previous = None if previous is None else view(previous, None, wanted)

@@ -7,14 +7,16 @@
 - `account.*`: the requester's account, GET /accounts/{id} (the ticket's accountId, else the contact's).
 - `sla.*`: the governing policy's clocks at the evaluation's time (sla/state.py), from the ticket's timeline.
 
-The engine stays pure: the caller fetches what `needs(rules)` names before evaluating and passes it in as
-`facts` ({"contact": {...}, "account": {...}, "sla": {...}}); `view` lays them over the ticket. Conditions are
-what count: a field named only in a template is not fetched (it reads as missing).
+The engine stays pure: the caller fetches what `needs(rules, kind)` names for the event's kind before evaluating
+and passes it in as `facts` ({"contact": {...}, "account": {...}, "sla": {...}}); `view` lays them over the
+ticket. Rules' conditions are what count: a field named only in a template is not fetched (it reads as missing),
+and SLA policies' conditions, evaluated by the SLA sweep over the mirror, may not name these fields (a load
+error).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -43,23 +45,30 @@ class Needs:
 NOTHING = Needs()
 
 
-def needs(rules: RuleSet) -> Needs:
-    """Which extra fields the rule set's conditions (rules and SLA policies) read; memoised on the rule set."""
-    found = rules.memo.get("needs")
+def needs(rules: RuleSet, kind: str | None = None) -> Needs:
+    """Which extra fields the conditions of the rules listening to `kind` (None: of every rule) read; memoised on
+    the rule set. SLA policies' conditions read the mirrored ticket only (see `policy_field_problem`)."""
+    key = ("needs", kind)
+    found = rules.memo.get(key)
     if found is None:
-        found = rules.memo["needs"] = _needs_of(_paths(rules))
+        chosen = rules.rules if kind is None else rules.for_kind(kind)
+        found = rules.memo[key] = _needs_of(leaf.path for rule in chosen for leaf in rule.condition.leaves)
     result: Needs = found
     return result
 
 
-def _paths(rules: RuleSet) -> Iterator[str]:
-    for rule in rules.rules:
-        yield from (leaf.path for leaf in rule.condition.leaves)
-    for policy in rules.sla_policies:
-        yield from (leaf.path for leaf in policy.condition.leaves)
+def policy_field_problem(path: str) -> str | None:
+    """Why an SLA policy's condition cannot read `path` (the sweep reads the mirror, fetches nothing), else None."""
+    found = _needs_of((path,))
+    if found == NOTHING:
+        return None
+    return (
+        f"{path!r} is not available to SLA policies: their sweep reads the mirrored ticket only "
+        "(text, sla.*, account.* and contact fields beyond the embedded contact serve rules)"
+    )
 
 
-def _needs_of(paths: Iterator[str]) -> Needs:
+def _needs_of(paths: Iterable[str]) -> Needs:
     text = contact = account = sla = False
     for path in paths:
         parts = split_path(path)

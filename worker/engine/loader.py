@@ -26,6 +26,7 @@ from worker.engine.business_days import meaning_warnings
 from worker.engine.calendars import Calendar, CalendarSpec
 from worker.engine.conditions import compile_condition
 from worker.engine.errors import Problem, RuleLoadError, Severity
+from worker.engine.facts import policy_field_problem
 from worker.engine.lint import lint_order, lint_policies, lint_rule
 from worker.engine.lists import Lists
 from worker.engine.notify_targets import bind_targets, merge_targets, read_targets
@@ -206,6 +207,11 @@ def _check_sources(sources: Iterable[tuple[str, str]], max_file_bytes: int) -> t
         reporters[policy.file](path, message, severity=severity, at_key=at_key)
 
     lint_policies(policies, report_policy)
+    for policy in policies:  # their sweep reads the mirror: fields fetched for rules are not there
+        conditions = [policy.condition, *(item for metric in policy.metrics for item in metric.stop_conditions)]
+        for leaf in (leaf for condition in conditions for leaf in condition.leaves):
+            if (problem := policy_field_problem(leaf.path)) is not None:
+                report_policy(policy, leaf.loc + ("field",), problem)
     targets = merge_targets(((source.locator, source.targets) for source in parsed), problems)
     bind_targets(ordered, policies, targets, lambda file: reporters[file])
     routing = merge_routing((source.routing for source in parsed if source.routing), calendars, problems)

@@ -39,14 +39,17 @@ DEFAULT_TTL_S = 300.0  # a requester's tier or account name changes rarely; five
 
 @dataclass
 class FactsFetcher:
-    """`for_ticket(rules, org, ticket, now)`: the `facts` to pass to evaluate (empty when no rule needs any)."""
+    """`for_ticket(rules, org, ticket, now, kind)`: the `facts` to pass to evaluate for an event of `kind` (a
+    sweep: "schedule"), empty when no rule listening to it needs any."""
 
     store: Store
     client_for: Callable[[str], DeskClient]
     ttl_s: float = DEFAULT_TTL_S
 
-    def for_ticket(self, rules: RuleSet, org_id: str, ticket: Mapping[str, Any], now: datetime) -> dict[str, Any]:
-        wanted = needs(rules)
+    def for_ticket(
+        self, rules: RuleSet, org_id: str, ticket: Mapping[str, Any], now: datetime, kind: str
+    ) -> dict[str, Any]:
+        wanted = needs(rules, kind)
         facts: dict[str, Any] = {}
         if wanted.fetches:
             facts.update(self._people(wanted, org_id, ticket))

@@ -21,7 +21,7 @@ from worker.store.keys import to_ms
 from worker.store.records import EventRecord
 
 log = structlog.get_logger(__name__)
-FactsFor = Callable[[RuleSet, str, Mapping[str, Any], datetime], dict[str, Any]]
+FactsFor = Callable[[RuleSet, str, Mapping[str, Any], datetime, str], dict[str, Any]]  # rules, org, ticket, now, kind
 
 
 def event_of(record: EventRecord) -> Event:
@@ -40,14 +40,14 @@ def evaluate_event(
     facts_for: FactsFor | None = None,
 ) -> list[str]:
     """Evaluate one logged event; returns the ids of the actions sent. Unknown or finished events are ignored.
-    `facts_for(rules, org, ticket, now)` fetches what the rules read beyond the ticket (plan/facts.py)."""
+    `facts_for(rules, org, ticket, now, kind)` fetches what the rules read beyond the ticket (plan/facts.py)."""
     record = store.events.get_pending(event_id)
     if record is None:
         return []
     directory = directory_for(record.org)
     history = store.history.at(to_ms(now))  # the step's Redis time, read once by the caller
     ticket = record.ticket or {}
-    facts = facts_for(rules, record.org, ticket, now) if facts_for is not None else None
+    facts = facts_for(rules, record.org, ticket, now, record.kind) if facts_for is not None else None
     evaluation = evaluate(
         rules, event_of(record), ticket, record.previous, directory, now, history=history, facts=facts
     )

@@ -20,6 +20,7 @@ import structlog
 from worker.engine.directory import Directory
 from worker.engine.evaluate import Event, evaluate
 from worker.engine.ruleset import RuleSet
+from worker.engine.schema import SCHEDULE
 from worker.plan.activity_view import sweep_activity, with_activity
 from worker.plan.ids import bulk_id, sweep_event_id, sweep_origin
 from worker.plan.on_event import FactsFor
@@ -74,7 +75,7 @@ class TimeRuleSweeper:
             ticket = with_activity(mirrored, activities)
             result.tickets += 1
             event = Event("schedule", ticket["id"], None, False, sweep_event_id(rule_id, tick, org_id, ticket["id"]))
-            facts = self.facts_for(self.rules, org_id, ticket, tick) if self.facts_for is not None else None
+            facts = self.facts_for(self.rules, org_id, ticket, tick, SCHEDULE) if self.facts_for is not None else None
             evaluation = evaluate(
                 self.rules,
                 event,

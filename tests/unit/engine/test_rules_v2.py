@@ -229,6 +229,36 @@ def test_what_a_rule_set_needs_beyond_the_ticket():
     assert needs_of("text") == Needs(text=True)
 
 
+def test_only_the_rules_listening_to_the_event_decide_what_is_fetched():
+    rule_set = rules(
+        """
+        rules:
+          - id: a
+            on: ticket.updated
+            if: {field: account.accountName, exists: true}
+            then: [{comment: {text: x}}]
+        """
+    )
+    assert needs(rule_set, "ticket.updated") == Needs(account=True)
+    assert needs(rule_set, "ticket.created") == Needs()
+
+
+def test_sla_policies_cannot_read_fetched_fields():
+    found = errors(
+        """
+        sla_policies:
+          - id: p
+            if: {field: account.accountName, equals: Acme}
+            metrics:
+              first_response: {targets: {default: 1h}}
+        """
+    )
+    assert found == [
+        "rules.yaml:4:17: 'account.accountName' is not available to SLA policies: their sweep reads the mirrored "
+        "ticket only (text, sla.*, account.* and contact fields beyond the embedded contact serve rules)"
+    ]
+
+
 def test_contact_and_account_fields_are_laid_over_the_ticket():
     ticket = {**TICKET, "contact": {"id": "7", "email": "a@b.co", "account": {"accountName": "Acme"}}}
     seen = view(ticket, {"contact": {"cf": {"cf_tier": "gold"}}, "account": {"accountName": "Acme"}}, Needs())
