@@ -76,6 +76,19 @@ class ConsoleServer:
     server: uvicorn.Server
     stop_event: threading.Event
     url: str
+    tailer: AuditTailer
+    snapshots: Snapshots
+
+    def digest_caught_up(self) -> bool:
+        """The audit stream's backlog has been read (the bench and tests wait for it)."""
+        return self.tailer.caught_up.is_set()
+
+    def snapshot_seconds(self) -> float | None:
+        """What the last SLA snapshot took; None before the first."""
+        return self.snapshots.current.seconds if self.snapshots.current.at else None
+
+    def forecast_rows(self) -> int:
+        return len(self.snapshots.current.rows)
 
     def stop(self) -> None:
         self.stop_event.set()
@@ -105,7 +118,8 @@ def start_console(
     ctx = ConsoleContext(
         store, org_ids, rules, refusal, health, budget, token_keys, actors, digest, snapshots, Access(token)
     )
-    AuditTailer(ctx.store, digest, stop).start()
+    tailer = AuditTailer(ctx.store, digest, stop)
+    tailer.start()
     snapshots.start()
     config = uvicorn.Config(
         build_app(ctx, stop), log_level="warning", access_log=False, timeout_graceful_shutdown=2, lifespan="off"
@@ -117,7 +131,7 @@ def start_console(
         time.sleep(0.02)
     bound_port = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
-    return ConsoleServer(server, stop, f"http://{shown}:{bound_port}/")
+    return ConsoleServer(server, stop, f"http://{shown}:{bound_port}/", tailer, snapshots)
 
 
 def console_for(runtime: Runtime, actors: Actors, health: HealthCheck, budget: Budget) -> ConsoleServer:
