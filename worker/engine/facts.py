@@ -91,9 +91,9 @@ def view(ticket: Mapping[str, Any], facts: Mapping[str, Any] | None, wanted: Nee
     if not facts and not wanted.text:
         return ticket
     seen = dict(ticket)
-    if wanted.text:
-        seen["text"] = ticket_text(ticket)
     for key, value in (facts or {}).items():
         embedded = seen.get(key)
         seen[key] = {**embedded, **value} if isinstance(embedded, dict) and isinstance(value, dict) else value
+    if wanted.text:
+        seen["text"] = ticket_text(seen)
     return seen
