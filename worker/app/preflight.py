@@ -5,12 +5,16 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlsplit
 
 import redis as redis_lib
+import structlog
 
 from config.settings import ENV_PREFIX, Settings, SettingsError
+from worker.app.outbound_check import outbound_report
 from worker.engine.errors import RuleLoadError
 from worker.engine.loader import load_rules
+from worker.engine.ruleset import RuleSet
 
 REQUIRED_FOR_DESK = ("client_id", "client_secret", "refresh_token", "org_ids")
+log = structlog.get_logger(__name__)
 
 
 class PreflightError(Exception):
@@ -48,12 +52,21 @@ def require_redis(settings: Settings) -> None:
         client.close()
 
 
-def require_rules(settings: Settings) -> None:
+def require_rules(settings: Settings) -> RuleSet:
     try:
-        load_rules(settings.rules_path, settings.rules_max_file_bytes)
+        return load_rules(settings.rules_path, settings.rules_max_file_bytes)
     except RuleLoadError as exc:
         problems = "\n".join(str(problem) for problem in exc.problems if problem.is_error)
         raise PreflightError(f"the rules at {settings.rules_path} are refused:\n{problems}") from None
+
+
+def require_outbound(settings: Settings, rules: RuleSet) -> None:
+    """Email actions need the SMTP settings (refused without); a variable a notify target names is warned about."""
+    report = outbound_report(settings, rules)
+    if report.errors:
+        raise PreflightError("\n".join(report.errors))
+    for warning in report.warnings:
+        log.warning("outbound.variable_missing", problem=warning)
 
 
 def safe_redis_url(url: str) -> str:

@@ -9,6 +9,7 @@ One line per check, `ok` or `FAIL` with what to fix; exit status 0 only when eve
   scope <name>  the token holds each scope deskpilot needs (probes that cannot change anything, see PROBES)
   webhooks      with a receiver set up (DESKPILOT_WEBHOOK_PORT): each org's subscriptions are on the Desk and
                 deliveries arrive (cli/webhooks.py webhook_health)
+  outbound      what the rules' notify and email actions need: the SMTP settings, the variables targets name
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import redis as redis_lib
 
 from config.settings import Settings, SettingsError, load_settings
 from worker.app.desk_config import desk_config
+from worker.app.outbound_check import outbound_report
 from worker.app.preflight import safe_redis_url
 from worker.desk.client import DeskClient
 from worker.desk.errors import (
@@ -36,6 +38,7 @@ from worker.desk.errors import (
 )
 from worker.desk.models import Organization
 from worker.desk.retry import RetryPolicy
+from worker.engine.loader import check_rules
 
 # What deskpilot's pollers and actions use: reads, ticket updates (assign, fields, move, updateMany, comments,
 # replies, time entries, spam), searches, agents/departments (basic), contacts, task creation, and ticket fields
@@ -139,10 +142,22 @@ def checks(*, settings: Settings | None = None, scopes: Sequence[str] = REQUIRED
             for scope in scopes:
                 yield _check_scope(reachable[0], scope)
         yield from _check_webhooks(settings, reachable)
+        yield _check_outbound(settings)
     finally:
         for client in clients:
             client.close()
         redis.close()
+
+
+def _check_outbound(settings: Settings) -> CheckResult:
+    """What the rules' notify and email actions need: SMTP settings, the variables their targets name."""
+    rules, _ = check_rules(settings.rules_path, settings.rules_max_file_bytes)
+    if rules is None:
+        return CheckResult("outbound", False, "the rules do not load", "run deskpilot rules check")
+    report = outbound_report(settings, rules)
+    if report.errors:
+        return CheckResult("outbound", False, "; ".join(report.errors), "set the DESKPILOT_SMTP_* variables")
+    return CheckResult("outbound", True, "; ".join([report.summary, *report.warnings]))
 
 
 def _check_settings(settings: Settings | None) -> Checked[Settings | None]:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 from config.logging import configure_logging
 from config.settings import load_settings
-from worker.app.preflight import require_desk_credentials, require_redis, require_rules
+from worker.app.preflight import require_desk_credentials, require_outbound, require_redis, require_rules
 from worker.app.runtime import Runtime
 from worker.cli.args import duration
 from worker.store.audit import entry_time
@@ -22,7 +22,7 @@ def _runtime(check_desk: bool = True) -> Runtime:
     configure_logging(settings.log_level, settings.log_format)
     if check_desk:
         require_desk_credentials(settings)
-        require_rules(settings)
+        require_outbound(settings, require_rules(settings))
     require_redis(settings)
     return Runtime.from_settings(settings)
 
