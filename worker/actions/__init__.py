@@ -13,6 +13,7 @@ from worker.actions.move import MoveExecutor
 from worker.actions.notify import NotifyExecutor
 from worker.actions.reply import ReplyExecutor
 from worker.actions.spam import MarkSpamExecutor
+from worker.actions.tags import AddTagsExecutor, RemoveTagsExecutor
 from worker.actions.task import TaskExecutor
 from worker.actions.time_entry import TimeEntryExecutor
 from worker.actions.update import UpdateExecutor
@@ -27,6 +28,8 @@ EXECUTOR_CLASSES: tuple[type[Executor], ...] = (
     TaskExecutor,
     MarkSpamExecutor,
     UpdateManyExecutor,
+    AddTagsExecutor,
+    RemoveTagsExecutor,
     NotifyExecutor,
     EmailExecutor,
 )

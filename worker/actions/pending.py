@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from worker.actions.assign import NOBODY
 from worker.engine.effects import PENDING_ASSIGNEE_ID, PENDING_ASSIGNEE_ZUID
 from worker.store import Store
 from worker.store.records import LedgerAction
@@ -29,7 +30,7 @@ def _picked_agent(store: Store, action: LedgerAction) -> tuple[str, str]:
         if record.action.type == "assign":
             params = record.action.params
             agent_id = params.get("agentId") or record.pick
-            if not agent_id:
+            if not agent_id or agent_id == NOBODY:  # nobody qualified: no assignee to name
                 break
             zuid = next(
                 (

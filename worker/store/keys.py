@@ -42,6 +42,7 @@ FAMILIES = frozenset(
         "own",
         "own-by-action",  # expected own writes per ticket, and per action for withdrawal
         "people",  # `people:<org>:contact|account:<id>`: a requester's record for rules, short TTL (plan/facts.py)
+        "presence",  # `presence:<org>`: the agents online (GET /onlineAgents), 30 s (actions/availability.py)
         "rr",  # round-robin turn per org and department
         "running",
         "tick",  # scheduler job leases and claimed ticks

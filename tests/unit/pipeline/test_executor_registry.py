@@ -21,6 +21,10 @@ def test_every_action_type_has_one_executor_keyed_by_its_type():
         "task",
         "mark_spam",
         "update_many",
+        "notify",
+        "email",
+        "add_tags",
+        "remove_tags",
     }
     for action_type, executor in EXECUTORS.items():
         assert isinstance(executor, Executor) and executor.type == action_type
