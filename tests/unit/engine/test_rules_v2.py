@@ -328,6 +328,14 @@ def test_sla_state_fields_of_a_running_clock():
     assert (clock["breached"], clock["level"], clock["due_at"]) == (False, 1, "2026-12-01T10:00:00Z")
     late = sla_fields(rule_set, CREATED, timeline, parse("2026-12-01T10:05:00Z"))["first_response"]
     assert (late["breached"], late["level"], late["remaining"]) == (True, 2, -timedelta(minutes=5))
+    answered = timeline.with_agent_response(parse("2026-12-01T09:50:00Z"))
+    met = sla_fields(rule_set, CREATED, answered, parse("2026-12-01T09:55:00Z"))["first_response"]
+    assert (met["state"], met["remaining"], met["elapsed"], met["breached"]) == (
+        "stopped",
+        None,  # a met clock has nothing left to race: remaining lt 30m does not hold
+        timedelta(minutes=50),
+        False,
+    )
 
 
 def test_sla_state_in_conditions_of_time_and_event_rules():

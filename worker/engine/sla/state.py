@@ -1,8 +1,9 @@
 """The SLA state rules read: `sla.policy` and, per metric of the governing policy, `sla.METRIC.KEY`.
 
 Keys (clocks.py has the semantics): state (running | paused | stopped | not_started), remaining and elapsed
-(business time, durations compared with `lt: 30m`; remaining is negative once breached, missing without a
-target), target, breached (true/false), due_at and started_at (ISO UTC), level (the highest escalation level
+(business time, durations compared with `lt: 30m`; remaining is negative once breached, and only a live clock -
+running or paused - has one: a met or not yet started clock has nothing left to race, so `remaining lt 30m` does
+not hold for it), target, breached (true/false), due_at and started_at (ISO UTC), level (the highest escalation level
 whose threshold the clock's elapsed time reached in this cycle, 0 before the first; whether it was acted on is
 the SLA sweep's business), cycles. A metric with no target for the ticket's priority is absent, and so is every
 metric when no policy governs (`sla.policy` is then null). Pure: the caller passes the ticket's timeline.
@@ -14,7 +15,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from worker.engine.sla.clocks import MetricClock, as_utc, metric_clocks
+from worker.engine.sla.clocks import PAUSED, RUNNING, MetricClock, as_utc, metric_clocks
 from worker.engine.sla.governing import context, governing_policy
 from worker.engine.sla.timeline import Timeline, iso
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from worker.engine.ruleset import RuleSet
 
 ZERO = timedelta()
+LIVE = (RUNNING, PAUSED)
 
 
 def sla_fields(rules: RuleSet, ticket: Mapping[str, Any], timeline: Timeline, now: datetime) -> dict[str, Any]:
@@ -38,10 +40,10 @@ def sla_fields(rules: RuleSet, ticket: Mapping[str, Any], timeline: Timeline, no
 
 
 def _clock_fields(clock: MetricClock) -> dict[str, Any]:
-    elapsed, target = clock.elapsed, clock.target
+    elapsed, target, state = clock.elapsed, clock.target, clock.state
     return {
-        "state": clock.state,
-        "remaining": target - elapsed,
+        "state": state,
+        "remaining": target - elapsed if state in LIVE else None,
         "elapsed": elapsed,
         "target": target,
         "breached": clock.breached,
