@@ -121,11 +121,11 @@ class Webhook:
 
 
 class BadField(Exception):
-    """A body value that does not fit; `where` is its JSON pointer below the body, `kind` the Desk's errorType."""
+    """Body values that do not fit: each its JSON pointer below the body and the Desk's errorType."""
 
-    def __init__(self, where: str, kind: str = "invalid") -> None:
+    def __init__(self, where: str, kind: str = "invalid", more: list[tuple[str, str]] | None = None) -> None:
         super().__init__(where)
-        self.where, self.kind = where, kind
+        self.problems = [(where, kind), *(more or [])]
 
 
 def _text(name: str, limit: int) -> Callable[[Any], str]:
@@ -198,12 +198,22 @@ def _filter(org: Org, event: str, value: Any) -> EventFilter | None:
 
 
 def _subscriptions(org: Org, value: Any) -> dict[str, EventFilter | None]:
+    """Every event's filter; one BadField naming each bad event or filter key."""
     if not isinstance(value, dict) or not value:
         raise BadField("subscriptions", "missing" if not value else "invalid")
-    unknown = sorted(event for event in value if event not in TICKET_EVENTS and event not in STORED_ONLY_EVENTS)
-    if unknown:
-        raise BadField(f"subscriptions/{unknown[0]}")
-    return {event: _filter(org, event, rule) for event, rule in value.items()}
+    filters: dict[str, EventFilter | None] = {}
+    problems: list[tuple[str, str]] = []
+    for event, rule in value.items():
+        if event not in TICKET_EVENTS and event not in STORED_ONLY_EVENTS:
+            problems.append((f"subscriptions/{event}", "invalid"))
+            continue
+        try:
+            filters[event] = _filter(org, event, rule)
+        except BadField as bad:
+            problems.extend(bad.problems)
+    if problems:
+        raise BadField(*problems[0], more=problems[1:])
+    return filters
 
 
 def _readers(org: Org) -> dict[str, tuple[str, Callable[[Any], Any]]]:
@@ -258,7 +268,7 @@ def read_body(org: Org, body: Any, *, create: bool) -> dict[str, Any]:
             try:
                 values[attribute] = read(raw)
             except BadField as bad:
-                errors.append((bad.where, bad.kind))
+                errors.extend(bad.problems)
     if errors:
         raise invalid_data(*errors)
     return values
