@@ -7,7 +7,7 @@
     deskpilot rules schema [--tests]  print the JSON Schema of rule files (or of rule test files)
     deskpilot rules explain --ticket-file T.json [--previous P.json] [--event KIND] [--now ISO]
                             [--directory D.json] [--contact C.json] [--account A.json] [--timeline TL.json]
-                            [--rules PATH] [--json]
+                            [--activity STEPS.json] [--changed-by ACTOR] [--rules PATH] [--json]
 
 PATH defaults to the rules_path setting (DESKPILOT_RULES_PATH, default `rules`). `worker/cli/main.py` wires this
 module in with `register(subparsers)`; `python -m worker.cli.rules ...` runs it alone.
@@ -24,6 +24,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
+from worker.engine.activity_cases import ActivityStep, case_view
+from worker.engine.changed_by import value_problem
 from worker.engine.errors import Problem
 from worker.engine.evaluate import Event, evaluate
 from worker.engine.explain import explain_text
@@ -80,6 +84,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     explain.add_argument(
         "--timeline", help="the ticket's SLA timeline JSON {created, customer_messages, ...} for sla.* (default: none)"
     )
+    explain.add_argument(
+        "--activity", help='JSON {"activity": [steps]}: the ticket history as rule test cases give it (replies...)'
+    )
+    explain.add_argument("--changed-by", help="the event's actor: customer, agent, agent:<email>, automation...")
     explain.add_argument("--rules", help="rule file or folder (default: the rules_path setting)")
     explain.add_argument("--json", action="store_true", help="print the verdicts as JSON")
     explain.set_defaults(handler=_guarded(run_explain))
@@ -166,6 +174,7 @@ def run_explain(args: argparse.Namespace) -> int:
     directory = _read_json(args.directory, "directory") if args.directory else None
     kind = args.event or ("ticket.updated" if previous is not None else "ticket.created")
     try:
+        ticket = _with_activity(args, ticket)
         facts = _explain_facts(args, rules, ticket)
         evaluation = evaluate(
             rules, Event(kind, str(ticket.get("id") or "")), ticket, previous, directory, args.now, facts=facts
@@ -194,6 +203,21 @@ def _explain_facts(args: argparse.Namespace, rules: Any, ticket: dict[str, Any])
             raise ValueError(f"now: expected an ISO time like 2026-11-28T10:00:00Z, got {args.now!r}")
         facts["sla"] = sla_fields(rules, ticket, timeline, now)
     return facts
+
+
+def _with_activity(args: argparse.Namespace, ticket: dict[str, Any]) -> dict[str, Any]:
+    """The ticket with the anchors, counters and actor --activity and --changed-by give (activity_cases.py)."""
+    if not args.activity and not args.changed_by:
+        return ticket
+    steps = _read_json(args.activity, "activity").get("activity") if args.activity else None
+    try:
+        parsed = [ActivityStep.model_validate(step) for step in steps or ()] if args.activity else None
+    except ValidationError as exc:
+        raise ValueError(f"{args.activity}: {exc.errors()[0]['msg']}") from None
+    problem = value_problem(args.changed_by) if args.changed_by else None
+    if problem is not None:
+        raise ValueError(f"--changed-by: {problem}")
+    return case_view(ticket, parsed, args.changed_by)
 
 
 def _read_json(path: str, what: str) -> Any:

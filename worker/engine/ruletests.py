@@ -6,7 +6,7 @@ The format (more keys may be added; these stay):
     cases:
       - name: VIP ticket goes to Tier 2
         now: "2026-11-28T10:00:00Z"     # optional: default the ticket's modifiedTime, else its createdTime
-        event: ticket.created           # or ticket.updated / ticket.replied / ticket.commented / schedule
+        event: ticket.created           # or ticket.updated / replied / agent_replied / reopened / commented, schedule
         ticket: {...}                   # the ticket JSON as the Desk returns it
         previous: {...}                 # optional: the ticket before the change (ticket.updated)
         directory: {agents: [...], departments: [...]}   # optional: as the Desk returns them
@@ -18,7 +18,9 @@ The format (more keys may be added; these stay):
 Fields beyond the ticket (engine/facts.py): `contact` and `account` ({...} as GET /contacts/{id} and
 /accounts/{id} return them) stand for what the pipeline fetches; `sla.*` is computed from the case's `threads` /
 `statuses` / `timeline` (below) at `now`, which is also the time `business_hours` and `only_when_open` read;
-`lists:` come from the rule files.
+`lists:` come from the rule files. The ticket's activity (anchors such as last_agent_reply_at, counters such as
+agent_reply_count, latest texts) and the event's `changed_by` come from the case's `activity` steps and
+`changed_by` (engine/activity_cases.py).
 
 Added keys: top-level `fixtures` (free-form, ignored: a home for YAML anchors such as &ticket), and per case
 `changes` ({field: [old, new]}, as the poller sends them), `by_deskpilot` (the change was ours),
@@ -60,6 +62,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from worker.engine.activity_cases import ActivityStep, case_view
 from worker.engine.errors import Problem
 from worker.engine.evaluate import Evaluation, Event, MemoryHistory, evaluate
 from worker.engine.facts import needs
@@ -72,7 +75,15 @@ from worker.engine.validation import validate
 from worker.engine.values import loose_equal, parse_time
 from worker.engine.yamlsource import Locator, parse_yaml, to_plain
 
-EventName = Literal["ticket.created", "ticket.updated", "ticket.replied", "ticket.commented", "schedule"]
+EventName = Literal[
+    "ticket.created",
+    "ticket.updated",
+    "ticket.replied",
+    "ticket.agent_replied",
+    "ticket.reopened",
+    "ticket.commented",
+    "schedule",
+]
 Status = Literal["fired", "not_matched", "skipped", "failed", "disabled", "not_triggered"]
 
 
@@ -121,6 +132,8 @@ class Case(StrictModel):
     statuses: list[Any] | None = None
     timeline: dict[str, Any] | None = None
     sla_fired: list[str | dict[str, Any]] | None = None
+    activity: list[ActivityStep] | None = Field(None, description="the ticket's history, oldest first (replies, ...)")
+    changed_by: str | dict[str, Any] | None = Field(None, description="the event's actor, e.g. agent:jane@x.test")
     expect: Expect
 
 
@@ -289,10 +302,15 @@ def run_case(rules: RuleSet, case: Case, file: str = "", line: int = 0) -> CaseR
         except ValueError as exc:
             result.diffs.append(f"timeline: {exc}")
             return result
+        try:
+            ticket = case_view(case.ticket, case.activity, case.changed_by)
+        except ValueError as exc:
+            result.diffs.append(f"activity: {exc}")
+            return result
         evaluation = evaluate(
             rules,
             event,
-            case.ticket,
+            ticket,
             case.previous,
             case.directory,
             now,

@@ -137,7 +137,8 @@ def test_problems_in_test_files_and_rule_files_are_reported_at_their_lines(tmp_p
     assert [str(p) for p in report.problems] == [
         f"{file}:2:5: missing required key 'expect'",
         f"{file}:4:5: unknown key 'expectt'; expected one of name, now, event, ticket, previous, changes, "
-        "by_deskpilot, directory, contact, account, history, threads, statuses, timeline, sla_fired, expect",
+        "by_deskpilot, directory, contact, account, history, threads, statuses, timeline, sla_fired, activity, "
+        "changed_by, expect",
     ]
     assert not report.passed
     broken = run_rule_tests(_project(tmp_path / "b", rules="rules: [{id: x}]\n"))
