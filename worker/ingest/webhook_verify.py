@@ -60,8 +60,10 @@ class JwksCache:
         url: str,
         fetch: Callable[[str], dict[str, Any]] = fetch_jwks,
         clock: Callable[[], float] = time.monotonic,
+        min_refetch_s: float = REFETCH_MIN_S,
     ) -> None:
         self.url = url
+        self.min_refetch_s = min_refetch_s
         self._fetch = fetch
         self._clock = clock
         self._keys: dict[str, Any] = {}
@@ -75,7 +77,7 @@ class JwksCache:
             return self._keys.get(kid)
 
     def _may_fetch(self) -> bool:
-        return self._fetched_at is None or self._clock() - self._fetched_at >= REFETCH_MIN_S
+        return self._fetched_at is None or self._clock() - self._fetched_at >= self.min_refetch_s
 
     def _refresh(self) -> None:
         self._fetched_at = self._clock()
