@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
-from sandbox import accounts_server, controls
+from sandbox import accounts_server, controls, notify_sink
 from sandbox.api import Endpoint, error_response, make_route
 from sandbox.errors import ApiError
 from sandbox.runtime import Sandbox
@@ -113,6 +113,7 @@ def build_app(sandbox: Sandbox, activity_rate: float = 0.0) -> Starlette:
         await sandbox.webhooks.sender.aclose()
 
     routes: list[BaseRoute] = [*accounts_server.routes(sandbox), *controls.routes(sandbox), jwks_route(sandbox)]
+    routes.extend(notify_sink.routes())  # the demo's notify receiver
     routes.extend(make_route(sandbox, endpoint) for endpoint in endpoints())
     app = Starlette(
         routes=routes,

@@ -154,3 +154,12 @@ def test_a_retry_after_an_unfinished_delivery_finishes_it_without_sending(store,
     mark_delivered(store, action_id)
     assert apply(deliver(store, receiver), action_id) == ApplyResult.VERIFIED
     assert receiver.requests == []
+
+
+def test_the_demo_redirect_sends_every_target_to_one_local_receiver(store, receiver):
+    action_id = record(store, receiver, url="https://hooks.slack.com/services/never")
+    enforcer = deliver(store, receiver)
+    assert enforcer.outbound is not None
+    enforcer.outbound.redirect = f"{receiver.url}/_sandbox/notify"
+    assert apply(enforcer, action_id) == ApplyResult.DONE
+    assert [request.path for request in receiver.requests] == ["/_sandbox/notify/ops"]

@@ -90,6 +90,8 @@ def _pipeline_settings(
             "poll_interval_s": poll_interval_s,
             # /metrics when its port is free; the demo prints its own summary either way
             "metrics_port": settings.metrics_port if port_is_free(settings.metrics_host, settings.metrics_port) else 0,
+            # the operations console likewise: its URL is printed when it is served
+            "console_port": settings.console_port if port_is_free(settings.console_host, settings.console_port) else 0,
         }
     )
 
@@ -114,7 +116,10 @@ def run(args: argparse.Namespace) -> int:
             f"(orgs {', '.join(sandbox.desk.orgs)}), Redis {redis.url}, rules from {settings.rules_path}/; "
             "Ctrl-C to stop"
         )
+        if settings.console_port:
+            say(f"operations console: http://{settings.console_host}:{settings.console_port}/")
         runtime = Runtime.from_settings(settings)
+        runtime.outbound().redirect = f"http://{DEFAULT_HOST}:{args.port}/_sandbox/notify"  # never outside
         service = Service(runtime)
         feed = Feed(runtime.store, say)
         feed.start()
