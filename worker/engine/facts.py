@@ -6,6 +6,7 @@
   record (custom fields as `contact.cf.cf_NAME` / `contact.customFields.LABEL`), GET /contacts/{id}.
 - `account.*`: the requester's account, GET /accounts/{id} (the ticket's accountId, else the contact's).
 - `sla.*`: the governing policy's clocks at the evaluation's time (sla/state.py), from the ticket's timeline.
+- `tags`: the ticket's tag names (GET /tickets/{id}/tags; tickets as listed or searched carry none).
 
 The engine stays pure: the caller fetches what `needs(rules, kind)` names for the event's kind before evaluating
 and passes it in as `facts` ({"contact": {...}, "account": {...}, "sla": {...}}); `view` lays them over the
@@ -36,6 +37,7 @@ class Needs:
     contact: bool = False
     account: bool = False
     sla: bool = False
+    tags: bool = False
 
     @property
     def fetches(self) -> bool:
@@ -64,19 +66,20 @@ def policy_field_problem(path: str) -> str | None:
         return None
     return (
         f"{path!r} is not available to SLA policies: their sweep reads the mirrored ticket only "
-        "(text, sla.*, account.* and contact fields beyond the embedded contact serve rules)"
+        "(text, sla.*, tags, account.* and contact fields beyond the embedded contact serve rules)"
     )
 
 
 def _needs_of(paths: Iterable[str]) -> Needs:
-    text = contact = account = sla = False
+    text = contact = account = sla = tags = False
     for path in paths:
         parts = split_path(path)
         text = text or parts[0] == "text"
         sla = sla or parts[0] == "sla"
+        tags = tags or parts[0] == "tags"
         account = account or parts[0] == "account"
         contact = contact or (parts[0] == "contact" and len(parts) > 1 and parts[1] not in EMBEDDED_CONTACT)
-    return Needs(text, contact, account, sla)
+    return Needs(text, contact, account, sla, tags)
 
 
 def ticket_text(ticket: Mapping[str, Any]) -> str:

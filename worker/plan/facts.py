@@ -6,7 +6,10 @@
 - `account.*`: GET /accounts/{id}, the ticket's accountId, else the contact's (embedded or fetched);
 - `sla.*`: no API call: the ticket's SLA timeline from the store (one Redis read; kept by the poller where SLA
   policies exist, else built from the ticket alone) and the clocks computed at the evaluation's time;
-- `text` is derived in the engine (no call, nothing fetched here).
+- `text` is derived in the engine (no call, nothing fetched here);
+- `tags`: GET /tickets/{id}/tags, the names, never cached (a tag does not move the ticket's modifiedTime, and an
+  add_tags action must be seen by the next change): one call per change of a kind a tag-reading rule listens to,
+  and one per ticket a tag-reading time rule sweeps.
 
 Records are cached in Redis for `ttl_s` (`<ns>:people:<org>:contact|account:<id>`), shared by every process:
 per change at most one call each for the contact and the account, none while cached; a time rule's sweep costs
@@ -53,6 +56,9 @@ class FactsFetcher:
         facts: dict[str, Any] = {}
         if wanted.fetches:
             facts.update(self._people(wanted, org_id, ticket))
+        if wanted.tags and ticket.get("id"):
+            tags = self.client_for(org_id).tags.for_ticket(str(ticket["id"]))
+            facts["tags"] = [tag.name for tag in tags]
         if wanted.sla:
             facts["sla"] = sla_fields(rules, ticket, self._timeline(org_id, ticket), now)
         return facts

@@ -15,8 +15,10 @@ from worker.actions.base import ActionContext
 from worker.actions.enforcer import ApplyResult, Enforcer
 from worker.engine.directory import Directory
 from worker.engine.evaluate import Event, evaluate
-from worker.engine.loader import check_rules
+from worker.engine.facts import needs
+from worker.engine.loader import check_rules, load_rules_text
 from worker.ingest.catalogue import fetch_names
+from worker.plan.facts import FactsFetcher
 from worker.plan.ids import action_id
 from worker.plan.recorder import Origin, record_plan
 from worker.store.records import LedgerAction
@@ -196,3 +198,24 @@ def _context(client, store, ticket: dict[str, Any], params: dict[str, Any], name
         params=params,
     )
     return ActionContext(client, store, name, action)
+
+
+def test_a_rule_on_tags_reads_the_tickets_tags_from_the_desk(sandbox, redis_server):
+    settings, store, _ = setup(sandbox, redis_server)
+    rules = load_rules_text(
+        "rules:\n  - id: vip\n    on: ticket.updated\n    if: {field: tags, equals: VIP, ignore_case: true}\n"
+        "    then:\n      - update: {priority: High}\n"
+    )
+    assert needs(rules, "ticket.updated").tags and not needs(rules, "ticket.created").tags
+    with direct_api(sandbox) as api, desk_clients(settings, store) as client_for:
+        ticket = first_ticket(api)
+        facts = FactsFetcher(store, client_for)
+        event = Event("ticket.updated", ticket["id"], {}, False, "e")
+
+        def fired() -> bool:
+            seen = facts.for_ticket(rules, sandbox.org_ids[0], ticket, NOW, "ticket.updated")
+            return evaluate(rules, event, ticket, None, None, NOW, facts=seen).verdicts[0].status == "fired"
+
+        assert not fired()
+        api.post(f"/tickets/{ticket['id']}/associateTag", json={"tags": ["vip"]})
+        assert fired()  # the tag was added without a ticket change: read fresh, never cached
