@@ -3,7 +3,7 @@
 #   ./bootstrap.sh demo [ARGS]   set up, then run the demo (sandbox Desk, Redis, scheduler, workers, rules/)
 #   ./bootstrap.sh test [ARGS]   set up, then ruff (lint and format check), mypy, and the test suite
 # Set-up is idempotent: a virtualenv in .venv with the project installed, and redis-server from Debian's
-# packages when it is missing.
+# packages when it is missing (for `test`, also chromium and chromium-driver).
 set -eu
 cd "$(dirname "$0")"
 PY=${PYTHON:-python3}
@@ -34,6 +34,16 @@ ensure_redis() {
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
 }
 
+# The console's browser tests drive Debian's chromium through its chromedriver (tests/e2e/test_console_browser.py).
+ensure_chromium() {
+    command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 && return 0
+    echo "bootstrap: chromium or chromedriver is missing; installing Debian's chromium and chromium-driver" >&2
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+}
+
 # Lint, format and type checks (configured in pyproject.toml), before the tests; each stops the run with its own
 # output and a line saying which check failed and how to fix what it can.
 run_checks() {
@@ -49,6 +59,6 @@ cmd=${1:-}
 [ $# -gt 0 ] && shift
 case "$cmd" in
     demo) ensure_venv; ensure_redis; exec .venv/bin/deskpilot demo "$@" ;;
-    test) ensure_venv; ensure_redis; run_checks; exec .venv/bin/python -m pytest "$@" ;;
+    test) ensure_venv; ensure_redis; ensure_chromium; run_checks; exec .venv/bin/python -m pytest "$@" ;;
     *) echo "usage: ./bootstrap.sh demo|test [ARGS]" >&2; exit 2 ;;
 esac
