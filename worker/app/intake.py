@@ -1,11 +1,13 @@
 """The webhook intake of one process, built from its runtime: the ingress answers deliveries with it, the
 `ticket_hint` actor fetches hinted tickets with it. Each org's absorber is the poller's (same store, same event
-sender, SLA timelines kept when policies need them)."""
+sender, SLA timelines kept when policies need them, the same ticket activity). When a rule reads changed_by, each
+change costs a History read, so no delivery is absorbed inside the answer: all become hints."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from worker.app.activity import activity_keeper, condition_roots
 from worker.app.runtime import Runtime
 from worker.ingest.absorb import Absorber, SendEvent
 from worker.ingest.timeline_sync import TimelineKeeper
@@ -22,6 +24,12 @@ def intake_for(runtime: Runtime, send_event: SendEvent, send_hint: SendHint) -> 
             if runtime.rules.current().sla_policies
             else None
         )
-        return Absorber(client, runtime.store, send_event, keeper)
+        return Absorber(client, runtime.store, send_event, keeper, activity_keeper(runtime, client))
 
-    return Intake(runtime.store, absorber, send_hint, overlap=timedelta(seconds=settings.poll_overlap_s))
+    return Intake(
+        runtime.store,
+        absorber,
+        send_hint,
+        overlap=timedelta(seconds=settings.poll_overlap_s),
+        inline="changed_by" not in condition_roots(runtime.rules.current()),
+    )

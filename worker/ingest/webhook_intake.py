@@ -42,6 +42,7 @@ class Intake:
     absorber: Callable[[str], Absorber]  # the org's absorber
     send_hint: SendHint
     overlap: timedelta = timedelta(seconds=30)
+    inline: bool = True  # False: every delivery is a hint (absorbing would call the Desk inside the answer)
 
     def take(self, deliveries: list[Delivery]) -> Taken:
         taken = Taken()
@@ -60,7 +61,7 @@ class Intake:
             taken.stale += 1
             return
         ticket = delivery.payload
-        if delivery.event_type in TICKET_EVENTS and usable_as_is(ticket, previous):
+        if self.inline and delivery.event_type in TICKET_EVENTS and usable_as_is(ticket, previous):
             taken.events += self._absorb(org_id, as_snapshot(ticket, previous))
             return
         self.send_hint(org_id, ticket_id, delivery.seen_time or "")
