@@ -36,6 +36,7 @@ from worker.engine.schema import (
     action_type,
 )
 from worker.engine.schema_actions import REPLY_FROM_DEPARTMENT
+from worker.engine.schema_routing import AGENT_PREVIOUS
 from worker.engine.schema_sla import DEFAULT_TARGET
 from worker.engine.yamlsource import Locator, Path, parse_yaml
 
@@ -321,7 +322,9 @@ def _actions(actions: Sequence[Any], loc: Path, catalogue: Catalogue, report: Re
         elif kind in ("move", "assign"):
             _name(catalogue, "department", params.department, where + ("department",), report)
         if kind == "assign":
-            _name(catalogue, "agent", params.agent, where + ("agent",), report)
+            if params.agent != AGENT_PREVIOUS:
+                _name(catalogue, "agent", params.agent, where + ("agent",), report)
+            _name(catalogue, "team", params.team, where + ("team",), report)
         if kind in ("time_entry", "task"):
             _name(catalogue, "agent", params.owner, where + ("owner",), report)
         if kind == "reply" and params.from_ != REPLY_FROM_DEPARTMENT:
