@@ -154,3 +154,15 @@ def test_needs_lists_the_variables_and_email_rules_a_deployment_must_provide() -
     found = needs(rules)
     assert found.env == {"OPS_HOOK_SECRET": "notify target 'ops' (rules.yaml:3:3)"}  # slack is declared, unused
     assert found.email_at == ["rules.yaml:6"]
+
+
+def test_the_assignee_a_strategy_will_pick_is_filled_in_by_the_worker() -> None:
+    planned = _plan(
+        """
+        - assign: {strategy: round_robin, department: Tier 2}
+        - email: {to: assignee, subject: s, body: b}
+        """,
+        ticket(assigneeId=None, assignee=None),
+    )
+    assert planned[1]["email"]["to"] == [{"assignee": True, "agentId": "{assignee.id}"}]
+    assert planned[1]["pending"] == ["assignee"]
