@@ -32,7 +32,10 @@ def _plan(then: str, the_ticket: dict[str, Any] | None = None) -> list[dict[str,
 def test_notify_plans_its_targets_declaration_and_rendered_texts() -> None:
     planned = _plan(
         """
-        - notify: {target: ops, text: "#{{ ticket.ticketNumber }} {{ ticket.subject }}", fields: {n: 2, p: "{{ ticket.priority }}"}}
+        - notify:
+            target: ops
+            text: "#{{ ticket.ticketNumber }} {{ ticket.subject }}"
+            fields: {n: 2, p: "{{ ticket.priority }}"}
         - notify: {target: slack, text: "hello"}
         """
     )
