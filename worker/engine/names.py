@@ -36,6 +36,7 @@ from worker.engine.schema import (
     action_type,
 )
 from worker.engine.schema_actions import REPLY_FROM_DEPARTMENT
+from worker.engine.schema_outbound import AgentRecipient, TeamRecipient
 from worker.engine.schema_routing import AGENT_PREVIOUS
 from worker.engine.schema_sla import DEFAULT_TARGET
 from worker.engine.yamlsource import Locator, Path, parse_yaml
@@ -329,7 +330,13 @@ def _actions(actions: Sequence[Any], loc: Path, catalogue: Catalogue, report: Re
             _name(catalogue, "agent", params.owner, where + ("owner",), report)
         if kind == "reply" and params.from_ != REPLY_FROM_DEPARTMENT:
             _name(catalogue, "reply address", params.from_, where + ("from",), report)
-        for key in ("text", "subject", "description"):
+        if kind == "email":
+            for position, item in enumerate(params.to):
+                if isinstance(item, AgentRecipient):
+                    _name(catalogue, "agent", item.agent, where + ("to", position, "agent"), report)
+                elif isinstance(item, TeamRecipient):
+                    _name(catalogue, "team", item.team, where + ("to", position, "team"), report)
+        for key in ("text", "subject", "description", "body"):
             text = getattr(params, key, None)
             if isinstance(text, str):
                 _mentions(text, where + (key,), catalogue, report)

@@ -6,6 +6,7 @@ import textwrap
 from typing import Any
 
 from tests.unit.engine.helpers import JADE, errors, run, ticket
+from tests.unit.engine.test_names import problems as name_problems_of
 from worker.engine.loader import check_sources, load_rules_text
 from worker.engine.notify_targets import needs
 from worker.engine.ruleset import RuleSet
@@ -169,3 +170,21 @@ def test_the_assignee_a_strategy_will_pick_is_filled_in_by_the_worker() -> None:
     )
     assert planned[1]["email"]["to"] == [{"assignee": True, "agentId": "{assignee.id}"}]
     assert planned[1]["pending"] == ["assignee"]
+
+
+def test_agents_teams_and_mentions_an_email_names_are_checked_against_the_desk() -> None:
+    text = textwrap.dedent(
+        """
+        rules:
+          - id: r
+            on: ticket.updated
+            then:
+              - email:
+                  to: [{agent: jade.tywin@zylkercorp.com}, {agent: nobody@zylkercorp.com}, {team: Suport Team}]
+                  subject: s
+                  body: '{{ mention("ghost@zylkercorp.com") }} look'
+        """
+    )
+    found = name_problems_of(text)
+    assert [line.split(": ", 1)[0] for line in found] == ["rules.yaml:7:60", "rules.yaml:7:91", "rules.yaml:9:17"]
+    assert "nobody@zylkercorp.com" in found[0] and "Support Team" in found[1] and "ghost" in found[2]
