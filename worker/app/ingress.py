@@ -82,7 +82,7 @@ class Receiver:
                 self.state.forget_use(verified.jti)  # nothing was taken: the same delivery may come again
             raise
         self.state.note_delivery(verified.org_id)
-        self.intake.store.metrics.incr("webhook_deliveries_total", verified.org_id, "accepted")
+        self.intake.store.metrics.incr("webhook_deliveries_total", verified.org_id, "200")
         log.info(
             "webhook.delivery",
             org=verified.org_id,

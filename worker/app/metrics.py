@@ -58,6 +58,17 @@ COUNTERS = {
         "Changes the search index showed later than the poll overlap",
         ["org"],
     ),
+    "events_logged_total": ("deskpilot_events_logged_total", "Events logged, by what saw the change", ["source"]),
+    "webhook_deliveries_total": (
+        "deskpilot_webhook_deliveries_total",
+        "Webhook deliveries answered, by org ('-' when refused before it was known) and status",
+        ["org", "status"],
+    ),
+    "webhook_fetches_total": (
+        "deskpilot_webhook_fetches_total",
+        "Tickets read from the Desk because a delivery needed it (new, moved, a thread or comment)",
+        ["org"],
+    ),
     "changes_without_snapshot_total": (
         "deskpilot_changes_without_snapshot_total",
         "Changes to tickets with no snapshot to diff against",

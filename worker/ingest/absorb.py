@@ -52,6 +52,7 @@ class Absorber:
     send: SendEvent
     timelines: TimelineKeeper | None = None  # kept only when SLA policies need them
     activity: ActivityKeeper | None = None  # anchors, counters and actors rules read (activity_sync.py)
+    source: str = "poll"  # what saw the changes: "poll" or "webhook", kept with each event and counted
 
     @property
     def org_id(self) -> str:
@@ -139,8 +140,12 @@ class Absorber:
             ticket=ticket if self.activity is None else self.activity.event_view(kind, ticket, by_deskpilot),
             previous=previous,
             observed_at=observed_at.isoformat(),
+            source=self.source,
         )
-        return new_id if self.store.events.append(event) else None
+        if not self.store.events.append(event):
+            return None
+        self.store.metrics.incr("events_logged_total", self.source)
+        return new_id
 
 
 def _newer(ticket: dict[str, Any], previous: dict[str, Any]) -> bool:

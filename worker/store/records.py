@@ -33,6 +33,7 @@ class EventRecord:
     ticket: dict[str, Any] | None = None  # the ticket as seen; None once the event is finished
     previous: dict[str, Any] | None = None  # its snapshot before the change; None if there was none or finished
     observed_at: str | None = None  # when the poll that saw it started (ISO 8601)
+    source: str = "poll"  # what saw the change first: "poll" or "webhook" (a delivery)
 
     def finished(self) -> EventRecord:
         """What a finished event keeps: everything but the tickets evaluation needed."""
@@ -50,6 +51,7 @@ class EventRecord:
             "ticket": self.ticket,
             "previous": self.previous,
             "observed_at": self.observed_at,
+            "source": self.source,
         }
         if self.ticket is None and self.previous is None:  # a finished event: most of the bytes gone
             for name in EVALUATION_ONLY:
@@ -69,6 +71,7 @@ class EventRecord:
             ticket=data.get("ticket"),
             previous=data.get("previous"),
             observed_at=data.get("observed_at"),
+            source=data.get("source") or "poll",
         )
 
     def encode(self) -> str:

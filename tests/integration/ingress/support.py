@@ -103,7 +103,9 @@ def start_rig(store: Store, jwks: JwksServer) -> Rig:
     sent: list[str] = []
     hints: list[tuple[str, str, str]] = []
     client = SimpleNamespace(org_id=ORG)  # no Desk call on these paths: only org_id is read
-    intake = Intake(store, lambda _org: Absorber(client, store, sent.append), lambda *hint: hints.append(hint))
+    intake = Intake(
+        store, lambda _org: Absorber(client, store, sent.append, source="webhook"), lambda *hint: hints.append(hint)
+    )
     receiver = Receiver(JwksCache(jwks.url, min_refetch_s=0), WebhookState(store.redis, store.keys), intake, [ORG])
     server = IngressServer(build_app(receiver), "127.0.0.1", 0).start()
     return Rig(store, server, sent, hints, httpx.Client(timeout=10))

@@ -22,7 +22,7 @@ def test_a_signed_delivery_is_one_event_and_the_mirror_moves(rig, signer):
     assert answer.status_code == 200, answer.text
     assert rig.events() == [event_id(ORG, "101", T1, "ticket.updated")] == rig.sent
     event = rig.store.events.get(rig.sent[0])
-    assert event.changes == {"priority": ("Low", "High")}
+    assert (event.changes, event.source) == ({"priority": ("Low", "High")}, "webhook")
     # and the mirror holds the new state in the search's shape (the cards kept, nothing the search lacks added)
     snapshot = rig.store.mirror.get(ORG, "101")
     assert (snapshot["priority"], snapshot["modifiedTime"], snapshot["department"]["name"]) == ("High", T1, "Support")

@@ -64,7 +64,9 @@ def world(sandbox, redis_server) -> Iterator[World]:
         client = client_for(org)
         sent: list[str] = []
         hints: list[tuple[str, str, str]] = []
-        intake = Intake(store, lambda _org: Absorber(client, store, sent.append), lambda *hint: hints.append(hint))
+        intake = Intake(
+            store, lambda _org: Absorber(client, store, sent.append, source="webhook"), lambda *hint: hints.append(hint)
+        )
         state = WebhookState(store.redis, store.keys)
         receiver = Receiver(JwksCache(jwks_url(settings.api_root)), state, intake, [org])
         server = IngressServer(build_app(receiver), "127.0.0.1", 0).start()
@@ -92,6 +94,7 @@ def test_a_delivery_and_a_poll_of_one_change_are_one_event(world):
     priority = change_priority(world, ticket)
     world.deliver()
     assert world.kinds() == ["ticket.updated"]
+    assert world.store.events.get(world.sent[0]).source == "webhook"
     assert world.store.mirror.get(world.client.org_id, ticket["id"])["priority"] == priority
     # the poll reads the same change: nothing new
     result = world.poller.poll()
@@ -119,6 +122,7 @@ def test_a_dropped_delivery_is_caught_by_the_poll(world):
     assert world.sent == []
     result = world.poller.poll()
     assert len(result.events) == 1 and world.kinds() == ["ticket.updated"]
+    assert world.store.events.get(result.events[0]).source == "poll"
     # what the poll actor records: the change no delivery brought; with none arrived, the pace falls back
     world.state.note_missed(world.client.org_id, len(result.events))
     status = world.state.status(world.client.org_id)
