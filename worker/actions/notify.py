@@ -9,13 +9,20 @@ signed body to wherever a 3xx points.
 from __future__ import annotations
 
 import time
+from urllib.parse import urlsplit
 
 import httpx
 import structlog
 
 from worker.actions import webhook
 from worker.actions.base import ActionContext, Executor
-from worker.actions.outbound import DeliveryFailed, DeliveryRefused, mark_delivered, was_delivered
+from worker.actions.outbound import (
+    DeliveryFailed,
+    DeliveryRefused,
+    OutboundSetupError,
+    mark_delivered,
+    was_delivered,
+)
 
 log = structlog.get_logger(__name__)
 TRANSIENT_STATUSES = frozenset({408, 425, 429})
@@ -60,7 +67,12 @@ class NotifyExecutor(Executor):
         if outbound.redirect:
             return f"{outbound.redirect.rstrip('/')}/{target}"
         if ctx.params.get("url_env"):
-            return outbound.variable(ctx.params["url_env"], f"the URL of notify target {target!r}")
+            name = ctx.params["url_env"]
+            url = outbound.variable(name, f"the URL of notify target {target!r}")
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:  # never echoed: it may embed a secret
+                raise OutboundSetupError(f"environment variable {name} does not hold an http(s) URL with a host")
+            return url
         return str(ctx.params.get("url"))
 
 

@@ -145,6 +145,12 @@ def test_a_url_from_the_environment(store, receiver):
     env = {**ENV, "OPS_HOOK_URL": f"{receiver.url}/from-env"}
     assert apply(deliver(store, receiver, env=env), action_id) == ApplyResult.DONE
     assert [request.path for request in receiver.requests] == ["/from-env"]
+    second = record(store, receiver, "a2", url=None, url_env="OPS_HOOK_URL")
+    assert apply(deliver(store, receiver, env={**ENV, "OPS_HOOK_URL": "hooks.example/T0/secret"}), second) == (
+        ApplyResult.FAILED
+    )
+    failed = store.ledger.get(second)
+    assert failed is not None and "does not hold an http(s) URL" in failed.outcome and "secret" not in failed.outcome
 
 
 def test_a_retry_after_an_unfinished_delivery_finishes_it_without_sending(store, receiver):
