@@ -1,6 +1,7 @@
 """`add_tags` / `remove_tags`, compiled and planned: each name may be a template; the plan carries
-{"tags": [names]} rendered for the ticket (blank renderings dropped, each name once). A rendered name the Desk
-would refuse (3 to 50 characters: letters, digits, spaces, `_ . - + %`) fails the rule, not the write."""
+{"tags": [names]} rendered for the ticket (blank renderings dropped, each name once in any spelling). A rendered
+name the Desk would refuse (3 to 50 characters: letters, digits, spaces, `_ . - + %`) fails the rule, not the
+write."""
 
 from __future__ import annotations
 
@@ -22,7 +23,11 @@ class CompiledTags(CompiledAction):
 
     def plan(self, ctx: PlanContext) -> dict[str, Any]:
         rendered = [ctx.render(name) if isinstance(name, Template) else name for name in self.names]
-        tags = list(dict.fromkeys(name.strip() for name in rendered if name and name.strip()))
+        unique: dict[str, str] = {}
+        for name in rendered:
+            if name and name.strip():
+                unique.setdefault(name.strip().casefold(), name.strip())  # each name once, first spelling kept
+        tags = list(unique.values())
         bad = [name for name in tags if not TAG_NAME.fullmatch(name)]
         if bad:
             raise DirectoryError(f"{self.type}: {bad[0]!r} is not a tag the Desk takes (3 to 50 characters)")
