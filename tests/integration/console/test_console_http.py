@@ -3,6 +3,7 @@ is re-driven only by the console's own form, the live feed streams a new audit e
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import time
@@ -13,6 +14,7 @@ import pytest
 from tests.integration.console.conftest import ORG, RULES, settings_for, start
 from tests.support.pipeline import wait_until
 from tests.support.redis_server import RedisServer
+from worker.app.console.app import MAX_LIVE_FEEDS
 from worker.app.console.server import check_bind
 from worker.app.preflight import PreflightError
 from worker.store.records import EventRecord
@@ -159,6 +161,15 @@ def test_live_feed_streams_a_new_entry(console):
                 break
             assert time.monotonic() < deadline
     assert received[0]["ticket"] == "5002" and "comment done" in received[0]["text"]
+
+
+def test_a_closed_feed_gives_its_slot_back(console):
+    for _ in range(MAX_LIVE_FEEDS + 4):  # more than may be open at once, one after another
+        with console.http.stream("GET", "/feed/events", timeout=10.0) as stream:
+            assert stream.status_code == 200
+            assert next(stream.iter_lines()).startswith("retry:")
+        gc.collect()  # a dropped stream's generator ends (and frees its slot) when collected
+    wait_until(lambda: console.http.get("/").status_code == 200, 5, "the console")
 
 
 def test_refused_reload_is_shown_above_the_rules(console, tmp_path):

@@ -6,20 +6,21 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import redis as redis_lib
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from worker.app.console import pages
 from worker.app.console.access import COOKIE
@@ -32,6 +33,7 @@ from worker.store.replies import stream_batches
 HERE = Path(__file__).parent
 FEED_BLOCK_MS = 1000
 FEED_KEEPALIVE_S = 15.0
+MAX_LIVE_FEEDS = 16  # each open feed holds a worker thread of the console while it waits on Redis
 
 
 def build_app(ctx: ConsoleContext, stop: threading.Event) -> Starlette:
@@ -73,10 +75,16 @@ def build_app(ctx: ConsoleContext, stop: threading.Event) -> Starlette:
         rows, last = pages.feed_backlog(ctx)
         return page(request, "feed.html", rows=rows, last=last)
 
+    feeds = threading.BoundedSemaphore(MAX_LIVE_FEEDS)
+
     def feed_events(request: Request) -> Response:
+        if not feeds.acquire(blocking=False):
+            return PlainTextResponse(f"{MAX_LIVE_FEEDS} live feeds are open already; close one", status_code=503)
         start = request.headers.get("last-event-id") or request.query_params.get("after") or "$"
         return StreamingResponse(
-            _stream(ctx, start, stop), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
+            _stream(ctx, start, stop, feeds.release),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-store"},
         )
 
     routes = [
@@ -93,29 +101,39 @@ def build_app(ctx: ConsoleContext, stop: threading.Event) -> Starlette:
     return Starlette(routes=routes, middleware=[Middleware(_Guard, ctx=ctx)])
 
 
-def _stream(ctx: ConsoleContext, start: str, stop: threading.Event) -> Iterator[str]:
-    """Feed rows as server-sent events (the id lets a reconnecting browser continue where it was), with a
-    comment line as keep-alive; ends when the service stops."""
+async def _stream(
+    ctx: ConsoleContext, start: str, stop: threading.Event, done: Callable[[], None]
+) -> AsyncIterator[str]:
+    """Feed rows as server-sent events (the id lets a reconnecting browser continue where it was), with a comment
+    line as keep-alive; ends when the service stops or the browser leaves (its cancellation lands at an await, so
+    `done` gives the slot back at once). Each blocking read runs in the thread pool."""
     key, idle = ctx.store.keys.key("audit"), 0.0
-    last = _newest(ctx, key) if start == "$" else start
-    yield "retry: 2000\n\n"
-    while not stop.is_set():
-        try:
-            reply = stream_batches(ctx.store.redis.xread({key: last}, block=FEED_BLOCK_MS, count=100))
-        except (redis_lib.RedisError, OSError, ValueError):  # Redis away, or the service closing its client
-            return  # the browser reconnects from the last id it got
-        sent = False
-        for _, entries in reply:
-            for entry_id, fields in entries:
+    try:
+        last = await run_in_threadpool(_newest, ctx, key) if start == "$" else start
+        yield "retry: 2000\n\n"
+        while not stop.is_set():
+            try:
+                reply = await run_in_threadpool(_read, ctx, key, last)
+            except (redis_lib.RedisError, OSError, ValueError):  # Redis away, or the service closing its client
+                return  # the browser reconnects from the last id it got
+            sent = False
+            for entry_id, fields in reply:
                 last = entry_id
                 row = pages.feed_row(entry_id, parse_entry(fields))
                 if row is not None:
                     sent = True
                     yield f"id: {entry_id}\ndata: {json.dumps(row)}\n\n"
-        idle = 0.0 if sent else idle + FEED_BLOCK_MS / 1000
-        if idle >= FEED_KEEPALIVE_S:
-            idle = 0.0
-            yield ": keep-alive\n\n"
+            idle = 0.0 if sent else idle + FEED_BLOCK_MS / 1000
+            if idle >= FEED_KEEPALIVE_S:
+                idle = 0.0
+                yield ": keep-alive\n\n"
+    finally:
+        done()
+
+
+def _read(ctx: ConsoleContext, key: str, last: str) -> list[tuple[str, dict[str, str]]]:
+    reply = stream_batches(ctx.store.redis.xread({key: last}, block=FEED_BLOCK_MS, count=100))
+    return [entry for _, entries in reply for entry in entries]
 
 
 def _newest(ctx: ConsoleContext, key: str) -> str:
@@ -124,25 +142,36 @@ def _newest(ctx: ConsoleContext, key: str) -> str:
     return str(newest[0][0]) if newest else "0-0"
 
 
-class _Guard(BaseHTTPMiddleware):
-    """The access token (see access.py); `?token=` is swapped for a cookie and a clean address."""
+class _Guard:
+    """The access token (see access.py); `?token=` is swapped for a cookie and a clean address. Plain ASGI, so a
+    streamed answer (the live feed) sees the browser leave."""
 
-    def __init__(self, app: Any, ctx: ConsoleContext) -> None:
-        super().__init__(app)
+    def __init__(self, app: ASGIApp, ctx: ConsoleContext) -> None:
+        self.app = app
         self.ctx = ctx
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        access = self.ctx.access
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request, access = Request(scope), self.ctx.access
         if not access.allowed(request):
-            return PlainTextResponse(
+            refused = PlainTextResponse(
                 "the console needs its access token: open it with ?token=<DESKPILOT_CONSOLE_TOKEN>", status_code=401
             )
+            await refused(scope, receive, send)
+            return
         if access.token and "token" in request.query_params:
-            clean = request.url.remove_query_params("token")
-            response: Response = RedirectResponse(str(clean), status_code=303)
-            response.set_cookie(COOKIE, access.token, httponly=True, samesite="strict")
-            return response
-        response = await call_next(request)
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+            clean = RedirectResponse(str(request.url.remove_query_params("token")), status_code=303)
+            clean.set_cookie(COOKIE, access.token, httponly=True, samesite="strict")
+            await clean(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("X-Frame-Options", "DENY")
+                headers.setdefault("Referrer-Policy", "same-origin")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

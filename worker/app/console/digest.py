@@ -102,6 +102,17 @@ class Digest:
             while self.latencies and self.latencies[0][0] < now_ms - HOUR_MS:
                 self.latencies.popleft()
 
+    def forget_before(self, oldest_id: str) -> None:
+        """Drop ticket index entries the stream no longer holds (it is capped), so the index stays its size."""
+        oldest_ms = entry_ms(oldest_id)
+        with self._lock:
+            for ticket in list(self.by_ticket):
+                ids = self.by_ticket[ticket]
+                while ids and entry_ms(ids[0]) < oldest_ms:
+                    ids.popleft()
+                if not ids:
+                    del self.by_ticket[ticket]
+
     def rule_figures(self, now_ms: int) -> dict[str, RuleFigures]:
         """Fires and failures per rule over the last 24 hours, with the last fire and error ever seen."""
         figures: dict[str, RuleFigures] = {}

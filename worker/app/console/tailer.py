@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 
 import redis as redis_lib
@@ -23,6 +24,7 @@ from worker.store.replies import stream_batches, stream_entries
 READ_BATCH = 1000
 BLOCK_MS = 500
 RETRY_S = 2.0
+FORGET_EVERY_S = 600.0  # how often the ticket index drops what the capped stream has trimmed
 log = structlog.get_logger(__name__)
 
 
@@ -60,11 +62,17 @@ class AuditTailer:
             self.take(batch)
             if len(batch) < READ_BATCH:
                 self.caught_up.set()
+        forgot_at = time.monotonic()
         while not self.stop.is_set():
             reply = self.store.redis.xread({key: self.digest.last_id}, block=BLOCK_MS, count=READ_BATCH)
             for _, entries in stream_batches(reply):
                 self.take(entries)
             self.digest.prune(server_ms(self.store.redis))
+            if time.monotonic() - forgot_at >= FORGET_EVERY_S:
+                forgot_at = time.monotonic()
+                oldest = stream_entries(self.store.redis.xrange(key, count=1))
+                if oldest:
+                    self.digest.forget_before(oldest[0][0])
 
     def take(self, batch: list[tuple[str, dict[str, str]]]) -> None:
         recent_from = server_ms(self.store.redis) - HOUR_MS
