@@ -42,6 +42,7 @@ STATUSES, PRIORITIES = tuple(STATUS_WEIGHTS), tuple(PRIORITY_WEIGHTS)
 NEW_TICKET_ASSIGNED_SHARE = 0.5  # the rest wait unassigned, as new tickets do before routing
 SAMPLE_TRIES = 20  # random picks before falling back to a scan for an eligible ticket
 PRESENCE_SHARE = 0.2  # steps that also sign one agent in or out (own random stream: the ticket changes stay the same)
+SIGN_OUT_SHARE = 0.3  # an online agent picked signs out this often: 0.3 / 1.3 of them are away at a time
 
 
 class ActivityGenerator:
@@ -177,11 +178,15 @@ class ActivityGenerator:
         org.touch(ticket)
 
     def _maybe_toggle_presence(self, org: Org) -> None:
-        """Now and then an ACTIVE agent signs in or out (not a ticket change: counted apart from `stats`)."""
+        """Now and then an ACTIVE agent signs in, or (less often) out, so about a quarter are away at a time (not
+        a ticket change: counted apart from `stats`)."""
         agents = active_agents(org)
         if agents and self._presence_rng.random() < PRESENCE_SHARE:
             agent = self._presence_rng.choice(agents)
-            set_presence(agent, OFFLINE if presence(agent) == ONLINE else ONLINE)
+            if presence(agent) == OFFLINE:
+                set_presence(agent, ONLINE)
+            elif self._presence_rng.random() < SIGN_OUT_SHARE:
+                set_presence(agent, OFFLINE)
             self.presence_changes += 1
 
     def _reassign(self, org: Org, ticket: Record) -> None:
