@@ -183,11 +183,10 @@ class ActivityGenerator:
         agents = active_agents(org)
         if agents and self._presence_rng.random() < PRESENCE_SHARE:
             agent = self._presence_rng.choice(agents)
-            if presence(agent) == OFFLINE:
-                set_presence(agent, ONLINE)
-            elif self._presence_rng.random() < SIGN_OUT_SHARE:
-                set_presence(agent, OFFLINE)
-            self.presence_changes += 1
+            was = presence(agent)
+            if was == OFFLINE or self._presence_rng.random() < SIGN_OUT_SHARE:
+                set_presence(agent, ONLINE if was == OFFLINE else OFFLINE)
+                self.presence_changes += 1
 
     def _reassign(self, org: Org, ticket: Record) -> None:
         others = [a for a in active_agents(org, ticket["departmentId"]) if a["id"] != ticket.get("assigneeId")]
