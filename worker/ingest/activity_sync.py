@@ -7,9 +7,10 @@ API calls per changed ticket (a change that brings none of these costs none):
   with limit 100, so its counts start from its history; a new ticket with one thread is read from the ticket.
 - new comments, only when a loaded rule reads latest_comment_text or changed_by: one GET /tickets/{id}/comments,
   newest first, limit the new comments (at most 100).
-- changed_by of a ticket.created or ticket.updated event that is not deskpilot's own, only when a loaded rule reads
-  changed_by: one GET /tickets/{id}/History (limit 10). A Desk without that endpoint (404/403) is not asked again
-  by this keeper, and the ticket's modifiedBy is used instead.
+- changed_by of a ticket.created, ticket.updated or ticket.reopened event that is not deskpilot's own, only when a
+  loaded rule reads changed_by: one GET /tickets/{id}/History (limit 10) per change, shared by its events. Where
+  the Desk answers 404/403 the ticket's modifiedBy is used instead, and the History is not asked again for an hour
+  (`<ns>:activity:<org>:no-history`, every process).
 - status and assignee changes: none (the mirror's diff).
 Redis: one HGET per changed ticket, one HSET per batch. A thread or comment list the Desk refuses for this ticket
 (404, 403) counts as not read; any other failure raises, so the batch is read again by the next poll.
@@ -34,8 +35,9 @@ from worker.store.activity import Activities
 
 log = structlog.get_logger(__name__)
 HISTORY_LIMIT = 10
+NO_HISTORY_MEMORY_MS = 3_600_000  # a Desk that answered 404/403 for the History is asked again after an hour
 TEXT_LIMIT = 500  # characters of a latest text kept (a long mail is not copied into Redis whole)
-ACTOR_KINDS = ("ticket.created", "ticket.updated")  # the kinds whose actor only the History tells
+ACTOR_KINDS = ("ticket.created", "ticket.updated", "ticket.reopened")  # the kinds whose actor only the History tells
 
 
 @dataclass
@@ -43,6 +45,8 @@ class _Seen:
     activity: Activity
     threads: tuple[ThreadFact, ...] = ()
     comments: tuple[Mapping[str, Any], ...] = ()
+    history: list[Mapping[str, Any]] | None = None  # read once for the change's events that need it
+    history_read: bool = False
 
 
 @dataclass
@@ -81,11 +85,10 @@ class ActivityKeeper:
             return ticket
         direction = {"ticket.replied": "in", "ticket.agent_replied": "out"}.get(kind)
         thread = newest_thread(seen.threads, direction) if seen.threads else None
-        history = None
-        if self.read_actors and kind in ACTOR_KINDS and not by_deskpilot:
-            history = self._history(str(ticket["id"]))
+        if self.read_actors and kind in ACTOR_KINDS and not by_deskpilot and not seen.history_read:
+            seen.history, seen.history_read = self._history(str(ticket["id"])), True
         agents = self._agent_info() if self.read_actors else None  # names and teams: only for a rule that asks
-        actor = derive(kind, by_deskpilot, ticket, seen.threads, seen.comments, history, agents)
+        actor = derive(kind, by_deskpilot, ticket, seen.threads, seen.comments, seen.history, agents)
         view = {**ticket, **seen.activity.fields(), "changed_by": actor}
         view["thread"] = thread.view() if thread is not None else None
         return view
@@ -115,11 +118,14 @@ class ActivityKeeper:
         return self._get(f"/tickets/{ticket_id}/comments", params)
 
     def _history(self, ticket_id: str) -> list[Mapping[str, Any]] | None:
-        if self._no_history:
+        mark = self.store.keys.key("activity", self.org_id, "no-history")
+        if self._no_history or self.store.redis.exists(mark):
+            self._no_history = True
             return None
         answer = self._get(f"/tickets/{ticket_id}/History", {"from": 0, "limit": HISTORY_LIMIT})
-        if answer is None:
+        if answer is None:  # remembered for every process for a while, then asked again (the Desk may gain it)
             self._no_history = True
+            self.store.redis.set(mark, "1", px=NO_HISTORY_MEMORY_MS)
             log.info("activity.no_history", org=self.org_id, fallback="modifiedBy")
         return answer
 

@@ -95,10 +95,15 @@ def test_replies_and_a_reopen_make_their_own_events_with_anchors_counters_and_ac
     # closed and reopened by a person: reopened (and updated), counted once however often it is read again
     client.transport.request("PATCH", f"/tickets/{ticket['id']}", json={"status": "Closed"})
     polled(poller, store)
+    calls.seen.clear()
     client.transport.request("PATCH", f"/tickets/{ticket['id']}", json={"status": "Open"})
     events = polled(poller, store)
     assert set(events) == {"ticket.reopened", "ticket.updated"}
     assert events["ticket.reopened"].ticket["reopen_count"] == 1
+    # who reopened it is named by the ticket's History: one call for the change's two events, no thread read
+    reopened_by = events["ticket.reopened"].ticket["changed_by"]
+    assert (reopened_by["kind"], reopened_by["source"]) == ("agent", "history")
+    assert calls.seen["threads"] == 0 and calls.seen["History"] == 1
     calls.seen.clear()
     store.mirror.drop(client.org_id, [ticket["id"]])  # as if the poll died before the mirror write: read again
     poller.poll()
