@@ -23,6 +23,7 @@ from worker.actions.enforcer import Enforcer
 from worker.app.activity import activity_keeper
 from worker.app.broker import make_broker
 from worker.app.intake import intake_for
+from worker.app.poll_pace import note_missed
 from worker.app.runtime import Runtime
 from worker.desk.errors import NotFound, RateLimited
 from worker.ingest.poller import Poller
@@ -33,7 +34,6 @@ from worker.plan.sla_levels import SlaSweeper
 from worker.plan.time_rules import TimeRuleSweeper
 from worker.recovery.reconciler import reconcile as reconcile_overdue
 from worker.store.keys import server_now, step_clock
-from worker.store.webhooks import WebhookState
 
 MIN_BACKOFF_MS = 1_000
 MAX_BACKOFF_MS = 60_000
@@ -170,8 +170,8 @@ class _Work:
                         max_index_lag=timedelta(seconds=settings.poll_max_index_lag_s),
                     ).poll()
                     outcome.failure = "a search answer without data" if result.failed else None
-                if result.events and not result.backfilled:  # changes no delivery brought: the safety net's evidence
-                    WebhookState(runtime.redis, runtime.store.keys).note_missed(org_id, len(result.events))
+                if not result.backfilled:  # changes no delivery brought: the safety net's evidence
+                    note_missed(runtime.store, org_id, result.events)
             except RateLimited as error:  # the next poll tick covers the window; no retry needed
                 log.warning("poll.throttled", org=org_id, retry_after=error.retry_after)
 

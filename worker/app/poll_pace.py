@@ -21,6 +21,8 @@ from typing import Any
 import structlog
 
 from config.settings import Settings
+from worker.app.subscriptions import ANY_CHANGE, KIND_EVENTS
+from worker.store import Store
 from worker.store.webhooks import DeliveryStatus, WebhookState
 
 REFRESH_S = 2.0
@@ -35,6 +37,21 @@ def pace(installed: bool, status: DeliveryStatus, now_ms: int, silence_s: float)
     silent = last is None or now_ms - last > silence_s * 1000
     missed_since = status.last_missed_ms is not None and (last is None or status.last_missed_ms > last)
     return "fallback" if silent and missed_since else "webhook"
+
+
+def note_missed(store: Store, org_id: str, event_ids: list[str]) -> int:
+    """After a poll: count the events it logged whose kind the org's subscriptions deliver (a change no delivery
+    brought); events of kinds not subscribed to (a comment, when no rule reads comments) are no evidence."""
+    state = WebhookState(store.redis, store.keys)
+    installed = state.installed(org_id)
+    if not installed or not event_ids:
+        return 0
+    subscribed = {event for item in installed.values() for event in item.get("events") or ()}
+    kinds = [event.kind for event in map(store.events.get, event_ids) if event is not None]
+    missed = sum(1 for kind in kinds if subscribed & set(KIND_EVENTS.get(kind, ANY_CHANGE)))
+    if missed:
+        state.note_missed(org_id, missed)
+    return missed
 
 
 @dataclass

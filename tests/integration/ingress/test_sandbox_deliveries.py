@@ -14,7 +14,7 @@ import pytest
 
 from tests.integration.pipeline.act_support import desk_clients, direct_api, setup
 from worker.app.ingress import IngressServer, Receiver, build_app, jwks_url
-from worker.app.poll_pace import pace
+from worker.app.poll_pace import note_missed, pace
 from worker.app.subscriptions import install, on_desk
 from worker.desk.client import DeskClient
 from worker.ingest.absorb import Absorber
@@ -124,7 +124,7 @@ def test_a_dropped_delivery_is_caught_by_the_poll(world):
     assert len(result.events) == 1 and world.kinds() == ["ticket.updated"]
     assert world.store.events.get(result.events[0]).source == "poll"
     # what the poll actor records: the change no delivery brought; with none arrived, the pace falls back
-    world.state.note_missed(world.client.org_id, len(result.events))
+    assert note_missed(world.store, world.client.org_id, result.events) == 1
     status = world.state.status(world.client.org_id)
     assert pace(True, status, server_ms(world.store.redis), silence_s=60) == "fallback"
 
