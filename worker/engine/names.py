@@ -26,6 +26,7 @@ from typing import Any
 
 from worker.engine.errors import Problem, Severity
 from worker.engine.loader import FileReporter
+from worker.engine.routing import bound_routing
 from worker.engine.ruleset import RuleSet
 from worker.engine.schema import (
     AllCondition,
@@ -213,6 +214,11 @@ def find_unknown_names(rules: RuleSet, catalogue: Catalogue) -> list[Finding]:
         _actions(rule.model.then, loc + ("then",), catalogue, report)
     for policy in rules.sla_policies:
         _policy(policy.model, ("sla_policies", policy.position), catalogue, _reporter(policy.file, findings))
+    routing = bound_routing(rules)
+    for file, section, key in routing.declared if routing else ():
+        kind = "agent" if section == "skills" or "@" in key else None if key.isdigit() else "team"
+        if kind is not None:
+            _name(catalogue, kind, key, (section, key), _at_key(_reporter(file, findings)))
     return findings
 
 

@@ -30,6 +30,7 @@ def fold(name: Any) -> str:
 class Routing:
     skills: Mapping[str, frozenset[str]] = field(default_factory=dict)  # agent ref (folded) -> skills (folded)
     shifts: Mapping[str, Calendar] = field(default_factory=dict)  # agent ref or team name (folded) -> calendar
+    declared: tuple[tuple[str, str, str], ...] = ()  # (file, "skills" | "shifts", key as written): names to check
 
     def skills_of(self, *refs: Any) -> frozenset[str]:
         return next((self.skills[fold(ref)] for ref in refs if ref and fold(ref) in self.skills), frozenset())
@@ -63,7 +64,10 @@ def merge_routing(
 ) -> Routing:
     skills: dict[str, frozenset[str]] = {}
     shifts: dict[str, Calendar] = {}
+    declared: list[tuple[str, str, str]] = []
     for source in sources:
+        file = source.locator.file
+        declared += [(file, "skills", key) for key in source.skills] + [(file, "shifts", key) for key in source.shifts]
         for key, held in source.skills.items():
             if fold(key) in skills:
                 problems.append(
@@ -82,7 +86,12 @@ def merge_routing(
                 )
             else:
                 shifts[fold(key)] = calendars[name]
-    return Routing(skills, shifts)
+    return Routing(skills, shifts, tuple(declared))
+
+
+def bound_routing(rules: Iterable[Any]) -> Routing | None:
+    """The routing bound to the rule set's assign actions (None when no rule assigns)."""
+    return next((a.routing for rule in rules for a in rule.actions if getattr(a, "routing", None) is not None), None)
 
 
 def bind_routing(rules: Iterable[Any], policies: Iterable[Any], routing: Routing) -> None:

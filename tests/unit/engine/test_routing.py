@@ -7,6 +7,8 @@ from typing import Any
 
 from tests.unit.engine.helpers import JADE, LUCAS, PRIYA, STEVE, SUPPORT, directory, errors, rules, ticket
 from worker.engine.evaluate import Event, evaluate
+from worker.engine.loader import load_rules_text
+from worker.engine.names import Catalogue, name_problems
 
 TEAM = "1892000000099001"
 HEAD = (
@@ -81,3 +83,22 @@ def test_skills_and_shifts_declarations_are_checked_at_load():
     assert any(":6:11:" in line for line in found), found  # skills: a list is expected
     twice = f"{head}shifts:\n  a@b.co: day\n  A@B.co: day\nrules: []\n"
     assert any("the shift of 'A@B.co' is declared twice" in line for line in errors(twice))
+
+
+def test_rules_check_desk_names_the_unknown_agents_and_teams_of_skills_shifts_and_assign():
+    catalogue = Catalogue(
+        departments=[{"id": "11", "name": "Support"}],
+        agents=[{"id": "21", "emailId": "jade.tywin@zylkercorp.com"}],
+        teams=[{"id": "31", "name": "Support Team"}],
+    )
+    text = (
+        "calendars:\n  day: {timezone: UTC, hours: {mon: ['09:00-17:00']}}\n"
+        "skills:\n  jade.tywin@zylkercorp.com: [billing]\n  ghost@zylkercorp.com: [billing]\n"
+        "shifts:\n  Support Team: day\n  Night Team: day\n  '21': day\n"
+        "rules:\n  - id: r\n    on: ticket.updated\n    then:\n"
+        "      - assign: {strategy: round_robin, team: Nobody Team}\n"
+        "      - assign: {agent: previous}\n"
+    )
+    found = [str(problem) for problem in name_problems(load_rules_text(text), {"1": catalogue}, lambda _: text)]
+    assert [line.split(": ", 1)[0] for line in found] == ["rules.yaml:5:3", "rules.yaml:8:3", "rules.yaml:14:47"]
+    assert "ghost@zylkercorp.com" in found[0] and "Night Team" in found[1] and "Nobody Team" in found[2]
