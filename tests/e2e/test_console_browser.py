@@ -5,6 +5,7 @@ sandbox Desk, redis-server, a scheduler serving the console, a worker. One brows
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -138,6 +139,13 @@ def test_a_non_loopback_bind_without_a_token_is_refused(deployment):
     )
     assert result.returncode != 0
     assert "DESKPILOT_CONSOLE_TOKEN" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_scheduler_stops_cleanly_with_a_live_feed_open(deployment, browser):
+    browser.get(deployment.console_url + "/feed")
+    wait_until(lambda: _element_text(browser, "feed-state") == "live", 10, "the feed to connect")
+    deployment.scheduler.send_signal(signal.SIGTERM)
+    assert deployment.scheduler.wait(timeout=30) == 0
 
 
 def _done_actions(deployment: Pipeline, ticket_id: str) -> list[str]:

@@ -208,3 +208,20 @@ def test_a_token_is_asked_for_and_kept_in_a_cookie(tmp_path):
         console_server.stop()
         runtime.close()
         server.stop()
+
+
+def test_redis_away_is_one_line_not_a_traceback(tmp_path):
+    (tmp_path / "redis").mkdir()
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "rules.yaml").write_text(RULES)
+    server = RedisServer(directory=tmp_path / "redis").start()
+    runtime, console_server = start(settings_for(server.url, tmp_path / "rules"))
+    try:
+        server.stop()
+        with httpx.Client(base_url=console_server.url, timeout=20.0) as http:
+            answer = http.get("/rules")
+        assert answer.status_code == 503 and answer.text.startswith("Redis does not answer")
+        assert "Traceback" not in answer.text and "DESKPILOT_REDIS_URL" in answer.text
+    finally:
+        console_server.stop()
+        runtime.close()

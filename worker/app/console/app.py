@@ -98,7 +98,20 @@ def build_app(ctx: ConsoleContext, stop: threading.Event) -> Starlette:
         Route("/feed/events", feed_events),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
-    return Starlette(routes=routes, middleware=[Middleware(_Guard, ctx=ctx)])
+    return Starlette(
+        routes=routes,
+        middleware=[Middleware(_Guard, ctx=ctx)],
+        exception_handlers={redis_lib.RedisError: _redis_away},
+    )
+
+
+def _redis_away(request: Request, exc: Exception) -> Response:
+    """One line instead of a traceback page: the console reads everything from Redis."""
+    return PlainTextResponse(
+        f"Redis does not answer ({type(exc).__name__}): start or repair redis-server, check DESKPILOT_REDIS_URL; "
+        "reload this page then",
+        status_code=503,
+    )
 
 
 async def _stream(

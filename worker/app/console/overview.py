@@ -37,6 +37,7 @@ def overview(ctx: ConsoleContext) -> dict[str, Any]:
     return {
         "healthy": verdict.healthy,
         "reasons": verdict.reasons,
+        "warnings": verdict.warnings,
         "orgs": [_org(ctx, org_id, verdict.orgs.get(org_id, {})) for org_id in ctx.org_ids],
         "pending": verdict.pending,
         "dead_letters": verdict.dead_letters,
@@ -59,6 +60,7 @@ def _org(ctx: ConsoleContext, org_id: str, poll: dict[str, Any]) -> dict[str, An
     return {
         "id": org_id,
         "poll_age_s": poll.get("last_successful_poll_age_s"),
+        "intake": _intake(poll.get("webhooks")),
         "poll_failures": poll.get("consecutive_poll_failures", 0),
         "poll_error": poll.get("last_poll_error"),
         "paused_s": poll.get("paused_for_s") or 0,
@@ -77,3 +79,11 @@ def _token(ttl_ms: int, failed: bool) -> dict[str, Any]:
     if failed:
         return {"ok": False, "text": "the last refresh failed (see desk.token.refresh_failed in the log)"}
     return {"ok": None, "text": "not cached: it is minted at the next Desk call"}
+
+
+def _intake(hooks: dict[str, Any] | None) -> str:
+    """How changes reach the service: polls only, or webhooks with a safety-net poll (app/poll_pace.py)."""
+    if not hooks or hooks.get("mode") == "poll":
+        return "polls"
+    detail = ", ".join(f"{key} {value}" for key, value in hooks.items() if key not in ("mode", "poll_interval_s"))
+    return f"{hooks['mode']}: polls every {hooks.get('poll_interval_s')} s" + (f" ({detail})" if detail else "")
