@@ -347,7 +347,8 @@ def compile_action(
         if kind != "assign":
             return compile_tags(kind, params, index, templates)
         agent = templates(("agent",), params.agent) if params.agent and is_template(params.agent) else None
-        sets = dict.fromkeys(_ASSIGNEE_PATHS + (("teamId",) if params.team else ()), SOME_VALUE)
+        agent_paths = _ASSIGNEE_PATHS if params.agent or params.strategy else ()  # a team alone keeps the agent
+        sets = dict.fromkeys(agent_paths + (("teamId", "team") if params.team else ()), SOME_VALUE)
         return CompiledAssign(kind, index, sets, params, agent)
     if kind == "move":
         return CompiledMove(kind, index, dict.fromkeys(_DEPARTMENT_PATHS, SOME_VALUE), params.department)
