@@ -73,6 +73,8 @@ Controls (under /_sandbox/, behind X-Sandbox-Token like the others; bad bodies a
            {"dropRate": 0..1, "duplicateRate": 0..1, "delayMs": >=0, "reorderRate": 0..1,
             "reorderDelayMs": >=0 (default 300: how long a reordered delivery is held back), "paused": bool,
             "timeoutMs": >0 (default 5000), "seed": int (the drop/duplicate/reorder dice),
+            "concurrency": 1..32 (sends in flight per webhook; default 1 keeps a webhook's deliveries in order,
+                           more lets them overlap and arrive out of order, as a busy Desk's may),
             "jwtFault": null | "missing" | "expired" | "unknownKid" | "wrongKey" | "wrongIssuer"
                         | "wrongAudience" | "malformed"}
     DELETE /_sandbox/webhooks/controls           back to the defaults (nothing dropped, paused or faulted)

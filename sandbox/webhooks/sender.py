@@ -1,5 +1,6 @@
-"""Sends deliveries: after the write that caused them, one queue and worker per webhook (so one webhook's
-deliveries go out in order and a slow receiver holds up only its own), through one shared httpx client.
+"""Sends deliveries: after the write that caused them, one queue per webhook with `concurrency` workers (one by
+default, so one webhook's deliveries go out in order; a slow receiver holds up only its own), through one shared
+httpx client.
 
 `submit` is called inside a write (no await): it rolls the drop, duplicate and reorder dice, and queues now or
 after the hold. A worker signs each send afresh, waits `timeoutMs` for an answer, records how it ended, and on
@@ -45,7 +46,7 @@ class Sender:
         self.pending = 0
         self._client: httpx.AsyncClient | None = None
         self._queues: dict[str, asyncio.Queue[Delivery]] = {}
-        self._workers: dict[str, asyncio.Task[None]] = {}
+        self._workers: dict[str, list[asyncio.Task[None]]] = {}
         self._timers: set[asyncio.TimerHandle] = set()
         self._idle = asyncio.Event()
         self._resume = asyncio.Event()
@@ -84,16 +85,20 @@ class Sender:
         self._timers.add(timer)
 
     def _enqueue(self, delivery: Delivery) -> None:
-        queue = self._queues.get(delivery.webhook_id)
-        if queue is None:
-            queue = self._queues[delivery.webhook_id] = asyncio.Queue()
-            worker = asyncio.get_running_loop().create_task(self._work(queue))
-            self._workers[delivery.webhook_id] = worker
+        """Into the webhook's queue, topping its workers up to `concurrency` (sends in flight at once)."""
+        queue = self._queues.setdefault(delivery.webhook_id, asyncio.Queue())
+        workers = self._workers.setdefault(delivery.webhook_id, [])
+        workers[:] = [worker for worker in workers if not worker.done()]
+        loop = asyncio.get_running_loop()
+        workers.extend(
+            loop.create_task(self._work(queue, index)) for index in range(len(workers), self.controls.concurrency)
+        )
         queue.put_nowait(delivery)
 
     # sending -----------------------------------------------------------------------------------
-    async def _work(self, queue: asyncio.Queue[Delivery]) -> None:
-        while True:
+    async def _work(self, queue: asyncio.Queue[Delivery], index: int) -> None:
+        """Send the queue's deliveries one at a time; a worker past a lowered `concurrency` ends."""
+        while index < self.controls.concurrency:
             delivery = await queue.get()
             try:
                 await self._resume.wait()
@@ -172,9 +177,10 @@ class Sender:
     async def aclose(self) -> None:
         for timer in self._timers:
             timer.cancel()
-        for worker in self._workers.values():
+        workers = [worker for group in self._workers.values() for worker in group]
+        for worker in workers:
             worker.cancel()
-        await asyncio.gather(*self._workers.values(), return_exceptions=True)
+        await asyncio.gather(*workers, return_exceptions=True)
         self._timers.clear()
         self._workers.clear()
         self._queues.clear()

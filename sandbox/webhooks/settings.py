@@ -14,6 +14,7 @@ from sandbox.webhooks.signing import JwtFault
 DEFAULT_TIMEOUT_MS = 5000
 DEFAULT_REORDER_DELAY_MS = 300
 MAX_HOLD_MS = 600_000
+MAX_CONCURRENCY = 32
 
 
 @dataclass
@@ -27,6 +28,7 @@ class DeliveryControls:
     timeout_ms: int = DEFAULT_TIMEOUT_MS
     seed: int = 1
     jwt_fault: JwtFault | None = None
+    concurrency: int = 1
     rng: random.Random = field(default_factory=lambda: random.Random(1), repr=False)
 
     def view(self) -> dict[str, object]:
@@ -40,6 +42,7 @@ class DeliveryControls:
             "timeoutMs": self.timeout_ms,
             "seed": self.seed,
             "jwtFault": self.jwt_fault,
+            "concurrency": self.concurrency,
         }
 
     def roll(self, rate: float) -> bool:
@@ -62,6 +65,7 @@ class ControlsBody(ControlBody):
     timeoutMs: int | None = Field(None, gt=0, le=60_000)
     seed: int | None = None
     jwtFault: JwtFault | None = None
+    concurrency: int | None = Field(None, ge=1, le=MAX_CONCURRENCY)
 
     def apply(self, controls: DeliveryControls) -> None:
         given = self.model_fields_set
@@ -73,6 +77,7 @@ class ControlsBody(ControlBody):
             ("reorderDelayMs", "reorder_delay_ms"),
             ("paused", "paused"),
             ("timeoutMs", "timeout_ms"),
+            ("concurrency", "concurrency"),
         ):
             value = getattr(self, name)
             if name in given and value is not None:

@@ -3,6 +3,7 @@ and the delivery log."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -180,7 +181,25 @@ def test_the_log_filters_by_seq_and_webhook_and_the_overview_counts(
 
 
 def test_bad_control_bodies_are_422(desk: SandboxProcess) -> None:
-    for body in ({"dropRate": 2}, {"jwtFault": "sometimes"}, {"colour": "blue"}, {"delayMs": -1}):
+    for body in ({"dropRate": 2}, {"jwtFault": "sometimes"}, {"colour": "blue"}, {"delayMs": -1}, {"concurrency": 0}):
         answer = desk.control.post("/_sandbox/webhooks/controls", json=body)
         assert answer.status_code == 422, body
     assert desk.control.get("/_sandbox/webhooks/deliveries", params={"since": "x"}).status_code == 422
+
+
+def test_concurrency_lets_one_webhooks_deliveries_overlap(
+    desk: SandboxProcess, client: httpx.Client, receiver: Receiver, ticket_id: str
+) -> None:
+    # given a receiver slow to answer and four sends allowed in flight
+    receiver.answers = [("slow", 0.5)] * 4
+    subscribe(client, receiver.url, {"Ticket_Update": None})
+    controls(desk, concurrency=4)
+    for subject in ("a", "b", "c", "d"):
+        change(client, ticket_id, subject)
+    drain(desk)
+    # then every send started before the first of them was answered
+    sent = [
+        (datetime.fromisoformat(item["sentAt"].replace("Z", "+00:00")), item["durationMs"]) for item in deliveries(desk)
+    ]
+    first_answer = min(start + timedelta(milliseconds=duration) for start, duration in sent)
+    assert len(sent) == 4 and max(start for start, _ in sent) < first_answer
