@@ -107,9 +107,18 @@ Recipient = Annotated[
 ]
 
 
+def _one_or_many_schema(schema: dict[str, Any]) -> None:
+    """`to` takes one recipient or a list of them: say so to editors, as the validator below accepts it."""
+    one = schema.pop("items")
+    many = {"type": schema.pop("type"), "items": one, "minItems": schema.pop("minItems")}
+    schema["anyOf"] = [one, many]
+
+
 class EmailParams(StrictModel):
     to: list[Recipient] = Field(
-        min_length=1, description="'assignee' (the ticket's), an address, {agent: ID or EMAIL}, {team: NAME}"
+        min_length=1,
+        description="'assignee' (the ticket's), an address, {agent: ID or EMAIL}, {team: NAME}, or a list of them",
+        json_schema_extra=_one_or_many_schema,
     )
     subject: str = Field(min_length=1, description="a template")
     body: str = Field(min_length=1, description="a template: the plain-text body")
