@@ -12,7 +12,6 @@ import time
 from urllib.parse import urlsplit
 
 import httpx
-import structlog
 
 from worker.actions import webhook
 from worker.actions.base import ActionContext, Executor
@@ -24,7 +23,6 @@ from worker.actions.outbound import (
     was_delivered,
 )
 
-log = structlog.get_logger(__name__)
 TRANSIENT_STATUSES = frozenset({408, 425, 429})
 
 
