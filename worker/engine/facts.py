@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from worker.engine.paths import EMBEDDED_CONTACT, split_path
+from worker.engine.paths import DESKPILOT_FIELDS, EMBEDDED_CONTACT, split_path
 
 if TYPE_CHECKING:
     from worker.engine.ruleset import RuleSet
@@ -61,6 +61,11 @@ def needs(rules: RuleSet, kind: str | None = None) -> Needs:
 
 def policy_field_problem(path: str) -> str | None:
     """Why an SLA policy's condition cannot read `path` (the sweep reads the mirror, fetches nothing), else None."""
+    if split_path(path)[0] in DESKPILOT_FIELDS:
+        return (
+            f"{path!r} is not available to SLA policies: the ticket activity, changed_by and thread serve rules "
+            "(the SLA clocks read the ticket's timeline)"
+        )
     found = _needs_of((path,))
     if found == NOTHING:
         return None

@@ -56,7 +56,7 @@ def lint_rule(rule: CompiledRule, report: Report) -> None:
             report(
                 rule,
                 leaf.loc + (leaf.operator,),
-                f"{leaf.operator} never matches in a time rule: a sweep carries no change",
+                f"{_test_name(leaf)} never matches in a time rule: a sweep carries no change",
                 severity="warning",
                 at_key=True,
             )
@@ -94,6 +94,11 @@ def _unknown_path(path: str) -> str:
     suggestion = suggest_path(path)
     hint = f" (did you mean {suggestion!r}?)" if suggestion else ""
     return f"no ticket has the field {path!r}{hint}; custom fields are customFields.NAME or cf.NAME"
+
+
+def _test_name(leaf: Leaf) -> str:
+    """How a change test is named in a message: its operator, or `changed_by` (a test of its own, not of a field)."""
+    return "changed_by" if leaf.path == "changed_by" else leaf.operator
 
 
 def nullifying_leaves(rule: CompiledRule) -> list[Leaf]:
@@ -193,7 +198,7 @@ def _lint_condition(policy: CompiledPolicy, condition: CompiledCondition, report
             report(
                 policy,
                 leaf.loc + (leaf.operator,),
-                f"{leaf.operator} never matches in an SLA policy: a sweep carries no change",
+                f"{_test_name(leaf)} never matches in an SLA policy: a sweep carries no change",
                 severity="warning",
                 at_key=True,
             )
