@@ -252,3 +252,14 @@ def test_activity_changes_are_delivered_too(desk: SandboxProcess, client: httpx.
     assert len(receiver.requests) >= 5
     assert set(event_types(receiver)) <= {"Ticket_Add", "Ticket_Update", "Ticket_Thread_Add"}
     assert all(item["outcome"] == "delivered" for item in deliveries(desk))
+
+
+def test_a_merge_deletes_the_merged_ticket(desk: SandboxProcess, client: httpx.Client, receiver: Receiver) -> None:
+    subscribe(client, receiver.url, {"Ticket_Delete": None})
+    target, merged = client.get("/tickets", params={"limit": 2}).json()["data"]
+    answer = client.post(f"/tickets/{target['id']}/merge", json={"ids": [merged["id"]], "source": {}})
+    assert answer.status_code == 200, answer.text
+    drain(desk)
+    assert [(event["eventType"], event["payload"]["id"]) for event in events(receiver)] == [
+        ("Ticket_Delete", merged["id"])
+    ]
