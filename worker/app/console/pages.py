@@ -10,6 +10,7 @@ from typing import Any
 from worker.app.console.context import ConsoleContext
 from worker.app.console.digest import RuleFigures, entry_ms
 from worker.app.console.tailer import parse_entry
+from worker.engine.durations import format_duration
 from worker.engine.sla.clocks import ZERO
 from worker.recovery.redrive import redrive
 from worker.store.keys import server_ms
@@ -89,11 +90,16 @@ def sla_page(ctx: ConsoleContext) -> dict[str, Any]:
             {"policy": p, "metric": m, "level": lvl, "name": name, "count": count}
             for (p, m, lvl, name), count in sorted(by_level.items())
         ],
-        "rows": [row.as_dict() for row in snapshot.rows[:200]],
+        "rows": [{**row.as_dict(), "due": _due(row.due_at, snapshot.at)} for row in snapshot.rows[:200]],
         "total": len(snapshot.rows),
         "fired_today": [{**level, "at": when(level["ms"])} for level in reversed(fired_today[-200:])],
         "breaches_today": len(breaches),
     }
+
+
+def _due(due_at: datetime, now: datetime | None) -> str:
+    shown = due_at.strftime("%Y-%m-%d %H:%M")
+    return f"{shown} (in {format_duration(due_at - now)})" if now is not None and due_at > now else shown
 
 
 def _breach_levels(ctx: ConsoleContext) -> set[tuple[str, str, int]]:

@@ -161,4 +161,4 @@ def _sla(ctx: ConsoleContext, view: TicketView) -> None:
     fired = ctx.store.timelines.fired(view.org_id, view.ticket_id)
     view.sla_text = explain(rules, view.ticket, timeline, now, fired)
     rows = forecast(rules, [(view.ticket, timeline)], now, NEXT_LEVELS_WITHIN)
-    view.next_levels = [row.as_dict() for row in rows]
+    view.next_levels = [{**row.as_dict(), "due": f"{row.due_at:%Y-%m-%d %H:%M}"} for row in rows]
