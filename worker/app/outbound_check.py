@@ -5,11 +5,11 @@ the variable's name and is dead-lettered, so `deskpilot dlq retry` sends it once
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from config.settings import Settings
+from worker.app.outbound_setup import target_environ
 from worker.engine.notify_targets import needs
 from worker.engine.ruleset import RuleSet
 
@@ -21,7 +21,8 @@ class OutboundReport:
     summary: str = ""
 
 
-def outbound_report(settings: Settings, rules: RuleSet, environ: Mapping[str, str] = os.environ) -> OutboundReport:
+def outbound_report(settings: Settings, rules: RuleSet, environ: Mapping[str, str] | None = None) -> OutboundReport:
+    environ = target_environ() if environ is None else environ
     found = needs(rules)
     report = OutboundReport()
     if found.email_at and not (settings.smtp_host and settings.smtp_from):

@@ -17,8 +17,9 @@ import httpx
 import redis as redis_lib
 
 from config.settings import Settings
-from worker.actions.outbound import Outbound, SmtpConfig
+from worker.actions.outbound import Outbound
 from worker.app.desk_config import desk_config
+from worker.app.outbound_setup import build_outbound
 from worker.app.rules_source import RuleSource
 from worker.desk.auth import TokenProvider
 from worker.desk.client import DeskClient
@@ -108,25 +109,7 @@ class Runtime:
         DESKPILOT_SMTP_HOST or _FROM is not set: preflight refuses to start with an email rule then)."""
         with self._lock:
             if self._outbound is None:
-                settings = self.settings
-                timeout = settings.notify_timeout_s
-                smtp = (
-                    SmtpConfig(
-                        settings.smtp_host,
-                        settings.smtp_port,
-                        settings.smtp_from,
-                        settings.smtp_user,
-                        settings.smtp_password.get_secret_value(),
-                        settings.smtp_tls,
-                        settings.smtp_timeout_s,
-                    )
-                    if settings.smtp_host and settings.smtp_from
-                    else None
-                )
-                http = httpx.Client(
-                    timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)), headers={"User-Agent": USER_AGENT}
-                )
-                self._outbound = Outbound(http, smtp)
+                self._outbound = build_outbound(self.settings)
             return self._outbound
 
     def directory(self, org_id: str) -> Directory:

@@ -7,6 +7,7 @@ import pytest
 
 from config.settings import Settings
 from worker.app.outbound_check import outbound_report
+from worker.app.outbound_setup import target_environ
 from worker.app.preflight import PreflightError, require_outbound
 from worker.engine.loader import load_rules_text
 
@@ -56,3 +57,13 @@ def test_rules_without_notify_or_email_need_nothing() -> None:
 def test_a_bad_sender_address_is_a_settings_error() -> None:
     with pytest.raises(ValueError, match="expected one email address"):
         Settings(smtp_from="not an address")
+
+
+def test_target_variables_may_live_in_the_env_file_the_settings_read(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text("OPS_SECRET=from-file\nSHADOWED=file\n")
+    monkeypatch.setenv("SHADOWED", "process")
+    environ = target_environ()
+    assert (environ["OPS_SECRET"], environ["SHADOWED"]) == ("from-file", "process")
+    settings = Settings(smtp_host="smtp.example.com", smtp_from="deskpilot@example.com")
+    assert outbound_report(settings, load_rules_text(RULES)).warnings == []
