@@ -28,7 +28,9 @@ sandbox's printed refresh token holds as `Desk.events.ALL`; `Desk.settings.*` an
   on Professional (the first seeded org), 10 on Enterprise (the second), 0 on Free/Standard. Going past either
   answers 422 LICENSE_ACCESS_LIMITED with a message naming the limit; nothing is stored.
   The real Desk sends a validation GET (then POST) to the URL on create and on a URL change and refuses the
-  webhook unless one answers 200: the sandbox does not, but a receiver should answer GET with 200 to be ready.
+  webhook unless one answers 200: the sandbox does so only with the `validateUrls` control on (a GET, then a
+  POST of `[]` without a JWT; neither 200 -> 422 UNPROCESSABLE_ENTITY naming the URL). A receiver should answer
+  GET with 200 to be ready for the real Desk.
 
 Which changes are delivered (API writes and the activity generator alike; the activity generator's changes are
 people's changes, not automation, so `includeEventsFrom` is stored and echoed but filters nothing):
@@ -75,6 +77,7 @@ Controls (under /_sandbox/, behind X-Sandbox-Token like the others; bad bodies a
             "timeoutMs": >0 (default 5000), "seed": int (the drop/duplicate/reorder dice),
             "concurrency": 1..32 (sends in flight per webhook; default 1 keeps a webhook's deliveries in order,
                            more lets them overlap and arrive out of order, as a busy Desk's may),
+            "validateUrls": bool (default false: check a new or changed URL as the Desk does, above),
             "jwtFault": null | "missing" | "expired" | "unknownKid" | "wrongKey" | "wrongIssuer"
                         | "wrongAudience" | "malformed"}
     DELETE /_sandbox/webhooks/controls           back to the defaults (nothing dropped, paused or faulted)

@@ -15,6 +15,7 @@ from sandbox.webhooks.sender import Sender
 from sandbox.webhooks.settings import DeliveryControls
 from sandbox.webhooks.signing import Signer
 from sandbox.webhooks.subscriptions import Webhook, WebhookStore
+from sandbox.webhooks.validation import validate_url
 
 
 @dataclass
@@ -38,6 +39,7 @@ class Webhooks:
             **values, id=org.new_id(), org_id=org.id, created_by=created_by, created_time=now, modified_time=now
         )
         self.store.check_limits(org, webhook, new=True)
+        self._validate(webhook.url)
         self.signer.current()  # the key pair is made now, so the first delivery does not wait for it
         self.store.put(webhook)
         self.observer.watch(org)
@@ -47,8 +49,14 @@ class Webhooks:
         """Checked on a copy first, so a refused change leaves the stored webhook as it was."""
         changed = replace(webhook, **values, modified_time=org.now_text())
         self.store.check_limits(org, changed, new=False)
+        if changed.url != webhook.url:
+            self._validate(changed.url)
         self.store.put(changed)
         return changed
+
+    def _validate(self, url: str) -> None:
+        if self.controls.validate_urls:
+            validate_url(url, self.controls.timeout_ms / 1000)
 
     def remove(self, org_id: str, webhook_id: str) -> bool:
         """Delete one webhook (the API's DELETE, or a 410 from its receiver); an org left without stops being

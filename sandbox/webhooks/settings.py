@@ -29,6 +29,7 @@ class DeliveryControls:
     seed: int = 1
     jwt_fault: JwtFault | None = None
     concurrency: int = 1
+    validate_urls: bool = False
     rng: random.Random = field(default_factory=lambda: random.Random(1), repr=False)
 
     def view(self) -> dict[str, object]:
@@ -43,6 +44,7 @@ class DeliveryControls:
             "seed": self.seed,
             "jwtFault": self.jwt_fault,
             "concurrency": self.concurrency,
+            "validateUrls": self.validate_urls,
         }
 
     def roll(self, rate: float) -> bool:
@@ -66,6 +68,7 @@ class ControlsBody(ControlBody):
     seed: int | None = None
     jwtFault: JwtFault | None = None
     concurrency: int | None = Field(None, ge=1, le=MAX_CONCURRENCY)
+    validateUrls: bool | None = None
 
     def apply(self, controls: DeliveryControls) -> None:
         given = self.model_fields_set
@@ -78,6 +81,7 @@ class ControlsBody(ControlBody):
             ("paused", "paused"),
             ("timeoutMs", "timeout_ms"),
             ("concurrency", "concurrency"),
+            ("validateUrls", "validate_urls"),
         ):
             value = getattr(self, name)
             if name in given and value is not None:

@@ -203,3 +203,19 @@ def test_concurrency_lets_one_webhooks_deliveries_overlap(
     ]
     first_answer = min(start + timedelta(milliseconds=duration) for start, duration in sent)
     assert len(sent) == 4 and max(start for start, _ in sent) < first_answer
+
+
+def test_validate_urls_refuses_a_url_that_does_not_answer_200(
+    desk: SandboxProcess, client: httpx.Client, receiver: Receiver
+) -> None:
+    # given the Desk's URL check on, and a receiver that answers GET 501 (no handler) and its first POST 500
+    controls(desk, validateUrls=True)
+    receiver.answers = [500]
+    body = {"url": receiver.url, "subscriptions": {"Ticket_Add": None}}
+    # then the create is refused naming the URL, and nothing is stored
+    refused = client.post("/webhooks", json=body)
+    assert refused.status_code == 422 and receiver.url in refused.json()["message"]
+    assert client.get("/webhooks").status_code == 204
+    assert [request.body for request in receiver.requests] == [b"[]"]
+    # and a receiver answering the validation POST 200 is accepted
+    assert client.post("/webhooks", json=body).status_code == 200
