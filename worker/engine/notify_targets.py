@@ -108,10 +108,12 @@ def bind_targets(
 
 
 def needs(rules: RuleSet) -> Needs:
-    """The environment variables the used targets name, and where email actions are."""
+    """The environment variables the targets of live actions name, and where live email actions are (a dry-run
+    or disabled rule's actions are never sent, so they need nothing)."""
     found = Needs()
     used = set()
-    for _, where, action in _actions(rules.rules, rules.sla_policies):
+    live = [rule for rule in rules.rules if rule.model.enabled and not rule.model.dry_run]  # the others never send
+    for _, where, action in _actions(live, rules.sla_policies):
         if isinstance(action, CompiledNotify):
             used.add(action.target_name)
         elif action.type == "email" and where not in found.email_at:

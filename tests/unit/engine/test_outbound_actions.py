@@ -188,3 +188,11 @@ def test_agents_teams_and_mentions_an_email_names_are_checked_against_the_desk()
     found = name_problems_of(text)
     assert [line.split(": ", 1)[0] for line in found] == ["rules.yaml:7:60", "rules.yaml:7:91", "rules.yaml:9:17"]
     assert "nobody@zylkercorp.com" in found[0] and "Support Team" in found[1] and "ghost" in found[2]
+
+
+def test_a_shadow_or_disabled_rule_needs_nothing_of_the_deployment() -> None:
+    for control in ("dry_run: true", "enabled: false"):
+        text = TARGETS + f"rules:\n  - id: r\n    on: ticket.updated\n    {control}\n    then:\n"
+        text += "      - notify: {target: ops, text: hi}\n      - email: {to: a@example.com, subject: s, body: b}\n"
+        found = needs(load_rules_text(text))
+        assert (found.env, found.email_at) == ({}, [])
