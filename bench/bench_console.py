@@ -79,7 +79,7 @@ def seed(store, tickets: int, audit: int) -> None:
             pipe.execute()
     pipe.execute()
     for index in range(audit):
-        ticket_id = str(100_000 + index % tickets)
+        ticket_id = str(100_000 + (index // 2) % tickets)  # an evaluation and its action per event
         event = f"ev-{index // 2}"
         if index % 2 == 0:
             data = {
