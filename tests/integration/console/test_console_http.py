@@ -136,6 +136,22 @@ def test_dead_letter_retry_needs_the_consoles_form(console):
     assert store.dead_letters.list() == []
     queue = f"{store.keys.dramatiq_namespace}:deskpilot.reconcile"
     assert store.redis.llen(queue) == 1  # sent again to its actor
+    assert console.http.post("/dead-letters/retry", data={"csrf": csrf}).status_code == 400  # neither one nor all
+    for index in range(3):
+        store.dead_letters.add(
+            {
+                "kind": "message",
+                "message_id": f"m-{index}",
+                "queue": "deskpilot.reconcile",
+                "actor": "reconcile",
+                "args": [],
+                "kwargs": {},
+                "error": ["Boom"],
+            }
+        )
+    every = console.http.post("/dead-letters/retry", data={"all": "1", "csrf": csrf})
+    assert every.headers["location"] == "/dead-letters?retried=3" and store.dead_letters.list() == []
+    assert "3 sent again" in console.http.get(every.headers["location"]).text
 
 
 def test_live_feed_streams_a_new_entry(console):

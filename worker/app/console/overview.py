@@ -23,14 +23,16 @@ def overview(ctx: ConsoleContext) -> dict[str, Any]:
         pipe.zcard(f"{ctx.store.keys.dramatiq_namespace}:{queue}.DQ")
     seen_since_ms = int(time.time() * 1000) - WORKER_SEEN_S * 1000  # dramatiq beats in local time
     pipe.zcount(f"{ctx.store.keys.dramatiq_namespace}:__heartbeats__", seen_since_ms, "+inf")
+    pipe.info("memory")
     pipe.pttl(ctx.token_keys[0])
     pipe.exists(ctx.token_keys[1])
+    asked = time.perf_counter()
     replies = pipe.execute()
     queues = [
         {"name": queue.removeprefix("deskpilot."), "ready": replies[2 * i], "delayed": replies[2 * i + 1]}
         for i, queue in enumerate(QUEUES)
     ]
-    workers, token_ttl_ms, token_failure = replies[-3:]
+    workers, memory, token_ttl_ms, token_failure = replies[-4:]
     latency = ctx.digest.latency(now_ms)
     events = ctx.digest.per_minute("events", now_ms)
     actions = ctx.digest.per_minute("actions", now_ms)
@@ -42,6 +44,8 @@ def overview(ctx: ConsoleContext) -> dict[str, Any]:
         "pending": verdict.pending,
         "dead_letters": verdict.dead_letters,
         "queues": queues,
+        "redis_memory": memory.get("used_memory_human", "?"),
+        "redis_ms": round((time.perf_counter() - asked) * 1000, 1),
         "workers": workers,
         "token": _token(token_ttl_ms, bool(token_failure)),
         "latency": latency,
