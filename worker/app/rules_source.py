@@ -88,6 +88,8 @@ class RuleSource:
     allow_empty: bool = False
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     catalogues: Catalogues | None = None
+    # What a new set needs that this deployment lacks (SMTP settings for an email rule: outbound_check.py)
+    lacking: Callable[[RuleSet], list[str]] | None = None
     _rules: RuleSet | None = None
     _stamp: Stamp = ()
     _checked_at: float = 0.0
@@ -153,6 +155,10 @@ class RuleSource:
                 reason=f"the new set drops every rule of these files ({len(rules)} rules left); "
                 f"a deploy may be half-way: fix the files, restart to start anew, or {EMPTY_HINT}",
             )
+            return
+        lacking = self.lacking(rules) if self.lacking is not None else []
+        if lacking:  # settings only change with a restart: refused until the files change
+            self._refuse(stamp, "rules.refused", lacking, reason="the deployment lacks what the new rules need")
             return
         unknown = self._unknown_names(rules)
         if any(problem.is_error for problem in unknown):

@@ -19,6 +19,7 @@ import redis as redis_lib
 from config.settings import Settings
 from worker.actions.outbound import Outbound
 from worker.app.desk_config import desk_config
+from worker.app.outbound_check import outbound_report
 from worker.app.outbound_setup import build_outbound
 from worker.app.rules_source import RuleSource
 from worker.desk.auth import TokenProvider
@@ -70,6 +71,7 @@ class Runtime:
             desk_config=desk_config(settings, keys),
         )
         runtime.rules.catalogues = runtime.catalogues  # reloads check names against each org's catalogue
+        runtime.rules.lacking = lambda rules: outbound_report(settings, rules).errors  # e.g. SMTP for email rules
         return runtime
 
     @property

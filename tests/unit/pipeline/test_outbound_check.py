@@ -9,6 +9,7 @@ from config.settings import Settings
 from worker.app.outbound_check import outbound_report
 from worker.app.outbound_setup import target_environ
 from worker.app.preflight import PreflightError, require_outbound
+from worker.app.rules_source import RuleSource
 from worker.engine.loader import load_rules_text
 
 RULES = """
@@ -67,3 +68,16 @@ def test_target_variables_may_live_in_the_env_file_the_settings_read(tmp_path, m
     assert (environ["OPS_SECRET"], environ["SHADOWED"]) == ("from-file", "process")
     settings = Settings(smtp_host="smtp.example.com", smtp_from="deskpilot@example.com")
     assert outbound_report(settings, load_rules_text(RULES)).warnings == []
+
+
+def test_a_reload_that_adds_an_email_rule_without_smtp_settings_is_refused(tmp_path) -> None:
+    rules_file = tmp_path / "rules.yaml"
+    rules_file.write_text("rules:\n  - id: page\n    on: ticket.updated\n    then:\n      - update: {priority: High}\n")
+    source = RuleSource(tmp_path, reload_s=0.0)
+    source.lacking = lambda rules: outbound_report(Settings(), rules, environ={}).errors
+    running = source.load()
+    rules_file.write_text(RULES)
+    assert source.current() is running
+    assert source.refusal is not None
+    assert source.refusal.reason == "the deployment lacks what the new rules need"
+    assert "DESKPILOT_SMTP_HOST, DESKPILOT_SMTP_FROM: missing" in source.refusal.problems[0]
