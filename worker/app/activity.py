@@ -1,5 +1,6 @@
 """The ticket activity keeper of one org's poll (ingest/activity_sync.py), set up for what the loaded rules read:
-comments and the ticket History are read only when a condition names `latest_comment_text` or `changed_by`."""
+comments and the ticket History are read only when a condition names `latest_comment_text` or `changed_by`, and
+a reply the ticket alone tells about is read only when a condition names a reply's text, thread or author."""
 
 from __future__ import annotations
 
@@ -10,6 +11,10 @@ from worker.desk.client import DeskClient
 from worker.engine.changed_by import AgentInfo
 from worker.engine.ruleset import RuleSet
 from worker.ingest.activity_sync import ActivityKeeper, agent_info
+
+# What only a thread read gives (the ticket alone gives a reply's time and direction); `text` holds the latest
+# customer message.
+THREAD_READERS = frozenset({"thread", "changed_by", "latest_reply_text", "latest_customer_reply_text", "text"})
 
 
 def condition_roots(rules: RuleSet) -> frozenset[str]:
@@ -29,5 +34,6 @@ def activity_keeper(runtime: Runtime, client: DeskClient) -> ActivityKeeper:
         runtime.store,
         read_comments="latest_comment_text" in roots,
         read_actors="changed_by" in roots,
+        read_threads=bool(roots & THREAD_READERS),
         agents=agents,
     )

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields, replace
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from worker.engine.values import is_closed, parse_time
@@ -52,7 +52,7 @@ class ThreadFact:
     author_name: str | None
     visibility: str
     status: str
-    text: str
+    text: str | None  # None: not read (a thread known from the ticket alone)
 
     @classmethod
     def from_desk(cls, thread: Mapping[str, Any]) -> ThreadFact | None:
@@ -134,7 +134,9 @@ def as_mapping(value: Any) -> Mapping[str, Any]:
 
 
 def iso(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
+    """UTC as the Desk writes times: milliseconds when there are any, "Z"."""
+    spec = "milliseconds" if moment.microsecond else "seconds"
+    return moment.astimezone(timezone.utc).isoformat(timespec=spec).replace("+00:00", "Z")
 
 
 def _later(value: str | None, than: str | None) -> bool:
@@ -246,6 +248,26 @@ def _with_comments(activity: Activity, comments: Sequence[Mapping[str, Any]] | N
         return activity
     newest = max(comments, key=lambda comment: parse_time(comment.get("commentedTime")) or datetime.min)
     return replace(activity, latest_comment_text=str(newest.get("content") or ""))
+
+
+def thread_from_ticket(previous: Mapping[str, Any], ticket: Mapping[str, Any], new_threads: int) -> ThreadFact | None:
+    """The one new thread of a change as the ticket alone tells it (no call), or None when it cannot: a customer
+    message moves customerResponseTime (its time); an outgoing lastThread that did not is an agent's reply, timed
+    at the change's modifiedTime and taken as public and sent. Its text, author and id stay unknown."""
+    if new_threads != 1:
+        return None
+    last = as_mapping(ticket.get("lastThread"))
+    direction = str(last.get("direction") or "").lower()
+    moved = ticket.get("customerResponseTime") != previous.get("customerResponseTime")
+    if moved and direction in ("", "in"):
+        at, direction, author = parse_time(ticket.get("customerResponseTime")), "in", "END_USER"
+    elif not moved and direction == "out":
+        at, author = parse_time(ticket.get("modifiedTime")), "AGENT"
+    else:
+        return None
+    if at is None:
+        return None
+    return ThreadFact("", at, direction, last.get("channel"), author, None, None, None, "public", "SUCCESS", None)
 
 
 def newest_thread(threads: Sequence[ThreadFact], direction: str | None = None) -> ThreadFact | None:

@@ -3,8 +3,11 @@
 
 API calls per changed ticket (a change that brings none of these costs none):
 - new threads (threadCount grew): one GET /tickets/{id}/threads, newest first, limit the new threads + 1 (at most
-  100): reply times, authors, channel and text. A ticket with no activity kept yet (mirrored before) is read once
-  with limit 100, so its counts start from its history; a new ticket with one thread is read from the ticket.
+  100): reply times, authors, channel and text. Unless a loaded rule reads a reply's text, author or thread
+  (`read_threads`), one new thread the ticket tells about (a customer message moves customerResponseTime; an
+  outgoing lastThread is an agent's reply) costs nothing: its time and direction come from the ticket. A ticket
+  with no activity kept yet (mirrored before) is read once with limit 100, so its counts start from its history;
+  a new ticket with one thread is read from the ticket.
 - new comments, only when a loaded rule reads latest_comment_text or changed_by: one GET /tickets/{id}/comments,
   newest first, limit the new comments (at most 100).
 - changed_by of a ticket.created, ticket.updated or ticket.reopened event that is not deskpilot's own, only when a
@@ -27,7 +30,7 @@ import structlog
 from worker.desk.client import DeskClient
 from worker.desk.errors import Forbidden, NotFound
 from worker.desk.paging import MAX_LIMIT
-from worker.engine.activity import TEXT_FIELDS, Activity, ThreadFact, advance, newest_thread
+from worker.engine.activity import TEXT_FIELDS, Activity, ThreadFact, advance, newest_thread, thread_from_ticket
 from worker.engine.changed_by import AgentInfo, derive
 from worker.ingest.diff import Observation, count_of
 from worker.store import Store
@@ -55,6 +58,7 @@ class ActivityKeeper:
     store: Store
     read_comments: bool = False  # a loaded rule reads latest_comment_text (or changed_by)
     read_actors: bool = False  # a loaded rule reads changed_by
+    read_threads: bool = True  # False: a change with one new thread the ticket tells about costs no call
     agents: Callable[[], Mapping[str, AgentInfo]] = dict  # agent id -> {email, name, teams}, asked once
     _seen: dict[str, _Seen] = field(default_factory=dict)
     _agents: Mapping[str, AgentInfo] | None = None
@@ -73,7 +77,9 @@ class ActivityKeeper:
         ticket_id = str(ticket["id"])
         stored = self.activities.get_many(self.org_id, [ticket_id]).get(ticket_id)
         known = Activity.from_dict(stored) if stored else None
-        threads = self._threads(ticket_id, _thread_limit(known, previous, ticket, seen))
+        limit = _thread_limit(known, previous, ticket, seen)
+        guess = thread_from_ticket(previous, ticket, seen.new_threads) if limit and known and previous else None
+        threads = [guess] if guess is not None and not self.read_threads else self._threads(ticket_id, limit)
         comments = self._comments(ticket_id, seen.new_comments) if self.read_comments or self.read_actors else None
         activity = _trimmed(advance(known, previous, ticket, threads, comments))
         self._seen[ticket_id] = _Seen(activity, tuple(threads or ()), tuple(comments or ()))

@@ -109,3 +109,27 @@ def test_replies_and_a_reopen_make_their_own_events_with_anchors_counters_and_ac
     poller.poll()
     stored = Activities(store.redis, store.keys).get_many(client.org_id, [ticket["id"]])[ticket["id"]]
     assert stored["reopen_count"] == 1 and stored["agent_reply_count"] == agent_replies
+
+
+def test_without_a_rule_reading_texts_or_authors_a_reply_costs_no_call(client, sandbox, redis_server):
+    store = Store.connect(redis_server.client())
+    keeper = ActivityKeeper(client, store, read_threads=False)
+    poller = Poller(client, store, lambda _id: None, overlap=timedelta(seconds=5), activity=keeper)
+    poller.poll()
+    ticket = open_ticket(client)
+    agent_reply(client, ticket["id"], "first")  # the ticket's first change: its history is read once
+    polled(poller, store)
+    calls = Calls(client)
+    before = Activities(store.redis, store.keys).get_many(client.org_id, [ticket["id"]])[ticket["id"]]
+    agent_reply(client, ticket["id"], "second")
+    assert set(polled(poller, store)) == {"ticket.agent_replied"}
+    sandbox.control.post(f"/_sandbox/tickets/{ticket['id']}/customerReply").raise_for_status()
+    seen = polled(poller, store)["ticket.replied"].ticket
+    assert calls.seen["threads"] == 0
+    assert seen["agent_reply_count"] == before["agent_reply_count"] + 1
+    assert seen["customer_reply_count"] == before["customer_reply_count"] + 1
+    assert seen["last_reply_by"] == "customer" and seen["latest_reply_text"] is None
+    assert (
+        seen["last_customer_reply_at"]
+        == client.transport.request("GET", f"/tickets/{ticket['id']}")["customerResponseTime"]
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from worker.engine.activity import Activity, ThreadFact, advance, first_sight
+from worker.engine.activity import Activity, ThreadFact, advance, first_sight, iso, thread_from_ticket
 
 CREATED = "2026-11-02T09:00:00Z"
 TICKET = {
@@ -139,3 +139,21 @@ def test_round_trip_through_a_dict():
     activity = first_sight(TICKET, None)
     assert Activity.from_dict({**activity.to_dict(), "unknown_key": 1}) == activity
     assert set(activity.fields()) >= {"assigned_at", "reopen_count", "latest_comment_text", "last_reply_by"}
+
+
+def test_one_new_thread_is_told_by_the_ticket_alone_when_it_can_be():
+    before = {**TICKET, "threadCount": "1"}
+    customer = changed(before, "2026-11-02T10:00:00Z", threadCount="2", customerResponseTime="2026-11-02T09:59:00Z")
+    fact = thread_from_ticket(before, customer, 1)
+    assert fact is not None and (fact.direction, iso(fact.at), fact.text) == ("in", "2026-11-02T09:59:00Z", None)
+    agent = changed(
+        before, "2026-11-02T10:00:00Z", threadCount="2", lastThread={"direction": "out", "channel": "EMAIL"}
+    )
+    fact = thread_from_ticket(before, agent, 1)
+    assert fact is not None and (fact.direction, fact.channel, iso(fact.at)) == ("out", "EMAIL", "2026-11-02T10:00:00Z")
+    activity = advance(advance(None, None, TICKET), before, agent, [fact])
+    assert activity.agent_reply_count == 1 and activity.latest_reply_text is None
+    # several threads, or an outgoing one that moved customerResponseTime: only the threads tell
+    assert thread_from_ticket(before, agent, 2) is None
+    assert thread_from_ticket(before, {**agent, "customerResponseTime": "2026-11-02T09:59:00Z"}, 1) is None
+    assert thread_from_ticket(before, {**agent, "lastThread": None}, 1) is None
