@@ -37,65 +37,16 @@ MAX_LIVE_FEEDS = 16  # each open feed holds a worker thread of the console while
 
 
 def build_app(ctx: ConsoleContext, stop: threading.Event) -> Starlette:
-    templates = Jinja2Templates(directory=str(HERE / "templates"))
-    templates.env.globals["csrf"] = ctx.access.csrf_token
-
-    def page(request: Request, name: str, **data: Any) -> Response:
-        return templates.TemplateResponse(request, name, {"page": name.removesuffix(".html"), **data})
-
-    def home(request: Request) -> Response:
-        return page(request, "overview.html", o=overview(ctx))
-
-    def rules(request: Request) -> Response:
-        return page(request, "rules.html", r=pages.rules_page(ctx))
-
-    def ticket(request: Request) -> Response:
-        query = request.query_params.get("q", "").strip()
-        return page(request, "ticket.html", query=query, t=ticket_view(ctx, query) if query else None)
-
-    def sla(request: Request) -> Response:
-        return page(request, "sla.html", s=pages.sla_page(ctx))
-
-    def dead_letters(request: Request) -> Response:
-        retried = request.query_params.get("retried")
-        return page(request, "dead_letters.html", d=pages.dead_letters(ctx), retried=retried)
-
-    async def retry(request: Request) -> Response:
-        form = await request.form()
-        refused = ctx.access.same_site_post(request, str(form.get("csrf") or ""))
-        if refused:
-            return PlainTextResponse(f"refused: {refused}", status_code=403)
-        entry_id = str(form.get("id") or "") or None
-        if entry_id is None and form.get("all") != "1":
-            return PlainTextResponse("name a dead letter (id) or all=1", status_code=400)
-        count = await run_in_threadpool(pages.retry, ctx, entry_id)
-        return RedirectResponse(f"/dead-letters?retried={count}", status_code=303)
-
-    def feed(request: Request) -> Response:
-        rows, last = pages.feed_backlog(ctx)
-        return page(request, "feed.html", rows=rows, last=last)
-
-    feeds = threading.BoundedSemaphore(MAX_LIVE_FEEDS)
-
-    def feed_events(request: Request) -> Response:
-        if not feeds.acquire(blocking=False):
-            return PlainTextResponse(f"{MAX_LIVE_FEEDS} live feeds are open already; close one", status_code=503)
-        start = request.headers.get("last-event-id") or request.query_params.get("after") or "$"
-        return StreamingResponse(
-            _stream(ctx, start, stop, feeds.release),
-            media_type="text/event-stream",
-            headers={"Cache-Control": "no-store"},
-        )
-
+    handlers = _Handlers(ctx, stop)
     routes = [
-        Route("/", home),
-        Route("/rules", rules),
-        Route("/ticket", ticket),
-        Route("/sla", sla),
-        Route("/dead-letters", dead_letters),
-        Route("/dead-letters/retry", retry, methods=["POST"]),
-        Route("/feed", feed),
-        Route("/feed/events", feed_events),
+        Route("/", handlers.home),
+        Route("/rules", handlers.rules),
+        Route("/ticket", handlers.ticket),
+        Route("/sla", handlers.sla),
+        Route("/dead-letters", handlers.dead_letters),
+        Route("/dead-letters/retry", handlers.retry, methods=["POST"]),
+        Route("/feed", handlers.feed),
+        Route("/feed/events", handlers.feed_events),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     return Starlette(
@@ -103,6 +54,61 @@ def build_app(ctx: ConsoleContext, stop: threading.Event) -> Starlette:
         middleware=[Middleware(_Guard, ctx=ctx)],
         exception_handlers={redis_lib.RedisError: _redis_away},
     )
+
+
+class _Handlers:
+    """One method per route; each page's data comes from its module, the template renders it."""
+
+    def __init__(self, ctx: ConsoleContext, stop: threading.Event) -> None:
+        self.ctx, self.stop = ctx, stop
+        self.templates = Jinja2Templates(directory=str(HERE / "templates"))
+        self.templates.env.globals["csrf"] = ctx.access.csrf_token
+        self.feeds = threading.BoundedSemaphore(MAX_LIVE_FEEDS)
+
+    def page(self, request: Request, name: str, **data: Any) -> Response:
+        return self.templates.TemplateResponse(request, name, {"page": name.removesuffix(".html"), **data})
+
+    def home(self, request: Request) -> Response:
+        return self.page(request, "overview.html", o=overview(self.ctx))
+
+    def rules(self, request: Request) -> Response:
+        return self.page(request, "rules.html", r=pages.rules_page(self.ctx))
+
+    def ticket(self, request: Request) -> Response:
+        query = request.query_params.get("q", "").strip()
+        return self.page(request, "ticket.html", query=query, t=ticket_view(self.ctx, query) if query else None)
+
+    def sla(self, request: Request) -> Response:
+        return self.page(request, "sla.html", s=pages.sla_page(self.ctx))
+
+    def dead_letters(self, request: Request) -> Response:
+        retried = request.query_params.get("retried")
+        return self.page(request, "dead_letters.html", d=pages.dead_letters(self.ctx), retried=retried)
+
+    async def retry(self, request: Request) -> Response:
+        form = await request.form()
+        refused = self.ctx.access.same_site_post(request, str(form.get("csrf") or ""))
+        if refused:
+            return PlainTextResponse(f"refused: {refused}", status_code=403)
+        entry_id = str(form.get("id") or "") or None
+        if entry_id is None and form.get("all") != "1":
+            return PlainTextResponse("name a dead letter (id) or all=1", status_code=400)
+        count = await run_in_threadpool(pages.retry, self.ctx, entry_id)
+        return RedirectResponse(f"/dead-letters?retried={count}", status_code=303)
+
+    def feed(self, request: Request) -> Response:
+        rows, last = pages.feed_backlog(self.ctx)
+        return self.page(request, "feed.html", rows=rows, last=last)
+
+    def feed_events(self, request: Request) -> Response:
+        if not self.feeds.acquire(blocking=False):
+            return PlainTextResponse(f"{MAX_LIVE_FEEDS} live feeds are open already; close one", status_code=503)
+        start = request.headers.get("last-event-id") or request.query_params.get("after") or "$"
+        return StreamingResponse(
+            _stream(self.ctx, start, self.stop, self.feeds.release),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-store"},
+        )
 
 
 def _redis_away(request: Request, exc: Exception) -> Response:
