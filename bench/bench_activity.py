@@ -31,6 +31,7 @@ from tests.support.sandbox import SandboxProcess  # noqa: E402
 from worker.app.desk_config import desk_config  # noqa: E402
 from worker.desk.client import DeskClient  # noqa: E402
 from worker.desk.retry import RetryPolicy  # noqa: E402
+from worker.engine.schema import EVENT_KINDS  # noqa: E402
 from worker.ingest.activity_sync import ActivityKeeper  # noqa: E402
 from worker.ingest.poller import Poller  # noqa: E402
 from worker.store import Store  # noqa: E402
@@ -58,7 +59,8 @@ def change(client: DeskClient, sandbox: SandboxProcess, kind: str, ticket_id: st
 def keeper_for(mode: str, client: DeskClient, store: Store) -> ActivityKeeper | None:
     if mode == "none":
         return None
-    return ActivityKeeper(client, store, read_actors=mode == "full", read_threads=mode == "full")
+    actors = frozenset(EVENT_KINDS) if mode == "full" else frozenset()
+    return ActivityKeeper(client, store, actor_kinds=actors, read_threads=mode == "full")
 
 
 def run(kind: str, mode: str, changes: int) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """The ticket activity keeper of one org's poll (ingest/activity_sync.py), set up for what the loaded rules read:
-comments and the ticket History are read only when a condition names `latest_comment_text` or `changed_by`, and
-a reply the ticket alone tells about is read only when a condition names a reply's text, thread or author."""
+the ticket History only for the event kinds a rule reads `changed_by` on, comments only for `latest_comment_text`
+(or `changed_by` on ticket.commented), and a reply the ticket alone tells about only when a condition names a
+reply's text or thread, or its author (`changed_by` on a reply event)."""
 
 from __future__ import annotations
 
@@ -13,17 +14,29 @@ from worker.engine.ruleset import RuleSet
 from worker.ingest.activity_sync import ActivityKeeper, agent_info
 
 # What only a thread read gives (the ticket alone gives a reply's time and direction); `text` holds the latest
-# customer message.
-THREAD_READERS = frozenset({"thread", "changed_by", "latest_reply_text", "latest_customer_reply_text", "text"})
+# customer message. A reply's author (changed_by on a reply) needs the read too.
+THREAD_READERS = frozenset({"thread", "latest_reply_text", "latest_customer_reply_text", "text"})
+REPLY_KINDS = frozenset({"ticket.replied", "ticket.agent_replied"})
+
+
+def condition_reads(rules: RuleSet) -> dict[str, frozenset[str]]:
+    """Each top-level field the rules' conditions read (`thread.channel` -> `thread`), with the event kinds of the
+    rules that read it."""
+    reads: dict[str, set[str]] = {}
+    for rule in rules.rules:
+        for leaf in rule.condition.leaves:
+            reads.setdefault(leaf.path.split(".")[0], set()).update(rule.kinds)
+    return {root: frozenset(kinds) for root, kinds in reads.items()}
 
 
 def condition_roots(rules: RuleSet) -> frozenset[str]:
-    """The top-level fields the rules' conditions read (`thread.channel` -> `thread`)."""
-    return frozenset(leaf.path.split(".")[0] for rule in rules.rules for leaf in rule.condition.leaves)
+    """The top-level fields the rules' conditions read (the webhook intake asks whether changed_by is one)."""
+    return frozenset(condition_reads(rules))
 
 
 def activity_keeper(runtime: Runtime, client: DeskClient) -> ActivityKeeper:
-    roots = condition_roots(runtime.rules.current())
+    reads = condition_reads(runtime.rules.current())
+    actor_kinds = reads.get("changed_by", frozenset())
 
     def agents() -> Mapping[str, AgentInfo]:  # only asked when an event's actor is an agent (the cached directory)
         catalogue = runtime.directories.catalogue(client)
@@ -32,8 +45,8 @@ def activity_keeper(runtime: Runtime, client: DeskClient) -> ActivityKeeper:
     return ActivityKeeper(
         client,
         runtime.store,
-        read_comments="latest_comment_text" in roots,
-        read_actors="changed_by" in roots,
-        read_threads=bool(roots & THREAD_READERS),
+        read_comments="latest_comment_text" in reads or "ticket.commented" in actor_kinds,
+        actor_kinds=actor_kinds,
+        read_threads=bool(reads.keys() & THREAD_READERS or actor_kinds & REPLY_KINDS),
         agents=agents,
     )

@@ -3,10 +3,11 @@
 An event's actor is one of
     deskpilot   the loop guard matched the change to deskpilot's own write record (ingest/loop_guard.py)
     customer    a new incoming thread (ticket.replied), or the ticket History's actor of type Contact
-    agent       a new outgoing thread (its responder), a new comment (its commenter), the History's actor of type
-                Agent, or else the ticket's modifiedBy (an agent id)
-    automation  the History's actor is the Desk's own: Workflow, Macro, Supervise, Blueprint, SLA, assignment
-                rules, notification rules, ZIA, System
+    agent       a new outgoing thread written by an agent (its responder), a new comment (its commenter), the
+                History's actor of type Agent, or else the ticket's modifiedBy (an agent id)
+    automation  an outgoing thread whose author is not an agent (the Desk's auto-replies), or the History's actor
+                is the Desk's own: Workflow, Macro, Supervise, Blueprint, SLA, assignment rules, notification
+                rules, ZIA, System
     unknown     nothing told (no History endpoint, no modifiedBy)
 
 `derive` returns a plain mapping the event's ticket carries as `changed_by` ({kind, id, email, name, teams,
@@ -79,6 +80,8 @@ def derive(
         return actor("customer", "threads", email=thread.author_email if thread else None)
     if kind == "ticket.agent_replied":
         thread = newest_thread(threads, "out")
+        if thread is not None and str(thread.author_type or "AGENT").upper() != "AGENT":  # the Desk's own mail
+            return actor("automation", "threads", name=thread.author_name or thread.author_type)
         if thread is not None:
             return actor("agent", "threads", thread.author_id, agents, email=thread.author_email)
         return actor("agent", "threads")

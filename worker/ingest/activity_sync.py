@@ -8,10 +8,11 @@ API calls per changed ticket (a change that brings none of these costs none):
   outgoing lastThread is an agent's reply) costs nothing: its time and direction come from the ticket. A ticket
   with no activity kept yet (mirrored before) is read once with limit 100, so its counts start from its history;
   a new ticket with one thread is read from the ticket.
-- new comments, only when a loaded rule reads latest_comment_text or changed_by: one GET /tickets/{id}/comments,
-  newest first, limit the new comments (at most 100).
+- new comments, only when a loaded rule reads latest_comment_text, or changed_by on ticket.commented: one GET
+  /tickets/{id}/comments, newest first, limit the new comments (at most 100).
 - changed_by of a ticket.created, ticket.updated or ticket.reopened event that is not deskpilot's own, only when a
-  loaded rule reads changed_by: one GET /tickets/{id}/History (limit 10) per change, shared by its events. Where
+  loaded rule listening to that kind reads changed_by: one GET /tickets/{id}/History (limit 10) per change,
+  shared by its events. Where
   the Desk answers 404/403 the ticket's modifiedBy is used instead, and the History is not asked again for an hour
   (`<ns>:activity:<org>:no-history`, every process).
 - status and assignee changes: none (the mirror's diff).
@@ -56,8 +57,8 @@ class _Seen:
 class ActivityKeeper:
     client: DeskClient
     store: Store
-    read_comments: bool = False  # a loaded rule reads latest_comment_text (or changed_by)
-    read_actors: bool = False  # a loaded rule reads changed_by
+    read_comments: bool = False  # a loaded rule reads latest_comment_text, or changed_by on ticket.commented
+    actor_kinds: frozenset[str] = frozenset()  # the event kinds a loaded rule reads changed_by on
     read_threads: bool = True  # False: a change with one new thread the ticket tells about costs no call
     agents: Callable[[], Mapping[str, AgentInfo]] = dict  # agent id -> {email, name, teams}, asked once
     _seen: dict[str, _Seen] = field(default_factory=dict)
@@ -80,7 +81,7 @@ class ActivityKeeper:
         limit = _thread_limit(known, previous, ticket, seen)
         guess = thread_from_ticket(previous, ticket, seen.new_threads) if limit and known and previous else None
         threads = [guess] if guess is not None and not self.read_threads else self._threads(ticket_id, limit)
-        comments = self._comments(ticket_id, seen.new_comments) if self.read_comments or self.read_actors else None
+        comments = self._comments(ticket_id, seen.new_comments) if self.read_comments else None
         activity = _trimmed(advance(known, previous, ticket, threads, comments))
         self._seen[ticket_id] = _Seen(activity, tuple(threads or ()), tuple(comments or ()))
 
@@ -91,9 +92,10 @@ class ActivityKeeper:
             return ticket
         direction = {"ticket.replied": "in", "ticket.agent_replied": "out"}.get(kind)
         thread = newest_thread(seen.threads, direction) if seen.threads else None
-        if self.read_actors and kind in ACTOR_KINDS and not by_deskpilot and not seen.history_read:
+        wants_history = kind in ACTOR_KINDS and kind in self.actor_kinds
+        if wants_history and not by_deskpilot and not seen.history_read:
             seen.history, seen.history_read = self._history(str(ticket["id"])), True
-        agents = self._agent_info() if self.read_actors else None  # names and teams: only for a rule that asks
+        agents = self._agent_info() if kind in self.actor_kinds else None  # names and teams: for a rule that asks
         actor = derive(kind, by_deskpilot, ticket, seen.threads, seen.comments, seen.history, agents)
         view = {**ticket, **seen.activity.fields(), "changed_by": actor}
         view["thread"] = thread.view() if thread is not None else None

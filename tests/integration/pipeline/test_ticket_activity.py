@@ -15,6 +15,7 @@ from tests.integration.desk.conftest import desk_settings
 from worker.app.desk_config import desk_config
 from worker.desk.client import DeskClient
 from worker.desk.retry import RetryPolicy
+from worker.engine.schema import EVENT_KINDS
 from worker.ingest.activity_sync import ActivityKeeper
 from worker.ingest.poller import Poller
 from worker.store import Store
@@ -65,7 +66,7 @@ def polled(poller: Poller, store: Store) -> dict[str, dict]:
 
 def test_replies_and_a_reopen_make_their_own_events_with_anchors_counters_and_actors(client, sandbox, redis_server):
     store = Store.connect(redis_server.client())
-    keeper = ActivityKeeper(client, store, read_actors=True, read_comments=True)
+    keeper = ActivityKeeper(client, store, actor_kinds=frozenset(EVENT_KINDS), read_comments=True)
     poller = Poller(client, store, lambda _id: None, overlap=timedelta(seconds=5), activity=keeper)
     poller.poll()  # the backfill: no events, no activity yet
     ticket = open_ticket(client)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from worker.engine.activity import ThreadFact
@@ -39,6 +41,12 @@ def test_replies_name_their_authors():
     assert (agent["kind"], agent["id"], agent["email"], agent["teams"]) == ("agent", "7", "jane@x.test", ["Tier 2"])
     by_email = derive("ticket.agent_replied", False, TICKET, [fact("out", email="JANE@x.test")], agents=AGENTS)
     assert by_email["id"] == "7" and by_email["teams"] == ["Tier 2"]
+
+
+def test_an_outgoing_thread_not_written_by_an_agent_is_automation():
+    auto = replace(fact("out"), author_type="SYSTEM", author_name="Auto-acknowledgement")
+    made = derive("ticket.agent_replied", False, TICKET, [auto])
+    assert (made["kind"], made["name"]) == ("automation", "Auto-acknowledgement")
 
 
 def test_history_tells_agents_contacts_and_automation_apart():
