@@ -35,6 +35,7 @@ from worker.engine.ruleset import RuleSet
 from worker.store import Store
 
 START_TIMEOUT_S = 10.0
+MIN_TOKEN_CHARS = 16
 
 
 def is_loopback(host: str) -> bool:
@@ -47,6 +48,11 @@ def is_loopback(host: str) -> bool:
 
 
 def check_bind(host: str, token: str) -> None:
+    if token and len(token) < MIN_TOKEN_CHARS:
+        raise PreflightError(
+            f"DESKPILOT_CONSOLE_TOKEN has {len(token)} characters: use at least {MIN_TOKEN_CHARS} random ones "
+            "(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')"
+        )
     if not is_loopback(host) and not token:
         raise PreflightError(
             f"DESKPILOT_CONSOLE_HOST={host} is reachable from other machines: set DESKPILOT_CONSOLE_TOKEN to a long "
@@ -67,7 +73,6 @@ def bind(host: str, port: int) -> socket.socket:
             "set DESKPILOT_CONSOLE_PORT to a free port, or 0 for no console"
         ) from None
     sock.listen(128)
-    sock.set_inheritable(True)
     return sock
 
 

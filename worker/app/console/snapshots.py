@@ -97,5 +97,10 @@ class Snapshots:
     def _with_timelines(self, org_id: str, batch: list[tuple[str, str]]) -> Iterator[tuple[dict, Timeline]]:
         timelines = self.store.timelines.get_many(org_id, [ticket_id for ticket_id, _ in batch])
         for ticket_id, raw in batch:
-            if ticket_id in timelines:
-                yield json.loads(raw), Timeline.from_dict(timelines[ticket_id])
+            if ticket_id not in timelines:
+                continue
+            try:
+                timeline = Timeline.from_dict(timelines[ticket_id])
+            except ValueError:  # one unreadable timeline leaves its ticket out, not the board empty
+                continue
+            yield json.loads(raw), timeline

@@ -156,7 +156,12 @@ def _sla(ctx: ConsoleContext, view: TicketView) -> None:
     if raw is None:
         view.sla_text = "Its history has not been read yet (the poller reads it within a few polls)."
         return
-    rules, timeline = ctx.rules(), Timeline.from_dict(raw)
+    try:
+        timeline = Timeline.from_dict(raw)
+    except ValueError as exc:
+        view.sla_text = f"Its SLA timeline in Redis is unreadable ({exc}); the poller rewrites it at the next change."
+        return
+    rules = ctx.rules()
     now = server_now(ctx.store.redis)
     fired = ctx.store.timelines.fired(view.org_id, view.ticket_id)
     view.sla_text = explain(rules, view.ticket, timeline, now, fired)
