@@ -1,7 +1,7 @@
 """The ticket activity keeper of one org's poll (ingest/activity_sync.py), set up for what the loaded rules read:
 the ticket History only for the event kinds a rule reads `changed_by` on, comments only for `latest_comment_text`
 (or `changed_by` on ticket.commented), and a reply the ticket alone tells about only when a condition names a
-reply's text or thread, or its author (`changed_by` on a reply event)."""
+reply's text or thread, or its author (`changed_by` in a rule on that reply's event kind)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,8 @@ from worker.engine.ruleset import RuleSet
 from worker.ingest.activity_sync import ActivityKeeper, agent_info
 
 # What only a thread read gives (the ticket alone gives a reply's time and direction); `text` holds the latest
-# customer message. A reply's author (changed_by on a reply) needs the read too.
+# customer message. A reply's author (changed_by on a reply event) is read by the keeper for those events.
 THREAD_READERS = frozenset({"thread", "latest_reply_text", "latest_customer_reply_text", "text"})
-REPLY_KINDS = frozenset({"ticket.replied", "ticket.agent_replied"})
 
 
 def condition_reads(rules: RuleSet) -> dict[str, frozenset[str]]:
@@ -47,6 +46,6 @@ def activity_keeper(runtime: Runtime, client: DeskClient) -> ActivityKeeper:
         runtime.store,
         read_comments="latest_comment_text" in reads or "ticket.commented" in actor_kinds,
         actor_kinds=actor_kinds,
-        read_threads=bool(reads.keys() & THREAD_READERS or actor_kinds & REPLY_KINDS),
+        read_threads=bool(reads.keys() & THREAD_READERS),
         agents=agents,
     )

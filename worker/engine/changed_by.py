@@ -2,7 +2,8 @@
 
 An event's actor is one of
     deskpilot   the loop guard matched the change to deskpilot's own write record (ingest/loop_guard.py)
-    customer    a new incoming thread (ticket.replied), or the ticket History's actor of type Contact
+    customer    a new incoming thread (ticket.replied; an update or reopen that came with one and no outgoing
+                thread, where the History does not tell), or the ticket History's actor of type Contact
     agent       a new outgoing thread written by an agent (its responder), a new comment (its commenter), the
                 History's actor of type Agent, or else the ticket's modifiedBy (an agent id)
     automation  an outgoing thread whose author is not an agent (the Desk's auto-replies), or the History's actor
@@ -93,6 +94,9 @@ def derive(
         entry = _history_entry(history, parse_time(ticket.get("modifiedTime")))
         if entry is not None:
             return _from_history(entry, agents)
+    incoming = newest_thread(threads, "in")
+    if incoming is not None and newest_thread(threads, "out") is None:  # the Desk reopens on a customer's reply
+        return actor("customer", "threads", email=incoming.author_email)
     if ticket.get("modifiedBy"):
         return actor("agent", "modifiedBy", ticket["modifiedBy"], agents)
     if kind == "ticket.created" and ticket.get("customerResponseTime"):

@@ -3,11 +3,11 @@
 
 API calls per changed ticket (a change that brings none of these costs none):
 - new threads (threadCount grew): one GET /tickets/{id}/threads, newest first, limit the new threads + 1 (at most
-  100): reply times, authors, channel and text. Unless a loaded rule reads a reply's text, author or thread
-  (`read_threads`), one new thread the ticket tells about (a customer message moves customerResponseTime; an
-  outgoing lastThread is an agent's reply) costs nothing: its time and direction come from the ticket. A ticket
-  with no activity kept yet (mirrored before) is read once with limit 100, so its counts start from its history;
-  a new ticket with one thread is read from the ticket.
+  100): reply times, authors, channel and text. Unless a loaded rule reads a reply's text or thread
+  (`read_threads`) or changed_by on this reply's event kind, one new thread the ticket tells about (a customer
+  message moves customerResponseTime; an outgoing lastThread is an agent's reply) costs nothing: its time and
+  direction come from the ticket. A ticket with no activity kept yet (mirrored before) is read once with limit
+  100, so its counts start from its history; a new ticket with one thread is read from the ticket.
 - new comments, only when a loaded rule reads latest_comment_text, or changed_by on ticket.commented: one GET
   /tickets/{id}/comments, newest first, limit the new comments (at most 100).
 - changed_by of a ticket.created, ticket.updated or ticket.reopened event that is not deskpilot's own, only when a
@@ -41,6 +41,7 @@ log = structlog.get_logger(__name__)
 HISTORY_LIMIT = 10
 NO_HISTORY_MEMORY_MS = 3_600_000  # a Desk that answered 404/403 for the History is asked again after an hour
 TEXT_LIMIT = 500  # characters of a latest text kept (a long mail is not copied into Redis whole)
+REPLY_KINDS = frozenset({"ticket.replied", "ticket.agent_replied"})
 ACTOR_KINDS = ("ticket.created", "ticket.updated", "ticket.reopened")  # the kinds whose actor only the History tells
 
 
@@ -59,7 +60,7 @@ class ActivityKeeper:
     store: Store
     read_comments: bool = False  # a loaded rule reads latest_comment_text, or changed_by on ticket.commented
     actor_kinds: frozenset[str] = frozenset()  # the event kinds a loaded rule reads changed_by on
-    read_threads: bool = True  # False: a change with one new thread the ticket tells about costs no call
+    read_threads: bool = True  # False (no rule reads a reply's text or thread): one new thread costs no call
     agents: Callable[[], Mapping[str, AgentInfo]] = dict  # agent id -> {email, name, teams}, asked once
     _seen: dict[str, _Seen] = field(default_factory=dict)
     _agents: Mapping[str, AgentInfo] | None = None
@@ -80,7 +81,9 @@ class ActivityKeeper:
         known = Activity.from_dict(stored) if stored else None
         limit = _thread_limit(known, previous, ticket, seen)
         guess = thread_from_ticket(previous, ticket, seen.new_threads) if limit and known and previous else None
-        threads = [guess] if guess is not None and not self.read_threads else self._threads(ticket_id, limit)
+        author_wanted = bool(set(seen.kinds) & self.actor_kinds & REPLY_KINDS)  # changed_by on this reply event
+        lean = not self.read_threads and not author_wanted
+        threads = [guess] if guess is not None and lean else self._threads(ticket_id, limit)
         comments = self._comments(ticket_id, seen.new_comments) if self.read_comments else None
         activity = _trimmed(advance(known, previous, ticket, threads, comments))
         self._seen[ticket_id] = _Seen(activity, tuple(threads or ()), tuple(comments or ()))

@@ -102,3 +102,9 @@ def test_the_condition_in_a_rule():
 def test_unknown_values_are_load_errors_with_their_place(value):
     with pytest.raises(RuleLoadError, match=r"rules.yaml:6:\d+: .*changed_by"):
         load_rules_text(RULE.replace("[agent]", f"['{value}']"))
+
+
+def test_an_update_or_reopen_that_came_with_a_customer_message_is_the_customer_s():
+    customer = [fact("in", email="c@y.test")]
+    assert derive("ticket.reopened", False, TICKET, customer)["kind"] == "customer"
+    assert derive("ticket.reopened", False, TICKET, [*customer, fact("out")])["kind"] == "unknown"
