@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any
 
+from sandbox.records.vendor_fields import ticket_extras
 from sandbox.state import Org, Record, public
 
 # The list example's fields (GET /tickets): no description, custom fields, counts other than threads/comments.
@@ -111,9 +112,15 @@ def ticket_view(org: Org, ticket: Record, include: Collection[str] = ()) -> Reco
     return _embed(org, ticket, public(ticket), include)
 
 
+def ticket_full_view(org: Org, ticket: Record, include: Collection[str] = ()) -> Record:
+    """GET /tickets/{id} and the answer of a create or update: the full ticket plus the fields the vendor's spec
+    lists as always present (records/vendor_fields.py), the ticket's own values first."""
+    return _embed(org, ticket, {**ticket_extras(org, ticket), **public(ticket)}, include)
+
+
 def ticket_merged_view(org: Org, ticket: Record) -> Record:
     """The answer of merge and split: the full ticket without isDeleted, as the seed's examples show them."""
-    view = ticket_view(org, ticket)
+    view = ticket_full_view(org, ticket)
     view.pop("isDeleted", None)
     return view
 

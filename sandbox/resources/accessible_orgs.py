@@ -10,40 +10,16 @@ which this shape does not have); the list is not paged (the spec has no paging h
 from __future__ import annotations
 
 from sandbox.api import Call, Endpoint, Reply, listing
+from sandbox.records.vendor_fields import organization_extras
 from sandbox.state import Org, Record, public
 
 SCOPES = ("Desk.basic.READ", "Desk.settings.READ")
-UNKNOWN_KEYS = (
-    "country",
-    "city",
-    "description",
-    "employeeCount",
-    "faviconURL",
-    "street",
-    "alias",
-    "state",
-    "fax",
-    "zip",
-    "website",
-    "mobile",
-    "primaryContact",
-)
 
 
 def accessible_view(org: Org) -> Record:
     profile = public(org.profile)
     profile.pop("organizationName")  # the seed's name of the portal: this shape calls it portalName
-    return {
-        **dict.fromkeys(UNKNOWN_KEYS),
-        **profile,
-        "edition": org.edition.upper(),
-        "portalName": org.portal,
-        "currencyLocale": "US",
-        "currencySymbol": "$",
-        "currencyCode": "USD",
-        "isPayloadEncryptionEnabled": False,
-        "isSandboxPortal": False,
-    }
+    return {**organization_extras(org), **profile}
 
 
 def list_accessible(call: Call) -> Reply:

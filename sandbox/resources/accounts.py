@@ -18,8 +18,9 @@ from sandbox.listing import page, sort_records
 from sandbox.params import PAGING, Sort, include
 from sandbox.records import new_account
 from sandbox.records.common import amount_text
-from sandbox.records.directory import ACCOUNT_CUSTOM_FIELDS
+from sandbox.records.vendor_fields import account_extras
 from sandbox.resources.body_fields import Amount, Field, IdList, Text, body_object
+from sandbox.resources.custom_values import custom_value_fields
 from sandbox.resources.customer_parts import (
     CUSTOMER_CREATE,
     CUSTOMER_READ,
@@ -27,7 +28,6 @@ from sandbox.resources.customer_parts import (
     TICKETS_REQUIRED,
     Attachments,
     Email,
-    LayoutFields,
     OptionalRef,
     Words,
     apply_fields,
@@ -56,9 +56,11 @@ ACCOUNT_FIELDS: dict[str, Field] = {
     "description": Words(max_length=65535),
     "phone": Words(max_length=30),
     "annualrevenue": Amount(),
-    "customFields": LayoutFields(names=tuple(ACCOUNT_CUSTOM_FIELDS)),
+    **custom_value_fields("accounts"),
 }
-READ_ONLY = frozenset({"id", "createdTime", "modifiedTime", "owner"})
+# The vendor's always-present fields shown on one account (records/vendor_fields.py): ignored when sent back.
+VENDOR_READ_ONLY = ("isDeleted", "isFollowing", "isTrashed", "layoutDetails", "layoutId", "webUrl", "zohoCRMAccount")
+READ_ONLY = frozenset({"id", "createdTime", "modifiedTime", "owner", *VENDOR_READ_ONLY})
 LIST_FIELDS = ("website", "accountName", "phone", "id", "email")  # the list example's field set
 LIST_SORTS = ("accountName", "website", "email", "phone", "createdTime", "modifiedTime")
 
@@ -73,6 +75,11 @@ def _read_account(org: Org, body: Any, exclude_id: str | None = None) -> dict[st
     if "annualrevenue" in values:
         values["annualrevenue"] = amount_text(values["annualrevenue"])
     return values
+
+
+def account_view(org: Org, account: Record) -> Record:
+    """One account (read, create, update): its fields over the vendor's always-present ones."""
+    return {**account_extras(org, account), **public(account)}
 
 
 def _with_owner(org: Org, account: Record, view: Record, embeds: Any) -> Record:
@@ -90,19 +97,19 @@ def list_accounts(call: Call) -> Reply:
 
 def get_account(call: Call) -> Reply:
     account = find(call.org, "accounts", call.path["account_id"])
-    return ok(_with_owner(call.org, account, public(account), call.query.get("include", ())))
+    return ok(_with_owner(call.org, account, account_view(call.org, account), call.query.get("include", ())))
 
 
 def create_account(call: Call) -> Reply:
     account = new_account(call.org, **_read_account(call.org, call.body))
     call.org.accounts[account["id"]] = account
-    return ok(public(account))
+    return ok(account_view(call.org, account))
 
 
 def update_account(call: Call) -> Reply:
     account = find(call.org, "accounts", call.path["account_id"])
     apply_fields(account, _read_account(call.org, call.body, exclude_id=account["id"]), call.now_text)
-    return ok(public(account))
+    return ok(account_view(call.org, account))
 
 
 def list_account_tickets(call: Call) -> Reply:

@@ -19,6 +19,7 @@ from sandbox.api import Call, Endpoint, Reply, listing, ok
 from sandbox.errors import not_found, unprocessable
 from sandbox.listing import page
 from sandbox.params import FROM, Choice, Flag, Ids, Integer, Param, include
+from sandbox.records.vendor_fields import agent_extras
 from sandbox.state import Org, Record, public
 
 SCOPES = ("Desk.settings.READ", "Desk.basic.READ")
@@ -78,7 +79,8 @@ def _departments(org: Org, ids: list[str]) -> list[Record]:
 
 
 def agent_view(org: Org, agent: Record, embeds: Any) -> Record:
-    view = public(agent)
+    """The agent's fields over the vendor's always-present ones (name, rolePermissionType, timeZone...)."""
+    view = {**agent_extras(agent, permission_type(agent)), **public(agent)}
     if "profile" in embeds:
         view["profile"] = _named(agent.get("profileId"), agent.get("_profileName"))
     if "role" in embeds:

@@ -15,8 +15,9 @@ from sandbox.api import Call, Endpoint, Reply, listing, ok
 from sandbox.listing import page, sort_records
 from sandbox.params import PAGING, Id, Sort, include
 from sandbox.records import new_contact
-from sandbox.records.directory import CONTACT_CUSTOM_FIELDS
+from sandbox.records.vendor_fields import contact_extras
 from sandbox.resources.body_fields import Field, Text, body_object
+from sandbox.resources.custom_values import custom_value_fields
 from sandbox.resources.customer_parts import (
     CUSTOMER_CREATE,
     CUSTOMER_READ,
@@ -24,7 +25,6 @@ from sandbox.resources.customer_parts import (
     TICKETS_REQUIRED,
     Attachments,
     Email,
-    LayoutFields,
     OptionalRef,
     Words,
     account_summary,
@@ -57,8 +57,20 @@ CONTACT_FIELDS: dict[str, Field] = {
     "country": Words(max_length=30),
     "facebook": Words(max_length=100),
     "twitter": Words(max_length=100),
-    "customFields": LayoutFields(names=tuple(CONTACT_CUSTOM_FIELDS)),
+    **custom_value_fields("contacts"),
 }
+# The vendor's always-present fields shown on one record (records/vendor_fields.py): ignored when sent back.
+VENDOR_READ_ONLY = (
+    "accountCount",
+    "isAnonymous",
+    "isEndUser",
+    "isFollowing",
+    "isSpam",
+    "isTrashed",
+    "layoutDetails",
+    "layoutId",
+    "webUrl",
+)
 READ_ONLY = frozenset(
     {
         "id",
@@ -70,6 +82,7 @@ READ_ONLY = frozenset(
         "modifiedTime",
         "account",
         "owner",
+        *VENDOR_READ_ONLY,
     }
 )
 # The list example's smaller field set.
@@ -95,6 +108,11 @@ def recount_contacts(org: Org, *account_ids: str | None) -> None:
     for account_id in {account_id for account_id in account_ids if account_id in org.accounts}:
         count = sum(1 for contact in org.contacts.values() if contact.get("accountId") == account_id)
         org.accounts[account_id]["customFields"]["contactCount"] = str(count)
+
+
+def contact_view(org: Org, contact: Record) -> Record:
+    """One contact (read, create, update): its fields over the vendor's always-present ones."""
+    return {**contact_extras(org, contact), **public(contact)}
 
 
 def _embedded(org: Org, contact: Record, view: Record, embeds: Any) -> Record:
@@ -133,7 +151,7 @@ def list_contacts(call: Call) -> Reply:
 
 def get_contact(call: Call) -> Reply:
     contact = find(call.org, "contacts", call.path["contact_id"])
-    return ok(_embedded(call.org, contact, public(contact), call.query.get("include", ())))
+    return ok(_embedded(call.org, contact, contact_view(call.org, contact), call.query.get("include", ())))
 
 
 def create_contact(call: Call) -> Reply:
@@ -141,7 +159,7 @@ def create_contact(call: Call) -> Reply:
     contact = new_contact(call.org, **values)
     call.org.contacts[contact["id"]] = contact
     recount_contacts(call.org, contact.get("accountId"))
-    return ok(public(contact))
+    return ok(contact_view(call.org, contact))
 
 
 def update_contact(call: Call) -> Reply:
@@ -152,7 +170,7 @@ def update_contact(call: Call) -> Reply:
     before = contact.get("accountId")
     apply_fields(contact, values, call.now_text)
     recount_contacts(call.org, before, contact.get("accountId"))
-    return ok(public(contact))
+    return ok(contact_view(call.org, contact))
 
 
 def list_contact_tickets(call: Call) -> Reply:

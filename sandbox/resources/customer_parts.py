@@ -22,7 +22,8 @@ from sandbox.listing import page, sort_records
 from sandbox.params import PAGING, Flag, Id, Sort, include
 from sandbox.periods import DUE_DATE, due_in
 from sandbox.records import new_attachment
-from sandbox.resources.body_fields import BadValue, Field, Object, Text, body_object, read_fields
+from sandbox.resources.body_fields import BadValue, Field, Text, body_object, read_fields
+from sandbox.resources.custom_values import merge_cf
 from sandbox.resources.uploads import read_file
 from sandbox.state import Org, Record, public
 
@@ -69,23 +70,6 @@ class OptionalRef(Field):
         return text
 
 
-@dataclass(frozen=True)
-class LayoutFields(Object):
-    """customFields: only the layout's fields (`names`); values kept as text, as the Desk returns them."""
-
-    names: tuple[str, ...] = ()
-
-    def parse(self, org: Org, value: Any) -> dict[str, Any]:
-        fields = super().parse(org, value)
-        if any(name not in self.names for name in fields):
-            raise BadValue()
-        return {name: None if item is None else _as_text(item) for name, item in fields.items()}
-
-
-def _as_text(value: Any) -> str:
-    return ("true" if value else "false") if isinstance(value, bool) else str(value)
-
-
 def read_customer_fields(
     org: Org, body: Any, spec: Mapping[str, Field], read_only: Collection[str], required: Collection[str] = ()
 ) -> dict[str, Any]:
@@ -99,7 +83,7 @@ def read_customer_fields(
         raise
     if unknown:
         raise invalid_data(*unknown)
-    return values
+    return merge_cf(values)
 
 
 def apply_fields(record: Record, values: dict[str, Any], now_text: str) -> None:

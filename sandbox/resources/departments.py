@@ -18,6 +18,7 @@ from sandbox.api import Call, Endpoint, Reply, listing, ok
 from sandbox.errors import not_found
 from sandbox.listing import page
 from sandbox.params import FROM, Choice, Flag, Integer, Param
+from sandbox.records.vendor_fields import department_extras
 from sandbox.resources.agents import SearchText, text_search
 from sandbox.state import Org, Record, public
 
@@ -32,18 +33,19 @@ def chat_status(org: Org, department: Record) -> str:
     return "AVAILABLE" if served else "NOT_CREATED"
 
 
-def department_view(department: Record) -> Record:
-    """A department as GET /departments/{id} shows it (no isDefault)."""
+def department_view(org: Org, department: Record) -> Record:
+    """A department as GET /departments/{id} shows it: the seed's fields (isDefault is the list's) over the
+    vendor's always-present ones (records/vendor_fields.py), which include isDefault again."""
     view = public(department)
     view.pop("isDefault", None)
-    return view
+    return {**department_extras(org, department, chat_status(org, department)), **view}
 
 
 def get_department(call: Call) -> Reply:
     department = call.org.departments.get(call.path["department_id"])
     if department is None:
         raise not_found()
-    return ok(department_view(department))
+    return ok(department_view(call.org, department))
 
 
 def _keeps(org: Org, department: Record, query: dict[str, Any]) -> bool:

@@ -6,6 +6,7 @@ from collections.abc import Collection
 
 from sandbox.api import Call, Endpoint, Reply, listing, ok
 from sandbox.errors import not_found
+from sandbox.records.vendor_fields import organization_extras
 from sandbox.state import public
 
 SCOPES = ("Desk.basic.READ",)
@@ -17,11 +18,12 @@ def list_organizations(call: Call) -> Reply:
 
 
 def get_organization(call: Call) -> Reply:
-    """One organisation's `id` is a number, as the seed's example shows it (its list shows strings)."""
+    """One organisation's `id` is a number, as the seed's example shows it (its list shows strings); besides the
+    seed's fields it shows the vendor's (records/vendor_fields.py: address, currency, edition...)."""
     org = call.sandbox.desk.org(call.path["organization_id"])
     if org is None or org.id not in _granted(call):
         raise not_found()
-    return ok({**public(org.profile), "id": int(org.id)})
+    return ok({**organization_extras(org), **public(org.profile), "id": int(org.id)})
 
 
 ENDPOINTS = [

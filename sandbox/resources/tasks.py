@@ -20,6 +20,7 @@ from sandbox.listing import page, sort_records
 from sandbox.params import PAGING, Flag, Id, Sort, include
 from sandbox.records import new_attachment, new_task, set_task_status
 from sandbox.records.tickets import TASK_DONE_STATUS
+from sandbox.records.vendor_fields import task_extras
 from sandbox.resources.body_fields import Object, OneOf, Ref, Text, Timestamp, read_fields
 from sandbox.resources.customer_parts import ATTACHMENT_INCLUDE, attachment_views
 from sandbox.resources.ticket_children import path_ticket
@@ -96,7 +97,8 @@ OMIT_TICKET_TASKS = OMIT_WRITE  # GET /tickets/{id}/tasks items (line 3379)
 
 
 def task_view(org: Org, task: Record, embeds: list[str], omit: frozenset[str] = frozenset()) -> Record:
-    view = {name: value for name, value in public(task).items() if name not in omit}
+    record = {**task_extras(org, task), **public(task)}  # the vendor's always-present fields under the task's
+    view = {name: value for name, value in record.items() if name not in omit}
     if "tickets" in embeds:
         view["ticket"] = _ticket_summary(org, task.get("ticketId"))
     if "assignee" in embeds:

@@ -24,6 +24,7 @@ from sandbox.listing import page
 from sandbox.params import PAGING, Id, Sort
 from sandbox.records import agent_author, file_ref, new_thread, summarize
 from sandbox.records.common import API_ROOT
+from sandbox.records.vendor_fields import author_extras, thread_extras
 from sandbox.resources.body_fields import Boolean, Field, IdList, OneOf, Text, body_object, read_fields
 from sandbox.resources.ticket_children import path_child, path_ticket
 from sandbox.resources.tickets import READ, TICKET_FIELDS, UPDATE
@@ -50,9 +51,11 @@ REPLY_FIELDS: dict[str, Field] = {
 SEND_FIELDS: dict[str, Field] = {**REPLY_FIELDS, "ticketStatus": TICKET_FIELDS["status"]}
 
 
-def thread_view(thread: Record) -> Record:
-    """A thread as GET and the reply endpoints show it."""
-    view = public(thread)
+def thread_view(org: Org, thread: Record) -> Record:
+    """A thread as GET and the reply endpoints show it, with the vendor's always-present fields
+    (records/vendor_fields.py: attachmentCount, canReply, contentType, isDescriptionThread, respondedIn, source...)."""
+    view = {**thread_extras(org, thread), **public(thread)}
+    view["author"] = {**author_extras(org, thread), **(view.get("author") or {})}
     if view["channel"] != "EMAIL":
         for name in EMAIL_ONLY_FIELDS:
             view.pop(name, None)
@@ -63,8 +66,8 @@ def thread_view(thread: Record) -> Record:
     return view
 
 
-def thread_list_item(thread: Record) -> Record:
-    view = thread_view(thread)
+def thread_list_item(org: Org, thread: Record) -> Record:
+    view = thread_view(org, thread)
     for name in LIST_HIDDEN_FIELDS:
         view.pop(name, None)
     return view
@@ -128,7 +131,7 @@ def _new_reply(call: Call, ticket: Record, fields: dict[str, Any], *, draft: boo
 # handlers -------------------------------------------------------------------------------------------
 def get_thread(call: Call) -> Reply:
     _, thread = path_child(call, "threads", "thread_id")
-    return ok(thread_view(thread))
+    return ok(thread_view(call.org, thread))
 
 
 def list_threads(call: Call) -> Reply:
@@ -136,7 +139,7 @@ def list_threads(call: Call) -> Reply:
     _, descending = call.query.get("sortBy", ("sendDateTime", True))
     threads = call.org.children("threads", ticket["id"])  # oldest first; ties keep the order of creation
     threads = sorted(threads[::-1] if descending else threads, key=lambda item: item["createdTime"], reverse=descending)
-    return listing([thread_list_item(thread) for thread in page(threads, call.query)])
+    return listing([thread_list_item(call.org, thread) for thread in page(threads, call.query)])
 
 
 def send_reply(call: Call) -> Reply:
@@ -145,7 +148,7 @@ def send_reply(call: Call) -> Reply:
     fields = _read_reply(call, ticket, SEND_FIELDS, ("channel", "content"))
     thread = _new_reply(call, ticket, fields, draft=False)
     thread["status"] = QUEUED_STATUS
-    answer = thread_view(thread)
+    answer = thread_view(call.org, thread)
     thread["status"] = SENT_STATUS
     if fields.get("ticketStatus"):
         org.set_status(ticket, fields["ticketStatus"])
@@ -156,7 +159,7 @@ def send_reply(call: Call) -> Reply:
 def draft_reply(call: Call) -> Reply:
     ticket = path_ticket(call)
     fields = _read_reply(call, ticket, REPLY_FIELDS, ("channel", "content"))
-    return ok(thread_view(_new_reply(call, ticket, fields, draft=True)))
+    return ok(thread_view(call.org, _new_reply(call, ticket, fields, draft=True)))
 
 
 def _draft(call: Call) -> tuple[Record, Record]:
@@ -185,7 +188,7 @@ def update_draft(call: Call) -> Reply:
     if "uploads" in fields:
         thread["attachments"] = [_file_of(ticket, thread, upload) for upload in fields["uploads"]]
         thread["hasAttach"] = bool(thread["attachments"])
-    return ok(thread_view(thread))
+    return ok(thread_view(call.org, thread))
 
 
 def _file_of(ticket: Record, thread: Record, upload: Record) -> Record:

@@ -34,7 +34,7 @@ def latest_thread(call: Call) -> Reply:
     threads = [t for t in call.org.children("threads", ticket["id"]) if t.get("status") != "DRAFT"]
     if not threads:
         return no_content()
-    return ok(thread_view(max(threads, key=lambda thread: thread["createdTime"])))
+    return ok(thread_view(call.org, max(threads, key=lambda thread: thread["createdTime"])))
 
 
 def _names_field(event: Record, field_name: str) -> bool:

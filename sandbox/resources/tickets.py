@@ -7,7 +7,11 @@ Choices where the reference is silent (the vendor's spec and the real service's 
 - A created ticket with a description gets its first thread: the customer's message ("in"), as the seed's
   create example counts one thread. Without a description it has none.
 - Statuses are the Desk's defaults (Open, On Hold, Escalated, Closed); priorities and channels are free text
-  (the spec's dynamic enums). Custom fields are the layout's (TICKET_CUSTOM_FIELDS) and merge on update.
+  (the spec's dynamic enums). Custom fields are the layout's (records/custom_fields.py), written as
+  `customFields` (by label) or `cf` (by api name), each value checked against its type (a picklist's values, a
+  date, a number...: 422 INVALID_DATA on /customFields or /cf otherwise), and merge on update.
+- A ticket read, created or updated also shows the fields the vendor's spec lists as always present
+  (records/vendor_fields.py: isArchived, isSpam, language, layoutId, source, cf...); they are read-only.
 - An assignee must be an ACTIVE agent of the ticket's department. A department change (PATCH or move) leaves an
   assignee who is not a member of the new department unassigned.
 - Read-only ticket fields sent back (a client echoing a fetched ticket) are ignored; names that are no ticket
@@ -23,7 +27,7 @@ from typing import Any
 
 from sandbox.api import Call, Endpoint, Reply, listing, ok
 from sandbox.clock import parse_time
-from sandbox.embed import TICKET_INCLUDES, ticket_list_item, ticket_view
+from sandbox.embed import TICKET_INCLUDES, ticket_full_view, ticket_list_item
 from sandbox.errors import ApiError, invalid_data, unprocessable
 from sandbox.listing import page, sort_records, value_matches
 from sandbox.params import PAGING, Choice, Id, Ids, Param, Sort, include
@@ -31,7 +35,6 @@ from sandbox.params import Text as TextParam
 from sandbox.periods import CLOSED_TIME, DUE_DATE, closed_in, due_in
 from sandbox.records import (
     THREAD_CHANNELS,
-    TICKET_CUSTOM_FIELDS,
     apply_thread_to_ticket,
     contact_author,
     new_attachment,
@@ -44,13 +47,13 @@ from sandbox.resources.body_fields import (
     BadValue,
     Field,
     IdList,
-    Object,
     Ref,
     Text,
     Timestamp,
     body_object,
     read_fields,
 )
+from sandbox.resources.custom_values import custom_value_fields, merge_cf
 from sandbox.resources.team_members import TeamRef, check_team
 from sandbox.resources.ticket_children import path_ticket
 from sandbox.resources.uploads import take_uploads
@@ -62,6 +65,35 @@ TICKET_STATUSES = ("Open", "On Hold", "Escalated", "Closed")
 UNASSIGNED = "Unassigned"
 RECEIVED_IN_DAYS = ("15", "30", "90")
 LIST_SORTS = ("dueDate", "createdTime", "recentThread")
+# The vendor's always-present fields a ticket shows (records/vendor_fields.py): a client echoing a fetched ticket
+# sends them back, and they are ignored like the other read-only fields (sharedDepartments and cf are writable).
+VENDOR_READ_ONLY = (
+    "accountId",
+    "channelCode",
+    "channelRelatedInfo",
+    "createdBy",
+    "modifiedBy",
+    "entitySkills",
+    "followerCount",
+    "isArchived",
+    "isEscalated",
+    "isFollowing",
+    "isOverDue",
+    "isResponseOverdue",
+    "isSpam",
+    "isTrashed",
+    "language",
+    "layoutDetails",
+    "layoutId",
+    "onholdTime",
+    "responseDueDate",
+    "secondaryContacts",
+    "sentiment",
+    "slaId",
+    "source",
+    "tagCount",
+    "teamId",
+)
 READ_ONLY_FIELDS = frozenset(
     {
         "id",
@@ -83,6 +115,7 @@ READ_ONLY_FIELDS = frozenset(
         "product",
         "assignee",
         "department",
+        *VENDOR_READ_ONLY,
     }
 )
 
@@ -114,16 +147,6 @@ class FreeText(Text):
 
     def parse(self, org: Org, value: Any) -> str | None:
         return super().parse(org, value) or None
-
-
-class LayoutFields(Object):
-    """customFields: only the layout's fields; values kept as text (the Desk returns them as strings)."""
-
-    def parse(self, org: Org, value: Any) -> dict[str, Any]:
-        fields = super().parse(org, value)
-        if any(name not in TICKET_CUSTOM_FIELDS for name in fields):
-            raise BadValue()
-        return {name: None if item is None else str(item) for name, item in fields.items()}
 
 
 @dataclass(frozen=True)
@@ -162,7 +185,7 @@ TICKET_FIELDS: dict[str, Field] = {
     "priority": FreeText(),
     "channel": FreeText(),
     "dueDate": Timestamp(),
-    "customFields": LayoutFields(),
+    **custom_value_fields("tickets"),
     "uploads": IdList(),
     "sharedDepartments": SharedDepartments(),
     "teamId": TeamRef(),
@@ -189,7 +212,7 @@ def read_ticket_fields(
         raise
     if unknown.errors:
         raise unknown
-    return fields
+    return merge_cf(fields)
 
 
 def check_assignee(org: Org, assignee_id: str | None, department_id: str) -> None:
@@ -213,6 +236,8 @@ def apply_changes(org: Org, ticket: Record, changes: dict[str, Any]) -> bool:
     if "sharedDepartments" in changes:
         changes = {SHARED if name == "sharedDepartments" else name: value for name, value in changes.items()}
     before = {name: ticket.get(name) for name in changes}
+    if SHARED in before:  # never shared and shared with none are the same (a ticket echoed back sends [])
+        before[SHARED] = before[SHARED] or []
     before["customFields"] = dict(ticket.get("customFields") or {})
     before_assignee = ticket.get("assigneeId")
     for name, value in changes.items():
@@ -233,7 +258,7 @@ def apply_changes(org: Org, ticket: Record, changes: dict[str, Any]) -> bool:
 
 # handlers -----------------------------------------------------------------------------------------
 def get_ticket(call: Call) -> Reply:
-    return ok(ticket_view(call.org, path_ticket(call), call.query.get("include", ())))
+    return ok(ticket_full_view(call.org, path_ticket(call), call.query.get("include", ())))
 
 
 class AssigneeFilter(Param):
@@ -356,7 +381,7 @@ def create_ticket(call: Call) -> Reply:
         apply_thread_to_ticket(org, ticket, thread, touch=False)
     _attach(call, ticket, uploads)
     org.add_ticket(ticket)
-    return ok(ticket_view(org, ticket))
+    return ok(ticket_full_view(org, ticket))
 
 
 def update_ticket(call: Call) -> Reply:
@@ -372,7 +397,7 @@ def update_ticket(call: Call) -> Reply:
     _attach(call, ticket, uploads)
     if not apply_changes(org, ticket, changes) and uploads:
         org.touch(ticket)
-    return ok(ticket_view(org, ticket))
+    return ok(ticket_full_view(org, ticket))
 
 
 TICKET_INCLUDE = include(*TICKET_INCLUDES)

@@ -5,9 +5,10 @@ whose docstring says how the reference is read; the reference itself is not need
 is a status, or the shape of the JSON the reference shows: its keys and nesting, with only the values this module
 reads (a create's `id`, `hasAttach`, an upload's `name`, a list item's `module`, `direction`, `channel`).
 
-Comparing: an answer has the example's shape when its field set equals the example's (top-level keys; for
-{"data": [...]} the first item's keys; nested objects' and nested lists' first items' keys where the example
-shows them) -- see `shape_differences`.
+Comparing: an answer has the example's shape when its field set holds the example's, and any other field is one
+the vendor's response schemas declare (`vendor_field_names`: the fields the real service always sends) -- top-level
+keys; for {"data": [...]} the first item's keys; nested objects' and nested lists' first items' keys where the
+example shows them -- see `shape_differences`.
 
 Replaying: `Replayer` swaps host, token, orgId and the example's ids for the sandbox's, finding or making records of
 the kind the example shows.
@@ -26,6 +27,7 @@ from typing import Any
 import httpx
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "seed_examples.json"
+VENDOR_SCHEMAS = FIXTURE.with_name("vendor_schemas.json")
 MASKED_EMAIL = "[email\u00a0protected]"  # how the saved page shows every address it masked
 
 
@@ -98,6 +100,25 @@ DYNAMIC_OBJECTS = frozenset({"customFields"})  # the org's layout: its names are
 ABSENT_WHEN_EMPTY = frozenset({"attachments"})  # the seed omits it on records without one (see shape_differences)
 
 
+@cache
+def vendor_field_names() -> frozenset[str]:
+    """Every property name the vendor's response schemas (tests/fixtures/vendor_schemas.json) declare. A record
+    may show such a field beyond its example: the seed's fields are a subset of what the real service sends."""
+    names: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            names.update(node.get("properties", {}))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(json.loads(VENDOR_SCHEMAS.read_text(encoding="utf-8"))["operations"])
+    return frozenset(names)
+
+
 def key_aliases() -> dict[str, str]:
     """Keys the brand swap renamed: the contact's CRM link is the Desk's `zohoCRMContact`."""
     return {f"{brand_placeholder()}Contact": "zohoCRMContact"}
@@ -121,7 +142,7 @@ def _record_differences(shown: dict[str, Any], actual: dict[str, Any], where: st
     # The seed omits `attachments` on a record without any (the draft-update example with hasAttach false, the
     # second item of the comments list): an answer may too, when it has none to show.
     missing -= {key for key in ABSENT_WHEN_EMPTY if not actual.get("hasAttach")}
-    extra = set(actual) - set(shown)
+    extra = set(actual) - set(shown) - vendor_field_names()
     if missing:
         problems.append(f"{where or '.'}: missing {sorted(missing)}")
     if extra:

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from tests.integration.sandbox.helpers import api, ids, scoped_token
+from tests.integration.sandbox.vendor_keys import AGENT_VENDOR_KEYS, DEPARTMENT_VENDOR_KEYS
 
 TICKETS_PER_ORG = 5  # seeded per org in this module's sandbox (conftest.py)
 
@@ -56,22 +57,25 @@ def test_get_agent_replays_the_seed_example(client, agents):
     # then the example's fields and embeds
     assert answer.status_code == 200
     body = answer.json()
-    assert set(body) == AGENT_KEYS | {"profile", "role", "associatedDepartments", "associatedChatDepartments"}
+    embeds = {"profile", "role", "associatedDepartments", "associatedChatDepartments"}
+    assert set(body) == AGENT_KEYS | AGENT_VENDOR_KEYS | embeds
     assert body["profile"] == {"name": "Administrator", "id": body["profileId"]} and set(body["role"]) == NAMED
     assert [item["id"] for item in body["associatedDepartments"]] == body["associatedDepartmentIds"]
-    assert set(client.get(f"/agents/{agents[1]['id']}").json()) == AGENT_KEYS
+    assert set(client.get(f"/agents/{agents[1]['id']}").json()) == AGENT_KEYS | AGENT_VENDOR_KEYS
     assert client.get("/agents/1").status_code == 404
 
 
 def test_list_agents_replays_the_seed_example_with_paging(client, agents):
     default = client.get("/agents")
-    assert default.status_code == 200 and all(set(item) == AGENT_KEYS for item in default.json()["data"])
+    assert default.status_code == 200 and all(
+        set(item) == AGENT_KEYS | AGENT_VENDOR_KEYS for item in default.json()["data"]
+    )
     assert ids(default) == [agent["id"] for agent in agents[:10]]
     assert ids(client.get("/agents", params={"from": 2, "limit": 3})) == [agent["id"] for agent in agents[2:5]]
     too_many = client.get("/agents", params={"limit": 201}).json()
     assert too_many["message"] == "The value passed for field 'limit' exceeds the range of '1-200'."
     embedded = client.get("/agents", params={"include": "profile,role", "limit": 2}).json()["data"]
-    assert all(set(item) == AGENT_KEYS | {"profile", "role"} for item in embedded)
+    assert all(set(item) == AGENT_KEYS | AGENT_VENDOR_KEYS | {"profile", "role"} for item in embedded)
 
 
 def test_list_agents_filters(client, agents):
@@ -98,7 +102,7 @@ def test_list_agents_filters(client, agents):
 def test_get_department_replays_the_seed_example(client):
     departments = client.get("/departments").json()["data"]
     answer = client.get(f"/departments/{departments[0]['id']}")
-    assert answer.status_code == 200 and set(answer.json()) == DEPARTMENT_KEYS
+    assert answer.status_code == 200 and set(answer.json()) == DEPARTMENT_KEYS | DEPARTMENT_VENDOR_KEYS
     assert client.get("/departments/1").status_code == 404
 
 

@@ -17,6 +17,7 @@ from tests.integration.sandbox.people_support import (
     OWNER_KEYS,
     invalid_fields,
 )
+from tests.integration.sandbox.vendor_keys import ACCOUNT_VENDOR_KEYS, CONTACT_VENDOR_KEYS
 
 TICKETS_PER_ORG = 30  # seeded per org in this module's sandbox (conftest.py)
 
@@ -41,14 +42,14 @@ def test_get_replays_the_seed_example(client, contacts):
     answer = client.get(f"/contacts/{contacts[0]['id']}")
     # then the answer has the example's fields
     assert answer.status_code == 200
-    assert set(answer.json()) == CONTACT_KEYS
+    assert set(answer.json()) == CONTACT_KEYS | CONTACT_VENDOR_KEYS
     assert answer.json()["id"] == contacts[0]["id"]
 
 
 def test_get_embeds_account_and_owner(client, contacts):
     contact = next(item for item in contacts if item["accountId"] and item["ownerId"])
     body = client.get(f"/contacts/{contact['id']}", params={"include": "accounts,owner"}).json()
-    assert set(body) == CONTACT_KEYS | {"account", "owner"}
+    assert set(body) == CONTACT_KEYS | CONTACT_VENDOR_KEYS | {"account", "owner"}
     assert set(body["account"]) == {"website", "accountName", "id"} and body["account"]["id"] == contact["accountId"]
     assert set(body["owner"]) == OWNER_KEYS and body["owner"]["id"] == contact["ownerId"]
 
@@ -119,7 +120,7 @@ def test_create_replays_the_seed_example(desk, client, contacts):
     # then 200 with the example's fields, the values as sent, and the account counts one more contact
     assert answer.status_code == 200
     created = answer.json()
-    assert set(created) == CONTACT_KEYS
+    assert set(created) == CONTACT_KEYS | CONTACT_VENDOR_KEYS
     assert {name: created[name] for name in body} == body
     assert created["createdTime"] == created["modifiedTime"] and created["isDeleted"] is False
     assert client.get(f"/contacts/{created['id']}").json() == created
@@ -156,7 +157,7 @@ def test_update_replays_the_seed_example_and_moves_modified_time(desk, client):
     # then only the sent fields change, and modifiedTime moves
     assert answer.status_code == 200
     updated = answer.json()
-    assert set(updated) == CONTACT_KEYS
+    assert set(updated) == CONTACT_KEYS | CONTACT_VENDOR_KEYS
     assert (updated["zip"], updated["lastName"]) == ("123902", "john")
     assert updated["modifiedTime"] > contact["modifiedTime"] and updated["createdTime"] == contact["createdTime"]
     assert updated["customFields"] == {"permanentAddress": "Wall Street", "lastContactedOn": None}
@@ -191,7 +192,7 @@ def test_moving_a_contact_recounts_both_accounts(client):
     client.patch(f"/contacts/{contact['id']}", json={"accountId": accounts[1]})
     # then each account's contactCount follows
     assert [int(contact_count(client, account)) for account in accounts] == [counts[0] - 1, counts[1] + 1]
-    assert set(client.get(f"/accounts/{accounts[0]}").json()) == ACCOUNT_KEYS
+    assert set(client.get(f"/accounts/{accounts[0]}").json()) == ACCOUNT_KEYS | ACCOUNT_VENDOR_KEYS
 
 
 def test_tickets_replay_the_seed_example(client):

@@ -8,8 +8,10 @@ import pytest
 from tests.integration.sandbox.desk_support import seeded_tickets, ticket
 from tests.integration.sandbox.helpers import advance, last_write
 from tests.integration.sandbox.ticket_support import AUTHOR_KEYS, REPLY_KEYS, make_ticket, reply_addresses
+from tests.integration.sandbox.vendor_keys import AUTHOR_VENDOR_KEYS, EMAIL_THREAD_VENDOR_KEYS, THREAD_VENDOR_KEYS
 
 # The GET thread example (an incoming EMAIL thread with an attachment).
+EMAIL_THREAD_KEYS = THREAD_VENDOR_KEYS | EMAIL_THREAD_VENDOR_KEYS  # the vendor's keys an EMAIL thread adds
 THREAD_KEYS = {
     "cc",
     "summary",
@@ -78,8 +80,8 @@ def test_get_thread_replays_the_example(client):
     # then the example's fields (it has no attachment, so no attachments list) with the full content
     assert answer.status_code == 200
     body = answer.json()
-    assert set(body) == THREAD_KEYS - {"attachments"}
-    assert set(body["author"]) == AUTHOR_KEYS and body["author"]["type"] == "END_USER"
+    assert set(body) == THREAD_KEYS - {"attachments"} | EMAIL_THREAD_KEYS
+    assert set(body["author"]) == AUTHOR_KEYS | AUTHOR_VENDOR_KEYS and body["author"]["type"] == "END_USER"
     assert body["content"].startswith(body["summary"][:20]) and body["direction"] == "in"
 
 
@@ -102,7 +104,7 @@ def test_list_replays_the_example_newest_first_without_content(client, sender):
     assert answer.status_code == 200
     items = answer.json()["data"]
     assert [(t["direction"], t["status"]) for t in items] == [("out", "DRAFT"), ("out", "SUCCESS"), ("in", "SUCCESS")]
-    assert all(set(item) == LIST_REPLY_KEYS for item in items[:2])
+    assert all(set(item) == LIST_REPLY_KEYS | EMAIL_THREAD_KEYS for item in items[:2])
     assert all("content" not in item and "attachments" not in item for item in items)
     oldest_first = threads_of(client, created["id"], sortBy="sendDateTime")
     assert [t["id"] for t in oldest_first] == [t["id"] for t in reversed(items)]
@@ -131,7 +133,7 @@ def test_send_reply_replays_the_example(desk, client, sender):
     # then the example's fields, queued; read back it has been sent
     assert answer.status_code == 200
     reply = answer.json()
-    assert set(reply) == REPLY_KEYS
+    assert set(reply) == REPLY_KEYS | EMAIL_THREAD_KEYS
     assert (reply["status"], reply["direction"]) == ("PENDING", "out")
     assert (reply["isForward"], reply["hasAttach"]) == (True, True)
     assert reply["attachments"][0]["id"] == attachment and reply["attachments"][0]["name"] == "atach.png"
@@ -195,7 +197,7 @@ def test_draft_reply_replays_the_example_and_leaves_the_ticket_alone(desk, clien
     # then a DRAFT with send/delete links, and the ticket unchanged
     assert answer.status_code == 200
     draft = answer.json()
-    assert set(draft) == REPLY_KEYS and draft["status"] == "DRAFT"
+    assert set(draft) == REPLY_KEYS | EMAIL_THREAD_KEYS and draft["status"] == "DRAFT"
     assert [(a["method"], a["rel"]) for a in draft["actions"]] == [("POST", "send"), ("DELETE", "delete")]
     assert ticket(client, created["id"]) == created
     assert client.get(f"/tickets/{created['id']}/threads/{draft['id']}").json() == draft
@@ -219,7 +221,7 @@ def test_update_draft_replays_the_example(desk, client, sender):
     # then
     assert answer.status_code == 200
     updated = answer.json()
-    assert set(updated) == REPLY_KEYS - {"attachments"}
+    assert set(updated) == REPLY_KEYS - {"attachments"} | EMAIL_THREAD_KEYS
     assert updated["content"] == updated["summary"] == DRAFT_UPDATE_EXAMPLE["content"]
     assert (updated["id"], updated["status"], updated["createdTime"]) == (draft["id"], "DRAFT", draft["createdTime"])
     assert client.get(f"/tickets/{created['id']}/threads/{draft['id']}").json() == updated

@@ -10,10 +10,11 @@ import pytest
 from tests.integration.sandbox.desk_support import seeded_tickets, ticket
 from tests.integration.sandbox.helpers import advance, last_write
 from tests.integration.sandbox.ticket_support import TICKET_KEYS, acting_agent, make_ticket, member_and_outsider
+from tests.integration.sandbox.vendor_keys import TICKET_VENDOR_KEYS
 
 COUNTS = ("threadCount", "commentCount", "attachmentCount", "timeEntryCount", "taskCount")
 # The merge and split examples show the ticket without isDeleted; the sandbox always shows it (GET and create do).
-ACTION_TICKET_KEYS = TICKET_KEYS - {"isDeleted"}
+ACTION_TICKET_KEYS = TICKET_KEYS - {"isDeleted"} | TICKET_VENDOR_KEYS
 
 
 def thread_ids(client: httpx.Client, ticket_id: str) -> list[str]:
@@ -36,7 +37,7 @@ def with_one_of_each_child(client: httpx.Client, created: dict) -> dict:
 # merge --------------------------------------------------------------------------------------------------
 def test_merge_replays_the_example_and_folds_everything_in(desk, client):
     # given a fresh target and two seeded tickets with comments, time entries, ...
-    target = make_ticket(client, customFields={"ModelName": "Target"})
+    target = make_ticket(client, customFields={"ModelName": "X1 Lite"})
     first = with_one_of_each_child(client, make_ticket(client, subject="First", customFields={"ModelName": "F5 2018"}))
     second = with_one_of_each_child(client, make_ticket(client, status="On Hold"))
     threads = set(thread_ids(client, target["id"]) + thread_ids(client, first["id"]) + thread_ids(client, second["id"]))
