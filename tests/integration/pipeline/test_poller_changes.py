@@ -60,10 +60,10 @@ def test_reopening_a_ticket_closed_long_ago_is_a_status_change(client, store):
     # when an agent reopens it
     client.transport.request("PATCH", f"/tickets/{ticket['id']}", json={"status": "Open"})
     poller.poll()
-    # then the event says what changed, so `status changed_to Open` can match
+    # then the events say it was reopened and what changed, so `status changed_to Open` can match
     events = events_of(store, sent)
-    assert [event.kind for event in events] == ["ticket.updated"]
-    assert events[0].changes["status"] == ("Closed", "Open")
+    assert [event.kind for event in events] == ["ticket.reopened", "ticket.updated"]
+    assert events[1].changes["status"] == ("Closed", "Open")
     # and the reopened ticket is back in the mirror, out of the closed archive
     assert store.mirror.get(client.org_id, ticket["id"])["status"] == "Open"
     assert store.closed.get_many(client.org_id, [ticket["id"]]) == {}
@@ -106,4 +106,7 @@ def test_a_mirror_backfilled_before_closed_snapshots_were_kept_gets_them_once(cl
     # then the first poll gave closed tickets their snapshots without events, and the reopen is a status change
     assert filled.backfilled and store.closed.is_filled(client.org_id)
     events = events_of(store, sent)
-    assert [(event.kind, event.changes.get("status")) for event in events] == [("ticket.updated", ("Closed", "Open"))]
+    assert [(event.kind, event.changes.get("status")) for event in events] == [
+        ("ticket.reopened", ("Closed", "Open")),
+        ("ticket.updated", ("Closed", "Open")),
+    ]
