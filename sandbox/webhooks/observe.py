@@ -11,7 +11,8 @@ from dataclasses import replace
 
 import orjson
 
-from sandbox.state import Org, Record, public
+from sandbox.embed import ticket_full_view
+from sandbox.state import Org, Record
 from sandbox.webhooks.changes import Event, Marks, changed_fields
 from sandbox.webhooks.origin import current_source_id
 
@@ -22,17 +23,22 @@ def snapshot(record: Record) -> Record:
     return copied
 
 
-def thread_payload(thread: Record) -> Record:
+def ticket_payload(org: Org, ticket: Record) -> Record:
+    """The ticket as GET /tickets/{id} answers it (no include), a copy taken now."""
+    return snapshot(ticket_full_view(org, ticket))
+
+
+def thread_payload(org: Org, thread: Record) -> Record:
     # imported here: sandbox.resources import sandbox.api, which imports the runtime that holds the webhooks
     from sandbox.resources.threads import thread_view
 
-    return {**thread_view(thread), "ticketId": thread["_ticketId"]}
+    return snapshot({**thread_view(org, thread), "ticketId": thread["_ticketId"]})
 
 
 def comment_payload(org: Org, comment: Record) -> Record:
     from sandbox.resources.comments import comment_view  # see thread_payload
 
-    return {**comment_view(org, comment, []), "ticketId": comment["_ticketId"]}
+    return snapshot({**comment_view(org, comment, []), "ticketId": comment["_ticketId"]})
 
 
 class ChangeObserver:
@@ -59,18 +65,20 @@ class ChangeObserver:
         base = Event("", org.id, ticket["id"], ticket.get("departmentId"), at_ms, {}, source_id=current_source_id())
         threads, comments = org.children("threads", ticket["id"]), org.children("comments", ticket["id"])
         if removed:
-            self.emit(replace(base, event_type="Ticket_Delete", payload=snapshot(public(ticket))))
+            self.emit(replace(base, event_type="Ticket_Delete", payload=ticket_payload(org, ticket)))
             return
         if previous is None:
             marks.note(threads, comments)
-            self.emit(replace(base, event_type="Ticket_Add", payload=snapshot(public(ticket))))
+            self.emit(replace(base, event_type="Ticket_Add", payload=ticket_payload(org, ticket)))
             return
         for thread in marks.new_threads(threads):
-            payload = snapshot(thread_payload(thread))
+            payload = thread_payload(org, thread)
             self.emit(replace(base, event_type="Ticket_Thread_Add", payload=payload, direction=thread.get("direction")))
         for event_type, comment in marks.comment_changes(comments):
-            self.emit(replace(base, event_type=event_type, payload=snapshot(comment_payload(org, comment))))
+            self.emit(replace(base, event_type=event_type, payload=comment_payload(org, comment)))
         changed = changed_fields(previous, ticket)
         if changed:
-            update = replace(base, event_type="Ticket_Update", payload=snapshot(public(ticket)), changed_fields=changed)
-            self.emit(replace(update, prev_state=previous))
+            update = replace(
+                base, event_type="Ticket_Update", payload=ticket_payload(org, ticket), changed_fields=changed
+            )
+            self.emit(replace(update, prev_state=ticket_payload(org, previous)))
