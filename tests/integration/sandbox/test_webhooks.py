@@ -145,7 +145,9 @@ def test_filters_fields_departments_and_direction(desk: SandboxProcess, client: 
         assert events(hooks["fields"])[0]["payload"]["priority"] == new_priority(ticket)
         assert event_types(hooks["other_department"]) == []
         assert [event["payload"]["direction"] for event in events(hooks["incoming"])] == ["in"]
-        assert events(hooks["incoming"])[0]["payload"]["ticketId"] == ticket["id"]
+        incoming = events(hooks["incoming"])[0]["payload"]
+        assert incoming.pop("ticketId") == ticket["id"]
+        assert incoming == client.get(f"/tickets/{ticket['id']}/threads/{incoming['id']}").json()
         thread_adds = ["Ticket_Thread_Add", "Ticket_Thread_Add"]  # the customer's also moved customerResponseTime
         assert event_types(hooks["all"]) == ["Ticket_Update", "Ticket_Update", *thread_adds, "Ticket_Update"]
     finally:
@@ -166,7 +168,11 @@ def test_comments_new_tickets_and_the_source_to_ignore(
     client.patch(f"/tickets/{ticket['id']}/comments/{comment['id']}", json={"content": "edited"})
     client.post(f"/tickets/{ticket['id']}/comments", json={"content": "mine"}, headers={"sourceId": SOURCE})
     drain(desk)
-    # then the comment events came to both, except the source's own to the webhook ignoring it
+    # then each payload is the comment as GET answers it, with its ticket's id
+    edited = next(event["payload"] for event in events(receiver) if event["eventType"] == "Ticket_Comment_Update")
+    assert edited.pop("ticketId") == ticket["id"]
+    assert edited == client.get(f"/tickets/{ticket['id']}/comments/{comment['id']}").json()
+    # and the comment events came to both, except the source's own to the webhook ignoring it
     received = [(request.path, event["eventType"], event["payload"]["content"]) for request, event in pairs(receiver)]
     assert sorted(received) == sorted(
         [
