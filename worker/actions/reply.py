@@ -15,6 +15,7 @@ class ReplyExecutor(lookback.MarkedRecordExecutor):
     type = "reply"
 
     def execute(self, ctx: ActionContext) -> str:
+        ctx.store.own_writes.expect_comment(ctx.org_id, ctx.ticket_id, ctx.action_id, ctx.marker)  # a marked record
         params = ctx.params
         body: dict[str, Any] = {
             "channel": params.get("channel") or "EMAIL",

@@ -2,7 +2,8 @@
 
 Fields are matched by value and time in the store (own_writes.py). Comments show up only as a grown commentCount,
 so when deskpilot may have posted on the ticket, the newest comments are read and each counts as ours only if it
-carries the marker of an action that expected it: a person's comment is never taken for ours.
+carries the marker of an action that expected it: a person's comment is never taken for ours. Replies likewise:
+an agent reply (a grown threadCount) is deskpilot's when every new outgoing thread carries an awaited marker.
 """
 
 from __future__ import annotations
@@ -28,7 +29,31 @@ def made_by_deskpilot(own: OwnWrites, client: DeskClient, kind: str, ticket: dic
         return bool(seen.changes) and ours == set(seen.changes)
     if kind == "ticket.commented":
         return _comments_are_ours(own, client, ticket["id"], seen.new_comments)
+    if kind == "ticket.agent_replied":
+        return _replies_are_ours(own, client, ticket["id"], seen.new_threads)
     return False
+
+
+def _replies_are_ours(own: OwnWrites, client: DeskClient, ticket_id: str, count: int) -> bool:
+    """Whether every new outgoing thread is a reply of deskpilot's: only when one of ours is awaited on the ticket
+    (no call otherwise); then the newest threads are listed (one call) and each outgoing one read whole (one call
+    each: a list shows summaries, and the marker is an invisible comment at the end of the content)."""
+    pending = own.pending_comments(client.org_id, ticket_id)  # replies and comments share the marked records
+    if not pending or count > PAGE:
+        return False
+    try:
+        listed = client.transport.request("GET", f"/tickets/{ticket_id}/threads", params={"from": 0, "limit": count})
+        outgoing = [item for item in ((listed or {}).get("data") or [])[:count] if item.get("direction") == "out"]
+        contents = [
+            str((client.transport.request("GET", f"/tickets/{ticket_id}/threads/{item['id']}") or {}).get("content"))
+            for item in outgoing
+        ]
+    except DeskError as exc:  # unreadable now: a person's reply is the safe side (a rule fires)
+        log.warning("loop_guard.replies_unread", org=client.org_id, ticket=ticket_id, error=str(exc))
+        return False
+    found = {action_id for action_id, marker in pending.items() if any(marker in text for text in contents)}
+    own.consume_comments(client.org_id, ticket_id, found)
+    return bool(contents) and all(any(pending[action_id] in text for action_id in found) for text in contents)
 
 
 def _comments_are_ours(own: OwnWrites, client: DeskClient, ticket_id: str, count: int) -> bool:

@@ -134,3 +134,21 @@ def test_without_a_rule_reading_texts_or_authors_a_reply_costs_no_call(client, s
         seen["last_customer_reply_at"]
         == client.transport.request("GET", f"/tickets/{ticket['id']}")["customerResponseTime"]
     )
+
+
+def test_a_reply_deskpilot_sent_is_its_own_and_a_person_s_is_not(client, redis_server):
+    store = Store.connect(redis_server.client())
+    keeper = ActivityKeeper(client, store, actor_kinds=frozenset(EVENT_KINDS))
+    poller = Poller(client, store, lambda _id: None, overlap=timedelta(seconds=5), activity=keeper)
+    poller.poll()
+    ticket = open_ticket(client)
+    marker = "[deskpilot:ack:act-0123456789abcdef]"
+    # deskpilot's reply: expected (as the reply executor does before sending) and carrying its marker
+    store.own_writes.expect_comment(client.org_id, ticket["id"], "act-0123456789abcdef", marker)
+    agent_reply(client, ticket["id"], f"Thanks for writing<!-- {marker} -->")
+    ours = polled(poller, store)["ticket.agent_replied"]
+    assert ours.by_deskpilot and ours.ticket["changed_by"]["kind"] == "deskpilot"
+    # a person's reply on the same ticket afterwards: not ours (the expectation was used up)
+    agent_reply(client, ticket["id"], "A person writes")
+    theirs = polled(poller, store)["ticket.agent_replied"]
+    assert not theirs.by_deskpilot and theirs.ticket["changed_by"]["kind"] == "agent"
