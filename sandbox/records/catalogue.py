@@ -45,6 +45,7 @@ def seed_catalogue(org: Org, anchor: datetime) -> None:
     _articles(org, admin, made)
     _calls_and_events(org)
     _users(org, made)
+    _custom_values(org)
 
 
 def _roles_and_profiles(org: Org, admin_id: str, made: str) -> None:
@@ -196,6 +197,18 @@ def _calls_and_events(org: Org) -> None:
             event.update(duration="1800", status="Completed", category="Meeting", venue="Online")
             event["webUrl"] = org.web_url("Events", event["id"])
             add(org, "events", event)
+
+
+def _custom_values(org: Org) -> None:
+    """Contacts' lastContactedOn: the day of their latest ticket (tickets carry ModelName and numberOfItems from
+    the story already)."""
+    latest: dict[str, str] = {}
+    for ticket in org.tickets.values():
+        contact_id = ticket.get("contactId") or ""
+        latest[contact_id] = max(latest.get(contact_id, ""), ticket["createdTime"])
+    for contact_id, moment in latest.items():
+        if contact_id in org.contacts:
+            org.contacts[contact_id]["customFields"]["lastContactedOn"] = moment[:10]
 
 
 def _commenter(org: Org, agent_id: str) -> Record:

@@ -9,7 +9,8 @@ for departmental modules, `departmentId`.
 
 Choices where the spec is silent or torn: times are ISO-8601 strings as the schema's pattern says (its examples
 show epoch milliseconds); a department's ticket layout is kept on its record (internal `_layout`, written by the
-seed); the sandbox keeps layouts for tickets only, so the other modules answer 204; an unknown department or
+seed); contacts and accounts have one org-wide layout each (records/vendor_fields.module_layout, the layoutId
+their records show), with no departmentId; the other modules answer 204; an unknown department or
 layout id filters everything out (204), as list filters do; a missing `module` is 422 UNPROCESSABLE_ENTITY.
 """
 
@@ -18,11 +19,13 @@ from __future__ import annotations
 from sandbox.api import Call, Endpoint, Reply, listing
 from sandbox.errors import ApiError, unprocessable
 from sandbox.params import Choice, Id
+from sandbox.records.vendor_fields import module_layout
 from sandbox.state import Org, Record
 
 SCOPES = ("Desk.basic.READ",)
 MODULES = ("tickets", "contacts", "contracts", "accounts", "products", "calls", "tasks", "events", "timeEntry")
 # The seed's profile names -> the spec's profile type enum and whether the Desk ships the profile.
+ORG_WIDE = {"contacts": "Contacts", "accounts": "Accounts"}  # module -> the Desk's name for it
 PROFILE_TYPES = {"Administrator": ("Administrator", True), "Agent": ("Standard", True), "Light Agent": ("Light", True)}
 
 
@@ -56,9 +59,26 @@ def layout_view(org: Org, layout: Record) -> Record:
 
 
 def org_layouts(org: Org, module: str = "tickets") -> list[Record]:
+    if module in ORG_WIDE:
+        return [layout_view(org, module_layout_record(org, module))]
     if module != "tickets":
         return []
     return [layout_view(org, d["_layout"]) for d in org.departments.values() if "_layout" in d]
+
+
+def module_layout_record(org: Org, module: str) -> Record:
+    """The org-wide layout of contacts or accounts, made as the seed makes a department's ticket layout."""
+    layout = module_layout(org, module)
+    ticket_layout: Record = next((d["_layout"] for d in org.departments.values() if "_layout" in d), {})
+    return {
+        **layout,
+        "layoutDisplayName": layout["layoutName"],
+        "layoutDesc": f"{module.title()} layout of {org.profile.get('companyName')}",
+        "module": ORG_WIDE[module],
+        "isDefaultLayout": True,
+        "status": "active",
+        **{key: ticket_layout.get(key) for key in ("createdBy", "createdTime", "modifiedBy", "modifiedTime")},
+    }
 
 
 def list_layouts(call: Call) -> Reply:

@@ -10,28 +10,29 @@ Choices where the spec is silent:
 - `apiNames` (a comma list) keeps only those fields: integrators' clients send it (Pipedream's Zoho Desk app asks
   `apiNames=status` and reads the first field's allowedValues), though the spec does not list it.
 - The fields are the sandbox's own: statuses and channels the ticket endpoints accept, the seed's priorities and
-  categories, and the layout's custom fields (TICKET_CUSTOM_FIELDS; a custom field's `apiName` is `cf_` and its
+  categories, and the layout's custom fields (records/custom_fields.py; a custom field's `apiName` is `cf_` and its
   label in snake case, its `name` the label, as the spec's examples show; `ModelName` lists the seed's models).
   A standard field's `name` is its apiName. maxLength: 255 for text, 120 for picklists, lookups, emails and
   phones, 300 for dates (the spec's examples); the other types' are the sandbox's own.
 - Every department shares one ticket layout, so `departmentId` (which must name a department: 422 otherwise)
-  does not change the list. The sandbox keeps fields of tickets only: the other modules answer 204.
+  does not change the list. Tickets, contacts and accounts have fields (each its standard fields and its layout's
+  custom fields, records/custom_fields.py); the other modules answer 204.
 - Not paged (the spec has no from/limit here); a missing `module` is 422 UNPROCESSABLE_ENTITY.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sandbox.api import Call, Endpoint, Reply, listing
 from sandbox.errors import unprocessable
 from sandbox.params import Choice, Id, Param
-from sandbox.records import THREAD_CHANNELS, TICKET_CUSTOM_FIELDS
+from sandbox.records import THREAD_CHANNELS
+from sandbox.records.custom_fields import fields_of
 from sandbox.resources.layouts import missing
 from sandbox.resources.tickets import TICKET_STATUSES
 from sandbox.state import Org, Record, status_type
-from sandbox.story import CATEGORIES, MODEL_NAMES, PRIORITY_WEIGHTS
+from sandbox.story import CATEGORIES, PRIORITY_WEIGHTS
 
 SCOPES = ("Desk.settings.READ",)
 MODULES = ("tickets", "contacts", "accounts", "tasks", "calls", "events", "contracts", "products")
@@ -55,7 +56,34 @@ STANDARD_FIELDS: tuple[tuple[str, str, str, tuple[str, ...] | None], ...] = (
     ("description", "Description", "Textarea", None),
     ("resolution", "Resolution", "Textarea", None),
 )
-MANDATORY = frozenset({"subject", "departmentId", "contactId", "status"})
+CONTACT_FIELDS: tuple[tuple[str, str, str, tuple[str, ...] | None], ...] = (
+    ("lastName", "Last Name", "Text", None),
+    ("firstName", "First Name", "Text", None),
+    ("email", "Email", "Email", None),
+    ("secondaryEmail", "Secondary Email", "Email", None),
+    ("phone", "Phone", "Phone", None),
+    ("mobile", "Mobile", "Phone", None),
+    ("accountId", "Account Name", "LookUp", None),
+    ("ownerId", "Contact Owner", "LookUp", None),
+    ("type", "Type", "Picklist", ("paid", "trial")),
+    ("title", "Title", "Text", None),
+    ("description", "Description", "Textarea", None),
+    ("city", "City", "Text", None),
+    ("country", "Country", "Text", None),
+)
+ACCOUNT_FIELDS: tuple[tuple[str, str, str, tuple[str, ...] | None], ...] = (
+    ("accountName", "Account Name", "Text", None),
+    ("email", "Email", "Email", None),
+    ("website", "Website", "URL", None),
+    ("phone", "Phone", "Phone", None),
+    ("industry", "Industry", "Text", None),
+    ("ownerId", "Account Owner", "LookUp", None),
+    ("city", "City", "Text", None),
+    ("country", "Country", "Text", None),
+    ("description", "Description", "Textarea", None),
+)
+STANDARD = {"tickets": STANDARD_FIELDS, "contacts": CONTACT_FIELDS, "accounts": ACCOUNT_FIELDS}
+MANDATORY = frozenset({"subject", "departmentId", "contactId", "status", "lastName", "accountName"})
 MAX_LENGTHS = {
     "LookUp": 120,
     "Picklist": 120,
@@ -68,17 +96,6 @@ MAX_LENGTHS = {
     "Percent": 5,
     "URL": 255,
 }
-CUSTOM_TYPES = {
-    "secondaryEmail": "Email",
-    "ModelName": "Picklist",
-    "severityPercentage": "Percent",
-    "phone": "Phone",
-    "numberOfItems": "Number",
-    "dateofPurchase": "Date",
-    "permanentAddress": "Textarea",
-    "url": "URL",
-}
-CUSTOM_VALUES = {"ModelName": MODEL_NAMES}
 
 
 class ApiNames(Param):
@@ -89,11 +106,6 @@ class ApiNames(Param):
         if not names:
             raise unprocessable(f"The value passed for the '{name}' query parameter is invalid.")
         return names
-
-
-def custom_api_name(label: str) -> str:
-    """`ModelName` -> `cf_model_name`: the Desk's api name of a custom field."""
-    return "cf_" + re.sub(r"(?<!^)(?=[A-Z])", "_", label).lower()
 
 
 def allowed_values(api_name: str, values: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -124,13 +136,21 @@ def _field(
     return field
 
 
-def ticket_fields(org: Org) -> list[Record]:
-    specs = [(name, label, kind, values, False) for name, label, kind, values in STANDARD_FIELDS]
-    specs += [
-        (custom_api_name(label), label, CUSTOM_TYPES.get(label, "Text"), CUSTOM_VALUES.get(label), True)
-        for label in TICKET_CUSTOM_FIELDS
-    ]
-    return [_field(org, index, *spec) for index, spec in enumerate(specs)]
+MODULE_ID_BLOCK = {"tickets": 0, "contacts": 100, "accounts": 200}  # field ids stay distinct across modules
+
+
+def module_fields(org: Org, module: str) -> list[Record]:
+    """A module's standard fields, then its layout's custom fields (api name cf_..., name its label)."""
+    if module not in STANDARD:
+        return []
+    specs = [(name, label, kind, values, False) for name, label, kind, values in STANDARD[module]]
+    specs += [(f.api_name, f.label, f.kind, f.values or None, True) for f in fields_of(module)]
+    block = MODULE_ID_BLOCK[module]
+    fields = [_field(org, block + index, *spec) for index, spec in enumerate(specs)]
+    if module != "tickets":  # showToHelpCenter is the tickets module's
+        for field in fields:
+            del field["showToHelpCenter"]
+    return fields
 
 
 def list_fields(call: Call) -> Reply:
@@ -139,7 +159,7 @@ def list_fields(call: Call) -> Reply:
         raise missing("module")
     if "departmentId" in query and query["departmentId"] not in call.org.departments:
         raise unprocessable("The value passed for the 'departmentId' query parameter is invalid.")
-    fields = ticket_fields(call.org) if query["module"] == "tickets" else []
+    fields = module_fields(call.org, query["module"])
     if "apiNames" in query:
         fields = [field for field in fields if field["apiName"] in query["apiNames"]]
     return listing(fields)

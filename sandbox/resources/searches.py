@@ -5,7 +5,7 @@ Semantics (the seed, the vendor's spec and desk-api.md):
   `*` makes the value a pattern: `analysis*` matches any word starting "analysis" (the seed's own example finds
   "Real Time analysis Requirement"), `*lysis*` any substring. `a,b` is any of. `${empty}` / `${notEmpty}` test
   for no value / some value (the vendor's spec). `customFieldN=name:value` matches the record's custom field
-  `name` as a wildcard field; an unknown custom field name matches nothing.
+  `name` (its label, or its api name cf_...) as a wildcard field; an unknown custom field name matches nothing.
 - `_all=value` (the vendor's spec) matches the value, as a wildcard, against every field the module filters on.
 - `<field>Range=<iso>,<iso>` keeps records whose field lies in the range, both ends included.
 - Tickets are read from the search index (`org.indexed_tickets()`), which lags writes; other modules are live.
@@ -49,6 +49,7 @@ from sandbox.params import (
     TimeRange,
 )
 from sandbox.records import full_name
+from sandbox.records.custom_fields import custom_api_name
 from sandbox.resources import search_views as views
 from sandbox.state import Org, Record
 
@@ -170,6 +171,7 @@ class ModuleSearch:
             if f"{name}Range" in query and not in_range(record.get(name), query[f"{name}Range"]):
                 return False
         custom = record.get("customFields") or {}
+        custom = {**{custom_api_name(label): value for label, value in custom.items()}, **custom}  # label or cf_...
         for key, value in query.items():
             if CUSTOM_FIELD_PARAM.fullmatch(key):
                 custom_name, wanted = value

@@ -143,7 +143,7 @@ def test_layouts_filter_by_department_and_id(client, departments):
     assert [layout["departmentId"] for layout in mine] == [department_id]
     assert ids(client.get("/layouts", params={"module": "tickets", "id": mine[0]["id"]})) == [mine[0]["id"]]
     assert client.get("/layouts", params={"module": "tickets", "departmentId": "1"}).status_code == 204
-    assert client.get("/layouts", params={"module": "contacts"}).status_code == 204  # no such layouts kept
+    assert client.get("/layouts", params={"module": "products"}).status_code == 204  # no such layouts kept
     _unprocessable(client.get("/layouts", params={"module": "tickets", "departmentId": "Support"}), "departmentId")
     _unprocessable(client.get("/layouts", params={"module": "tickets", "from": "0"}), "from")
 
@@ -174,7 +174,7 @@ def test_ticket_fields_parameters(client, departments, fields):
     assert [field["apiName"] for field in same.json()["data"]] == list(fields)
     status = client.get("/organizationFields", params={"module": "tickets", "apiNames": "status"}).json()["data"]
     assert [field["apiName"] for field in status] == ["status"]
-    assert client.get("/organizationFields", params={"module": "contacts"}).status_code == 204
+    assert client.get("/organizationFields", params={"module": "products"}).status_code == 204
 
 
 def test_scopes_are_the_vendors(desk):
