@@ -53,6 +53,7 @@ class Absorber:
     timelines: TimelineKeeper | None = None  # kept only when SLA policies need them
     activity: ActivityKeeper | None = None  # anchors, counters and actors rules read (activity_sync.py)
     source: str = "poll"  # what saw the changes: "poll" or "webhook", kept with each event and counted
+    _verdicts: dict[tuple[str, str, str], bool] = field(default_factory=dict)  # loop guard verdicts of this batch
 
     @property
     def org_id(self) -> str:
@@ -128,7 +129,7 @@ class Absorber:
         new_id = event_id(self.org_id, ticket["id"], ticket.get("modifiedTime") or "", kind)
         if self.store.events.get(new_id) is not None:
             return None
-        by_deskpilot = made_by_deskpilot(self.store.own_writes, self.client, kind, ticket, seen)
+        by_deskpilot = self._own(kind, ticket, seen)
         event = EventRecord(
             id=new_id,
             org=self.org_id,
@@ -146,6 +147,19 @@ class Absorber:
             return None
         self.store.metrics.incr("events_logged_total", self.source)
         return new_id
+
+    def _own(self, kind: str, ticket: dict[str, Any], seen: Observation) -> bool:
+        """The loop guard's verdict, asked once per change and kind (a reopen shares its update's)."""
+        asked = _fields_kind(kind)
+        key = (str(ticket["id"]), str(ticket.get("modifiedTime")), asked)
+        if key not in self._verdicts:
+            self._verdicts[key] = made_by_deskpilot(self.store.own_writes, self.client, asked, ticket, seen)
+        return self._verdicts[key]
+
+
+def _fields_kind(kind: str) -> str:
+    """A reopen is a status change: its loop guard verdict is the change's update's (expectations are used once)."""
+    return "ticket.updated" if kind == "ticket.reopened" else kind
 
 
 def _newer(ticket: dict[str, Any], previous: dict[str, Any]) -> bool:

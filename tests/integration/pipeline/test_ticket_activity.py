@@ -152,3 +152,22 @@ def test_a_reply_deskpilot_sent_is_its_own_and_a_person_s_is_not(client, redis_s
     agent_reply(client, ticket["id"], "A person writes")
     theirs = polled(poller, store)["ticket.agent_replied"]
     assert not theirs.by_deskpilot and theirs.ticket["changed_by"]["kind"] == "agent"
+
+
+def test_a_reopen_deskpilot_wrote_is_its_own_in_both_events(client, redis_server):
+    store = Store.connect(redis_server.client())
+    poller = Poller(
+        client, store, lambda _id: None, overlap=timedelta(seconds=5), activity=ActivityKeeper(client, store)
+    )
+    poller.poll()
+    ticket = open_ticket(client)
+    client.transport.request("PATCH", f"/tickets/{ticket['id']}", json={"status": "Closed"})
+    polled(poller, store)
+    # deskpilot reopens it (expected as the update executor expects its writes; the Desk clears closedTime)
+    expected = {"status": "Open", "closedTime": None}
+    store.own_writes.expect_fields(client.org_id, ticket["id"], expected, "act-00000000000000aa")
+    client.transport.request("PATCH", f"/tickets/{ticket['id']}", json={"status": "Open"})
+    events = polled(poller, store)
+    assert set(events) == {"ticket.reopened", "ticket.updated"}
+    assert all(event.by_deskpilot for event in events.values())
+    assert events["ticket.reopened"].ticket["changed_by"]["kind"] == "deskpilot"
