@@ -36,6 +36,7 @@ COUNTER_FIELDS = ("agent_reply_count", "customer_reply_count", "reopen_count")
 TEXT_FIELDS = ("latest_reply_text", "latest_customer_reply_text", "latest_comment_text")
 ACTIVITY_FIELDS = (*ANCHOR_FIELDS, *COUNTER_FIELDS, "last_reply_by", *TEXT_FIELDS)
 UNSENT = frozenset({"DRAFT", "FAILED"})
+EARLIEST = datetime.min.replace(tzinfo=timezone.utc)  # what a record without a readable time sorts as
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,7 @@ def first_sight(ticket: Mapping[str, Any], threads: Sequence[ThreadFact] | None)
         at = ticket["customerResponseTime"]
         return replace(
             base,
-            last_thread_at=max(at, created or at, key=lambda value: parse_time(value) or datetime.min),
+            last_thread_at=at if created is None or _later(at, created) else created,
             last_customer_reply_at=at,
             customer_reply_count=1,
             last_reply_by="customer",
@@ -246,7 +247,7 @@ def _with_threads(activity: Activity, threads: Sequence[ThreadFact]) -> Activity
 def _with_comments(activity: Activity, comments: Sequence[Mapping[str, Any]] | None) -> Activity:
     if not comments:
         return activity
-    newest = max(comments, key=lambda comment: parse_time(comment.get("commentedTime")) or datetime.min)
+    newest = max(comments, key=lambda comment: parse_time(comment.get("commentedTime")) or EARLIEST)
     return replace(activity, latest_comment_text=str(newest.get("content") or ""))
 
 

@@ -17,12 +17,11 @@ A case without `activity` evaluates its ticket as given (fields such as agent_re
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
-from worker.engine.activity import Activity, ThreadFact, advance
+from worker.engine.activity import EARLIEST, Activity, ThreadFact, advance
 from worker.engine.changed_by import value_problem
 from worker.engine.schema_types import StrictModel, invalid
 from worker.engine.values import parse_time
@@ -94,7 +93,7 @@ def fold(ticket: Mapping[str, Any], steps: Sequence[ActivityStep]) -> tuple[Acti
     state: dict[str, Any] = {"id": ticket.get("id"), "status": "Open", "assigneeId": None}
     activity = Activity(status_changed_at=ticket.get("createdTime"))
     thread = None
-    times = [parse_time(step.at) or datetime.min for step in steps]  # each checked when the case was read
+    times = [parse_time(step.at) or EARLIEST for step in steps]  # each checked when the case was read
     for number, step in enumerate(steps):
         if number and not times[number] > times[number - 1]:
             raise ValueError(f"step {number + 1} at {step.at}: steps go oldest first, each later than the one before")

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from worker.engine.activity import ThreadFact, as_mapping, newest_thread
+from worker.engine.activity import EARLIEST, ThreadFact, as_mapping, newest_thread
 from worker.engine.values import parse_time
 
 KINDS = ("customer", "agent", "automation", "deskpilot", "unknown")
@@ -87,7 +87,7 @@ def derive(
             return actor("agent", "threads", thread.author_id, agents, email=thread.author_email)
         return actor("agent", "threads")
     if kind == "ticket.commented" and comments:
-        newest = max(comments, key=lambda item: parse_time(item.get("commentedTime")) or datetime.min)
+        newest = max(comments, key=lambda item: parse_time(item.get("commentedTime")) or EARLIEST)
         commenter = as_mapping(newest.get("commenter"))
         return actor("agent", "comments", newest.get("commenterId") or commenter.get("id"), agents)
     if history:
