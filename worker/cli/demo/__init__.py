@@ -3,12 +3,17 @@
 It starts Redis when none answers at the configured URL, the sandbox with its seeded desk and its activity
 generator (customers opening and answering tickets, agents changing them), and the scheduler and workers in this
 process; it shows a live feed of what the rules do, and on Ctrl-C (or --duration) prints a summary.
+
+By default the sandbox delivers webhooks to the service's receiver (a free port on 127.0.0.1, the subscriptions
+the rules need installed as `deskpilot webhooks install` does), and polling runs as the safety net; `--no-webhooks`
+shows the polling alone. The summary splits events by what saw them first and reports change-to-action latency.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import socket
 import threading
 import time
 
@@ -22,12 +27,15 @@ from sandbox.runtime import Sandbox
 from sandbox.server import DEFAULT_HOST, DEFAULT_PORT, SandboxOptions, create_sandbox, port_is_free
 from worker.app.preflight import PreflightError, require_rules
 from worker.app.runtime import Runtime
+from worker.app.subscriptions import department_ids, install, needs, subscriptions_body
 from worker.cli.demo.feed import Feed
 from worker.cli.demo.redis_child import start_redis
 from worker.cli.demo.summary import render, summarize
+from worker.store.webhooks import WebhookState
 
 DEFAULT_ACTIVITY_RATE = 0.5
 DEFAULT_POLL_INTERVAL_S = 2.0
+DEFAULT_SAFETY_NET_S = 30.0
 SERVER_START_TIMEOUT_S = 15.0
 
 
@@ -52,6 +60,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_POLL_INTERVAL_S,
         metavar="SECONDS",
         help="poll interval (default 2)",
+    )
+    parser.add_argument("--no-webhooks", action="store_true", help="poll only: no webhook receiver, no subscriptions")
+    parser.add_argument(
+        "--safety-net-poll",
+        type=float,
+        default=DEFAULT_SAFETY_NET_S,
+        metavar="SECONDS",
+        help="the poll interval while webhooks deliver (default 30)",
     )
     parser.add_argument("--verbose", action="store_true", help="show the service's own log lines too")
 
@@ -96,6 +112,26 @@ def _pipeline_settings(
     )
 
 
+def _with_webhooks(settings: Settings, safety_net_s: float) -> Settings:
+    with socket.socket() as probe:  # a free port for the receiver (IngressServer binds it again at once)
+        probe.bind((DEFAULT_HOST, 0))
+        port = probe.getsockname()[1]
+    return settings.model_copy(
+        update={"webhook_host": DEFAULT_HOST, "webhook_port": port, "webhook_poll_interval_s": safety_net_s}
+    )
+
+
+def _install_webhooks(runtime: Runtime, port: int) -> str:
+    """The subscriptions the rules need, per org, delivering to the receiver the service is about to start."""
+    need = needs(runtime.rules.load())
+    url = f"http://{DEFAULT_HOST}:{port}/desk"
+    state = WebhookState(runtime.redis, runtime.store.keys)
+    for org_id in runtime.settings.org_ids:
+        client = runtime.client(org_id)
+        install(client, state, url, subscriptions_body(need, department_ids(client, need.departments)))
+    return f"webhooks: the sandbox delivers {', '.join(need.events)} to {url}; polling is the safety net"
+
+
 def run(args: argparse.Namespace) -> int:
     from worker.app.service import Service
 
@@ -118,7 +154,11 @@ def run(args: argparse.Namespace) -> int:
         )
         if settings.console_port:
             say(f"operations console: http://{settings.console_host}:{settings.console_port}/")
+        if not args.no_webhooks:
+            settings = _with_webhooks(settings, args.safety_net_poll)
         runtime = Runtime.from_settings(settings)
+        if settings.webhook_port:
+            say(_install_webhooks(runtime, settings.webhook_port))
         runtime.outbound().redirect = f"http://{DEFAULT_HOST}:{args.port}/_sandbox/notify"  # never outside
         service = Service(runtime)
         feed = Feed(runtime.store, say)

@@ -11,17 +11,22 @@ from worker.store import Store
 from worker.store.audit import entry_time
 
 
-def latencies(store: Store) -> list[float]:
-    """Seconds from a change on the Desk (the ticket's modifiedTime in the event) to its action being done."""
-    found = []
+def latencies(store: Store) -> dict[str, list[float]]:
+    """Seconds from a change on the Desk (the ticket's modifiedTime in the event) to its action being done, by what
+    saw the change first (webhook or poll)."""
+    found: dict[str, list[float]] = {}
     for entry in store.audit.query():
         if entry["entry"] != "action" or entry.get("outcome") not in ("done", "verified"):
             continue
         event = store.events.get(entry.get("event") or "")
         changed = parse_time(event.modified_time) if event and event.modified_time else None
-        if changed:
-            found.append((entry_time(entry["id"]) - changed).total_seconds())
+        if event and changed:
+            found.setdefault(event.source, []).append((entry_time(entry["id"]) - changed).total_seconds())
     return found
+
+
+def _latency(delays: list[float]) -> dict[str, Any]:
+    return {"p50": percentile(delays, 0.5), "p95": percentile(delays, 0.95), "count": len(delays)}
 
 
 def percentile(values: list[float], share: float) -> float | None:
@@ -43,6 +48,7 @@ def summarize(
         if key[0] == "actions_total":
             actions.setdefault(key[1], {})[key[2]] = int(value)
     delays = latencies(store)
+    sources = {key[1]: int(value) for key, value in counters.items() if key[0] == "events_logged_total"}
     return {
         "seconds": round(seconds, 1),
         "desk_activity": activity,
@@ -51,7 +57,9 @@ def summarize(
         "actions": actions,
         "api_calls": api_calls,
         "credits_used": credits_used,
-        "latency_s": {"p50": percentile(delays, 0.5), "p95": percentile(delays, 0.95), "count": len(delays)},
+        "events_by_source": sources,
+        "latency_s": _latency([delay for found in delays.values() for delay in found]),
+        "latency_by_source_s": {source: _latency(found) for source, found in sorted(delays.items())},
     }
 
 
@@ -62,6 +70,11 @@ def render(summary: dict[str, Any]) -> str:
     lines.append(
         f"  events noticed: {events['total']}  " + ", ".join(f"{k} {v}" for k, v in events.items() if k != "total")
     )
+    if summary["events_by_source"]:
+        lines.append(
+            "  events logged, by what saw the change first: "
+            + ", ".join(f"{source} {count}" for source, count in sorted(summary["events_by_source"].items()))
+        )
     fired = summary["rules_fired"]
     lines.append(f"  rules fired: {fired['total']}  " + ", ".join(f"{k} {v}" for k, v in fired.items() if k != "total"))
     for action_type, outcomes in sorted(summary["actions"].items()):
@@ -76,6 +89,10 @@ def render(summary: dict[str, Any]) -> str:
             f"  change-to-action latency: p50 {latency['p50']} s, p95 {latency['p95']} s "
             f"over {latency['count']} actions"
         )
+        for source, figures in summary["latency_by_source_s"].items():
+            lines.append(
+                f"    seen by {source}: p50 {figures['p50']} s, p95 {figures['p95']} s over {figures['count']} actions"
+            )
     else:
         lines.append("  change-to-action latency: no change on the desk led to an action yet (run longer)")
     return "\n".join(lines)
