@@ -30,6 +30,7 @@ from worker.desk.resources import (
     ContractsResource,
     DepartmentsResource,
     FieldsResource,
+    HistoryResource,
     LayoutsResource,
     MailReplyAddressesResource,
     OrganizationsResource,
@@ -80,6 +81,7 @@ class DeskClient:
         self.teams = TeamsResource(t)
         self.fields = FieldsResource(t)
         self.layouts = LayoutsResource(t)
+        self.history = HistoryResource(t)
         self.tags = TagsResource(t)
         self.presence = PresenceResource(t)
 

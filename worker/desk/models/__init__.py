@@ -40,6 +40,7 @@ from worker.desk.models.common import (
     Timestamp,
     body_of,
 )
+from worker.desk.models.history import AccountContract, Actor, HistoryEvent, HistoryItem
 from worker.desk.models.organization import (
     Contract,
     Department,
@@ -78,9 +79,11 @@ from worker.desk.models.tickets import (
 
 __all__ = [
     "Account",
+    "AccountContract",
     "AccountInput",
     "AccountRef",
     "Action",
+    "Actor",
     "Agent",
     "Attachment",
     "AttachmentRef",
@@ -100,6 +103,8 @@ __all__ = [
     "DeskModel",
     "DraftUpdate",
     "Flag",
+    "HistoryEvent",
+    "HistoryItem",
     "Id",
     "Ids",
     "MailReplyAddress",

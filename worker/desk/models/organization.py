@@ -14,6 +14,8 @@ class Organization(DeskModel):
     isAdminInOrg: Flag = None
     portalURL: str | None = None
     logoURL: str | None = None
+    portalName: str | None = None  # /accessibleOrganizations' name of the portal
+    edition: str | None = None
 
 
 class Department(DeskModel):

@@ -40,6 +40,8 @@ class Contact(DeskModel):
     accountId: OptId = None
     account: AccountRef | None = None
     customFields: CustomFields = None
+    cf: dict[str, Any] | None = None  # the custom values by api name
+    layoutId: OptId = None
     customerHappiness: dict[str, Any] | None = None
     isDeleted: Flag = None
     photoURL: str | None = None
@@ -67,6 +69,7 @@ class ContactInput(DeskInput):
     ownerId: str | None = None
     accountId: str | None = None
     customFields: dict[str, Any] | None = None
+    cf: dict[str, Any] | None = None
 
 
 class Account(DeskModel):
@@ -87,6 +90,8 @@ class Account(DeskModel):
     phone: str | None = None
     annualrevenue: Money = None
     customFields: CustomFields = None
+    cf: dict[str, Any] | None = None  # the custom values by api name
+    layoutId: OptId = None
     createdTime: Timestamp = None
     modifiedTime: Timestamp = None
 
@@ -108,6 +113,7 @@ class AccountInput(DeskInput):
     phone: str | None = None
     annualrevenue: float | None = None
     customFields: dict[str, Any] | None = None
+    cf: dict[str, Any] | None = None
 
 
 class Agent(DeskModel):
@@ -132,3 +138,4 @@ class Agent(DeskModel):
     associatedChatDepartments: list[NamedRef] | None = None
     role: NamedRef | None = None
     profile: NamedRef | None = None
+    rolePermissionType: str | None = None  # Admin, AgentPublic, Light, Custom...

@@ -40,6 +40,10 @@ class Thread(DeskModel):
     author: Author | None = None
     attachments: list[AttachmentRef] | None = None
     actions: list[Action] | None = None
+    attachmentCount: Count = None
+    canReply: Flag = None
+    isDescriptionThread: Flag = None
+    respondedIn: str | None = None  # an agent's reply: "HH:MM hrs" since the customer's message
 
 
 class _MessageFields(DeskInput):

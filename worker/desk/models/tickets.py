@@ -41,6 +41,15 @@ class Ticket(DeskModel):
     language: str | None = None
     webUrl: str | None = None
     customFields: CustomFields = None
+    cf: dict[str, Any] | None = None  # the custom values by api name (cf_model_name)
+    accountId: OptId = None
+    layoutId: OptId = None
+    channelCode: str | None = None
+    isArchived: Flag = None
+    isEscalated: Flag = None
+    isTrashed: Flag = None
+    tagCount: Count = None
+    onholdTime: Timestamp = None
     dueDate: Timestamp = None
     responseDueDate: Timestamp = None
     createdTime: Timestamp = None
@@ -84,7 +93,8 @@ class _TicketFields(DeskInput):
     priority: str | None = None
     channel: str | None = None
     classification: str | None = None
-    customFields: dict[str, Any] | None = None
+    customFields: dict[str, Any] | None = None  # custom values by label
+    cf: dict[str, Any] | None = None  # or by api name (cf_model_name)
 
 
 class TicketCreate(_TicketFields):

@@ -8,6 +8,7 @@ from worker.desk.resources.contacts import ContactsResource
 from worker.desk.resources.contracts import ContractsResource
 from worker.desk.resources.departments import DepartmentsResource
 from worker.desk.resources.fields import FieldsResource
+from worker.desk.resources.history import HistoryResource
 from worker.desk.resources.layouts import LayoutsResource
 from worker.desk.resources.mail_reply_addresses import MailReplyAddressesResource
 from worker.desk.resources.organizations import OrganizationsResource
@@ -28,6 +29,7 @@ __all__ = [
     "ContractsResource",
     "DepartmentsResource",
     "FieldsResource",
+    "HistoryResource",
     "LayoutsResource",
     "MailReplyAddressesResource",
     "OrganizationsResource",

@@ -1,4 +1,4 @@
-"""Threads of a ticket: get, list, sendReply, draftReply, update a draft, delete a draft's attachment.
+"""Threads of a ticket: get, the latest, list, sendReply, draftReply, update a draft, delete a draft's attachment.
 
 sendReply and draftReply are not idempotent (a second try sends a second e-mail); updating a draft and deleting an
 attachment are.
@@ -20,6 +20,13 @@ class ThreadsResource(Resource):
         return self._get_one(
             Thread, f"/tickets/{seg(ticket_id)}/threads/{seg(thread_id)}", {"include": includes(include)}
         )
+
+    def latest(self, ticket_id: str) -> Thread | None:
+        """GET /tickets/{id}/latestThread: the newest thread that is not a draft, with its content; None when the
+        ticket has none (204)."""
+        path = f"/tickets/{seg(ticket_id)}/latestThread"
+        body = self._t.request("GET", path)
+        return None if body is None else self._one(Thread, body, "GET", path)
 
     def list(
         self, ticket_id: str, *, from_: int = 0, limit: int = MAX_LIMIT, sort_by: str | None = None
