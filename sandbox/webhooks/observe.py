@@ -10,11 +10,14 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import orjson
+import structlog
 
 from sandbox.embed import ticket_full_view
 from sandbox.state import Org, Record
 from sandbox.webhooks.changes import Event, Marks, changed_fields
 from sandbox.webhooks.origin import current_source_id
+
+log = structlog.get_logger(__name__)
 
 
 def snapshot(record: Record) -> Record:
@@ -58,9 +61,16 @@ class ChangeObserver:
         org.observer = None
 
     def __call__(self, org: Org, ticket: Record, previous: Record | None, removed: bool = False) -> None:
+        """A failure here is logged and goes no further: webhooks must never break the write that called."""
         marks = self.marks.get(org.id)
         if marks is None:
             return
+        try:
+            self._observe(marks, org, ticket, previous, removed)
+        except Exception:
+            log.exception("webhooks.observe_failed", org_id=org.id, ticket_id=ticket.get("id"))
+
+    def _observe(self, marks: Marks, org: Org, ticket: Record, previous: Record | None, removed: bool) -> None:
         at_ms = int(org.now().timestamp() * 1000)
         base = Event("", org.id, ticket["id"], ticket.get("departmentId"), at_ms, {}, source_id=current_source_id())
         threads, comments = org.children("threads", ticket["id"]), org.children("comments", ticket["id"])

@@ -157,3 +157,16 @@ def test_judge_ignores_its_own_source_and_disabled_webhooks() -> None:
     assert not judge(own, event("Ticket_Update", source_id=SOURCE.upper())).wanted
     assert judge(own, event("Ticket_Update", source_id=None)).wanted
     assert not judge(webhook({"Ticket_Update": None}, is_enabled=False), event("Ticket_Update")).wanted
+
+
+def test_a_failing_observer_never_breaks_the_write() -> None:
+    org, _ = watched_org()
+
+    def broken(_: Event) -> None:
+        raise RuntimeError("a receiver-side bug")
+
+    ChangeObserver(broken).watch(org)
+    ticket = a_ticket(org)
+    ticket["priority"] = "Urgent" if ticket["priority"] != "Urgent" else "Low"
+    org.touch(ticket)
+    assert org.tickets[ticket["id"]]["modifiedTime"] == org.now_text()
