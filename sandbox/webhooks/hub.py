@@ -62,6 +62,7 @@ class Webhooks:
         """Delete one webhook (the API's DELETE, or a 410 from its receiver); an org left without stops being
         watched."""
         removed = self.store.remove(org_id, webhook_id) is not None
+        self.sender.forget(webhook_id)
         org = self.desk.org(org_id)
         if org is not None and not self.store.of(org_id):
             self.observer.unwatch(org)

@@ -45,7 +45,7 @@ class Sender:
         self.clock, self.on_gone = clock, on_gone
         self.pending = 0
         self._client: httpx.AsyncClient | None = None
-        self._queues: dict[str, asyncio.Queue[Delivery]] = {}
+        self._queues: dict[str, asyncio.Queue[Delivery | None]] = {}  # None: the webhook is gone, stop
         self._workers: dict[str, list[asyncio.Task[None]]] = {}
         self._timers: set[asyncio.TimerHandle] = set()
         self._idle = asyncio.Event()
@@ -96,10 +96,13 @@ class Sender:
         queue.put_nowait(delivery)
 
     # sending -----------------------------------------------------------------------------------
-    async def _work(self, queue: asyncio.Queue[Delivery], index: int) -> None:
-        """Send the queue's deliveries one at a time; a worker past a lowered `concurrency` ends."""
+    async def _work(self, queue: asyncio.Queue[Delivery | None], index: int) -> None:
+        """Send the queue's deliveries one at a time; a worker past a lowered `concurrency` ends, and every
+        worker ends at the stop mark `forget` queues."""
         while index < self.controls.concurrency:
             delivery = await queue.get()
+            if delivery is None:
+                return
             try:
                 await self._resume.wait()
                 await self._send(delivery)
@@ -161,6 +164,14 @@ class Sender:
         again = replace(original, kind="replay", queued_at=format_time(self.clock.now()), outcome=None, status=None)
         await self._post(again)
         return again
+
+    def forget(self, webhook_id: str) -> None:
+        """The webhook is gone: its workers end once what is queued before the stop marks is done (and logged
+        as cancelled), and a later delivery for its id starts afresh."""
+        queue, workers = self._queues.pop(webhook_id, None), self._workers.pop(webhook_id, [])
+        if queue is not None:
+            for _ in workers:
+                queue.put_nowait(None)
 
     def set_paused(self, paused: bool) -> None:
         if paused:
