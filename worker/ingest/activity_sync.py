@@ -12,12 +12,12 @@ API calls per changed ticket (a change that brings none of these costs none):
   /tickets/{id}/comments, newest first, limit the new comments (at most 100).
 - changed_by of a ticket.created, ticket.updated or ticket.reopened event that is not deskpilot's own, only when a
   loaded rule listening to that kind reads changed_by: one GET /tickets/{id}/History (limit 10) per change,
-  shared by its events. Where
-  the Desk answers 404/403 the ticket's modifiedBy is used instead, and the History is not asked again for an hour
-  (`<ns>:activity:<org>:no-history`, every process).
+  shared by its events. Where the Desk answers 404/403 the ticket's modifiedBy is used instead, and the History
+  is not asked again for an hour (`<ns>:activity:<org>:no-history`, every process).
 - status and assignee changes: none (the mirror's diff).
-Redis: one HGET per changed ticket, one HSET per batch. A thread or comment list the Desk refuses for this ticket
-(404, 403) counts as not read; any other failure raises, so the batch is read again by the next poll.
+Redis: one HGET per changed ticket, one HSET per batch; a closed ticket's activity is kept without its texts. A
+thread or comment list the Desk refuses for this ticket (404, 403) counts as not read; any other failure raises,
+so the batch is read again by the next poll.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from worker.desk.errors import Forbidden, NotFound
 from worker.desk.paging import MAX_LIMIT
 from worker.engine.activity import TEXT_FIELDS, Activity, ThreadFact, advance, newest_thread, thread_from_ticket
 from worker.engine.changed_by import AgentInfo, derive
+from worker.engine.values import is_closed
 from worker.ingest.diff import Observation, count_of
 from worker.store import Store
 from worker.store.activity import Activities
@@ -52,6 +53,7 @@ class _Seen:
     comments: tuple[Mapping[str, Any], ...] = ()
     history: list[Mapping[str, Any]] | None = None  # read once for the change's events that need it
     history_read: bool = False
+    closed: bool = False  # kept without its texts (a closed ticket's texts matter again only after new threads)
 
 
 @dataclass
@@ -86,7 +88,7 @@ class ActivityKeeper:
         threads = [guess] if guess is not None and lean else self._threads(ticket_id, limit)
         comments = self._comments(ticket_id, seen.new_comments) if self.read_comments else None
         activity = _trimmed(advance(known, previous, ticket, threads, comments))
-        self._seen[ticket_id] = _Seen(activity, tuple(threads or ()), tuple(comments or ()))
+        self._seen[ticket_id] = _Seen(activity, tuple(threads or ()), tuple(comments or ()), closed=is_closed(ticket))
 
     def event_view(self, kind: str, ticket: dict[str, Any], by_deskpilot: bool) -> dict[str, Any]:
         """The ticket as the event carries it: with its activity, `thread` and `changed_by`."""
@@ -106,7 +108,8 @@ class ActivityKeeper:
 
     def save(self) -> None:
         """Write the batch's activities (after its events are logged: a replay folds nothing twice)."""
-        self.activities.put_many(self.org_id, {key: seen.activity.to_dict() for key, seen in self._seen.items()})
+        stored = {key: _stored(seen.activity, seen.closed).to_dict() for key, seen in self._seen.items()}
+        self.activities.put_many(self.org_id, stored)
         self._seen.clear()
 
     def _agent_info(self) -> Mapping[str, AgentInfo]:
@@ -160,6 +163,12 @@ def _thread_limit(
     if known is None:  # mirrored before activity was kept: its history once
         return min(total, MAX_LIMIT) if total else 0
     return min(seen.new_threads + 1, MAX_LIMIT) if seen.new_threads else 0
+
+
+def _stored(activity: Activity, closed: bool) -> Activity:
+    """What Redis keeps: a closed ticket's activity without its texts (anchors and counts stay for a reopen)."""
+    cleared: dict[str, Any] = dict.fromkeys(TEXT_FIELDS)
+    return replace(activity, **cleared) if closed else activity
 
 
 def _trimmed(activity: Activity) -> Activity:

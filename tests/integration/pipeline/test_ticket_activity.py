@@ -171,3 +171,17 @@ def test_a_reopen_deskpilot_wrote_is_its_own_in_both_events(client, redis_server
     assert set(events) == {"ticket.reopened", "ticket.updated"}
     assert all(event.by_deskpilot for event in events.values())
     assert events["ticket.reopened"].ticket["changed_by"]["kind"] == "deskpilot"
+
+
+def test_a_closed_ticket_keeps_its_counts_but_not_its_texts(client, sandbox, redis_server):
+    store = Store.connect(redis_server.client())
+    keeper = ActivityKeeper(client, store)
+    poller = Poller(client, store, lambda _id: None, overlap=timedelta(seconds=5), activity=keeper)
+    poller.poll()
+    ticket = open_ticket(client)
+    agent_reply(client, ticket["id"], "Solved, closing")
+    closing = polled(poller, store)["ticket.agent_replied"].ticket
+    client.transport.request("PATCH", f"/tickets/{ticket['id']}", json={"status": "Closed"})
+    assert polled(poller, store)["ticket.updated"].ticket["latest_reply_text"] == closing["latest_reply_text"]
+    stored = Activities(store.redis, store.keys).get_many(client.org_id, [ticket["id"]])[ticket["id"]]
+    assert stored["latest_reply_text"] is None and stored["agent_reply_count"] == closing["agent_reply_count"]
