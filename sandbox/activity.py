@@ -17,6 +17,7 @@ from collections.abc import Callable
 import structlog
 
 from sandbox.presence import OFFLINE, ONLINE, presence, set_presence
+from sandbox.records.history import record_update
 from sandbox.state import Desk, Org, Record
 from sandbox.story import (
     PRIORITY_WEIGHTS,
@@ -170,11 +171,20 @@ class ActivityGenerator:
         agent_reply(org, ticket, assignee, self._rng)
 
     def _change_status(self, org: Org, ticket: Record) -> None:
+        before = {"status": ticket["status"]}
         org.set_status(ticket, self._rng.choice([s for s in STATUSES if s != ticket["status"]]))
-        org.touch(ticket)
+        self._record(org, ticket, before)
 
     def _change_priority(self, org: Org, ticket: Record) -> None:
+        before = {"priority": ticket.get("priority")}
         ticket["priority"] = self._rng.choice([p for p in PRIORITIES if p != ticket.get("priority")])
+        self._record(org, ticket, before)
+
+    @staticmethod
+    def _record(org: Org, ticket: Record, before: dict[str, object]) -> None:
+        """A person's field change: in the ticket's history (by its assignee, else the administrator), then touched."""
+        actor = org.agents.get(ticket.get("assigneeId") or "") or next(iter(org.agents.values()))
+        record_update(org, ticket, before, actor)
         org.touch(ticket)
 
     def _maybe_toggle_presence(self, org: Org) -> None:
@@ -190,5 +200,6 @@ class ActivityGenerator:
 
     def _reassign(self, org: Org, ticket: Record) -> None:
         others = [a for a in active_agents(org, ticket["departmentId"]) if a["id"] != ticket.get("assigneeId")]
+        before = {"assigneeId": ticket.get("assigneeId")}
         ticket["assigneeId"] = self._rng.choice(others)["id"]
-        org.touch(ticket)
+        self._record(org, ticket, before)

@@ -1,5 +1,5 @@
 """Pure rules fidelity v2 adds: the accounts server's live-token limit per refresh token, the dashboards'
-durations, a ticket's history from its records and updates."""
+durations, a ticket's history from its records and updates (the activity generator's too), custom values by type."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from sandbox.activity import ActivityGenerator
 from sandbox.oauth import ACTIVE_PER_REFRESH, MINT_WINDOW, MINTS_PER_WINDOW, AuthServer, Grant
+from sandbox.records.custom_fields import BadCustomValue, by_label, cf_view, checked_value, fields_of
 from sandbox.records.durations import day_buckets, span
 from sandbox.records.history import record_update, ticket_history
 from sandbox.seed import seed_desk
@@ -96,3 +98,64 @@ def test_history_reads_the_records_and_the_recorded_updates():
     [update] = [event for event in ticket_history(org, ticket) if event["eventName"] == "TicketUpdated"]
     assert [item["propertyName"] for item in update["eventInfo"]] == ["priority", "ModelName"]
     assert update["actor"] == {"id": admin["id"], "name": f"{admin['firstName']} {admin['lastName']}", "type": "Agent"}
+
+
+def test_the_activity_generator_s_field_changes_are_in_the_history():
+    desk = Desk(clock=FrozenClock(NOW))
+    seed_desk(desk, seed=3, orgs=1, tickets=30)
+    generator = ActivityGenerator(desk, seed=5, rate_per_s=5)
+    changed = []
+    for _ in range(120):
+        desk.clock.advance(timedelta(seconds=2))
+        change = generator.step()
+        if change["kind"] in ("status.changed", "priority.changed", "assignee.changed"):
+            changed.append(change)
+    assert changed
+    for change in changed:
+        org = desk.orgs[change["orgId"]]
+        events = ticket_history(org, org.tickets[change["ticketId"]])
+        assert any(event["eventName"] == "TicketUpdated" for event in events), change
+
+
+@pytest.mark.parametrize(
+    ("label", "value", "stored"),
+    [
+        ("ModelName", "X1 Pro", "X1 Pro"),
+        ("numberOfItems", 3, "3"),
+        ("numberOfItems", "12", "12"),
+        ("severityPercentage", "12.5", "12.5"),
+        ("dateofPurchase", "2026-02-28", "2026-02-28"),
+        ("secondaryEmail", "a@b.co", "a@b.co"),
+        ("url", "https://zylker.com/x", "https://zylker.com/x"),
+        ("permanentAddress", 221, "221"),
+        ("ModelName", None, None),
+        ("ModelName", "", None),
+    ],
+)
+def test_custom_values_kept_as_text(label: str, value: object, stored: str | None):
+    assert checked_value(by_label("tickets")[label], value) == stored
+
+
+@pytest.mark.parametrize(
+    ("label", "value"),
+    [
+        ("ModelName", "Z9000"),
+        ("numberOfItems", "1.5"),
+        ("numberOfItems", "1234567890"),
+        ("numberOfItems", True),
+        ("severityPercentage", "101"),
+        ("dateofPurchase", "2026-02-30"),
+        ("secondaryEmail", "nobody"),
+        ("url", "not a url"),
+        ("permanentAddress", ["a"]),
+    ],
+)
+def test_custom_values_refused_by_type(label: str, value: object):
+    with pytest.raises(BadCustomValue):
+        checked_value(by_label("tickets")[label], value)
+
+
+def test_cf_is_keyed_by_api_name_and_lists_every_field():
+    view = cf_view("contacts", {"lastContactedOn": "2026-01-01"})
+    assert view == {"cf_permanent_address": None, "cf_last_contacted_on": "2026-01-01"}
+    assert [field.api_name for field in fields_of("tickets")][:2] == ["cf_secondary_email", "cf_model_name"]
