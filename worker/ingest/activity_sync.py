@@ -180,7 +180,9 @@ def _trimmed(activity: Activity) -> Activity:
     return replace(activity, **long) if long else activity
 
 
-def agent_info(agents: Iterable[Mapping[str, Any]] | None, teams: Iterable[Mapping[str, Any]] | None) -> dict:
+def agent_info(
+    agents: Iterable[Mapping[str, Any]] | None, teams: Iterable[Mapping[str, Any]] | None
+) -> dict[str, dict[str, Any]]:
     """Agent id -> {email, name, teams} from the catalogue's agents and teams (GET /agents, GET /teams)."""
     info: dict[str, dict[str, Any]] = {}
     for agent in agents or ():
