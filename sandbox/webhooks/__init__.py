@@ -38,7 +38,8 @@ people's changes, not automation, so `includeEventsFrom` is stored and echoed bu
                           ticket is created with (its description) are part of it: no Ticket_Thread_Add for them.
     Ticket_Update         any ticket field changed other than modifiedTime and the *Count fields (so a comment
                           alone is only Ticket_Comment_Add; a customer reply also changes customerResponseTime and
-                          maybe status, hence a Ticket_Update too). `fields`: only when one of them changed.
+                          maybe status, hence a Ticket_Update too). `fields`: only when one of them changed
+                          (ticket field names; a custom field by its label, ModelName, or api name, cf_model_name).
     Ticket_Thread_Add     a thread that is not a draft (replies, customer replies, /_sandbox/.../customerReply).
     Ticket_Comment_Add    a comment is added.  Ticket_Comment_Update: a comment's content is edited.
     Ticket_Delete         a ticket is removed (merge folds the other tickets into the target and removes them).

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sandbox.records.custom_fields import custom_api_name
 from sandbox.state import COUNT_FIELDS, Record
 
 UNTRACKED_FIELDS = frozenset({"modifiedTime", *COUNT_FIELDS.values()})  # a write's side effects, not a change
@@ -80,7 +81,8 @@ class Marks:
 
 
 def changed_fields(before: Record, after: Record) -> frozenset[str]:
-    """The ticket fields that differ, and inside customFields the names of those that differ too."""
+    """The ticket fields that differ; a custom field that differs is named by its label and its api name too (and
+    `cf`, the view by api names)."""
     changed = {
         name
         for name in before.keys() | after.keys()
@@ -88,5 +90,6 @@ def changed_fields(before: Record, after: Record) -> frozenset[str]:
     }
     if "customFields" in changed:
         old, new = before.get("customFields") or {}, after.get("customFields") or {}
-        changed.update(name for name in old.keys() | new.keys() if old.get(name) != new.get(name))
+        labels = {name for name in old.keys() | new.keys() if old.get(name) != new.get(name)}
+        changed.update({"cf", *labels, *(custom_api_name(label) for label in labels)})
     return frozenset(changed)

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sandbox.errors import ApiError, invalid_data
-from sandbox.records.tickets import TICKET_CUSTOM_FIELDS
+from sandbox.records.custom_fields import by_api_name, by_label
 from sandbox.state import Org
 
 WEBHOOK_TYPE = "CUSTOMER_WEBHOOK"
@@ -51,7 +51,7 @@ TICKET_FIELDS = frozenset(
     {
         "ticketNumber", "subject", "departmentId", "contactId", "productId", "email", "phone", "description",
         "status", "statusType", "assigneeId", "category", "subCategory", "classification", "resolution", "dueDate",
-        "priority", "channel", "customFields", "customerResponseTime", "closedTime", "isDeleted", "approvalCount",
+        "priority", "channel", "customFields", "cf", "customerResponseTime", "closedTime", "isDeleted", "approvalCount",
     }
 )  # fmt: skip
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -165,7 +165,7 @@ def _departments(org: Org, where: str, value: Any) -> frozenset[str] | None:
 def _fields(where: str, value: Any) -> tuple[str, ...] | None:
     if value is None:
         return None
-    known = TICKET_FIELDS | set(TICKET_CUSTOM_FIELDS)
+    known = TICKET_FIELDS | set(by_label("tickets")) | set(by_api_name("tickets"))
     if not isinstance(value, list) or len(value) > MAX_FIELDS or not all(item in known for item in value):
         raise BadField(where)
     return tuple(value)

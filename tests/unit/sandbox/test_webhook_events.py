@@ -122,7 +122,7 @@ def test_marks_skip_drafts_until_sent() -> None:
 def test_changed_fields_leave_out_side_effects_and_name_custom_fields() -> None:
     before = {"status": "Open", "modifiedTime": "a", "threadCount": "1", "customFields": {"ModelName": "x"}}
     after = {"status": "Open", "modifiedTime": "b", "threadCount": "2", "customFields": {"ModelName": "y"}}
-    assert changed_fields(before, after) == {"customFields", "ModelName"}
+    assert changed_fields(before, after) == {"customFields", "ModelName", "cf", "cf_model_name"}
 
 
 def webhook(subscriptions: dict[str, EventFilter | None], **details: object) -> Webhook:

@@ -45,7 +45,11 @@ def test_a_full_body_is_read_into_filters() -> None:
             "name": "deskpilot",
             "subscriptions": {
                 "Ticket_Add": None,
-                "Ticket_Update": {"departmentId": [department], "fields": ["status"], "includePrevState": True},
+                "Ticket_Update": {
+                    "departmentId": [department],
+                    "fields": ["status", "ModelName", "cf_model_name"],
+                    "includePrevState": True,
+                },
                 "Ticket_Thread_Add": {"direction": "in"},
                 "Contact_Add": None,
             },
@@ -56,7 +60,7 @@ def test_a_full_body_is_read_into_filters() -> None:
         create=True,
     )
     assert values["subscriptions"]["Ticket_Update"] == EventFilter(
-        department_ids=frozenset({department}), fields=("status",), include_prev_state=True
+        department_ids=frozenset({department}), fields=("status", "ModelName", "cf_model_name"), include_prev_state=True
     )
     assert values["subscriptions"]["Ticket_Thread_Add"] == EventFilter(direction="in")
     assert values["ignore_source_id"] == "49ad222a-f812-11e7-8c3f-9a214cf093ae"
