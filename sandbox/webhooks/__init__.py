@@ -91,7 +91,8 @@ Controls (under /_sandbox/, behind X-Sandbox-Token like the others; bad bodies a
     POST   /_sandbox/webhooks/deliveries/{seq}/replay   send that delivery again, same body and same JWT;
                                                  answers its new log entry
     POST   /_sandbox/webhooks/drain              {"timeoutS": <=30, default 10}: wait until no delivery is queued
-                                                 or in flight; answers {"pending": n} (0 unless it timed out)
+                                                 or in flight; answers {"pending": n} (0 unless it timed out
+                                                 or writes, e.g. the activity generator's, kept coming)
     POST   /_sandbox/webhooks/keys/rotate        {"keepOld": true}: a new signing key (new kid) signs from now on;
                                                  the old stays in the JWKS unless keepOld is false
 """
