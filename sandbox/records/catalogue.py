@@ -224,30 +224,26 @@ def _commenter(org: Org, agent_id: str) -> Record:
 
 
 def _users(org: Org, made: str) -> None:
-    """Every contact with an email is a help centre user; the first VIP contacts form the groups."""
+    """Every contact with an email is a help centre user (an ENDUSER); the first few users form the groups."""
     users = []
     for contact in org.contacts.values():
         if not contact.get("email"):
             continue
-        users.append(
-            add(
-                org,
-                "users",
-                {
-                    "id": org.new_id(),
-                    "name": full_name(contact.get("firstName"), contact.get("lastName")),
-                    "emailAddress": contact["email"],
-                    "contactId": contact["id"],
-                    "status": "ACTIVE",
-                    "photoURL": None,
-                    "createdTime": made,
-                    "modifiedTime": made,
-                },
-            )
-        )
+        user = {
+            "id": org.new_id(),
+            "name": full_name(contact.get("firstName"), contact.get("lastName")),
+            "photoUrl": None,
+            "emailAddress": contact["email"],
+            "userType": "ENDUSER",
+            "status": "ACTIVE",
+            "_contactId": contact["id"],
+            "_modifiedTime": made,
+            "_groups": [],
+        }
+        users.append(add(org, "users", user))
     for index, name in enumerate(USER_GROUPS):
-        members = [user["id"] for user in users[index * 5 : index * 5 + 5]]
-        add(
+        members = users[index * 5 : index * 5 + 5]
+        group = add(
             org,
             "userGroups",
             {
@@ -256,8 +252,8 @@ def _users(org: Org, made: str) -> None:
                 "description": f"{name} of {org.profile['companyName']}",
                 "logoUrl": None,
                 "membersCount": str(len(members)),
-                "createdTime": made,
-                "modifiedTime": made,
-                "_members": members,
+                "_addedTime": made,
             },
         )
+        for user in members:
+            user["_groups"].append(group["id"])

@@ -1,59 +1,88 @@
-"""Help centre users and user groups: GET /users, /users/{id}, /userGroups, /userGroups/{id},
-/userGroups/{id}/users (Desk.contacts.READ or Desk.basic.READ).
+"""Help centre users: GET /users, GET /users/{id} and a user's groups, GET /users/{id}/groups.
 
-Choices (the sandbox's; the vendor's full user files were not at hand): every contact with an email is a user
-{id, name, emailAddress, contactId, status, photoURL, createdTime, modifiedTime}; a group is {id, name,
-description, logoUrl, membersCount, createdTime, modifiedTime}; lists page with from and limit 1..100 (users also
-filter by status ACTIVE / DISABLED / ANONYMOUS and searchStr on name and email); unknown ids are 404; empty lists
-answer 204.
+From the vendor's spec (User.json): the scopes are Desk.contacts.READ, Desk.settings.READ or Desk.basic.READ (the
+list also Desk.search.READ); `from` is 1-based (default 1) and `limit` 1..50 (default 50), on both lists; the
+users list filters by `status` (ACTIVE, DISABLED, DELETED, ALL) and `searchBy` (at least two characters, on name
+and address), sorts by `email` or `modifiedTime` (`-` descending); a user is {id, name, photoUrl, emailAddress,
+userType (ENDUSER, SUPPORTREP), status}; a user's groups sort by `addedTime`; `include=contact` adds the user's
+contact to GET /users/{id}.
+
+Choices where the spec is silent: every seeded contact with an email is an ACTIVE end user; a group is {id, name,
+description, logoUrl, membersCount}; `helpCenterId` is accepted and ignored (one help centre per org);
+`status=ALL` keeps every user, no status keeps ACTIVE ones; unknown ids are 404; empty lists answer 204.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from sandbox.api import Call, Endpoint, Reply, listing, ok
-from sandbox.errors import not_found
-from sandbox.listing import page
-from sandbox.params import PAGING, Choice
+from sandbox.embed import contact_summary
+from sandbox.errors import not_found, unprocessable
+from sandbox.listing import sort_records
+from sandbox.params import Choice, Id, Integer, Param, Sort
 from sandbox.records.catalogue import collection
-from sandbox.resources.agents import SearchText, text_search
 from sandbox.state import Record, public
 
-SCOPES = ("Desk.contacts.READ", "Desk.basic.READ")
-STATUSES = ("ACTIVE", "DISABLED", "ANONYMOUS")
+SCOPES = ("Desk.contacts.READ", "Desk.settings.READ", "Desk.basic.READ")
+STATUSES = ("ACTIVE", "DISABLED", "DELETED", "ALL")
+PAGE: dict[str, Param] = {
+    "from": Integer(minimum=1),
+    "limit": Integer(minimum=1, maximum=50),
+    "helpCenterId": Id(),
+}
 
 
-def _one(call: Call, kind: str, param: str) -> Record:
-    record = collection(call.org, kind).get(call.path[param])
-    if record is None:
+class SearchBy(Param):
+    """`searchBy`: at least two characters (the vendor's spec)."""
+
+    def parse(self, name: str, raw: str) -> str:
+        if len(raw.strip()) < 2:
+            raise unprocessable(f"The value passed for the '{name}' query parameter must have two characters.")
+        return raw.strip().lower()
+
+
+def one_based(items: list[Any], query: dict[str, Any]) -> list[Any]:
+    start = query.get("from", 1) - 1
+    return items[start : start + query.get("limit", 50)]
+
+
+def _user(call: Call) -> Record:
+    user = collection(call.org, "users").get(call.path["user_id"])
+    if user is None:
         raise not_found()
-    return record
+    return user
 
 
 def list_users(call: Call) -> Reply:
-    users = list(collection(call.org, "users").values())
-    if "status" in call.query:
-        users = [user for user in users if user["status"] == call.query["status"]]
-    if "searchStr" in call.query:
-        users = [u for u in users if text_search([u["name"], u["emailAddress"]], call.query["searchStr"])]
-    return listing([public(user) for user in page(users, call.query)])
+    query = call.query
+    status = query.get("status", "ACTIVE")
+    users = [u for u in collection(call.org, "users").values() if status == "ALL" or u["status"] == status]
+    if "searchBy" in query:
+        users = [u for u in users if query["searchBy"] in f"{u['name']} {u['emailAddress']}".lower()]
+    if "sortBy" in query:
+        name, descending = query["sortBy"]
+        key = {"email": "emailAddress", "modifiedTime": "_modifiedTime"}[name]
+        users = sort_records(users, key, descending)
+    return listing([public(user) for user in one_based(users, query)])
 
 
 def get_user(call: Call) -> Reply:
-    return ok(public(_one(call, "users", "user_id")))
+    user = _user(call)
+    view = public(user)
+    if call.query.get("include") == "contact":
+        view["contact"] = contact_summary(call.org, user["_contactId"])
+    return ok(view)
 
 
-def list_groups(call: Call) -> Reply:
-    return listing([public(group) for group in page(list(collection(call.org, "userGroups").values()), call.query)])
-
-
-def get_group(call: Call) -> Reply:
-    return ok(public(_one(call, "userGroups", "group_id")))
-
-
-def list_group_users(call: Call) -> Reply:
-    users = collection(call.org, "users")
-    members = [users[user_id] for user_id in _one(call, "userGroups", "group_id")["_members"] if user_id in users]
-    return listing([public(user) for user in page(members, call.query)])
+def list_user_groups(call: Call) -> Reply:
+    groups = collection(call.org, "userGroups")
+    mine = [groups[group_id] for group_id in _user(call)["_groups"] if group_id in groups]
+    if "sortBy" in call.query:
+        mine = sort_records(mine, "_addedTime", call.query["sortBy"][1])
+    if "searchBy" in call.query:
+        mine = [group for group in mine if call.query["searchBy"] in group["name"].lower()]
+    return listing([public(group) for group in one_based(mine, call.query)])
 
 
 ENDPOINTS = [
@@ -62,10 +91,21 @@ ENDPOINTS = [
         "/users",
         list_users,
         SCOPES,
-        params={**PAGING, "status": Choice(STATUSES), "searchStr": SearchText()},
+        params={
+            **PAGE,
+            "status": Choice(STATUSES),
+            "searchBy": SearchBy(),
+            "sortBy": Sort(("email", "modifiedTime")),
+        },
     ),
-    Endpoint("GET", "/users/{user_id:id}", get_user, SCOPES),
-    Endpoint("GET", "/userGroups", list_groups, SCOPES, params=PAGING),
-    Endpoint("GET", "/userGroups/{group_id:id}", get_group, SCOPES),
-    Endpoint("GET", "/userGroups/{group_id:id}/users", list_group_users, SCOPES, params=PAGING),
+    Endpoint(
+        "GET", "/users/{user_id:id}", get_user, SCOPES, params={"include": Choice(("contact",)), "helpCenterId": Id()}
+    ),
+    Endpoint(
+        "GET",
+        "/users/{user_id:id}/groups",
+        list_user_groups,
+        SCOPES,
+        params={**PAGE, "searchBy": SearchBy(), "sortBy": Sort(("addedTime",))},
+    ),
 ]

@@ -33,8 +33,7 @@ LIST_KEYS = {  # a list endpoint -> keys every item has
     "/articles": {"id", "title", "status", "permission", "categoryId", "authorId", "webUrl", "viewCount"},
     "/calls": {"id", "subject", "ticketId", "departmentId", "startTime", "duration", "status", "direction"},
     "/events": {"id", "subject", "ticketId", "departmentId", "startTime", "duration", "status", "category"},
-    "/users": {"id", "name", "emailAddress", "contactId", "status"},
-    "/userGroups": {"id", "name", "membersCount"},
+    "/users": {"id", "name", "photoUrl", "emailAddress", "userType", "status"},
     "/organizationModules": {"id", "apiName", "displayLabel", "singularLabel", "pluralLabel", "isCustomModule"},
     "/accessibleOrganizations": {"id", "companyName", "portalName", "edition", "currencyCode", "isSandboxPortal"},
 }
@@ -46,7 +45,6 @@ ONE_OF = {  # a list endpoint -> the path of one of its items ({id} its first it
     "/calls": "/calls/{id}",
     "/events": "/events/{id}",
     "/users": "/users/{id}",
-    "/userGroups": "/userGroups/{id}",
 }
 
 
@@ -77,7 +75,7 @@ def test_agents_by_ids_keeps_the_order_asked_and_drops_unknown_ids(client: httpx
 
 
 # paging and 204 -------------------------------------------------------------------------------------------------
-PAGED = {"/roles": 500, "/profiles": 250, "/products": 100, "/articles": 50, "/users": 100, "/userGroups": 100}
+PAGED = {"/roles": 500, "/profiles": 250, "/products": 100, "/articles": 50}
 
 
 @pytest.mark.parametrize("path", [*PAGED, "/calls"])
@@ -93,8 +91,24 @@ def test_lists_page_with_from_and_limit(client: httpx.Client, path: str):
 
 def test_filters_that_match_nothing_answer_204(client: httpx.Client):
     assert client.get("/articles", params={"status": "Expired"}).status_code == 204
-    assert client.get("/users", params={"status": "ANONYMOUS"}).status_code == 204
+    assert client.get("/users", params={"status": "DISABLED"}).status_code == 204
     assert client.get("/roles", params={"searchStr": "nobody*"}).status_code == 204
+
+
+def test_users_page_from_one_and_show_their_groups_and_contact(client: httpx.Client):
+    every = ids(client.get("/users"))  # the default page: 50
+    assert len(every) == 50 and ids(client.get("/users", params={"status": "ALL", "limit": 50})) == every
+    assert ids(client.get("/users", params={"from": 2, "limit": 1})) == every[1:2]  # from is 1-based here
+    for bad in ({"from": 0}, {"limit": 51}, {"searchBy": "a"}, {"status": "GONE"}):
+        assert error_code(client.get("/users", params=bad)) == "UNPROCESSABLE_ENTITY"
+    first = client.get(f"/users/{every[0]}", params={"include": "contact"}).json()
+    assert first["contact"]["email"] == first["emailAddress"]
+    found = client.get("/users", params={"searchBy": first["name"][:4]}).json()["data"]
+    assert first["id"] in {user["id"] for user in found}
+    groups = client.get(f"/users/{every[0]}/groups").json()["data"]
+    assert groups and {"id", "name", "membersCount"} <= set(groups[0])
+    assert client.get(f"/users/{every[-1]}/groups").status_code == 204
+    assert client.get("/users/1/groups").status_code == 404
 
 
 # a ticket's history, latest thread and activities --------------------------------------------------------------
