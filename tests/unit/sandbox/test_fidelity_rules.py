@@ -3,11 +3,14 @@ durations, a ticket's history from its records and updates (the activity generat
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
 from sandbox.activity import ActivityGenerator
+from sandbox.app import endpoints
 from sandbox.oauth import ACTIVE_PER_REFRESH, MINT_WINDOW, MINTS_PER_WINDOW, AuthServer, Grant
 from sandbox.records.custom_fields import BadCustomValue, by_label, cf_view, checked_value, fields_of
 from sandbox.records.durations import day_buckets, span
@@ -159,3 +162,10 @@ def test_cf_is_keyed_by_api_name_and_lists_every_field():
     view = cf_view("contacts", {"lastContactedOn": "2026-01-01"})
     assert view == {"cf_permanent_address": None, "cf_last_contacted_on": "2026-01-01"}
     assert [field.api_name for field in fields_of("tickets")][:2] == ["cf_secondary_email", "cf_model_name"]
+
+
+def test_the_readme_states_the_endpoint_count():
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    stated = re.search(r"The sandbox serves (\d+) endpoints under `/api/v1`", readme)
+    assert stated, "README.md lost the sentence 'The sandbox serves N endpoints under `/api/v1`'"
+    assert int(stated[1]) == len(endpoints()), "update the endpoint count in README.md (The sandbox Desk section)"
