@@ -1,27 +1,32 @@
 """Activities beside tasks: GET /calls, /calls/{id}, /calls/{id}/comments, /events, /events/{id}.
 
-From the vendor's spec (Call.json, Event.json, CallComments.json): calls need Desk.calls.READ (or the activities
-scopes), events Desk.events.READ; lists page with from and limit 1..100 and filter by departmentId; call comments
-page the same way, newest first.
+From the vendor's spec (Call.json, Event.json, CallComments.json): calls need Desk.calls.READ or
+Desk.activities.calls.READ, events Desk.events.READ or Desk.activities.events.READ; lists page with from and
+limit 1..100, filter by departmentId (or departmentIds), assignee (owner ids) and isCompleted, sort by startTime
+or createdTime, and embed `include=contacts,tickets,assignee`; call comments page the same way, newest first.
 
 Choices where the spec is silent: calls and events are the seed's (records/catalogue.py: a follow-up call on
 some assigned tickets, a meeting on others), each with id, subject, departmentId, ticketId, contactId, ownerId,
 creatorId, startTime, duration (seconds, as text), status, priority, description, cf, created/modified time and
-webUrl (calls add direction and completedTime, events category and venue); lists run oldest first; an unknown id
-is 404; nothing to show answers 204.
+webUrl (calls add direction and completedTime, events category and venue); lists run oldest first; viewId is
+accepted and ignored (no views); embeds are the ticket embeds' summaries, null when unset; an unknown id is 404;
+nothing to show answers 204.
 """
 
 from __future__ import annotations
 
-from sandbox.api import Call, Endpoint, Reply, listing, ok
-from sandbox.errors import not_found
-from sandbox.listing import page
-from sandbox.params import PAGING, Id
-from sandbox.records.catalogue import collection
-from sandbox.state import Record, public
+from collections.abc import Collection
 
-CALL_SCOPES = ("Desk.calls.READ", "Desk.activities.READ", "Desk.activities.calls.READ")
-EVENT_SCOPES = ("Desk.events.READ", "Desk.activities.READ", "Desk.activities.events.READ")
+from sandbox.api import Call, Endpoint, Reply, listing, ok
+from sandbox.embed import assignee_summary, contact_summary
+from sandbox.errors import not_found
+from sandbox.listing import page, sort_records
+from sandbox.params import PAGING, Flag, Id, Ids, Param, Sort, include
+from sandbox.records.catalogue import collection
+from sandbox.state import Org, Record, public
+
+CALL_SCOPES = ("Desk.calls.READ", "Desk.activities.calls.READ")
+EVENT_SCOPES = ("Desk.events.READ", "Desk.activities.events.READ")
 
 
 def _one(call: Call, kind: str) -> Record:
@@ -31,15 +36,44 @@ def _one(call: Call, kind: str) -> Record:
     return record
 
 
+def _ticket_summary(org: Org, ticket_id: str | None) -> Record | None:
+    ticket = org.tickets.get(ticket_id or "")
+    return None if ticket is None else {"id": ticket["id"], "ticketNumber": ticket["ticketNumber"]}
+
+
+EMBEDS = {  # include value -> (key in the answer, the record's id field, summary)
+    "contacts": ("contact", "contactId", contact_summary),
+    "tickets": ("ticket", "ticketId", _ticket_summary),
+    "assignee": ("assignee", "ownerId", assignee_summary),
+}
+
+
+def activity_view(org: Org, record: Record, embeds: Collection[str]) -> Record:
+    view = public(record)
+    for name in embeds:
+        key, id_field, summary = EMBEDS[name]
+        view[key] = summary(org, record.get(id_field))
+    return view
+
+
 def _list(call: Call, kind: str) -> Reply:
+    query = call.query
     records = list(collection(call.org, kind).values())
-    if "departmentId" in call.query:
-        records = [r for r in records if r.get("departmentId") == call.query["departmentId"]]
-    return listing([public(record) for record in page(records, call.query)])
+    departments = {query["departmentId"]} if "departmentId" in query else set(query.get("departmentIds", ()))
+    if departments:
+        records = [r for r in records if r.get("departmentId") in departments]
+    if "assignee" in query:
+        records = [r for r in records if r.get("ownerId") in query["assignee"]]
+    if "isCompleted" in query:
+        records = [r for r in records if (r.get("status") == "Completed") == query["isCompleted"]]
+    if "sortBy" in query:
+        records = sort_records(records, *query["sortBy"])
+    embeds = query.get("include", ())
+    return listing([activity_view(call.org, record, embeds) for record in page(records, query)])
 
 
 def get_call(call: Call) -> Reply:
-    return ok(public(_one(call, "calls")))
+    return ok(activity_view(call.org, _one(call, "calls"), call.query.get("include", ())))
 
 
 def list_calls(call: Call) -> Reply:
@@ -47,7 +81,7 @@ def list_calls(call: Call) -> Reply:
 
 
 def get_event(call: Call) -> Reply:
-    return ok(public(_one(call, "events")))
+    return ok(activity_view(call.org, _one(call, "events"), call.query.get("include", ())))
 
 
 def list_events(call: Call) -> Reply:
@@ -61,11 +95,21 @@ def list_call_comments(call: Call) -> Reply:
     return listing([public(comment) for comment in page(comments, call.query)])
 
 
-LIST_PARAMS = {**PAGING, "departmentId": Id()}
+INCLUDE = include(*EMBEDS)
+LIST_PARAMS: dict[str, Param] = {
+    **PAGING,
+    "departmentId": Id(),
+    "departmentIds": Ids(),
+    "assignee": Ids(),
+    "isCompleted": Flag(),
+    "sortBy": Sort(("startTime", "createdTime")),
+    "viewId": Id(),
+    "include": INCLUDE,
+}
 ENDPOINTS = [
     Endpoint("GET", "/calls", list_calls, CALL_SCOPES, params=LIST_PARAMS),
-    Endpoint("GET", "/calls/{record_id:id}", get_call, CALL_SCOPES),
+    Endpoint("GET", "/calls/{record_id:id}", get_call, CALL_SCOPES, params={"include": INCLUDE}),
     Endpoint("GET", "/calls/{record_id:id}/comments", list_call_comments, CALL_SCOPES, params=PAGING),
     Endpoint("GET", "/events", list_events, EVENT_SCOPES, params=LIST_PARAMS),
-    Endpoint("GET", "/events/{record_id:id}", get_event, EVENT_SCOPES),
+    Endpoint("GET", "/events/{record_id:id}", get_event, EVENT_SCOPES, params={"include": INCLUDE}),
 ]

@@ -151,6 +151,23 @@ def test_activities_of_a_ticket_and_their_scope(desk: SandboxProcess, client: ht
         assert tickets_only.get(f"/tickets/{ticket_id}/History").status_code == 200
 
 
+def test_calls_filter_sort_and_embed(client: httpx.Client):
+    calls = data(client.get("/calls", params={"include": "contacts,tickets,assignee", "limit": 100}))
+    first = calls[0]
+    assert first["ticket"]["id"] == first["ticketId"] and first["contact"]["id"] == first["contactId"]
+    assert first["assignee"]["id"] == first["ownerId"]
+    assert {call["id"] for call in data(client.get("/calls", params={"isCompleted": "true", "limit": 100}))} == {
+        call["id"] for call in calls
+    }
+    assert client.get("/calls", params={"isCompleted": "false"}).status_code == 204
+    mine = ids(client.get("/calls", params={"assignee": first["ownerId"], "limit": 100}))
+    assert first["id"] in mine and len(mine) <= len(calls)
+    newest = ids(client.get("/calls", params={"sortBy": "-startTime", "limit": 100}))
+    assert newest == [c["id"] for c in sorted(calls, key=lambda c: c["startTime"], reverse=True)]
+    assert error_code(client.get("/calls", params={"include": "owner"})) == "UNPROCESSABLE_ENTITY"
+    assert client.get(f"/calls/{first['id']}", params={"include": "tickets"}).json()["ticket"]["id"]
+
+
 def test_call_comments_newest_first(client: httpx.Client):
     call = data(client.get("/calls"))[0]
     comments = data(client.get(f"/calls/{call['id']}/comments"))
