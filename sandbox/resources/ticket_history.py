@@ -7,25 +7,35 @@ Choices where the spec is silent:
 - latestThread leaves drafts out (they are not part of the conversation); a ticket without a thread answers 204.
 - History pages with from (0-based) and limit 1..50 (default 50), and filters by `agentId` (the actor) and
   `fieldName` (TicketUpdated events naming that field); nothing to show answers 204.
-- activities lists the ticket's tasks, calls and events, oldest first, each as its own record plus
-  `activityType` ("Tasks", "Calls", "Events"); paged with from/limit 1..100; none answers 204. It also needs one
-  of the activity scopes (Desk.activities.READ, Desk.tasks.READ, Desk.calls.READ, Desk.events.READ) besides
-  Desk.tickets.READ.
+- activities (the vendor's Activity.json) lists the ticket's tasks, calls and events, each as its own record plus
+  `activityType` ("Tasks", "Calls", "Events"), oldest first unless `sortBy` (activityTime, createdTime; `-`
+  descending); paged with from/limit 1..100; `isCompleted` and `isSpam` filter (nothing is spam here);
+  `include=contacts,tickets,assignee` embeds; none answers 204. Any one of the spec's scopes suffices
+  (Desk.calls.READ, Desk.tasks.READ, Desk.events.READ or their Desk.activities.* forms). An activity's time is a
+  task's due date (else its creation), a call's or event's start.
 """
 
 from __future__ import annotations
 
 from sandbox.api import Call, Endpoint, Reply, listing, no_content, ok
-from sandbox.listing import page
-from sandbox.params import FROM, Id, Integer, Text
+from sandbox.listing import page, sort_records
+from sandbox.params import FROM, Flag, Id, Integer, Sort, Text
 from sandbox.records.catalogue import collection
 from sandbox.records.history import ticket_history
+from sandbox.resources.calls_events import INCLUDE, activity_view
 from sandbox.resources.threads import thread_view
 from sandbox.resources.ticket_children import path_ticket
 from sandbox.state import Record, public
 
 READ = ("Desk.tickets.READ",)
-ACTIVITY_SCOPES = ("Desk.activities.READ", "Desk.tasks.READ", "Desk.calls.READ", "Desk.events.READ")
+ACTIVITY_SCOPES = (
+    "Desk.calls.READ",
+    "Desk.tasks.READ",
+    "Desk.events.READ",
+    "Desk.activities.calls.READ",
+    "Desk.activities.tasks.READ",
+    "Desk.activities.events.READ",
+)
 HISTORY_LIMIT = Integer(minimum=1, maximum=50)
 
 
@@ -50,17 +60,32 @@ def history(call: Call) -> Reply:
     return listing(page(events, call.query, default_limit=50))
 
 
+def _activity_time(item: Record) -> str:
+    if item["activityType"] == "Tasks":
+        return str(item.get("dueDate") or item["createdTime"])
+    return str(item.get("startTime") or item["createdTime"])
+
+
 def activities(call: Call) -> Reply:
-    ticket = path_ticket(call)
-    items = [{**public(task), "activityType": "Tasks"} for task in call.org.children("tasks", ticket["id"])]
+    org, query, ticket = call.org, call.query, path_ticket(call)
+    items = [{**public(task), "activityType": "Tasks"} for task in org.children("tasks", ticket["id"])]
     for kind, label in (("calls", "Calls"), ("events", "Events")):
         items += [
             {**public(record), "activityType": label}
-            for record in collection(call.org, kind).values()
+            for record in collection(org, kind).values()
             if record.get("ticketId") == ticket["id"]
         ]
+    if "isCompleted" in query:
+        items = [item for item in items if (item.get("status") == "Completed") == query["isCompleted"]]
+    if query.get("isSpam"):
+        items = []
     items.sort(key=lambda item: item["createdTime"])
-    return listing(page(items, call.query))
+    if "sortBy" in query:
+        name, descending = query["sortBy"]
+        read = (lambda item, _: _activity_time(item)) if name == "activityTime" else None
+        items = sort_records(items, name, descending, read)
+    embeds = query.get("include", ())
+    return listing([activity_view(org, item, embeds) for item in page(items, query)])
 
 
 TICKET = "/tickets/{ticket_id:id}"
@@ -78,7 +103,13 @@ ENDPOINTS = [
         f"{TICKET}/activities",
         activities,
         ACTIVITY_SCOPES,
-        params={"from": FROM, "limit": Integer(minimum=1, maximum=100)},
-        required_scopes=READ,
+        params={
+            "from": FROM,
+            "limit": Integer(minimum=1, maximum=100),
+            "sortBy": Sort(("activityTime", "createdTime")),
+            "isCompleted": Flag(),
+            "isSpam": Flag(),
+            "include": INCLUDE,
+        },
     ),
 ]

@@ -149,6 +149,13 @@ def test_activities_of_a_ticket_and_their_scope(desk: SandboxProcess, client: ht
     with api(desk, scoped_token(desk, "Desk.tickets.READ")) as tickets_only:
         assert error_code(tickets_only.get(f"/tickets/{ticket_id}/activities")) == "SCOPE_MISMATCH"
         assert tickets_only.get(f"/tickets/{ticket_id}/History").status_code == 200
+    with api(desk, scoped_token(desk, "Desk.activities.calls.READ")) as calls_only:
+        assert calls_only.get(f"/tickets/{ticket_id}/activities").status_code == 200
+    embedded = data(client.get(f"/tickets/{ticket_id}/activities", params={"include": "tickets,assignee"}))
+    assert all(item["ticket"]["id"] == ticket_id for item in embedded)
+    assert client.get(f"/tickets/{ticket_id}/activities", params={"isSpam": "true"}).status_code == 204
+    latest_first = data(client.get(f"/tickets/{ticket_id}/activities", params={"sortBy": "-activityTime"}))
+    assert len(latest_first) == len(embedded)
 
 
 def test_calls_filter_sort_and_embed(client: httpx.Client):
