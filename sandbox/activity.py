@@ -1,5 +1,7 @@
 """Background life for the demo and the tests: customers open and answer tickets, agents reply, re-prioritise,
-re-assign and change statuses, at a chosen rate; agents sign in and out (their presence).
+re-assign, move tickets between departments and change statuses, at a chosen rate; agents sign in and out (their
+presence). The mix leans to what the shipped rules react to: new tickets (some from VIP accounts, some about
+billing, refunds or outages), customers answering tickets On Hold, tickets moved from Support to Tier 2.
 
 Every change goes through the record builders and state helpers (set_status, touch, add_child) exactly as an API
 write would, so the poller sees it like any other change; but it is not an API request, so it is not in the
@@ -32,13 +34,19 @@ from sandbox.story import (
 log = structlog.get_logger(__name__)
 
 KIND_WEIGHTS = {
-    "ticket.opened": 15,
+    "ticket.opened": 25,
     "customer.replied": 25,
     "agent.replied": 20,
-    "status.changed": 20,
+    "status.changed": 15,
     "priority.changed": 10,
-    "assignee.changed": 10,
+    "assignee.changed": 5,
+    "department.moved": 8,
 }
+VIP_ACCOUNTS = ("Zylker", "Acme")  # the seed's VIP accounts, named by rules/vip.yaml
+VIP_SHARE = 0.25  # new tickets opened by a contact of a VIP account
+TOPICAL_SUBJECTS = ("Refund request for invoice {n}", "Charged twice on invoice {n}", "Checkout is down since {n}")
+TOPICAL_SHARE = 0.3  # new tickets about billing, a refund or an outage (the triage rules' keywords)
+ON_HOLD_REPLY_SHARE = 0.5  # customer replies that answer a ticket On Hold (reopen-on-customer-reply)
 STATUSES, PRIORITIES = tuple(STATUS_WEIGHTS), tuple(PRIORITY_WEIGHTS)
 NEW_TICKET_ASSIGNED_SHARE = 0.5  # the rest wait unassigned, as new tickets do before routing
 SAMPLE_TRIES = 20  # random picks before falling back to a scan for an eligible ticket
@@ -71,6 +79,7 @@ class ActivityGenerator:
             "status.changed": (self._is_live, self._change_status),
             "priority.changed": (self._is_live, self._change_priority),
             "assignee.changed": (self._can_reassign, self._reassign),
+            "department.moved": (self._can_move, self._move),
         }
 
     def stats(self) -> dict[str, int]:
@@ -86,6 +95,8 @@ class ActivityGenerator:
         ticket = None
         if kind in self._moves:
             eligible, move = self._moves[kind]
+            if kind == "customer.replied" and self._rng.random() < ON_HOLD_REPLY_SHARE:
+                eligible = self._can_answer_on_hold
             ticket = self._pick_ticket(org, eligible)
             if ticket is not None:
                 move(org, ticket)
@@ -136,6 +147,12 @@ class ActivityGenerator:
     def _can_customer_reply(self, org: Org, ticket: Record) -> bool:
         return self._is_live(org, ticket) and ticket.get("contactId") in org.contacts
 
+    def _can_answer_on_hold(self, org: Org, ticket: Record) -> bool:
+        return ticket.get("status") == "On Hold" and self._can_customer_reply(org, ticket)
+
+    def _can_move(self, org: Org, ticket: Record) -> bool:
+        return self._is_live(org, ticket) and ticket["statusType"] != "Closed" and len(org.departments) > 1
+
     def _can_agent_reply(self, org: Org, ticket: Record) -> bool:
         return (
             self._can_customer_reply(org, ticket)
@@ -157,7 +174,11 @@ class ActivityGenerator:
             department = self._rng.choice(list(org.departments.values()))
             agents = active_agents(org, department["id"])
             assignee = self._rng.choice(agents) if agents else None
-        ticket = open_ticket(org, self._rng, department=department, assignee=assignee)
+        vips = [c for c in org.contacts.values() if _account_name(org, c) in VIP_ACCOUNTS]
+        contact = self._rng.choice(vips) if vips and self._rng.random() < VIP_SHARE else None
+        ticket = open_ticket(org, self._rng, contact=contact, department=department, assignee=assignee)
+        if self._rng.random() < TOPICAL_SHARE:
+            ticket["subject"] = self._rng.choice(TOPICAL_SUBJECTS).format(n=self._rng.randrange(10_000, 99_999))
         org.add_ticket(ticket)
         return ticket
 
@@ -198,8 +219,27 @@ class ActivityGenerator:
                 set_presence(agent, ONLINE if was == OFFLINE else OFFLINE)
                 self.presence_changes += 1
 
+    def _move(self, org: Org, ticket: Record) -> None:
+        """Support's tickets go to Tier 2 (an escalation), others to any other department; an assignee who is not
+        in the new department is unassigned, as the Desk's move does."""
+        names = {department["name"]: department for department in org.departments.values()}
+        current = org.departments.get(ticket["departmentId"]) or {}
+        if current.get("name") == "Support" and "Tier 2" in names:
+            target = names["Tier 2"]
+        else:
+            target = self._rng.choice([d for d in org.departments.values() if d["id"] != ticket["departmentId"]])
+        ticket["departmentId"] = target["id"]
+        agent = org.agents.get(ticket.get("assigneeId") or "")
+        if agent is not None and target["id"] not in agent.get("associatedDepartmentIds", []):
+            ticket["assigneeId"] = None
+        org.touch(ticket)
+
     def _reassign(self, org: Org, ticket: Record) -> None:
         others = [a for a in active_agents(org, ticket["departmentId"]) if a["id"] != ticket.get("assigneeId")]
         before = {"assigneeId": ticket.get("assigneeId")}
         ticket["assigneeId"] = self._rng.choice(others)["id"]
         self._record(org, ticket, before)
+
+
+def _account_name(org: Org, contact: Record) -> str | None:
+    return (org.accounts.get(contact.get("accountId") or "") or {}).get("accountName")

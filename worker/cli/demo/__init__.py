@@ -33,7 +33,7 @@ from worker.cli.demo.redis_child import start_redis
 from worker.cli.demo.summary import render, summarize
 from worker.store.webhooks import WebhookState
 
-DEFAULT_ACTIVITY_RATE = 0.5
+DEFAULT_ACTIVITY_RATE = 1.0
 DEFAULT_POLL_INTERVAL_S = 2.0
 DEFAULT_SAFETY_NET_S = 30.0
 SERVER_START_TIMEOUT_S = 15.0
@@ -52,7 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=float,
         default=DEFAULT_ACTIVITY_RATE,
         metavar="RATE",
-        help="changes per second on the desk (default 0.5)",
+        help="changes per second on the desk (default 1)",
     )
     parser.add_argument(
         "--poll-interval",
