@@ -4,10 +4,13 @@ From the vendor's spec (Product.json): the list takes departmentId (0: every dep
 include=owner, sortBy (productName, productCode, unitPrice, createdTime, modifiedTime; `-` descending), from and
 limit 1..100; one product takes include=departments,owner.
 
-Choices where the spec is silent: a product shows the keys the sandbox keeps (id, productName, productCode,
-unitPrice, description, departmentIds, ownerId, layoutId, cf, created/modified time and by); the owner embed is
-{id, firstName, lastName, email, photoURL}, the departments embed [{id, name}]; viewId is accepted and ignored
-(the sandbox has no views); an unknown product is 404; an empty list 204; lists run oldest first.
+One product shows the spec's productResponse keys (id, productName, productCode, productCategory, unitPrice,
+description, departmentIds, ownerId, layoutId, layoutDetails, cf, isDeleted, created/modified time and by); a
+list item the list example's (id, productName, productCode, unitPrice, departmentIds). The owner embed is
+{id, firstName, lastName, name, photoURL} (the spec's), the departments embed [{id, name}].
+
+Choices where the spec is silent: products have no layout in the sandbox (layoutId and layoutDetails null); viewId
+is accepted and ignored (no views); an unknown product is 404; an empty list 204; lists run oldest first.
 """
 
 from __future__ import annotations
@@ -18,10 +21,14 @@ from sandbox.api import Call, Endpoint, Reply, listing, ok
 from sandbox.errors import not_found
 from sandbox.listing import page, sort_records
 from sandbox.params import PAGING, Id, Sort, include
+from sandbox.records.common import full_name
 from sandbox.state import Org, Record, public
 
 SCOPES = ("Desk.settings.READ", "Desk.products.READ")
 SORTS = ("productName", "productCode", "unitPrice", "createdTime", "modifiedTime")
+
+
+LIST_KEYS = ("id", "productName", "productCode", "unitPrice", "departmentIds")
 
 
 def _owner(org: Org, agent_id: str | None) -> Record | None:
@@ -29,11 +36,12 @@ def _owner(org: Org, agent_id: str | None) -> Record | None:
     if agent is None:
         return None
     keys = ("id", "firstName", "lastName", "photoURL")
-    return {**{key: agent.get(key) for key in keys}, "email": agent.get("emailId")}
+    return {**{key: agent.get(key) for key in keys}, "name": full_name(agent.get("firstName"), agent.get("lastName"))}
 
 
-def product_view(org: Org, product: Record, embeds: Collection[str]) -> Record:
-    view = public(product)
+def product_view(org: Org, product: Record, embeds: Collection[str], keys: Collection[str] = ()) -> Record:
+    """The product (`keys`: only those), with the asked embeds."""
+    view = {key: product.get(key) for key in keys} if keys else public(product)
     if "owner" in embeds:
         view["owner"] = _owner(org, product.get("ownerId"))
     if "departments" in embeds:
@@ -59,7 +67,7 @@ def list_products(call: Call) -> Reply:
     if "sortBy" in query:
         products = sort_records(products, *query["sortBy"])
     embeds = query.get("include", ())
-    return listing([product_view(call.org, p, embeds) for p in page(products, query)])
+    return listing([product_view(call.org, p, embeds, LIST_KEYS) for p in page(products, query)])
 
 
 ENDPOINTS = [

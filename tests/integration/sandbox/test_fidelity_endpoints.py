@@ -29,7 +29,7 @@ LIST_KEYS = {  # a list endpoint -> keys every item has
     "/roles": {"id", "name", "description", "shareDataWithPeers", "reportsTo", "isDefault", "isVisible"},
     "/profiles": {"id", "name"},
     "/channels": {"code", "name", "type", "acceptsReplies", "replyConfig", "departmentId", "photoURL"},
-    "/products": {"id", "productName", "productCode", "unitPrice", "departmentIds", "ownerId", "cf"},
+    "/products": {"id", "productName", "productCode", "unitPrice", "departmentIds"},
     "/articles": {"id", "title", "status", "permission", "categoryId", "authorId", "webUrl", "viewCount"},
     "/calls": {"id", "subject", "ticketId", "departmentId", "startTime", "duration", "status", "direction"},
     "/events": {"id", "subject", "ticketId", "departmentId", "startTime", "duration", "status", "category"},
@@ -56,6 +56,15 @@ def test_list_items_carry_their_keys_and_one_reads_back(client: httpx.Client, pa
         one = client.get(ONE_OF[path].format(id=items[0]["id"]))
         assert one.status_code == 200 and one.json()["id"] == items[0]["id"]
         assert client.get(ONE_OF[path].format(id="1")).status_code == 404
+
+
+def test_one_product_shows_more_than_its_list_item_and_embeds_its_owner(client: httpx.Client):
+    item = data(client.get("/products", params={"include": "owner"}))[0]
+    assert set(item) == {"id", "productName", "productCode", "unitPrice", "departmentIds", "owner"}
+    one = client.get(f"/products/{item['id']}", params={"include": "owner,departments"}).json()
+    assert {"cf", "layoutId", "isDeleted", "productCategory", "ownerId", "createdTime"} <= set(one)
+    assert one["owner"] == item["owner"] and set(one["owner"]) == {"id", "firstName", "lastName", "name", "photoURL"}
+    assert [department["id"] for department in one["departments"]] == one["departmentIds"]
 
 
 def test_channel_by_code_and_unknown_code(client: httpx.Client):
