@@ -5,6 +5,10 @@ tickets    new_ticket, new_thread, new_comment, new_time_entry, new_task; apply_
 directory  new_contact, new_account, new_agent, new_department, new_contract, new_mail_reply_address,
            new_organization_profile
 files      new_attachment, new_upload
+
+Imported from their modules (not re-exported): history (a ticket's History), custom_fields (the layouts' custom
+fields and values by type), vendor_fields (the vendor's always-present fields, added when shown), durations (the
+dashboards' spans), catalogue (roles, profiles, products, articles, calls, events, help centre users).
 """
 
 from sandbox.records.common import (

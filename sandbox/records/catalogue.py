@@ -14,7 +14,6 @@ from sandbox.clock import format_time
 from sandbox.records.common import API_ROOT, full_name
 from sandbox.state import Org, Record
 
-KINDS = ("roles", "profiles", "articles", "calls", "events", "callComments", "users", "userGroups")
 PRODUCTS = (  # productName, productCode, unitPrice
     ("Zylker F3", "ZF3", "249.0"),
     ("Zylker X1 Pro", "ZX1P", "499.0"),

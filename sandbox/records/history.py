@@ -26,7 +26,6 @@ CHILD_EVENTS = (  # kind, eventName, the record's time field, property name
     ("tasks", "TaskAdded", "createdTime", "Task"),
     ("attachments", "AttachmentAdded", "createdTime", "Attachment"),
 )
-FIELD_TYPES = {"dueDate": "DateTime", "assigneeId": "Entity", "departmentId": "Entity", "contactId": "Entity"}
 
 
 def agent_actor(agent: Record) -> Record:
