@@ -2,7 +2,7 @@
 and through a delivery, and the Desk API calls an idle hour costs with webhooks.
 
     .venv/bin/python bench/bench_webhooks.py [--tickets N] [--changes N] [--poll-interval S] [--safety-net S]
-        [--idle S] [--seed N] [--keep]
+        [--idle S] [--worker-idle-wake-ms MS] [--seed N] [--keep]
 
 One deployment, all real and on 127.0.0.1 (tests/support/pipeline.py): redis-server, the sandbox Desk (which signs
 and delivers webhooks), `deskpilot scheduler` (with the receiver on a free port) and one `deskpilot worker`.
@@ -52,6 +52,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--poll-interval", type=float, default=2.0, help="the short poll (default 2 s)")
     parser.add_argument("--safety-net", type=float, default=60.0, help="the poll while webhooks deliver (60 s)")
     parser.add_argument("--idle", type=float, default=130.0, help="idle window with webhooks (default 130 s)")
+    parser.add_argument(
+        "--worker-idle-wake-ms", type=int, default=None, help="DESKPILOT_WORKER_IDLE_WAKE_MS (default: the setting's)"
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="keep the deployment's folder (logs)")
     return parser.parse_args(argv)
@@ -161,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         "DESKPILOT_WEBHOOK_PORT": str(port),
         "DESKPILOT_WEBHOOK_POLL_INTERVAL_S": str(args.safety_net),
     }
+    if args.worker_idle_wake_ms is not None:
+        env["DESKPILOT_WORKER_IDLE_WAKE_MS"] = str(args.worker_idle_wake_ms)
     pipeline = BenchPipeline(
         root=root, rules=RULES, tickets=args.tickets, poll_interval_s=args.poll_interval, workers=1, extra_env=env
     )

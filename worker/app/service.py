@@ -37,11 +37,6 @@ from worker.store.webhooks import WebhookState
 log = structlog.get_logger(__name__)
 HEALTHY_SCHEDULER_AGE_S = 30.0
 WORKER_STOP_TIMEOUT_MS = 30_000
-# The longest an idle consumer sleeps between fetches (it backs off up to this while its queue stays empty, and
-# looks again at once after a message). Each fetch is 3 Redis commands on each of 10 queues (5 and their delay
-# queues): 100 ms cost ~400 commands/s and ~4% of a core per idle worker; 1 s costs ~40 and ~0.5%
-# (bench/bench_idle.py) for at most a second more per hop on a desk that was quiet. It also bounds SIGTERM's wait.
-WORKER_IDLE_WAKE_MS = 1_000
 
 
 def jobs_for(runtime: Runtime, actors: Actors, pace: PollPace | None = None) -> Callable[[], list[Job]]:
@@ -168,7 +163,7 @@ class Service:
             broker,
             queues=set(QUEUES),
             worker_threads=self.runtime.settings.worker_threads,
-            worker_timeout=WORKER_IDLE_WAKE_MS,
+            worker_timeout=self.runtime.settings.worker_idle_wake_ms,
         )
         worker.start()
         return worker
