@@ -130,6 +130,20 @@ def test_latest_thread_is_the_newest_sent_thread_or_204(client: httpx.Client):
     assert client.get("/tickets/1/latestThread").status_code == 404
 
 
+def test_an_email_thread_links_its_original_message(client: httpx.Client):
+    ticket = make_ticket(client, channel="Email", subject="Original")
+    thread = client.get(f"/tickets/{ticket['id']}/latestThread").json()
+    assert thread["channel"] == "EMAIL" and thread["fullContentURL"].endswith("/originalContent")
+    path = thread["fullContentURL"].split("/api/v1", 1)[1]
+    original = client.get(path).json()
+    assert original["content"] == thread["content"] and original["subject"] == "Original"
+    assert set(original) == {"date", "returnPath", "subject", "messageId", "from", "to", "content"}
+    chat = make_ticket(client, channel="Chat")
+    chat_thread = client.get(f"/tickets/{chat['id']}/latestThread").json()
+    assert client.get(f"/tickets/{chat['id']}/threads/{chat_thread['id']}/originalContent").status_code == 422
+    assert client.get(f"/tickets/{ticket['id']}/threads/1/originalContent").status_code == 404
+
+
 def test_history_records_an_update_newest_first(desk: SandboxProcess, client: httpx.Client):
     ticket = make_ticket(client, priority="Low")
     advance(desk, 5)
