@@ -60,8 +60,16 @@ SEARCH_ITEM_FIELDS = (
     "department",
     "assignee",
 )
-# The cards a search item embeds, by the id field they describe.
+# The cards a search item embeds, by the id field they describe, and the keys each card has there (a ticket read
+# with include=contacts,assignee,departments embeds them with other keys: assignee `email` for `emailId`, contact
+# `phone` and `type`, and no `accountId`).
 CARDS = {"contactId": "contact", "departmentId": "department", "assigneeId": "assignee"}
+CARD_KEYS = {
+    "contact": ("firstName", "lastName", "accountId", "id", "email", "account"),
+    "assignee": ("firstName", "lastName", "photoURL", "emailId", "id", "zuid"),
+    "department": ("name", "id"),
+}
+ACCOUNT_KEYS = ("accountName", "id")
 COUNTS = ("threadCount", "commentCount")
 
 
@@ -142,13 +150,31 @@ def usable_as_is(ticket: dict[str, Any], previous: dict[str, Any] | None) -> boo
 
 def as_snapshot(ticket: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:
     """`ticket` in the mirror's shape: the keys of `previous` (a full snapshot), else the search item's fields.
-    A card or custom field set keeps the sub-keys the snapshot had."""
+    A card of the same id stays as the snapshot had it; another card, or one for a new snapshot, takes the search's
+    keys; custom fields keep the snapshot's names."""
     if previous is None or previous.get(COMPACT_MARK):
-        return {name: ticket[name] for name in SEARCH_ITEM_FIELDS if name in ticket}
-    return {name: _fit(ticket[name], old) if name in ticket else old for name, old in previous.items()}
+        return {name: _fit(name, ticket[name], None) for name in SEARCH_ITEM_FIELDS if name in ticket}
+    return {name: _fit(name, ticket[name], old) if name in ticket else old for name, old in previous.items()}
 
 
-def _fit(new: Any, old: Any) -> Any:
+def _fit(name: str, new: Any, old: Any) -> Any:
+    if name in CARD_KEYS:
+        same = isinstance(new, dict) and isinstance(old, dict) and new.get("id") == old.get("id")
+        return old if same else search_card(name, new)
     if isinstance(new, dict) and isinstance(old, dict) and old:
         return {key: new.get(key) for key in old}
     return new
+
+
+def search_card(name: str, card: Any) -> Any:
+    """An embedded card (contact, assignee, department) with the keys a search item's has."""
+    if not isinstance(card, dict):
+        return card
+    source = dict(card)
+    if name == "assignee" and "emailId" not in source:
+        source["emailId"] = card.get("email")
+    account = card.get("account")
+    if name == "contact" and isinstance(account, dict):
+        source.setdefault("accountId", account.get("id"))
+        source["account"] = {key: account.get(key) for key in ACCOUNT_KEYS}
+    return {key: source.get(key) for key in CARD_KEYS[name]}

@@ -18,6 +18,7 @@ from worker.app.poll_pace import note_missed, pace
 from worker.app.subscriptions import install, on_desk
 from worker.desk.client import DeskClient
 from worker.ingest.absorb import Absorber
+from worker.ingest.diff import field_changes
 from worker.ingest.poller import Poller
 from worker.ingest.webhook_intake import Intake
 from worker.ingest.webhook_verify import JwksCache
@@ -112,6 +113,22 @@ def test_a_new_ticket_and_a_customer_reply_are_read_through_hints(world, sandbox
     world.deliver()
     assert "ticket.replied" in world.kinds()
     assert world.poller.poll().events == []  # the poll finds the mirror already there
+
+
+def test_a_new_ticket_read_for_a_delivery_has_the_shape_the_poll_sees(world):
+    # a person opens a ticket (Ticket_Add: read from the Desk with its cards)
+    template = open_ticket(world)
+    body = {"subject": "Printer on fire", "departmentId": template["departmentId"], "contactId": template["contactId"]}
+    created = world.api.post("/tickets", json=body)
+    assert created.status_code == 200, created.text
+    world.deliver()
+    assert world.kinds() == ["ticket.created"]
+    # the snapshot it left differs from the search's item in nothing a diff sees (so no invented change later)
+    number = created.json()["ticketNumber"]
+    [item] = world.api.get("/tickets/search", params={"ticketNumber": number}).json()["data"]
+    snapshot = world.store.mirror.get(world.client.org_id, created.json()["id"])
+    assert field_changes(snapshot, item) == {}
+    assert world.poller.poll().events == []
 
 
 def test_a_dropped_delivery_is_caught_by_the_poll(world):

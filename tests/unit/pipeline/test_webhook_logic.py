@@ -107,3 +107,25 @@ def test_a_delivered_ticket_is_fitted_to_the_snapshots_shape():
 def test_a_body_that_is_not_a_delivery_is_refused(raw):
     with pytest.raises(BadDelivery):
         parse_body(raw)
+
+
+def test_a_card_read_with_include_takes_the_search_items_keys():
+    read = {
+        "id": "2",
+        "modifiedTime": "2026-12-02T10:00:00.000Z",
+        "assigneeId": "7",
+        "assignee": {"id": "7", "firstName": "Ana", "lastName": "Ng", "email": "a@x", "photoURL": None, "zuid": "9"},
+        "contact": {"id": "5", "firstName": "Bo", "phone": "1", "type": None, "email": "b@x", "lastName": "K",
+                    "account": {"id": "3", "accountName": "Zylker", "website": "z.example"}},
+    }  # fmt: skip
+    fitted = as_snapshot(read, None)
+    assert fitted["assignee"] == {
+        "firstName": "Ana", "lastName": "Ng", "photoURL": None, "emailId": "a@x", "id": "7", "zuid": "9"
+    }  # fmt: skip
+    assert fitted["contact"] == {
+        "firstName": "Bo", "lastName": "K", "accountId": "3", "id": "5", "email": "b@x",
+        "account": {"accountName": "Zylker", "id": "3"},
+    }  # fmt: skip
+    # the same card later keeps the snapshot's own copy; another one takes the search's keys
+    assert as_snapshot({**read, "assignee": {"id": "7"}}, fitted)["assignee"] == fitted["assignee"]
+    assert as_snapshot({**read, "assignee": {"id": "8", "email": "c@x"}}, fitted)["assignee"]["emailId"] == "c@x"
