@@ -139,5 +139,7 @@ def test_answers_stay_well_inside_5_s_under_load(rig, signer):
     with ThreadPoolExecutor(16) as pool:
         results = [result for wave in waves for result in pool.map(send, wave)]
     assert {status for status, _ in results} == {200}
-    assert max(took for _, took in results) < 5.0  # the Desk's timeout: a bound, not a speed measurement
+    took = sorted(seconds for _, seconds in results)
+    print(f"answers to 400 deliveries from 16 senders: p50 {took[199]:.3f}s, p95 {took[379]:.3f}s, max {took[-1]:.3f}s")
+    assert took[-1] < 5.0  # the Desk's timeout: a bound, not a speed measurement
     assert len(rig.events()) == 200 == len(rig.sent)  # each ticket's two changes, once each
