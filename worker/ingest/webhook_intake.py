@@ -4,10 +4,16 @@ change yield one event, and a delivery older than the mirror's snapshot changes 
 `take` runs inside the HTTP answer and calls no Desk API: a delivered ticket usable as it is (webhook_translate)
 is absorbed at once; anything else becomes a hint (a durable message) that `fetch` handles in a worker: one GET
 of the ticket with the embeds rules read, skipped when the mirror already holds the change.
+
+Two deliveries of one ticket answered at once (two quick edits) are taken one after the other (a lock stripe per
+ticket): both diffing against the same old snapshot would log the first edit's change twice. Across processes
+(a poll, a hint's read) the same can happen only when both read the snapshot within the same few milliseconds.
 """
 
 from __future__ import annotations
 
+import threading
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -23,6 +29,7 @@ from worker.store import Store
 from worker.store.keys import server_now
 
 EMBEDS = "contacts,products,assignee,departments"
+LOCK_STRIPES = 64
 log = structlog.get_logger(__name__)
 
 SendHint = Callable[[str, str, str], object]  # (org, ticket id, the change's time) -> a durable message
@@ -43,6 +50,9 @@ class Intake:
     send_hint: SendHint
     overlap: timedelta = timedelta(seconds=30)
     inline: bool = True  # False: every delivery is a hint (absorbing would call the Desk inside the answer)
+    _stripes: tuple[threading.Lock, ...] = field(
+        default_factory=lambda: tuple(threading.Lock() for _ in range(LOCK_STRIPES)), repr=False
+    )
 
     def take(self, deliveries: list[Delivery]) -> Taken:
         taken = Taken()
@@ -56,6 +66,10 @@ class Intake:
         if not known or ticket_id is None or not self.store.mirror.is_backfilled(org_id):
             taken.ignored += 1  # before the backfill, the backfill itself reads the ticket
             return
+        with self._stripes[zlib.crc32(f"{org_id}:{ticket_id}".encode()) % LOCK_STRIPES]:
+            self._take_ticket(delivery, org_id, ticket_id, taken)
+
+    def _take_ticket(self, delivery: Delivery, org_id: str, ticket_id: str, taken: Taken) -> None:
         previous = self._snapshot(org_id, ticket_id)
         if previous is not None and _holds(previous, delivery.seen_time):
             taken.stale += 1

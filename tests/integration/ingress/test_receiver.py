@@ -4,6 +4,7 @@ what it refuses, and that a delivery changes the event log and the mirror exactl
 from __future__ import annotations
 
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -143,3 +144,23 @@ def test_answers_stay_well_inside_5_s_under_load(rig, signer):
     print(f"answers to 400 deliveries from 16 senders: p50 {took[199]:.3f}s, p95 {took[379]:.3f}s, max {took[-1]:.3f}s")
     assert took[-1] < 5.0  # the Desk's timeout: a bound, not a speed measurement
     assert len(rig.events()) == 200 == len(rig.sent)  # each ticket's two changes, once each
+
+
+def test_two_edits_of_a_ticket_delivered_at_once_log_the_first_edits_change_once(rig, signer):
+    # 30 tickets each edited twice in quick succession (priority, then status); both deliveries arrive together
+    tickets = [str(2000 + n) for n in range(30)]
+    rig.store.mirror.put_many(ORG, {ticket_id: ticket(ticket_id) for ticket_id in tickets})
+    pairs = [
+        (
+            delivery(ticket(ticket_id, modified=T1, priority="High")),
+            delivery(ticket(ticket_id, modified=T2, priority="High", status="On Hold")),
+        )
+        for ticket_id in tickets
+    ]
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda body: rig.post(body, signer.token()), [body for pair in pairs for body in pair]))
+    assert {answer.status_code for answer in answers} == {200}
+    # the priority change is in one event per ticket, whichever delivery was taken first
+    events = [rig.store.events.get(event_id) for event_id in rig.sent]
+    priority_changes = Counter(event.ticket_id for event in events if "priority" in event.changes)
+    assert priority_changes == Counter(tickets)
