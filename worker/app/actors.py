@@ -28,6 +28,7 @@ from worker.app.runtime import Runtime
 from worker.desk.errors import NotFound, RateLimited
 from worker.ingest.poller import Poller
 from worker.ingest.timeline_sync import TimelineKeeper
+from worker.ingest.webhook_intake import Intake
 from worker.plan.facts import FactsFetcher
 from worker.plan.on_event import evaluate_event
 from worker.plan.sla_levels import SlaSweeper
@@ -123,6 +124,7 @@ class _Work:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.actors: Actors | None = None
+        self._intake: Intake | None = None
         self.facts = FactsFetcher(runtime.store, runtime.client)  # fetches only what loaded rules read
 
     def counted(self, fn: Callable[..., None]) -> Callable[..., None]:
@@ -238,10 +240,10 @@ class _Work:
     def ticket_hint(self, org_id: str, ticket_id: str, seen_time: str) -> None:
         """Read a hinted ticket from the Desk and absorb it (nothing when the mirror already holds the change)."""
         sent = self._sent
+        if self._intake is None:  # one per process: its lock stripes keep two reads of a ticket apart
+            self._intake = intake_for(self.runtime, sent.evaluate.send, sent.ticket_hint.send)
         try:
-            intake_for(self.runtime, sent.evaluate.send, sent.ticket_hint.send).fetch(
-                self.runtime.client(org_id), ticket_id, seen_time
-            )
+            self._intake.fetch(self.runtime.client(org_id), ticket_id, seen_time)
         except NotFound:
             log.info("webhook.hint_gone", org=org_id, ticket=ticket_id)
         except RateLimited as error:

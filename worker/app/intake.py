@@ -9,9 +9,18 @@ from datetime import timedelta
 
 from worker.app.activity import activity_keeper, condition_roots
 from worker.app.runtime import Runtime
+from worker.engine.ruleset import RuleSet
 from worker.ingest.absorb import Absorber, SendEvent
 from worker.ingest.timeline_sync import TimelineKeeper
 from worker.ingest.webhook_intake import Intake, SendHint
+
+
+def reads_changed_by(rules: RuleSet) -> bool:
+    """Whether a loaded rule reads changed_by (worked out once per rule set)."""
+    known = rules.memo.get("reads_changed_by")
+    if known is None:
+        known = rules.memo["reads_changed_by"] = "changed_by" in condition_roots(rules)
+    return bool(known)
 
 
 def intake_for(runtime: Runtime, send_event: SendEvent, send_hint: SendHint) -> Intake:
@@ -31,5 +40,5 @@ def intake_for(runtime: Runtime, send_event: SendEvent, send_hint: SendHint) -> 
         absorber,
         send_hint,
         overlap=timedelta(seconds=settings.poll_overlap_s),
-        inline="changed_by" not in condition_roots(runtime.rules.current()),
+        inline=lambda: not reads_changed_by(runtime.rules.current()),
     )

@@ -7,7 +7,8 @@ of the ticket with the embeds rules read, skipped when the mirror already holds 
 
 Two deliveries of one ticket answered at once (two quick edits) are taken one after the other (a lock stripe per
 ticket): both diffing against the same old snapshot would log the first edit's change twice. Across processes
-(a poll, a hint's read) the same can happen only when both read the snapshot within the same few milliseconds.
+(a poll; hints are read by one process's worker threads in turn, ticket by ticket, when they share the intake)
+the same can happen only when both read the snapshot within the same few milliseconds.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ class Intake:
     absorber: Callable[[str], Absorber]  # the org's absorber
     send_hint: SendHint
     overlap: timedelta = timedelta(seconds=30)
-    inline: bool = True  # False: every delivery is a hint (absorbing would call the Desk inside the answer)
+    inline: Callable[[], bool] = lambda: True  # False: every delivery a hint (absorbing would call the Desk)
     _stripes: tuple[threading.Lock, ...] = field(
         default_factory=lambda: tuple(threading.Lock() for _ in range(LOCK_STRIPES)), repr=False
     )
@@ -66,8 +67,11 @@ class Intake:
         if not known or ticket_id is None or not self.store.mirror.is_backfilled(org_id):
             taken.ignored += 1  # before the backfill, the backfill itself reads the ticket
             return
-        with self._stripes[zlib.crc32(f"{org_id}:{ticket_id}".encode()) % LOCK_STRIPES]:
+        with self._stripe(org_id, ticket_id):
             self._take_ticket(delivery, org_id, ticket_id, taken)
+
+    def _stripe(self, org_id: str, ticket_id: str) -> threading.Lock:
+        return self._stripes[zlib.crc32(f"{org_id}:{ticket_id}".encode()) % LOCK_STRIPES]
 
     def _take_ticket(self, delivery: Delivery, org_id: str, ticket_id: str, taken: Taken) -> None:
         previous = self._snapshot(org_id, ticket_id)
@@ -75,7 +79,7 @@ class Intake:
             taken.stale += 1
             return
         ticket = delivery.payload
-        if self.inline and delivery.event_type in TICKET_EVENTS and usable_as_is(ticket, previous):
+        if delivery.event_type in TICKET_EVENTS and usable_as_is(ticket, previous) and self.inline():
             taken.events += self._absorb(org_id, as_snapshot(ticket, previous))
             return
         self.send_hint(org_id, ticket_id, delivery.seen_time or "")
@@ -83,6 +87,10 @@ class Intake:
 
     def fetch(self, client: DeskClient, ticket_id: str, seen_time: str) -> list[str]:
         """A hint: the ticket read from the Desk (one call) unless the mirror already holds the change."""
+        with self._stripe(client.org_id, ticket_id):
+            return self._fetch(client, ticket_id, seen_time)
+
+    def _fetch(self, client: DeskClient, ticket_id: str, seen_time: str) -> list[str]:
         org_id = client.org_id
         previous = self._snapshot(org_id, ticket_id)
         if previous is not None and _holds(previous, seen_time or None):
