@@ -81,8 +81,15 @@ def measure(pipeline: BenchPipeline, tickets: list[dict[str, Any]], spread_s: fl
 
     with contextlib.suppress(AssertionError):  # reported as missing
         wait_until(lambda: len(comments()) >= len(changed), 120, "a comment for every change")
-    writes, found = writes_since(pipeline, seq), comments()
+    writes = writes_since(pipeline, seq)
     patches = {entry["path"].rstrip("/").split("/")[-1]: entry for entry in writes if entry["method"] == "PATCH"}
+    return analyse(pipeline, changed, patches, comments())
+
+
+def analyse(
+    pipeline: BenchPipeline, changed: dict[str, str], patches: dict[str, dict], found: dict[str, dict]
+) -> dict[str, Any]:
+    """Latency per change (PATCH to comment on the Desk's write log), by what saw it first, and by stage."""
     store, org = pipeline.store(), pipeline.sandbox.org_ids[0]
     evaluated = {
         entry["event_id"]: parse_iso(entry["timestamp"]).timestamp()
@@ -93,10 +100,9 @@ def measure(pipeline: BenchPipeline, tickets: list[dict[str, Any]], spread_s: fl
     for ticket_id, modified in changed.items():
         if ticket_id in found and ticket_id in patches:
             event = store.events.get(event_id(org, ticket_id, modified, "ticket.updated"))
-            source = event.source if event else "unknown"
             t_change = parse_iso(patches[ticket_id]["time"]).timestamp()
             t_action = parse_iso(found[ticket_id]["time"]).timestamp()
-            latencies.setdefault(source, []).append(t_action - t_change)
+            latencies.setdefault(event.source if event else "unknown", []).append(t_action - t_change)
             if event is not None and event.observed_at and event.id in evaluated:
                 t_seen = parse_iso(event.observed_at).timestamp()  # the delivery's arrival, or the poll's start
                 stages["change_to_seen"].append(t_seen - t_change)
