@@ -26,8 +26,8 @@ AUDIENCE_PREFIX = "webhookId:"
 
 
 class Refused(Exception):
-    """A delivery refused: `status` is the answer (401, or 410 for a subscription deskpilot removed); the message
-    is the log line's reason and never holds the token."""
+    """A delivery refused: `status` is the answer (401; 410 for a subscription deskpilot removed; 503 when the
+    Desk's keys cannot be read); the message is the log line's reason and never holds the token."""
 
     def __init__(self, status: int, reason: str) -> None:
         super().__init__(reason)
@@ -84,7 +84,7 @@ class JwksCache:
         try:
             keys = jwt.PyJWKSet.from_dict(self._fetch(self.url)).keys
         except (httpx.HTTPError, ValueError, jwt.PyJWTError) as exc:
-            raise Refused(401, f"the Desk's keys could not be read from {self.url}: {type(exc).__name__}") from None
+            raise Refused(503, f"the Desk's keys could not be read from {self.url}: {type(exc).__name__}") from None
         self._keys = {key.key_id: key.key for key in keys if key.key_id}
 
 

@@ -164,3 +164,10 @@ def test_two_edits_of_a_ticket_delivered_at_once_log_the_first_edits_change_once
     events = [rig.store.events.get(event_id) for event_id in rig.sent]
     priority_changes = Counter(event.ticket_id for event in events if "priority" in event.changes)
     assert priority_changes == Counter(tickets)
+
+
+def test_when_the_desks_keys_cannot_be_read_the_answer_is_503(rig, signer, jwks):
+    jwks.stop()
+    answer = rig.post(delivery(ticket(modified=T1, priority="High")), signer.token())
+    assert answer.status_code == 503 and "keys could not be read" in answer.json()["error"]
+    assert rig.events() == []
