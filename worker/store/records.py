@@ -51,8 +51,9 @@ class EventRecord:
             "ticket": self.ticket,
             "previous": self.previous,
             "observed_at": self.observed_at,
-            "source": self.source,
         }
+        if self.source != "poll":  # the poll's events keep the shape they always had
+            data["source"] = self.source
         if self.ticket is None and self.previous is None:  # a finished event: most of the bytes gone
             for name in EVALUATION_ONLY:
                 del data[name]
