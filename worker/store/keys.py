@@ -22,6 +22,7 @@ SEPARATOR = ":"
 FAMILIES = frozenset(
     {
         "activity",  # hash per org of ticket activity: time anchors, counters, latest texts (activity.py)
+        "absorbing",  # `absorbing:<org>:<ticket>`: a ticket being diffed and logged by one path (ticket_locks.py)
         "action",  # hash per planned action (ledger.py), `:claim` its lease; assign's pick and settle times are fields
         "actions",  # `:pending` zset of actions by reconcile deadline
         "audit",  # stream of evaluations and outcomes
