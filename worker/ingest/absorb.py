@@ -2,7 +2,9 @@
 the event log, then the mirror. The poller and the webhook ingress both call it, so a change seen by both yields
 one event by construction: ids are deterministic (org, ticket, modifiedTime, kind), a ticket whose modifiedTime is
 not newer than its snapshot's is skipped (a re-read, or an older delivery arriving late never overwrites newer
-state), and the mirror write itself keeps the newer snapshot when two paths race (Mirror.put_newer).
+state), and the changed tickets are locked from the snapshot's read to the mirror's write (store/ticket_locks.py),
+so two paths holding two states of one ticket never both diff against the same old snapshot; the mirror write
+itself keeps the newer snapshot besides (Mirror.put_newer).
 
 Order matters for "no change is missed": each event is written to the durable event log before the mirror is
 updated, and sent only once the mirror holds the batch (an action taken on an event before the mirror knew its
@@ -12,9 +14,12 @@ crash right there, is pending and the reconciler sends it).
 
 from __future__ import annotations
 
+import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 import structlog
@@ -28,9 +33,18 @@ from worker.ingest.timeline_sync import TimelineKeeper
 from worker.store import Store
 from worker.store.events import event_id
 from worker.store.records import EventRecord
+from worker.store.ticket_locks import TicketLocks
 
 CLOSED_RETENTION = timedelta(days=7)
+LOCK_LEASE_MS = 30_000  # a holder that dies lets its tickets go after this
+LOCK_WAIT_S = 10.0
+LOCK_POLL_S = 0.02
 log = structlog.get_logger(__name__)
+
+
+class TicketsBusy(Exception):
+    """Another path is absorbing some of these tickets right now (retry, or take them another way)."""
+
 
 SendEvent = Callable[[str], object]  # an actor's send: what it returns is not used
 Changed = tuple[dict[str, Any] | None, dict[str, Any], Observation]
@@ -65,22 +79,41 @@ class Absorber:
         window_start: datetime,
         observed_at: datetime,
         on_change: Callable[[dict[str, Any]], None] = lambda _ticket: None,
+        wait_s: float = LOCK_WAIT_S,
     ) -> Absorbed:
         """Diff `batch` (usable tickets: each has an id and a modifiedTime) with the mirror and log its events.
         `window_start`: a ticket the mirror never saw is `ticket.created` if created since; `on_change` is called
-        for each ticket that changed (the poller measures index lateness with it)."""
-        ids = [ticket["id"] for ticket in batch]
-        snapshots = self.store.mirror.get_many(self.org_id, ids)
-        archived = self.store.closed.get_many(
-            self.org_id, [ticket_id for ticket_id in ids if ticket_id not in snapshots]
-        )
+        for each ticket that changed (the poller measures index lateness with it). The changed tickets are locked
+        while they are absorbed (store/ticket_locks.py); `wait_s`: how long to wait for one another path holds
+        (TicketsBusy after)."""
         result = Absorbed()
+        snapshots, archived = self._snapshots([ticket["id"] for ticket in batch])
+        candidates = [ticket for ticket in batch if self._fresh(ticket, snapshots, archived, result)]
+        if not candidates:
+            return result
+        owner = uuid.uuid4().hex
+        held = self._take([ticket["id"] for ticket in candidates], owner, wait_s)
+        try:  # read again under the locks: another path may have absorbed a later state meanwhile
+            snapshots, archived = self._snapshots(sorted(held))
+            fresh = [ticket for ticket in candidates if self._fresh(ticket, snapshots, archived, result)]
+            self._absorb(fresh, snapshots, archived, window_start, observed_at, on_change, result)
+        finally:
+            self.locks.release(self.org_id, held, owner)
+        return result
+
+    def _absorb(
+        self,
+        batch: list[dict[str, Any]],
+        snapshots: dict[str, dict[str, Any]],
+        archived: dict[str, dict[str, Any]],
+        window_start: datetime,
+        observed_at: datetime,
+        on_change: Callable[[dict[str, Any]], None],
+        result: Absorbed,
+    ) -> None:
         logged: list[str] = []
         for ticket in batch:
             previous = snapshots.get(ticket["id"]) or archived.get(ticket["id"])
-            if previous is not None and not _newer(ticket, previous):
-                result.stale += previous.get("modifiedTime") != ticket.get("modifiedTime")
-                continue
             on_change(ticket)
             observation = observe(previous, ticket, window_start, parse_time(ticket.get("createdTime")))
             if previous is None and observation.kinds == ("ticket.updated",):
@@ -104,7 +137,39 @@ class Absorber:
         if self.timelines is not None:
             self.timelines.observe(item for item in result.changed if item[1]["id"] in kept)
             self.timelines.drop([ticket["id"] for _, ticket, _ in result.changed if ticket["id"] not in kept])
-        return result
+
+    @cached_property
+    def locks(self) -> TicketLocks:
+        return TicketLocks(self.store.redis, self.store.keys)
+
+    def _snapshots(self, ids: list[str]) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+        """The mirror's snapshots of `ids`, and the closed archive's of those the mirror lacks."""
+        snapshots = self.store.mirror.get_many(self.org_id, ids)
+        archived = self.store.closed.get_many(
+            self.org_id, [ticket_id for ticket_id in ids if ticket_id not in snapshots]
+        )
+        return snapshots, archived
+
+    @staticmethod
+    def _fresh(ticket: dict[str, Any], snapshots: dict[str, Any], archived: dict[str, Any], result: Absorbed) -> bool:
+        """True when `ticket` is newer than its snapshot (or has none); a stale one is counted."""
+        previous = snapshots.get(ticket["id"]) or archived.get(ticket["id"])
+        if previous is None or _newer(ticket, previous):
+            return True
+        result.stale += previous.get("modifiedTime") != ticket.get("modifiedTime")
+        return False
+
+    def _take(self, ids: list[str], owner: str, wait_s: float) -> set[str]:
+        """Lock `ids` for this absorb, waiting up to `wait_s` for those another path holds; TicketsBusy after."""
+        held = self.locks.take(self.org_id, ids, owner, LOCK_LEASE_MS)
+        deadline = time.monotonic() + wait_s
+        while len(held) < len(ids):
+            if time.monotonic() >= deadline:
+                self.locks.release(self.org_id, held, owner)
+                raise TicketsBusy(f"org {self.org_id}: {len(ids) - len(held)} ticket(s) being absorbed elsewhere")
+            time.sleep(LOCK_POLL_S)
+            held |= self.locks.take(self.org_id, [i for i in ids if i not in held], owner, LOCK_LEASE_MS)
+        return held
 
     def store_snapshots(self, tickets: dict[str, dict[str, Any]], now: datetime, revived: set[str]) -> set[str]:
         """Open and recently closed tickets go to the mirror, the others to the closed archive, compact; returns

@@ -7,8 +7,8 @@ of the ticket with the embeds rules read, skipped when the mirror already holds 
 
 Two deliveries of one ticket answered at once (two quick edits) are taken one after the other (a lock stripe per
 ticket): both diffing against the same old snapshot would log the first edit's change twice. Across processes
-(a poll; hints are read by one process's worker threads in turn, ticket by ticket, when they share the intake)
-the same can happen only when both read the snapshot within the same few milliseconds.
+absorb.py locks the ticket in Redis; a delivery whose ticket a poll or a hinted read holds becomes a hint
+rather than wait inside the answer.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import structlog
 
 from worker.desk.client import DeskClient
 from worker.engine.values import parse_time
-from worker.ingest.absorb import Absorber
+from worker.ingest.absorb import LOCK_WAIT_S, Absorber, TicketsBusy
 from worker.ingest.webhook_translate import RECORD_EVENTS, TICKET_EVENTS, Delivery, as_snapshot, usable_as_is
 from worker.store import Store
 from worker.store.keys import server_now
@@ -80,8 +80,11 @@ class Intake:
             return
         ticket = delivery.payload
         if delivery.event_type in TICKET_EVENTS and usable_as_is(ticket, previous) and self.inline():
-            taken.events += self._absorb(org_id, as_snapshot(ticket, previous))
-            return
+            try:
+                taken.events += self._absorb(org_id, as_snapshot(ticket, previous), wait_s=0.0)
+                return
+            except TicketsBusy:  # a poll or a hinted read holds the ticket: a worker takes it after them
+                pass
         self.send_hint(org_id, ticket_id, delivery.seen_time or "")
         taken.hints += 1
 
@@ -107,10 +110,10 @@ class Intake:
             ticket_id
         )
 
-    def _absorb(self, org_id: str, ticket: dict[str, Any]) -> list[str]:
+    def _absorb(self, org_id: str, ticket: dict[str, Any], wait_s: float = LOCK_WAIT_S) -> list[str]:
         now = server_now(self.store.redis)
         cursor = self.store.cursors.get(org_id) or now
-        return self.absorber(org_id).absorb([ticket], cursor - self.overlap, now).events
+        return self.absorber(org_id).absorb([ticket], cursor - self.overlap, now, wait_s=wait_s).events
 
 
 def _holds(snapshot: dict[str, Any], seen_time: str | None) -> bool:
