@@ -26,6 +26,7 @@ from worker.app.intake import intake_for
 from worker.app.poll_pace import note_missed
 from worker.app.runtime import Runtime
 from worker.desk.errors import NotFound, RateLimited
+from worker.ingest.absorb import TicketsBusy
 from worker.ingest.poller import Poller
 from worker.ingest.timeline_sync import TimelineKeeper
 from worker.ingest.webhook_intake import Intake
@@ -246,6 +247,9 @@ class _Work:
             self._intake.fetch(self.runtime.client(org_id), ticket_id, seen_time)
         except NotFound:
             log.info("webhook.hint_gone", org=org_id, ticket=ticket_id)
+        except TicketsBusy:  # a poll is absorbing this ticket right now: read it again after
+            sent.ticket_hint.send_with_options(args=(org_id, ticket_id, seen_time), delay=MIN_BACKOFF_MS)
+            log.info("message.delayed", actor="ticket_hint", delay_ms=MIN_BACKOFF_MS, reason="ticket busy")
         except RateLimited as error:
             later(sent.ticket_hint, error, org_id, ticket_id, seen_time)
 
