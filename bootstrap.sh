@@ -1,7 +1,8 @@
 #!/usr/bin/env sh
 # One entry point for a fresh Debian machine with Python 3.11 and pip:
 #   ./bootstrap.sh demo [ARGS]   set up, then run the demo (sandbox Desk, Redis, scheduler, workers, rules/)
-#   ./bootstrap.sh test [ARGS]   set up, then ruff (lint and format check), mypy, and the test suite
+#   ./bootstrap.sh test [ARGS]   set up, then ruff (lint and format check), mypy, and the test suite in
+#                                DESKPILOT_TEST_WORKERS (default 2) pytest-xdist processes, one test file each
 # Set-up is idempotent: a virtualenv in .venv with the project installed, and redis-server from Debian's
 # packages when it is missing (for `test`, also chromium and chromium-driver).
 set -eu
@@ -59,6 +60,7 @@ cmd=${1:-}
 [ $# -gt 0 ] && shift
 case "$cmd" in
     demo) ensure_venv; ensure_redis; exec .venv/bin/deskpilot demo "$@" ;;
-    test) ensure_venv; ensure_redis; ensure_chromium; run_checks; exec .venv/bin/python -m pytest "$@" ;;
+    test) ensure_venv; ensure_redis; ensure_chromium; run_checks
+          exec .venv/bin/python -m pytest -n "${DESKPILOT_TEST_WORKERS:-2}" --dist loadfile "$@" ;;
     *) echo "usage: ./bootstrap.sh demo|test [ARGS]" >&2; exit 2 ;;
 esac
