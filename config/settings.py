@@ -128,7 +128,7 @@ class Settings(BaseSettings):
     # stays empty, and looks again at once after a message). Each fetch is 3 Redis commands on each of 10 queues:
     # 100 ms cost ~400 commands/s and ~4% of a core per idle worker, 1 s ~40 and ~0.5% (bench/bench_idle.py), for
     # up to this much more per hop (evaluate, act) on a desk that was quiet: with webhooks, 200 ms brings the
-    # change-to-action p95 from ~1.2 s to ~0.34 s (bench/bench_webhooks.py). It also bounds SIGTERM's wait.
+    # change-to-action p95 from ~1.5 s to ~0.26 s (bench/bench_webhooks.py). It also bounds SIGTERM's wait.
     worker_idle_wake_ms: int = Field(1000, ge=10, le=10_000)
     reconcile_interval_s: Seconds = 15.0
     event_deadline_s: Seconds = 60.0
