@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from worker.engine.ruleset import RuleSet
 
 LATEST_CUSTOMER_TEXT = "latest_customer_reply_text"  # kept by the ticket activity (engine/activity.py)
+TEXT_FIELD = "text"  # subject, description and the latest customer message (`ticket_text`)
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def _needs_of(paths: Iterable[str]) -> Needs:
     text = contact = account = sla = tags = False
     for path in paths:
         parts = split_path(path)
-        text = text or parts[0] == "text"
+        text = text or parts[0] == TEXT_FIELD
         sla = sla or parts[0] == "sla"
         tags = tags or parts[0] == "tags"
         account = account or parts[0] == "account"
@@ -103,5 +104,5 @@ def view(ticket: Mapping[str, Any], facts: Mapping[str, Any] | None, wanted: Nee
         embedded = seen.get(key)
         seen[key] = {**embedded, **value} if isinstance(embedded, dict) and isinstance(value, dict) else value
     if wanted.text:
-        seen["text"] = ticket_text(seen)
+        seen[TEXT_FIELD] = ticket_text(seen)
     return seen

@@ -1,6 +1,6 @@
 """Ticket activity for a time rule's sweep: the anchors and counters ingest keeps (store/activity.py), laid over
-each mirrored ticket, read only when the swept rule's conditions name one of them (one HSCAN of the org's
-activity hash per sweep; no API call)."""
+each mirrored ticket, read only when the swept rule's conditions name one of them or `text` (which holds the latest
+customer message: engine/facts.py) (one HSCAN of the org's activity hash per sweep; no API call)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from worker.engine.activity import ACTIVITY_FIELDS, Activity
+from worker.engine.facts import TEXT_FIELD
 from worker.engine.ruleset import RuleSet
 from worker.store import Store
 from worker.store.activity import Activities
@@ -17,7 +18,7 @@ def sweep_activity(store: Store, rules: RuleSet, rule_id: str, org_id: str) -> d
     """Ticket id -> activity fields, for the tickets that have any; empty when the rule reads none."""
     rule = rules.get(rule_id)
     roots = {leaf.path.split(".")[0] for leaf in rule.condition.leaves} if rule is not None else set()
-    if not roots & set(ACTIVITY_FIELDS):
+    if not roots & {*ACTIVITY_FIELDS, TEXT_FIELD}:
         return {}
     return {
         ticket_id: Activity.from_dict(data).fields()
