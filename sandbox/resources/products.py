@@ -4,10 +4,11 @@ From the vendor's spec (Product.json): the list takes departmentId (0: every dep
 include=owner, sortBy (productName, productCode, unitPrice, createdTime, modifiedTime; `-` descending), from and
 limit 1..100; one product takes include=departments,owner.
 
-One product shows the spec's productResponse keys (id, productName, productCode, productCategory, unitPrice,
-description, departmentIds, ownerId, layoutId, layoutDetails, cf, isDeleted, created/modified time and by); a
-list item the list example's (id, productName, productCode, unitPrice, departmentIds). The owner embed is
-{id, firstName, lastName, name, photoURL} (the spec's), the departments embed [{id, name}].
+One product shows the spec's productResponse keys (id, productName, productCode, productCategory, manufacturer,
+unitPrice, description, departmentIds, ownerId, layoutId, layoutDetails, cf, customFields, isDeleted,
+created/modified time and by); a list item the list example's (id, productName, productCode, unitPrice,
+departmentIds, which the list's schema leaves out). The owner embed is {id, firstName, lastName, name, photoURL}
+(the spec's), the departments embed [{id, name}].
 
 Choices where the spec is silent: products have no layout in the sandbox (layoutId and layoutDetails null); viewId
 is accepted and ignored (no views); an unknown product is 404; an empty list 204; lists run oldest first.
