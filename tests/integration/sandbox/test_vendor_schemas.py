@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -62,8 +63,9 @@ def first_id(client: httpx.Client, path: str, **params: Any) -> str:
 
 
 @pytest.fixture(scope="module")
-def paths(client: httpx.Client) -> dict[str, str]:
-    """One served request per operation of the fixture (a fresh ticket tagged, for the tag lists)."""
+def paths(client: httpx.Client) -> Iterator[dict[str, str]]:
+    """One served request per operation of the fixture (a fresh ticket tagged, for the tag lists; a disabled
+    webhook, so nothing is delivered, with every filter key the schema requires)."""
     agents = client.get("/agents", params={"limit": 5}).json()["data"]
     ticket = make_ticket(client)
     tagged, department = ticket["id"], ticket["departmentId"]
@@ -72,7 +74,17 @@ def paths(client: httpx.Client) -> dict[str, str]:
     contract = client.get("/contracts").json()["data"][0]
     ticket = max(client.get("/tickets", params={"limit": 50}).json()["data"], key=lambda t: int(t["threadCount"]))
     task = client.get("/tasks").json()["data"][0]
-    return {
+    team = client.get("/teams").json()["teams"][0]["id"]
+    departments = {"departmentId": [department], "departmentIds": [department]}
+    subscriptions = {
+        "Ticket_Update": {**departments, "fields": ["status"], "includePrevState": True},
+        "Ticket_Thread_Add": {**departments, "direction": "in"},
+        "Contact_Delete": None,
+    }
+    hook = {"url": "http://127.0.0.1:9/hook", "name": "schema", "isEnabled": False, "subscriptions": subscriptions}
+    webhook = client.post("/webhooks", json=hook)
+    assert webhook.status_code == 200, webhook.text
+    yield {
         "GET /tickets/{id}": f"/tickets/{ticket['id']}",
         "GET /tickets/{id}/threads": f"/tickets/{ticket['id']}/threads",
         "GET /contacts/{id}": f"/contacts/{first_id(client, '/contacts')}",
@@ -101,7 +113,13 @@ def paths(client: httpx.Client) -> dict[str, str]:
         "GET /tags/search": f"/tags/search?departmentId={department}&searchVal=vip",
         "GET /products": "/products",
         "GET /products/{id}": f"/products/{first_id(client, '/products')}",
+        "GET /teams": "/teams",
+        "GET /departments/{id}/teams": f"/departments/{department}/teams",
+        "GET /teams/{id}/members": f"/teams/{team}/members?include=profile,role",
+        "GET /webhooks": "/webhooks",
+        "GET /webhooks/{id}": f"/webhooks/{webhook.json()['id']}",
     }
+    assert client.delete(f"/webhooks/{webhook.json()['id']}").status_code == 200
 
 
 def test_every_operation_of_the_fixture_is_served_and_listed():
@@ -128,6 +146,11 @@ def test_every_operation_of_the_fixture_is_served_and_listed():
         "GET /tags/search",
         "GET /products",
         "GET /products/{id}",
+        "GET /teams",
+        "GET /departments/{id}/teams",
+        "GET /teams/{id}/members",
+        "GET /webhooks",
+        "GET /webhooks/{id}",
     }
     assert {item["operation"] for item in CONTRADICTIONS} >= {"GET /tickets/{id}/History"}
 
