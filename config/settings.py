@@ -164,7 +164,8 @@ class Settings(BaseSettings):
 
     # Outbound messages. notify: the time one webhook delivery may take (connect, send, answer). email: the SMTP
     # server email actions send through (host and from are required once an email rule is loaded); tls: none,
-    # starttls (upgrade a plain connection, port 587) or tls (implicit TLS, port 465).
+    # starttls (upgrade a plain connection, port 587) or tls (implicit TLS, port 465). Both TLS modes verify the
+    # server's certificate, against smtp_ca_file (a PEM file of CA certificates) when set, else the system's CAs.
     notify_timeout_s: Seconds = 10.0
     smtp_host: str = ""
     smtp_port: int = Field(587, ge=1, le=65535)
@@ -173,6 +174,7 @@ class Settings(BaseSettings):
     smtp_from: str = ""
     smtp_tls: Literal["none", "starttls", "tls"] = "starttls"
     smtp_timeout_s: Seconds = 30.0
+    smtp_ca_file: str = ""
 
     # Logging.
     log_level: Literal["debug", "info", "warning", "error"] = "info"

@@ -8,10 +8,13 @@ address left the action fails for good.
 The Message-ID is derived from the action id, so a retry after an unknown outcome sends the same message, which
 mail stores can recognise as a copy; the ledger's delivered mark (outbound.py) makes a retry after an accepted
 mail finish without sending. SMTP 5xx replies are permanent (dead letter), 4xx and network failures transient.
+Both TLS modes verify the server's certificate (smtplib's implicit-TLS default would not); a certificate not
+trusted, or a TLS mode the server does not speak, is a setup error: dead-lettered with the setting to fix.
 """
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 import ssl
 from collections.abc import Iterator, Mapping
@@ -26,11 +29,14 @@ from worker.actions.outbound import (
     OutboundSetupError,
     SmtpConfig,
     mark_delivered,
+    tls_context,
     was_delivered,
 )
 from worker.desk.errors import Forbidden, NotFound
 
 SMTP_SETTINGS = "DESKPILOT_SMTP_HOST and DESKPILOT_SMTP_FROM"
+# A TLS session cut short (the server or the network dropped it): the next attempt may get through.
+TRANSIENT_TLS_ERRORS = (ssl.SSLEOFError, ssl.SSLZeroReturnError, ssl.SSLSyscallError)
 
 
 class EmailExecutor(Executor):
@@ -124,23 +130,30 @@ def build_message(ctx: ActionContext, smtp: SmtpConfig, addresses: list[str]) ->
 
 
 def send(smtp: SmtpConfig, message: EmailMessage) -> list[str]:
-    """Hand the message to the server; the addresses it refused while accepting the others."""
+    """Hand the message to the server; the addresses it refused while accepting the others. The server's
+    certificate is verified in both TLS modes (against DESKPILOT_SMTP_CA_FILE when set, else the system's CAs).
+    Once the server has accepted the message, a failed QUIT is ignored: raising then would send it again."""
+    where = f"{smtp.host}:{smtp.port}"
     try:
-        client_class = smtplib.SMTP_SSL if smtp.tls == "tls" else smtplib.SMTP
-        with client_class(smtp.host, smtp.port, timeout=smtp.timeout_s) as client:
-            if smtp.tls == "starttls":
-                client.starttls(context=ssl.create_default_context())
-            if smtp.user:
-                client.login(smtp.user, smtp.password)
-            return sorted(client.send_message(message))
+        return _deliver(smtp, message)
     except smtplib.SMTPAuthenticationError as exc:
         raise OutboundSetupError(
             f"the SMTP server refused the login ({exc.smtp_code}); check DESKPILOT_SMTP_USER and _PASSWORD"
         ) from None
     except smtplib.SMTPNotSupportedError:
-        raise OutboundSetupError("the SMTP server does not offer STARTTLS; set DESKPILOT_SMTP_TLS") from None
+        raise OutboundSetupError(f"the SMTP server {where} does not offer STARTTLS; set DESKPILOT_SMTP_TLS") from None
     except ssl.SSLCertVerificationError as exc:
-        raise OutboundSetupError(f"the SMTP server's certificate is not trusted ({exc.verify_message})") from None
+        raise OutboundSetupError(
+            f"email: the certificate of the SMTP server {where} is not trusted ({exc.verify_message}); set "
+            "DESKPILOT_SMTP_CA_FILE to the CA that signed it, or DESKPILOT_SMTP_HOST to the name it was issued for"
+        ) from None
+    except ssl.SSLError as exc:
+        if isinstance(exc, TRANSIENT_TLS_ERRORS):
+            raise DeliveryFailed(f"email: the TLS connection to {where} dropped ({type(exc).__name__})") from None
+        raise OutboundSetupError(
+            f"email: no TLS with the SMTP server {where} ({exc.reason or type(exc).__name__}); check "
+            "DESKPILOT_SMTP_TLS (tls: implicit TLS, usually port 465; starttls: usually port 587)"
+        ) from None
     except smtplib.SMTPRecipientsRefused as exc:
         codes = [code for code, _ in exc.recipients.values()]
         error = DeliveryRefused if all(code >= 500 for code in codes) else DeliveryFailed
@@ -149,7 +162,26 @@ def send(smtp: SmtpConfig, message: EmailMessage) -> list[str]:
         error = DeliveryRefused if exc.smtp_code >= 500 else DeliveryFailed
         raise error(f"email: the SMTP server answered {exc.smtp_code} {_reply(exc.smtp_error)}") from None
     except (OSError, smtplib.SMTPException) as exc:  # refused, timed out, dropped: the server may take it later
-        raise DeliveryFailed(f"email: cannot reach {smtp.host}:{smtp.port} ({type(exc).__name__})") from None
+        raise DeliveryFailed(f"email: cannot reach {where} ({type(exc).__name__})") from None
+
+
+def _deliver(smtp: SmtpConfig, message: EmailMessage) -> list[str]:
+    context = tls_context(smtp.ca_file) if smtp.tls != "none" else None
+    if smtp.tls == "tls":
+        client: smtplib.SMTP = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout_s, context=context)
+    else:
+        client = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout_s)
+    try:
+        if smtp.tls == "starttls":
+            client.starttls(context=context)
+        if smtp.user:
+            client.login(smtp.user, smtp.password)
+        refused = client.send_message(message)
+        with contextlib.suppress(OSError, smtplib.SMTPException):
+            client.quit()
+        return sorted(refused)
+    finally:
+        client.close()
 
 
 def _reply(raw: bytes | str) -> str:

@@ -11,6 +11,7 @@ and then with the same Idempotency-Key (webhooks) or Message-ID (mail), so the r
 from __future__ import annotations
 
 import os
+import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -44,6 +45,7 @@ class SmtpConfig:
     password: str = field(default="", repr=False)
     tls: str = "starttls"  # none | starttls | tls
     timeout_s: float = 30.0
+    ca_file: str = ""  # PEM CA certificates the server's certificate is checked against instead of the system's
 
 
 @dataclass
@@ -66,6 +68,18 @@ class Outbound:
 
     def close(self) -> None:
         self.http.close()
+
+
+def tls_context(ca_file: str) -> ssl.SSLContext:
+    """A verifying client context: the server's certificate must chain to a trusted CA and name the host."""
+    try:
+        return ssl.create_default_context(cafile=ca_file or None)
+    except OSError as exc:  # ssl.SSLError is one: a file without a PEM certificate
+        reason = getattr(exc, "reason", None) or exc.strerror or type(exc).__name__
+        raise OutboundSetupError(
+            f"DESKPILOT_SMTP_CA_FILE={ca_file}: cannot load CA certificates from it ({reason}); point it at a "
+            "PEM file of the CA certificates that sign the SMTP server's certificate"
+        ) from None
 
 
 def mark_delivered(store: Store, action_id: str) -> None:

@@ -1,7 +1,8 @@
 """What the loaded rules' notify and email actions need from the deployment, checked at start and by
-`deskpilot check`: the SMTP settings once an email action is loaded (missing: the service refuses to start), and
-the environment variables notify targets name (missing: a warning; each notify to that target then fails with
-the variable's name and is dead-lettered, so `deskpilot dlq retry` sends it once the variable is set)."""
+`deskpilot check`: the SMTP settings once an email action is loaded (missing, or a DESKPILOT_SMTP_CA_FILE that
+does not load: the service refuses to start), and the environment variables notify targets name (missing: a
+warning; each notify to that target then fails with the variable's name and is dead-lettered, so
+`deskpilot dlq retry` sends it once the variable is set)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from config.settings import Settings
+from worker.actions.outbound import OutboundSetupError, tls_context
 from worker.app.outbound_setup import target_environ
 from worker.engine.notify_targets import needs
 from worker.engine.ruleset import RuleSet
@@ -31,6 +33,8 @@ def outbound_report(settings: Settings, rules: RuleSet, environ: Mapping[str, st
             f"{', '.join('DESKPILOT_SMTP_' + name for name in missing)}: missing, and the email action at "
             f"{', '.join(found.email_at)} needs it; set DESKPILOT_SMTP_* (config/example.env) or remove the action"
         )
+    if found.email_at and settings.smtp_ca_file:
+        report.errors.extend(_ca_file_problems(settings, found.email_at))
     for variable, where in found.env.items():
         if not environ.get(variable):
             report.warnings.append(f"{variable} is not set ({where} names it); its notifies fail until it is")
@@ -38,3 +42,14 @@ def outbound_report(settings: Settings, rules: RuleSet, environ: Mapping[str, st
     mail = f"SMTP {settings.smtp_host}:{settings.smtp_port} ({settings.smtp_tls})" if settings.smtp_host else "no SMTP"
     report.summary = f"{targets} notify target(s), {len(found.email_at)} rule(s) with email, {mail}"
     return report
+
+
+def _ca_file_problems(settings: Settings, email_at: list[str]) -> list[str]:
+    """DESKPILOT_SMTP_CA_FILE must load when TLS uses it: each mail would fail with the same message otherwise."""
+    if settings.smtp_tls == "none":
+        return []  # unused without TLS; harmless
+    try:
+        tls_context(settings.smtp_ca_file)
+    except OutboundSetupError as exc:
+        return [f"{exc} (the email action at {', '.join(email_at)} needs it)"]
+    return []

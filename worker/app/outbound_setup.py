@@ -34,6 +34,7 @@ def smtp_config(settings: Settings) -> SmtpConfig | None:
         settings.smtp_password.get_secret_value(),
         settings.smtp_tls,
         settings.smtp_timeout_s,
+        settings.smtp_ca_file,
     )
 
 
