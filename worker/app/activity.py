@@ -1,7 +1,8 @@
 """The ticket activity keeper of one org's poll (ingest/activity_sync.py), set up for what the loaded rules read:
 the ticket History only for the event kinds a rule reads `changed_by` on, comments only for `latest_comment_text`
 (or `changed_by` on ticket.commented), and a reply the ticket alone tells about only when a condition names a
-reply's text or thread, or its author (`changed_by` in a rule on that reply's event kind)."""
+reply's text or thread, or its author (`changed_by` in a rule on that reply's event kind). Given the batch's SLA
+timeline keeper, a thread read both need is made once (ingest/thread_reads.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from worker.desk.client import DeskClient
 from worker.engine.changed_by import AgentInfo
 from worker.engine.ruleset import RuleSet
 from worker.ingest.activity_sync import ActivityKeeper, agent_info
+from worker.ingest.timeline_sync import TimelineKeeper
 
 # What only a thread read gives (the ticket alone gives a reply's time and direction); `text` holds the latest
 # customer message. A reply's author (changed_by on a reply event) is read by the keeper for those events.
@@ -33,7 +35,7 @@ def condition_roots(rules: RuleSet) -> frozenset[str]:
     return frozenset(condition_reads(rules))
 
 
-def activity_keeper(runtime: Runtime, client: DeskClient) -> ActivityKeeper:
+def activity_keeper(runtime: Runtime, client: DeskClient, timelines: TimelineKeeper | None = None) -> ActivityKeeper:
     reads = condition_reads(runtime.rules.current())
     actor_kinds = reads.get("changed_by", frozenset())
 
@@ -48,4 +50,5 @@ def activity_keeper(runtime: Runtime, client: DeskClient) -> ActivityKeeper:
         actor_kinds=actor_kinds,
         read_threads=bool(reads.keys() & THREAD_READERS),
         agents=agents,
+        share_threads=timelines.reads if timelines is not None else None,
     )

@@ -168,7 +168,7 @@ class _Work:
                         self._sent.evaluate.send,
                         overlap=timedelta(seconds=settings.poll_overlap_s),
                         timelines=keeper,
-                        activity=activity_keeper(runtime, client),
+                        activity=activity_keeper(runtime, client, keeper),
                         heartbeat=heartbeat,
                         max_index_lag=timedelta(seconds=settings.poll_max_index_lag_s),
                     ).poll()

@@ -7,7 +7,10 @@ API calls per changed ticket (a change that brings none of these costs none):
   (`read_threads`) or changed_by on this reply's event kind, one new thread the ticket tells about (a customer
   message moves customerResponseTime; an outgoing lastThread is an agent's reply) costs nothing: its time and
   direction come from the ticket. A ticket with no activity kept yet (mirrored before) is read once with limit
-  100, so its counts start from its history; a new ticket with one thread is read from the ticket.
+  100, so its counts start from its history; a new ticket with one thread is read from the ticket. Where SLA
+  timelines are kept (`share_threads`) and the change makes the timeline read the threads (an agent's reply,
+  several new threads), they are read here with limit 100 instead, lean or not, and the timeline reuses the
+  page: one call for both.
 - new comments, only when a loaded rule reads latest_comment_text, or changed_by on ticket.commented: one GET
   /tickets/{id}/comments, newest first, limit the new comments (at most 100).
 - changed_by of a ticket.created, ticket.updated or ticket.reopened event that is not deskpilot's own, only when a
@@ -35,6 +38,8 @@ from worker.engine.activity import TEXT_FIELDS, Activity, ThreadFact, advance, n
 from worker.engine.changed_by import AgentInfo, derive
 from worker.engine.values import is_closed
 from worker.ingest.diff import Observation, count_of
+from worker.ingest.thread_reads import ThreadReads
+from worker.ingest.timeline_steps import threads_needed
 from worker.store import Store
 from worker.store.activity import Activities
 
@@ -64,6 +69,7 @@ class ActivityKeeper:
     actor_kinds: frozenset[str] = frozenset()  # the event kinds a loaded rule reads changed_by on
     read_threads: bool = True  # False (no rule reads a reply's text or thread): one new thread costs no call
     agents: Callable[[], Mapping[str, AgentInfo]] = dict  # agent id -> {email, name, teams}, asked once
+    share_threads: ThreadReads | None = None  # the SLA timelines' (timeline_sync.py): pages they would read too
     _seen: dict[str, _Seen] = field(default_factory=dict)
     _agents: Mapping[str, AgentInfo] | None = None
     _no_history: bool = False
@@ -82,10 +88,11 @@ class ActivityKeeper:
         stored = self.activities.get_many(self.org_id, [ticket_id]).get(ticket_id)
         known = Activity.from_dict(stored) if stored else None
         limit = _thread_limit(known, previous, ticket, seen)
+        shared = bool(limit) and self.share_threads is not None and threads_needed(previous, ticket, seen)
         guess = thread_from_ticket(previous, ticket, seen.new_threads) if limit and known and previous else None
         author_wanted = bool(set(seen.kinds) & self.actor_kinds & REPLY_KINDS)  # changed_by on this reply event
-        lean = not self.read_threads and not author_wanted
-        threads = [guess] if guess is not None and lean else self._threads(ticket_id, limit)
+        lean = not self.read_threads and not author_wanted and not shared
+        threads = [guess] if guess is not None and lean else self._threads(ticket, MAX_LIMIT if shared else limit)
         comments = self._comments(ticket_id, seen.new_comments) if self.read_comments else None
         activity = _trimmed(advance(known, previous, ticket, threads, comments))
         self._seen[ticket_id] = _Seen(activity, tuple(threads or ()), tuple(comments or ()), closed=is_closed(ticket))
@@ -117,12 +124,14 @@ class ActivityKeeper:
             self._agents = self.agents()
         return self._agents
 
-    def _threads(self, ticket_id: str, limit: int) -> list[ThreadFact] | None:
+    def _threads(self, ticket: Mapping[str, Any], limit: int) -> list[ThreadFact] | None:
         if not limit:
             return None
-        answer = self._get(f"/tickets/{ticket_id}/threads", {"from": 0, "limit": limit})
+        answer = self._get(f"/tickets/{ticket['id']}/threads", {"from": 0, "limit": limit})
         if answer is None:
             return None
+        if self.share_threads is not None:  # a page from 0: the timeline's first, should it need them
+            self.share_threads.put(ticket, limit, answer)
         return [fact for item in answer if (fact := ThreadFact.from_desk(item)) is not None]
 
     def _comments(self, ticket_id: str, count: int) -> list[Mapping[str, Any]] | None:

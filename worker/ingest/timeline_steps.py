@@ -27,7 +27,7 @@ class Step:
 def first_sight(ticket: Mapping[str, Any]) -> Step:
     """A ticket the mirror never had: its opening message is its only thread, or the threads must be read."""
     created = parse_time(ticket.get("createdTime"))
-    if created is None or count_of(ticket, "threadCount") > 1:
+    if created is None or count_of(ticket, "threadCount") > 1:  # as threads_needed(None, ...) says
         return Step(None, needs_threads=True)
     messages = (created,) if count_of(ticket, "threadCount") == 1 else ()
     return Step(Timeline(created, messages, (), ((created, ticket.get("status") or "Open"),)))
@@ -37,16 +37,25 @@ def advance(
     timeline: Timeline | None, previous: Mapping[str, Any], ticket: Mapping[str, Any], seen: Observation
 ) -> Step:
     """The timeline after one observed change of a ticket the mirror knew."""
-    customer_moved = ticket.get("customerResponseTime") != previous.get("customerResponseTime")
-    customer_at = parse_time(ticket.get("customerResponseTime"))
-    if timeline is None or seen.new_threads > 1 or (seen.new_threads == 1 and not (customer_moved and customer_at)):
+    if timeline is None or threads_needed(previous, ticket, seen):
         return Step(None, needs_threads=True)
+    customer_at = parse_time(ticket.get("customerResponseTime"))
     changed_at = parse_time(ticket.get("modifiedTime"))
     if seen.new_threads == 1 and customer_at is not None:  # (one new thread without it returned above)
         timeline = timeline.with_customer_message(customer_at)
     if ticket.get("status") != previous.get("status") and changed_at is not None:
         timeline = timeline.with_status(changed_at, ticket.get("status") or "Open")
     return Step(timeline)
+
+
+def threads_needed(previous: Mapping[str, Any] | None, ticket: Mapping[str, Any], seen: Observation) -> bool:
+    """Whether this change makes a kept timeline read the ticket's threads (the activity keeper asks, to read them
+    whole once for both)."""
+    if previous is None:
+        return parse_time(ticket.get("createdTime")) is None or count_of(ticket, "threadCount") > 1
+    customer_moved = ticket.get("customerResponseTime") != previous.get("customerResponseTime")
+    customer_at = parse_time(ticket.get("customerResponseTime"))
+    return seen.new_threads > 1 or (seen.new_threads == 1 and not (customer_moved and customer_at))
 
 
 def from_threads(ticket: Mapping[str, Any], threads: Sequence[Mapping[str, Any]], known: Timeline | None) -> Timeline:

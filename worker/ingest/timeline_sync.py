@@ -3,13 +3,14 @@
 API cost per ticket: none for a customer message or a status change; one GET of its threads for each new
 thread that is not a customer message (an agent's reply), when several threads arrived between two polls, when
 it is first seen with more than one thread, and once after the first backfill (spread over polls,
-`fill_per_poll` at a time, so the first poll stays quick).
+`fill_per_poll` at a time, so the first poll stays quick). None for a change whose threads the ticket activity
+already read whole in the same batch (`reads`, ingest/thread_reads.py): an agent's reply then costs one read, not two.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
@@ -19,6 +20,7 @@ from worker.desk.paging import MAX_LIMIT, iter_offset
 from worker.engine.sla.timeline import Timeline
 from worker.engine.values import is_closed
 from worker.ingest.diff import Observation
+from worker.ingest.thread_reads import ThreadReads
 from worker.ingest.timeline_steps import advance, first_sight, from_threads
 from worker.store import Store
 from worker.store.replies import texts
@@ -32,6 +34,7 @@ class TimelineKeeper:
     client: DeskClient
     store: Store
     fill_per_poll: int = DEFAULT_FILL_PER_POLL
+    reads: ThreadReads = field(default_factory=ThreadReads)  # filled by the batch's activity keeper, if it shares
 
     @property
     def org_id(self) -> str:
@@ -45,8 +48,9 @@ class TimelineKeeper:
         for previous, ticket, observation in items:
             timeline = Timeline.from_dict(known[ticket["id"]]) if ticket["id"] in known else None
             step = first_sight(ticket) if previous is None else advance(timeline, previous, ticket, observation)
-            rebuilt = step.timeline or from_threads(ticket, self._threads(ticket["id"]), timeline)
+            rebuilt = step.timeline or from_threads(ticket, self._threads_of(ticket), timeline)
             updated[ticket["id"]] = rebuilt.to_dict()
+        self.reads.clear()
         self.store.timelines.put_many(self.org_id, updated)
 
     def schedule_fill(self, tickets: Iterable[Mapping[str, Any]]) -> None:
@@ -80,11 +84,18 @@ class TimelineKeeper:
     def drop(self, ticket_ids: list[str]) -> None:
         self.store.timelines.drop(self.org_id, ticket_ids)
 
-    def _threads(self, ticket_id: str) -> list[dict[str, Any]]:
+    def _threads_of(self, ticket: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+        """All the ticket's threads: the page the activity read for this change (and the rest, if it has more)."""
+        page = self.reads.take(ticket)
+        if page is None:
+            return list(self._threads(ticket["id"]))
+        return [*page.items, *(() if page.whole else self._threads(ticket["id"], start=len(page.items)))]
+
+    def _threads(self, ticket_id: str, start: int = 0) -> list[dict[str, Any]]:
         request = self.client.transport.request
 
         def fetch(from_: int, limit: int) -> list[dict[str, Any]]:
             body = request("GET", f"/tickets/{ticket_id}/threads", params={"from": from_, "limit": limit})
             return (body or {}).get("data") or []
 
-        return list(iter_offset(fetch, limit=MAX_LIMIT))
+        return list(iter_offset(fetch, limit=MAX_LIMIT, start=start))
