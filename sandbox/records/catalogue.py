@@ -228,7 +228,8 @@ def _commenter(org: Org, agent_id: str) -> Record:
 
 
 def _users(org: Org, made: str) -> None:
-    """Every contact with an email is a help centre user (an ENDUSER); the first few users form the groups."""
+    """Every contact with an email is a help centre user (an ENDUSER, never signed in, no label); the first few
+    users form the groups of the org's one help centre."""
     users = []
     for contact in org.contacts.values():
         if not contact.get("email"):
@@ -240,11 +241,14 @@ def _users(org: Org, made: str) -> None:
             "emailAddress": contact["email"],
             "userType": "ENDUSER",
             "status": "ACTIVE",
+            "lastAccessedTime": None,
+            "label": None,
             "_contactId": contact["id"],
             "_modifiedTime": made,
             "_groups": [],
         }
         users.append(add(org, "users", user))
+    help_center_id = org.new_id()
     for index, name in enumerate(USER_GROUPS):
         members = users[index * 5 : index * 5 + 5]
         group = add(
@@ -253,10 +257,10 @@ def _users(org: Org, made: str) -> None:
             {
                 "id": org.new_id(),
                 "name": name,
-                "description": f"{name} of {org.profile['companyName']}",
+                "addedTime": made,
+                "helpCenterId": help_center_id,
                 "logoUrl": None,
-                "membersCount": str(len(members)),
-                "_addedTime": made,
+                "status": "ACTIVE",
             },
         )
         for user in members:

@@ -3,13 +3,16 @@
 From the vendor's spec (User.json): the scopes are Desk.contacts.READ, Desk.settings.READ or Desk.basic.READ (the
 list also Desk.search.READ); `from` is 1-based (default 1) and `limit` 1..50 (default 50), on both lists; the
 users list filters by `status` (ACTIVE, DISABLED, DELETED, ALL) and `searchBy` (at least two characters, on name
-and address), sorts by `email` or `modifiedTime` (`-` descending); a user is {id, name, photoUrl, emailAddress,
-userType (ENDUSER, SUPPORTREP), status}; a user's groups sort by `addedTime`; `include=contact` adds the user's
-contact to GET /users/{id}.
+and address), sorts by `email` or `modifiedTime` (`-` descending); a listed user is {id, name, photoUrl,
+emailAddress, userType (ENDUSER, SUPPORTREP), status, lastAccessedTime, label} (userDetailJson), one user shows
+contactId and its addresses as email [{emailAddress, isVerified, isPrimary}] instead of emailAddress
+(userDetailViewJson); a user's group is {id, name, addedTime, helpCenterId, logoUrl, status} (groupMetaResponse)
+and a user's groups sort by `addedTime`; `include=contact` adds the user's contact to GET /users/{id}.
 
-Choices where the spec is silent: every seeded contact with an email is an ACTIVE end user; a group is {id, name,
-description, logoUrl, membersCount}; `helpCenterId` is accepted and ignored (one help centre per org);
-`status=ALL` keeps every user, no status keeps ACTIVE ones; unknown ids are 404; empty lists answer 204.
+Choices where the spec is silent: every seeded contact with an email is an ACTIVE end user, never signed in
+(lastAccessedTime null), with no label, its one address verified and primary; `helpCenterId` is accepted and
+ignored (one help centre per org); `status=ALL` keeps every user, no status keeps ACTIVE ones; unknown ids are
+404; empty lists answer 204.
 """
 
 from __future__ import annotations
@@ -69,7 +72,9 @@ def list_users(call: Call) -> Reply:
 
 def get_user(call: Call) -> Reply:
     user = _user(call)
-    view = public(user)
+    view = {key: value for key, value in public(user).items() if key != "emailAddress"}
+    view["contactId"] = user["_contactId"]
+    view["email"] = [{"emailAddress": user["emailAddress"], "isVerified": True, "isPrimary": True}]
     if call.query.get("include") == "contact":
         view["contact"] = contact_summary(call.org, user["_contactId"])
     return ok(view)
@@ -79,7 +84,7 @@ def list_user_groups(call: Call) -> Reply:
     groups = collection(call.org, "userGroups")
     mine = [groups[group_id] for group_id in _user(call)["_groups"] if group_id in groups]
     if "sortBy" in call.query:
-        mine = sort_records(mine, "_addedTime", call.query["sortBy"][1])
+        mine = sort_records(mine, "addedTime", call.query["sortBy"][1])
     if "searchBy" in call.query:
         mine = [group for group in mine if call.query["searchBy"] in group["name"].lower()]
     return listing([public(group) for group in one_based(mine, call.query)])

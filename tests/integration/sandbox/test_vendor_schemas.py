@@ -75,6 +75,7 @@ def paths(client: httpx.Client) -> Iterator[dict[str, str]]:
     ticket = max(client.get("/tickets", params={"limit": 50}).json()["data"], key=lambda t: int(t["threadCount"]))
     task = client.get("/tasks").json()["data"][0]
     team = client.get("/teams").json()["teams"][0]["id"]
+    user = first_id(client, "/users")
     departments = {"departmentId": [department], "departmentIds": [department]}
     subscriptions = {
         "Ticket_Update": {**departments, "fields": ["status"], "includePrevState": True},
@@ -118,6 +119,9 @@ def paths(client: httpx.Client) -> Iterator[dict[str, str]]:
         "GET /teams/{id}/members": f"/teams/{team}/members?include=profile,role",
         "GET /webhooks": "/webhooks",
         "GET /webhooks/{id}": f"/webhooks/{webhook.json()['id']}",
+        "GET /users": "/users",
+        "GET /users/{id}": f"/users/{user}",
+        "GET /users/{id}/groups": f"/users/{user}/groups",
     }
     assert client.delete(f"/webhooks/{webhook.json()['id']}").status_code == 200
 
@@ -151,6 +155,9 @@ def test_every_operation_of_the_fixture_is_served_and_listed():
         "GET /teams/{id}/members",
         "GET /webhooks",
         "GET /webhooks/{id}",
+        "GET /users",
+        "GET /users/{id}",
+        "GET /users/{id}/groups",
     }
     assert {item["operation"] for item in CONTRADICTIONS} >= {"GET /tickets/{id}/History"}
 
