@@ -1,6 +1,8 @@
 """What keeping ticket activity costs per change: Desk API calls and Redis commands of one poll that sees N changes
 of one kind, without the activity keeper, with it lean (no rule reads a reply's text, author or thread, nor
-changed_by) and full (a rule reads changed_by: threads and the History are read).
+changed_by) and full (a rule reads changed_by: threads and the History are read), and with SLA timelines kept
+beside it: `_sla` shares the thread read both need (ingest/thread_reads.py, as the poll actor wires it),
+`_sla_apart` does not.
 
     .venv/bin/python bench/bench_activity.py [--changes N]
 
@@ -34,10 +36,11 @@ from worker.desk.retry import RetryPolicy  # noqa: E402
 from worker.engine.schema import EVENT_KINDS  # noqa: E402
 from worker.ingest.activity_sync import ActivityKeeper  # noqa: E402
 from worker.ingest.poller import Poller  # noqa: E402
+from worker.ingest.timeline_sync import TimelineKeeper  # noqa: E402
 from worker.store import Store  # noqa: E402
 
 KINDS = ("update", "agent_reply", "customer_reply")
-MODES = ("none", "lean", "full")
+MODES = ("none", "lean", "full", "lean_sla", "full_sla_apart", "full_sla")
 NO_RETRY = RetryPolicy(attempts=1, base_s=0.01, cap_s=0.01, deadline_s=5.0)
 
 
@@ -56,11 +59,14 @@ def change(client: DeskClient, sandbox: SandboxProcess, kind: str, ticket_id: st
         request("PATCH", f"/tickets/{ticket_id}", json={"subject": f"changed {round_}"})
 
 
-def keeper_for(mode: str, client: DeskClient, store: Store) -> ActivityKeeper | None:
+def keepers_for(mode: str, client: DeskClient, store: Store) -> tuple[TimelineKeeper | None, ActivityKeeper | None]:
+    timelines = TimelineKeeper(client, store) if "_sla" in mode else None
     if mode == "none":
-        return None
-    actors = frozenset(EVENT_KINDS) if mode == "full" else frozenset()
-    return ActivityKeeper(client, store, actor_kinds=actors, read_threads=mode == "full")
+        return timelines, None
+    full = mode.startswith("full")
+    shared = timelines.reads if timelines is not None and not mode.endswith("apart") else None
+    actors = frozenset(EVENT_KINDS) if full else frozenset()
+    return timelines, ActivityKeeper(client, store, actor_kinds=actors, read_threads=full, share_threads=shared)
 
 
 def run(kind: str, mode: str, changes: int) -> dict[str, Any]:
@@ -70,10 +76,13 @@ def run(kind: str, mode: str, changes: int) -> dict[str, Any]:
         config = desk_config(desk_settings(sandbox, redis_server))
         with DeskClient(config, redis_server.client(), sandbox.org_ids[0], policy=NO_RETRY) as client:
             store = Store.connect(redis_server.client())
+            timelines, activity = keepers_for(mode, client, store)
             poller = Poller(
-                client, store, lambda _id: None, overlap=timedelta(seconds=5), activity=keeper_for(mode, client, store)
+                client, store, lambda _id: None, overlap=timedelta(seconds=5), timelines=timelines, activity=activity
             )
             poller.poll()
+            if timelines is not None:
+                timelines.fill()  # the backfill's timelines, read once
             listed = client.transport.request("GET", "/tickets", params={"limit": 100, "status": "Open"})["data"]
             ids = [ticket["id"] for ticket in listed[:changes]]
             for round_ in (1, 2):
@@ -113,7 +122,7 @@ def main() -> None:
     results = [run(kind, mode, args.changes) for kind in KINDS for mode in MODES]
     for item in results:
         print(
-            f"{item['kind']:15s} {item['mode']:5s} changes={item['changes']} events={item['events']} "
+            f"{item['kind']:15s} {item['mode']:14s} changes={item['changes']} events={item['events']} "
             f"calls/change={item['calls_per_change'] or 0} redis/change={item['redis_commands_per_change']}"
         )
     print(json.dumps({"bench": "activity", "results": results}))
