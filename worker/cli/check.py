@@ -6,7 +6,8 @@ One line per check, `ok` or `FAIL` with what to fix; exit status 0 only when eve
   token         an access token is at hand: the one cached in Redis for the service when valid, else a real refresh
                 (the accounts server mints at most 10 per 10 minutes: a check must not spend them)
   org <id>      each DESKPILOT_ORG_IDS entry is one of the token's organisations and answers an org-scoped call
-  scope <name>  the token holds each scope deskpilot needs (probes that cannot change anything, see PROBES)
+  scope <name>  the token holds each scope deskpilot needs (probes that cannot change anything, see PROBES), and
+                each one the loaded rules' actions need (app/rule_scopes.py: tags need Desk.tickets.CREATE)
   webhooks      with a receiver set up (DESKPILOT_WEBHOOK_PORT): each org's subscriptions are on the Desk and
                 deliveries arrive (cli/webhooks.py webhook_health)
   outbound      what the rules' notify and email actions need: the SMTP settings, the variables targets name
@@ -26,6 +27,7 @@ from config.settings import Settings, SettingsError, load_settings
 from worker.app.desk_config import desk_config
 from worker.app.outbound_check import outbound_report
 from worker.app.preflight import safe_redis_url
+from worker.app.rule_scopes import rule_scopes
 from worker.desk.client import DeskClient
 from worker.desk.errors import (
     DeskError,
@@ -39,6 +41,7 @@ from worker.desk.errors import (
 from worker.desk.models import Organization
 from worker.desk.retry import RetryPolicy
 from worker.engine.loader import check_rules
+from worker.engine.ruleset import RuleSet
 
 # What deskpilot's pollers and actions use: reads, ticket updates (assign, fields, move, updateMany, comments,
 # replies, time entries, spam), searches, agents/departments (basic), contacts, task creation, and ticket fields
@@ -101,14 +104,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="append",
         dest="scopes",
         metavar="SCOPE",
-        help=f"a scope to verify (repeatable); default: {', '.join(REQUIRED_SCOPES)}",
+        help=f"a scope to verify (repeatable); default: {', '.join(REQUIRED_SCOPES)} and those the rules need",
     )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, *, out: TextIO | None = None, settings: Settings | None = None) -> int:
     out = out or sys.stdout
-    results = list(checks(settings=settings, scopes=tuple(args.scopes or REQUIRED_SCOPES)))
+    results = list(checks(settings=settings, scopes=tuple(args.scopes) if args.scopes else None))
     for result in results:
         print(result.line(), file=out, flush=True)
     failed = [r for r in results if not r.ok]
@@ -116,8 +119,9 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, settings: Settin
     return 0 if not failed else 1
 
 
-def checks(*, settings: Settings | None = None, scopes: Sequence[str] = REQUIRED_SCOPES) -> Iterator[CheckResult]:
-    """Yield one CheckResult per check; later checks are skipped (as failures) when what they need failed."""
+def checks(*, settings: Settings | None = None, scopes: Sequence[str] | None = None) -> Iterator[CheckResult]:
+    """Yield one CheckResult per check; later checks are skipped (as failures) when what they need failed.
+    Without `scopes`, REQUIRED_SCOPES and those the loaded rules' actions need are probed."""
     settings = yield from _check_settings(settings)
     if settings is None:
         return
@@ -138,20 +142,23 @@ def checks(*, settings: Settings | None = None, scopes: Sequence[str] = REQUIRED
             yield result
             if result.ok:
                 reachable.append(client)
+        rules, _ = check_rules(settings.rules_path, settings.rules_max_file_bytes)
+        needed = rule_scopes(rules) if rules is not None else {}
+        if scopes is None:
+            scopes = [*REQUIRED_SCOPES, *(scope for scope in needed if scope not in REQUIRED_SCOPES)]
         if reachable:  # scopes are probed through the first reachable org
             for scope in scopes:
-                yield _check_scope(reachable[0], scope)
+                yield _check_scope(reachable[0], scope, needed.get(scope))
         yield from _check_webhooks(settings, reachable)
-        yield _check_outbound(settings)
+        yield _check_outbound(settings, rules)
     finally:
         for client in clients:
             client.close()
         redis.close()
 
 
-def _check_outbound(settings: Settings) -> CheckResult:
+def _check_outbound(settings: Settings, rules: RuleSet | None) -> CheckResult:
     """What the rules' notify and email actions need: SMTP settings, the variables their targets name."""
-    rules, _ = check_rules(settings.rules_path, settings.rules_max_file_bytes)
     if rules is None:
         return CheckResult("outbound", False, "the rules do not load", "run deskpilot rules check")
     report = outbound_report(settings, rules)
@@ -284,8 +291,10 @@ def _check_org(client: DeskClient, organisations: dict[str, Organization] | None
     return CheckResult(name, True, f"answers ({label})" if label else "answers")
 
 
-def _check_scope(client: DeskClient, scope: str) -> CheckResult:
-    """Run the scope's probe: SCOPE_MISMATCH means missing; any other refusal of the probe's target means held."""
+def _check_scope(client: DeskClient, scope: str, needed_by: str | None = None) -> CheckResult:
+    """Run the scope's probe: SCOPE_MISMATCH means missing; any other refusal of the probe's target means held.
+    `needed_by` names a rule action that needs the scope (it fails at run time without it)."""
+    used = f" (the rules' {needed_by} needs it)" if needed_by else ""
     probe = PROBES.get(scope)
     if probe is None:
         return CheckResult(
@@ -297,14 +306,14 @@ def _check_scope(client: DeskClient, scope: str) -> CheckResult:
         return CheckResult(
             f"scope {scope}",
             False,
-            "missing (401 SCOPE_MISMATCH)",
+            f"missing (401 SCOPE_MISMATCH){used}",
             f"mint a refresh token whose scope list includes {scope}",
         )
     except (NotFound, InvalidRequest):
         pass  # the scope let the call through; the probe's own target was meant to be refused
     except DeskError as exc:
         return CheckResult(f"scope {scope}", False, f"could not tell: {exc}", _fix_for(exc))
-    return CheckResult(f"scope {scope}", True, "granted")
+    return CheckResult(f"scope {scope}", True, f"granted{used}")
 
 
 def _check_webhooks(settings: Settings, clients: list[DeskClient]) -> Iterator[CheckResult]:

@@ -23,7 +23,8 @@ def test_given_a_good_deployment_then_every_check_passes_and_exit_is_0(settings,
     names = [line.split("]")[1].split(":")[0].strip() for line in lines[:-1]]
     assert names[:3] == ["settings", "redis", "token"]
     assert [n for n in names if n.startswith("org ")] == [f"org {o}" for o in sandbox.org_ids]
-    assert {n for n in names if n.startswith("scope ")} == {f"scope {s}" for s in check.REQUIRED_SCOPES}
+    probed = {*check.REQUIRED_SCOPES, "Desk.tickets.CREATE"}  # and what the shipped rules' add_tags needs
+    assert {n for n in names if n.startswith("scope ")} == {f"scope {s}" for s in probed}
     assert all(line.startswith("[ok  ]") for line in lines[:-1])
     text = "\n".join(lines)
     for secret in (settings.client_secret.get_secret_value(), settings.refresh_token.get_secret_value()):
@@ -50,6 +51,7 @@ def test_given_a_refresh_token_missing_scopes_then_each_missing_scope_fails(sand
         "scope Desk.settings.READ",
         "scope Desk.tasks.CREATE",
         "scope Desk.tasks.READ",
+        "scope Desk.tickets.CREATE",  # the shipped rules' add_tags (rules/vip.yaml)
         "scope Desk.tickets.UPDATE",
     ]
     assert all("mint a refresh token whose scope list includes" in line for line in lines if line.startswith("[FAIL]"))
