@@ -35,6 +35,7 @@ def new_attachment(
         "createdTime": stamp(org, at),
         "isPublic": bool(isPublic),
         "href": f"{API_ROOT}/{parent}/{parent_id}/attachments/{attachment_id}/content",
+        "previewurl": None,  # the vendor's attachmentResponse requires it (so spelled); the sandbox renders no previews
         "_content": content,
     }
 

@@ -92,7 +92,7 @@ CUSTOMER_TICKET_KEYS = {  # GET /contacts/{id}/tickets and /accounts/{id}/ticket
     "email",
     "status",
 }
-ATTACHMENT_KEYS = {"size", "creatorId", "name", "createdTime", "isPublic", "id", "href"}
+ATTACHMENT_KEYS = {"size", "creatorId", "name", "createdTime", "isPublic", "id", "href", "previewurl"}
 OWNER_KEYS = {"firstName", "lastName", "id"}
 
 

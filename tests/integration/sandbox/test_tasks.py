@@ -30,7 +30,7 @@ TASK_KEYS = {
 }
 CREATE_EXAMPLE_KEYS = TASK_KEYS - {"completedTime", "isCommented"}
 TICKET_EMBED_KEYS = {"ticketNumber", "contact", "id"}
-ATTACHMENT_KEYS = {"size", "creatorId", "name", "createdTime", "isPublic", "id", "href"}
+ATTACHMENT_KEYS = {"size", "creatorId", "name", "createdTime", "isPublic", "id", "href", "previewurl"}
 
 
 @pytest.fixture(scope="module")

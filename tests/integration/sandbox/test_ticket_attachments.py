@@ -9,7 +9,7 @@ from tests.integration.sandbox.desk_support import chunked_multipart, seeded_tic
 from tests.integration.sandbox.helpers import advance, last_write
 
 # The seed's example (list items and the create answer have the same fields).
-ATTACHMENT_KEYS = {"size", "creatorId", "name", "createdTime", "isPublic", "id", "href"}
+ATTACHMENT_KEYS = {"size", "creatorId", "name", "createdTime", "isPublic", "id", "href", "previewurl"}
 
 
 @pytest.fixture(scope="module")

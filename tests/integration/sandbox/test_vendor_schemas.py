@@ -22,6 +22,7 @@ from tests.support.sandbox import SandboxProcess
 TICKETS_PER_ORG = 20  # seeded per org in this module's sandbox (conftest.py)
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 SCHEMAS = json.loads((FIXTURES / "vendor_schemas.json").read_text(encoding="utf-8"))["operations"]
+ATTACHED = ("tickets", "contacts", "accounts", "tasks")  # kinds whose attachments are listed
 CONTRADICTIONS = json.loads((FIXTURES / "vendor_contradictions.json").read_text(encoding="utf-8"))["contradictions"]
 
 
@@ -62,21 +63,20 @@ def first_id(client: httpx.Client, path: str, **params: Any) -> str:
     return answer.json()["data"][0]["id"]
 
 
-@pytest.fixture(scope="module")
-def paths(client: httpx.Client) -> Iterator[dict[str, str]]:
-    """One served request per operation of the fixture (a fresh ticket tagged, for the tag lists; a disabled
-    webhook, so nothing is delivered, with every filter key the schema requires)."""
-    agents = client.get("/agents", params={"limit": 5}).json()["data"]
-    ticket = make_ticket(client)
-    tagged, department = ticket["id"], ticket["departmentId"]
-    tags = client.post(f"/tickets/{tagged}/associateTag", json={"tags": ["vip", "Billing issue"]})
+def written(client: httpx.Client) -> dict[str, str]:
+    """The records the reads need, written once: an e-mail ticket, tagged, and an attachment on it and on a
+    contact, an account and a task; a disabled webhook (nothing is delivered) with every filter key the schema
+    requires."""
+    ticket = make_ticket(client, channel="Email", subject="Schema")
+    made = {"ticket": ticket["id"], "department": ticket["departmentId"]}
+    tags = client.post(f"/tickets/{ticket['id']}/associateTag", json={"tags": ["vip", "Billing issue"]})
     assert tags.status_code == 200, tags.text
-    contract = client.get("/contracts").json()["data"][0]
-    ticket = max(client.get("/tickets", params={"limit": 50}).json()["data"], key=lambda t: int(t["threadCount"]))
-    task = client.get("/tasks").json()["data"][0]
-    team = client.get("/teams").json()["teams"][0]["id"]
-    user = first_id(client, "/users")
-    departments = {"departmentId": [department], "departmentIds": [department]}
+    for kind in ("tickets", "contacts", "accounts", "tasks"):
+        made[kind] = ticket["id"] if kind == "tickets" else first_id(client, f"/{kind}")
+        added = client.post(f"/{kind}/{made[kind]}/attachments", files={"file": ("notes.txt", b"schema")})
+        assert added.status_code == 200, added.text
+    made["thread"] = client.get(f"/tickets/{ticket['id']}/latestThread").json()["id"]
+    departments = {"departmentId": [made["department"]], "departmentIds": [made["department"]]}
     subscriptions = {
         "Ticket_Update": {**departments, "fields": ["status"], "includePrevState": True},
         "Ticket_Thread_Add": {**departments, "direction": "in"},
@@ -85,14 +85,25 @@ def paths(client: httpx.Client) -> Iterator[dict[str, str]]:
     hook = {"url": "http://127.0.0.1:9/hook", "name": "schema", "isEnabled": False, "subscriptions": subscriptions}
     webhook = client.post("/webhooks", json=hook)
     assert webhook.status_code == 200, webhook.text
-    yield {
+    made["webhook"] = webhook.json()["id"]
+    return made
+
+
+def seeded_paths(client: httpx.Client) -> dict[str, str]:
+    """The requests of the operations that read seeded records only."""
+    agents = client.get("/agents", params={"limit": 5}).json()["data"]
+    contract = client.get("/contracts").json()["data"][0]
+    ticket = max(client.get("/tickets", params={"limit": 50}).json()["data"], key=lambda t: int(t["threadCount"]))
+    team = client.get("/teams").json()["teams"][0]["id"]
+    user = first_id(client, "/users")
+    return {
         "GET /tickets/{id}": f"/tickets/{ticket['id']}",
         "GET /tickets/{id}/threads": f"/tickets/{ticket['id']}/threads",
         "GET /contacts/{id}": f"/contacts/{first_id(client, '/contacts')}",
         "GET /accounts/{id}": f"/accounts/{first_id(client, '/accounts')}",
         "GET /agents/{id}": f"/agents/{agents[0]['id']}",
         "GET /departments/{id}": f"/departments/{first_id(client, '/departments')}",
-        "GET /tasks/{id}": f"/tasks/{task['id']}",
+        "GET /tasks/{id}": f"/tasks/{first_id(client, '/tasks')}",
         "GET /organizations/{id}": f"/organizations/{client.headers['orgId']}",
         "GET /roles": "/roles",
         "GET /roles/{id}": f"/roles/{first_id(client, '/roles')}",
@@ -106,59 +117,39 @@ def paths(client: httpx.Client) -> Iterator[dict[str, str]]:
         "GET /tickets/{id}/History": f"/tickets/{first_id(client, '/tickets')}/History",
         "GET /articles": "/articles",
         "GET /articles/{id}": f"/articles/{first_id(client, '/articles')}",
-        "GET /onlineAgents": f"/onlineAgents?departmentId={department}",
-        "GET /offlineAgents": f"/offlineAgents?departmentId={department}",
-        "GET /agentAvailability": f"/agentAvailability?departmentId={department}",
-        "GET /tickets/{id}/tags": f"/tickets/{tagged}/tags",
-        "GET /ticketTags": f"/ticketTags?departmentId={department}",
-        "GET /tags/search": f"/tags/search?departmentId={department}&searchVal=vip",
         "GET /products": "/products",
         "GET /products/{id}": f"/products/{first_id(client, '/products')}",
         "GET /teams": "/teams",
-        "GET /departments/{id}/teams": f"/departments/{department}/teams",
         "GET /teams/{id}/members": f"/teams/{team}/members?include=profile,role",
-        "GET /webhooks": "/webhooks",
-        "GET /webhooks/{id}": f"/webhooks/{webhook.json()['id']}",
         "GET /users": "/users",
         "GET /users/{id}": f"/users/{user}",
         "GET /users/{id}/groups": f"/users/{user}/groups",
     }
-    assert client.delete(f"/webhooks/{webhook.json()['id']}").status_code == 200
 
 
-def test_every_operation_of_the_fixture_is_served_and_listed():
-    records = {"tickets", "contacts", "accounts", "agents", "departments", "tasks", "organizations"}
-    assert set(SCHEMAS) == {f"GET /{kind}/{{id}}" for kind in records} | {
-        "GET /tickets/{id}/threads",
-        "GET /roles",
-        "GET /roles/{id}",
-        "GET /channels",
-        "GET /channels/{code}",
-        "GET /dashboards/createdTickets",
-        "GET /dashboards/onholdTickets",
-        "GET /accessibleOrganizations",
-        "GET /agentsByIds",
-        "GET /accounts/{id}/contracts",
-        "GET /tickets/{id}/History",
-        "GET /articles",
-        "GET /articles/{id}",
-        "GET /onlineAgents",
-        "GET /offlineAgents",
-        "GET /agentAvailability",
-        "GET /tickets/{id}/tags",
-        "GET /ticketTags",
-        "GET /tags/search",
-        "GET /products",
-        "GET /products/{id}",
-        "GET /teams",
-        "GET /departments/{id}/teams",
-        "GET /teams/{id}/members",
-        "GET /webhooks",
-        "GET /webhooks/{id}",
-        "GET /users",
-        "GET /users/{id}",
-        "GET /users/{id}/groups",
+@pytest.fixture(scope="module")
+def paths(client: httpx.Client) -> Iterator[dict[str, str]]:
+    """One served request per operation of the fixture."""
+    made = written(client)
+    department, ticket = made["department"], made["ticket"]
+    yield seeded_paths(client) | {
+        "GET /onlineAgents": f"/onlineAgents?departmentId={department}",
+        "GET /offlineAgents": f"/offlineAgents?departmentId={department}",
+        "GET /agentAvailability": f"/agentAvailability?departmentId={department}",
+        "GET /tickets/{id}/tags": f"/tickets/{ticket}/tags",
+        "GET /ticketTags": f"/ticketTags?departmentId={department}",
+        "GET /tags/search": f"/tags/search?departmentId={department}&searchVal=vip",
+        "GET /departments/{id}/teams": f"/departments/{department}/teams",
+        "GET /webhooks": "/webhooks",
+        "GET /webhooks/{id}": f"/webhooks/{made['webhook']}",
+        "GET /tickets/{id}/threads/{id}/originalContent": f"/tickets/{ticket}/threads/{made['thread']}/originalContent",
+        **{f"GET /{kind}/{{id}}/attachments": f"/{kind}/{made[kind]}/attachments" for kind in ATTACHED},
     }
+    assert client.delete(f"/webhooks/{made['webhook']}").status_code == 200
+
+
+def test_every_operation_of_the_fixture_is_requested(paths: dict[str, str]):
+    assert set(SCHEMAS) == set(paths)
     assert {item["operation"] for item in CONTRADICTIONS} >= {"GET /tickets/{id}/History"}
 
 
