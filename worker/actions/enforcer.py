@@ -1,9 +1,8 @@
 """Apply one planned action effectively once, through the ledger (the DESIGN's step 4).
 
-    final already?      -> nothing to do (a redelivered or reconciled message)
-    dry_run             -> recorded as planned, never executed (shadow mode)
     claim (lease)       -> another worker holds it: leave it to them (or to the reconciler if they die)
-    final now?          -> read again under the claim: a delivery that read before another finished stops here
+    final already?      -> read under the claim: nothing to do (a redelivered or reconciled message)
+    dry_run             -> recorded as planned, never executed (shadow mode)
     attempted before?   -> wait until an unanswered attempt can no longer land (settle.py), then verify on the
                            Desk; if the effect is there, mark done without writing
     begin_attempt       -> counted before the write, so a crash after it is never taken for "not written"
@@ -66,6 +65,9 @@ class ApplyResult(str, Enum):
     SKIPPED = "skipped"  # an earlier action of the rule failed (recorded on the later actions, never returned)
 
 
+FINISHED = frozenset({ApplyResult.DONE, ApplyResult.VERIFIED, ApplyResult.DRY_RUN, ApplyResult.FAILED})
+
+
 @dataclass
 class Enforcer:
     store: Store
@@ -75,8 +77,21 @@ class Enforcer:
     outbound: Outbound | None = None  # what notify and email deliver through
 
     def apply(self, action_id: str, client_for: ClientFor) -> ApplyResult:
+        """Claim first, then read once under the claim: a delivery that finds the action final, waiting or
+        unknown releases the claim again (rare); one that finishes it drops the claim with the final state."""
         ledger = self.store.ledger
-        record = ledger.get(action_id)
+        if not ledger.claim(action_id, self.owner, self.lease_ms):
+            return ApplyResult.BUSY
+        result: ApplyResult | None = None
+        try:
+            result = self._apply_claimed(action_id, client_for)
+            return result
+        finally:
+            if result not in FINISHED:  # _finish dropped the claim with the final state
+                ledger.release(action_id, self.owner)
+
+    def _apply_claimed(self, action_id: str, client_for: ClientFor) -> ApplyResult:
+        record = self.store.ledger.get(action_id)
         if record is None:
             log.warning("action.unknown", action=action_id)
             return ApplyResult.UNKNOWN
@@ -90,12 +105,7 @@ class Enforcer:
             return self._finish(
                 action_id, action, "dry_run", "shadow mode: planned, not executed", ApplyResult.DRY_RUN, bound
             )
-        if not ledger.claim(action_id, self.owner, self.lease_ms):
-            return ApplyResult.BUSY
         try:
-            record = ledger.get(action_id)  # read again under the claim: another delivery may have finished it
-            if record is None or record.final:
-                return ApplyResult.ALREADY_FINAL
             ctx = ActionContext(
                 client_for(action.org), self.store, action_id, resolve(self.store, action), self.outbound
             )
@@ -106,7 +116,7 @@ class Enforcer:
                     return self._finish(
                         action_id, action, "done", "verified: already applied", ApplyResult.VERIFIED, bound
                     )
-            outcome = self._execute(ctx, executor)
+            outcome = self._execute(ctx, executor, record.attempts)
             return self._finish(action_id, action, "done", outcome, ApplyResult.DONE, bound)
         except PERMANENT_ERRORS as exc:
             if isinstance(exc, RULE_FAULTS):
@@ -121,13 +131,11 @@ class Enforcer:
         except Exception as exc:
             bound.warning("action.retry", error=str(exc))
             raise
-        finally:
-            ledger.release(action_id, self.owner)
 
-    def _execute(self, ctx: ActionContext, executor: Executor) -> str:
+    def _execute(self, ctx: ActionContext, executor: Executor, earlier: int) -> str:
         """One attempt, counted before anything is sent, noting when each write it sends may still land."""
         with (
-            settle.attempt(self.store, ctx.action_id, ctx.client.transport.config.write_settle_s),
+            settle.attempt(self.store, ctx.action_id, ctx.client.transport.config.write_settle_s, earlier),
             self.store.own_writes.attempt(ctx.action_id, NOT_APPLIED),  # a write surely not landed expects nothing
         ):
             return executor.execute(ctx)
@@ -142,7 +150,7 @@ class Enforcer:
         stop_chain = state == "failed" and not action.continue_on_failure
         if stop_chain:  # before this one is final: a delivery of a later action waits on it, then finds it skipped
             self._skip_later(action_id, action)
-        self.store.ledger.finish(action_id, state, outcome)
+        self.store.ledger.finish(action_id, state, outcome, drop_claim=True)
         self._audit(action_id, action, result.value, outcome)
         (bound.error if state == "failed" else bound.info)("action." + result.value, outcome=outcome)
         if action.next and not stop_chain:

@@ -23,9 +23,10 @@ from worker.desk.errors import DeskError, OutcomeUnknown, RateLimited
 from worker.desk.transport import WRITE_SENDING
 from worker.store import Store
 from worker.store.keys import server_ms
+from worker.store.ledger import FIRST_ATTEMPT_FIELD
 
 SETTLES_FIELD = "settles_at_ms"  # in the ledger's record of the action
-FIRST_FIELD = "first_attempt_ms"
+FIRST_FIELD = FIRST_ATTEMPT_FIELD
 
 
 class WriteSettling(RateLimited):
@@ -35,12 +36,16 @@ class WriteSettling(RateLimited):
 
 
 @contextmanager
-def attempt(store: Store, action_id: str, settle_s: float) -> Iterator[None]:
+def attempt(store: Store, action_id: str, settle_s: float, earlier: int | None = None) -> Iterator[None]:
     """One attempt: counted before anything is sent; each write sent marks when it may land until; an attempt
-    the Desk answered (or that sent nothing) is over when it ends."""
+    the Desk answered (or that sent nothing) is over when it ends. `earlier`: the attempts the caller read under
+    its claim (0: the first attempt, counted with its start in one write; None: not known)."""
     name = store.keys.key("action", action_id)
-    store.redis.hsetnx(name, FIRST_FIELD, server_ms(store.redis))
-    store.ledger.begin_attempt(action_id)
+    if earlier == 0:
+        store.ledger.begin_first_attempt(action_id, server_ms(store.redis))
+    else:
+        store.redis.hsetnx(name, FIRST_FIELD, server_ms(store.redis))
+        store.ledger.begin_attempt(action_id)
 
     def sending() -> None:
         store.redis.hset(name, SETTLES_FIELD, server_ms(store.redis) + int(settle_s * 1000))

@@ -21,6 +21,7 @@ RETENTION_S = 7 * 24 * 3600
 DEFAULT_LEASE_MS = 60_000
 DEFAULT_DEADLINE_MS = 120_000
 PICK_FIELD = "picked"  # the agent an assign action's strategy picked, kept with the action
+FIRST_ATTEMPT_FIELD = "first_attempt_ms"  # when the first attempt started (actions/settle.py, lookback.py)
 FINAL_STATES = frozenset({"done", "failed", "dry_run", "skipped"})  # skipped: an earlier action of its rule failed
 
 
@@ -47,11 +48,12 @@ class ActionLedger:
         self._record = register(redis, "action_record")
 
     def record(self, action_id: str, action: LedgerAction) -> bool:
-        """Write the planned action once, atomically with its state and its deadline (a crash between them would
-        leave an action no one sends); True when it is new (and so must be sent)."""
+        """Write the planned action once, atomically with its deadline (a crash between them would leave an
+        action no one sends); True when it is new (and so must be sent). A new action has no `state`, `attempts`
+        or `outcome` field: `get` reads their absence as planned, 0 and empty."""
         created = self._record(
             keys=[self.key("action", action_id), self.key("actions", "pending")],
-            args=[action.encode(), RETENTION_S, self.deadline_ms, action_id],
+            args=[action.encode(), RETENTION_S, server_ms(self.redis) + self.deadline_ms, action_id],
         )
         return bool(created)
 
@@ -90,12 +92,21 @@ class ActionLedger:
         """Count the attempt before the write, so a crash after it is never mistaken for 'not written'."""
         return int(self.redis.hincrby(self.key("action", action_id), "attempts", 1))
 
-    def finish(self, action_id: str, state: str, outcome: str = "") -> None:
+    def begin_first_attempt(self, action_id: str, now_ms: int) -> None:
+        """The first attempt (none counted when read under the claim): its count and start in one write. Two
+        workers that both read none (a lease that lapsed mid-attempt) both write 1; what matters is that it is
+        not 0, so any later attempt verifies first."""
+        self.redis.hset(self.key("action", action_id), mapping={"attempts": 1, FIRST_ATTEMPT_FIELD: now_ms})
+
+    def finish(self, action_id: str, state: str, outcome: str = "", *, drop_claim: bool = False) -> None:
         """Final state first, then out of the pending set: if the second write is lost, the reconciler re-sends an
-        action that is already final, which the enforcer ignores."""
+        action that is already final, which the enforcer ignores. `drop_claim`: the finishing holder's claim is
+        deleted after the final state (no owner check needed: whoever claims after reads the action final)."""
         pipe = self.redis.pipeline(transaction=False)
         pipe.hset(self.key("action", action_id), mapping={"state": state, "outcome": outcome[:500]})
         pipe.zrem(self.key("actions", "pending"), action_id)
+        if drop_claim:
+            pipe.delete(self.key("action", action_id, "claim"))
         pipe.execute()
 
     def reopen(self, action_id: str) -> None:
