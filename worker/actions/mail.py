@@ -130,12 +130,41 @@ def build_message(ctx: ActionContext, smtp: SmtpConfig, addresses: list[str]) ->
 
 
 def send(smtp: SmtpConfig, message: EmailMessage) -> list[str]:
-    """Hand the message to the server; the addresses it refused while accepting the others. The server's
-    certificate is verified in both TLS modes (against DESKPILOT_SMTP_CA_FILE when set, else the system's CAs).
-    Once the server has accepted the message, a failed QUIT is ignored: raising then would send it again."""
+    """Hand the message to the server; the addresses it refused while accepting the others. Once the server has
+    accepted the message, a failed QUIT is ignored: raising then would send it again."""
+    with _session(smtp) as client:
+        refused = client.send_message(message)
+        with contextlib.suppress(OSError, smtplib.SMTPException):
+            client.quit()
+        return sorted(refused)
+
+
+def probe(smtp: SmtpConfig) -> str:
+    """What `deskpilot check` asks the server: connect, TLS, login, NOOP; nothing is sent. How it went, or the
+    error a mail would fail with."""
+    with _session(smtp) as client:
+        client.noop()
+        tls = client.sock.version() if isinstance(client.sock, ssl.SSLSocket) else None
+        with contextlib.suppress(OSError, smtplib.SMTPException):
+            client.quit()
+    return (
+        f"{smtp.host}:{smtp.port} answers"
+        + (f" over {tls}" if tls else " (no TLS)")
+        + (f", login as {smtp.user} accepted" if smtp.user else "")
+    )
+
+
+@contextlib.contextmanager
+def _session(smtp: SmtpConfig) -> Iterator[smtplib.SMTP]:
+    """A client connected as the settings say (TLS verified against DESKPILOT_SMTP_CA_FILE when set, else the
+    system's CAs; logged in when a user is set); every failure as the error the action fails with."""
     where = f"{smtp.host}:{smtp.port}"
     try:
-        return _deliver(smtp, message)
+        client = _connect(smtp)
+        try:
+            yield client
+        finally:
+            client.close()
     except smtplib.SMTPAuthenticationError as exc:
         raise OutboundSetupError(
             f"the SMTP server refused the login ({exc.smtp_code}); check DESKPILOT_SMTP_USER and _PASSWORD"
@@ -165,7 +194,7 @@ def send(smtp: SmtpConfig, message: EmailMessage) -> list[str]:
         raise DeliveryFailed(f"email: cannot reach {where} ({type(exc).__name__})") from None
 
 
-def _deliver(smtp: SmtpConfig, message: EmailMessage) -> list[str]:
+def _connect(smtp: SmtpConfig) -> smtplib.SMTP:
     context = tls_context(smtp.ca_file) if smtp.tls != "none" else None
     if smtp.tls == "tls":
         client: smtplib.SMTP = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout_s, context=context)
@@ -176,12 +205,10 @@ def _deliver(smtp: SmtpConfig, message: EmailMessage) -> list[str]:
             client.starttls(context=context)
         if smtp.user:
             client.login(smtp.user, smtp.password)
-        refused = client.send_message(message)
-        with contextlib.suppress(OSError, smtplib.SMTPException):
-            client.quit()
-        return sorted(refused)
-    finally:
+    except BaseException:
         client.close()
+        raise
+    return client
 
 
 def _reply(raw: bytes | str) -> str:

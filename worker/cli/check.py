@@ -11,6 +11,8 @@ One line per check, `ok` or `FAIL` with what to fix; exit status 0 only when eve
   webhooks      with a receiver set up (DESKPILOT_WEBHOOK_PORT): each org's subscriptions are on the Desk and
                 deliveries arrive (cli/webhooks.py webhook_health)
   outbound      what the rules' notify and email actions need: the SMTP settings, the variables targets name
+  smtp          with DESKPILOT_SMTP_HOST set: the server answers, its TLS certificate is trusted and the login
+                is accepted (connect, TLS, login, NOOP: no mail is sent)
 """
 
 from __future__ import annotations
@@ -24,8 +26,11 @@ from typing import TextIO, TypeVar
 import redis as redis_lib
 
 from config.settings import Settings, SettingsError, load_settings
+from worker.actions.mail import probe
+from worker.actions.outbound import DeliveryFailed, DeliveryRefused, OutboundSetupError, SmtpConfig
 from worker.app.desk_config import desk_config
 from worker.app.outbound_check import outbound_report
+from worker.app.outbound_setup import smtp_config
 from worker.app.preflight import safe_redis_url
 from worker.app.rule_scopes import rule_scopes
 from worker.desk.client import DeskClient
@@ -151,6 +156,9 @@ def checks(*, settings: Settings | None = None, scopes: Sequence[str] | None = N
                 yield _check_scope(reachable[0], scope, needed.get(scope))
         yield from _check_webhooks(settings, reachable)
         yield _check_outbound(settings, rules)
+        smtp = smtp_config(settings)  # None without DESKPILOT_SMTP_HOST and _FROM
+        if smtp is not None:
+            yield _check_smtp(smtp)
     finally:
         for client in clients:
             client.close()
@@ -165,6 +173,14 @@ def _check_outbound(settings: Settings, rules: RuleSet | None) -> CheckResult:
     if report.errors:
         return CheckResult("outbound", False, "; ".join(report.errors), "set the DESKPILOT_SMTP_* variables")
     return CheckResult("outbound", True, "; ".join([report.summary, *report.warnings]))
+
+
+def _check_smtp(smtp: SmtpConfig) -> CheckResult:
+    """Ask the SMTP server what a mail would: the same error, named the same way, before a rule sends one."""
+    try:
+        return CheckResult("smtp", True, probe(smtp))
+    except (OutboundSetupError, DeliveryFailed, DeliveryRefused) as exc:
+        return CheckResult("smtp", False, str(exc), "fix the DESKPILOT_SMTP_* setting named, or the server")
 
 
 def _check_settings(settings: Settings | None) -> Checked[Settings | None]:

@@ -2,11 +2,13 @@
 (the server requires it, and offers AUTH only after it) and implicit TLS both deliver with DESKPILOT_SMTP_CA_FILE
 naming the certificate; without it the certificate is not trusted and the action fails once, audited and
 dead-lettered with what to set, before any password is sent; a CA file that does not load, or a TLS mode the
-server does not speak, fails the same way naming the setting."""
+server does not speak, fails the same way naming the setting. `deskpilot check` asks the server the same."""
 
 from __future__ import annotations
 
+import argparse
 import datetime
+import io
 import ipaddress
 import ssl
 from collections.abc import Callable, Iterator
@@ -25,10 +27,12 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from tests.integration.desk.conftest import desk_settings
 from tests.integration.pipeline.act_support import desk_clients, direct_api, first_ticket, setup
 from tests.support.redis_server import free_port
 from worker.actions.enforcer import ApplyResult, Enforcer
 from worker.actions.outbound import Outbound, SmtpConfig
+from worker.cli import check
 from worker.store.records import LedgerAction
 
 SENDER = "deskpilot@zylker.example"
@@ -192,3 +196,26 @@ def test_a_tls_mode_the_server_does_not_speak_names_the_tls_setting(desk, smtp_s
     assert failure(desk[0], "starttls-on-plain") == (
         f"the SMTP server 127.0.0.1:{plain} does not offer STARTTLS; set DESKPILOT_SMTP_TLS"
     )
+
+
+def run_check(sandbox, redis_server, port: int, tls: str, ca_file: str = "") -> tuple[int, str]:
+    settings = desk_settings(
+        sandbox, redis_server, smtp_host="127.0.0.1", smtp_port=port, smtp_from=SENDER, smtp_user="deskpilot",
+        smtp_password=PASSWORD, smtp_tls=tls, smtp_ca_file=ca_file, smtp_timeout_s=5.0,
+    )  # fmt: skip
+    out = io.StringIO()
+    status = check.run(argparse.Namespace(scopes=["Desk.tickets.READ"]), out=out, settings=settings)
+    [line] = [line for line in out.getvalue().splitlines() if "] smtp:" in line]
+    assert PASSWORD not in out.getvalue()
+    return status, line
+
+
+def test_deskpilot_check_asks_the_smtp_server_what_a_mail_would(sandbox, redis_server, smtp_server, certificate):
+    handler, port = smtp_server("starttls")
+    status, line = run_check(sandbox, redis_server, port, "starttls", ca_file=str(certificate.cert))
+    assert line.startswith(f"[ok  ] smtp: 127.0.0.1:{port} answers over TLSv1.")
+    assert line.endswith(", login as deskpilot accepted") and status == 0
+    status, line = run_check(sandbox, redis_server, port, "starttls")
+    assert status == 1
+    assert line.startswith(f"[FAIL] smtp: email: the certificate of the SMTP server 127.0.0.1:{port} is not trusted")
+    assert handler.messages == [] and handler.logins == [("deskpilot", PASSWORD)]  # the first check's login only
