@@ -6,6 +6,9 @@
 Choices where the seed is silent: a create answers 200 (the vendor's spec), a delete 204 with no body;
 `content` is required and `parentConversationId` must name a comment of the ticket (the vendor's spec);
 `isPublic` defaults to false and, as the seed says it can only be set when commenting, a PATCH ignores it.
+A comment shows the keys the vendor's commentResponse requires beyond the seed's: contentType, encodedContent and
+impersonatedUser (null: no one impersonates in the sandbox) and the commenter's firstName, lastName, id and
+roleName; `attachments` stays absent on a comment without any, as the seed shows it.
 """
 
 from __future__ import annotations
@@ -64,8 +67,17 @@ def _mentions(org: Org, content: str) -> list[Record]:
     return found
 
 
+def _commenter(org: Org, comment: Record) -> Record:
+    """The seed's commenter card plus the names, id and role the vendor's commentResponse requires."""
+    agent = org.agents.get(comment.get("commenterId") or "", {})
+    names = {"firstName": agent.get("firstName"), "lastName": agent.get("lastName"), "roleName": agent.get("_roleName")}
+    return {**comment["commenter"], "id": comment.get("commenterId"), **names}
+
+
 def comment_view(org: Org, comment: Record, embeds: list[str]) -> Record:
     view = public(comment)
+    view["commenter"] = _commenter(org, comment)
+    view.update(contentType=comment.get("_contentType") or "plainText", encodedContent=None, impersonatedUser=None)
     if "mentions" in embeds:
         view["mention"] = _mentions(org, comment["content"])
     if "plainText" in embeds:

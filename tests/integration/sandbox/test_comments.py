@@ -8,10 +8,12 @@ import pytest
 from tests.integration.sandbox.desk_support import seeded_tickets, ticket
 from tests.integration.sandbox.helpers import advance, last_write
 
-# The seed's examples: the create answer (with attachments) and the list's comment without attachments.
-COMMENT_KEYS = {"modifiedTime", "attachments", "commentedTime", "isPublic", "id", "content", "commenterId", "commenter"}
+# The seed's examples: the create answer (with attachments) and the list's comment without attachments, plus the
+# keys the vendor's commentResponse requires beyond them.
+SEED_COMMENT_KEYS = {"modifiedTime", "attachments", "commentedTime", "isPublic", "id", "content", "commenterId"}
+COMMENT_KEYS = SEED_COMMENT_KEYS | {"commenter", "contentType", "encodedContent", "impersonatedUser"}
 PLAIN_COMMENT_KEYS = COMMENT_KEYS - {"attachments"}
-COMMENTER_KEYS = {"photoURL", "name", "type", "email"}
+COMMENTER_KEYS = {"photoURL", "name", "type", "email"} | {"firstName", "lastName", "id", "roleName"}
 FILE_KEYS = {"size", "name", "id", "href"}
 
 

@@ -76,6 +76,9 @@ def written(client: httpx.Client) -> dict[str, str]:
         added = client.post(f"/{kind}/{made[kind]}/attachments", files={"file": ("notes.txt", b"schema")})
         assert added.status_code == 200, added.text
     made["thread"] = client.get(f"/tickets/{ticket['id']}/latestThread").json()["id"]
+    comment = client.post(f"/tickets/{ticket['id']}/comments", json={"content": "Schema", "isPublic": True})
+    assert comment.status_code == 200, comment.text
+    made["comment"] = comment.json()["id"]
     departments = {"departmentId": [made["department"]], "departmentIds": [made["department"]]}
     subscriptions = {
         "Ticket_Update": {**departments, "fields": ["status"], "includePrevState": True},
@@ -143,6 +146,8 @@ def paths(client: httpx.Client) -> Iterator[dict[str, str]]:
         "GET /webhooks": "/webhooks",
         "GET /webhooks/{id}": f"/webhooks/{made['webhook']}",
         "GET /tickets/{id}/threads/{id}/originalContent": f"/tickets/{ticket}/threads/{made['thread']}/originalContent",
+        "GET /tickets/{id}/comments": f"/tickets/{ticket}/comments",
+        "GET /tickets/{id}/comments/{id}": f"/tickets/{ticket}/comments/{made['comment']}",
         **{f"GET /{kind}/{{id}}/attachments": f"/{kind}/{made[kind]}/attachments" for kind in ATTACHED},
     }
     assert client.delete(f"/webhooks/{made['webhook']}").status_code == 200
