@@ -9,8 +9,10 @@ finished one keeps only what dedupe and audit read (kind, ids, modifiedTime, the
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import redis as redis_lib
+from redis.client import Pipeline
 
 from worker.store.keys import Keys, server_ms
 from worker.store.records import EventRecord
@@ -40,23 +42,29 @@ class EventLog:
     def append(self, event: EventRecord) -> bool:
         """Log the event unless it is already known, atomically with its deadline (a crash between them would
         leave an event no one evaluates); True when it is new (and so must be sent)."""
-        stored = self._append(
+        return bool(self.queue_append(self.redis, event))
+
+    def queue_append(self, client: redis_lib.Redis | Pipeline, event: EventRecord) -> Any:
+        """`append` sent through `client`: a transaction pipeline queues it with other writes (its answer, 1 when
+        new, comes from the pipeline's execute); a client runs it at once."""
+        return self._append(
             keys=[self.key("event", event.id), self.key("events", "pending")],
             args=[event.encode(), RETENTION_S, self.deadline_ms, event.id],
+            client=client,
         )
-        return bool(stored)
 
     def get(self, event_id_: str) -> EventRecord | None:
         raw = self.redis.get(self.key("event", event_id_))
         return EventRecord.decode(raw) if raw else None
 
     def get_pending(self, event_id_: str) -> EventRecord | None:
-        """The event if it still waits for evaluation (one round trip), else None."""
-        pipe = self.redis.pipeline(transaction=False)
-        pipe.get(self.key("event", event_id_))
-        pipe.zscore(self.key("events", "pending"), event_id_)
-        raw, score = pipe.execute()
-        return EventRecord.decode(raw) if raw and score is not None else None
+        """The event if it still waits for evaluation (one GET), else None. Every producer logs the ticket and
+        `finish` drops it, so a record without one is finished (or was logged by a version that did not keep it)."""
+        raw = self.redis.get(self.key("event", event_id_))
+        if not raw:
+            return None
+        record = EventRecord.decode(raw)
+        return record if record.ticket is not None else None
 
     def finish(self, event_id_: str, event: EventRecord | None = None) -> None:
         """Take the event out of the pending set, then slim it to what dedupe and audit read. `event`: its record

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 import redis as redis_lib
 
 from worker.store.keys import Keys, server_ms
@@ -9,6 +11,9 @@ from worker.store.keys import Keys, server_ms
 HOUR_MS = 3_600_000
 ONCE_RETENTION_S = 90 * 24 * 3600
 ANY_ANCHOR = "*"
+# A ticket a rule keeps firing on holds about TRIM_EVERY fires older than the hour on average (the key itself
+# expires 2 h after its last fire).
+TRIM_EVERY = 8
 
 
 class FireHistory:
@@ -34,12 +39,15 @@ class FireHistory:
 
     def record_fire(self, rule_id: str, ticket_id: str, fire_id: str, once: str | None, anchor: str | None) -> None:
         """Pipelined without a transaction: each write is idempotent, and one lost in a crash only shortens
-        what the loop cap or `once` remembers by that fire (the event is evaluated again, re-recording it)."""
+        what the loop cap or `once` remembers by that fire (the event is evaluated again, re-recording it).
+        Fires older than the hour are trimmed by one fire in TRIM_EVERY (chosen by its id, so a re-recording
+        trims alike): the count reads only the last hour, and the key expires 2 h after the last fire."""
         now = self._now()
         name = self.key("fires", rule_id, ticket_id)
         pipe = self.redis.pipeline(transaction=False)
         pipe.zadd(name, {fire_id: now})
-        pipe.zremrangebyscore(name, "-inf", now - HOUR_MS)
+        if zlib.crc32(fire_id.encode()) % TRIM_EVERY == 0:
+            pipe.zremrangebyscore(name, "-inf", now - HOUR_MS)
         pipe.pexpire(name, 2 * HOUR_MS)
         if once is not None:
             pipe.set(

@@ -7,7 +7,9 @@ dramatiq's queues under `<namespace>:dramatiq:` (the broker's own namespace).
 
 from __future__ import annotations
 
+import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -84,22 +86,40 @@ class Keys:
 
 # (Redis ms, local monotonic s) read at the start of the step (an actor message) this thread is running, if any
 _STEP_CLOCK: ContextVar[tuple[int, float] | None] = ContextVar("deskpilot_step_clock", default=None)
+# The latest TIME reading per client, shared by the process's threads: a step younger than this reuses it moved on
+# by the local monotonic clock (which drifts from Redis's by NTP's slew at most, well under a ms in seconds).
+STEP_CLOCK_RESYNC_S = 5.0
+_READINGS: weakref.WeakKeyDictionary[redis_lib.Redis, tuple[int, float]] = weakref.WeakKeyDictionary()
+_READINGS_LOCK = threading.Lock()
 
 
 @contextmanager
 def step_clock(redis: redis_lib.Redis) -> Iterator[None]:
-    """One TIME for a whole step (an actor message): inside it, server_ms/server_now are that reading plus the
-    local monotonic time elapsed since, so they still move (a write's settle mark is its own sending time), at
-    no round trip. A step inside a step keeps the outer reading."""
+    """Redis time for a whole step (an actor message) without a round trip per read: inside it, server_ms and
+    server_now are a TIME reading plus the local monotonic time elapsed since, so they still move (a write's
+    settle mark is its own sending time). The reading is the process's latest for this client while it is
+    younger than STEP_CLOCK_RESYNC_S, else a new TIME: at most one per step. A step inside a step keeps the
+    outer reading."""
     if _STEP_CLOCK.get() is not None:
         yield
         return
-    seconds, micros = redis.time()
-    token = _STEP_CLOCK.set((int(seconds) * 1000 + int(micros) // 1000, time.monotonic()))
+    token = _STEP_CLOCK.set(_reading(redis))
     try:
         yield
     finally:
         _STEP_CLOCK.reset(token)
+
+
+def _reading(redis: redis_lib.Redis) -> tuple[int, float]:
+    with _READINGS_LOCK:
+        reading = _READINGS.get(redis)
+    if reading is not None and time.monotonic() - reading[1] < STEP_CLOCK_RESYNC_S:
+        return reading
+    seconds, micros = redis.time()
+    reading = (int(seconds) * 1000 + int(micros) // 1000, time.monotonic())
+    with _READINGS_LOCK:
+        _READINGS[redis] = reading
+    return reading
 
 
 def server_ms(redis: redis_lib.Redis) -> int:
