@@ -169,8 +169,6 @@ def _session(smtp: SmtpConfig) -> Iterator[smtplib.SMTP]:
         raise OutboundSetupError(
             f"the SMTP server refused the login ({exc.smtp_code}); check DESKPILOT_SMTP_USER and _PASSWORD"
         ) from None
-    except smtplib.SMTPNotSupportedError:
-        raise OutboundSetupError(f"the SMTP server {where} does not offer STARTTLS; set DESKPILOT_SMTP_TLS") from None
     except ssl.SSLCertVerificationError as exc:
         raise OutboundSetupError(
             f"email: the certificate of the SMTP server {where} is not trusted ({exc.verify_message}); set "
@@ -200,10 +198,20 @@ def _connect(smtp: SmtpConfig) -> smtplib.SMTP:
         client: smtplib.SMTP = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout_s, context=context)
     else:
         client = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout_s)
+    where = f"{smtp.host}:{smtp.port}"
     try:
         if smtp.tls == "starttls":
+            client.ehlo_or_helo_if_needed()
+            if not client.has_extn("starttls"):
+                raise OutboundSetupError(f"the SMTP server {where} does not offer STARTTLS; set DESKPILOT_SMTP_TLS")
             client.starttls(context=context)
         if smtp.user:
+            client.ehlo_or_helo_if_needed()
+            if not client.has_extn("auth"):
+                raise OutboundSetupError(
+                    f"the SMTP server {where} does not offer AUTH{'' if smtp.tls == 'none' else ' over TLS'}; "
+                    "unset DESKPILOT_SMTP_USER, or set DESKPILOT_SMTP_TLS if it offers AUTH only over TLS"
+                )
             client.login(smtp.user, smtp.password)
     except BaseException:
         client.close()

@@ -219,3 +219,30 @@ def test_deskpilot_check_asks_the_smtp_server_what_a_mail_would(sandbox, redis_s
     assert status == 1
     assert line.startswith(f"[FAIL] smtp: email: the certificate of the SMTP server 127.0.0.1:{port} is not trusted")
     assert handler.messages == [] and handler.logins == [("deskpilot", PASSWORD)]  # the first check's login only
+
+
+class GrumpyQuit(Inbox):
+    async def handle_QUIT(self, server: Any, session: Any, envelope: Any) -> str:
+        return "554 not now"  # after the 250 for the message: the mail is taken, whatever QUIT hears
+
+
+def test_a_mail_the_server_took_is_done_whatever_quit_answers_and_no_auth_is_named(desk):
+    handler, port = GrumpyQuit(), free_port()
+    options: dict[str, Any] = {"hostname": "127.0.0.1", "port": port, "auth_require_tls": False}
+    controller = Controller(handler, authenticator=handler.authenticate, **options)
+    controller.start()
+    try:
+        assert send(desk, "quit-554", port, "none") == ApplyResult.DONE
+    finally:
+        controller.stop()
+    assert [message["Message-ID"] for _, message in handler.messages] == ["<quit-554.deskpilot@zylker.example>"]
+    controller = Controller(Inbox(), hostname="127.0.0.1", port=port)  # AUTH only over TLS: not offered here
+    controller.start()
+    try:
+        assert send(desk, "no-auth", port, "none") == ApplyResult.FAILED
+    finally:
+        controller.stop()
+    assert failure(desk[0], "no-auth") == (
+        f"the SMTP server 127.0.0.1:{port} does not offer AUTH; unset DESKPILOT_SMTP_USER, or set DESKPILOT_SMTP_TLS "
+        "if it offers AUTH only over TLS"
+    )
