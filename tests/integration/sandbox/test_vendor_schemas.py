@@ -127,6 +127,7 @@ def seeded_paths(client: httpx.Client) -> dict[str, str]:
         "GET /users": "/users",
         "GET /users/{id}": f"/users/{user}",
         "GET /users/{id}/groups": f"/users/{user}/groups",
+        "GET /organizationModules": "/organizationModules",
     }
 
 
