@@ -6,7 +6,11 @@ Choices where the seed is silent (from the vendor's spec unless said): creates a
 body; lists are ordered by executedTime (`orderBy=ASC|DESC`); description is at most 100 characters;
 requestChargeType is one of the spec's four values; minutes and seconds are 0-59 (our choice); an entry is
 billable unless `isBillable: false`, and nothing is ever "billed" in the sandbox; `module=tasks` asks for the time
-logged on the ticket's tasks, which the sandbox does not keep, so it is always empty.
+logged on the ticket's tasks, which the sandbox does not keep, so it is always empty. An entry also shows the keys
+the vendor's ticketTimeEntryResponse requires (createdBy, departmentId, isBillable, requestId, parent {id,
+ticketNumber, subject, type TICKET}, mode MANUAL, and cf {}, fixedCost, invoiceId, layoutId, layoutDetails, taskId
+null: the sandbox keeps no time-entry layout, invoice or task time); a listed entry adds billingType, always
+SPECIFIC_COST_PER_AGENT (each entry carries its agent's cost per hour; the spec's enum has no null).
 """
 
 from __future__ import annotations
@@ -63,8 +67,34 @@ def _owner(org: Org, owner_id: str | None) -> Record | None:
     return {"photoURL": PHOTO_URL.format(zuid=agent.get("zuid")), "name": name}
 
 
-def entry_view(org: Org, entry: Record, embeds: list[str]) -> Record:
-    view = public(entry)
+BILLING_TYPE = "SPECIFIC_COST_PER_AGENT"
+
+
+def _vendor_keys(org: Org, entry: Record) -> Record:
+    """The keys the vendor's ticketTimeEntryResponse requires beyond the seed's, from the entry and its ticket."""
+    ticket = org.tickets.get(entry.get("_ticketId") or "", {})
+    parent = {"id": ticket.get("id"), "ticketNumber": ticket.get("ticketNumber"), "type": "TICKET"}
+    return {
+        "cf": {},
+        "createdBy": entry["creatorId"],
+        "departmentId": ticket.get("departmentId"),
+        "fixedCost": None,
+        "invoiceId": None,
+        "isBillable": entry.get("_isBillable", True),
+        "isTrashed": False,
+        "layoutDetails": None,
+        "layoutId": None,
+        "mode": "MANUAL",
+        "parent": {**parent, "subject": (ticket.get("subject") or "")[:100]},
+        "requestId": ticket.get("id"),
+        "taskId": None,
+    }
+
+
+def entry_view(org: Org, entry: Record, embeds: list[str], listed: bool = False) -> Record:
+    view = public(entry) | _vendor_keys(org, entry)
+    if listed:  # the list's items add the billing type (listTicketTimeEntryResponse)
+        view["billingType"] = BILLING_TYPE
     if "owner" in embeds:
         view["owner"] = _owner(org, entry.get("ownerId"))
     return view
@@ -93,7 +123,7 @@ def list_entries(call: Call) -> Reply:
     entries = [entry for entry in entries if _wanted(entry, call.query)]
     entries = sort_records(entries, "executedTime", call.query.get("orderBy") == "DESC")
     embeds = call.query.get("include", [])
-    return listing([entry_view(call.org, entry, embeds) for entry in page(entries, call.query)])
+    return listing([entry_view(call.org, entry, embeds, listed=True) for entry in page(entries, call.query)])
 
 
 def get_entry(call: Call) -> Reply:
@@ -109,7 +139,7 @@ def create_entry(call: Call) -> Reply:
     entry["_isBillable"] = billable
     call.org.add_child("timeEntries", ticket["id"], entry)
     call.org.touch(ticket)
-    return ok(public(entry))
+    return ok(entry_view(call.org, entry, []))
 
 
 def update_entry(call: Call) -> Reply:
@@ -127,7 +157,7 @@ def update_entry(call: Call) -> Reply:
     entry["totalCost"] = compute_total_cost(entry)
     entry["_modifiedTime"] = call.now_text
     call.org.touch(ticket)
-    return ok(public(entry))
+    return ok(entry_view(call.org, entry, []))
 
 
 def delete_entry(call: Call) -> Reply:

@@ -79,6 +79,11 @@ def written(client: httpx.Client) -> dict[str, str]:
     comment = client.post(f"/tickets/{ticket['id']}/comments", json={"content": "Schema", "isPublic": True})
     assert comment.status_code == 200, comment.text
     made["comment"] = comment.json()["id"]
+    entry = client.post(
+        f"/tickets/{ticket['id']}/timeEntry", json={"hoursSpent": "1", "requestChargeType": "Customer Service"}
+    )
+    assert entry.status_code == 200, entry.text
+    made["entry"] = entry.json()["id"]
     departments = {"departmentId": [made["department"]], "departmentIds": [made["department"]]}
     subscriptions = {
         "Ticket_Update": {**departments, "fields": ["status"], "includePrevState": True},
@@ -148,6 +153,8 @@ def paths(client: httpx.Client) -> Iterator[dict[str, str]]:
         "GET /webhooks/{id}": f"/webhooks/{made['webhook']}",
         "GET /tickets/{id}/threads/{id}/originalContent": f"/tickets/{ticket}/threads/{made['thread']}/originalContent",
         "GET /tickets/{id}/comments": f"/tickets/{ticket}/comments",
+        "GET /tickets/{id}/timeEntry": f"/tickets/{ticket}/timeEntry",
+        "GET /tickets/{id}/timeEntry/{id}": f"/tickets/{ticket}/timeEntry/{made['entry']}",
         "GET /tickets/{id}/comments/{id}": f"/tickets/{ticket}/comments/{made['comment']}",
         **{f"GET /{kind}/{{id}}/attachments": f"/{kind}/{made[kind]}/attachments" for kind in ATTACHED},
     }

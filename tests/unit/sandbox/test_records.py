@@ -94,7 +94,8 @@ THREAD_KEYS = {
 }
 # GET /tickets/{id}/comments/{id} (line 1533); `attachments` only when the comment has some (list, line 1562).
 COMMENT_KEYS = {"attachments", "commentedTime", "commenter", "commenterId", "content", "id", "isPublic", "modifiedTime"}
-ATTACHMENT_KEYS = {"createdTime", "creatorId", "href", "id", "isPublic", "name", "size"}  # line 1637, 3519
+# line 1637, 3519; and previewurl, which the vendor's attachmentResponse requires
+ATTACHMENT_KEYS = {"createdTime", "creatorId", "href", "id", "isPublic", "name", "size", "previewurl"}
 UPLOAD_KEYS = {"createdTime", "creatorId", "href", "id", "isPublic", "name", "size"}  # POST /uploads, line 4004
 TIME_ENTRY_KEYS = {  # line 1907
     "additionalCost",
