@@ -6,10 +6,10 @@ state), and the changed tickets are locked from the snapshot's read to the mirro
 so two paths holding two states of one ticket never both diff against the same old snapshot; the mirror write
 itself keeps the newer snapshot besides (Mirror.put_newer).
 
-Order matters for "no change is missed": each event is written to the durable event log before the mirror is
-updated, and sent only once the mirror holds the batch (an action taken on an event before the mirror knew its
-change would make the next read see the same change again as a new event; a logged event never sent, after a
-crash right there, is pending and the reconciler sends it).
+Order matters for "no change is missed, none acted on twice": a batch's events are appended to the durable event
+log and its snapshots written to the mirror in one transaction, and the events are sent only after it (an action
+taken on an event whose change the mirror did not hold would make the next read see the same change again as a
+new event; a logged event never sent, after a crash right there, is pending and the reconciler sends it).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from worker.ingest.loop_guard import made_by_deskpilot
 from worker.ingest.timeline_sync import TimelineKeeper
 from worker.store import Store
 from worker.store.events import event_id
+from worker.store.mirror import Writer
 from worker.store.records import EventRecord
 from worker.store.ticket_locks import TicketLocks
 
@@ -111,7 +112,7 @@ class Absorber:
         on_change: Callable[[dict[str, Any]], None],
         result: Absorbed,
     ) -> None:
-        logged: list[str] = []
+        records: list[EventRecord] = []
         for ticket in batch:
             previous = snapshots.get(ticket["id"]) or archived.get(ticket["id"])
             on_change(ticket)
@@ -123,14 +124,12 @@ class Absorber:
             if self.activity is not None:
                 self.activity.observe(previous, ticket, observation)
             for kind in observation.kinds:
-                new_id = self.log_event(kind, ticket, previous, observation, observed_at)
-                if new_id is not None:
-                    logged.append(new_id)
-        if self.activity is not None:  # after the events, before the mirror: a replay finds it and folds nothing twice
+                record = self.event_record(kind, ticket, previous, observation, observed_at)
+                if record is not None:
+                    records.append(record)
+        if self.activity is not None:  # before the events and the mirror: a replay folds nothing twice (as_of)
             self.activity.save()
-        kept = self.store_snapshots(
-            {ticket["id"]: ticket for _, ticket, _ in result.changed}, observed_at, revived=set(archived)
-        )
+        logged, kept = self._log_with_snapshots(records, result.changed, observed_at, revived=set(archived))
         for new_id in logged:
             self.send(new_id)
         result.events = logged
@@ -171,31 +170,51 @@ class Absorber:
             held |= self.locks.take(self.org_id, [i for i in ids if i not in held], owner, LOCK_LEASE_MS)
         return held
 
-    def store_snapshots(self, tickets: dict[str, dict[str, Any]], now: datetime, revived: set[str]) -> set[str]:
+    def _log_with_snapshots(
+        self, records: list[EventRecord], changed: list[Changed], now: datetime, revived: set[str]
+    ) -> tuple[list[str], set[str]]:
+        """Append the events and write the batch's snapshots in one MULTI/EXEC: a worker dying in between would
+        leave events whose change the mirror does not hold, and the next read of the ticket (after an action moved
+        its modifiedTime) would see the person's change again as a new event. Returns the new events' ids and the
+        ids the mirror keeps."""
+        pipe = self.store.redis.pipeline(transaction=True)
+        for record in records:
+            self.store.events.queue_append(pipe, record)
+        kept = self.store_snapshots({ticket["id"]: ticket for _, ticket, _ in changed}, now, revived, client=pipe)
+        stored = pipe.execute()[: len(records)]
+        logged = [record.id for record, new in zip(records, stored, strict=True) if new]
+        for _ in logged:
+            self.store.metrics.incr("events_logged_total", self.source)
+        return logged, kept
+
+    def store_snapshots(
+        self, tickets: dict[str, dict[str, Any]], now: datetime, revived: set[str], client: Writer | None = None
+    ) -> set[str]:
         """Open and recently closed tickets go to the mirror, the others to the closed archive, compact; returns
-        the ids the mirror keeps. `revived`: ids that came from the archive (taken out when the mirror keeps them)."""
+        the ids the mirror keeps. `revived`: ids that came from the archive (taken out when the mirror keeps them).
+        `client`: a pipeline to queue the writes in."""
         keep = {ticket_id: ticket for ticket_id, ticket in tickets.items() if keeps(ticket, now)}
         archive = {ticket_id: compact(ticket) for ticket_id, ticket in tickets.items() if ticket_id not in keep}
-        self.store.mirror.put_newer(self.org_id, keep)
-        self.store.closed.drop(self.org_id, revived & keep.keys())
-        self.store.closed.put_many(self.org_id, archive)
-        self.store.mirror.drop(self.org_id, archive)
+        self.store.mirror.put_newer(self.org_id, keep, client)
+        self.store.closed.drop(self.org_id, revived & keep.keys(), client)
+        self.store.closed.put_many(self.org_id, archive, client)
+        self.store.mirror.drop(self.org_id, archive, client)
         return set(keep)
 
-    def log_event(
+    def event_record(
         self,
         kind: str,
         ticket: dict[str, Any],
         previous: dict[str, Any] | None,
         seen: Observation,
         observed_at: datetime,
-    ) -> str | None:
-        """Append the event unless it is known; its id when it is new (the caller sends it)."""
+    ) -> EventRecord | None:
+        """The event this change makes, or None when the log already has it (a re-read)."""
         new_id = event_id(self.org_id, ticket["id"], ticket.get("modifiedTime") or "", kind)
         if self.store.events.get(new_id) is not None:
             return None
         by_deskpilot = self._own(kind, ticket, seen)
-        event = EventRecord(
+        return EventRecord(
             id=new_id,
             org=self.org_id,
             kind=kind,
@@ -208,10 +227,6 @@ class Absorber:
             observed_at=observed_at.isoformat(),
             source=self.source,
         )
-        if not self.store.events.append(event):
-            return None
-        self.store.metrics.incr("events_logged_total", self.source)
-        return new_id
 
     def _own(self, kind: str, ticket: dict[str, Any], seen: Observation) -> bool:
         """The loop guard's verdict, asked once per change and kind (a reopen shares its update's)."""

@@ -16,6 +16,7 @@ from typing import Any
 import redis as redis_lib
 
 from worker.store.keys import Keys
+from worker.store.mirror import Writer
 from worker.store.replies import text
 
 # What a closed ticket's snapshot keeps once it leaves the mirror: the fields rules test changes of, and the counts
@@ -74,17 +75,17 @@ class ClosedTickets:
         raw = self.redis.hmget(self.key("closed", org_id), ticket_ids)
         return {ticket_id: unpack(text(value)) for ticket_id, value in zip(ticket_ids, raw, strict=True) if value}
 
-    def put_many(self, org_id: str, snapshots: Mapping[str, Mapping[str, Any]]) -> None:
+    def put_many(self, org_id: str, snapshots: Mapping[str, Mapping[str, Any]], client: Writer | None = None) -> None:
         if snapshots:
-            self.redis.hset(
+            (client or self.redis).hset(
                 self.key("closed", org_id),
                 mapping={ticket_id: pack(snapshot) for ticket_id, snapshot in snapshots.items()},
             )
 
-    def drop(self, org_id: str, ticket_ids: Iterable[str]) -> None:
+    def drop(self, org_id: str, ticket_ids: Iterable[str], client: Writer | None = None) -> None:
         ids = list(ticket_ids)
         if ids:
-            self.redis.hdel(self.key("closed", org_id), *ids)
+            (client or self.redis).hdel(self.key("closed", org_id), *ids)
 
     def size(self, org_id: str) -> int:
         return int(self.redis.hlen(self.key("closed", org_id)))

@@ -11,11 +11,13 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import redis as redis_lib
+from redis.client import Pipeline
 
 from worker.store.keys import Keys
 from worker.store.scripts import register
 
 SCAN_BATCH = 500
+Writer = redis_lib.Redis | Pipeline  # a client, or a pipeline that queues the write with others
 
 
 class Mirror:
@@ -41,19 +43,19 @@ class Mirror:
                 mapping={ticket_id: json.dumps(ticket) for ticket_id, ticket in tickets.items()},
             )
 
-    def put_newer(self, org_id: str, tickets: Mapping[str, Mapping[str, Any]]) -> None:
+    def put_newer(self, org_id: str, tickets: Mapping[str, Mapping[str, Any]], client: Writer | None = None) -> None:
         """put_many, except that a stored snapshot with a later modifiedTime stays (two writers racing on one
-        ticket: the later state wins whichever writes last)."""
+        ticket: the later state wins whichever writes last). `client`: a pipeline to queue it in."""
         if tickets:
             args: list[str] = []
             for ticket_id, ticket in tickets.items():
                 args += [ticket_id, str(ticket.get("modifiedTime") or ""), json.dumps(ticket)]
-            self._put_newer(keys=[self.key("mirror", org_id)], args=args)
+            self._put_newer(keys=[self.key("mirror", org_id)], args=args, client=client or self.redis)
 
-    def drop(self, org_id: str, ticket_ids: Iterable[str]) -> None:
+    def drop(self, org_id: str, ticket_ids: Iterable[str], client: Writer | None = None) -> None:
         ids = list(ticket_ids)
         if ids:
-            self.redis.hdel(self.key("mirror", org_id), *ids)
+            (client or self.redis).hdel(self.key("mirror", org_id), *ids)
 
     def scan(self, org_id: str) -> Iterator[dict[str, Any]]:
         """Every snapshot of the org, streamed in batches (10,000 tickets never sit in one reply)."""

@@ -47,7 +47,9 @@ def test_the_pollers_event_is_stored_whole_and_decodes(store):
     absorber = Absorber(SimpleNamespace(org_id=ORG), store, sent.append)
     seen = Observation(("ticket.updated",), {"priority": ("Low", "High")})
     # when it logs the event
-    event_id = absorber.log_event("ticket.updated", TICKET, {**TICKET, "priority": "Low"}, seen, NOW)
+    record = absorber.event_record("ticket.updated", TICKET, {**TICKET, "priority": "Low"}, seen, NOW)
+    assert record is not None and store.events.append(record)
+    event_id = record.id
     # then the stored JSON has every field and decodes to the record evaluation reads
     raw = store.redis.get(store.keys.key("event", event_id))
     assert set(json.loads(raw)) == set(
