@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import dramatiq
-from dramatiq.brokers.redis import RedisBroker
 from dramatiq.middleware import Middleware
 
+from worker.app.wake import WakingRedisBroker
 from worker.store.deadletters import DeadLetters
 from worker.store.keys import Keys
 
@@ -33,8 +33,9 @@ class DeadLetterList(Middleware):
         )
 
 
-def make_broker(redis_url: str, dead_letters: DeadLetters, keys: Keys) -> RedisBroker:
-    """dramatiq's keys go under the deployment's namespace too (`<namespace>:dramatiq:<queue>`)."""
-    broker = RedisBroker(url=redis_url, namespace=keys.dramatiq_namespace)
+def make_broker(redis_url: str, dead_letters: DeadLetters, keys: Keys) -> WakingRedisBroker:
+    """dramatiq's keys go under the deployment's namespace too (`<namespace>:dramatiq:<queue>`); idle workers wake
+    on enqueue (`wake.py`)."""
+    broker = WakingRedisBroker(url=redis_url, namespace=keys.dramatiq_namespace)
     broker.add_middleware(DeadLetterList(dead_letters))
     return broker
