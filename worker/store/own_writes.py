@@ -6,6 +6,10 @@ action's marker. An expectation is precise so that a person's change is never ta
 - a comment is ours only if its content carries the marker of an action that expected it (see loop_guard.py);
 - an attempt that certainly did not land (the Desk refused it, or no call was made) withdraws its expectations;
 - whatever is left (an outcome never learned) lapses after TTL_S.
+
+Inside an attempt the places an action expected are kept in the attempt's own context (the withdrawal comes from
+the same attempt, and a worker that dies withdraws nothing either way); only expectations recorded outside one get
+the per-action index set `own-by-action:<action>` a later `withdraw` reads.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -36,6 +41,7 @@ class OwnWrites:
         self.ttl_s = ttl_s
         self._consume_fields = register(redis, "own_consume_fields")
         self._withdraw = register(redis, "own_withdraw")
+        self._withdraw_at = register(redis, "own_withdraw_places")
 
     def expect_fields(self, org_id: str, ticket_id: str, fields: Mapping[str, Any], action_id: str) -> None:
         """`fields` are keyed as change paths (customFields.<name>); one expectation per field, the latest wins."""
@@ -55,11 +61,19 @@ class OwnWrites:
     def attempt(self, action_id: str, not_applied: tuple[type[BaseException], ...]) -> Iterator[None]:
         """Around a write: when it fails with one of `not_applied` (errors that prove nothing landed; the caller
         knows its client's errors), its expectations are withdrawn."""
+        places: list[tuple[str, str]] = []
+        token = _ATTEMPT_PLACES.set(places)
         try:
             yield
         except not_applied:
-            self.withdraw(action_id)
+            self._withdraw_places(action_id, places)
             raise
+        finally:
+            _ATTEMPT_PLACES.reset(token)
+
+    def _withdraw_places(self, action_id: str, places: list[tuple[str, str]]) -> None:
+        if places:
+            self._withdraw_at(keys=[name for name, _ in places], args=[action_id, *(field for _, field in places)])
 
     def withdraw(self, action_id: str) -> None:
         """Forget what this action expected (where a later action has not replaced it)."""
@@ -98,12 +112,21 @@ class OwnWrites:
         return json.dumps({"action": action_id, "since": since, **data})
 
     def _record(self, action_id: str, name: str, entries: Mapping[str, str]) -> None:
-        """One round trip, no transaction: a write lost between them leaves an expectation that lapses at TTL_S."""
-        index = self.key("own-by-action", action_id)
+        """One round trip, no transaction: a write lost between them leaves an expectation that lapses at TTL_S.
+        Inside an attempt, the places are kept by the attempt instead of in the index set."""
+        places = _ATTEMPT_PLACES.get()
         pipe = self.redis.pipeline(transaction=False)
         fields: dict[FieldT, EncodableT] = {field: entry for field, entry in entries.items()}
         pipe.hset(name, mapping=fields)
-        pipe.sadd(index, *(json.dumps([name, field]) for field in entries))
-        for each in (name, index):
-            pipe.expire(each, self.ttl_s)
+        pipe.expire(name, self.ttl_s)
+        if places is not None:
+            places.extend((name, field) for field in entries)
+        else:
+            index = self.key("own-by-action", action_id)
+            pipe.sadd(index, *(json.dumps([name, field]) for field in entries))
+            pipe.expire(index, self.ttl_s)
         pipe.execute()
+
+
+# The (hash, field) places the attempt running in this context has expected (None outside an attempt).
+_ATTEMPT_PLACES: ContextVar[list[tuple[str, str]] | None] = ContextVar("deskpilot_own_places", default=None)
