@@ -89,11 +89,14 @@ def _contact(org: Org, ticket_id: str | None) -> Record | None:
     return {**{key: contact.get(key) for key in fields}, "isSpam": False}
 
 
-# What each answer leaves out of the stored task, so it shows the field set of the seed's example for it.
+# What each answer leaves out of the stored task, so it shows the field set of the seed's example for it; list
+# items also leave out cf and reminder, which the vendor's list schemas (getTasksListResponse, taskListViewArray)
+# do not declare.
 OMIT_GET = frozenset({"isCommented"})  # GET /tasks/{id} (line 3240)
-OMIT_LIST = frozenset({"customFields"})  # GET /tasks items (line 3292)
+UNLISTED = frozenset({"cf", "reminder"})
+OMIT_LIST = frozenset({"customFields"}) | UNLISTED  # GET /tasks items (line 3292)
 OMIT_WRITE = frozenset({"completedTime", "isCommented"})  # POST /tasks, PATCH /tasks/{id} (lines 3312, 3334)
-OMIT_TICKET_TASKS = OMIT_WRITE  # GET /tickets/{id}/tasks items (line 3379)
+OMIT_TICKET_TASKS = OMIT_WRITE | UNLISTED  # GET /tickets/{id}/tasks items (line 3379)
 
 
 def task_view(org: Org, task: Record, embeds: list[str], omit: frozenset[str] = frozenset()) -> Record:

@@ -137,9 +137,11 @@ def test_ticket_tasks_filter_by_completion(client, tickets):
     ticket_id = tickets[5]["id"]
     done = new_task(client, tickets[5]["departmentId"], ticketId=ticket_id, status="Completed")
     open_task = new_task(client, tickets[5]["departmentId"], ticketId=ticket_id)
-    completed = client.get(f"/tickets/{ticket_id}/tasks", params={"isCompleted": "true"}).json()["data"]
-    pending = client.get(f"/tickets/{ticket_id}/tasks", params={"isCompleted": "false"}).json()["data"]
-    assert done in completed and open_task not in completed and open_task in pending and done not in pending
+    url = f"/tickets/{ticket_id}/tasks"
+    completed = {task["id"] for task in client.get(url, params={"isCompleted": "true"}).json()["data"]}
+    pending = {task["id"] for task in client.get(url, params={"isCompleted": "false"}).json()["data"]}
+    assert done["id"] in completed and open_task["id"] not in completed
+    assert open_task["id"] in pending and done["id"] not in pending
     quiet = next(
         item
         for item in seeded_tickets(client)

@@ -84,6 +84,8 @@ def written(client: httpx.Client) -> dict[str, str]:
     )
     assert entry.status_code == 200, entry.text
     made["entry"] = entry.json()["id"]
+    task = {"subject": "Schema", "departmentId": made["department"], "ticketId": ticket["id"]}
+    assert client.post("/tasks", json=task).status_code == 200
     departments = {"departmentId": [made["department"]], "departmentIds": [made["department"]]}
     subscriptions = {
         "Ticket_Update": {**departments, "fields": ["status"], "includePrevState": True},
@@ -133,6 +135,7 @@ def seeded_paths(client: httpx.Client) -> dict[str, str]:
         "GET /users/{id}": f"/users/{user}",
         "GET /users/{id}/groups": f"/users/{user}/groups",
         "GET /organizationModules": "/organizationModules",
+        "GET /tasks": "/tasks",
     }
 
 
@@ -154,6 +157,7 @@ def paths(client: httpx.Client) -> Iterator[dict[str, str]]:
         "GET /tickets/{id}/threads/{id}/originalContent": f"/tickets/{ticket}/threads/{made['thread']}/originalContent",
         "GET /tickets/{id}/comments": f"/tickets/{ticket}/comments",
         "GET /tickets/{id}/timeEntry": f"/tickets/{ticket}/timeEntry",
+        "GET /tickets/{id}/tasks": f"/tickets/{ticket}/tasks",
         "GET /tickets/{id}/timeEntry/{id}": f"/tickets/{ticket}/timeEntry/{made['entry']}",
         "GET /tickets/{id}/comments/{id}": f"/tickets/{ticket}/comments/{made['comment']}",
         **{f"GET /{kind}/{{id}}/attachments": f"/{kind}/{made[kind]}/attachments" for kind in ATTACHED},
