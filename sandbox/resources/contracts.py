@@ -7,7 +7,9 @@ contractStartDate, createdTime, modifiedTime.
 Choices where the seed is silent: `viewId` is accepted and ignored (no custom views: every view is "all
 contracts"); an unknown name in `fields` is 422; lists run in creation order unless sorted; embeds follow the
 vendor's spec: account {website, accountName, id}, product {id, productName}, owner {photoURL, name, id},
-department {name, id}.
+department {name, id}. One contract also shows what the vendor's getContractJson requires: those account, owner
+and product cards, sla {id, name} (named "<contract name> SLA", as /accounts/{id}/contracts names it; no SLA
+records), contractStatus (from the dates and the sandbox's today), and supportPlan, layoutId null and cf {}.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sandbox.errors import not_found, unprocessable
 from sandbox.listing import page, sort_records, value_matches
 from sandbox.params import PAGING, Id, Ids, Param, Sort, Text, include
 from sandbox.records import full_name
+from sandbox.resources.account_contracts import contract_status
 from sandbox.resources.customer_parts import account_summary
 from sandbox.state import Org, Record, public
 
@@ -77,11 +80,27 @@ EMBEDS: dict[str, tuple[str, str, Callable[[Org, Any], Record | None]]] = {
 }
 
 
+def _one_view(org: Org, contract: Record) -> Record:
+    """One contract: the record plus the keys the vendor's getContractJson requires (embeds as the list's)."""
+    sla_id = contract.get("associatedSLAId")
+    return {
+        **public(contract),
+        "account": account_summary(org, contract.get("accountId")),
+        "owner": _owner(org, contract.get("ownerId")),
+        "product": product_summary(org, contract.get("productId")),
+        "sla": {"id": sla_id, "name": f"{contract['contractName']} SLA"} if sla_id else None,
+        "supportPlan": None,
+        "contractStatus": contract_status(contract, org.now().date()),
+        "cf": {},
+        "layoutId": None,
+    }
+
+
 def get_contract(call: Call) -> Reply:
     contract = call.org.contracts.get(call.path["contract_id"])
     if contract is None:
         raise not_found()
-    return ok(public(contract))
+    return ok(_one_view(call.org, contract))
 
 
 def _keeps(contract: Record, query: dict[str, Any]) -> bool:

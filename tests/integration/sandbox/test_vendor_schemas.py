@@ -124,6 +124,7 @@ def seeded_paths(client: httpx.Client) -> dict[str, str]:
         "GET /accessibleOrganizations": "/accessibleOrganizations",
         "GET /agentsByIds": "/agentsByIds?agentIds=" + ",".join(agent["id"] for agent in agents),
         "GET /accounts/{id}/contracts": f"/accounts/{contract['accountId']}/contracts",
+        "GET /contracts/{id}": f"/contracts/{contract['id']}",
         "GET /tickets/{id}/History": f"/tickets/{first_id(client, '/tickets')}/History",
         "GET /articles": "/articles",
         "GET /articles/{id}": f"/articles/{first_id(client, '/articles')}",
