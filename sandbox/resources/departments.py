@@ -48,6 +48,12 @@ def get_department(call: Call) -> Reply:
     return ok(department_view(call.org, department))
 
 
+def _list_item(org: Org, department: Record) -> Record:
+    """A listed department: the seed's list fields over the vendor's always-present ones (departmentListViewArray
+    requires chatStatus, createdTime, isAssignToTeamEnabled and sanitizedName too)."""
+    return {**department_extras(org, department, chat_status(org, department)), **public(department)}
+
+
 def _keeps(org: Org, department: Record, query: dict[str, Any]) -> bool:
     if "isEnabled" in query and department.get("isEnabled") != query["isEnabled"]:
         return False
@@ -62,7 +68,7 @@ def _keeps(org: Org, department: Record, query: dict[str, Any]) -> bool:
 
 def list_departments(call: Call) -> Reply:
     departments = [d for d in call.org.departments.values() if _keeps(call.org, d, call.query)]
-    return listing([public(department) for department in page(departments, call.query)])
+    return listing([_list_item(call.org, department) for department in page(departments, call.query)])
 
 
 LIST_PARAMS: dict[str, Param] = {

@@ -136,6 +136,7 @@ def seeded_paths(client: httpx.Client) -> dict[str, str]:
         "GET /users/{id}": f"/users/{user}",
         "GET /users/{id}/groups": f"/users/{user}/groups",
         "GET /organizationModules": "/organizationModules",
+        "GET /departments": "/departments",
         "GET /tasks": "/tasks",
     }
 
