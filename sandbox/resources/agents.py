@@ -122,7 +122,9 @@ def _keeps(agent: Record, query: dict[str, Any]) -> bool:
 def list_agents(call: Call) -> Reply:
     agents = [agent for agent in call.org.agents.values() if _keeps(agent, call.query)]
     embeds = call.query.get("include", ())
-    return listing([agent_view(call.org, agent, embeds) for agent in page(agents, call.query)])
+    # a listed agent also shows isZiaAgent, which the vendor's agentListArray requires and one agent's schema lacks
+    items = [{**agent_view(call.org, agent, embeds), "isZiaAgent": False} for agent in page(agents, call.query)]
+    return listing(items)
 
 
 LIST_PARAMS: dict[str, Param] = {

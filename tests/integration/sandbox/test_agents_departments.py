@@ -68,14 +68,14 @@ def test_get_agent_replays_the_seed_example(client, agents):
 def test_list_agents_replays_the_seed_example_with_paging(client, agents):
     default = client.get("/agents")
     assert default.status_code == 200 and all(
-        set(item) == AGENT_KEYS | AGENT_VENDOR_KEYS for item in default.json()["data"]
+        set(item) == AGENT_KEYS | AGENT_VENDOR_KEYS | {"isZiaAgent"} for item in default.json()["data"]
     )
     assert ids(default) == [agent["id"] for agent in agents[:10]]
     assert ids(client.get("/agents", params={"from": 2, "limit": 3})) == [agent["id"] for agent in agents[2:5]]
     too_many = client.get("/agents", params={"limit": 201}).json()
     assert too_many["message"] == "The value passed for field 'limit' exceeds the range of '1-200'."
     embedded = client.get("/agents", params={"include": "profile,role", "limit": 2}).json()["data"]
-    assert all(set(item) == AGENT_KEYS | AGENT_VENDOR_KEYS | {"profile", "role"} for item in embedded)
+    assert all(set(item) == AGENT_KEYS | AGENT_VENDOR_KEYS | {"isZiaAgent", "profile", "role"} for item in embedded)
 
 
 def test_list_agents_filters(client, agents):

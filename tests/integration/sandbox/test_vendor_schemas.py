@@ -137,6 +137,7 @@ def seeded_paths(client: httpx.Client) -> dict[str, str]:
         "GET /users/{id}/groups": f"/users/{user}/groups",
         "GET /organizationModules": "/organizationModules",
         "GET /departments": "/departments",
+        "GET /agents": "/agents",
         "GET /tasks": "/tasks",
     }
 
