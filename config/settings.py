@@ -124,11 +124,10 @@ class Settings(BaseSettings):
     poll_overlap_s: float = Field(30.0, ge=0, le=DAY_S)
     poll_max_index_lag_s: float = Field(900.0, gt=0, le=DAY_S)
     worker_threads: int = Field(8, ge=1, le=64)
-    # The longest an idle worker's queue consumer sleeps between fetches (it backs off up to this while its queue
-    # stays empty, and looks again at once after a message). Each fetch is 3 Redis commands on each of 10 queues:
-    # 100 ms cost ~400 commands/s and ~4% of a core per idle worker, 1 s ~40 and ~0.5% (bench/bench_idle.py), for
-    # up to this much more per hop (evaluate, act) on a desk that was quiet: with webhooks, 200 ms brings the
-    # change-to-action p95 from ~1.5 s to ~0.26 s (bench/bench_webhooks.py). It also bounds SIGTERM's wait.
+    # The longest an idle worker's queue consumer waits between fetches. An enqueue wakes it at once
+    # (app/wake.py), so this no longer delays a hop; it paces the idle fetches (each 3 Redis commands on each of
+    # 10 queues: 1 s ~40 commands/s and ~0.5% of a core per idle worker, bench/bench_idle.py), how soon a delayed
+    # retry that came due is moved to its queue, and SIGTERM's wait.
     worker_idle_wake_ms: int = Field(1000, ge=10, le=10_000)
     reconcile_interval_s: Seconds = 15.0
     event_deadline_s: Seconds = 60.0

@@ -36,7 +36,6 @@ from worker.store.webhooks import WebhookState
 DEFAULT_ACTIVITY_RATE = 1.0
 DEFAULT_POLL_INTERVAL_S = 2.0
 DEFAULT_SAFETY_NET_S = 30.0
-DEMO_IDLE_WAKE_MS = 200
 SERVER_START_TIMEOUT_S = 15.0
 
 
@@ -118,8 +117,7 @@ def _with_webhooks(settings: Settings, safety_net_s: float) -> Settings:
         probe.bind((DEFAULT_HOST, 0))
         port = probe.getsockname()[1]
     update = {"webhook_host": DEFAULT_HOST, "webhook_port": port, "webhook_poll_interval_s": safety_net_s}
-    # idle workers look at their queues every 0.2 s: the two hops after a delivery are most of its latency
-    return settings.model_copy(update={**update, "worker_idle_wake_ms": DEMO_IDLE_WAKE_MS})
+    return settings.model_copy(update=update)
 
 
 def _install_webhooks(runtime: Runtime, port: int) -> str:
