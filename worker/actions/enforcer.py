@@ -33,7 +33,7 @@ from worker.actions.pending import AssigneeNotPicked, resolve
 from worker.desk.client import DeskClient
 from worker.desk.errors import AuthError, Forbidden, InvalidRequest, NotFound, RateLimited
 from worker.store import Store
-from worker.store.ledger import DEFAULT_LEASE_MS
+from worker.store.ledger import DEFAULT_LEASE_MS, ActionRecord
 from worker.store.records import LedgerAction
 
 log = structlog.get_logger(__name__)
@@ -80,18 +80,18 @@ class Enforcer:
         """Claim first, then read once under the claim: a delivery that finds the action final, waiting or
         unknown releases the claim again (rare); one that finishes it drops the claim with the final state."""
         ledger = self.store.ledger
-        if not ledger.claim(action_id, self.owner, self.lease_ms):
+        claimed, record = ledger.claim_and_get(action_id, self.owner, self.lease_ms)
+        if not claimed:
             return ApplyResult.BUSY
         result: ApplyResult | None = None
         try:
-            result = self._apply_claimed(action_id, client_for)
+            result = self._apply_claimed(action_id, record, client_for)
             return result
         finally:
             if result not in FINISHED:  # _finish dropped the claim with the final state
                 ledger.release(action_id, self.owner)
 
-    def _apply_claimed(self, action_id: str, client_for: ClientFor) -> ApplyResult:
-        record = self.store.ledger.get(action_id)
+    def _apply_claimed(self, action_id: str, record: ActionRecord | None, client_for: ClientFor) -> ApplyResult:
         if record is None:
             log.warning("action.unknown", action=action_id)
             return ApplyResult.UNKNOWN
@@ -150,8 +150,7 @@ class Enforcer:
         stop_chain = state == "failed" and not action.continue_on_failure
         if stop_chain:  # before this one is final: a delivery of a later action waits on it, then finds it skipped
             self._skip_later(action_id, action)
-        self.store.ledger.finish(action_id, state, outcome, drop_claim=True)
-        self._audit(action_id, action, result.value, outcome)
+        self._final(action_id, action, state, outcome, result.value, drop_claim=True)
         (bound.error if state == "failed" else bound.info)("action." + result.value, outcome=outcome)
         if action.next and not stop_chain:
             self._resume_skipped(action.next)
@@ -175,23 +174,31 @@ class Enforcer:
             if record is None:
                 return
             if not record.final:
-                self.store.ledger.finish(next_id, "skipped", reason)
-                self._audit(next_id, record.action, ApplyResult.SKIPPED.value, reason)
+                self._final(next_id, record.action, "skipped", reason, ApplyResult.SKIPPED.value)
                 log.info("action.skipped", action=next_id, rule=record.action.rule, reason=reason)
             next_id = record.action.next
 
-    def _audit(self, action_id: str, action: LedgerAction, outcome: str, detail: str) -> None:
-        self.store.audit.add(
+    def _final(
+        self, action_id: str, action: LedgerAction, state: str, detail: str, outcome: str, *, drop_claim: bool = False
+    ) -> None:
+        """The final state and its audit entry in one round trip, the state first."""
+        pipe = self.store.redis.pipeline(transaction=False)
+        self.store.ledger.finish_in(pipe, action_id, state, detail, drop_claim=drop_claim)
+        self.store.audit.queue(
+            pipe,
             "action",
-            action=action_id,
-            rule=action.rule,
-            version=action.version,
-            ticket=action.ticket,
-            org=action.org,
-            event=action.event,
-            type=action.type,
-            params=action.params,
-            outcome=outcome,
-            detail=detail,
+            {
+                "action": action_id,
+                "rule": action.rule,
+                "version": action.version,
+                "ticket": action.ticket,
+                "org": action.org,
+                "event": action.event,
+                "type": action.type,
+                "params": action.params,
+                "outcome": outcome,
+                "detail": detail,
+            },
         )
+        pipe.execute()
         self.store.metrics.incr("actions_total", action.type, outcome)

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 import redis as redis_lib
+from redis.client import Pipeline
 
 from worker.store.keys import Keys
 from worker.store.replies import stream_entries
@@ -34,13 +35,17 @@ class AuditLog:
         """Several entries in one round trip (an event's verdicts)."""
         pipe = self.redis.pipeline(transaction=False)
         for entry, fields in entries:
-            pipe.xadd(
-                self.key("audit"),
-                {"entry": entry, "data": json.dumps(fields, default=str)},
-                maxlen=MAX_ENTRIES,
-                approximate=True,
-            )
+            self.queue(pipe, entry, fields)
         pipe.execute()
+
+    def queue(self, pipe: Pipeline, entry: str, fields: dict[str, Any]) -> None:
+        """Add the entry to `pipe`, the caller's pipeline: written in the same round trip as what it records."""
+        pipe.xadd(
+            self.key("audit"),
+            {"entry": entry, "data": json.dumps(fields, default=str)},
+            maxlen=MAX_ENTRIES,
+            approximate=True,
+        )
 
     def query(
         self, *, ticket: str | None = None, rule: str | None = None, since: datetime | None = None

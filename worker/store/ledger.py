@@ -7,9 +7,12 @@ marks it done for good. A lease that expires (its worker died) lets the reconcil
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import redis as redis_lib
+from redis.client import Pipeline
 
 from worker.store.keys import Keys, server_ms
 from worker.store.leases import Leases
@@ -58,7 +61,10 @@ class ActionLedger:
         return bool(created)
 
     def get(self, action_id: str) -> ActionRecord | None:
-        data = text_map(self.redis.hgetall(self.key("action", action_id)))
+        return self._record_of(action_id, self.redis.hgetall(self.key("action", action_id)))
+
+    def _record_of(self, action_id: str, raw: Mapping[Any, Any]) -> ActionRecord | None:
+        data = text_map(raw)
         if not data or "action" not in data:
             return None
         return ActionRecord(
@@ -85,6 +91,17 @@ class ActionLedger:
     def claim(self, action_id: str, owner: str, lease_ms: int = DEFAULT_LEASE_MS) -> bool:
         return self.leases.take(self.key("action", action_id, "claim"), owner, lease_ms)
 
+    def claim_and_get(
+        self, action_id: str, owner: str, lease_ms: int = DEFAULT_LEASE_MS
+    ) -> tuple[bool, ActionRecord | None]:
+        """Claim, and read the action in the same round trip: the read counts only when the claim was taken (it
+        ran after the claim, so nothing another holder wrote before it is missed)."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.set(self.key("action", action_id, "claim"), owner, nx=True, px=lease_ms)
+        pipe.hgetall(self.key("action", action_id))
+        claimed, data = pipe.execute()
+        return (True, self._record_of(action_id, data)) if claimed else (False, None)
+
     def release(self, action_id: str, owner: str) -> None:
         self.leases.release(self.key("action", action_id, "claim"), owner)
 
@@ -98,16 +115,22 @@ class ActionLedger:
         not 0, so any later attempt verifies first."""
         self.redis.hset(self.key("action", action_id), mapping={"attempts": 1, FIRST_ATTEMPT_FIELD: now_ms})
 
-    def finish(self, action_id: str, state: str, outcome: str = "", *, drop_claim: bool = False) -> None:
+    def finish(self, action_id: str, state: str, outcome: str = "") -> None:
+        pipe = self.redis.pipeline(transaction=False)
+        self.finish_in(pipe, action_id, state, outcome)
+        pipe.execute()
+
+    def finish_in(
+        self, pipe: Pipeline, action_id: str, state: str, outcome: str = "", *, drop_claim: bool = False
+    ) -> None:
         """Final state first, then out of the pending set: if the second write is lost, the reconciler re-sends an
         action that is already final, which the enforcer ignores. `drop_claim`: the finishing holder's claim is
-        deleted after the final state (no owner check needed: whoever claims after reads the action final)."""
-        pipe = self.redis.pipeline(transaction=False)
+        deleted after the final state (no owner check needed: whoever claims after reads the action final).
+        Queued on the caller's pipeline, so the audit entry goes in the same round trip."""
         pipe.hset(self.key("action", action_id), mapping={"state": state, "outcome": outcome[:500]})
         pipe.zrem(self.key("actions", "pending"), action_id)
         if drop_claim:
             pipe.delete(self.key("action", action_id, "claim"))
-        pipe.execute()
 
     def reopen(self, action_id: str) -> None:
         """A failed action sent again by `deskpilot dlq retry`: planned once more, attempts kept (verify first)."""

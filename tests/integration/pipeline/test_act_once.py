@@ -125,14 +125,14 @@ def test_given_a_delivery_that_read_before_another_finished_then_it_does_not_wri
     late_store = Store.connect(redis_server.client())  # the slow delivery's worker
     late = Enforcer(late_store, "slow-worker", send_next=lambda _: None)
     with desk_clients(settings, store) as client_for:
-        take_claim = late_store.ledger.claim
+        take_claim = late_store.ledger.claim_and_get
 
-        def claim_after_the_other_delivery(action_id: str, owner: str, lease_ms: int) -> bool:
-            # The slow delivery has read the record (not final); the other one runs to the end meanwhile.
+        def claim_after_the_other_delivery(action_id: str, owner: str, lease_ms: int):
+            # The slow delivery was taken before the other finished; the other one runs to the end meanwhile.
             assert first.apply(action_id, client_for) is ApplyResult.DONE
             return take_claim(action_id, owner, lease_ms)
 
-        late_store.ledger.claim = claim_after_the_other_delivery  # type: ignore[method-assign]
+        late_store.ledger.claim_and_get = claim_after_the_other_delivery  # type: ignore[method-assign]
         assert late.apply("a1", client_for) is ApplyResult.ALREADY_FINAL
     assert len(writes(sandbox, "POST", "/comments")) == 1
 
