@@ -45,7 +45,15 @@ CONTRACT_LIST_KEYS = {
     "ownerId",
     "startDate",
 }
-REPLY_ADDRESS_KEYS = {"address", "displayName", "departmentId", "id", "isActive"}
+REPLY_ADDRESS_KEYS = {"address", "displayName", "departmentId", "id", "isActive"} | {  # + the vendor's schema's
+    "isVerified",
+    "createdBy",
+    "modifiedBy",
+    "createdTime",
+    "modifiedTime",
+    "serviceProviderType",
+    "smtpDetails",
+}
 
 
 @pytest.fixture(scope="module")

@@ -138,6 +138,7 @@ def seeded_paths(client: httpx.Client) -> dict[str, str]:
         "GET /organizationModules": "/organizationModules",
         "GET /departments": "/departments",
         "GET /agents": "/agents",
+        "GET /mailReplyAddress": "/mailReplyAddress",
         "GET /tasks": "/tasks",
     }
 
