@@ -10,7 +10,9 @@ some assigned tickets, a meeting on others), each with id, subject, departmentId
 creatorId, startTime, duration (seconds, as text), status, priority, description, cf, created/modified time and
 webUrl (calls add direction and completedTime, events category and venue); lists run oldest first; viewId is
 accepted and ignored (no views); embeds are the ticket embeds' summaries, null when unset; an unknown id is 404;
-nothing to show answers 204.
+nothing to show answers 204. One call also shows what the vendor's callResponse requires: statusType (Closed once
+completed, missed or canceled), activityTime (its start, epoch milliseconds), modifiedBy (its creator's card),
+callId, reminder and layoutId null, customFields {}, isTrashed and isSpam false.
 """
 
 from __future__ import annotations
@@ -18,15 +20,18 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from sandbox.api import Call, Endpoint, Reply, listing, ok
+from sandbox.clock import parse_time
 from sandbox.embed import assignee_summary, contact_summary
 from sandbox.errors import not_found
 from sandbox.listing import page, sort_records
 from sandbox.params import PAGING, Flag, Id, Ids, Param, Sort, include
 from sandbox.records.catalogue import collection
+from sandbox.records.common import API_ROOT
 from sandbox.state import Org, Record, public
 
 CALL_SCOPES = ("Desk.calls.READ", "Desk.activities.calls.READ")
 EVENT_SCOPES = ("Desk.events.READ", "Desk.activities.events.READ")
+CLOSED_STATUSES = frozenset({"Completed", "Missed", "Canceled"})
 
 
 def _one(call: Call, kind: str) -> Record:
@@ -72,8 +77,27 @@ def _list(call: Call, kind: str) -> Reply:
     return listing([activity_view(call.org, record, embeds) for record in page(records, query)])
 
 
+def call_view(org: Org, record: Record, embeds: Collection[str]) -> Record:
+    """One call: the activity plus the keys the vendor's callResponse requires (modifiedBy is its creator's card:
+    no call is edited in the sandbox)."""
+    agent = org.agents.get(record.get("creatorId") or "", {})
+    card = {key: agent.get(key) for key in ("id", "firstName", "lastName", "emailId")}
+    started = parse_time(record["startTime"])
+    return activity_view(org, record, embeds) | {
+        "callId": None,
+        "reminder": None,
+        "customFields": {},
+        "layoutId": None,
+        "isTrashed": False,
+        "isSpam": False,
+        "statusType": "Closed" if record.get("status") in CLOSED_STATUSES else "Open",
+        "activityTime": str(int(started.timestamp() * 1000)),
+        "modifiedBy": {**card, "photoURL": f"{API_ROOT}/agents/{card['id']}/photo" if card["id"] else None},
+    }
+
+
 def get_call(call: Call) -> Reply:
-    return ok(activity_view(call.org, _one(call, "calls"), call.query.get("include", ())))
+    return ok(call_view(call.org, _one(call, "calls"), call.query.get("include", ())))
 
 
 def list_calls(call: Call) -> Reply:

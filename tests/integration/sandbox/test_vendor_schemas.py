@@ -139,6 +139,7 @@ def seeded_paths(client: httpx.Client) -> dict[str, str]:
         "GET /departments": "/departments",
         "GET /agents": "/agents",
         "GET /mailReplyAddress": "/mailReplyAddress",
+        "GET /calls/{id}": f"/calls/{first_id(client, '/calls')}",
         "GET /tasks": "/tasks",
     }
 
