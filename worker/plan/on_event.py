@@ -52,8 +52,10 @@ def evaluate_event(
         rules, event_of(record), ticket, record.previous, directory, now, history=history, facts=facts
     )
     store.metrics.incr("events_total", record.kind)
-    sent = Recorder(store, send).record(evaluation, rules, record.org, ticket)
-    store.events.finish(event_id, record)
+    finish = store.redis.pipeline(transaction=False)  # the fire history, then the event finished: one round trip
+    sent = Recorder(store, send).record(evaluation, rules, record.org, ticket, then=finish)
+    store.events.finish_in(finish, event_id, record)
+    finish.execute()
     log.info(
         "event.evaluated",
         event_id=event_id,

@@ -3,7 +3,8 @@ evaluation (on_event.py) and by the time-rule and SLA sweeps.
 
 Order, so that a crash anywhere is repaired by running again: audit, then each planned action into the ledger
 (deterministic ids from ids.py, so a second run adds nothing), then the fire history (loop cap, once); the caller
-then finishes the event. Actions that are new in the ledger are handed to `send`.
+then finishes the event (on-event evaluation: after the fire history, in the same pipelined round trip). Actions
+that are new in the ledger are handed to `send`.
 
 A rule that failed (its conditions, plan or a template raised) is that rule's alone: it is audited, counted in
 `rule_errors_total{rule}` and logged as `rule.failed`; the other rules' actions are recorded and the event is
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
+from redis.client import Pipeline
 
 from worker.engine.evaluate import Evaluation
 from worker.engine.planned import PlannedAction
@@ -44,9 +46,18 @@ class Recorder:
     failures: list[tuple[str, str, str]] | None = None  # (rule, ticket, cause) to collect instead of logging each
 
     def record(
-        self, evaluation: Evaluation, rules: RuleSet, org_id: str, ticket: dict[str, Any], *, batched: bool = False
+        self,
+        evaluation: Evaluation,
+        rules: RuleSet,
+        org_id: str,
+        ticket: dict[str, Any],
+        *,
+        batched: bool = False,
+        then: Pipeline | None = None,
     ) -> list[str]:
-        """`batched`: a sweep sends batchable live updates as updateMany itself, so they are left out here."""
+        """`batched`: a sweep sends batchable live updates as updateMany itself, so they are left out here.
+        `then`: the caller's pipeline the fire history is queued on (it executes it, with what it writes next);
+        without one the history is written here."""
         sent: list[str] = []
         self.store.audit.add_many(
             [
@@ -76,8 +87,13 @@ class Recorder:
                 self.store.metrics.incr("rule_matches_total", verdict.rule)
                 sent += self._record_actions(evaluation, verdict, org_id, ticket, batched)
         history = self.store.history.at(to_ms(evaluation.now))  # the evaluation's Redis time: no TIME per fire
+        pipe = then if then is not None else self.store.redis.pipeline(transaction=False)
         for verdict in evaluation.fired:
-            history.record_fire(verdict.rule, evaluation.ticket_id, evaluation.event.id, verdict.once, verdict.anchor)
+            history.record_fire_in(
+                pipe, verdict.rule, evaluation.ticket_id, evaluation.event.id, verdict.once, verdict.anchor
+            )
+        if then is None:
+            pipe.execute()
         return sent
 
     def _failed(self, rule: str, ticket: str, cause: str, event_id: str) -> None:

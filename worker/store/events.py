@@ -68,15 +68,19 @@ class EventLog:
 
     def finish(self, event_id_: str, event: EventRecord | None = None) -> None:
         """Take the event out of the pending set, then slim it to what dedupe and audit read. `event`: its record
-        when the caller has it (saves a read). Pipelined in this order: if the second write is lost, a finished
-        event keeps its full bytes until its retention ends, never a slim one left pending."""
+        when the caller has it (saves a read)."""
         if event is None:
             event = self.get(event_id_)
         pipe = self.redis.pipeline(transaction=False)
+        self.finish_in(pipe, event_id_, event)
+        pipe.execute()
+
+    def finish_in(self, pipe: Pipeline, event_id_: str, event: EventRecord | None) -> None:
+        """Queued on the caller's pipeline in this order: if the second write is lost, a finished event keeps its
+        full bytes until its retention ends, never a slim one left pending."""
         pipe.zrem(self.key("events", "pending"), event_id_)
         if event is not None:
             pipe.set(self.key("event", event_id_), event.finished().encode(), ex=FINISHED_RETENTION_S)
-        pipe.execute()
 
     def is_pending(self, event_id_: str) -> bool:
         return self.redis.zscore(self.key("events", "pending"), event_id_) is not None

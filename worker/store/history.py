@@ -5,6 +5,7 @@ from __future__ import annotations
 import zlib
 
 import redis as redis_lib
+from redis.client import Pipeline
 
 from worker.store.keys import Keys, server_ms
 
@@ -38,13 +39,19 @@ class FireHistory:
         return stored is not None and (anchor is None or stored == str(anchor))
 
     def record_fire(self, rule_id: str, ticket_id: str, fire_id: str, once: str | None, anchor: str | None) -> None:
-        """Pipelined without a transaction: each write is idempotent, and one lost in a crash only shortens
-        what the loop cap or `once` remembers by that fire (the event is evaluated again, re-recording it).
-        Fires older than the hour are trimmed by one fire in TRIM_EVERY (chosen by its id, so a re-recording
-        trims alike): the count reads only the last hour, and the key expires 2 h after the last fire."""
+        pipe = self.redis.pipeline(transaction=False)
+        self.record_fire_in(pipe, rule_id, ticket_id, fire_id, once, anchor)
+        pipe.execute()
+
+    def record_fire_in(
+        self, pipe: Pipeline, rule_id: str, ticket_id: str, fire_id: str, once: str | None, anchor: str | None
+    ) -> None:
+        """Queued on the caller's pipeline, without a transaction: each write is idempotent, and one lost in a crash
+        only shortens what the loop cap or `once` remembers by that fire (the event is evaluated again,
+        re-recording it). Fires older than the hour are trimmed by one fire in TRIM_EVERY (chosen by its id, so a
+        re-recording trims alike): the count reads only the last hour, and the key expires 2 h after the last fire."""
         now = self._now()
         name = self.key("fires", rule_id, ticket_id)
-        pipe = self.redis.pipeline(transaction=False)
         pipe.zadd(name, {fire_id: now})
         if zlib.crc32(fire_id.encode()) % TRIM_EVERY == 0:
             pipe.zremrangebyscore(name, "-inf", now - HOUR_MS)
@@ -53,7 +60,6 @@ class FireHistory:
             pipe.set(
                 self.key("once", rule_id, ticket_id), ANY_ANCHOR if anchor is None else str(anchor), ex=ONCE_RETENTION_S
             )
-        pipe.execute()
 
     def _now(self) -> int:
         return self.now_ms if self.now_ms is not None else server_ms(self.redis)
