@@ -33,7 +33,9 @@ def intake_for(runtime: Runtime, send_event: SendEvent, send_hint: SendHint) -> 
             if runtime.rules.current().sla_policies
             else None
         )
-        return Absorber(client, runtime.store, send_event, keeper, activity_keeper(runtime, client), source="webhook")
+        return Absorber(
+            client, runtime.store, send_event, keeper, activity_keeper(runtime, client, keeper), source="webhook"
+        )
 
     return Intake(
         runtime.store,
