@@ -198,7 +198,7 @@ def _calls_and_events(org: Org) -> None:
             )
         if number % EVENT_SHARE == 0:
             event = activity_base(org, ticket, "Events", f"Review meeting for #{ticket['ticketNumber']}", start)
-            event.update(duration="1800", status="Completed", category="Meeting", venue="Online")
+            event.update(duration="1800", status="Completed", category="Meeting", completedTime=start)
             event["webUrl"] = org.web_url("Events", event["id"])
             add(org, "events", event)
 

@@ -8,11 +8,12 @@ or createdTime, and embed `include=contacts,tickets,assignee`; call comments pag
 Choices where the spec is silent: calls and events are the seed's (records/catalogue.py: a follow-up call on
 some assigned tickets, a meeting on others), each with id, subject, departmentId, ticketId, contactId, ownerId,
 creatorId, startTime, duration (seconds, as text), status, priority, description, cf, created/modified time and
-webUrl (calls add direction and completedTime, events category and venue); lists run oldest first; viewId is
+webUrl (calls add direction, events category; both completedTime); lists run oldest first; viewId is
 accepted and ignored (no views); embeds are the ticket embeds' summaries, null when unset; an unknown id is 404;
-nothing to show answers 204. One call also shows what the vendor's callResponse requires: statusType (Closed once
-completed, missed or canceled), activityTime (its start, epoch milliseconds), modifiedBy (its creator's card),
-callId, reminder and layoutId null, customFields {}, isTrashed and isSpam false.
+nothing to show answers 204. One call or event also shows what the vendor's callResponse or eventResponse
+requires: statusType (Closed once completed, missed or canceled), activityTime (its start, epoch milliseconds),
+modifiedBy (its creator's card), reminder and layoutId null (and a call's callId), customFields {}, isTrashed and
+isSpam false.
 """
 
 from __future__ import annotations
@@ -77,14 +78,13 @@ def _list(call: Call, kind: str) -> Reply:
     return listing([activity_view(call.org, record, embeds) for record in page(records, query)])
 
 
-def call_view(org: Org, record: Record, embeds: Collection[str]) -> Record:
-    """One call: the activity plus the keys the vendor's callResponse requires (modifiedBy is its creator's card:
-    no call is edited in the sandbox)."""
+def one_view(org: Org, record: Record, embeds: Collection[str]) -> Record:
+    """One call or event: the activity plus the keys the vendor's callResponse and eventResponse require
+    (modifiedBy is its creator's card: no activity is edited in the sandbox)."""
     agent = org.agents.get(record.get("creatorId") or "", {})
     card = {key: agent.get(key) for key in ("id", "firstName", "lastName", "emailId")}
     started = parse_time(record["startTime"])
     return activity_view(org, record, embeds) | {
-        "callId": None,
         "reminder": None,
         "customFields": {},
         "layoutId": None,
@@ -97,7 +97,7 @@ def call_view(org: Org, record: Record, embeds: Collection[str]) -> Record:
 
 
 def get_call(call: Call) -> Reply:
-    return ok(call_view(call.org, _one(call, "calls"), call.query.get("include", ())))
+    return ok(one_view(call.org, _one(call, "calls"), call.query.get("include", ())) | {"callId": None})
 
 
 def list_calls(call: Call) -> Reply:
@@ -105,7 +105,7 @@ def list_calls(call: Call) -> Reply:
 
 
 def get_event(call: Call) -> Reply:
-    return ok(activity_view(call.org, _one(call, "events"), call.query.get("include", ())))
+    return ok(one_view(call.org, _one(call, "events"), call.query.get("include", ())))
 
 
 def list_events(call: Call) -> Reply:
