@@ -112,11 +112,21 @@ def list_events(call: Call) -> Reply:
     return _list(call, "events")
 
 
+def _comment_view(org: Org, comment: Record) -> Record:
+    """A call comment as the vendor's addCallComment has it: no isPublic; the commenter's names; attachments
+    (none in the sandbox), encodedContent and impersonatedUser."""
+    agent = org.agents.get(comment.get("commenterId") or "", {})
+    names = {"firstName": agent.get("firstName"), "lastName": agent.get("lastName")}
+    view = {key: value for key, value in public(comment).items() if key != "isPublic"}
+    view["commenter"] = {**comment["commenter"], **names}
+    return view | {"attachments": [], "encodedContent": None, "impersonatedUser": None}
+
+
 def list_call_comments(call: Call) -> Reply:
     record_id = _one(call, "calls")["id"]
     comments = [c for c in collection(call.org, "callComments").values() if c["_callId"] == record_id]
     comments.sort(key=lambda comment: comment["commentedTime"], reverse=True)
-    return listing([public(comment) for comment in page(comments, call.query)])
+    return listing([_comment_view(call.org, comment) for comment in page(comments, call.query)])
 
 
 INCLUDE = include(*EMBEDS)
