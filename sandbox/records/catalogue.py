@@ -189,7 +189,6 @@ def _calls_and_events(org: Org) -> None:
                     "_callId": call["id"],
                     "content": "Walked the customer through the fix on the phone.",
                     "contentType": "plainText",
-                    "isPublic": False,
                     "commentedTime": start,
                     "modifiedTime": None,
                     "commenterId": call["creatorId"],

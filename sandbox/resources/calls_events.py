@@ -113,11 +113,11 @@ def list_events(call: Call) -> Reply:
 
 
 def _comment_view(org: Org, comment: Record) -> Record:
-    """A call comment as the vendor's addCallComment has it: no isPublic; the commenter's names; attachments
+    """A call comment as the vendor's addCallComment has it (no isPublic): the commenter's names, attachments
     (none in the sandbox), encodedContent and impersonatedUser."""
     agent = org.agents.get(comment.get("commenterId") or "", {})
     names = {"firstName": agent.get("firstName"), "lastName": agent.get("lastName")}
-    view = {key: value for key, value in public(comment).items() if key != "isPublic"}
+    view = public(comment)
     view["commenter"] = {**comment["commenter"], **names}
     return view | {"attachments": [], "encodedContent": None, "impersonatedUser": None}
 
