@@ -43,6 +43,21 @@ TICKET_LIST_FIELDS = (
     "customerResponseTime",
     "webUrl",
 )
+# What the vendor's list item (Ticket.json ticketListViewArray) requires beyond the list example's fields, as the
+# full view derives them (records/vendor_fields.py); lastThread, category, subCategory and relationshipType aside.
+TICKET_LIST_VENDOR_FIELDS = (
+    "accountId",
+    "channelCode",
+    "isArchived",
+    "isSpam",
+    "language",
+    "layoutId",
+    "onholdTime",
+    "responseDueDate",
+    "sentiment",
+    "source",
+    "teamId",
+)
 TICKET_INCLUDES = ("contacts", "products", "assignee", "departments")
 
 
@@ -125,6 +140,26 @@ def ticket_merged_view(org: Org, ticket: Record) -> Record:
     return view
 
 
+def last_thread(org: Org, ticket_id: str) -> Record | None:
+    """The newest thread's channel, direction and kind, as ticket lists and searches show it (null: no thread)."""
+    threads = org.children("threads", ticket_id)
+    if not threads:
+        return None
+    newest = threads[-1]
+    return {
+        "channel": newest.get("channel"),
+        "isDraft": newest.get("status") == "DRAFT",
+        "isForward": bool(newest.get("isForward")),
+        "direction": newest.get("direction"),
+    }
+
+
 def ticket_list_item(org: Org, ticket: Record, include: Collection[str] = ()) -> Record:
-    """A ticket as lists show it: the list example's smaller field set, with the asked embeds."""
-    return _embed(org, ticket, {name: ticket.get(name) for name in TICKET_LIST_FIELDS}, include)
+    """A ticket as lists show it: the list example's smaller field set, then the keys the vendor's list item
+    requires, with the asked embeds."""
+    extras = ticket_extras(org, ticket)
+    item = {name: ticket.get(name) for name in TICKET_LIST_FIELDS}
+    item |= {name: extras[name] for name in TICKET_LIST_VENDOR_FIELDS}
+    item |= {name: ticket.get(name) for name in ("category", "subCategory", "relationshipType")}
+    item["lastThread"] = last_thread(org, ticket["id"])
+    return _embed(org, ticket, item, include)

@@ -62,6 +62,8 @@ ACCOUNT_FIELDS: dict[str, Field] = {
 VENDOR_READ_ONLY = ("isDeleted", "isFollowing", "isTrashed", "layoutDetails", "layoutId", "webUrl", "zohoCRMAccount")
 READ_ONLY = frozenset({"id", "createdTime", "modifiedTime", "owner", *VENDOR_READ_ONLY})
 LIST_FIELDS = ("website", "accountName", "phone", "id", "email")  # the list example's field set
+# What the vendor's list item (accountListArray) requires beyond the list example's fields.
+LIST_VENDOR_FIELDS = ("createdTime", "customerHappiness", "webUrl", "zohoCRMAccount")
 LIST_SORTS = ("accountName", "website", "email", "phone", "createdTime", "modifiedTime")
 
 
@@ -92,7 +94,8 @@ def list_accounts(call: Call) -> Reply:
     accounts = list(call.org.accounts.values())
     if "sortBy" in call.query:
         accounts = sort_records(accounts, *call.query["sortBy"])
-    return listing([{name: account.get(name) for name in LIST_FIELDS} for account in page(accounts, call.query)])
+    views = [account_view(call.org, account) for account in page(accounts, call.query)]
+    return listing([{name: view.get(name) for name in (*LIST_FIELDS, *LIST_VENDOR_FIELDS)} for view in views])
 
 
 def get_account(call: Call) -> Reply:

@@ -100,6 +100,8 @@ LIST_FIELDS = (
     "type",
     "email",
 )
+# What the vendor's list item (contactListViewArray) requires beyond the list example's fields.
+LIST_VENDOR_FIELDS = ("mobile", "createdTime", "accountCount", "isAnonymous", "isEndUser", "isSpam", "webUrl")
 LIST_SORTS = ("firstName", "lastName", "phone", "email", "account", "createdTime", "modifiedTime")
 
 
@@ -135,6 +137,12 @@ def _read(org: Org) -> Callable[[Record, str], Any]:
     return read
 
 
+def _list_item(org: Org, contact: Record) -> Record:
+    """A contact as the list shows it: the list example's fields, then the vendor's required ones."""
+    view = contact_view(org, contact)
+    return {name: view.get(name) for name in (*LIST_FIELDS, *LIST_VENDOR_FIELDS)}
+
+
 def list_contacts(call: Call) -> Reply:
     contacts = list(call.org.contacts.values())
     if "sortBy" in call.query:
@@ -142,10 +150,7 @@ def list_contacts(call: Call) -> Reply:
         contacts = sort_records(contacts, field_name, descending, get=_read(call.org))
     embeds = call.query.get("include", ())
     return listing(
-        [
-            _embedded(call.org, contact, {name: contact.get(name) for name in LIST_FIELDS}, embeds)
-            for contact in page(contacts, call.query)
-        ]
+        [_embedded(call.org, contact, _list_item(call.org, contact), embeds) for contact in page(contacts, call.query)]
     )
 
 
@@ -175,7 +180,7 @@ def update_contact(call: Call) -> Reply:
 
 def list_contact_tickets(call: Call) -> Reply:
     contact = find(call.org, "contacts", call.path["contact_id"])
-    return customer_tickets(call, {contact["id"]})
+    return customer_tickets(call, {contact["id"]}, undeclared=("category", "subCategory", "layoutId"))
 
 
 ATTACHMENTS = Attachments(parent="contacts", store="contact_attachments")

@@ -118,6 +118,8 @@ def _item(org: Org, contract: Record, query: dict[str, Any]) -> Record:
     names = query.get("fields") or LIST_FIELDS
     item = {name: contract.get(name) for name in names}
     item["id"] = contract["id"]
+    if "fields" not in query:  # the vendor's list item requires it; `fields` names all an item shows
+        item["contractStatus"] = contract_status(contract, org.now().date())
     for value in query.get("include", ()):
         key, id_field, summary = EMBEDS[value]
         item[key] = summary(org, contract.get(id_field))

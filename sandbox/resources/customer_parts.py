@@ -5,8 +5,8 @@ Choices where the seed is silent (the vendor's spec and the tickets helper's con
   no field at all are refused with 422 INVALID_DATA, like tickets.
 - An attachment create answers 200 (the vendor's spec), a delete 204 with no body (as ticket attachments do).
 - A customer's tickets are read live (not from the lagged search index), oldest first; spam is hidden as on
-  GET /tickets. Each carries `lastThread` (the seed's example): the newest thread's channel, direction,
-  isDraft and isForward, or null.
+  GET /tickets. Each carries `lastThread` (the seed's example; every ticket list does): the newest thread's
+  channel, direction, isDraft and isForward, or null.
 """
 
 from __future__ import annotations
@@ -122,19 +122,6 @@ def account_summary(org: Org, account_id: str | None) -> Record | None:
 
 
 # tickets ------------------------------------------------------------------------------------------
-def last_thread(org: Org, ticket_id: str) -> Record | None:
-    threads = org.children("threads", ticket_id)
-    if not threads:
-        return None
-    newest = threads[-1]
-    return {
-        "channel": newest.get("channel"),
-        "isDraft": newest.get("status") == "DRAFT",
-        "isForward": bool(newest.get("isForward")),
-        "direction": newest.get("direction"),
-    }
-
-
 def customer_ticket_params(*includes: str) -> dict[str, Any]:
     return {
         **PAGING,
@@ -146,8 +133,9 @@ def customer_ticket_params(*includes: str) -> dict[str, Any]:
     }
 
 
-def customer_tickets(call: Call, contact_ids: Collection[str]) -> Reply:
-    """The tickets raised by these contacts, as lists show tickets, plus lastThread."""
+def customer_tickets(call: Call, contact_ids: Collection[str], undeclared: Collection[str] = ()) -> Reply:
+    """The tickets raised by these contacts, as lists show tickets less the `undeclared` keys (those the vendor's
+    list item for this operation does not declare)."""
     org, query = call.org, call.query
     spam = query.get("isSpam", False)  # the spam tickets instead, when asked
     tickets = [t for t in org.tickets.values() if t.get("contactId") in contact_ids and bool(t.get("_spam")) == spam]
@@ -158,12 +146,8 @@ def customer_tickets(call: Call, contact_ids: Collection[str]) -> Reply:
     field_name, descending = query.get("sortBy", ("createdTime", False))
     tickets = sort_records(tickets, field_name, descending)
     embeds = query.get("include", ())
-    return listing(
-        [
-            {**ticket_list_item(org, ticket, embeds), "lastThread": last_thread(org, ticket["id"])}
-            for ticket in page(tickets, query)
-        ]
-    )
+    items = [ticket_list_item(org, ticket, embeds) for ticket in page(tickets, query)]
+    return listing([{key: value for key, value in item.items() if key not in undeclared} for item in items])
 
 
 # attachments --------------------------------------------------------------------------------------

@@ -4,15 +4,17 @@
 assignee, accountId, lastThread, isOverDue; /contacts/search the contact with its account; /accounts/search the
 account; /tasks/search the task with its ticket, assignee (its owner) and department. /search (all modules)
 shows smaller items, each with "module", as its example does: a ticket's number is `number` there.
-Fields the sandbox does not track show null: `responseDueDate` (no SLA timers), `modifiedBy` unless recorded.
+Fields the sandbox does not track show null: `responseDueDate` (no SLA timers), `modifiedBy` unless recorded,
+`isRead` (no per-agent read state); a ticket search result also carries the keys the vendor's search item
+requires (cf, isSpam, layoutId, product, team...), and `childTicketCount` "0" (no ticket has children).
 """
 
 from __future__ import annotations
 
 from sandbox.clock import parse_time
-from sandbox.embed import ticket_view
+from sandbox.embed import last_thread, product_summary, ticket_view
 from sandbox.records import full_name
-from sandbox.resources.customer_parts import last_thread
+from sandbox.records.vendor_fields import account_extras, contact_extras, task_extras, ticket_extras
 from sandbox.state import Org, Record, public
 
 # The /tickets/search example's field set, less the embeds and derived fields added below.
@@ -43,7 +45,35 @@ TICKET_FIELDS = (
     "category",
     "status",
 )
-CONTACT_HIDDEN = ("zohoCRMContact", "customerHappiness", "isDeleted")  # not in the /contacts/search example
+# What the vendor's search item (Search.json searchTicketsResponse) requires beyond the example's fields, as the
+# full ticket view derives them (records/vendor_fields.py).
+TICKET_VENDOR_FIELDS = (
+    "cf",
+    "createdBy",
+    "entitySkills",
+    "isArchived",
+    "isEscalated",
+    "isSpam",
+    "language",
+    "layoutId",
+    "onholdTime",
+    "secondaryContacts",
+    "sharedDepartments",
+    "slaId",
+    "teamId",
+)
+# The keys of the vendor's contact and account search items (owner and account aside): the seed's examples' and more.
+CONTACT_KEYS = (
+    *("accountId", "cf", "city", "country", "createdTime", "customFields", "customerHappiness", "description"),
+    *("email", "facebook", "firstName", "id", "isEndUser", "lastName", "layoutId", "mobile", "modifiedTime"),
+    *("ownerId", "phone", "photoURL", "secondaryEmail", "state", "street", "title", "twitter", "type", "webUrl"),
+    *("zip", "zohoCRMContact"),
+)
+ACCOUNT_KEYS = (
+    *("accountName", "annualrevenue", "cf", "city", "code", "country", "createdTime", "customFields"),
+    *("description", "email", "fax", "id", "industry", "layoutId", "modifiedTime", "ownerId", "phone", "state"),
+    *("street", "webUrl", "website"),
+)
 GLOBAL_TICKET_FIELDS = (
     "customerResponseTime",
     "productId",
@@ -115,7 +145,9 @@ def department_card(org: Org, department_id: str | None) -> Record | None:
 
 def account_card(org: Org, account_id: str | None) -> Record | None:
     account = org.accounts.get(account_id or "")
-    return None if account is None else {"accountName": account.get("accountName"), "id": account["id"]}
+    if account is None:
+        return None
+    return {"accountName": account.get("accountName"), "id": account["id"], "website": account.get("website")}
 
 
 def contact_account_id(org: Org, contact_id: str | None) -> str | None:
@@ -144,6 +176,7 @@ def ticket_item(org: Org, snapshot: Record) -> Record:
             "id": contact["id"],
             "email": contact.get("email"),
             "account": account_card(org, contact.get("accountId")),
+            **{name: contact.get(name) for name in ("mobile", "phone", "type")},  # the vendor's search item's
         }
     )
     item.update(
@@ -155,6 +188,10 @@ def ticket_item(org: Org, snapshot: Record) -> Record:
         department=department_card(org, snapshot.get("departmentId")),
         assignee=agent_card(org, snapshot.get("assigneeId")),
     )
+    extras = ticket_extras(org, snapshot)
+    item.update({name: extras[name] for name in TICKET_VENDOR_FIELDS})
+    item.update(statusType=view.get("statusType"), webUrl=view.get("webUrl"), childTicketCount="0", isRead=None)
+    item.update(product=product_summary(org, snapshot.get("productId")), team=None)  # no ticket has a team
     return item
 
 
@@ -177,25 +214,58 @@ def task_ticket(org: Org, ticket_id: str | None) -> Record | None:
     }
 
 
+def search_contact_card(org: Org, contact_id: str | None) -> Record | None:
+    """A contact inside a /tasks/search result (the vendor's searchTasksResponse)."""
+    contact = org.contacts.get(contact_id or "")
+    if contact is None:
+        return None
+    names = ("accountId", "email", "firstName", "id", "lastName", "mobile", "phone")
+    return {**{name: contact.get(name) for name in names}, "isSpam": False, "secId": None}
+
+
+def search_ticket_card(org: Org, ticket_id: str | None) -> Record | None:
+    """A task's ticket in /tasks/search (the seed's example shows none; the vendor's search item this card)."""
+    ticket = org.tickets.get(ticket_id or "")
+    if ticket is None:
+        return None
+    names = ("channel", "closedTime", "createdTime", "dueDate", "id", "phone", "status", "subject", "ticketNumber")
+    return {
+        **{name: ticket.get(name) for name in names},
+        "assignee": agent_card(org, ticket.get("assigneeId")),
+        "contact": search_contact_card(org, ticket.get("contactId")),
+        "isArchived": False,
+        "isSpam": bool(ticket.get("_spam")),
+        "secId": None,
+        "team": None,
+        "teamId": None,
+    }
+
+
 def task_item(org: Org, task: Record) -> Record:
+    extras = task_extras(org, task)
     return {
         **public(task),
-        "ticket": task_ticket(org, task.get("ticketId")),
+        **{name: extras[name] for name in ("cf", "contactId", "layoutId", "modifiedBy", "reminder", "statusType")},
+        "webUrl": extras["webUrl"],
+        "activityType": "Tasks",
+        "contact": search_contact_card(org, extras["contactId"]),
+        "ticket": search_ticket_card(org, task.get("ticketId")),
         "assignee": agent_card(org, task.get("ownerId")),
         "department": department_card(org, task.get("departmentId")),
     }
 
 
 def contact_item(org: Org, contact: Record) -> Record:
-    item = {name: value for name, value in public(contact).items() if name not in CONTACT_HIDDEN}
+    view = {**contact_extras(org, contact), **public(contact)}
+    item = {name: view.get(name) for name in CONTACT_KEYS}
     item["account"] = account_card(org, contact.get("accountId"))
+    item["owner"] = agent_card(org, contact.get("ownerId"))
     return item
 
 
-def account_item(_: Org, account: Record) -> Record:
-    item = public(account)
-    item.pop("associatedSLAIds", None)
-    return item
+def account_item(org: Org, account: Record) -> Record:
+    view = {**account_extras(org, account), **public(account)}
+    return {**{name: view.get(name) for name in ACCOUNT_KEYS}, "owner": agent_card(org, account.get("ownerId"))}
 
 
 # /search (every module) ---------------------------------------------------------------------------

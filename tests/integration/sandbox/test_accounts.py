@@ -17,7 +17,7 @@ from tests.integration.sandbox.people_support import (
     OWNER_KEYS,
     invalid_fields,
 )
-from tests.integration.sandbox.vendor_keys import ACCOUNT_VENDOR_KEYS
+from tests.integration.sandbox.vendor_keys import ACCOUNT_LIST_VENDOR_KEYS, ACCOUNT_VENDOR_KEYS, TICKET_LIST_VENDOR_KEYS
 
 TICKETS_PER_ORG = 30  # seeded per org in this module's sandbox (conftest.py)
 
@@ -54,7 +54,7 @@ def test_list_replays_the_seed_example_with_paging_and_sorting(client, accounts)
     default = client.get("/accounts")
     assert default.status_code == 200
     assert [item["id"] for item in default.json()["data"]] == [item["id"] for item in accounts[:10]]
-    assert all(set(item) == ACCOUNT_LIST_KEYS for item in default.json()["data"])
+    assert all(set(item) == ACCOUNT_LIST_KEYS | ACCOUNT_LIST_VENDOR_KEYS for item in default.json()["data"])
     page = client.get("/accounts", params={"from": 3, "limit": 2}).json()["data"]
     assert [item["id"] for item in page] == [item["id"] for item in accounts[3:5]]
     by_name = client.get("/accounts", params={"sortBy": "accountName", "limit": 100}).json()["data"]
@@ -123,10 +123,12 @@ def test_tickets_are_the_tickets_of_its_contacts(client, accounts):
     bare = client.get(f"/accounts/{zylker}/tickets")
     answer = client.get(f"/accounts/{zylker}/tickets", params={"limit": 100, "include": "contacts"})
     # then exactly its contacts' tickets, with the example's fields and the asked embed
-    assert bare.status_code == 200 and all(set(t) == CUSTOMER_TICKET_KEYS for t in bare.json()["data"])
+    assert bare.status_code == 200 and all(
+        set(t) == CUSTOMER_TICKET_KEYS | TICKET_LIST_VENDOR_KEYS for t in bare.json()["data"]
+    )
     assert answer.status_code == 200
     assert [t["id"] for t in answer.json()["data"]] == [t["id"] for t in expected]
-    assert all(set(t) == CUSTOMER_TICKET_KEYS | {"contact"} for t in answer.json()["data"])
+    assert all(set(t) == CUSTOMER_TICKET_KEYS | TICKET_LIST_VENDOR_KEYS | {"contact"} for t in answer.json()["data"])
 
 
 def test_moving_a_contact_moves_its_tickets(client, accounts):

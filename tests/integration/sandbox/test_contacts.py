@@ -17,7 +17,12 @@ from tests.integration.sandbox.people_support import (
     OWNER_KEYS,
     invalid_fields,
 )
-from tests.integration.sandbox.vendor_keys import ACCOUNT_VENDOR_KEYS, CONTACT_VENDOR_KEYS
+from tests.integration.sandbox.vendor_keys import (
+    ACCOUNT_VENDOR_KEYS,
+    CONTACT_LIST_VENDOR_KEYS,
+    CONTACT_TICKET_VENDOR_KEYS,
+    CONTACT_VENDOR_KEYS,
+)
 
 TICKETS_PER_ORG = 30  # seeded per org in this module's sandbox (conftest.py)
 
@@ -70,14 +75,14 @@ def test_list_replays_the_seed_example_with_paging_sorting_and_include(client, c
     # then ten contacts with the example's fields, in creation order
     assert default.status_code == 200
     assert [item["id"] for item in default.json()["data"]] == [item["id"] for item in contacts[:10]]
-    assert all(set(item) == CONTACT_LIST_KEYS for item in default.json()["data"])
+    assert all(set(item) == CONTACT_LIST_KEYS | CONTACT_LIST_VENDOR_KEYS for item in default.json()["data"])
     second = client.get("/contacts", params={"from": 10, "limit": 5}).json()["data"]
     assert [item["id"] for item in second] == [item["id"] for item in contacts[10:15]]
     by_name = client.get("/contacts", params={"sortBy": "-lastName", "limit": 100}).json()["data"]
     names = [item["lastName"].lower() for item in by_name]
     assert names == sorted(names, reverse=True)
     embedded = client.get("/contacts", params={"include": "accounts", "limit": 3}).json()["data"]
-    assert all(set(item) == CONTACT_LIST_KEYS | {"account"} for item in embedded)
+    assert all(set(item) == CONTACT_LIST_KEYS | CONTACT_LIST_VENDOR_KEYS | {"account"} for item in embedded)
 
 
 def test_list_refuses_bad_parameters(client):
@@ -206,7 +211,7 @@ def test_tickets_replay_the_seed_example(client):
     assert answer.status_code == 200
     data = answer.json()["data"]
     assert [t["id"] for t in data] == [t["id"] for t in sorted(mine, key=lambda t: t["createdTime"])][:10]
-    assert all(set(t) == CUSTOMER_TICKET_KEYS for t in data)
+    assert all(set(t) == CUSTOMER_TICKET_KEYS | CONTACT_TICKET_VENDOR_KEYS for t in data)
     assert all(
         set(t["lastThread"]) == {"channel", "isDraft", "isForward", "direction"} for t in data if t["lastThread"]
     )

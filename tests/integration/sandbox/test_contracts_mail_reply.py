@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from tests.integration.sandbox.helpers import api, ids, scoped_token
+from tests.integration.sandbox.vendor_keys import CONTRACT_LIST_VENDOR_KEYS
 
 TICKETS_PER_ORG = 5  # seeded per org in this module's sandbox (conftest.py)
 
@@ -75,7 +76,9 @@ def test_get_contract_replays_the_seed_example(client, contracts):
 
 
 def test_list_contracts_replays_the_seed_example(client, contracts):
-    assert len(contracts) == 3 and all(set(item) == CONTRACT_LIST_KEYS for item in contracts)
+    assert len(contracts) == 3 and all(
+        set(item) == CONTRACT_LIST_KEYS | CONTRACT_LIST_VENDOR_KEYS for item in contracts
+    )
     names = [
         item["contractName"] for item in client.get("/contracts", params={"sortBy": "-contractName"}).json()["data"]
     ]
@@ -97,7 +100,7 @@ def test_list_contracts_filters_embeds_and_fields(client, contracts):
     ]
     assert len(ids(client.get("/contracts", params={"contractName": "premium*"}))) == 3
     embedded = client.get("/contracts", params={"include": "accounts,owner,departments", "limit": 1}).json()["data"][0]
-    assert set(embedded) == CONTRACT_LIST_KEYS | {"account", "owner", "department"}
+    assert set(embedded) == CONTRACT_LIST_KEYS | CONTRACT_LIST_VENDOR_KEYS | {"account", "owner", "department"}
     assert set(embedded["account"]) == {"website", "accountName", "id"}
     assert set(embedded["owner"]) == {"photoURL", "name", "id"}
     narrow = client.get("/contracts", params={"fields": "contractName,contractNumber", "limit": 1}).json()["data"][0]

@@ -143,6 +143,24 @@ def seeded_paths(client: httpx.Client) -> dict[str, str]:
         "GET /calls/{id}/comments": f"/calls/{first_id(client, '/calls')}/comments",
         "GET /events/{id}": f"/events/{first_id(client, '/events')}",
         "GET /tasks": "/tasks",
+        **list_paths(client),
+    }
+
+
+def list_paths(client: httpx.Client) -> dict[str, str]:
+    """The requests of the seed's lists and searches."""
+    contact, account = first_id(client, "/contacts"), first_id(client, "/accounts")
+    return {
+        "GET /tickets": "/tickets?limit=50",
+        "GET /contacts": "/contacts",
+        "GET /accounts": "/accounts",
+        "GET /contracts": "/contracts",
+        "GET /contacts/{id}/tickets": f"/contacts/{contact}/tickets",
+        "GET /accounts/{id}/tickets": f"/accounts/{account}/tickets",
+        "GET /tickets/search": "/tickets/search?status=Open",
+        "GET /contacts/search": "/contacts/search?_all=*",
+        "GET /accounts/search": "/accounts/search?accountName=*",
+        "GET /tasks/search": "/tasks/search?subject=*",
     }
 
 

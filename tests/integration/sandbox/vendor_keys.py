@@ -85,3 +85,23 @@ TASK_VENDOR_KEYS = {
     "statusType",
     "webUrl",
 }
+# Lists and searches: the keys their vendor item schemas require beyond the seed's examples' field sets.
+TICKET_LIST_VENDOR_KEYS = {
+    *("accountId", "channelCode", "isArchived", "isSpam", "language", "layoutId", "onholdTime"),
+    *("responseDueDate", "sentiment", "source", "teamId", "category", "subCategory", "relationshipType"),
+    "lastThread",
+}
+CONTACT_TICKET_VENDOR_KEYS = TICKET_LIST_VENDOR_KEYS - {"category", "subCategory", "layoutId"}
+CONTACT_LIST_VENDOR_KEYS = {"mobile", "createdTime", "accountCount", "isAnonymous", "isEndUser", "isSpam", "webUrl"}
+ACCOUNT_LIST_VENDOR_KEYS = {"createdTime", "customerHappiness", "webUrl", "zohoCRMAccount"}
+CONTRACT_LIST_VENDOR_KEYS = {"contractStatus"}
+TICKET_SEARCH_VENDOR_KEYS = {
+    *("cf", "createdBy", "entitySkills", "isArchived", "isEscalated", "isSpam", "language", "layoutId"),
+    *("onholdTime", "secondaryContacts", "sharedDepartments", "slaId", "teamId", "statusType", "webUrl"),
+    *("childTicketCount", "isRead", "product", "team"),
+}
+CONTACT_SEARCH_VENDOR_KEYS = {"cf", "customerHappiness", "isEndUser", "layoutId", "owner", "webUrl", "zohoCRMContact"}
+ACCOUNT_SEARCH_VENDOR_KEYS = {"cf", "layoutId", "owner", "webUrl"}
+TASK_SEARCH_VENDOR_KEYS = {
+    *("activityType", "cf", "contact", "contactId", "layoutId", "modifiedBy", "reminder", "statusType", "webUrl"),
+}
