@@ -33,6 +33,13 @@ from sandbox.state import Org, Record, public
 CALL_SCOPES = ("Desk.calls.READ", "Desk.activities.calls.READ")
 EVENT_SCOPES = ("Desk.events.READ", "Desk.activities.events.READ")
 CLOSED_STATUSES = frozenset({"Completed", "Missed", "Canceled"})
+# What a call list item shows (the vendor's getCallsListResponse, callListViewJson): one call's keys less cf,
+# customFields, description, duration and reminder, plus isCommented; the embeds come on top.
+CALL_LIST_KEYS = (
+    *("activityTime", "callId", "completedTime", "contactId", "createdTime", "creatorId", "departmentId"),
+    *("direction", "id", "isCommented", "isSpam", "isTrashed", "layoutId", "modifiedBy", "modifiedTime"),
+    *("ownerId", "priority", "startTime", "status", "statusType", "subject", "ticketId", "webUrl"),
+)
 
 
 def _one(call: Call, kind: str) -> Record:
@@ -62,7 +69,8 @@ def activity_view(org: Org, record: Record, embeds: Collection[str]) -> Record:
     return view
 
 
-def _list(call: Call, kind: str) -> Reply:
+def _listed(call: Call, kind: str) -> list[Record]:
+    """The page of calls or events the query asks for."""
     query = call.query
     records = list(collection(call.org, kind).values())
     departments = {query["departmentId"]} if "departmentId" in query else set(query.get("departmentIds", ()))
@@ -74,8 +82,7 @@ def _list(call: Call, kind: str) -> Reply:
         records = [r for r in records if (r.get("status") == "Completed") == query["isCompleted"]]
     if "sortBy" in query:
         records = sort_records(records, *query["sortBy"])
-    embeds = query.get("include", ())
-    return listing([activity_view(call.org, record, embeds) for record in page(records, query)])
+    return page(records, query)
 
 
 def one_view(org: Org, record: Record, embeds: Collection[str]) -> Record:
@@ -101,7 +108,14 @@ def get_call(call: Call) -> Reply:
 
 
 def list_calls(call: Call) -> Reply:
-    return _list(call, "calls")
+    org, embeds = call.org, call.query.get("include", ())
+    commented = {comment["_callId"] for comment in collection(org, "callComments").values()}
+    keys = (*CALL_LIST_KEYS, *(EMBEDS[name][0] for name in embeds))
+    items = []
+    for record in _listed(call, "calls"):
+        view = one_view(org, record, embeds) | {"callId": None, "isCommented": record["id"] in commented}
+        items.append({key: view.get(key) for key in keys})
+    return listing(items)
 
 
 def get_event(call: Call) -> Reply:
@@ -109,7 +123,8 @@ def get_event(call: Call) -> Reply:
 
 
 def list_events(call: Call) -> Reply:
-    return _list(call, "events")
+    embeds = call.query.get("include", ())
+    return listing([activity_view(call.org, record, embeds) for record in _listed(call, "events")])
 
 
 def _comment_view(org: Org, comment: Record) -> Record:

@@ -31,7 +31,7 @@ LIST_KEYS = {  # a list endpoint -> keys every item has
     "/channels": {"code", "name", "type", "acceptsReplies", "replyConfig", "departmentId", "photoURL"},
     "/products": {"id", "productName", "productCode", "unitPrice", "departmentIds"},
     "/articles": {"id", "title", "status", "permission", "categoryId", "authorId", "webUrl", "viewCount"},
-    "/calls": {"id", "subject", "ticketId", "departmentId", "startTime", "duration", "status", "direction"},
+    "/calls": {"id", "subject", "ticketId", "departmentId", "startTime", "status", "direction"},  # no duration
     "/events": {"id", "subject", "ticketId", "departmentId", "startTime", "duration", "status", "category"},
     "/users": {"id", "name", "photoUrl", "emailAddress", "userType", "status", "lastAccessedTime", "label"},
     "/organizationModules": {"id", "apiName", "displayLabel", "singularLabel", "pluralLabel", "isCustomModule"},

@@ -140,6 +140,7 @@ def seeded_paths(client: httpx.Client) -> dict[str, str]:
         "GET /agents": "/agents",
         "GET /mailReplyAddress": "/mailReplyAddress",
         "GET /calls/{id}": f"/calls/{first_id(client, '/calls')}",
+        "GET /calls": "/calls",
         "GET /calls/{id}/comments": f"/calls/{first_id(client, '/calls')}/comments",
         "GET /events/{id}": f"/events/{first_id(client, '/events')}",
         "GET /tasks": "/tasks",
