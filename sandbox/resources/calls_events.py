@@ -13,7 +13,8 @@ accepted and ignored (no views); embeds are the ticket embeds' summaries, null w
 nothing to show answers 204. One call or event also shows what the vendor's callResponse or eventResponse
 requires: statusType (Closed once completed, missed or canceled), activityTime (its start, epoch milliseconds),
 modifiedBy (its creator's card), reminder and layoutId null (and a call's callId), customFields {}, isTrashed and
-isSpam false.
+isSpam false. A list item is that view less cf, customFields, description, duration and reminder (the vendor's list
+item schemas declare none), plus isCommented.
 """
 
 from __future__ import annotations
@@ -33,13 +34,15 @@ from sandbox.state import Org, Record, public
 CALL_SCOPES = ("Desk.calls.READ", "Desk.activities.calls.READ")
 EVENT_SCOPES = ("Desk.events.READ", "Desk.activities.events.READ")
 CLOSED_STATUSES = frozenset({"Completed", "Missed", "Canceled"})
-# What a call list item shows (the vendor's getCallsListResponse, callListViewJson): one call's keys less cf,
-# customFields, description, duration and reminder, plus isCommented; the embeds come on top.
-CALL_LIST_KEYS = (
-    *("activityTime", "callId", "completedTime", "contactId", "createdTime", "creatorId", "departmentId"),
-    *("direction", "id", "isCommented", "isSpam", "isTrashed", "layoutId", "modifiedBy", "modifiedTime"),
-    *("ownerId", "priority", "startTime", "status", "statusType", "subject", "ticketId", "webUrl"),
+# What a list item shows (the vendor's getCallsListResponse / getEventsListResponse: callListViewJson,
+# eventListViewJson): one call's or event's keys less cf, customFields, description, duration and reminder, plus
+# isCommented; the embeds come on top.
+LIST_KEYS = (
+    *("activityTime", "completedTime", "contactId", "createdTime", "creatorId", "departmentId", "id"),
+    *("isCommented", "isSpam", "isTrashed", "layoutId", "modifiedBy", "modifiedTime", "ownerId", "priority"),
+    *("startTime", "status", "statusType", "subject", "ticketId", "webUrl"),
 )
+KIND_LIST_KEYS = {"calls": ("callId", "direction"), "events": ("category",)}
 
 
 def _one(call: Call, kind: str) -> Record:
@@ -107,15 +110,20 @@ def get_call(call: Call) -> Reply:
     return ok(one_view(call.org, _one(call, "calls"), call.query.get("include", ())) | {"callId": None})
 
 
-def list_calls(call: Call) -> Reply:
+def _list(call: Call, kind: str) -> Reply:
     org, embeds = call.org, call.query.get("include", ())
-    commented = {comment["_callId"] for comment in collection(org, "callComments").values()}
-    keys = (*CALL_LIST_KEYS, *(EMBEDS[name][0] for name in embeds))
+    comments = collection(org, "callComments").values() if kind == "calls" else ()  # events have none here
+    commented = {comment["_callId"] for comment in comments}
+    keys = (*LIST_KEYS, *KIND_LIST_KEYS[kind], *(EMBEDS[name][0] for name in embeds))
     items = []
-    for record in _listed(call, "calls"):
+    for record in _listed(call, kind):
         view = one_view(org, record, embeds) | {"callId": None, "isCommented": record["id"] in commented}
         items.append({key: view.get(key) for key in keys})
     return listing(items)
+
+
+def list_calls(call: Call) -> Reply:
+    return _list(call, "calls")
 
 
 def get_event(call: Call) -> Reply:
@@ -123,8 +131,7 @@ def get_event(call: Call) -> Reply:
 
 
 def list_events(call: Call) -> Reply:
-    embeds = call.query.get("include", ())
-    return listing([activity_view(call.org, record, embeds) for record in _listed(call, "events")])
+    return _list(call, "events")
 
 
 def _comment_view(org: Org, comment: Record) -> Record:

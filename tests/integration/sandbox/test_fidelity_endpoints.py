@@ -32,7 +32,7 @@ LIST_KEYS = {  # a list endpoint -> keys every item has
     "/products": {"id", "productName", "productCode", "unitPrice", "departmentIds"},
     "/articles": {"id", "title", "status", "permission", "categoryId", "authorId", "webUrl", "viewCount"},
     "/calls": {"id", "subject", "ticketId", "departmentId", "startTime", "status", "direction"},  # no duration
-    "/events": {"id", "subject", "ticketId", "departmentId", "startTime", "duration", "status", "category"},
+    "/events": {"id", "subject", "ticketId", "departmentId", "startTime", "status", "category"},  # no duration
     "/users": {"id", "name", "photoUrl", "emailAddress", "userType", "status", "lastAccessedTime", "label"},
     "/organizationModules": {"id", "apiName", "displayLabel", "singularLabel", "pluralLabel", "isCustomModule"},
     "/accessibleOrganizations": {"id", "companyName", "portalName", "edition", "currencyCode", "isSandboxPortal"},

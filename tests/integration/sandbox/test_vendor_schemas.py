@@ -143,6 +143,7 @@ def seeded_paths(client: httpx.Client) -> dict[str, str]:
         "GET /calls": "/calls",
         "GET /calls/{id}/comments": f"/calls/{first_id(client, '/calls')}/comments",
         "GET /events/{id}": f"/events/{first_id(client, '/events')}",
+        "GET /events": "/events",
         "GET /tasks": "/tasks",
         **list_paths(client),
     }
