@@ -1,11 +1,13 @@
 """Idle dramatiq consumers that wake when a message is enqueued, instead of polling their queue on a timer.
 
-dramatiq's Redis consumer sleeps between empty fetches, up to the worker's idle timeout (1 s here), so every
-hop of the pipeline (evaluate, act) waited up to that long on an idle worker, and a shorter timeout multiplies
-the idle Redis commands. Here an idle consumer blocks on a per-queue wake list (`BLPOP`, up to the same
-timeout) and every enqueue pushes a token to it: one Redis command per message, an idle wait that ends as soon
-as there is work, and no more idle commands than before. Tokens are capped, so a busy queue's list stays small;
-a spare token costs one empty fetch.
+dramatiq's Redis consumer sleeps between empty fetches, backing off up to the worker's idle timeout (1 s here), so
+every hop of the pipeline (evaluate, act) waited up to that long on a worker that had been idle, and a shorter
+timeout multiplies the idle Redis commands. Here a consumer backs off as dramatiq's does for a few short rounds
+(under load, messages gather between fetches and are taken in batches), then blocks on a per-queue wake list
+(`BLPOP`, up to the same idle timeout), and every enqueue leaves a token there: an idle wait ends as soon as there
+is work, and idle costs no more commands than before. One token is enough: a consumer always fetches before it
+blocks, so a token only has to say "something came after your last fetch"; a blocked consumer is handed the token
+directly by Redis.
 """
 
 from __future__ import annotations
@@ -16,15 +18,16 @@ from typing import Any
 import dramatiq
 import redis
 from dramatiq.brokers.redis import RedisBroker, _RedisConsumer
+from dramatiq.common import compute_backoff
 from dramatiq.errors import ConnectionClosed
 
-WAKE_TOKENS_KEPT = 64
-BUSY_PAUSE_S = 0.05
+SHORT_ROUNDS = 5  # empty rounds slept as dramatiq does (about 5, 10, 20, 40, 80 ms) before blocking
 
-# Push one token and keep at most ARGV[1] of them: atomic, one command per enqueue.
-PUSH_TOKEN = """
-redis.call('LPUSH', KEYS[1], '1')
-redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[1]) - 1)
+# Leave one token unless one is waiting already (a blocked consumer is served by the LPUSH itself).
+LEAVE_TOKEN = """
+if redis.call('LLEN', KEYS[1]) == 0 then
+  redis.call('LPUSH', KEYS[1], '1')
+end
 return 1
 """
 
@@ -34,7 +37,7 @@ class WakingRedisBroker(RedisBroker):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._push_token = self.client.register_script(PUSH_TOKEN)
+        self._leave_token = self.client.register_script(LEAVE_TOKEN)
 
     @property
     def consumer_class(self) -> type[_RedisConsumer]:
@@ -47,27 +50,31 @@ class WakingRedisBroker(RedisBroker):
         queue_name = message.queue_name
         enqueued = super().enqueue(message, delay=delay)
         if delay is None:  # a delayed message is moved to its queue by a worker, through this method again
-            self._push_token(keys=[self.wake_key(queue_name)], args=[WAKE_TOKENS_KEPT])
+            self._leave_token(keys=[self.wake_key(queue_name)])
         return enqueued
 
 
 class WakeOnEnqueueConsumer(_RedisConsumer):
-    """Fetches as dramatiq's consumer does, but waits for a wake token instead of sleeping when the queue is empty."""
+    """Fetches as dramatiq's consumer does; once its queue has stayed empty a few rounds, waits for a wake token."""
 
     def __init__(self, broker: WakingRedisBroker, queue_name: str, prefetch: int, timeout: int) -> None:
         super().__init__(broker, queue_name, prefetch, 1)  # the parent's own sleep: at most 1 ms
-        self.idle_wait_s = timeout / 1000
+        self.idle_timeout_ms = timeout
         self.wake_key = broker.wake_key(queue_name)
+        self.empty_rounds = 0  # rounds in a row without a message (the parent's count restarts at every message)
 
     def __next__(self) -> dramatiq.MessageProxy | None:
         message: dramatiq.MessageProxy | None = super().__next__()
         if message is not None:
+            self.empty_rounds = 0
             return message
-        if self.outstanding_message_count >= self.prefetch:
-            time.sleep(min(self.idle_wait_s, BUSY_PAUSE_S))  # full: nothing was fetched, only acks to wait for
+        full = self.outstanding_message_count >= self.prefetch  # nothing was fetched: acks will free room
+        self.empty_rounds, backoff_ms = compute_backoff(self.empty_rounds, max_backoff=self.idle_timeout_ms)
+        if full or self.empty_rounds <= SHORT_ROUNDS:
+            time.sleep(backoff_ms / 1000)
             return None
         try:
-            self.broker.client.blpop([self.wake_key], timeout=self.idle_wait_s)
+            self.broker.client.blpop([self.wake_key], timeout=self.idle_timeout_ms / 1000)
         except redis.ConnectionError as error:
             raise ConnectionClosed(error) from None
         return None
