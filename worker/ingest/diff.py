@@ -68,15 +68,17 @@ def compact(ticket: Mapping[str, Any]) -> dict[str, Any]:
 
 def field_changes(previous: dict[str, Any], current: dict[str, Any]) -> Changes:
     """Top-level fields and each custom field (as customFields.<name>) whose value differs; against a compact
-    snapshot, only the fields it kept."""
+    snapshot, only the fields it kept. A field (or an embedded card's key) that only one of the two has is a
+    difference of shape, not a change: a search item, a ticket read and a list item show different field sets,
+    and the Desk shows every field it has, null ones included."""
     partial = bool(previous.get(COMPACT_MARK))
-    names = previous.keys() - {COMPACT_MARK} if partial else previous.keys() | current.keys()
+    names = previous.keys() - {COMPACT_MARK} if partial else previous.keys() & current.keys()
     changes: Changes = {}
     for name in names:
         if name in VOLATILE_FIELDS or name == "customFields":
             continue
         old, new = previous.get(name), current.get(name)
-        if old != new:
+        if not _same(old, new):
             changes[name] = (old, new)
     if partial and "customFields" not in previous:
         return changes
@@ -86,6 +88,13 @@ def field_changes(previous: dict[str, Any], current: dict[str, Any]) -> Changes:
         if old_custom.get(name) != new_custom.get(name):
             changes[f"customFields.{name}"] = (old_custom.get(name), new_custom.get(name))
     return changes
+
+
+def _same(old: Any, new: Any) -> bool:
+    """Equal values; two cards (dicts) are equal when the keys both have hold equal values."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        return all(_same(old[key], new[key]) for key in old.keys() & new.keys())
+    return bool(old == new)
 
 
 def observe(

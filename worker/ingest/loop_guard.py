@@ -22,11 +22,17 @@ PAGE = 100  # the most comments one read returns
 log = structlog.get_logger(__name__)
 
 
+# Fields the Desk changes itself when deskpilot writes another: a status write moves its category (statusType),
+# and sets or clears closedTime and onholdTime. Their changes come with ours and are ours.
+DERIVED_FROM = {"status": ("statusType", "closedTime", "onholdTime")}
+
+
 def made_by_deskpilot(own: OwnWrites, client: DeskClient, kind: str, ticket: dict[str, Any], seen: Observation) -> bool:
     """True when every change of this kind is one deskpilot wrote itself."""
     if kind == "ticket.updated":
         ours = own.consume_fields(client.org_id, ticket["id"], seen.changes, parse_time(ticket.get("modifiedTime")))
-        return bool(seen.changes) and ours == set(seen.changes)
+        derived = {name for written in ours for name in DERIVED_FROM.get(written, ()) if name in seen.changes}
+        return bool(seen.changes) and ours | derived == set(seen.changes)
     if kind == "ticket.commented":
         return _comments_are_ours(own, client, ticket["id"], seen.new_comments)
     if kind == "ticket.agent_replied":

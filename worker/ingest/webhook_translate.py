@@ -59,17 +59,20 @@ SEARCH_ITEM_FIELDS = (
     "modifiedBy",
     "department",
     "assignee",
+    # the vendor's search item (Search.json searchTicketsResponse) has these too; a ticket read shows them as well
+    *("cf", "createdBy", "entitySkills", "isArchived", "isEscalated", "isSpam", "language", "layoutId"),
+    *("onholdTime", "product", "secondaryContacts", "sharedDepartments", "slaId", "statusType", "teamId", "webUrl"),
 )
 # The cards a search item embeds, by the id field they describe, and the keys each card has there (a ticket read
 # with include=contacts,assignee,departments embeds them with other keys: assignee `email` for `emailId`, contact
 # `phone` and `type`, and no `accountId`).
 CARDS = {"contactId": "contact", "departmentId": "department", "assigneeId": "assignee"}
 CARD_KEYS = {
-    "contact": ("firstName", "lastName", "accountId", "id", "email", "account"),
+    "contact": ("firstName", "lastName", "accountId", "id", "email", "account", "mobile", "phone", "type"),
     "assignee": ("firstName", "lastName", "photoURL", "emailId", "id", "zuid"),
     "department": ("name", "id"),
 }
-ACCOUNT_KEYS = ("accountName", "id")
+ACCOUNT_KEYS = ("accountName", "id", "website")
 COUNTS = ("threadCount", "commentCount")
 
 

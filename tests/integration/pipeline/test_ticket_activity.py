@@ -169,7 +169,7 @@ def test_a_reopen_deskpilot_wrote_is_its_own_in_both_events(client, redis_server
     client.transport.request("PATCH", f"/tickets/{ticket['id']}", json={"status": "Open"})
     events = polled(poller, store)
     assert set(events) == {"ticket.reopened", "ticket.updated"}
-    assert all(event.by_deskpilot for event in events.values())
+    assert all(event.by_deskpilot for event in events.values()), {k: e.changes for k, e in events.items()}
     assert events["ticket.reopened"].ticket["changed_by"]["kind"] == "deskpilot"
 
 

@@ -94,3 +94,11 @@ def test_a_compact_snapshot_survives_its_packing_and_drops_only_empty_custom_fie
     kept = compact({**BASE, "closedTime": None, "customFields": {"ModelName": "F3", "url": None}})
     assert kept["customFields"] == {"ModelName": "F3"}
     assert unpack(pack(kept)) == kept and "closedTime" in unpack(pack(kept))
+
+
+def test_a_field_or_card_key_only_one_shape_has_is_not_a_change():
+    snapshot = {"id": "1", "status": "Open", "contact": {"id": "5", "email": "b@x"}}
+    search_item = {**snapshot, "cf": {"cf_tier": None}, "contact": {"id": "5", "email": "b@x", "mobile": None}}
+    assert field_changes(snapshot, search_item) == {}
+    moved = {**search_item, "contact": {"id": "6", "email": "b@x", "mobile": None}}
+    assert field_changes(snapshot, moved) == {"contact": (snapshot["contact"], moved["contact"])}

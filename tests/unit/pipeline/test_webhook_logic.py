@@ -124,7 +124,8 @@ def test_a_card_read_with_include_takes_the_search_items_keys():
     }  # fmt: skip
     assert fitted["contact"] == {
         "firstName": "Bo", "lastName": "K", "accountId": "3", "id": "5", "email": "b@x",
-        "account": {"accountName": "Zylker", "id": "3"},
+        "account": {"accountName": "Zylker", "id": "3", "website": "z.example"}, "mobile": None, "phone": "1",
+        "type": None,
     }  # fmt: skip
     # the same card later keeps the snapshot's own copy; another one takes the search's keys
     assert as_snapshot({**read, "assignee": {"id": "7"}}, fitted)["assignee"] == fitted["assignee"]
