@@ -32,8 +32,8 @@ from worker.ingest.loop_guard import made_by_deskpilot
 from worker.ingest.timeline_sync import TimelineKeeper
 from worker.store import Store
 from worker.store.events import event_id
-from worker.store.mirror import Writer
 from worker.store.records import EventRecord
+from worker.store.ticket_hash import Writer
 from worker.store.ticket_locks import TicketLocks
 
 CLOSED_RETENTION = timedelta(days=7)

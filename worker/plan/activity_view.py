@@ -22,7 +22,7 @@ def sweep_activity(store: Store, rules: RuleSet, rule_id: str, org_id: str) -> d
         return {}
     return {
         ticket_id: Activity.from_dict(data).fields()
-        for ticket_id, data in Activities(store.redis, store.keys).scan(org_id)
+        for ticket_id, data in Activities(store.redis, store.keys).entries(org_id)
     }
 
 

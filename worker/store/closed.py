@@ -16,8 +16,8 @@ from typing import Any
 import redis as redis_lib
 
 from worker.store.keys import Keys
-from worker.store.mirror import Writer
 from worker.store.replies import text
+from worker.store.ticket_hash import Writer
 
 # What a closed ticket's snapshot keeps once it leaves the mirror: the fields rules test changes of, and the counts
 # and times that tell a reply or a comment apart. Texts (subject, description, resolution) and search embeds are most
