@@ -183,8 +183,8 @@ class Absorber:
         kept = self.store_snapshots({ticket["id"]: ticket for _, ticket, _ in changed}, now, revived, client=pipe)
         stored = pipe.execute()[: len(records)]
         logged = [record.id for record, new in zip(records, stored, strict=True) if new]
-        for _ in logged:
-            self.store.metrics.incr("events_logged_total", self.source)
+        if logged:
+            self.store.metrics.incr("events_logged_total", self.source, amount=len(logged))
         return logged, kept
 
     def store_snapshots(
