@@ -50,6 +50,7 @@ RESOURCE_MODULES = (
     "agents_by_ids",
     "account_contracts",
     "ticket_history",
+    "ticket_activities",
     "roles_profiles",
     "channels",
     "products",

@@ -5,10 +5,12 @@ read, so an embed always shows the related record as it is now. Other resources 
 show tickets through `ticket_view` / `ticket_list_item` so every ticket answer agrees.
 
 Embeds (key in the answer <- include value), shaped as the seed's examples and the vendor's spec show them:
-    contact    <- contacts     {firstName, lastName, phone, id, type, email, account{website, accountName, id}}
+    contact    <- contacts     {firstName, lastName, phone, mobile, id, type, email, account{website, accountName, id}}
     product    <- products     {id, productName}
-    assignee   <- assignee     {id, firstName, lastName, photoURL, email, zuid}  (zuid: what @mentions need)
+    assignee   <- assignee     {id, firstName, lastName, photoURL, email}
     department <- departments  {id, name}
+(the vendor's ticket list items: Ticket.json ticketListViewArray, Account.json getTicketsByAccountResponse; no zuid,
+which an @mention needs: GET /agents/{id} has it).
 An embed of an unset or unknown reference is null, as the seed's `"product": null` shows.
 """
 
@@ -70,6 +72,7 @@ def contact_summary(org: Org, contact_id: str | None) -> Record | None:
         "firstName": contact.get("firstName"),
         "lastName": contact.get("lastName"),
         "phone": contact.get("phone"),
+        "mobile": contact.get("mobile"),
         "id": contact["id"],
         "type": contact.get("type"),
         "email": contact.get("email"),
@@ -98,7 +101,6 @@ def assignee_summary(org: Org, agent_id: str | None) -> Record | None:
         "lastName": agent.get("lastName"),
         "photoURL": agent.get("photoURL"),
         "email": agent.get("emailId"),
-        "zuid": agent.get("zuid"),
     }
 
 

@@ -9,8 +9,8 @@ Choices where the spec is silent: calls and events are the seed's (records/catal
 some assigned tickets, a meeting on others), each with id, subject, departmentId, ticketId, contactId, ownerId,
 creatorId, startTime, duration (seconds, as text), status, priority, description, cf, created/modified time and
 webUrl (calls add direction, events category; both completedTime); lists run oldest first; viewId is
-accepted and ignored (no views); embeds are the ticket embeds' summaries, null when unset; an unknown id is 404;
-nothing to show answers 204. One call or event also shows what the vendor's callResponse or eventResponse
+accepted and ignored (no views); embeds are the cards of sandbox/activity_cards.py, null when unset; an unknown
+id is 404; nothing to show answers 204. One call or event also shows what the vendor's callResponse or eventResponse
 requires: statusType (Closed once completed, missed or canceled), activityTime (its start, epoch milliseconds),
 modifiedBy (its creator's card), reminder and layoutId null (and a call's callId), customFields {}, isTrashed and
 isSpam false. A list item is that view less cf, customFields, description, duration and reminder (the vendor's list
@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from sandbox.activity_cards import CARDS, with_cards
 from sandbox.api import Call, Endpoint, Reply, listing, ok
 from sandbox.clock import parse_time
-from sandbox.embed import assignee_summary, contact_summary
 from sandbox.errors import not_found
 from sandbox.listing import page, sort_records
 from sandbox.params import PAGING, Flag, Id, Ids, Param, Sort, include
@@ -52,24 +52,8 @@ def _one(call: Call, kind: str) -> Record:
     return record
 
 
-def _ticket_summary(org: Org, ticket_id: str | None) -> Record | None:
-    ticket = org.tickets.get(ticket_id or "")
-    return None if ticket is None else {"id": ticket["id"], "ticketNumber": ticket["ticketNumber"]}
-
-
-EMBEDS = {  # include value -> (key in the answer, the record's id field, summary)
-    "contacts": ("contact", "contactId", contact_summary),
-    "tickets": ("ticket", "ticketId", _ticket_summary),
-    "assignee": ("assignee", "ownerId", assignee_summary),
-}
-
-
 def activity_view(org: Org, record: Record, embeds: Collection[str]) -> Record:
-    view = public(record)
-    for name in embeds:
-        key, id_field, summary = EMBEDS[name]
-        view[key] = summary(org, record.get(id_field))
-    return view
+    return with_cards(org, public(record), embeds)
 
 
 def _listed(call: Call, kind: str) -> list[Record]:
@@ -110,16 +94,23 @@ def get_call(call: Call) -> Reply:
     return ok(one_view(call.org, _one(call, "calls"), call.query.get("include", ())) | {"callId": None})
 
 
+def commented_calls(org: Org) -> set[str]:
+    """The ids of the calls with a comment (events have none here)."""
+    return {comment["_callId"] for comment in collection(org, "callComments").values()}
+
+
+def list_view(org: Org, record: Record, keys: tuple[str, ...], embeds: Collection[str], commented: set[str]) -> Record:
+    """A call or event as a list shows it: `keys` of its one view, callId and isCommented among them, and the
+    cards `include` asks for."""
+    view = one_view(org, record, embeds) | {"callId": None, "isCommented": record["id"] in commented}
+    return {key: view.get(key) for key in (*keys, *(CARDS[name][0] for name in embeds))}
+
+
 def _list(call: Call, kind: str) -> Reply:
     org, embeds = call.org, call.query.get("include", ())
-    comments = collection(org, "callComments").values() if kind == "calls" else ()  # events have none here
-    commented = {comment["_callId"] for comment in comments}
-    keys = (*LIST_KEYS, *KIND_LIST_KEYS[kind], *(EMBEDS[name][0] for name in embeds))
-    items = []
-    for record in _listed(call, kind):
-        view = one_view(org, record, embeds) | {"callId": None, "isCommented": record["id"] in commented}
-        items.append({key: view.get(key) for key in keys})
-    return listing(items)
+    commented = commented_calls(org) if kind == "calls" else set()
+    keys = (*LIST_KEYS, *KIND_LIST_KEYS[kind])
+    return listing([list_view(org, record, keys, embeds, commented) for record in _listed(call, kind)])
 
 
 def list_calls(call: Call) -> Reply:
@@ -151,7 +142,7 @@ def list_call_comments(call: Call) -> Reply:
     return listing([_comment_view(call.org, comment) for comment in page(comments, call.query)])
 
 
-INCLUDE = include(*EMBEDS)
+INCLUDE = include(*CARDS)
 LIST_PARAMS: dict[str, Param] = {
     **PAGING,
     "departmentId": Id(),

@@ -6,14 +6,16 @@ re-parenting it moves the ticket's modifiedTime. Completing a task stamps comple
 GET /tickets/{ticket_id}/tasks needs Desk.tasks.READ and Desk.tickets.READ, both, as the seed says.
 Choices where the seed is silent (from the vendor's spec unless said): creates answer 200, deletes 204 with no
 body; status and priority take the Desk's task values; `include=` also takes `assignee` and `contacts` (the
-contact of the task's ticket), shaped as the spec shows them, but not the spec's `teams` (the sandbox has none);
-/tasks also sorts by the spec's other fields; lists are oldest first; the sandbox has no spam tasks.
+contact of the task's ticket), shaped as the spec shows them (sandbox/activity_cards.py), but not the spec's
+`teams` (the sandbox has none); /tasks also sorts by the spec's other fields; lists are oldest first; the sandbox
+has no spam tasks.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from sandbox.activity_cards import contact_card, with_cards
 from sandbox.api import Call, Endpoint, Reply, deleted, listing, ok
 from sandbox.errors import not_found
 from sandbox.listing import page, sort_records
@@ -61,34 +63,6 @@ ATTACHMENT_PARAMS = {**PAGING, "sortBy": Sort(fields=("createdTime",)), "include
 
 
 # views ----------------------------------------------------------------------------------------------------------
-def _ticket_summary(org: Org, ticket_id: str | None) -> Record | None:
-    """As the seed's GET example embeds it: number, id and the contact's names."""
-    ticket = org.tickets.get(ticket_id or "")
-    if ticket is None:
-        return None
-    contact = org.contacts.get(ticket.get("contactId") or "", {})
-    return {
-        "ticketNumber": ticket["ticketNumber"],
-        "id": ticket["id"],
-        "contact": {key: contact.get(key) for key in ("firstName", "lastName", "id")},
-    }
-
-
-def _assignee(org: Org, agent_id: str | None) -> Record | None:
-    agent = org.agents.get(agent_id or "")
-    if agent is None:
-        return None
-    return {key: agent.get(key) for key in ("id", "firstName", "lastName", "photoURL", "emailId")}
-
-
-def _contact(org: Org, ticket_id: str | None) -> Record | None:
-    contact = org.contacts.get(org.tickets.get(ticket_id or "", {}).get("contactId") or "")
-    if contact is None:
-        return None
-    fields = ("id", "firstName", "lastName", "email", "phone", "mobile", "accountId")
-    return {**{key: contact.get(key) for key in fields}, "isSpam": False}
-
-
 # What each answer leaves out of the stored task, so it shows the field set of the seed's example for it; list
 # items also leave out cf and reminder, which the vendor's list schemas (getTasksListResponse, taskListViewArray)
 # do not declare.
@@ -99,24 +73,26 @@ OMIT_WRITE = frozenset({"completedTime", "isCommented"})  # POST /tasks, PATCH /
 OMIT_TICKET_TASKS = OMIT_WRITE | UNLISTED  # GET /tickets/{id}/tasks items (line 3379)
 
 
-def task_view(org: Org, task: Record, embeds: list[str], omit: frozenset[str] = frozenset()) -> Record:
+def task_view(
+    org: Org, task: Record, embeds: list[str], omit: frozenset[str] = frozenset(), ticket_contact: bool = True
+) -> Record:
+    """The task less `omit`, with the cards `include` asks for (sandbox/activity_cards.py; `contacts` is the
+    contact of the task's ticket). The ticket card also shows its contact's, as the seed's GET /tasks/{id} example
+    and the vendor's getTasksListResponse have it, unless `ticket_contact` is false: the vendor's ticket tasks list
+    (taskListViewArray) has no contact in it."""
     record = {**task_extras(org, task), **public(task)}  # the vendor's always-present fields under the task's
-    view = {name: value for name, value in record.items() if name not in omit}
-    if "tickets" in embeds:
-        view["ticket"] = _ticket_summary(org, task.get("ticketId"))
-    if "assignee" in embeds:
-        view["assignee"] = _assignee(org, task.get("ownerId"))
-    if "contacts" in embeds:
-        view["contact"] = _contact(org, task.get("ticketId"))
+    view = with_cards(org, {name: value for name, value in record.items() if name not in omit}, embeds)
+    if view.get("ticket") is not None and ticket_contact:
+        view["ticket"]["contact"] = contact_card(org, record["contactId"])
     return view
 
 
-def _listing(call: Call, tasks: list[Record], omit: frozenset[str]) -> Reply:
+def _listing(call: Call, tasks: list[Record], omit: frozenset[str], ticket_contact: bool = True) -> Reply:
     """Oldest first unless `sortBy` says otherwise."""
     field_name, descending = call.query.get("sortBy", ("createdTime", False))
     tasks = sort_records(tasks, field_name, descending)
     embeds = call.query.get("include", [])
-    return listing([task_view(call.org, task, embeds, omit) for task in page(tasks, call.query)])
+    return listing([task_view(call.org, task, embeds, omit, ticket_contact) for task in page(tasks, call.query)])
 
 
 def _path_task(call: Call) -> Record:
@@ -139,7 +115,7 @@ def list_ticket_tasks(call: Call) -> Reply:
     tasks = [] if call.query.get("isSpam") else call.org.children("tasks", ticket["id"])
     if "isCompleted" in call.query:
         tasks = [task for task in tasks if (task["status"] == TASK_DONE_STATUS) == call.query["isCompleted"]]
-    return _listing(call, tasks, OMIT_TICKET_TASKS)
+    return _listing(call, tasks, OMIT_TICKET_TASKS, ticket_contact=False)
 
 
 def get_task(call: Call) -> Reply:

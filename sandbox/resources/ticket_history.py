@@ -1,5 +1,5 @@
-"""What a ticket went through: GET /tickets/{id}/latestThread, /tickets/{id}/History, /tickets/{id}/activities, and
-an e-mail thread's original message, GET /tickets/{id}/threads/{id}/originalContent.
+"""What a ticket went through: GET /tickets/{id}/latestThread, /tickets/{id}/History, and an e-mail thread's
+original message, GET /tickets/{id}/threads/{id}/originalContent (its activities: ticket_activities.py).
 
 From the vendor's spec: latestThread answers the ticket's newest thread as GET .../threads/{id} shows it (with
 content); History answers {"data": [event...]} (records/history.py), newest first; all need Desk.tickets.READ.
@@ -11,12 +11,6 @@ Choices where the spec is silent:
 - originalContent (Thread.json: date, returnPath, subject, messageId, from, to, content; Desk.tickets.READ) is
   served for EMAIL threads, which link it as fullContentURL; another channel's thread is 422. The message id and
   the date (RFC 2822) are made from the thread's id and time.
-- activities (the vendor's Activity.json) lists the ticket's tasks, calls and events, each as its own record plus
-  `activityType` ("Tasks", "Calls", "Events"), oldest first unless `sortBy` (activityTime, createdTime; `-`
-  descending); paged with from/limit 1..100; `isCompleted` and `isSpam` filter (nothing is spam here);
-  `include=contacts,tickets,assignee` embeds; none answers 204. Any one of the spec's scopes suffices
-  (Desk.calls.READ, Desk.tasks.READ, Desk.events.READ or their Desk.activities.* forms). An activity's time is a
-  task's due date (else its creation), a call's or event's start.
 """
 
 from __future__ import annotations
@@ -26,24 +20,14 @@ from email.utils import format_datetime
 from sandbox.api import Call, Endpoint, Reply, listing, no_content, ok
 from sandbox.clock import parse_time
 from sandbox.errors import unprocessable
-from sandbox.listing import page, sort_records
-from sandbox.params import FROM, Flag, Id, Integer, Sort, Text
-from sandbox.records.catalogue import collection
+from sandbox.listing import page
+from sandbox.params import FROM, Id, Integer, Text
 from sandbox.records.history import ticket_history
-from sandbox.resources.calls_events import INCLUDE, activity_view
 from sandbox.resources.threads import thread_view
 from sandbox.resources.ticket_children import path_child, path_ticket
-from sandbox.state import Record, public
+from sandbox.state import Record
 
 READ = ("Desk.tickets.READ",)
-ACTIVITY_SCOPES = (
-    "Desk.calls.READ",
-    "Desk.tasks.READ",
-    "Desk.events.READ",
-    "Desk.activities.calls.READ",
-    "Desk.activities.tasks.READ",
-    "Desk.activities.events.READ",
-)
 HISTORY_LIMIT = Integer(minimum=1, maximum=50)
 
 
@@ -86,34 +70,6 @@ def history(call: Call) -> Reply:
     return listing(page(events, call.query, default_limit=50))
 
 
-def _activity_time(item: Record) -> str:
-    if item["activityType"] == "Tasks":
-        return str(item.get("dueDate") or item["createdTime"])
-    return str(item.get("startTime") or item["createdTime"])
-
-
-def activities(call: Call) -> Reply:
-    org, query, ticket = call.org, call.query, path_ticket(call)
-    items = [{**public(task), "activityType": "Tasks"} for task in org.children("tasks", ticket["id"])]
-    for kind, label in (("calls", "Calls"), ("events", "Events")):
-        items += [
-            {**public(record), "activityType": label}
-            for record in collection(org, kind).values()
-            if record.get("ticketId") == ticket["id"]
-        ]
-    if "isCompleted" in query:
-        items = [item for item in items if (item.get("status") == "Completed") == query["isCompleted"]]
-    if query.get("isSpam"):
-        items = []
-    items.sort(key=lambda item: item["createdTime"])
-    if "sortBy" in query:
-        name, descending = query["sortBy"]
-        read = (lambda item, _: _activity_time(item)) if name == "activityTime" else None
-        items = sort_records(items, name, descending, read)
-    embeds = query.get("include", ())
-    return listing([activity_view(org, item, embeds) for item in page(items, query)])
-
-
 TICKET = "/tickets/{ticket_id:id}"
 ENDPOINTS = [
     Endpoint("GET", f"{TICKET}/latestThread", latest_thread, READ),
@@ -124,19 +80,5 @@ ENDPOINTS = [
         history,
         READ,
         params={"from": FROM, "limit": HISTORY_LIMIT, "agentId": Id(), "fieldName": Text()},
-    ),
-    Endpoint(
-        "GET",
-        f"{TICKET}/activities",
-        activities,
-        ACTIVITY_SCOPES,
-        params={
-            "from": FROM,
-            "limit": Integer(minimum=1, maximum=100),
-            "sortBy": Sort(("activityTime", "createdTime")),
-            "isCompleted": Flag(),
-            "isSpam": Flag(),
-            "include": INCLUDE,
-        },
     ),
 ]

@@ -2,15 +2,16 @@
 
 totalCost is always derived (hours, minutes and seconds x agentCostPerHour + additionalCost); a client's totalCost
 is ignored, as a read-only field. Writes keep the ticket's timeEntryCount and move its modifiedTime.
-Choices where the seed is silent (from the vendor's spec unless said): creates answer 200, deletes 204 with no
-body; lists are ordered by executedTime (`orderBy=ASC|DESC`); description is at most 100 characters;
-requestChargeType is one of the spec's four values; minutes and seconds are 0-59 (our choice); an entry is
-billable unless `isBillable: false`, and nothing is ever "billed" in the sandbox; `module=tasks` asks for the time
-logged on the ticket's tasks, which the sandbox does not keep, so it is always empty. An entry also shows the keys
-the vendor's ticketTimeEntryResponse requires (createdBy, departmentId, isBillable, requestId, parent {id,
-ticketNumber, subject, type TICKET}, mode MANUAL, and cf {}, fixedCost, invoiceId, layoutId, layoutDetails, taskId
-null: the sandbox keeps no time-entry layout, invoice or task time); a listed entry adds billingType, always
-SPECIFIC_COST_PER_AGENT (each entry carries its agent's cost per hour; the spec's enum has no null).
+Choices where the seed is silent (from the vendor's spec unless said): creates answer 200, deletes 204 with no body;
+lists are ordered by executedTime (`orderBy=ASC|DESC`); description is at most 100 characters; requestChargeType is one
+of the spec's four values; minutes and seconds are 0-59 (our choice); an entry is billable unless `isBillable: false`,
+and nothing is ever "billed" in the sandbox; `module=tasks` asks for the time logged on the ticket's tasks, which the
+sandbox does not keep, so it is always empty; an entry created without an ownerId is the creating agent's (the vendor's
+schema has `include=owner` always answer an owner). An entry also shows the keys the vendor's ticketTimeEntryResponse
+requires (createdBy, departmentId, isBillable, requestId, parent {id, ticketNumber, subject, type TICKET}, mode MANUAL,
+and cf {}, fixedCost, invoiceId, layoutId, layoutDetails, taskId null: the sandbox keeps no time-entry layout, invoice
+or task time); a listed entry adds billingType, always SPECIFIC_COST_PER_AGENT (each entry carries its agent's cost per
+hour; the spec's enum has no null).
 """
 
 from __future__ import annotations
@@ -59,12 +60,14 @@ PHOTO_URL = "https://contacts.zoho.com/file?t=user&ID={zuid}"
 
 
 def _owner(org: Org, owner_id: str | None) -> Record | None:
-    """The owner as the example embeds it: a photo by zuid and a name."""
+    """The owner as the seed's example embeds it, a photo by zuid and a name, then the id and names the vendor's
+    owner requires (listTicketTimeEntries)."""
     agent = org.agents.get(owner_id or "")
     if agent is None:
         return None
-    name = full_name(agent.get("firstName"), agent.get("lastName"))
-    return {"photoURL": PHOTO_URL.format(zuid=agent.get("zuid")), "name": name}
+    names = {"firstName": agent.get("firstName"), "lastName": agent.get("lastName")}
+    photo = PHOTO_URL.format(zuid=agent.get("zuid"))
+    return {"photoURL": photo, "name": full_name(*names.values()), "id": agent["id"], **names}
 
 
 BILLING_TYPE = "SPECIFIC_COST_PER_AGENT"
@@ -135,6 +138,7 @@ def create_entry(call: Call) -> Reply:
     ticket = path_ticket(call)
     values = read_fields(call.org, call.body, FIELDS)
     billable = values.pop("isBillable", True)
+    values["ownerId"] = values.get("ownerId") or call.agent["id"]
     entry = new_time_entry(call.org, creatorId=call.agent["id"], **values)
     entry["_isBillable"] = billable
     call.org.add_child("timeEntries", ticket["id"], entry)

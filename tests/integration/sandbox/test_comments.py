@@ -19,9 +19,12 @@ FILE_KEYS = {"size", "name", "id", "href"}
 
 @pytest.fixture(scope="module")
 def assigned(client: httpx.Client) -> dict:
-    """A seeded ticket with an assignee, whose zuid the mentions use."""
+    """A seeded ticket with an assignee, whose zuid the mentions use (from the agent's record: the ticket's assignee
+    card has none)."""
     first = next(item for item in seeded_tickets(client) if item["assigneeId"])
-    return ticket(client, first["id"], include="assignee")
+    found = ticket(client, first["id"], include="assignee")
+    found["assignee"]["zuid"] = client.get(f"/agents/{found['assigneeId']}").json()["zuid"]
+    return found
 
 
 def upload(client: httpx.Client, name: str) -> str:

@@ -29,7 +29,11 @@ TASK_KEYS = {
     "isCommented",
 }
 CREATE_EXAMPLE_KEYS = TASK_KEYS - {"completedTime", "isCommented"}
-TICKET_EMBED_KEYS = {"ticketNumber", "contact", "id"}
+# the seed's embedded ticket (GET /tasks/{id}?include=tickets), then the rest of the vendor's ticket card
+TICKET_EMBED_KEYS = {"ticketNumber", "contact", "id"} | {
+    *("subject", "status", "channel", "phone", "dueDate", "closedTime", "createdTime"),
+    *("teamId", "isArchived", "isSpam", "assignee"),
+}
 ATTACHMENT_KEYS = {"size", "creatorId", "name", "createdTime", "isPublic", "id", "href", "previewurl"}
 
 

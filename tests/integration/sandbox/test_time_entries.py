@@ -40,7 +40,7 @@ ENTRY_KEYS = {
     "taskId",
 }
 LISTED_KEYS = ENTRY_KEYS | {"billingType"}  # a listed entry's, as the vendor's list schema has it
-OWNER_KEYS = {"photoURL", "name"}
+OWNER_KEYS = {"photoURL", "name"} | {"id", "firstName", "lastName"}  # the seed's, then the vendor's owner's
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +98,16 @@ def test_get_one_with_owner_replays_the_seed_example(client, tickets):
     assert answer.status_code == 200
     assert set(answer.json()) == ENTRY_KEYS | {"owner"} and set(answer.json()["owner"]) == OWNER_KEYS
     assert client.get(f"/tickets/{tickets[0]['id']}/timeEntry/{entry['id']}").json() == entry
+
+
+def test_an_entry_without_owner_is_the_callers_and_embeds_them(client, tickets):
+    # when an entry is logged without an ownerId
+    body = {"hoursSpent": "1", "requestChargeType": "Customer Service"}
+    entry = client.post(f"/tickets/{tickets[0]['id']}/timeEntry", json=body).json()
+    # then it is the caller's, and include=owner shows them (the vendor's schema requires an owner there)
+    path = f"/tickets/{tickets[0]['id']}/timeEntry/{entry['id']}"
+    owner = client.get(path, params={"include": "owner"}).json()["owner"]
+    assert entry["ownerId"] == entry["creatorId"] and owner["id"] == entry["creatorId"]
 
 
 def test_list_replays_the_seed_example_and_orders_by_executed_time(client, tickets):

@@ -23,12 +23,16 @@ TICKETS_PER_ORG = 20  # seeded per org in this module's sandbox (conftest.py)
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 SCHEMAS = json.loads((FIXTURES / "vendor_schemas.json").read_text(encoding="utf-8"))["operations"]
 ATTACHED = ("tickets", "contacts", "accounts", "tasks")  # kinds whose attachments are listed
+TICKET_EMBEDS = "products,departments,assignee"  # what every ticket list embeds (with contacts, but a contact's)
+ACTIVITY_EMBEDS = "contacts,tickets,assignee"  # what task, call, event and activity lists embed
 CONTRADICTIONS = json.loads((FIXTURES / "vendor_contradictions.json").read_text(encoding="utf-8"))["contradictions"]
 
 
 def without_contradictions(operation: str, body: Any, schema: Any) -> tuple[Any, Any]:
-    """The answer and schema less the fields the contradictions name for this operation (top level and list items)."""
-    keys = {item["key"] for item in CONTRADICTIONS if item["operation"] == operation and "key" in item}
+    """The answer and schema less the fields the contradictions name for this operation, or for the list it embeds
+    records into (`GET /tasks?include` is `GET /tasks`' too), at the top level and in list items."""
+    named = {operation, operation.partition("?")[0]}
+    keys = {item["key"] for item in CONTRADICTIONS if item["operation"] in named and "key" in item}
     if not keys:
         return body, schema
     body, schema = copy.deepcopy(body), copy.deepcopy(schema)
@@ -166,6 +170,38 @@ def list_paths(client: httpx.Client) -> dict[str, str]:
     }
 
 
+def activity_paths(client: httpx.Client, department: str) -> dict[str, str]:
+    """A ticket with a call, given a task (the seed puts an event on it too), so its activities list each kind."""
+    ticket = client.get("/calls").json()["data"][0]["ticketId"]
+    task = {"subject": "Schema", "departmentId": department, "ticketId": ticket}
+    assert client.post("/tasks", json=task).status_code == 200
+    kinds = {item["activityType"] for item in client.get(f"/tickets/{ticket}/activities").json()["data"]}
+    assert kinds == {"Tasks", "Calls", "Events"}
+    return {
+        "GET /tickets/{id}/activities": f"/tickets/{ticket}/activities",
+        "GET /tickets/{id}/activities?include": f"/tickets/{ticket}/activities?include={ACTIVITY_EMBEDS}",
+    }
+
+
+def include_paths(client: httpx.Client, ticket: str) -> dict[str, str]:
+    """The lists again, with every embed their `include` offers."""
+    contact, account = first_id(client, "/contacts"), first_id(client, "/accounts")
+    return {
+        "GET /tickets?include": f"/tickets?limit=50&include=contacts,{TICKET_EMBEDS}",
+        "GET /contacts?include": "/contacts?include=accounts",
+        "GET /tasks?include": f"/tasks?include={ACTIVITY_EMBEDS}",
+        "GET /tickets/{id}/tasks?include": f"/tickets/{ticket}/tasks?include={ACTIVITY_EMBEDS}",
+        "GET /calls?include": f"/calls?include={ACTIVITY_EMBEDS}",
+        "GET /events?include": f"/events?include={ACTIVITY_EMBEDS}",
+        "GET /contracts?include": "/contracts?include=accounts,products,owner,departments",
+        "GET /contacts/{id}/tickets?include": f"/contacts/{contact}/tickets?include={TICKET_EMBEDS}",
+        "GET /accounts/{id}/tickets?include": f"/accounts/{account}/tickets?include=contacts,{TICKET_EMBEDS}",
+        "GET /agents?include": "/agents?include=profile,role",
+        "GET /products?include": "/products?include=owner",
+        "GET /tickets/{id}/timeEntry?include": f"/tickets/{ticket}/timeEntry?include=owner",
+    }
+
+
 @pytest.fixture(scope="module")
 def paths(client: httpx.Client) -> Iterator[dict[str, str]]:
     """One served request per operation of the fixture."""
@@ -188,6 +224,8 @@ def paths(client: httpx.Client) -> Iterator[dict[str, str]]:
         "GET /tickets/{id}/timeEntry/{id}": f"/tickets/{ticket}/timeEntry/{made['entry']}",
         "GET /tickets/{id}/comments/{id}": f"/tickets/{ticket}/comments/{made['comment']}",
         **{f"GET /{kind}/{{id}}/attachments": f"/{kind}/{made[kind]}/attachments" for kind in ATTACHED},
+        **include_paths(client, ticket),
+        **activity_paths(client, department),
     }
     assert client.delete(f"/webhooks/{made['webhook']}").status_code == 200
 

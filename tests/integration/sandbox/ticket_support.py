@@ -65,7 +65,8 @@ LIST_KEYS = {
     "email",
     "status",
 }
-CONTACT_KEYS = {"firstName", "lastName", "phone", "id", "type", "email", "account"}
+# the seed's embedded contact, plus mobile: the vendor's (an account's tickets: getTicketsByAccountResponse)
+CONTACT_KEYS = {"firstName", "lastName", "phone", "id", "type", "email", "account"} | {"mobile"}
 ACCOUNT_KEYS = {"website", "accountName", "id"}
 REPLY_KEYS = {  # sendReply / draftReply examples
     "summary",
