@@ -38,7 +38,7 @@ def layout_profiles(org: Org) -> list[Record]:
     """The org's agent profiles (every profile sees the default layout), in the order agents first show them."""
     seen: dict[str, Record] = {}
     for agent in org.agents.values():
-        profile_id, name = agent.get("profileId"), agent.get("profileName")
+        profile_id, name = agent.get("profileId"), agent.get("_profileName")
         if profile_id and profile_id not in seen:
             kind, default = PROFILE_TYPES.get(name or "", ("Custom", False))
             seen[profile_id] = {"id": profile_id, "profileName": name, "isDefault": default, "type": kind}

@@ -49,9 +49,9 @@ def check_team(org: Org, team_id: str | None, department_id: str) -> None:
 def _member(agent: Record, embeds: list[str]) -> Record:
     member: Record = {key: agent.get(key) for key in MEMBER_KEYS}
     if "profile" in embeds:
-        member["profile"] = {"id": agent.get("profileId"), "name": agent.get("profileName")}
+        member["profile"] = {"id": agent.get("profileId"), "name": agent.get("_profileName")}
     if "role" in embeds:
-        member["role"] = {"id": agent.get("roleId"), "name": agent.get("roleName")}
+        member["role"] = {"id": agent.get("roleId"), "name": agent.get("_roleName")}
     return member
 
 

@@ -135,6 +135,9 @@ def test_layouts_need_a_module_and_answer_data_with_the_vendor_keys(client, depa
     profiles = layouts[0]["layoutProfiles"]
     assert profiles and all(set(profile) == PROFILE_KEYS for profile in profiles)
     assert {profile["type"] for profile in profiles} <= {"Administrator", "Standard", "Light", "Portal", "Custom"}
+    named = {p["id"]: p["name"] for p in client.get("/profiles").json()["data"]}
+    assert all(profile["profileName"] == named[profile["id"]] for profile in profiles)
+    assert "Administrator" in {profile["type"] for profile in profiles}
 
 
 def test_layouts_filter_by_department_and_id(client, departments):

@@ -59,6 +59,8 @@ def test_team_members(client):
     members = client.get(f"/teams/{team['id']}/members", params={"include": "profile,role"}).json()["members"]
     assert [member["id"] for member in members] == team["agents"]
     assert {"emailId", "zuid", "roleId", "profileId", "profile", "role"} <= set(members[0])
+    agent = client.get(f"/agents/{members[0]['id']}", params={"include": "profile,role"}).json()
+    assert (members[0]["profile"], members[0]["role"]) == (agent["profile"], agent["role"])  # named, as the agent's
     assert client.get("/teams/999999999/members").status_code == 404
 
 
