@@ -5,7 +5,8 @@
     dry_run             -> recorded as planned, never executed (shadow mode)
     attempted before?   -> wait until an unanswered attempt can no longer land (settle.py), then verify on the
                            Desk; if the effect is there, mark done without writing
-    begin_attempt       -> counted before the write, so a crash after it is never taken for "not written"
+    count the attempt   -> with the write's own-write expectations and settle mark, in one round trip just before
+                           the write leaves, so a crash after it is never taken for "not written"
     execute, finish     -> done, with the outcome in the ledger and the audit trail
 
 Permanent errors (the Desk refused the request itself) fail the action for good and put it in the dead-letter
@@ -79,17 +80,26 @@ class Enforcer:
     def apply(self, action_id: str, client_for: ClientFor) -> ApplyResult:
         """Claim first, then read once under the claim: a delivery that finds the action final, waiting or
         unknown releases the claim again (rare); one that finishes it drops the claim with the final state."""
-        ledger = self.store.ledger
-        claimed, record = ledger.claim_and_get(action_id, self.owner, self.lease_ms)
+        claimed, record = self.store.ledger.claim_and_get(action_id, self.owner, self.lease_ms)
         if not claimed:
             return ApplyResult.BUSY
+        return self._holding(action_id, record, client_for)
+
+    def apply_recorded(self, action_id: str, action: LedgerAction, client_for: ClientFor) -> ApplyResult:
+        """An action this worker recorded and claimed a moment ago (plan/recorder.py's ActNow): it is planned and
+        was never attempted (no one else could act on it under the claim), so nothing needs reading first."""
+        record = ActionRecord(id=action_id, action=action, state="planned", attempts=0, outcome="")
+        return self._holding(action_id, record, client_for)
+
+    def _holding(self, action_id: str, record: ActionRecord | None, client_for: ClientFor) -> ApplyResult:
+        """Apply under this worker's claim, released unless the action was finished (the finish dropped it)."""
         result: ApplyResult | None = None
         try:
             result = self._apply_claimed(action_id, record, client_for)
             return result
         finally:
-            if result not in FINISHED:  # _finish dropped the claim with the final state
-                ledger.release(action_id, self.owner)
+            if result not in FINISHED:
+                self.store.ledger.release(action_id, self.owner)
 
     def _apply_claimed(self, action_id: str, record: ActionRecord | None, client_for: ClientFor) -> ApplyResult:
         if record is None:

@@ -23,10 +23,7 @@ from worker.desk.errors import DeskError, OutcomeUnknown, RateLimited
 from worker.desk.transport import WRITE_SENDING
 from worker.store import Store
 from worker.store.keys import server_ms
-from worker.store.ledger import FIRST_ATTEMPT_FIELD
-
-SETTLES_FIELD = "settles_at_ms"  # in the ledger's record of the action
-FIRST_FIELD = FIRST_ATTEMPT_FIELD
+from worker.store.ledger import FIRST_ATTEMPT_FIELD, SETTLES_FIELD
 
 
 class WriteSettling(RateLimited):
@@ -37,28 +34,36 @@ class WriteSettling(RateLimited):
 
 @contextmanager
 def attempt(store: Store, action_id: str, settle_s: float, earlier: int | None = None) -> Iterator[None]:
-    """One attempt: counted before anything is sent; each write sent marks when it may land until; an attempt
-    the Desk answered (or that sent nothing) is over when it ends. `earlier`: the attempts the caller read under
-    its claim (0: the first attempt, counted with its start in one write; None: not known)."""
-    name = store.keys.key("action", action_id)
-    if earlier == 0:
-        store.ledger.begin_first_attempt(action_id, server_ms(store.redis))
-    else:
-        store.redis.hsetnx(name, FIRST_FIELD, server_ms(store.redis))
-        store.ledger.begin_attempt(action_id)
+    """One attempt. Just before each write leaves, one round trip writes what must precede it: the attempt's count
+    (and start) with the first, the mark of when it may land until, and the own-write expectations gathered since.
+    An attempt that sent no Desk write (an outbound delivery, a refusal before sending, nothing to do) writes only
+    its count when it ends, and when the Desk answered, the attempt is over at once. `earlier`: the attempts the
+    caller read under its claim (0: the first, counted with its start in one write; None: not known)."""
+    counted = False
 
-    def sending() -> None:
-        store.redis.hset(name, SETTLES_FIELD, server_ms(store.redis) + int(settle_s * 1000))
+    def write_before(settles_at_ms: int | None) -> None:
+        nonlocal counted
+        pipe = store.redis.pipeline(transaction=False)
+        store.own_writes.send_unsent_in(pipe)
+        if not counted:
+            store.ledger.count_attempt_in(pipe, action_id, started_ms, first=earlier == 0, settles_at_ms=settles_at_ms)
+            counted = True
+        elif settles_at_ms is not None:
+            pipe.hset(store.keys.key("action", action_id), SETTLES_FIELD, settles_at_ms)
+        pipe.execute()
 
-    token = WRITE_SENDING.set(sending)
+    started_ms = server_ms(store.redis)
+    token = WRITE_SENDING.set(lambda: write_before(server_ms(store.redis) + int(settle_s * 1000)))
     try:
         yield
     except DeskError as error:
         if not (isinstance(error, OutcomeUnknown) and error.status is None):
-            store.redis.hset(name, SETTLES_FIELD, 0)
+            write_before(0)
         raise
     finally:
         WRITE_SENDING.reset(token)
+        if not counted:
+            write_before(None)
 
 
 def wait_for_earlier(store: Store, action_id: str) -> None:
@@ -73,5 +78,5 @@ def wait_for_earlier(store: Store, action_id: str) -> None:
 
 def first_attempt(store: Store, action_id: str) -> datetime | None:
     """When the action's first attempt started (None for one recorded before this was kept)."""
-    raw = store.redis.hget(store.keys.key("action", action_id), FIRST_FIELD)
+    raw = store.redis.hget(store.keys.key("action", action_id), FIRST_ATTEMPT_FIELD)
     return datetime.fromtimestamp(int(raw) / 1000, tz=timezone.utc) if raw else None

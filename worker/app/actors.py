@@ -32,10 +32,12 @@ from worker.ingest.timeline_sync import TimelineKeeper
 from worker.ingest.webhook_intake import Intake
 from worker.plan.facts import FactsFetcher
 from worker.plan.on_event import evaluate_event
+from worker.plan.recorder import ActNow
 from worker.plan.sla_levels import SlaSweeper
 from worker.plan.time_rules import TimeRuleSweeper
 from worker.recovery.reconciler import reconcile as reconcile_overdue
 from worker.store.keys import server_now, step_clock
+from worker.store.records import LedgerAction
 
 MIN_BACKOFF_MS = 1_000
 MAX_BACKOFF_MS = 60_000
@@ -179,8 +181,10 @@ class _Work:
                 log.warning("poll.throttled", org=org_id, retry_after=error.retry_after)
 
     def evaluate(self, event_id: str) -> None:
-        """Evaluate the event; each action it planned is sent as an `act` message."""
+        """Evaluate the event, then act on what it planned (see `_act_planned`)."""
         runtime = self.runtime
+        sent: list[str] = []
+        act_now = ActNow(runtime.owner, self._lease_ms)
         with step_clock(runtime.redis):  # one TIME for the message
             try:
                 evaluate_event(
@@ -189,30 +193,61 @@ class _Work:
                     runtime.directory,
                     event_id,
                     server_now(runtime.redis),
-                    self._sent.act.send,
+                    sent.append,
                     self.facts.for_ticket,
+                    act_now,
                 )
             except RateLimited as error:  # fetching the directory was throttled
                 later(self._sent.evaluate, error, event_id)
+                return
+            self._act_planned(sent, act_now.claimed)
+
+    def _act_planned(self, first_actions: list[str], claimed: dict[str, LedgerAction]) -> None:
+        """The action the recorder claimed for this worker runs here, in the evaluate message, once the event is
+        finished, and its rule's later actions after it: they are in the ledger, so a crash from here on is the
+        same as a lost `act` message (the reconciler sends it again after its deadline). That spares an `act`
+        message per event (its enqueue, fetch, ack and wake-up) and a claim and read. The other rules' first
+        actions are sent as `act` messages, so they run on other threads meanwhile."""
+        chain: list[str] = []  # each finished action puts its rule's next one here
+        for action_id in first_actions:
+            if action_id in claimed:
+                self._act_here(action_id, chain.append, claimed[action_id])
+            else:
+                self._sent.act.send(action_id)
+        while chain:
+            self._act_here(chain.pop(), chain.append)
+
+    def _act_here(
+        self, action_id: str, send_next: Callable[[str], object], recorded: LedgerAction | None = None
+    ) -> None:
+        """One action in this message; one that fails in a way worth retrying is handed to an `act` message, whose
+        retries and backoff are dramatiq's (the enforcer released its claim)."""
+        try:
+            self._act(action_id, send_next, recorded)
+        except Exception as error:  # noqa: BLE001 - retried as an act message
+            log.info("action.handed_on", action=action_id, error=str(error))
+            self._sent.act.send(action_id)
 
     def act(self, action_id: str) -> None:
         with step_clock(self.runtime.redis):
-            self._act(action_id)
+            self._act(action_id, self._sent.act.send)
 
-    def _act(self, action_id: str) -> None:
+    def _act(self, action_id: str, send_next: Callable[[str], object], recorded: LedgerAction | None = None) -> None:
+        """Apply one action (`recorded`: its action, when this worker recorded and claimed it a moment ago)."""
         runtime = self.runtime
-        enforcer = Enforcer(
-            runtime.store,
-            runtime.owner,
-            self._sent.act.send,
-            int(runtime.settings.action_lease_s * 1000),
-            outbound=runtime.outbound(),
-        )
+        enforcer = Enforcer(runtime.store, runtime.owner, send_next, self._lease_ms, outbound=runtime.outbound())
         try:
-            enforcer.apply(action_id, runtime.client)
+            if recorded is None:
+                enforcer.apply(action_id, runtime.client)
+            else:
+                enforcer.apply_recorded(action_id, recorded, runtime.client)
         except RateLimited as error:
             runtime.store.ledger.postpone(action_id, int(1000 * (error.retry_after or DEFAULT_RETRY_AFTER_S)))
             later(self._sent.act, error, action_id)
+
+    @property
+    def _lease_ms(self) -> int:
+        return int(self.runtime.settings.action_lease_s * 1000)
 
     def sweep(self, rule_id: str, tick: str) -> None:
         runtime = self.runtime

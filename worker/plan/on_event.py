@@ -15,7 +15,7 @@ import structlog
 from worker.engine.directory import Directory
 from worker.engine.evaluate import Event, evaluate
 from worker.engine.ruleset import RuleSet
-from worker.plan.recorder import Recorder, SendAction
+from worker.plan.recorder import ActNow, Recorder, SendAction
 from worker.store import Store
 from worker.store.keys import to_ms
 from worker.store.records import EventRecord
@@ -38,9 +38,11 @@ def evaluate_event(
     now: datetime,
     send: SendAction,
     facts_for: FactsFor | None = None,
+    act_now: ActNow | None = None,
 ) -> list[str]:
     """Evaluate one logged event; returns the ids of the actions sent. Unknown or finished events are ignored.
-    `facts_for(rules, org, ticket, now, kind)` fetches what the rules read beyond the ticket (plan/facts.py)."""
+    `facts_for(rules, org, ticket, now, kind)` fetches what the rules read beyond the ticket (plan/facts.py);
+    `act_now`: the caller acts on the first action itself (recorder.py's ActNow)."""
     record = store.events.get_pending(event_id)
     if record is None:
         return []
@@ -53,7 +55,7 @@ def evaluate_event(
     )
     store.metrics.incr("events_total", record.kind)
     finish = store.redis.pipeline(transaction=False)  # the fire history, then the event finished: one round trip
-    sent = Recorder(store, send).record(evaluation, rules, record.org, ticket, then=finish)
+    sent = Recorder(store, send, act_now=act_now).record(evaluation, rules, record.org, ticket, then=finish)
     store.events.finish_in(finish, event_id, record)
     finish.execute()
     log.info(

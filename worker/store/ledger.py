@@ -1,8 +1,9 @@
 """The action ledger: what every planned action is, who holds it, whether it may already have been written.
 
-Effectively once: `claim` takes a lease (SET NX PX) so one worker acts at a time; `begin_attempt` is recorded
-before the Desk is called, so any later attempt knows a write may have happened and verifies first; `finish`
-marks it done for good. A lease that expires (its worker died) lets the reconciler send the action again.
+Effectively once: `claim` takes a lease (SET NX PX) so one worker acts at a time; an attempt is counted
+(`count_attempt_in`) before its write leaves, so any later attempt knows a write may have happened and verifies
+first; `finish` marks it done for good. A lease that expires (its worker died) lets the reconciler send the action
+again.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 import redis as redis_lib
 from redis.client import Pipeline
+from redis.typing import EncodableT, FieldT
 
 from worker.store.keys import Keys, server_ms
 from worker.store.leases import Leases
@@ -25,6 +27,7 @@ DEFAULT_LEASE_MS = 60_000
 DEFAULT_DEADLINE_MS = 120_000
 PICK_FIELD = "picked"  # the agent an assign action's strategy picked, kept with the action
 FIRST_ATTEMPT_FIELD = "first_attempt_ms"  # when the first attempt started (actions/settle.py, lookback.py)
+SETTLES_FIELD = "settles_at_ms"  # until when the attempt's last write may still land (actions/settle.py)
 FINAL_STATES = frozenset({"done", "failed", "dry_run", "skipped"})  # skipped: an earlier action of its rule failed
 
 
@@ -54,11 +57,20 @@ class ActionLedger:
         """Write the planned action once, atomically with its deadline (a crash between them would leave an
         action no one sends); True when it is new (and so must be sent). A new action has no `state`, `attempts`
         or `outcome` field: `get` reads their absence as planned, 0 and empty."""
+        return self.record_and_claim(action_id, action, "", 0)[0]
+
+    def record_and_claim(self, action_id: str, action: LedgerAction, owner: str, lease_ms: int) -> tuple[bool, bool]:
+        """`record`, and a new action claimed for `owner` in the same script (not when `owner` is empty): a worker
+        acting on it at once needs no claim and read after. (new, claimed)."""
         created = self._record(
-            keys=[self.key("action", action_id), self.key("actions", "pending")],
-            args=[action.encode(), RETENTION_S, server_ms(self.redis) + self.deadline_ms, action_id],
+            keys=[
+                self.key("action", action_id),
+                self.key("actions", "pending"),
+                self.key("action", action_id, "claim"),
+            ],
+            args=[action.encode(), RETENTION_S, server_ms(self.redis) + self.deadline_ms, action_id, owner, lease_ms],
         )
-        return bool(created)
+        return bool(created), created == 2
 
     def get(self, action_id: str) -> ActionRecord | None:
         return self._record_of(action_id, self.redis.hgetall(self.key("action", action_id)))
@@ -106,14 +118,25 @@ class ActionLedger:
         self.leases.release(self.key("action", action_id, "claim"), owner)
 
     def begin_attempt(self, action_id: str) -> int:
-        """Count the attempt before the write, so a crash after it is never mistaken for 'not written'."""
+        """Count an attempt at once (tools and tests; an enforced attempt counts through `count_attempt_in`)."""
         return int(self.redis.hincrby(self.key("action", action_id), "attempts", 1))
 
-    def begin_first_attempt(self, action_id: str, now_ms: int) -> None:
-        """The first attempt (none counted when read under the claim): its count and start in one write. Two
-        workers that both read none (a lease that lapsed mid-attempt) both write 1; what matters is that it is
-        not 0, so any later attempt verifies first."""
-        self.redis.hset(self.key("action", action_id), mapping={"attempts": 1, FIRST_ATTEMPT_FIELD: now_ms})
+    def count_attempt_in(
+        self, pipe: Pipeline, action_id: str, started_ms: int, *, first: bool, settles_at_ms: int | None
+    ) -> None:
+        """Count an attempt (and keep the first one's start) on the caller's pipeline, which runs before the write
+        leaves, with when that write may land until (`settles_at_ms`, actions/settle.py). `first`: none was counted
+        when read under the claim, so count and start are one HSET. Two workers that both read none (a lease that
+        lapsed mid-attempt) both write 1; what matters is that it is not 0, so any later attempt verifies first."""
+        name = self.key("action", action_id)
+        settles: dict[FieldT, EncodableT] = {} if settles_at_ms is None else {SETTLES_FIELD: settles_at_ms}
+        if first:
+            pipe.hset(name, mapping={"attempts": 1, FIRST_ATTEMPT_FIELD: started_ms, **settles})
+            return
+        pipe.hsetnx(name, FIRST_ATTEMPT_FIELD, started_ms)
+        pipe.hincrby(name, "attempts", 1)
+        if settles:
+            pipe.hset(name, mapping=settles)
 
     def finish(self, action_id: str, state: str, outcome: str = "") -> None:
         pipe = self.redis.pipeline(transaction=False)

@@ -7,13 +7,17 @@ action's marker. An expectation is precise so that a person's change is never ta
 - an attempt that certainly did not land (the Desk refused it, or no call was made) withdraws its expectations;
 - whatever is left (an outcome never learned) lapses after TTL_S.
 
-Inside an attempt the places an action expected are kept in the attempt's own context (the withdrawal comes from
-the same attempt, and a worker that dies withdraws nothing either way); only expectations recorded outside one get
-the per-action index set `own-by-action:<action>` a later `withdraw` reads.
+Inside an attempt the expectations wait in the attempt's own context until its write is about to leave: the
+attempt's owner (actions/settle.py) sends them with its own pre-send writes in one round trip (`send_unsent_in`),
+and an attempt that sent no write drops them (nothing of it can land). The places sent are kept in that context
+too (the withdrawal comes from the same attempt, and a worker that dies withdraws nothing either way); only
+expectations recorded outside an attempt get the per-action index set `own-by-action:<action>` a later `withdraw`
+reads.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -22,6 +26,7 @@ from datetime import datetime
 from typing import Any
 
 import redis as redis_lib
+from redis.client import Pipeline
 from redis.typing import EncodableT, FieldT
 
 from worker.store.keys import Keys, server_ms
@@ -59,17 +64,29 @@ class OwnWrites:
 
     @contextmanager
     def attempt(self, action_id: str, not_applied: tuple[type[BaseException], ...]) -> Iterator[None]:
-        """Around a write: when it fails with one of `not_applied` (errors that prove nothing landed; the caller
-        knows its client's errors), its expectations are withdrawn."""
-        places: list[tuple[str, str]] = []
-        token = _ATTEMPT_PLACES.set(places)
+        """Around a write: expectations wait for `send_unsent_in`; when the attempt fails with one of `not_applied`
+        (errors that prove nothing landed; the caller knows its client's errors), those sent are withdrawn."""
+        unsent = _Attempt()
+        token = _ATTEMPT.set(unsent)
         try:
             yield
         except not_applied:
-            self._withdraw_places(action_id, places)
+            self._withdraw_places(action_id, unsent.places)
             raise
         finally:
-            _ATTEMPT_PLACES.reset(token)
+            _ATTEMPT.reset(token)
+
+    def send_unsent_in(self, pipe: Pipeline) -> None:
+        """Queue the expectations this context's attempt gathered since the last call on `pipe` (the caller
+        executes it before its write leaves)."""
+        current = _ATTEMPT.get()
+        if current is None:
+            return
+        for name, entries in current.unsent:
+            pipe.hset(name, mapping=entries)
+            pipe.expire(name, self.ttl_s)
+            current.places.extend((name, str(field)) for field in entries)
+        current.unsent.clear()
 
     def _withdraw_places(self, action_id: str, places: list[tuple[str, str]]) -> None:
         if places:
@@ -112,21 +129,29 @@ class OwnWrites:
         return json.dumps({"action": action_id, "since": since, **data})
 
     def _record(self, action_id: str, name: str, entries: Mapping[str, str]) -> None:
-        """One round trip, no transaction: a write lost between them leaves an expectation that lapses at TTL_S.
-        Inside an attempt, the places are kept by the attempt instead of in the index set."""
-        places = _ATTEMPT_PLACES.get()
+        """Inside an attempt: kept until its write leaves (`send_unsent_in`). Outside one: one round trip, no
+        transaction (a write lost between them leaves an expectation that lapses at TTL_S), with the index set."""
+        current = _ATTEMPT.get()
+        if current is not None:
+            current.unsent.append((name, {field: entry for field, entry in entries.items()}))
+            return
         pipe = self.redis.pipeline(transaction=False)
         fields: dict[FieldT, EncodableT] = {field: entry for field, entry in entries.items()}
         pipe.hset(name, mapping=fields)
         pipe.expire(name, self.ttl_s)
-        if places is not None:
-            places.extend((name, field) for field in entries)
-        else:
-            index = self.key("own-by-action", action_id)
-            pipe.sadd(index, *(json.dumps([name, field]) for field in entries))
-            pipe.expire(index, self.ttl_s)
+        index = self.key("own-by-action", action_id)
+        pipe.sadd(index, *(json.dumps([name, field]) for field in entries))
+        pipe.expire(index, self.ttl_s)
         pipe.execute()
 
 
-# The (hash, field) places the attempt running in this context has expected (None outside an attempt).
-_ATTEMPT_PLACES: ContextVar[list[tuple[str, str]] | None] = ContextVar("deskpilot_own_places", default=None)
+@dataclasses.dataclass
+class _Attempt:
+    """The expectations of the attempt running in this context: gathered, not yet sent (hash, fields), and the
+    (hash, field) places sent (what a refusal withdraws)."""
+
+    unsent: list[tuple[str, dict[FieldT, EncodableT]]] = dataclasses.field(default_factory=list)
+    places: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+
+
+_ATTEMPT: ContextVar[_Attempt | None] = ContextVar("deskpilot_own_attempt", default=None)

@@ -14,6 +14,7 @@ from worker.actions.settle import WriteSettling
 from worker.desk.errors import OutcomeUnknown, RateLimited
 from worker.desk.transport import WRITE_SENDING
 from worker.store import Store
+from worker.store.keys import step_clock
 
 APPLY_TIMEOUT_S = 30.0
 
@@ -161,3 +162,30 @@ def test_given_a_worker_killed_before_its_write_left_then_the_next_delivery_writ
     with desk_clients(settings, store) as client_for:
         assert enforcer.apply("a1", client_for) is ApplyResult.DONE
     assert len(writes(sandbox, "POST", "/comments")) == 1
+
+
+def test_an_attempt_writes_its_count_settle_mark_and_expectations_in_one_round_trip_as_its_write_leaves(
+    sandbox, redis_server
+):
+    _, store, _ = setup(sandbox, redis_server)
+    with direct_api(sandbox) as api:
+        ticket = first_ticket(api)
+    store.ledger.record("a1", action(sandbox, ticket, "comment", {"text": "batched"}))
+    org = sandbox.org_ids[0]
+    with (
+        step_clock(store.redis),  # as in an actor's message: Redis time read once
+        settle.attempt(store, "a1", settle_s=30.0, earlier=0),
+        store.own_writes.attempt("a1", ()),
+    ):
+        store.own_writes.expect_comment(org, ticket["id"], "a1", "[deskpilot:r:a1]")
+        # before the write leaves, nothing of the attempt is in Redis
+        assert store.ledger.get("a1").attempts == 0 and store.own_writes.pending_comments(org, ticket["id"]) == {}
+        before = int(store.redis.info("stats")["total_commands_processed"])
+        WRITE_SENDING.get()()  # the write leaves
+        sent = int(store.redis.info("stats")["total_commands_processed"]) - before - 1  # less the INFO itself
+        # then the count, the first attempt's start, the settle mark and the expectation are there, in one HSET for
+        # the ledger and one HSET + EXPIRE for the expectation
+        assert sent == 3
+        fields = store.redis.hgetall(store.keys.key("action", "a1"))
+        assert {"attempts", "first_attempt_ms", "settles_at_ms"} <= set(fields)
+        assert store.own_writes.pending_comments(org, ticket["id"]) == {"a1": "[deskpilot:r:a1]"}

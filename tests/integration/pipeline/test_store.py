@@ -31,6 +31,16 @@ def test_an_action_is_recorded_once_and_claimed_by_one_worker(store):
     assert not store.ledger.is_claimed("a1")
 
 
+def test_a_new_action_is_claimed_with_its_record_for_the_worker_acting_on_it_at_once(store):
+    assert store.ledger.record_and_claim("a3", ACTION, "worker-a", 60_000) == (True, True)
+    assert store.ledger.claim("a3", "worker-b") is False  # held from the record on
+    assert store.ledger.get("a3").state == "planned" and store.ledger.overdue() == ["a3"]
+    # a plan recorded again (an event evaluated twice) neither re-creates nor claims it
+    store.ledger.release("a3", "worker-a")
+    assert store.ledger.record_and_claim("a3", ACTION, "worker-a", 60_000) == (False, False)
+    assert not store.ledger.is_claimed("a3")
+
+
 def test_attempts_survive_and_finished_actions_leave_the_pending_set(store):
     store.ledger.record("a2", ACTION)
     assert store.ledger.begin_attempt("a2") == 1
