@@ -3,13 +3,15 @@ Desk.permissions.READ).
 
 From the vendor's spec (Role.json, Profile.json): a role has id, name, description, shareDataWithPeers,
 reportsTo, isDefault, isVisible and immediateSubRoles; the role list filters by isDefault, isVisible and
-searchStr, paged by from and limit 0..500. A profile list takes default, visible, searchStr, from, limit 1..250
-(default 250) and `fields`, the optional keys to add (type, isVisible, default, modifiedBy, modifiedTime,
-description; permissions is not kept by the sandbox).
+searchStr, paged by from and limit 0..500. A profile (commonProfileResponse, one or listed) shows id, name,
+description, type, default, isVisible and its permissions, every group and key of the schema's
+commonPermissionJson (records/permissions.py); the profile list filters by default, visible and searchStr.
 
-Choices: the roles and profiles are the ones the seeded agents hold (records/catalogue.py); a profile always shows
-id and name, one profile shows every key it has; searchStr is the agents' (`abc*`, `*abc*`, exact) on name and
-description; unknown ids are 404; empty lists answer 204.
+Choices: the roles and profiles are the ones the seeded agents hold (records/catalogue.py); the profile list also
+pages (from, limit 1..250, default 250) and takes `fields` (type, isVisible, default, modifiedBy, modifiedTime,
+description), which shows id, name and those keys only (as later versions of the vendor's spec have it);
+searchStr is the agents' (`abc*`, `*abc*`, exact) on name and description; unknown ids are 404; empty lists
+answer 204.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sandbox.errors import not_found
 from sandbox.listing import page
 from sandbox.params import FROM, Choice, Flag, Integer
 from sandbox.records.catalogue import collection
+from sandbox.records.permissions import permissions
 from sandbox.resources.agents import SearchText, text_search
 from sandbox.state import Record, public
 
@@ -53,8 +56,14 @@ def list_roles(call: Call) -> Reply:
     return listing(page(_searched(roles, call.query), call.query, default_limit=500))
 
 
+def profile_view(profile: Record) -> Record:
+    """A profile as the vendor's commonProfileResponse has it (not modifiedBy, modifiedTime: `fields` shows them)."""
+    view = {key: profile.get(key) for key in ("id", "name", "description", "type", "default", "isVisible")}
+    return view | {"permissions": permissions(profile["type"])}
+
+
 def get_profile(call: Call) -> Reply:
-    return ok(public(_one(call, "profiles", "profile_id")))
+    return ok(profile_view(_one(call, "profiles", "profile_id")))
 
 
 def list_profiles(call: Call) -> Reply:
@@ -62,9 +71,11 @@ def list_profiles(call: Call) -> Reply:
     for param, key in (("default", "default"), ("visible", "isVisible")):
         if param in call.query:
             profiles = [profile for profile in profiles if profile[key] == call.query[param]]
-    shown = ("id", "name", *call.query.get("fields", ()))
-    items = [{key: profile.get(key) for key in shown} for profile in _searched(profiles, call.query)]
-    return listing(page(items, call.query, default_limit=250))
+    profiles = page(_searched(profiles, call.query), call.query, default_limit=250)
+    if "fields" not in call.query:
+        return listing([profile_view(profile) for profile in profiles])
+    shown = ("id", "name", *call.query["fields"])
+    return listing([{key: profile.get(key) for key in shown} for profile in profiles])
 
 
 ENDPOINTS = [

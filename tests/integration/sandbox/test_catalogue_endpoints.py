@@ -190,3 +190,14 @@ def test_scopes_are_the_vendors(desk):
         assert settings.get("/teams").status_code == 200
         assert settings.get("/organizationFields", params={"module": "tickets"}).status_code == 200
         assert settings.get("/layouts", params={"module": "tickets"}).json()["errorCode"] == "SCOPE_MISMATCH"
+
+
+def test_profiles_show_their_permissions_by_type(client):
+    profiles = {profile["type"]: profile for profile in client.get("/profiles").json()["data"]}
+    admin, other = profiles["Administrator"], next(p for kind, p in profiles.items() if kind != "Administrator")
+    assert set(admin) == {"id", "name", "description", "type", "default", "isVisible", "permissions"}
+    assert all(all(group.values()) for group in admin["permissions"].values())
+    assert admin["permissions"]["tickets"]["mergeTickets"] and not any(other["permissions"]["setup"].values())
+    assert client.get(f"/profiles/{admin['id']}").json() == admin
+    named = client.get("/profiles", params={"fields": "modifiedTime"}).json()["data"]
+    assert all(set(profile) == {"id", "name", "modifiedTime"} for profile in named)

@@ -140,10 +140,6 @@ def seeded_paths(client: httpx.Client) -> dict[str, str]:
         "GET /users/{id}": f"/users/{user}",
         "GET /users/{id}/groups": f"/users/{user}/groups",
         "GET /organizationModules": "/organizationModules",
-        "GET /organizationFields": "/organizationFields?module=tickets",
-        "GET /layouts": "/layouts?module=tickets",
-        "GET /layouts?module=contacts": "/layouts?module=contacts",
-        "GET /organizationFields?module=contacts": "/organizationFields?module=contacts",
         "GET /departments": "/departments",
         "GET /agents": "/agents",
         "GET /mailReplyAddress": "/mailReplyAddress",
@@ -154,6 +150,19 @@ def seeded_paths(client: httpx.Client) -> dict[str, str]:
         "GET /events": "/events",
         "GET /tasks": "/tasks",
         **list_paths(client),
+        **setting_paths(client),
+    }
+
+
+def setting_paths(client: httpx.Client) -> dict[str, str]:
+    """The requests of the set-up reads: fields, layouts, profiles."""
+    return {
+        "GET /organizationFields": "/organizationFields?module=tickets",
+        "GET /organizationFields?module=contacts": "/organizationFields?module=contacts",
+        "GET /layouts": "/layouts?module=tickets",
+        "GET /layouts?module=contacts": "/layouts?module=contacts",
+        "GET /profiles": "/profiles",
+        "GET /profiles/{id}": f"/profiles/{first_id(client, '/profiles')}",
     }
 
 
