@@ -2,18 +2,38 @@
 
 Keys, per org (`<key_prefix>:budget:<org>:...`, key_prefix from DeskConfig):
 - `leases`  sorted set: lease id -> expiry (ms, Redis time). A call holds a lease while it is on the wire; a lease
-            whose holder died simply expires, so the limit heals by itself (crash-safe concurrency limit).
-- `pause`   set on a 429: no process starts a call to the org until it expires (Retry-After, or a backoff that
-            doubles on each 429 without one within a minute).
-- `credits` hash {remaining, day, source, peak}: the day's credits left. Every call takes one credit up front (an
-            estimate, so concurrent callers see it at once); `X-Rate-Limit-Remaining-v3`, when the Desk sends it,
-            replaces the estimate. A UTC day with no figure yet starts from `desk_daily_credits`. `peak` is the
-            highest figure the Desk reported today: the org's real daily budget, as far as we can know it.
+            whose holder died simply expires, so the limit heals by itself (crash-safe concurrency limit). The key
+            has no expiry and needs none: release removes its member (Redis drops an empty set), and expired
+            members are reaped when the set is full, so it never holds more than `max_concurrency` members. An
+            expiry renewed on each call would cost a command per call; one set only when the set is created would
+            delete live leases under continuous load.
+- `credits` hash {paused_until, remaining:<day>, peak:<day>, source:<day>}, <day> the UTC day (days since the epoch,
+            Redis time) the figures belong to. `remaining` is the day's credits left: every call takes one up front
+            (an estimate, so concurrent callers see it at once); `X-Rate-Limit-Remaining-v3`, when the Desk sends it,
+            replaces the estimate. A day with no figure yet starts from `desk_daily_credits`; its first call drops
+            the earlier days' fields and sets the hash to expire when the next day ends. `peak` is the highest
+            figure the Desk reported that day: the org's real daily budget, as far as we can know it.
+            `paused_until` (ms, Redis time) is set on a 429: no process starts a call to the org before it
+            (Retry-After, or a backoff that doubles on each 429 without one within a minute, counted in `strikes`).
+            It lives in this hash so that acquire reads the pause and the day's figures with one HMGET; the day's
+            reset never drops a pause still running (acquire returns before it while paused).
 - reserve:  normal-priority calls stop when `remaining <= desk_reserve_share * budget`; only high-priority calls
             (escalations) spend the rest. `budget` is today's `peak` once the Desk reported one, else
             `desk_daily_credits`: the Desk never states the daily total, and a configured figure larger than the
             org's edition (Free: 5,000) would put every credit in the reserve. Started mid-day, the peak is what
             was left then, so the reserve is smaller that first day, never larger than the budget.
+
+Release reads nothing: the lease carries the day and the peak acquire saw, and one HSET writes that day's fields.
+- A call that began before midnight and ended after it writes the old day's fields, never the new day's record;
+  the new day's first acquire drops them (or the next day's, when they come after it).
+- The peak written is the larger of the peak seen at acquire and the figure reported. A higher figure reported by
+  a call released meanwhile may be overwritten by a slightly lower one: figures fall during a day, so the peak can
+  end up short by the credits spent by calls in flight together (about `max_concurrency`), and the reserve by
+  its share of those. Accepted to save a read per call.
+Upgrading from the version with a `pause` key (a string with a TTL) and `remaining`/`day`/`peak` fields: the key is
+ignored and expires by its TTL; the old fields are dropped by the first acquire, so that day's count restarts from
+`desk_daily_credits` until the Desk's next figure, one call later. While both versions run, each honours only its
+own kind of pause and keeps its own count (each corrected by the Desk's figures): a 429 more at worst.
 
 Waiting is bounded: `acquire` sleeps (never spins) until a lease frees or the pause ends, and raises
 BudgetWaitTimeout at its deadline, at once when a pause outlasts the deadline. Spent credits raise CreditsExhausted.
@@ -65,7 +85,10 @@ class Priority(str, Enum):
 class Lease:
     org_id: str
     lease_id: str
-    day: int | None = None  # the Redis day (UTC days since the epoch) it was taken on: release needs no TIME
+    # the Redis day (UTC days since the epoch) it was taken on, whose fields release writes; acquire always sets it
+    # (None: a lease made elsewhere, e.g. by a fake budget, whose release records no figure)
+    day: int | None = None
+    peak: int | None = None  # that day's peak as acquire saw it (None: no figure from the Desk yet)
 
 
 def _text(value: Any) -> str:
@@ -145,7 +168,6 @@ class Budget:
         base = f"{self.key_prefix}:budget:{org_id}"
         return {
             "leases": f"{base}:leases",
-            "pause": f"{base}:pause",
             "credits": f"{base}:credits",
             "strikes": f"{base}:strikes",
         }
@@ -167,7 +189,7 @@ class Budget:
         waited_full = False
         while True:
             answer = self._acquire(
-                keys=[keys["leases"], keys["pause"], keys["credits"]],
+                keys=[keys["leases"], keys["credits"]],
                 args=[
                     lease_id,
                     self.lease_ttl_ms,
@@ -182,7 +204,8 @@ class Budget:
             if state == "ok":
                 if waited_full:
                     log.debug("desk.budget.lease_after_wait", org=org_id)
-                return Lease(org_id=org_id, lease_id=lease_id, day=int(answer[2]) if len(answer) > 2 else None)
+                peak = None if answer[3] is None else int(answer[3])
+                return Lease(org_id=org_id, lease_id=lease_id, day=int(answer[2]), peak=peak)
             left = deadline - time.monotonic()
             if state == "paused":
                 _sleep_out_pause(org_id, int(answer[1]) / 1000.0, left, method=method, path=path)
@@ -208,10 +231,13 @@ class Budget:
     def release(self, lease: Lease, *, remaining: int | None = None) -> None:
         """Return the lease; record the Desk's credit figure when it sent one."""
         keys = self.keys(lease.org_id)
-        self._release(
-            keys=[keys["leases"], keys["credits"]],
-            args=[lease.lease_id, "" if remaining is None else int(remaining), "" if lease.day is None else lease.day],
-        )
+        figure: int | str = ""  # '' when the Desk sent none (or the lease has no day): the credits are left alone
+        peak: int | str = ""
+        if remaining is not None and lease.day is not None:
+            figure = int(remaining)
+            peak = figure if lease.peak is None else max(lease.peak, figure)
+        day = "" if lease.day is None else lease.day
+        self._release(keys=[keys["leases"], keys["credits"]], args=[lease.lease_id, figure, day, peak])
 
     def pause(self, org_id: str, retry_after_s: float | None) -> float:
         """A 429: stop every process's calls to the org for Retry-After (or a growing backoff), at most
@@ -221,7 +247,7 @@ class Budget:
             log.warning("desk.budget.retry_after_capped", org=org_id, retry_after_s=retry_after_s, pause_s=MAX_PAUSE_S)
             retry_after_s = MAX_PAUSE_S
         ms = self._pause(
-            keys=[keys["pause"], keys["strikes"]],
+            keys=[keys["credits"], keys["strikes"]],
             args=[
                 "" if retry_after_s is None else int(max(retry_after_s, 0.001) * 1000),
                 self.throttle_backoff_ms,
@@ -238,18 +264,17 @@ class Budget:
         keys = self.keys(org_id)
         seconds, micros = self._redis.time()
         now_ms = int(seconds) * 1000 + int(micros) // 1000
+        day = now_ms // DAY_MS
         pipe = self._redis.pipeline(transaction=False)
         pipe.zcount(keys["leases"], now_ms, "+inf")  # live leases only (expired ones are reaped lazily)
-        pipe.pttl(keys["pause"])
-        pipe.hgetall(keys["credits"])
-        leases, pause_ms, credits = pipe.execute()
-        decoded = {_text(k): _text(v) for k, v in (credits or {}).items()}
-        budget = int(decoded["peak"]) if "peak" in decoded else self.daily_credits
+        pipe.hmget(keys["credits"], ["paused_until", f"remaining:{day}", f"peak:{day}", f"source:{day}"])
+        leases, (paused_until, remaining, peak, source) = pipe.execute()
+        budget = int(peak) if peak is not None else self.daily_credits
         return {
             "leases": int(leases),
-            "pause_s": max(int(pause_ms), 0) / 1000.0,
-            "remaining": int(decoded["remaining"]) if "remaining" in decoded else None,
-            "source": decoded.get("source"),
+            "pause_s": max(int(paused_until or 0) - now_ms, 0) / 1000.0,
+            "remaining": int(remaining) if remaining is not None else None,
+            "source": None if source is None else _text(source),
             "max_concurrency": self.max_concurrency,
             "budget": budget,
             "reserve": int(budget * self.reserve_share),

@@ -1,5 +1,6 @@
 -- A 429: pause every call to the org for Retry-After, or a backoff doubling per strike within the memory.
--- KEYS: pause, strikes. ARGV: retry-after ms ('' when absent), base ms, cap ms, strike memory ms.
+-- KEYS: credits, strikes. ARGV: retry-after ms ('' when absent), base ms, cap ms, strike memory ms.
+-- The pause is the credits hash's `paused_until` (ms, Redis time), which acquire reads with the day's figures.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local ms
@@ -12,6 +13,11 @@ else
 end
 ms = math.floor(ms)
 if ms < 1 then ms = 1 end
-local current = redis.call('PTTL', KEYS[1])
-if current < ms then redis.call('SET', KEYS[1], now + ms, 'PX', ms) end
+local current = (tonumber(redis.call('HGET', KEYS[1], 'paused_until')) or now) - now
+if current < ms then
+  -- the hash must outlive the pause: a new hash gets an expiry, one ending sooner (yesterday's) a later one
+  local ttl = redis.call('PTTL', KEYS[1])
+  redis.call('HSET', KEYS[1], 'paused_until', now + ms)
+  if ttl == -2 or (ttl >= 0 and ttl < ms) then redis.call('PEXPIRE', KEYS[1], ms) end
+end
 return math.max(current, ms)
