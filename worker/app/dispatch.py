@@ -24,9 +24,10 @@ from redis.commands.core import Script
 # A broker is dead to dramatiq's maintenance (its fetched messages requeued) once its newest heartbeat is older than
 # heartbeat_timeout (60 s by default). A broker that fetches or acks writes one at least every HEARTBEAT_EVERY_S, so
 # its newest is at most 5 s old, leaving 55 s for a stalled process (a pause, a slow Redis) before it is counted
-# dead. A broker whose consumers all have full prefetch on long tasks sends no fetch, hence no heartbeat, in
-# dramatiq's own broker too: that case is unchanged.
+# dead; a shorter heartbeat_timeout shortens the interval to keep that share. A broker whose consumers all have full
+# prefetch on long tasks sends no fetch, hence no heartbeat, in dramatiq's own broker too: that case is unchanged.
 HEARTBEAT_EVERY_S = 5.0
+TIMEOUT_SHARE = 0.25  # with a shorter heartbeat_timeout, a heartbeat every quarter of it at least
 
 
 def script_source(name: str) -> str:
@@ -34,7 +35,11 @@ def script_source(name: str) -> str:
 
 
 class HeartbeatThrottle:
-    """When this broker's next heartbeat is due; shared by its consumer and worker threads, hence the lock."""
+    """When this broker's next heartbeat is due; shared by its consumer and worker threads, hence the lock.
+
+    Maintenance finds a broker only through its heartbeat: if Redis loses the zset (a restart without persistence)
+    while this broker's calls still succeed, it is missing until its next heartbeat, at most one interval later.
+    """
 
     def __init__(self, every_s: float) -> None:
         self.every_s = every_s
@@ -68,7 +73,7 @@ class LeanRedisBroker(RedisBroker):
         super().__init__(**kwargs)
         self._fetch_script = self.client.register_script(script_source("broker_fetch"))
         self._ack_script = self.client.register_script(script_source("broker_ack"))
-        self.heartbeat = HeartbeatThrottle(heartbeat_every_s)
+        self.heartbeat = HeartbeatThrottle(min(heartbeat_every_s, self.heartbeat_timeout / 1000 * TIMEOUT_SHARE))
 
     def _dispatch(self, command: str) -> Callable[..., Any]:
         """`do_fetch` and `do_ack` run deskpilot's scripts; every other command dramatiq's."""
