@@ -8,6 +8,7 @@ import time
 from tests.support.pipeline import Pipeline, wait_until
 from tests.support.redis_server import RedisServer
 from tests.support.sandbox import SandboxProcess
+from worker.app.dispatch import HEARTBEAT_EVERY_S
 
 RULES = (
     "rules:\n  - id: idle\n    on: ticket.updated\n    if: {field: priority, changed_to: High}\n"
@@ -20,9 +21,13 @@ MAX_FETCHES_PER_CONSUMER_S = 3
 SETTLE_S = 3  # a consumer's backoff grows from 5 ms to the idle wake-up over its first misses
 
 
+def command_calls(redis_client, command: str) -> int:
+    return int(redis_client.info("commandstats").get(f"cmdstat_{command}", {}).get("calls", 0))
+
+
 def fetch_calls(redis_client) -> int:
-    """dramatiq's fetch is one EVALSHA of its Lua script per consumer look."""
-    return int(redis_client.info("commandstats").get("cmdstat_evalsha", {}).get("calls", 0))
+    """A fetch is one EVALSHA of a Lua script per consumer look."""
+    return command_calls(redis_client, "evalsha")
 
 
 def test_an_idle_worker_fetches_at_most_a_few_times_a_second_per_queue(tmp_path):
@@ -39,11 +44,17 @@ def test_an_idle_worker_fetches_at_most_a_few_times_a_second_per_queue(tmp_path)
         wait_until(lambda: fetch_calls(redis_client) > 0, 30, "the worker's consumers to start")
         time.sleep(SETTLE_S)
         # when it idles for a few seconds
-        before, started = fetch_calls(redis_client), time.monotonic()
+        before, heartbeats_before, started = (
+            fetch_calls(redis_client),
+            command_calls(redis_client, "zadd"),
+            time.monotonic(),
+        )
         time.sleep(4)
         fetches, elapsed = fetch_calls(redis_client) - before, time.monotonic() - started
         # then each of its consumers looked for work only a few times a second
         assert fetches / elapsed / QUEUES_WITH_DELAY_QUEUES <= MAX_FETCHES_PER_CONSUMER_S
+        # and its broker wrote its heartbeat about once per interval, not on every look (dispatch.py)
+        assert command_calls(redis_client, "zadd") - heartbeats_before <= elapsed / HEARTBEAT_EVERY_S + 1
         # and SIGTERM still stops it cleanly
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(timeout=30) == 0
