@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from worker.desk.client import DeskClient
-from worker.desk.errors import NotFound
+from worker.desk.errors import NotFound, OutcomeUnknown
 from worker.engine.ruleset import RuleSet
 from worker.engine.schema import AllCondition, FieldCondition
 from worker.store.webhooks import WebhookState
@@ -109,20 +109,24 @@ def department_ids(client: DeskClient, wanted: tuple[tuple[str, str], ...] | Non
 
 
 def install(client: DeskClient, state: WebhookState, url: str, subscriptions: dict[str, Any]) -> tuple[str, str]:
-    """Create the org's deskpilot webhook, or update the one installed; returns (webhook id, "created"/"updated")."""
+    """Create the org's deskpilot webhook, or update the one installed; returns (webhook id, "created"/"updated").
+    A create answered without an id is a ValueError (the webhook may exist on the Desk but deskpilot cannot know
+    it); a create that timed out stays OutcomeUnknown."""
     body = {"url": url, "name": WEBHOOK_NAME, "subscriptions": subscriptions, "isEnabled": True}
     for webhook_id in state.installed(client.org_id):
         try:
-            client.transport.request("PATCH", f"/webhooks/{webhook_id}", json=body)
+            client.webhooks.update(webhook_id, body)
         except NotFound:
             state.retire(client.org_id, webhook_id)  # gone on the Desk (a 410 removed it, or a person)
             continue
         state.remember(client.org_id, webhook_id, _record(body))
         return webhook_id, "updated"
-    answer = client.transport.request("POST", "/webhooks", json=body, idempotent=False)
-    webhook_id = str((answer or {}).get("id") or "")
-    if not webhook_id:
-        raise ValueError(f"org {client.org_id}: the Desk's answer to creating a webhook has no id")
+    try:
+        webhook_id = client.webhooks.create(body).id
+    except OutcomeUnknown as exc:
+        if exc.error_code != "NO_RECORD":
+            raise
+        raise ValueError(f"org {client.org_id}: the Desk's answer to creating a webhook has no id") from exc
     state.remember(client.org_id, webhook_id, _record(body))
     return webhook_id, "created"
 
@@ -134,7 +138,7 @@ def remove(client: DeskClient, state: WebhookState) -> list[str]:
     for webhook_id in state.installed(client.org_id):
         state.retire(client.org_id, webhook_id)
         with contextlib.suppress(NotFound):  # already gone
-            client.transport.request("DELETE", f"/webhooks/{webhook_id}")
+            client.webhooks.delete(webhook_id)
         removed.append(webhook_id)
     return removed
 
@@ -142,10 +146,10 @@ def remove(client: DeskClient, state: WebhookState) -> list[str]:
 def on_desk(client: DeskClient, webhook_id: str) -> dict[str, Any] | None:
     """The webhook as the Desk has it, None when it is gone."""
     try:
-        answer = client.transport.request("GET", f"/webhooks/{webhook_id}")
+        webhook = client.webhooks.get(webhook_id)
     except NotFound:
         return None
-    return answer if isinstance(answer, dict) else None
+    return webhook.model_dump(mode="json")
 
 
 def _record(body: dict[str, Any]) -> dict[str, Any]:

@@ -41,6 +41,7 @@ from worker.desk.resources import (
     TicketsResource,
     TimeEntriesResource,
     UploadsResource,
+    WebhooksResource,
 )
 from worker.desk.resources.presence import PresenceResource
 from worker.desk.resources.tags import TagsResource
@@ -84,6 +85,7 @@ class DeskClient:
         self.history = HistoryResource(t)
         self.tags = TagsResource(t)
         self.presence = PresenceResource(t)
+        self.webhooks = WebhooksResource(t)
 
     @property
     def tokens(self) -> TokenProvider:

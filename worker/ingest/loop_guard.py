@@ -48,12 +48,8 @@ def _replies_are_ours(own: OwnWrites, client: DeskClient, ticket_id: str, count:
     if not pending or count > PAGE:
         return False
     try:
-        listed = client.transport.request("GET", f"/tickets/{ticket_id}/threads", params={"from": 0, "limit": count})
-        outgoing = [item for item in ((listed or {}).get("data") or [])[:count] if item.get("direction") == "out"]
-        contents = [
-            str((client.transport.request("GET", f"/tickets/{ticket_id}/threads/{item['id']}") or {}).get("content"))
-            for item in outgoing
-        ]
+        outgoing = [item for item in client.threads.list(ticket_id, limit=count)[:count] if item.direction == "out"]
+        contents = [str(client.threads.get(ticket_id, item.id).content) for item in outgoing]
     except DeskError as exc:  # unreadable now: a person's reply is the safe side (a rule fires)
         log.warning("loop_guard.replies_unread", org=client.org_id, ticket=ticket_id, error=str(exc))
         return False
@@ -67,14 +63,12 @@ def _comments_are_ours(own: OwnWrites, client: DeskClient, ticket_id: str, count
     if not pending or count > PAGE:
         return False  # no comment of ours is awaited: no call spent
     try:
-        answer = client.transport.request(
-            "GET", f"/tickets/{ticket_id}/comments", params={"from": 0, "limit": count, "sortBy": "-commentedTime"}
-        )
+        listed = client.comments.list(ticket_id, limit=count, sort_by="-commentedTime")
     except DeskError as exc:
         # Unreadable now: taking them for a person's is the safe side (a rule fires) unless ours cover every one.
         log.warning("loop_guard.comments_unread", org=client.org_id, ticket=ticket_id, error=str(exc))
         return len(pending) >= count
-    newest = [str(item.get("content") or "") for item in ((answer or {}).get("data") or [])[:count]]
+    newest = [item.content or "" for item in listed[:count]]
     found = {action_id for action_id, marker in pending.items() if any(marker in content for content in newest)}
     ours = sum(1 for content in newest if any(pending[action_id] in content for action_id in found))
     own.consume_comments(client.org_id, ticket_id, found)

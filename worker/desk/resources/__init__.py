@@ -19,6 +19,7 @@ from worker.desk.resources.threads import ThreadsResource
 from worker.desk.resources.tickets import TicketsResource
 from worker.desk.resources.time_entries import TimeEntriesResource
 from worker.desk.resources.uploads import UploadsResource
+from worker.desk.resources.webhooks import WebhooksResource
 
 __all__ = [
     "AccountsResource",
@@ -40,4 +41,5 @@ __all__ = [
     "TicketsResource",
     "TimeEntriesResource",
     "UploadsResource",
+    "WebhooksResource",
 ]
