@@ -11,6 +11,10 @@ Choices where the reference is silent (the vendor's spec and the real service's 
   (state.refresh_counts leaves drafts out). Only a draft can be edited or lose an attachment (else 422).
 - A thread is shown with `content` and its attachments; lists leave both out (the list example). The EMAIL
   fields to/cc/bcc/isForward appear on EMAIL threads only, as the examples show.
+- One thread (GET .../threads/{id}, /latestThread, the reply answers, a webhook's payload) is shaped as the
+  vendor's single-thread schemas have it (emailThreadResponseJson, and the later latestThreadResponse):
+  `attachments` always, empty when none; the list schema's lastRatingIconURL and respondedIn, and an EMAIL list
+  item's attachmentIds, only in lists.
 - Lists run newest first unless `sortBy=sendDateTime` (the vendor's spec); drafts are listed.
 """
 
@@ -34,6 +38,7 @@ from sandbox.state import Org, Record, public
 REPLY_CHANNELS = ("EMAIL", "FACEBOOK", "TWITTER", "FORUMS")
 EMAIL_ONLY_FIELDS = ("to", "cc", "bcc", "isForward")
 LIST_HIDDEN_FIELDS = ("content", "attachments")
+LIST_ONLY_FIELDS = ("lastRatingIconURL", "respondedIn", "attachmentIds")
 SENT_STATUS, QUEUED_STATUS, DRAFT_STATUS = "SUCCESS", "PENDING", "DRAFT"
 
 REPLY_FIELDS: dict[str, Field] = {
@@ -51,9 +56,9 @@ REPLY_FIELDS: dict[str, Field] = {
 SEND_FIELDS: dict[str, Field] = {**REPLY_FIELDS, "ticketStatus": TICKET_FIELDS["status"]}
 
 
-def thread_view(org: Org, thread: Record) -> Record:
-    """A thread as GET and the reply endpoints show it, with the vendor's always-present fields
-    (records/vendor_fields.py: attachmentCount, canReply, contentType, isDescriptionThread, respondedIn, source...)."""
+def _shown(org: Org, thread: Record) -> Record:
+    """A thread with the vendor's always-present fields (records/vendor_fields.py: attachmentCount, canReply,
+    contentType, isDescriptionThread, respondedIn, source...)."""
     view = {**thread_extras(org, thread), **public(thread)}
     view["author"] = {**author_extras(org, thread), **(view.get("author") or {})}
     if view["channel"] != "EMAIL":
@@ -61,13 +66,19 @@ def thread_view(org: Org, thread: Record) -> Record:
             view.pop(name, None)
         if view.get("fromEmailAddress") is None:
             view.pop("fromEmailAddress", None)
-    if not view.get("attachments"):
-        view.pop("attachments", None)
     return view
 
 
+def thread_view(org: Org, thread: Record) -> Record:
+    """One thread, as GET and the reply endpoints answer it."""
+    view = _shown(org, thread)
+    for name in LIST_ONLY_FIELDS:
+        view.pop(name, None)
+    return view | {"attachments": view.get("attachments") or []}
+
+
 def thread_list_item(org: Org, thread: Record) -> Record:
-    view = thread_view(org, thread)
+    view = _shown(org, thread)
     for name in LIST_HIDDEN_FIELDS:
         view.pop(name, None)
     return view

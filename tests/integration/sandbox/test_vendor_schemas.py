@@ -151,6 +151,16 @@ def seeded_paths(client: httpx.Client) -> dict[str, str]:
         "GET /tasks": "/tasks",
         **list_paths(client),
         **setting_paths(client),
+        **thread_paths(client, ticket["id"]),
+    }
+
+
+def thread_paths(client: httpx.Client, ticket: str) -> dict[str, str]:
+    """One thread and the latest of a ticket with several."""
+    thread = first_id(client, f"/tickets/{ticket}/threads")
+    return {
+        "GET /tickets/{id}/threads/{id}": f"/tickets/{ticket}/threads/{thread}",
+        "GET /tickets/{id}/latestThread": f"/tickets/{ticket}/latestThread",
     }
 
 
