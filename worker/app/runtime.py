@@ -3,7 +3,7 @@
 Built explicitly, once per process, by whoever runs it (`Runtime.from_settings(settings)`: the service, a CLI
 command, a test) and handed to what needs it (the actors: `app/actors.declare_actors`); nothing builds one at
 import. The Desk clients of all orgs share one httpx client, built with the hook that counts API answers, and one
-token provider.
+token provider; their budget reads Redis time from the message's step clock (store/keys.py) when one is open.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from worker.app.outbound_check import outbound_report
 from worker.app.outbound_setup import build_outbound
 from worker.app.rules_source import RuleSource
 from worker.desk.auth import TokenProvider
+from worker.desk.budget import Budget
 from worker.desk.client import DeskClient
 from worker.desk.config import DeskConfig
 from worker.desk.transport import USER_AGENT
@@ -30,7 +31,7 @@ from worker.engine.directory import Directory
 from worker.engine.names import Catalogue
 from worker.ingest.directory import DirectoryCache
 from worker.store import Store
-from worker.store.keys import Keys
+from worker.store.keys import Keys, step_clock_ms
 
 
 @dataclass
@@ -85,7 +86,10 @@ class Runtime:
                 if self._http is None:
                     self._http = self._build_http()
                     self._tokens = TokenProvider(self.desk_config, self.redis, http=self._http)
-                client = DeskClient(self.desk_config, self.redis, org_id, http=self._http, tokens=self._tokens)
+                budget = Budget.from_config(self.desk_config, self.redis, clock=step_clock_ms)  # no TIME per call
+                client = DeskClient(
+                    self.desk_config, self.redis, org_id, http=self._http, tokens=self._tokens, budget=budget
+                )
                 self._clients[org_id] = client
             return client
 

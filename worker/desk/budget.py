@@ -1,4 +1,5 @@
-"""One rate budget per organisation, shared by every process through Redis (Lua scripts on Redis TIME).
+"""One rate budget per organisation, shared by every process through Redis (Lua scripts on Redis time: the
+caller's clock (`RedisClock`, the app's step clock) when it has one, else the script's TIME).
 
 Keys, per org (`<key_prefix>:budget:<org>:...`, key_prefix from DeskConfig):
 - `leases`  sorted set: lease id -> expiry (ms, Redis time). A call holds a lease while it is on the wire; a lease
@@ -44,6 +45,7 @@ from __future__ import annotations
 import random
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -127,8 +129,21 @@ def _credits_error(org_id: str, state: str, answer: Any, *, method: str | None, 
     )
 
 
+# Redis time in ms when the caller knows it without a round trip (the app's step clock), else None: the scripts
+# then read TIME themselves.
+RedisClock = Callable[[], int | None]
+
+
+def _no_clock() -> int | None:
+    return None
+
+
+def _or_empty(value: int | None) -> int | str:
+    return "" if value is None else value
+
+
 class Budget:
-    """The shared budget; thread-safe (all state is in Redis)."""
+    """The shared budget; thread-safe (all state is in Redis). `clock`: see RedisClock."""
 
     def __init__(
         self,
@@ -140,8 +155,10 @@ class Budget:
         lease_ttl_s: float,
         throttle_backoff_s: float,
         key_prefix: str = DEFAULT_KEY_PREFIX,
+        clock: RedisClock = _no_clock,
     ) -> None:
         self._redis = redis
+        self.clock = clock
         self.max_concurrency = max_concurrency
         self.daily_credits = daily_credits
         self.reserve_share = reserve_share
@@ -153,7 +170,7 @@ class Budget:
         self._pause = register(redis, "budget_pause")
 
     @classmethod
-    def from_config(cls, config: DeskConfig, redis: redis_lib.Redis) -> Budget:
+    def from_config(cls, config: DeskConfig, redis: redis_lib.Redis, *, clock: RedisClock = _no_clock) -> Budget:
         return cls(
             redis,
             max_concurrency=config.max_concurrency,
@@ -162,6 +179,7 @@ class Budget:
             lease_ttl_s=config.http_timeout_s + config.connect_timeout_s + LEASE_MARGIN_S,
             throttle_backoff_s=config.throttle_backoff_s,
             key_prefix=config.key_prefix,
+            clock=clock,
         )
 
     def keys(self, org_id: str) -> dict[str, str]:
@@ -198,6 +216,7 @@ class Budget:
                     self.reserve_share,
                     self.daily_credits,
                     int(MAX_PAUSE_S * 1000),
+                    _or_empty(self.clock()),
                 ],
             )
             state = _text(answer[0])

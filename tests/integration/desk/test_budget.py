@@ -14,6 +14,7 @@ import structlog.testing
 from tests.integration.desk.conftest import run_in_threads
 from worker.desk.budget import MAX_PAUSE_S, Budget, Priority
 from worker.desk.errors import BudgetWaitTimeout, CreditsExhausted
+from worker.store.keys import server_ms, step_clock, step_clock_ms
 
 ORG = "20240001"
 
@@ -245,6 +246,23 @@ def test_a_call_costs_two_scripts_and_few_commands_inside(redis_server):
     assert (acquired - before - 1, released - acquired - 1) == (6, 3)  # - 1: the INFO of the count before
     assert lease.day == int(client.time()[0]) // 86400 and lease.peak == 900
     assert budget.snapshot(ORG)["remaining"] == 899 and budget.snapshot(ORG)["budget"] == 900
+
+
+def test_a_call_in_a_step_reads_redis_time_from_the_step_clock_not_time(redis_server):
+    # given a budget whose Redis time comes from the step clock of the message its call is made in
+    client = redis_server.client()
+    budget = make_budget(redis_server)
+    budget.clock = step_clock_ms
+    budget.release(budget.acquire(ORG, timeout_s=1), remaining=900)
+    with step_clock(client):
+        before = _commands(client)
+        lease = budget.acquire(ORG, timeout_s=1)
+        acquired = _commands(client)
+    # then acquire runs no TIME (EVALSHA, HMGET, ZCARD, HINCRBY, ZADD), on the same day and lease expiry
+    assert acquired - before - 1 == 5
+    assert lease.day == int(client.time()[0]) // 86400
+    [(_, expiry)] = client.zrange(budget.keys(ORG)["leases"], 0, -1, withscores=True)
+    assert abs(expiry - (server_ms(client) + budget.lease_ttl_ms)) < 1_000
 
 
 def test_given_expired_leases_filling_the_set_then_acquire_reaps_them(redis_server):
