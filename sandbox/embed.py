@@ -6,6 +6,7 @@ show tickets through `ticket_view` / `ticket_list_item` so every ticket answer a
 
 Embeds (key in the answer <- include value), shaped as the seed's examples and the vendor's spec show them:
     contact    <- contacts     {firstName, lastName, phone, mobile, id, type, email, account{website, accountName, id}}
+                               (and isSpam in one ticket)
     product    <- products     {id, productName}
     assignee   <- assignee     {id, firstName, lastName, photoURL, email}
     department <- departments  {id, name}
@@ -131,8 +132,12 @@ def ticket_view(org: Org, ticket: Record, include: Collection[str] = ()) -> Reco
 
 def ticket_full_view(org: Org, ticket: Record, include: Collection[str] = ()) -> Record:
     """GET /tickets/{id} and the answer of a create or update: the full ticket plus the fields the vendor's spec
-    lists as always present (records/vendor_fields.py), the ticket's own values first."""
-    return _embed(org, ticket, {**ticket_extras(org, ticket), **public(ticket)}, include)
+    lists as always present (records/vendor_fields.py), the ticket's own values first. Its contact embed adds
+    isSpam, as the vendor's one ticket (getTicketResponse) has it and its lists do not."""
+    view = _embed(org, ticket, {**ticket_extras(org, ticket), **public(ticket)}, include)
+    if view.get("contact") is not None:
+        view["contact"]["isSpam"] = bool(org.contacts[view["contact"]["id"]].get("isSpam"))
+    return view
 
 
 def ticket_merged_view(org: Org, ticket: Record) -> Record:

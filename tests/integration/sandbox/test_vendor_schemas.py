@@ -211,6 +211,7 @@ def include_paths(client: httpx.Client, ticket: str) -> dict[str, str]:
     contact, account = first_id(client, "/contacts"), first_id(client, "/accounts")
     return {
         "GET /tickets?include": f"/tickets?limit=50&include=contacts,{TICKET_EMBEDS}",
+        "GET /tickets/{id}?include": f"/tickets/{ticket}?include=contacts,{TICKET_EMBEDS}",
         "GET /contacts?include": "/contacts?include=accounts",
         "GET /tasks?include": f"/tasks?include={ACTIVITY_EMBEDS}",
         "GET /tickets/{id}/tasks?include": f"/tickets/{ticket}/tasks?include={ACTIVITY_EMBEDS}",
