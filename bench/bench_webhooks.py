@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 from bench.bench_pipeline import RULES, changeable_tickets, credits_used, write_seq, writes_since  # noqa: E402
 from bench.support import BenchPipeline, parse_iso, percentile  # noqa: E402
 from tests.support.pipeline import wait_until  # noqa: E402
-from tests.support.redis_server import free_port  # noqa: E402
+from tests.support.ports import free_port  # noqa: E402
 from worker.store.events import event_id  # noqa: E402
 
 

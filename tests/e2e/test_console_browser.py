@@ -16,7 +16,7 @@ import pytest
 
 from tests.e2e.scenarios import COMMENT_ON_HIGH, open_tickets, raise_priority, wait_backfilled
 from tests.support.pipeline import Pipeline, wait_until
-from tests.support.redis_server import free_port
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.e2e
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"

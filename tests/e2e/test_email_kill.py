@@ -22,7 +22,7 @@ from aiosmtpd.controller import Controller
 
 from tests.e2e.scenarios import all_actions_final, open_tickets, raise_priority, wait_backfilled
 from tests.support.pipeline import wait_until
-from tests.support.redis_server import free_port
+from tests.support.ports import free_port
 
 TICKETS = 8
 SENDER = "deskpilot@zylker.example"

@@ -6,7 +6,7 @@ import httpx
 
 from tests.e2e.scenarios import COMMENT_ON_HIGH, wait_backfilled
 from tests.support.pipeline import wait_until
-from tests.support.redis_server import free_port
+from tests.support.ports import free_port
 
 
 def health(port: int) -> httpx.Response | None:

@@ -11,7 +11,7 @@ from collections import Counter
 
 from tests.e2e.scenarios import COMMENT_ON_HIGH, marker_writes, open_tickets, raise_priority, wait_backfilled
 from tests.support.pipeline import Pipeline, wait_until
-from tests.support.redis_server import free_port
+from tests.support.ports import free_port
 
 ACT_TIMEOUT_S = 60
 SAFETY_NET_S = 4

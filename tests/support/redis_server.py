@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -11,13 +10,9 @@ from pathlib import Path
 
 import redis
 
+from tests.support.ports import PortTaken, start_on_free_port
+
 START_TIMEOUT_S = 10.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -34,10 +29,16 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> RedisServer:
+        """On its port (a restart keeps it), or the first free one that it could bind."""
+        if self.port:
+            return self._start_on(self.port)
+        return start_on_free_port(self._start_on)
+
+    def _start_on(self, port: int) -> RedisServer:
         binary = shutil.which("redis-server")
         if binary is None:
             raise RuntimeError("redis-server is not installed; run ./bootstrap.sh test, which installs it")
-        self.port = self.port or free_port()
+        self.port = port
         self.process = subprocess.Popen(
             [
                 binary,
@@ -53,6 +54,8 @@ class RedisServer:
                 "yes" if self.appendonly else "no",
                 "--appendfsync",
                 "always",
+                "--logfile",
+                str(self.log_path),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -60,19 +63,37 @@ class RedisServer:
         self._wait_ready()
         return self
 
+    @property
+    def log_path(self) -> Path:
+        return self.directory / "redis-server.log"
+
     def _wait_ready(self) -> None:
-        client = redis.Redis.from_url(self.url)
+        """Until it answers; a server that exited (its port taken) is never mistaken for another one on that port:
+        the one answering must be this process."""
+        client = redis.Redis.from_url(self.url, socket_timeout=1.0)
         deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
+        try:
+            while True:
+                self._raise_if_exited()
+                try:
+                    if int(client.info("server")["process_id"]) == self.process.pid:
+                        return
+                except (redis.ConnectionError, redis.TimeoutError):  # not up yet, or something else on the port
+                    pass
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"redis-server did not answer on port {self.port}") from None
+                    raise RuntimeError(f"redis-server did not answer on port {self.port}")
                 time.sleep(0.05)
-            finally:
-                client.close()
+        finally:
+            client.close()
+
+    def _raise_if_exited(self) -> None:
+        if self.process is None or self.process.poll() is None:
+            return
+        self.process = None
+        said = self.log_path.read_text(errors="replace")[-2000:] if self.log_path.exists() else ""
+        if "Address already in use" in said:
+            raise PortTaken(f"port {self.port} is taken")
+        raise RuntimeError(f"redis-server exited at start: {said}")
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

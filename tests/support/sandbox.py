@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from tests.support.redis_server import free_port
+from tests.support.ports import PortTaken, start_on_free_port
 
 START_TIMEOUT_S = 60.0
 
@@ -49,7 +49,13 @@ class SandboxProcess:
         return self.base_url
 
     def start(self) -> SandboxProcess:
-        self.port = self.port or free_port()
+        """On its port when one is set, else on the first free one it could bind."""
+        if self.port:
+            return self._start_on(self.port)
+        return start_on_free_port(self._start_on)
+
+    def _start_on(self, port: int) -> SandboxProcess:
+        self.port = port
         command = [
             sys.executable,
             "-m",
@@ -77,16 +83,29 @@ class SandboxProcess:
         return self
 
     def _wait_ready(self) -> dict:
+        """Its info, once it answers with this test's control token (another sandbox on a port this one could not
+        take refuses the token, so it is never taken for this one)."""
         deadline = time.monotonic() + START_TIMEOUT_S
         while True:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"sandbox exited: {self.process.stderr.read().decode()[-2000:]}")
+            self._raise_if_exited()
             try:
-                return self.control.get("/_sandbox/info").json()
+                answer = self.control.get("/_sandbox/info")
+                if answer.status_code == 200:
+                    return answer.json()
             except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("sandbox did not start in time") from None
-                time.sleep(0.05)
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("sandbox did not start in time")
+            time.sleep(0.05)
+
+    def _raise_if_exited(self) -> None:
+        if self.process is None or self.process.poll() is None:
+            return
+        said = self.process.stderr.read().decode(errors="replace")[-2000:] if self.process.stderr else ""
+        self.control.close()
+        if "address already in use" in said or "the port is in use" in said:  # uvicorn's, or the sandbox's own
+            raise PortTaken(f"port {self.port} is taken")
+        raise RuntimeError(f"sandbox exited: {said}")
 
     def access_token(self) -> str:
         """Mint an access token with the printed credentials, as a client would (once, with `reuse_token`)."""

@@ -10,7 +10,8 @@ import httpx
 import pytest
 
 from config.settings import Settings
-from tests.support.redis_server import RedisServer, free_port
+from tests.support.ports import free_port
+from tests.support.redis_server import RedisServer
 from worker.app.actors import actors_for
 from worker.app.console.server import ConsoleServer, console_for
 from worker.app.health import HealthCheck

@@ -7,7 +7,7 @@ import io
 
 from config.settings import Settings
 from tests.integration.desk.conftest import desk_settings, limited_refresh_token
-from tests.support.redis_server import free_port
+from tests.support.ports import free_port
 from worker.cli import check
 
 

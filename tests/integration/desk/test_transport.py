@@ -15,7 +15,7 @@ from tests.integration.desk.conftest import (
     run_in_threads,
     writes,
 )
-from tests.support.redis_server import free_port
+from tests.support.ports import free_port
 from worker.app.desk_config import desk_config
 from worker.desk.client import DeskClient
 from worker.desk.errors import (

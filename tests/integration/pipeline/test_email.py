@@ -17,7 +17,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from tests.integration.pipeline.act_support import desk_clients, direct_api, first_ticket, setup
-from tests.support.redis_server import free_port
+from tests.support.ports import free_port
 from worker.actions.enforcer import ApplyResult, Enforcer
 from worker.actions.outbound import DeliveryFailed, Outbound, SmtpConfig
 from worker.store.records import LedgerAction

@@ -29,7 +29,7 @@ from cryptography.x509.oid import NameOID
 
 from tests.integration.desk.conftest import desk_settings
 from tests.integration.pipeline.act_support import desk_clients, direct_api, first_ticket, setup
-from tests.support.redis_server import free_port
+from tests.support.ports import free_port
 from worker.actions.enforcer import ApplyResult, Enforcer
 from worker.actions.outbound import Outbound, SmtpConfig
 from worker.cli import check

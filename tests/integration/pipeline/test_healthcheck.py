@@ -6,7 +6,7 @@ import pytest
 import redis
 
 from config.settings import Settings
-from tests.support.redis_server import free_port
+from tests.support.ports import free_port
 from worker.app.health import HealthCheck
 from worker.store.health import PollHealth
 from worker.store.keys import Keys, server_ms

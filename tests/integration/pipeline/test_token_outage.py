@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.integration.pipeline.act_support import action, desk_clients, direct_api, first_ticket, setup, writes
-from tests.support.redis_server import free_port
+from tests.support.ports import free_port
 from worker.actions.enforcer import ApplyResult
 from worker.app.desk_config import desk_config
 from worker.desk.auth import MINT_LIMIT, TokenProvider
