@@ -37,7 +37,7 @@ def lean(url: str, **kwargs: Any) -> LeanRedisBroker:
 
 
 def commands(client) -> int:
-    """Commands Redis ran so far, less this INFO itself (counted once it has run)."""
+    """Commands Redis ran so far (this INFO is counted only once it has run)."""
     return int(client.info("stats")["total_commands_processed"])
 
 
@@ -93,6 +93,17 @@ def test_messages_handled_by_a_worker_are_acked_and_gone_delayed_ones_included(r
     assert sorted(handled) == sorted([f"m{index}" for index in range(40)] + ["delayed"])
     assert broker.client.keys(f"{NAMESPACE}:__acks__*") == []
     assert broker.client.hlen(f"{NAMESPACE}:q.msgs") == broker.client.hlen(f"{NAMESPACE}:q.DQ.msgs") == 0
+    broker.close()
+
+
+def test_a_fetch_takes_no_more_than_dramatiqs_unpack_bound(redis_server, monkeypatch) -> None:
+    broker = lean(redis_server.url)
+    monkeypatch.setattr(broker, "_max_unpack_size", lambda: 2)  # Lua's stack bound, as dramatiq discovers it
+    for index in range(5):
+        broker.get_actor("record").send(f"m{index}")
+
+    assert len(broker.do_fetch("q", 5)) == 2
+    assert broker.client.llen(f"{NAMESPACE}:q") == 3
     broker.close()
 
 
