@@ -1,11 +1,13 @@
-"""Fewer Redis commands per dramatiq message: fetch and ack by deskpilot's own Lua scripts, heartbeats throttled.
+"""Fewer Redis commands per dramatiq message: fetch, ack and enqueue by deskpilot's own Lua, heartbeats throttled.
 
 dramatiq's Redis broker runs one Lua script per command that writes the broker's heartbeat on every call and
-fetches k messages with one LPOP and one SADD each: 3 + 2k commands per fetch, 4 per ack. Here a fetch is LPOP with
-a count, one SADD and one HMGET (4 commands for any k), an ack SREM and HDEL (3), and the heartbeat ZADD rides along
-at most once every HEARTBEAT_EVERY_S. Keys and their meaning stay dramatiq's, so dramatiq's maintenance (run by
-dramatiq's own script on the fetches where dramatiq would run it), its other commands (enqueue, nack, requeue,
-delayed queues) and brokers running dramatiq's plain script on the same queues (a rolling upgrade) keep working.
+fetches k messages with one LPOP and one SADD each: 3 + 2k commands per fetch, 4 per ack, 4 per enqueue. Here a
+fetch is LPOP with a count, one SADD and one HMGET (4 commands for any k), an ack SREM and HDEL (3), an enqueue
+HSET and RPUSH with the wake token of wake.py's broker in the same call (4 or 5, where two scripts took 6 or 7),
+and the heartbeat ZADD rides along at most once every HEARTBEAT_EVERY_S. Keys and their meaning stay dramatiq's,
+so dramatiq's maintenance (run by dramatiq's own script on the fetches and enqueues where dramatiq would run it),
+its other commands (nack, requeue, delayed queues) and brokers running dramatiq's plain script on the same queues
+(a rolling upgrade) keep working.
 """
 
 from __future__ import annotations
@@ -73,14 +75,22 @@ class LeanRedisBroker(RedisBroker):
         super().__init__(**kwargs)
         self._fetch_script = self.client.register_script(script_source("broker_fetch"))
         self._ack_script = self.client.register_script(script_source("broker_ack"))
+        self._enqueue_script = self.client.register_script(script_source("broker_enqueue"))
+        self._wake_script = self.client.register_script(script_source("broker_wake"))
         self.heartbeat = HeartbeatThrottle(min(heartbeat_every_s, self.heartbeat_timeout / 1000 * TIMEOUT_SHARE))
 
+    def wake_key_of(self, queue_name: str) -> str | None:
+        """The wake list an enqueue on `queue_name` leaves a token in (none here; wake.py's broker has them)."""
+        return None
+
     def _dispatch(self, command: str) -> Callable[..., Any]:
-        """`do_fetch` and `do_ack` run deskpilot's scripts; every other command dramatiq's."""
+        """`do_fetch`, `do_ack` and `do_enqueue` run deskpilot's scripts; every other command dramatiq's."""
         if command == "fetch":
             return self._fetch
         if command == "ack":
             return self._ack
+        if command == "enqueue":
+            return self._enqueue
         dispatch = super()._dispatch(command)
 
         def dispatch_and_note(queue_name: str, *args: Any) -> Any:
@@ -102,20 +112,34 @@ class LeanRedisBroker(RedisBroker):
         keys = [self._heartbeats_key(), self._messages_key(queue_name), self._acks_key(queue_name)]
         self._run(self._ack_script, keys, message_id)
 
-    def _run(self, script: Script, keys: list[str], argument: int | str) -> Any:
+    def _enqueue(self, queue_name: str, message_id: str, data: bytes) -> None:
+        wake_key = self.wake_key_of(queue_name)
+        if self._should_do_maintenance("enqueue"):
+            self._with_maintenance("enqueue", queue_name, message_id, data)
+            if wake_key is not None:
+                self._wake_script(keys=[wake_key])
+            return
+        keys = [self._heartbeats_key(), self._queue_key(queue_name), self._messages_key(queue_name), wake_key or ""]
+        self._run(self._enqueue_script, keys, message_id, data)
+
+    def _run(self, script: Script, keys: list[str], *arguments: int | str | bytes) -> Any:
         heartbeat = self.heartbeat.claim()
         try:
-            return script(keys=keys, args=[current_millis(), self.broker_id, int(heartbeat), argument])
+            return script(keys=keys, args=[current_millis(), self.broker_id, int(heartbeat), *arguments])
         except Exception:
             if heartbeat:
                 self.heartbeat.missed()
             raise
 
     def _fetch_with_maintenance(self, queue_name: str, count: int) -> list[bytes | None]:
+        result: list[bytes | None] = self._with_maintenance("fetch", queue_name, count)
+        return result
+
+    def _with_maintenance(self, command: str, queue_name: str, *arguments: Any) -> Any:
         """dramatiq's own script with its ARGV layout and maintenance on: dramatiq's `_dispatch` would roll its
         maintenance dice a second time."""
         args = [
-            "fetch",
+            command,
             current_millis(),
             queue_name,
             self.broker_id,
@@ -123,9 +147,9 @@ class LeanRedisBroker(RedisBroker):
             self.dead_message_ttl,
             1,
             self._max_unpack_size(),
-            count,
+            *arguments,
         ]
-        result: list[bytes | None] = self.scripts["dispatch"](args=args, keys=[self.namespace])
+        result = self.scripts["dispatch"](args=args, keys=[self.namespace])
         self.heartbeat.written()
         return result
 

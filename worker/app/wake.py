@@ -13,7 +13,6 @@ directly by Redis.
 from __future__ import annotations
 
 import time
-from typing import Any
 
 import dramatiq
 import redis
@@ -25,22 +24,10 @@ from worker.app.dispatch import LeanRedisBroker
 
 SHORT_ROUNDS = 5  # empty rounds slept as dramatiq does (about 5, 10, 20, 40, 80 ms) before blocking
 
-# Leave one token unless one is waiting already (a blocked consumer is served by the LPUSH itself).
-LEAVE_TOKEN = """
-if redis.call('LLEN', KEYS[1]) == 0 then
-  redis.call('LPUSH', KEYS[1], '1')
-end
-return 1
-"""
-
 
 class WakingRedisBroker(LeanRedisBroker):
-    """dramatiq's Redis broker (with fetch and ack in fewer commands, `dispatch.py`) whose enqueues wake an idle
-    consumer of the queue at once."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._leave_token = self.client.register_script(LEAVE_TOKEN)
+    """dramatiq's Redis broker whose enqueues wake an idle consumer of the queue at once: each enqueue on a queue
+    (not a delay queue) leaves the token in the same script (dispatch.py)."""
 
     @property
     def consumer_class(self) -> type[_RedisConsumer]:
@@ -49,12 +36,9 @@ class WakingRedisBroker(LeanRedisBroker):
     def wake_key(self, queue_name: str) -> str:
         return f"{self.namespace}:wake:{queue_name}"
 
-    def enqueue(self, message: dramatiq.Message[Any], *, delay: int | None = None) -> dramatiq.Message[Any]:
-        queue_name = message.queue_name
-        enqueued = super().enqueue(message, delay=delay)
-        if delay is None:  # a delayed message is moved to its queue by a worker, through this method again
-            self._leave_token(keys=[self.wake_key(queue_name)])
-        return enqueued
+    def wake_key_of(self, queue_name: str) -> str | None:
+        """A delayed message goes to the delay queue, and to its queue later through an enqueue again."""
+        return None if queue_name.endswith(".DQ") else self.wake_key(queue_name)
 
 
 class WakeOnEnqueueConsumer(_RedisConsumer):

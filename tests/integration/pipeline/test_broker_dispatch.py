@@ -228,3 +228,33 @@ def test_requeue_and_nack_from_a_lean_broker_reach_a_plain_one(redis_server) -> 
     assert not mine.client.exists(f"{NAMESPACE}:__acks__.{mine.broker_id}.q")
     mine.close()
     theirs.close()
+
+
+def test_an_enqueue_costs_one_script_with_its_wake_token(redis_server) -> None:
+    broker = WakingRedisBroker(
+        url=redis_server.url, namespace=NAMESPACE, maintenance_chance=0, heartbeat_every_s=NEVER_AGAIN_S
+    )
+    declare(broker)
+    client = broker.client
+    broker.get_actor("record").send("first")  # the first call writes the heartbeat and loads the script
+    client.delete(broker.wake_key("q"))  # as if a consumer had taken the token
+
+    cost, _ = commands_of(client, lambda: broker.get_actor("record").send("second"))
+    again, _ = commands_of(client, lambda: broker.get_actor("record").send("third"))
+
+    assert cost == 5, "EVALSHA, HSET, RPUSH, LLEN, LPUSH (dramatiq's script and the token's took 7)"
+    assert again == 4, "a token already waits: no LPUSH"
+    assert client.llen(f"{NAMESPACE}:q") == 3 and client.hlen(f"{NAMESPACE}:q.msgs") == 3
+    assert client.llen(broker.wake_key("q")) == 1
+    broker.close()
+
+
+def test_an_enqueue_on_which_dramatiq_runs_maintenance_still_leaves_one_token(redis_server) -> None:
+    broker = WakingRedisBroker(url=redis_server.url, namespace=NAMESPACE, maintenance_chance=MAINTENANCE_SCALE)
+    declare(broker)
+    for tag in ("a", "b"):
+        broker.get_actor("record").send(tag)
+
+    assert broker.client.llen(f"{NAMESPACE}:q") == 2
+    assert broker.client.llen(broker.wake_key("q")) == 1
+    broker.close()
