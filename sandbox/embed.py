@@ -118,6 +118,10 @@ EMBEDS: dict[str, tuple[str, str, Callable[[Org, Any], Record | None]]] = {
 }
 
 
+# getTicketResponse's keys that the vendor's ticket write answer (ticketResponse) does not declare
+READ_ONLY_EXTRAS = ("createdBy", "followerCount", "isFollowing", "sentiment", "tagCount")
+
+
 def _embed(org: Org, ticket: Record, view: Record, include: Collection[str]) -> Record:
     for name in include:
         key, id_field, summary = EMBEDS[name]
@@ -131,18 +135,27 @@ def ticket_view(org: Org, ticket: Record, include: Collection[str] = ()) -> Reco
 
 
 def ticket_full_view(org: Org, ticket: Record, include: Collection[str] = ()) -> Record:
-    """GET /tickets/{id} and the answer of a create or update: the full ticket plus the fields the vendor's spec
-    lists as always present (records/vendor_fields.py), the ticket's own values first. Its contact embed adds
-    isSpam, as the vendor's one ticket (getTicketResponse) has it and its lists do not."""
+    """GET /tickets/{id} (the writes answer ticket_written_view): the full ticket plus the fields the vendor's
+    spec lists as always present (records/vendor_fields.py), the ticket's own values first. Its contact embed
+    adds isSpam, as the vendor's one ticket (getTicketResponse) has it and its lists do not."""
     view = _embed(org, ticket, {**ticket_extras(org, ticket), **public(ticket)}, include)
     if view.get("contact") is not None:
         view["contact"]["isSpam"] = bool(org.contacts[view["contact"]["id"]].get("isSpam"))
     return view
 
 
-def ticket_merged_view(org: Org, ticket: Record) -> Record:
-    """The answer of merge and split: the full ticket without isDeleted, as the seed's examples show them."""
+def ticket_written_view(org: Org, ticket: Record) -> Record:
+    """The answer of a create or update: the full ticket less the keys the vendor's write answer (ticketResponse)
+    does not declare, which its one ticket (getTicketResponse) adds; the seed's write examples show none of them."""
     view = ticket_full_view(org, ticket)
+    for name in READ_ONLY_EXTRAS:
+        view.pop(name, None)
+    return view
+
+
+def ticket_merged_view(org: Org, ticket: Record) -> Record:
+    """The answer of merge and split: the written ticket without isDeleted, as the seed's examples show them."""
+    view = ticket_written_view(org, ticket)
     view.pop("isDeleted", None)
     return view
 

@@ -14,7 +14,8 @@ Choices where the reference is silent (the vendor's spec and the real service's 
 - One thread (GET .../threads/{id}, /latestThread, the reply answers, a webhook's payload) is shaped as the
   vendor's single-thread schemas have it (emailThreadResponseJson, and the later latestThreadResponse):
   `attachments` always, empty when none; the list schema's lastRatingIconURL and respondedIn, and an EMAIL list
-  item's attachmentIds, only in lists.
+  item's attachmentIds, only in lists. The reply answers leave out the latter's aspects, keyWords and sentiment,
+  which the reply schemas do not declare.
 - Lists run newest first unless `sortBy=sendDateTime` (the vendor's spec); drafts are listed.
 """
 
@@ -39,6 +40,7 @@ REPLY_CHANNELS = ("EMAIL", "FACEBOOK", "TWITTER", "FORUMS")
 EMAIL_ONLY_FIELDS = ("to", "cc", "bcc", "isForward")
 LIST_HIDDEN_FIELDS = ("content", "attachments")
 LIST_ONLY_FIELDS = ("lastRatingIconURL", "respondedIn", "attachmentIds")
+READ_ONLY_THREAD_FIELDS = ("aspects", "keyWords", "sentiment")  # shown by GET, not by the reply answers
 SENT_STATUS, QUEUED_STATUS, DRAFT_STATUS = "SUCCESS", "PENDING", "DRAFT"
 
 REPLY_FIELDS: dict[str, Field] = {
@@ -70,11 +72,21 @@ def _shown(org: Org, thread: Record) -> Record:
 
 
 def thread_view(org: Org, thread: Record) -> Record:
-    """One thread, as GET and the reply endpoints answer it."""
+    """One thread, as GET answers it (the reply endpoints: reply_view)."""
     view = _shown(org, thread)
     for name in LIST_ONLY_FIELDS:
         view.pop(name, None)
     return view | {"attachments": view.get("attachments") or []}
+
+
+def reply_view(org: Org, thread: Record) -> Record:
+    """One thread as the reply and draft endpoints answer it: the vendor's reply answers (Thread.json's
+    emailThreadResponseJson and the other channels') declare no aspects, keyWords or sentiment, which its one
+    thread (GET) adds; the seed's reply examples show none of them."""
+    view = thread_view(org, thread)
+    for name in READ_ONLY_THREAD_FIELDS:
+        view.pop(name, None)
+    return view
 
 
 def thread_list_item(org: Org, thread: Record) -> Record:
@@ -159,7 +171,7 @@ def send_reply(call: Call) -> Reply:
     fields = _read_reply(call, ticket, SEND_FIELDS, ("channel", "content"))
     thread = _new_reply(call, ticket, fields, draft=False)
     thread["status"] = QUEUED_STATUS
-    answer = thread_view(call.org, thread)
+    answer = reply_view(call.org, thread)
     thread["status"] = SENT_STATUS
     if fields.get("ticketStatus"):
         org.set_status(ticket, fields["ticketStatus"])
@@ -170,7 +182,7 @@ def send_reply(call: Call) -> Reply:
 def draft_reply(call: Call) -> Reply:
     ticket = path_ticket(call)
     fields = _read_reply(call, ticket, REPLY_FIELDS, ("channel", "content"))
-    return ok(thread_view(call.org, _new_reply(call, ticket, fields, draft=True)))
+    return ok(reply_view(call.org, _new_reply(call, ticket, fields, draft=True)))
 
 
 def _draft(call: Call) -> tuple[Record, Record]:
@@ -199,7 +211,7 @@ def update_draft(call: Call) -> Reply:
     if "uploads" in fields:
         thread["attachments"] = [_file_of(ticket, thread, upload) for upload in fields["uploads"]]
         thread["hasAttach"] = bool(thread["attachments"])
-    return ok(thread_view(call.org, thread))
+    return ok(reply_view(call.org, thread))
 
 
 def _file_of(ticket: Record, thread: Record, upload: Record) -> Record:

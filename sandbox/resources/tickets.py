@@ -11,7 +11,9 @@ Choices where the reference is silent (the vendor's spec and the real service's 
   `customFields` (by label) or `cf` (by api name), each value checked against its type (a picklist's values, a
   date, a number...: 422 INVALID_DATA on /customFields or /cf otherwise), and merge on update.
 - A ticket read, created or updated also shows the fields the vendor's spec lists as always present
-  (records/vendor_fields.py: isArchived, isSpam, language, layoutId, source, cf...); they are read-only.
+  (records/vendor_fields.py: isArchived, isSpam, language, layoutId, source, cf...); they are read-only. A create
+  or update answers without createdBy, followerCount, isFollowing, sentiment and tagCount, which the vendor's
+  write answer (ticketResponse) does not declare (embed.ticket_written_view).
 - An assignee must be an ACTIVE agent of the ticket's department. A department change (PATCH or move) leaves an
   assignee who is not a member of the new department unassigned.
 - Read-only ticket fields sent back (a client echoing a fetched ticket) are ignored; names that are no ticket
@@ -27,7 +29,7 @@ from typing import Any
 
 from sandbox.api import Call, Endpoint, Reply, listing, ok
 from sandbox.clock import parse_time
-from sandbox.embed import TICKET_INCLUDES, ticket_full_view, ticket_list_item
+from sandbox.embed import TICKET_INCLUDES, ticket_full_view, ticket_list_item, ticket_written_view
 from sandbox.errors import ApiError, invalid_data, unprocessable
 from sandbox.listing import page, sort_records, value_matches
 from sandbox.params import PAGING, Choice, Id, Ids, Param, Sort, include
@@ -381,7 +383,7 @@ def create_ticket(call: Call) -> Reply:
         apply_thread_to_ticket(org, ticket, thread, touch=False)
     _attach(call, ticket, uploads)
     org.add_ticket(ticket)
-    return ok(ticket_full_view(org, ticket))
+    return ok(ticket_written_view(org, ticket))
 
 
 def update_ticket(call: Call) -> Reply:
@@ -397,7 +399,7 @@ def update_ticket(call: Call) -> Reply:
     _attach(call, ticket, uploads)
     if not apply_changes(org, ticket, changes) and uploads:
         org.touch(ticket)
-    return ok(ticket_full_view(org, ticket))
+    return ok(ticket_written_view(org, ticket))
 
 
 TICKET_INCLUDE = include(*TICKET_INCLUDES)

@@ -1,64 +1,28 @@
-"""Every served answer of the operations in tests/fixtures/vendor_schemas.json validates against the vendor's
-response schema for that operation (extracted by tests/fixtures/extract_vendor_schemas.py), except where the seed
-or the vendor's documentation contradicts the schema: tests/fixtures/vendor_contradictions.json lists those, and
-they are checked here as the contradiction says."""
+"""Every served answer of the reads (GET operations) in tests/fixtures/vendor_schemas.json validates against the
+vendor's response schema for that operation (extracted by tests/fixtures/extract_vendor_schemas.py), except where
+the seed or the vendor's documentation contradicts the schema: tests/fixtures/vendor_contradictions.json lists
+those, and they are checked here as the contradiction says. The writes' answers: test_vendor_schemas_writes.py."""
 
 from __future__ import annotations
 
 import copy
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from jsonschema import Draft202012Validator
 
 from tests.integration.sandbox.helpers import advance
 from tests.integration.sandbox.ticket_support import make_ticket
+from tests.integration.sandbox.vendor_schema_support import CONTRADICTIONS, SCHEMAS, problems
 from tests.support.sandbox import SandboxProcess
 
 TICKETS_PER_ORG = 20  # seeded per org in this module's sandbox (conftest.py)
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-SCHEMAS = json.loads((FIXTURES / "vendor_schemas.json").read_text(encoding="utf-8"))["operations"]
 ATTACHED = ("tickets", "contacts", "accounts", "tasks")  # kinds whose attachments are listed
 TICKET_EMBEDS = "products,departments,assignee"  # what every ticket list embeds (with contacts, but a contact's)
 ACTIVITY_EMBEDS = "contacts,tickets,assignee"  # what task, call, event and activity lists embed
-CONTRADICTIONS = json.loads((FIXTURES / "vendor_contradictions.json").read_text(encoding="utf-8"))["contradictions"]
-
-
-def without_contradictions(operation: str, body: Any, schema: Any) -> tuple[Any, Any]:
-    """The answer and schema less the fields the contradictions name for this operation, or for the list it embeds
-    records into (`GET /tasks?include` is `GET /tasks`' too), at the top level and in list items."""
-    named = {operation, operation.partition("?")[0]}
-    keys = {item["key"] for item in CONTRADICTIONS if item["operation"] in named and "key" in item}
-    if not keys:
-        return body, schema
-    body, schema = copy.deepcopy(body), copy.deepcopy(schema)
-    records = body.get("data", []) if isinstance(body.get("data"), list) else [body]
-    for record in records:
-        for key in keys:
-            record.pop(key, None)
-
-    def relax(node: Any) -> None:
-        if isinstance(node, dict):
-            if isinstance(node.get("required"), list):
-                node["required"] = [name for name in node["required"] if name not in keys]
-            for value in node.values():
-                relax(value)
-        elif isinstance(node, list):
-            for item in node:
-                relax(item)
-
-    relax(schema)
-    return body, schema
-
-
-def problems(operation: str, body: Any) -> list[str]:
-    body, schema = without_contradictions(operation, body, SCHEMAS[operation]["schema"])
-    validator = Draft202012Validator(schema)
-    return [f"{list(error.absolute_path)}: {error.message[:300]}" for error in validator.iter_errors(body)]
+READS = sorted(operation for operation in SCHEMAS if operation.startswith("GET "))  # the writes: *_writes.py
 
 
 def first_id(client: httpx.Client, path: str, **params: Any) -> str:
@@ -255,11 +219,11 @@ def paths(client: httpx.Client) -> Iterator[dict[str, str]]:
 
 
 def test_every_operation_of_the_fixture_is_requested(paths: dict[str, str]):
-    assert set(SCHEMAS) == set(paths)
+    assert set(READS) == set(paths)
     assert {item["operation"] for item in CONTRADICTIONS} >= {"GET /tickets/{id}/History"}
 
 
-@pytest.mark.parametrize("operation", sorted(SCHEMAS))
+@pytest.mark.parametrize("operation", READS)
 def test_served_answers_validate(client: httpx.Client, paths: dict[str, str], operation: str):
     answer = client.get(paths[operation])
     assert answer.status_code == 200, answer.text

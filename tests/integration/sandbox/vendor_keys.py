@@ -3,6 +3,8 @@ present (sandbox/records/vendor_fields.py). Tests that hold a record to the seed
 
 from __future__ import annotations
 
+from typing import Any
+
 TICKET_VENDOR_KEYS = {
     "accountId",
     "cf",
@@ -32,6 +34,9 @@ TICKET_VENDOR_KEYS = {
     "tagCount",
     "teamId",
 }
+# One ticket's keys (getTicketResponse) that a write's answer leaves out: ticketResponse does not declare them.
+TICKET_READ_ONLY_KEYS = {"createdBy", "followerCount", "isFollowing", "sentiment", "tagCount"}
+TICKET_WRITE_VENDOR_KEYS = TICKET_VENDOR_KEYS - TICKET_READ_ONLY_KEYS
 THREAD_VENDOR_KEYS = {
     "aspects",
     "attachmentCount",
@@ -47,6 +52,9 @@ THREAD_VENDOR_KEYS = {
     "sentiment",
     "source",
 }
+# One thread's keys (latestThreadResponse) that a reply's or a draft's answer leaves out: the reply schemas do not
+# declare them.
+THREAD_READ_ONLY_KEYS = {"aspects", "keyWords", "sentiment"}
 EMAIL_THREAD_VENDOR_KEYS = {"attachmentIds", "fullContentURL", "isContentTruncated", "replyTo"}
 AUTHOR_VENDOR_KEYS = {"id", "firstName", "lastName"}
 CONTACT_VENDOR_KEYS = {
@@ -105,3 +113,8 @@ ACCOUNT_SEARCH_VENDOR_KEYS = {"cf", "layoutId", "owner", "webUrl"}
 TASK_SEARCH_VENDOR_KEYS = {
     *("activityType", "cf", "contact", "contactId", "layoutId", "modifiedBy", "reminder", "statusType", "webUrl"),
 }
+
+
+def less(record: dict[str, Any], keys: set[str]) -> dict[str, Any]:
+    """The record without `keys`: a read to compare with a write's answer, which leaves them out."""
+    return {key: value for key, value in record.items() if key not in keys}
