@@ -49,7 +49,7 @@ def attempt(store: Store, action_id: str, settle_s: float, earlier: int | None =
             store.ledger.count_attempt_in(pipe, action_id, started_ms, first=earlier == 0, settles_at_ms=settles_at_ms)
             counted = True
         elif settles_at_ms is not None:
-            pipe.hset(store.keys.key("action", action_id), SETTLES_FIELD, settles_at_ms)
+            store.ledger.mark_settles_in(pipe, action_id, settles_at_ms)
         pipe.execute()
 
     started_ms = server_ms(store.redis)

@@ -129,14 +129,20 @@ class ActionLedger:
         when read under the claim, so count and start are one HSET. Two workers that both read none (a lease that
         lapsed mid-attempt) both write 1; what matters is that it is not 0, so any later attempt verifies first."""
         name = self.key("action", action_id)
-        settles: dict[FieldT, EncodableT] = {} if settles_at_ms is None else {SETTLES_FIELD: settles_at_ms}
         if first:
-            pipe.hset(name, mapping={"attempts": 1, FIRST_ATTEMPT_FIELD: started_ms, **settles})
+            fields: dict[FieldT, EncodableT] = {"attempts": 1, FIRST_ATTEMPT_FIELD: started_ms}
+            if settles_at_ms is not None:
+                fields[SETTLES_FIELD] = settles_at_ms
+            pipe.hset(name, mapping=fields)
             return
         pipe.hsetnx(name, FIRST_ATTEMPT_FIELD, started_ms)
         pipe.hincrby(name, "attempts", 1)
-        if settles:
-            pipe.hset(name, mapping=settles)
+        if settles_at_ms is not None:
+            self.mark_settles_in(pipe, action_id, settles_at_ms)
+
+    def mark_settles_in(self, pipe: Pipeline, action_id: str, settles_at_ms: int) -> None:
+        """Until when the attempt's latest write may still land (0: the Desk answered, nothing is on its way)."""
+        pipe.hset(self.key("action", action_id), SETTLES_FIELD, settles_at_ms)
 
     def finish(self, action_id: str, state: str, outcome: str = "") -> None:
         pipe = self.redis.pipeline(transaction=False)
