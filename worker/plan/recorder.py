@@ -79,8 +79,7 @@ class Recorder:
             if verdict.fired:
                 self.store.metrics.incr("rule_matches_total", verdict.rule)
                 sent += self._record_actions(evaluation, verdict, org_id, ticket, batched)
-        for verdict in evaluation.verdicts:
-            if verdict.status in AUDITED_STATUSES:
+            if verdict.status in AUDITED_STATUSES:  # queued: written after the ledger, with the fire history
                 self.store.audit.queue(pipe, "evaluation", audit_entry(evaluation, verdict, rules, org_id))
         history = self.store.history.at(to_ms(evaluation.now))  # the evaluation's Redis time: no TIME per fire
         for verdict in evaluation.fired:
