@@ -102,7 +102,8 @@ class LeanRedisBroker(RedisBroker):
 
     def _fetch(self, queue_name: str, count: int) -> list[bytes | None]:
         if self._should_do_maintenance("fetch"):
-            return self._fetch_with_maintenance(queue_name, count)
+            fetched: list[bytes | None] = self._with_maintenance("fetch", queue_name, count)
+            return fetched
         count = min(int(count), self._max_unpack_size())  # the ids are unpacked into one SADD and one HMGET
         keys = [self._heartbeats_key(), self._queue_key(queue_name), self._messages_key(queue_name)]
         result: list[bytes | None] = self._run(self._fetch_script, [*keys, self._acks_key(queue_name)], count)
@@ -130,10 +131,6 @@ class LeanRedisBroker(RedisBroker):
             if heartbeat:
                 self.heartbeat.missed()
             raise
-
-    def _fetch_with_maintenance(self, queue_name: str, count: int) -> list[bytes | None]:
-        result: list[bytes | None] = self._with_maintenance("fetch", queue_name, count)
-        return result
 
     def _with_maintenance(self, command: str, queue_name: str, *arguments: Any) -> Any:
         """dramatiq's own script with its ARGV layout and maintenance on: dramatiq's `_dispatch` would roll its
