@@ -45,6 +45,7 @@ class Runtime:
     _clients: dict[str, DeskClient] = field(default_factory=dict)
     _http: httpx.Client | None = None
     _tokens: TokenProvider | None = None
+    _budget: Budget | None = None  # one for every org (its keys are per org), on the step clock's Redis time
     _outbound: Outbound | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -86,9 +87,9 @@ class Runtime:
                 if self._http is None:
                     self._http = self._build_http()
                     self._tokens = TokenProvider(self.desk_config, self.redis, http=self._http)
-                budget = Budget.from_config(self.desk_config, self.redis, clock=step_clock_ms)  # no TIME per call
+                    self._budget = Budget.from_config(self.desk_config, self.redis, clock=step_clock_ms)  # no TIME
                 client = DeskClient(
-                    self.desk_config, self.redis, org_id, http=self._http, tokens=self._tokens, budget=budget
+                    self.desk_config, self.redis, org_id, http=self._http, tokens=self._tokens, budget=self._budget
                 )
                 self._clients[org_id] = client
             return client
