@@ -236,17 +236,20 @@ def changeable_tickets(
     return candidates[:count]
 
 
-def latency(
-    pipeline: BenchPipeline, tickets: list[dict[str, Any]], interval_s: float, rng: random.Random
-) -> dict[str, Any]:
+def raise_priorities(
+    pipeline: BenchPipeline, tickets: list[dict[str, Any]], spread_s: float, rng: random.Random, wait_s: float
+) -> tuple[dict[str, str], dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """PATCH each ticket's priority to High, each after a wait uniform in [0, spread_s), then wait up to `wait_s`
+    for deskpilot's comment on each. Returns, per ticket id: the modifiedTime after the change (the event id's
+    ingredient), the PATCH and the comment as the sandbox's write log has them (one clock for both)."""
     seq = write_seq(pipeline)
-    changed: dict[str, str] = {}  # ticket id -> modifiedTime after the change (the event id's ingredient)
-    deadline = time.monotonic() + len(tickets) * interval_s + 30
+    changed: dict[str, str] = {}
+    deadline = time.monotonic() + len(tickets) * spread_s + 30
     with pipeline.api() as api:
         for ticket in tickets:
             if time.monotonic() > deadline:
                 break
-            time.sleep(rng.uniform(0, interval_s))
+            time.sleep(rng.uniform(0, spread_s))
             response = api.patch(f"/tickets/{ticket['id']}", json={"priority": "High"})
             response.raise_for_status()
             changed[ticket["id"]] = response.json()["modifiedTime"]
@@ -259,12 +262,17 @@ def latency(
                 found.setdefault(parts[-2], entry)
         return found
 
-    with contextlib.suppress(AssertionError):  # reported below as missing
-        wait_until(lambda: len(comments()) >= len(changed), 60, "a comment for every change")
+    with contextlib.suppress(AssertionError):  # the callers report the changes left without one as missing
+        wait_until(lambda: len(comments()) >= len(changed), wait_s, "a comment for every change")
     writes = writes_since(pipeline, seq)
     patches = {entry["path"].rstrip("/").split("/")[-1]: entry for entry in writes if entry["method"] == "PATCH"}
-    found = comments()
+    return changed, patches, comments()
 
+
+def latency(
+    pipeline: BenchPipeline, tickets: list[dict[str, Any]], interval_s: float, rng: random.Random
+) -> dict[str, Any]:
+    changed, patches, found = raise_priorities(pipeline, tickets, interval_s, rng, wait_s=60)
     store = pipeline.store()
     org = pipeline.sandbox.org_ids[0]
     fired = sorted(

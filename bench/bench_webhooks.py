@@ -23,7 +23,6 @@ Prints human lines, then one JSON line {"bench": "webhooks", ...}. Never run by 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import random
@@ -38,7 +37,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_pipeline import RULES, changeable_tickets, credits_used, write_seq, writes_since  # noqa: E402
+from bench.bench_pipeline import RULES, changeable_tickets, credits_used, raise_priorities  # noqa: E402
 from bench.support import BenchPipeline, parse_iso, percentile  # noqa: E402
 from tests.support.pipeline import wait_until  # noqa: E402
 from tests.support.ports import free_port  # noqa: E402
@@ -62,28 +61,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def measure(pipeline: BenchPipeline, tickets: list[dict[str, Any]], spread_s: float, rng: random.Random) -> dict:
     """Change each ticket's priority at random offsets; the latency of each comment, and what saw each change."""
-    seq = write_seq(pipeline)
-    changed: dict[str, str] = {}
-    with pipeline.api() as api:
-        for ticket in tickets:
-            time.sleep(rng.uniform(0, spread_s))
-            response = api.patch(f"/tickets/{ticket['id']}", json={"priority": "High"})
-            response.raise_for_status()
-            changed[ticket["id"]] = response.json()["modifiedTime"]
-
-    def comments() -> dict[str, dict[str, Any]]:
-        found = {}
-        for entry in writes_since(pipeline, seq):
-            parts = entry["path"].rstrip("/").split("/")
-            if entry["method"] == "POST" and parts[-1] == "comments" and entry["applied"] and parts[-2] in changed:
-                found.setdefault(parts[-2], entry)
-        return found
-
-    with contextlib.suppress(AssertionError):  # reported as missing
-        wait_until(lambda: len(comments()) >= len(changed), 120, "a comment for every change")
-    writes = writes_since(pipeline, seq)
-    patches = {entry["path"].rstrip("/").split("/")[-1]: entry for entry in writes if entry["method"] == "PATCH"}
-    return analyse(pipeline, changed, patches, comments())
+    changed, patches, found = raise_priorities(pipeline, tickets, spread_s, rng, wait_s=120)
+    return analyse(pipeline, changed, patches, found)
 
 
 def analyse(
