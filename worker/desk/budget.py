@@ -255,8 +255,7 @@ class Budget:
         if remaining is not None and lease.day is not None:
             figure = int(remaining)
             peak = figure if lease.peak is None else max(lease.peak, figure)
-        day = "" if lease.day is None else lease.day
-        self._release(keys=[keys["leases"], keys["credits"]], args=[lease.lease_id, figure, day, peak])
+        self._release(keys=[keys["leases"], keys["credits"]], args=[lease.lease_id, figure, _or_empty(lease.day), peak])
 
     def pause(self, org_id: str, retry_after_s: float | None) -> float:
         """A 429: stop every process's calls to the org for Retry-After (or a growing backoff), at most

@@ -66,12 +66,12 @@ class OwnWrites:
     def attempt(self, action_id: str, not_applied: tuple[type[BaseException], ...]) -> Iterator[None]:
         """Around a write: expectations wait for `send_unsent_in`; when the attempt fails with one of `not_applied`
         (errors that prove nothing landed; the caller knows its client's errors), those sent are withdrawn."""
-        unsent = _Attempt()
-        token = _ATTEMPT.set(unsent)
+        current = _Attempt()
+        token = _ATTEMPT.set(current)
         try:
             yield
         except not_applied:
-            self._withdraw_places(action_id, unsent.places)
+            self._withdraw_places(action_id, current.places)
             raise
         finally:
             _ATTEMPT.reset(token)
